@@ -1,0 +1,103 @@
+/**
+ * Assembles one game server node: HTTP routes, socket.io with the binary wire parser, the tick
+ * scheduler and the match registry. Everything is created here and passed down: no module
+ * state, so a test can run several servers in one process.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { MatchClientEvents, MatchServerEvents } from '../shared/protocol/events.ts';
+import { Namespaces } from '../shared/protocol/events.ts';
+import { wireParser } from '../shared/protocol/wire.ts';
+import { monotonicClock, type Clock } from './clock.ts';
+import type { Config } from './config.ts';
+import { createRequestHandler } from './http/routes.ts';
+import { createLogger, type Logger } from './log.ts';
+import { MatchRegistry } from './match/match-registry.ts';
+import { TickScheduler } from './match/scheduler.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { attachMatchNamespace } from './net/match-namespace.ts';
+import type { MatchNamespace, MatchSocketData } from './net/types.ts';
+
+export interface GameServer {
+  http: HttpServer;
+  io: Server;
+  metrics: Metrics;
+  log: Logger;
+  registry: MatchRegistry;
+  listen(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+export function createGameServer(config: Config, opts: { clock?: Clock; log?: Logger } = {}): GameServer {
+  const clock = opts.clock ?? monotonicClock;
+  const log = opts.log ?? createLogger(config);
+  const metrics = createMetrics();
+  let accepting = true;
+
+  const scheduler = new TickScheduler({
+    tickRate: config.tickRate,
+    clock,
+    onTick: ({ durationMs, latenessMs }) => {
+      metrics.tickDuration.observe(durationMs / 1000);
+      metrics.tickLateness.observe(latenessMs / 1000);
+    },
+    onSkip: (n) => metrics.ticksSkipped.inc(n),
+    onError: (error) => log.error({ err: error }, 'tick failed'),
+  });
+
+  const http = createServer();
+  const io = new Server<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>(http, {
+    parser: wireParser,
+    maxHttpBufferSize: config.maxPayloadBytes,
+    serveClient: false,
+    cors: { origin: true },
+  });
+  const nsp = io.of(Namespaces.match) as MatchNamespace;
+  const registry = new MatchRegistry(config, { nsp, scheduler, metrics, log });
+  attachMatchNamespace(nsp, { config, registry, metrics, log, clock, accepting: () => accepting });
+
+  const updateConnected = (): void => metrics.playersConnected.set(io.engine.clientsCount);
+  io.engine.on('connection', (conn: { once(ev: string, fn: () => void): void }) => {
+    updateConnected();
+    conn.once('close', () => setImmediate(updateConnected));
+  });
+
+  const handler = createRequestHandler({
+    health: {
+      nodeId: config.nodeId,
+      players: () => io.engine.clientsCount,
+      matches: () => registry.size,
+      ready: () => accepting,
+    },
+    metrics,
+    staticDir: config.staticDir,
+  });
+  // socket.io answers its own path first; everything else is ours.
+  http.on('request', (req, res) => {
+    if (req.url?.startsWith('/socket.io/')) return;
+    void handler(req, res);
+  });
+
+  return {
+    http,
+    io,
+    metrics,
+    log,
+    registry,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.port, config.host, () => {
+          scheduler.start();
+          resolve(http.address() as AddressInfo);
+        });
+      }),
+    close: async () => {
+      accepting = false;
+      scheduler.stop();
+      registry.disposeAll();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

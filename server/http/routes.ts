@@ -1,0 +1,51 @@
+/** Plain HTTP: health, readiness, metrics and the game page. socket.io handles its own path. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Metrics } from '../metrics.ts';
+import { staticFiles } from './static-files.ts';
+
+export interface HealthSource {
+  nodeId: string;
+  players: () => number;
+  matches: () => number;
+  ready: () => boolean;
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function createRequestHandler(deps: { health: HealthSource; metrics: Metrics; staticDir: string }) {
+  const serveStatic = staticFiles(deps.staticDir);
+  const startedAt = Date.now();
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    try {
+      if (req.method === 'GET' && pathname === '/healthz') {
+        const ready = deps.health.ready();
+        return json(res, 200, {
+          status: ready ? 'ok' : 'draining',
+          nodeId: deps.health.nodeId,
+          players: deps.health.players(),
+          matches: deps.health.matches(),
+          uptimeS: Math.round((Date.now() - startedAt) / 1000),
+        });
+      }
+      if (req.method === 'GET' && pathname === '/readyz') {
+        const ready = deps.health.ready();
+        return json(res, ready ? 200 : 503, { ready });
+      }
+      if (req.method === 'GET' && pathname === '/metrics') {
+        const body = await deps.metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
+        res.end(body);
+        return;
+      }
+      if (await serveStatic(req, res, pathname)) return;
+      json(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${pathname}` });
+    } catch (error) {
+      json(res, 500, { error: 'INTERNAL', message: error instanceof Error ? error.message : 'internal error' });
+    }
+  };
+}

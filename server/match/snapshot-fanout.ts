@@ -1,0 +1,84 @@
+/**
+ * Sends a match's snapshots: encoded once per snapshot tick and broadcast to every subscriber.
+ * Subscribers share one delta chain, so whoever is not on it (just joined, or taken off because
+ * its socket backed up) gets a personal keyframe first and joins the broadcast after it.
+ */
+import { encodeDelta, encodeKeyframe } from '../../shared/protocol/snapshot-codec.ts';
+import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import type { Metrics } from '../metrics.ts';
+
+/** How the fan-out reaches clients; socket.io rooms in production, arrays in tests. */
+export interface FanoutTransport {
+  /** Sends to every subscribed client; returns how many it reached. */
+  broadcast(bytes: Uint8Array): number;
+  send(subscriberId: string, bytes: Uint8Array): void;
+  subscribe(subscriberId: string): void;
+  unsubscribe(subscriberId: string): void;
+  /** True when this client's outgoing buffer is so full that it should leave the delta chain. */
+  isBackedUp(subscriberId: string): boolean;
+  /** True when this client's outgoing buffer is empty again. */
+  isDrained(subscriberId: string): boolean;
+}
+
+export class SnapshotFanout {
+  private base: Snapshot | null = null;
+  private lastKeyframeTick = -Infinity;
+  private readonly onChain = new Set<string>();
+  /** Not on the delta chain; they get a keyframe as soon as their socket can take one. */
+  private readonly waiting = new Set<string>();
+
+  constructor(
+    private readonly transport: FanoutTransport,
+    private readonly keyframeEveryTicks: number,
+    private readonly metrics: Metrics,
+  ) {}
+
+  add(subscriberId: string): void {
+    this.waiting.add(subscriberId);
+  }
+
+  remove(subscriberId: string): void {
+    this.waiting.delete(subscriberId);
+    if (this.onChain.delete(subscriberId)) this.transport.unsubscribe(subscriberId);
+  }
+
+  publish(snapshot: Snapshot): void {
+    this.dropBackedUp();
+    const isKey = this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
+    const bytes = isKey ? encodeKeyframe(snapshot) : encodeDelta(this.base!, snapshot);
+    if (isKey) this.lastKeyframeTick = snapshot.tick;
+    const kind = isKey ? 'key' : 'delta';
+    this.metrics.snapshotsEncoded.inc({ kind });
+    const reached = this.onChain.size > 0 ? this.transport.broadcast(bytes) : 0;
+    this.metrics.snapshotBytes.inc({ kind }, bytes.length * reached);
+    this.base = snapshot;
+    this.admitWaiting(snapshot, isKey ? bytes : null);
+  }
+
+  private dropBackedUp(): void {
+    for (const id of this.onChain) {
+      if (!this.transport.isBackedUp(id)) continue;
+      this.onChain.delete(id);
+      this.transport.unsubscribe(id);
+      this.waiting.add(id);
+      this.metrics.slowConsumers.inc();
+    }
+  }
+
+  /** One keyframe encode serves everybody admitted this tick. */
+  private admitWaiting(snapshot: Snapshot, keyframe: Uint8Array | null): void {
+    let bytes = keyframe;
+    for (const id of this.waiting) {
+      if (!this.transport.isDrained(id)) continue;
+      if (!bytes) {
+        bytes = encodeKeyframe(snapshot);
+        this.metrics.snapshotsEncoded.inc({ kind: 'key' });
+      }
+      this.transport.send(id, bytes);
+      this.metrics.snapshotBytes.inc({ kind: 'key' }, bytes.length);
+      this.waiting.delete(id);
+      this.onChain.add(id);
+      this.transport.subscribe(id);
+    }
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Prometheus metrics, one registry per server instance (no global state, so tests can run two
+ * servers in one process). Labels never name a socket or player: cardinality stays fixed.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    tickDuration: new Histogram({
+      name: 'game_tick_duration_seconds',
+      help: 'Time one match tick takes: inputs, simulation step, snapshot encode and broadcast',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066],
+      registers: [registry],
+    }),
+    tickLateness: new Histogram({
+      name: 'game_tick_lateness_seconds',
+      help: 'How late a tick started against its schedule',
+      buckets: [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066, 0.133],
+      registers: [registry],
+    }),
+    ticksSkipped: new Counter({
+      name: 'game_ticks_skipped_total',
+      help: 'Ticks dropped because the process fell more than two ticks behind',
+      registers: [registry],
+    }),
+    playersConnected: new Gauge({ name: 'game_players_connected', help: 'Connected clients', registers: [registry] }),
+    matchesActive: new Gauge({ name: 'game_matches_active', help: 'Matches running on this node', registers: [registry] }),
+    snapshotBytes: new Counter({
+      name: 'game_snapshot_bytes_total',
+      help: 'Snapshot payload bytes sent to clients (payload size times recipients)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    snapshotsEncoded: new Counter({
+      name: 'game_snapshots_encoded_total',
+      help: 'Snapshots encoded (once per match per snapshot tick, plus personal keyframes)',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    inputsDropped: new Counter({
+      name: 'game_inputs_dropped_total',
+      help: 'Inputs not applied: queue overflow (oldest dropped) or replayed sequence numbers',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    protocolErrors: new Counter({
+      name: 'game_protocol_errors_total',
+      help: 'Packets refused, by error code',
+      labelNames: ['code'] as const,
+      registers: [registry],
+    }),
+    slowConsumers: new Counter({
+      name: 'game_slow_consumer_skips_total',
+      help: 'Times a client was taken off the delta stream because its socket could not keep up',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

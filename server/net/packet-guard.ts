@@ -1,0 +1,55 @@
+/**
+ * First line against hostile clients on a namespace: unknown events, floods and repeat
+ * offenders. It runs before any handler, costs O(1) per packet, and answers the sender only.
+ */
+import type { Socket } from 'socket.io';
+import { ErrorCode, type WireError } from '../../shared/protocol/errors.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+
+export interface GuardOptions {
+  allowedEvents: ReadonlySet<string>;
+  /** Sustained packets per second; bursts up to the same number are allowed. */
+  packetsPerSecond: number;
+  /** Refused packets tolerated before the client is disconnected. */
+  maxStrikes: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** Tells the client what it did wrong; `fatal` disconnects it right after (the error goes first). */
+export function refuse(socket: Socket, error: WireError, deps: { metrics: Metrics; log: Logger }, fatal: boolean): void {
+  deps.metrics.protocolErrors.inc({ code: error.code });
+  deps.log.warn({ socketId: socket.id, code: error.code, fatal }, error.message);
+  socket.emit('protocol_error', error);
+  if (fatal) socket.disconnect(true);
+}
+
+export function installPacketGuard(socket: Socket, opts: GuardOptions): { strike: (error: WireError) => void } {
+  let tokens = opts.packetsPerSecond;
+  let last = performance.now();
+  let strikes = 0;
+
+  const strike = (error: WireError): void => {
+    strikes += 1;
+    refuse(socket, error, opts, strikes >= opts.maxStrikes);
+  };
+
+  socket.use((packet, next) => {
+    const now = performance.now();
+    tokens = Math.min(opts.packetsPerSecond, tokens + ((now - last) / 1000) * opts.packetsPerSecond);
+    last = now;
+    if (tokens < 1) {
+      refuse(socket, { code: ErrorCode.RateLimited, message: `more than ${opts.packetsPerSecond} packets per second` }, opts, true);
+      return;
+    }
+    tokens -= 1;
+    const event = packet[0];
+    if (typeof event !== 'string' || !opts.allowedEvents.has(event)) {
+      strike({ code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` });
+      return;
+    }
+    next();
+  });
+  return { strike };
+}

@@ -1,0 +1,41 @@
+/**
+ * The snapshot fan-out's transport over a socket.io room: one emit to the room, which socket.io
+ * encodes once and writes to every socket in it.
+ */
+import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import type { MatchNamespace, MatchSocket } from './types.ts';
+
+/** About one second of snapshots at 30 Hz waiting in a socket: it is not keeping up. */
+const BACKED_UP_PACKETS = 32;
+
+/** engine.io keeps unsent packets in `writeBuffer`; it is not in the typings but is stable since v3. */
+function pendingPackets(socket: MatchSocket): number {
+  return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
+}
+
+export function roomTransport(nsp: MatchNamespace, room: string): FanoutTransport {
+  const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
+  return {
+    broadcast(bytes) {
+      nsp.to(room).emit('snapshot', bytes);
+      return nsp.adapter.rooms.get(room)?.size ?? 0;
+    },
+    send(id, bytes) {
+      socketOf(id)?.emit('snapshot', bytes);
+    },
+    subscribe(id) {
+      void socketOf(id)?.join(room);
+    },
+    unsubscribe(id) {
+      void socketOf(id)?.leave(room);
+    },
+    isBackedUp(id) {
+      const s = socketOf(id);
+      return s !== undefined && pendingPackets(s) > BACKED_UP_PACKETS;
+    },
+    isDrained(id) {
+      const s = socketOf(id);
+      return s !== undefined && pendingPackets(s) === 0;
+    },
+  };
+}

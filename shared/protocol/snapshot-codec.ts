@@ -1,0 +1,454 @@
+/**
+ * Binary snapshots: a keyframe carries the whole state, a delta only what changed against the
+ * previous snapshot. Deltas are safe to chain because WebSocket is ordered and reliable: every
+ * client of a match shares one delta stream, so the server encodes each snapshot once per room.
+ *
+ * Layout (bit-packed, MSB first; see BENCHMARKS.md for the sizes this gives):
+ *   u8 version | 1 bit kind (0 key, 1 delta)
+ *   key:   u32 tick | f64 serverTime | u2 phase | u32 phaseEndTick | players | projectiles | events
+ *   delta: u8 base tick low byte (catches a client applying a delta to the wrong base)
+ *          | varuint tick - baseTick | varuint serverTime - base.serverTime
+ *          | 1 bit phase changed [u2 phase | u32 phaseEndTick]
+ *          | removed players | changed players | added players | removed/added projectiles | events
+ * A player present in both is one bit when nothing changed. Its position is predicted as
+ * base position + base velocity, so a player walking steadily costs one bit for position.
+ */
+import { BitReader, BitWriter, BitsError } from './bits.ts';
+import { err, ok, type Result } from './result.ts';
+import {
+  MAX_EVENTS,
+  MAX_PLAYERS,
+  MAX_PROJECTILES,
+  type MatchPhase,
+  type PlayerSnapshot,
+  type ProjectileSnapshot,
+  type Snapshot,
+  type SnapshotEvent,
+} from './snapshot.ts';
+import { POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from '../sim/quantize.ts';
+
+export const SNAPSHOT_VERSION = 1;
+const AIM_STEPS = 256;
+/** Beyond this residual (in 1/8 px) a position is sent whole: a respawn, not a step. */
+const TELEPORT_UNITS = 255;
+
+export type SnapshotErrorCode = 'TRUNCATED' | 'MALFORMED' | 'BAD_VERSION' | 'NO_BASE' | 'BASE_MISMATCH';
+
+// ---------- quantization shared by encode and decode ----------
+
+const toUnits = (px: number): number => Math.round(px * POSITION_SCALE);
+const fromUnits = (u: number): number => u / POSITION_SCALE;
+
+export function quantizeAim(rad: number): number {
+  const turn = (rad + Math.PI) / (2 * Math.PI);
+  return ((Math.round(turn * AIM_STEPS) % AIM_STEPS) + AIM_STEPS) % AIM_STEPS;
+}
+export const aimFromSteps = (k: number): number => (k * 2 * Math.PI) / AIM_STEPS - Math.PI;
+
+// ---------- encode ----------
+
+export function encodeKeyframe(s: Snapshot): Uint8Array {
+  const w = new BitWriter(64 + s.players.length * 16 + s.projectiles.length * 12);
+  w.bits(SNAPSHOT_VERSION, 8);
+  w.bits(0, 1);
+  w.bits(s.tick, 32);
+  w.f64(s.serverTime);
+  writePhase(w, s.phase, s.phaseEndTick);
+  w.bits(s.players.length, 7);
+  for (const p of s.players) writeFullPlayer(w, p);
+  w.varuint(s.projectiles.length);
+  for (const p of s.projectiles) {
+    w.bits(p.id, 16);
+    w.bits(p.ownerId, 6);
+    w.bits(toUnits(p.x0), 16);
+    w.bits(toUnits(p.y0), 16);
+    w.bits(projectileAngleToSteps(p.angle), 12);
+    w.varuint(s.tick - p.spawnTick);
+  }
+  writeEvents(w, s.events);
+  return w.finish();
+}
+
+export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
+  const w = new BitWriter(64 + s.players.length * 4);
+  w.bits(SNAPSHOT_VERSION, 8);
+  w.bits(1, 1);
+  w.bits(base.tick & 0xff, 8);
+  w.varuint(s.tick - base.tick);
+  w.varuint(s.serverTime - base.serverTime);
+  const phaseChanged = s.phase !== base.phase || s.phaseEndTick !== base.phaseEndTick;
+  w.bool(phaseChanged);
+  if (phaseChanged) writePhase(w, s.phase, s.phaseEndTick);
+
+  const current = new Map(s.players.map((p) => [p.id, p]));
+  const removed = base.players.filter((p) => !current.has(p.id));
+  w.bits(removed.length, 7);
+  for (const p of removed) w.bits(p.id, 6);
+  const baseIds = new Set<number>();
+  for (const b of base.players) {
+    baseIds.add(b.id);
+    const p = current.get(b.id);
+    if (p) writePlayerChange(w, b, p);
+  }
+  const added = s.players.filter((p) => !baseIds.has(p.id));
+  w.bits(added.length, 7);
+  for (const p of added) writeFullPlayer(w, p);
+
+  writeProjectileDelta(w, base, s, current);
+  writeEvents(w, s.events);
+  return w.finish();
+}
+
+function writePhase(w: BitWriter, phase: MatchPhase, endTick: number): void {
+  w.bits(phase, 2);
+  w.bits(endTick, 32);
+}
+
+function writeFullPlayer(w: BitWriter, p: PlayerSnapshot): void {
+  w.bits(p.id, 6);
+  w.bits(toUnits(p.x), 16);
+  w.bits(toUnits(p.y), 16);
+  w.small(toUnits(p.vx));
+  w.small(toUnits(p.vy));
+  w.bits(quantizeAim(p.aim), 8);
+  writeStats(w, p);
+  w.bits(p.lastInputSeq, 32);
+}
+
+function writeStats(w: BitWriter, p: PlayerSnapshot): void {
+  w.bits(p.hp, 8);
+  w.bool(p.alive);
+  w.varuint(p.kills);
+  w.varuint(p.deaths);
+}
+
+function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): void {
+  const rx = toUnits(p.x) - toUnits(b.x) - toUnits(b.vx);
+  const ry = toUnits(p.y) - toUnits(b.y) - toUnits(b.vy);
+  const posChanged = rx !== 0 || ry !== 0;
+  const aimChanged = quantizeAim(p.aim) !== quantizeAim(b.aim);
+  const seqDiff = p.lastInputSeq - b.lastInputSeq;
+  const statsChanged = p.hp !== b.hp || p.alive !== b.alive || p.kills !== b.kills || p.deaths !== b.deaths;
+  if (!posChanged && !aimChanged && seqDiff === 0 && !statsChanged) {
+    w.bits(0, 1);
+    return;
+  }
+  w.bits(1, 1);
+  w.bool(posChanged);
+  if (posChanged) {
+    const teleport = Math.abs(rx) > TELEPORT_UNITS || Math.abs(ry) > TELEPORT_UNITS;
+    w.bool(teleport);
+    if (teleport) {
+      w.bits(toUnits(p.x), 16);
+      w.bits(toUnits(p.y), 16);
+    } else {
+      w.small(rx);
+      w.small(ry);
+    }
+  }
+  w.bool(aimChanged);
+  if (aimChanged) w.bits(quantizeAim(p.aim), 8);
+  // The usual case is one input applied per snapshot: two bits.
+  if (seqDiff === 0) w.bits(0, 2);
+  else if (seqDiff === 1) w.bits(1, 2);
+  else if (seqDiff > 1) {
+    w.bits(2, 2);
+    w.varuint(seqDiff - 2);
+  } else {
+    w.bits(3, 2);
+    w.bits(p.lastInputSeq, 32);
+  }
+  w.bool(statsChanged);
+  if (statsChanged) writeStats(w, p);
+}
+
+function writeProjectileDelta(
+  w: BitWriter,
+  base: Snapshot,
+  s: Snapshot,
+  players: Map<number, PlayerSnapshot>,
+): void {
+  const live = new Set(s.projectiles.map((p) => p.id));
+  // Removals as ascending gaps between indices into the base list.
+  const removedIdx: number[] = [];
+  base.projectiles.forEach((p, i) => {
+    if (!live.has(p.id)) removedIdx.push(i);
+  });
+  w.varuint(removedIdx.length);
+  let prev = -1;
+  for (const i of removedIdx) {
+    w.varuint(i - prev - 1);
+    prev = i;
+  }
+  const baseIds = new Set(base.projectiles.map((p) => p.id));
+  const added = s.projectiles.filter((p) => !baseIds.has(p.id));
+  w.varuint(added.length);
+  let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
+  for (const p of added) {
+    const sequential = p.id === ((lastId + 1) & 0xffff);
+    w.bool(sequential);
+    if (!sequential) w.bits(p.id, 16);
+    lastId = p.id;
+    w.bits(p.ownerId, 6);
+    const age = s.tick - p.spawnTick;
+    w.bool(age === 0);
+    if (age !== 0) w.varuint(age);
+    // Spawned next to its owner: a small offset from the owner's position is cheaper than x, y.
+    const owner = players.get(p.ownerId);
+    const dx = owner ? toUnits(p.x0) - toUnits(owner.x) : 0;
+    const dy = owner ? toUnits(p.y0) - toUnits(owner.y) : 0;
+    const relative = owner !== undefined && Math.abs(dx) <= TELEPORT_UNITS && Math.abs(dy) <= TELEPORT_UNITS;
+    w.bool(relative);
+    if (relative) {
+      w.small(dx);
+      w.small(dy);
+    } else {
+      w.bits(toUnits(p.x0), 16);
+      w.bits(toUnits(p.y0), 16);
+    }
+    w.bits(projectileAngleToSteps(p.angle), 12);
+  }
+}
+
+function writeEvents(w: BitWriter, events: readonly SnapshotEvent[]): void {
+  w.varuint(events.length);
+  for (const e of events) {
+    w.bits(0, 3); // event type: 0 kill (room for seven more without a version bump)
+    w.bits(e.killerId, 6);
+    w.bits(e.victimId, 6);
+  }
+}
+
+// ---------- decode ----------
+
+export interface SnapshotHeader {
+  kind: 'key' | 'delta';
+  /** The full tick for keyframes; for deltas only the offset from the base is on the wire. */
+  tick: number | null;
+}
+
+/** Reads only the header: enough for clients that count snapshots without decoding them. */
+export function peekSnapshotHeader(bytes: Uint8Array): Result<SnapshotHeader, SnapshotErrorCode> {
+  if (bytes.length < 2) return err('TRUNCATED', 'snapshot shorter than its header');
+  if (bytes[0] !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${bytes[0]}, expected ${SNAPSHOT_VERSION}`);
+  const r = new BitReader(bytes);
+  r.bits(8);
+  if (r.bits(1) === 1) return ok({ kind: 'delta', tick: null });
+  if (bytes.length < 6) return err('TRUNCATED', 'keyframe shorter than its header');
+  return ok({ kind: 'key', tick: r.bits(32) });
+}
+
+/**
+ * Decodes a keyframe, or a delta against `base` (the previous decoded snapshot). Never throws:
+ * bad bytes come back as an error code, and every count is bounded so hostile input cannot loop.
+ */
+export function decodeSnapshot(bytes: Uint8Array, base: Snapshot | null): Result<Snapshot, SnapshotErrorCode> {
+  try {
+    const r = new BitReader(bytes);
+    const version = r.bits(8);
+    if (version !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${version}, expected ${SNAPSHOT_VERSION}`);
+    const snapshot = r.bits(1) === 0 ? readKeyframe(r) : readDelta(r, base);
+    if (!snapshot.ok) return snapshot;
+    r.expectEnd();
+    return snapshot;
+  } catch (e) {
+    if (e instanceof BitsError) return err(e.code, e.message);
+    return err('MALFORMED', e instanceof Error ? e.message : String(e));
+  }
+}
+
+function malformed(message: string): never {
+  throw new BitsError('MALFORMED', message);
+}
+
+function readKeyframe(r: BitReader): Result<Snapshot, SnapshotErrorCode> {
+  const tick = r.bits(32);
+  const serverTime = r.f64();
+  if (!Number.isFinite(serverTime)) malformed('serverTime is not finite');
+  const [phase, phaseEndTick] = readPhase(r);
+  const playerCount = r.bits(7);
+  if (playerCount > MAX_PLAYERS) malformed(`${playerCount} players`);
+  const players: PlayerSnapshot[] = [];
+  for (let i = 0; i < playerCount; i++) players.push(readFullPlayer(r));
+  const projectileCount = r.varuint();
+  if (projectileCount > MAX_PROJECTILES) malformed(`${projectileCount} projectiles`);
+  const projectiles: ProjectileSnapshot[] = [];
+  for (let i = 0; i < projectileCount; i++) {
+    const id = r.bits(16);
+    const ownerId = r.bits(6);
+    const x0 = fromUnits(r.bits(16));
+    const y0 = fromUnits(r.bits(16));
+    const angle = stepsToProjectileAngle(r.bits(12));
+    const age = r.varuint();
+    if (age > tick) malformed('projectile spawned before tick 0');
+    projectiles.push({ id, ownerId, x0, y0, angle, spawnTick: tick - age });
+  }
+  const events = readEvents(r);
+  return ok(checked({ tick, serverTime, phase, phaseEndTick, players: sortById(players), projectiles, events }));
+}
+
+function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, SnapshotErrorCode> {
+  const baseLow = r.bits(8);
+  if (!base) return err('NO_BASE', 'delta received before any keyframe');
+  if (baseLow !== (base.tick & 0xff)) return err('BASE_MISMATCH', `delta is against tick …${baseLow}, client holds ${base.tick}`);
+  const tick = base.tick + r.varuint();
+  if (tick > 0xffffffff) malformed('tick overflow');
+  const serverTime = base.serverTime + r.varuint();
+  let phase = base.phase;
+  let phaseEndTick = base.phaseEndTick;
+  if (r.bool()) [phase, phaseEndTick] = readPhase(r);
+
+  const players = new Map(base.players.map((p) => [p.id, p]));
+  const removedCount = r.bits(7);
+  if (removedCount > base.players.length) malformed('more players removed than present');
+  const removed = new Set<number>();
+  for (let i = 0; i < removedCount; i++) {
+    const id = r.bits(6);
+    if (!players.has(id) || removed.has(id)) malformed(`removed player ${id} is not in the base`);
+    removed.add(id);
+  }
+  const next: PlayerSnapshot[] = [];
+  for (const b of base.players) {
+    if (removed.has(b.id)) continue;
+    next.push(readPlayerChange(r, b));
+  }
+  const addedCount = r.bits(7);
+  if (next.length + addedCount > MAX_PLAYERS) malformed('too many players');
+  for (let i = 0; i < addedCount; i++) next.push(readFullPlayer(r));
+  const byId = new Map(next.map((p) => [p.id, p]));
+
+  const projectiles = readProjectileDelta(r, base, tick, byId);
+  const events = readEvents(r);
+  return ok(checked({ tick, serverTime, phase, phaseEndTick, players: sortById(next), projectiles, events }));
+}
+
+function readPhase(r: BitReader): [MatchPhase, number] {
+  return [r.bits(2) as MatchPhase, r.bits(32)];
+}
+
+function readFullPlayer(r: BitReader): PlayerSnapshot {
+  const id = r.bits(6);
+  const x = fromUnits(r.bits(16));
+  const y = fromUnits(r.bits(16));
+  const vx = fromUnits(r.small());
+  const vy = fromUnits(r.small());
+  const aim = aimFromSteps(r.bits(8));
+  const { hp, alive, kills, deaths } = readStats(r);
+  const lastInputSeq = r.bits(32);
+  return { id, x, y, vx, vy, aim, hp, alive, kills, deaths, lastInputSeq };
+}
+
+function readStats(r: BitReader): Pick<PlayerSnapshot, 'hp' | 'alive' | 'kills' | 'deaths'> {
+  return { hp: r.bits(8), alive: r.bool(), kills: r.varuint(), deaths: r.varuint() };
+}
+
+function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
+  const bx = toUnits(b.x);
+  const by = toUnits(b.y);
+  if (!r.bool()) {
+    // Unchanged means "moved exactly as predicted".
+    return { ...b, x: fromUnits(bx + toUnits(b.vx)), y: fromUnits(by + toUnits(b.vy)) };
+  }
+  let ux = bx + toUnits(b.vx);
+  let uy = by + toUnits(b.vy);
+  if (r.bool()) {
+    if (r.bool()) {
+      ux = r.bits(16);
+      uy = r.bits(16);
+    } else {
+      ux += r.small();
+      uy += r.small();
+    }
+  }
+  if (ux < 0 || uy < 0 || ux > 0xffff || uy > 0xffff) malformed('position out of range');
+  const aim = r.bool() ? aimFromSteps(r.bits(8)) : b.aim;
+  let lastInputSeq = b.lastInputSeq;
+  const seqCode = r.bits(2);
+  if (seqCode === 1) lastInputSeq += 1;
+  else if (seqCode === 2) lastInputSeq += r.varuint() + 2;
+  else if (seqCode === 3) lastInputSeq = r.bits(32);
+  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
+  const stats = r.bool() ? readStats(r) : { hp: b.hp, alive: b.alive, kills: b.kills, deaths: b.deaths };
+  return {
+    id: b.id,
+    x: fromUnits(ux),
+    y: fromUnits(uy),
+    vx: fromUnits(ux - bx),
+    vy: fromUnits(uy - by),
+    aim,
+    ...stats,
+    lastInputSeq,
+  };
+}
+
+function readProjectileDelta(
+  r: BitReader,
+  base: Snapshot,
+  tick: number,
+  players: Map<number, PlayerSnapshot>,
+): ProjectileSnapshot[] {
+  const removedCount = r.varuint();
+  if (removedCount > base.projectiles.length) malformed('more projectiles removed than present');
+  const removed = new Set<number>();
+  let index = -1;
+  for (let i = 0; i < removedCount; i++) {
+    index += r.varuint() + 1;
+    if (index >= base.projectiles.length) malformed('removed projectile index out of range');
+    removed.add(index);
+  }
+  const out = base.projectiles.filter((_, i) => !removed.has(i));
+  const addedCount = r.varuint();
+  if (out.length + addedCount > MAX_PROJECTILES) malformed('too many projectiles');
+  let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
+  for (let i = 0; i < addedCount; i++) {
+    const id = r.bool() ? (lastId + 1) & 0xffff : r.bits(16);
+    lastId = id;
+    const ownerId = r.bits(6);
+    const age = r.bool() ? 0 : r.varuint();
+    if (age > tick) malformed('projectile spawned before tick 0');
+    let x0: number;
+    let y0: number;
+    if (r.bool()) {
+      const owner = players.get(ownerId);
+      if (!owner) malformed(`projectile relative to missing player ${ownerId}`);
+      x0 = fromUnits(toUnits(owner.x) + r.small());
+      y0 = fromUnits(toUnits(owner.y) + r.small());
+    } else {
+      x0 = fromUnits(r.bits(16));
+      y0 = fromUnits(r.bits(16));
+    }
+    const angle = stepsToProjectileAngle(r.bits(12));
+    out.push({ id, ownerId, x0, y0, angle, spawnTick: tick - age });
+  }
+  return out;
+}
+
+function readEvents(r: BitReader): SnapshotEvent[] {
+  const count = r.varuint();
+  if (count > MAX_EVENTS) malformed(`${count} events`);
+  const events: SnapshotEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const type = r.bits(3);
+    if (type !== 0) malformed(`unknown event type ${type}`);
+    events.push({ type: 'kill', killerId: r.bits(6), victimId: r.bits(6) });
+  }
+  return events;
+}
+
+function sortById<T extends { id: number }>(list: T[]): T[] {
+  return list.sort((a, b) => a.id - b.id);
+}
+
+/** Invariants a well-formed snapshot keeps: unique player and projectile ids. */
+function checked(s: Snapshot): Snapshot {
+  for (let i = 1; i < s.players.length; i++) {
+    if (s.players[i]!.id === s.players[i - 1]!.id) malformed(`duplicate player ${s.players[i]!.id}`);
+  }
+  const ids = new Set<number>();
+  for (const p of s.projectiles) {
+    if (ids.has(p.id)) malformed(`duplicate projectile ${p.id}`);
+    ids.add(p.id);
+  }
+  return s;
+}
+

@@ -1,0 +1,84 @@
+/** Advancing projectiles one tick: walls, lag-compensated hits, damage and kills. */
+import { frameAt } from './history.ts';
+import { firstWallHit, projectilePositionAt, segmentCircleHit } from './projectiles.ts';
+import { secondsToTicks } from './rules.ts';
+import type { PlayerState, ProjectileState, SimEvent, World } from './types.ts';
+import { findPlayer } from './world.ts';
+
+/**
+ * Moves every projectile from its tick-1 position to its world.tick position, in spawn (id)
+ * order, and resolves what it hits. Projectiles spawned this tick do not move yet.
+ */
+export function advanceProjectiles(world: World, events: SimEvent[]): void {
+  const { rules, map } = world;
+  const lifetimeTicks = secondsToTicks(rules, rules.projectileLifetimeS);
+  const kept: ProjectileState[] = [];
+  for (const p of world.projectiles) {
+    const age = world.tick - p.spawnTick;
+    if (age <= 0) {
+      kept.push(p);
+      continue;
+    }
+    const a = projectilePositionAt(p, world.tick - 1, rules);
+    const b = projectilePositionAt(p, world.tick, rules);
+    const wallT = firstWallHit(a, b, map.walls, rules.projectileRadius);
+    const target = firstPlayerHit(world, p, a, b);
+    // Compare distances along the segment: a wall reached first shields the player behind it
+    // (a tie goes to the wall).
+    if (target && (wallT === null || target.t < wallT)) {
+      damage(world, p, target.player, events);
+      continue;
+    }
+    if (wallT !== null) continue;
+    const outside = b.x < 0 || b.y < 0 || b.x > map.width || b.y > map.height;
+    if (outside || age >= lifetimeTicks) continue;
+    kept.push(p);
+  }
+  world.projectiles = kept;
+}
+
+/**
+ * The closest player the segment touches, judged where the shooter saw them: positions from the
+ * history frame viewDelayTicks old. The target must be alive both now (the dead cannot be hit
+ * again) and in that frame (the shooter saw a living player there).
+ */
+function firstPlayerHit(
+  world: World,
+  p: ProjectileState,
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+): { player: PlayerState; t: number } | null {
+  const frame = frameAt(world, world.tick - p.viewDelayTicks);
+  if (!frame) return null;
+  const radius = world.rules.playerRadius + world.rules.projectileRadius;
+  let best: { player: PlayerState; t: number } | null = null;
+  for (const player of world.players) {
+    if (player.id === p.ownerId || !player.alive) continue;
+    const seen = frame.players.find((f) => f.id === player.id);
+    if (!seen || !seen.alive) continue;
+    const t = segmentCircleHit(a, b, seen, radius);
+    if (t !== null && (best === null || t < best.t)) best = { player, t };
+  }
+  return best;
+}
+
+function damage(world: World, p: ProjectileState, victim: PlayerState, events: SimEvent[]): void {
+  const { rules } = world;
+  victim.hp -= rules.projectileDamage;
+  events.push({
+    type: 'hit',
+    projectileId: p.id,
+    attackerId: p.ownerId,
+    victimId: victim.id,
+    damage: rules.projectileDamage,
+  });
+  if (victim.hp > 0) return;
+  victim.hp = 0;
+  victim.alive = false;
+  victim.deaths += 1;
+  victim.respawnTicks = secondsToTicks(rules, rules.respawnDelayS);
+  // The owner may have left; its projectile still kills, but nobody is credited.
+  const killer = findPlayer(world, p.ownerId);
+  if (killer) killer.kills += 1;
+  events.push({ type: 'kill', killerId: p.ownerId, victimId: victim.id });
+}

@@ -1,0 +1,174 @@
+/**
+ * The core promise, end to end against the real server process: players in one match see each
+ * other move at the rules' speed, snapshots arrive every tick, and a misbehaving client is told
+ * off and dropped without anybody else noticing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MatchConnection } from '../../shared/client/match-connection.ts';
+import type { WireError } from '../../shared/protocol/errors.ts';
+import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import { encodeInput } from '../../shared/protocol/input-codec.ts';
+import { addPlayer, arenaMap, createWorld, defaultRules, movePlayer, Button } from '../../shared/sim/index.ts';
+import { startServer, type ServerProcess } from '../support/server-process.ts';
+import { sleep, waitFor } from '../support/wait.ts';
+
+const TICK_RATE = 30;
+
+/** A match seed whose first player spawns with 300 px of open floor to its right. */
+function seedWithOpenRunway(): number {
+  const rules = defaultRules(TICK_RATE);
+  for (let seed = 1; ; seed++) {
+    const world = createWorld({ seed, rules, map: arenaMap() });
+    const p = addPlayer(world, 0);
+    const startX = p.x;
+    for (let i = 0; i < 45; i++) movePlayer(p, Button.Right, world.map, rules, i + 1);
+    if (p.x - startX >= 45 * (rules.playerSpeed / TICK_RATE) - 1) return seed;
+  }
+}
+
+interface Watcher {
+  conn: MatchConnection;
+  snapshots: Snapshot[];
+  errors: WireError[];
+  disconnects: string[];
+}
+
+function watch(url: string): Watcher {
+  const w: Watcher = { conn: null as unknown as MatchConnection, snapshots: [], errors: [], disconnects: [] };
+  w.conn = new MatchConnection(url, {
+    snapshot: (s) => w.snapshots.push(s),
+    protocolError: (e) => w.errors.push(e),
+    disconnect: (reason) => w.disconnects.push(reason),
+  });
+  return w;
+}
+
+/** True when every snapshot follows the previous one by exactly one tick. */
+function consecutive(snapshots: Snapshot[]): boolean {
+  return snapshots.every((s, i) => i === 0 || s.tick === snapshots[i - 1]!.tick + 1);
+}
+
+describe('a match on one node', () => {
+  let server: ServerProcess;
+  const clients: Watcher[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ TICK_RATE: String(TICK_RATE), MATCH_SEED: String(seedWithOpenRunway()) });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.conn.close();
+    await server?.stop();
+  });
+
+  it('shows one player holding Right for 1 s moving about speed x 1 s on the other screen, at the tick rate', async () => {
+    const mover = watch(server.url);
+    const viewer = watch(server.url);
+    clients.push(mover, viewer);
+    const a = await mover.conn.join('mover');
+    const b = await viewer.conn.join('viewer');
+    if (!a.ok || !b.ok) throw new Error('join failed');
+    expect(b.matchId).toBe(a.matchId);
+    expect(a.playerId).toBe(0);
+    await waitFor(() => viewer.snapshots.length > 5, 'first snapshots');
+
+    const seen = (): { x: number; y: number } => {
+      const me = viewer.snapshots.at(-1)!.players.find((p) => p.id === a.playerId)!;
+      return { x: me.x, y: me.y };
+    };
+    const start = seen();
+    const windowStart = viewer.snapshots.length;
+    const startedAt = performance.now();
+    // One input per tick for one second, as a real client paced by its frame loop would.
+    while (performance.now() - startedAt < 1000) {
+      mover.conn.sendInput({ buttons: Button.Right, aim: 0, clientTick: viewer.snapshots.at(-1)!.tick });
+      await sleep(1000 / TICK_RATE);
+    }
+    const lastRight = mover.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 }) - 1;
+    await waitFor(
+      () => viewer.snapshots.at(-1)!.players.find((p) => p.id === a.playerId)!.lastInputSeq > lastRight,
+      'the stop input to be applied',
+    );
+    await sleep(200);
+    const end = seen();
+    const windowSnapshots = viewer.snapshots.length - windowStart;
+    const elapsedS = (performance.now() - startedAt) / 1000;
+
+    // Tolerance 15%: timers pace the inputs, and a tick that finds no new input repeats the
+    // previous one (so a late packet does not stop the player), which adds or loses a few ticks.
+    const speed = a.rules.playerSpeed;
+    expect(end.x - start.x).toBeGreaterThan(speed * 0.85);
+    expect(end.x - start.x).toBeLessThan(speed * 1.15);
+    expect(end.y).toBe(start.y);
+
+    // Every tick produced a snapshot and both clients got every one of them, in order.
+    expect(consecutive(viewer.snapshots)).toBe(true);
+    expect(consecutive(mover.snapshots)).toBe(true);
+    expect(windowSnapshots / elapsedS).toBeGreaterThan(TICK_RATE * 0.8);
+    expect(windowSnapshots / elapsedS).toBeLessThan(TICK_RATE * 1.2);
+  });
+
+  it('refuses malformed packets with an error to the sender while the others keep getting every snapshot', async () => {
+    const bystander = watch(server.url);
+    clients.push(bystander);
+    const joined = await bystander.conn.join('bystander');
+    expect(joined.ok).toBe(true);
+    await waitFor(() => bystander.snapshots.length > 3, 'bystander snapshots');
+
+    const offender = async (misbehave: (w: Watcher) => void, join = true): Promise<Watcher> => {
+      const w = watch(server.url);
+      clients.push(w);
+      await w.conn.connected();
+      if (join) expect((await w.conn.join('offender')).ok).toBe(true);
+      misbehave(w);
+      return w;
+    };
+
+    const shortInput = await offender((w) => w.conn.socket.emit('input', new Uint8Array(13)));
+    const nanAim = await offender((w) => w.conn.socket.emit('input', encodeInput({ seq: 1, buttons: 0, aim: Number.NaN, clientTick: 0 })));
+    const textInput = await offender((w) => (w.conn.socket as unknown as { emit: (e: string, v: unknown) => void }).emit('input', { x: 1 }));
+    const unknownEvent = await offender((w) => (w.conn.socket as unknown as { emit: (e: string) => void }).emit('teleport'));
+    const notPlaying = await offender((w) => w.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 }), false);
+    const oversized = await offender((w) => w.conn.socket.emit('input', new Uint8Array(64 * 1024)));
+    const flood = await offender((w) => {
+      for (let i = 0; i < 400; i++) w.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 });
+    });
+
+    for (const w of [shortInput, nanAim, textInput]) {
+      await waitFor(() => w.disconnects.length > 0, 'bad input disconnect');
+      expect(w.errors[0]?.code).toBe('BAD_INPUT');
+      expect(w.disconnects[0]).toBe('io server disconnect');
+    }
+    expect(shortInput.errors[0]!.message).toMatch(/14 bytes/);
+    expect(nanAim.errors[0]!.message).toMatch(/BAD_AIM/);
+    await waitFor(() => unknownEvent.errors.length > 0, 'unknown event error');
+    expect(unknownEvent.errors[0]!.code).toBe('UNKNOWN_EVENT');
+    expect(unknownEvent.conn.socket.connected).toBe(true);
+    await waitFor(() => notPlaying.errors.length > 0, 'not-in-match error');
+    expect(notPlaying.errors[0]!.code).toBe('NOT_IN_MATCH');
+    // Over maxHttpBufferSize the transport itself is closed: the payload never reaches a handler.
+    await waitFor(() => oversized.disconnects.length > 0, 'oversized payload disconnect');
+    expect(oversized.disconnects[0]).toBe('transport close');
+    await waitFor(() => flood.disconnects.length > 0, 'flood disconnect');
+    expect(flood.errors.map((e) => e.code)).toContain('RATE_LIMITED');
+
+    const before = bystander.snapshots.length;
+    await sleep(500);
+    expect(bystander.snapshots.length - before).toBeGreaterThan(10);
+    expect(consecutive(bystander.snapshots)).toBe(true);
+    expect(bystander.disconnects).toEqual([]);
+  });
+
+  it('reports health and Prometheus metrics', async () => {
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok' });
+    expect(typeof health.nodeId).toBe('string');
+    expect(health.players).toBeGreaterThan(0);
+    expect(health.matches).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    for (const name of ['game_tick_duration_seconds_bucket', 'game_players_connected', 'game_matches_active', 'game_snapshot_bytes_total']) {
+      expect(metrics).toContain(name);
+    }
+    expect(metrics).toMatch(/game_protocol_errors_total\{code="BAD_INPUT"\} [1-9]/);
+    expect(metrics).toMatch(/game_snapshot_bytes_total\{kind="delta"\} [1-9]/);
+  });
+});
