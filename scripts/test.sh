@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`): installs what the suites need on a fresh Debian
+# machine, then typecheck, unit, integration and browser tests. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  echo "== installing ${need_apt[*]} (Debian packages)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "== npm ci"
+  npm ci --no-audit --no-fund
+fi
+
+echo "== typecheck"
+npx tsc -p tsconfig.json
+echo "== build the game page"
+npm run build:game --silent
+echo "== unit tests"
+npx vitest run --project unit
+echo "== integration tests (real server processes, redis-server on loopback)"
+npx vitest run --project integration
+echo "== browser tests (Chromium)"
+npx vitest run --project browser
