@@ -10,8 +10,9 @@
  *          | varuint tick - baseTick | varuint serverTime - base.serverTime
  *          | 1 bit phase changed [u2 phase | u32 phaseEndTick]
  *          | removed players | changed players | added players | removed/added projectiles | events
- * A player present in both is one bit when nothing changed. Its position is predicted as
- * base position + base velocity, so a player walking steadily costs one bit for position.
+ * A player present in both costs three bits when all that changed is one more applied input.
+ * Its position is predicted as base position + base velocity, so a player walking steadily
+ * costs nothing more for position; aim travels as a small step difference.
  */
 import { BitReader, BitWriter, BitsError } from './bits.ts';
 import { err, ok, type Result } from './result.ts';
@@ -123,13 +124,25 @@ function writeStats(w: BitWriter, p: PlayerSnapshot): void {
 }
 
 function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): void {
+  // The usual case is one input applied per snapshot: the sequence code comes first so a player
+  // whose only news is "applied one more input" costs three bits.
+  const seqDiff = p.lastInputSeq - b.lastInputSeq;
+  if (seqDiff === 0) w.bits(0, 2);
+  else if (seqDiff === 1) w.bits(1, 2);
+  else if (seqDiff > 1) {
+    w.bits(2, 2);
+    w.varuint(seqDiff - 2);
+  } else {
+    w.bits(3, 2);
+    w.bits(p.lastInputSeq, 32);
+  }
   const rx = toUnits(p.x) - toUnits(b.x) - toUnits(b.vx);
   const ry = toUnits(p.y) - toUnits(b.y) - toUnits(b.vy);
   const posChanged = rx !== 0 || ry !== 0;
-  const aimChanged = quantizeAim(p.aim) !== quantizeAim(b.aim);
-  const seqDiff = p.lastInputSeq - b.lastInputSeq;
+  const aimSteps = quantizeAim(p.aim);
+  const aimChanged = aimSteps !== quantizeAim(b.aim);
   const statsChanged = p.hp !== b.hp || p.alive !== b.alive || p.kills !== b.kills || p.deaths !== b.deaths;
-  if (!posChanged && !aimChanged && seqDiff === 0 && !statsChanged) {
+  if (!posChanged && !aimChanged && !statsChanged) {
     w.bits(0, 1);
     return;
   }
@@ -147,19 +160,16 @@ function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): 
     }
   }
   w.bool(aimChanged);
-  if (aimChanged) w.bits(quantizeAim(p.aim), 8);
-  // The usual case is one input applied per snapshot: two bits.
-  if (seqDiff === 0) w.bits(0, 2);
-  else if (seqDiff === 1) w.bits(1, 2);
-  else if (seqDiff > 1) {
-    w.bits(2, 2);
-    w.varuint(seqDiff - 2);
-  } else {
-    w.bits(3, 2);
-    w.bits(p.lastInputSeq, 32);
-  }
+  // Aim turns a little per snapshot while tracking a target: a wrapped step difference is
+  // usually a few steps, 6 bits instead of 8.
+  if (aimChanged) w.small(wrapAimSteps(aimSteps - quantizeAim(b.aim)));
   w.bool(statsChanged);
   if (statsChanged) writeStats(w, p);
+}
+
+/** A difference of aim steps folded into [-128, 127]: the short way round. */
+function wrapAimSteps(d: number): number {
+  return ((((d + AIM_STEPS / 2) % AIM_STEPS) + AIM_STEPS) % AIM_STEPS) - AIM_STEPS / 2;
 }
 
 function writeProjectileDelta(
@@ -343,11 +353,17 @@ function readStats(r: BitReader): Pick<PlayerSnapshot, 'hp' | 'alive' | 'kills' 
 }
 
 function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
+  let lastInputSeq = b.lastInputSeq;
+  const seqCode = r.bits(2);
+  if (seqCode === 1) lastInputSeq += 1;
+  else if (seqCode === 2) lastInputSeq += r.varuint() + 2;
+  else if (seqCode === 3) lastInputSeq = r.bits(32);
+  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
   const bx = toUnits(b.x);
   const by = toUnits(b.y);
   if (!r.bool()) {
-    // Unchanged means "moved exactly as predicted".
-    return { ...b, x: fromUnits(bx + toUnits(b.vx)), y: fromUnits(by + toUnits(b.vy)) };
+    // Nothing else changed: it moved exactly as predicted (velocity is unchanged too).
+    return { ...b, x: fromUnits(bx + toUnits(b.vx)), y: fromUnits(by + toUnits(b.vy)), lastInputSeq };
   }
   let ux = bx + toUnits(b.vx);
   let uy = by + toUnits(b.vy);
@@ -361,13 +377,12 @@ function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
     }
   }
   if (ux < 0 || uy < 0 || ux > 0xffff || uy > 0xffff) malformed('position out of range');
-  const aim = r.bool() ? aimFromSteps(r.bits(8)) : b.aim;
-  let lastInputSeq = b.lastInputSeq;
-  const seqCode = r.bits(2);
-  if (seqCode === 1) lastInputSeq += 1;
-  else if (seqCode === 2) lastInputSeq += r.varuint() + 2;
-  else if (seqCode === 3) lastInputSeq = r.bits(32);
-  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
+  let aim = b.aim;
+  if (r.bool()) {
+    const d = r.small();
+    if (d < -AIM_STEPS / 2 || d >= AIM_STEPS / 2) malformed('aim step out of range');
+    aim = aimFromSteps((((quantizeAim(b.aim) + d) % AIM_STEPS) + AIM_STEPS) % AIM_STEPS);
+  }
   const stats = r.bool() ? readStats(r) : { hp: b.hp, alive: b.alive, kills: b.kills, deaths: b.deaths };
   return {
     id: b.id,
