@@ -14,7 +14,11 @@ export interface Point {
  * Position at `tick`. Clients must use this exact formula (same operation order) to stay on
  * the server's numbers; the positions are deliberately not quantized.
  */
-export function projectilePositionAt(p: ProjectileState, tick: number, rules: Rules): Point {
+export function projectilePositionAt(
+  p: Pick<ProjectileState, 'x0' | 'y0' | 'angle' | 'spawnTick'>,
+  tick: number,
+  rules: Pick<Rules, 'projectileSpeed' | 'tickRate'>,
+): Point {
   const distance = (rules.projectileSpeed * (tick - p.spawnTick)) / rules.tickRate;
   return { x: p.x0 + Math.cos(p.angle) * distance, y: p.y0 + Math.sin(p.angle) * distance };
 }
