@@ -17,6 +17,7 @@ import { MatchRegistry } from './match/match-registry.ts';
 import { TickScheduler } from './match/scheduler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
+import { installNetSim } from './net/net-sim.ts';
 import type { MatchNamespace, MatchSocketData } from './net/types.ts';
 
 export interface GameServer {
@@ -53,6 +54,10 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
     serveClient: false,
     cors: { origin: true },
   });
+  if (config.netSim) {
+    installNetSim(io, config.netSim);
+    log.warn(config.netSim, 'network simulator on: every packet is delayed');
+  }
   const nsp = io.of(Namespaces.match) as MatchNamespace;
   const registry = new MatchRegistry(config, { nsp, scheduler, metrics, log });
   attachMatchNamespace(nsp, { config, registry, metrics, log, clock, accepting: () => accepting });

@@ -20,6 +20,8 @@ export interface Config {
   staticDir: string;
   /** Fixed seed for the first match (then +1 per match): reproducible matches for tests and load runs. */
   matchSeed: number | null;
+  /** Network simulator (development and tests): one-way latency and jitter added per packet. */
+  netSim: { latencyMs: number; jitterMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -66,7 +68,11 @@ export function loadConfig(env: Env = process.env): Config {
     packetsPerSecond: int('PACKETS_PER_SECOND', 120, 10, 10_000),
     staticDir: env.STATIC_DIR || 'dist/game',
     matchSeed: env.MATCH_SEED ? int('MATCH_SEED', 0, 0, 0xffffffff) : null,
+    netSim: null,
   };
+  const latencyMs = int('NET_SIM_LATENCY_MS', 0, 0, 5000);
+  const jitterMs = int('NET_SIM_JITTER_MS', 0, 0, 5000);
+  if (latencyMs > 0 || jitterMs > 0) config.netSim = { latencyMs, jitterMs };
   if (!/^[\w.-]{1,64}$/.test(config.nodeId)) problems.push(`NODE_ID=${JSON.stringify(config.nodeId)}: letters, digits, '.', '_', '-' only`);
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
