@@ -7,18 +7,19 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { MatchClientEvents, MatchServerEvents } from '../shared/protocol/events.ts';
-import { Namespaces } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
 import { monotonicClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { createRequestHandler } from './http/routes.ts';
 import { createLogger, type Logger } from './log.ts';
-import { MatchRegistry } from './match/match-registry.ts';
+import { GUEST_PATH } from './auth/guest-route.ts';
+import { createLobby } from './lobby/lobby.ts';
+import type { MatchRegistry } from './match/match-registry.ts';
 import { TickScheduler } from './match/scheduler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { attachMatchNamespace } from './net/match-namespace.ts';
+import { jsonBaselineParser } from './net/json-baseline.ts';
 import { installNetSim } from './net/net-sim.ts';
-import type { MatchNamespace, MatchSocketData } from './net/types.ts';
+import type { MatchSocketData } from './net/types.ts';
 
 export interface GameServer {
   http: HttpServer;
@@ -49,7 +50,8 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
 
   const http = createServer();
   const io = new Server<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>(http, {
-    parser: wireParser,
+    // WIRE_FORMAT=json: the plain-JSON baseline, only for measuring against (net/json-baseline.ts).
+    parser: config.wireFormat === 'json' ? jsonBaselineParser : wireParser,
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
     cors: { origin: true },
@@ -58,9 +60,9 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
     installNetSim(io, config.netSim);
     log.warn(config.netSim, 'network simulator on: every packet is delayed');
   }
-  const nsp = io.of(Namespaces.match) as MatchNamespace;
-  const registry = new MatchRegistry(config, { nsp, scheduler, metrics, log });
-  attachMatchNamespace(nsp, { config, registry, metrics, log, clock, accepting: () => accepting });
+  // Auth, lobby, matchmaking and the /match handlers (server/lobby/lobby.ts).
+  const lobby = createLobby({ io: io as unknown as Server, config, scheduler, metrics, log, clock, accepting: () => accepting });
+  const registry = lobby.registry;
 
   const updateConnected = (): void => metrics.playersConnected.set(io.engine.clientsCount);
   io.engine.on('connection', (conn: { once(ev: string, fn: () => void): void }) => {
@@ -81,6 +83,7 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
   // socket.io answers its own path first; everything else is ours.
   http.on('request', (req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
+    if (req.url?.split('?')[0] === GUEST_PATH) return void lobby.guestRoute(req, res);
     void handler(req, res);
   });
 
@@ -95,12 +98,14 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           scheduler.start();
+          lobby.start();
           resolve(http.address() as AddressInfo);
         });
       }),
     close: async () => {
       accepting = false;
       scheduler.stop();
+      lobby.stop();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

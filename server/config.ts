@@ -20,8 +20,32 @@ export interface Config {
   staticDir: string;
   /** Fixed seed for the first match (then +1 per match): reproducible matches for tests and load runs. */
   matchSeed: number | null;
+  /** HS256 secret for guest tokens; null: a random one per process (single node only). */
+  authSecret: string | null;
+  authTokenTtlS: number;
+  /** New guests (POST /api/guest) per client address per minute. */
+  guestPerMinute: number;
+  /** How long a seat waits for its player to arrive, or to come back after a drop. */
+  reconnectGraceMs: number;
+  queueMinPlayers: number;
+  queueMaxPlayers: number;
+  /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
+  queueWaitMs: number;
+  /** Fill a quick-play match formed short of its minimum with server-side bots. */
+  botFill: boolean;
+  countdownMs: number;
+  /** How long an ended match stays so its players can read the results. */
+  endedLingerMs: number;
+  chatMaxLength: number;
+  chatBurst: number;
+  chatIntervalMs: number;
   /** Network simulator (development and tests): one-way latency and jitter added per packet. */
   netSim: { latencyMs: number; jitterMs: number } | null;
+  /**
+   * 'binary': the wire parser and binary snapshots. 'json': the plain-JSON baseline (socket.io's
+   * default parser, full JSON snapshots) kept to measure the binary protocol against.
+   */
+  wireFormat: 'binary' | 'json';
 }
 
 export class ConfigError extends Error {
@@ -54,6 +78,17 @@ export function loadConfig(env: Env = process.env): Config {
     return raw as T;
   };
 
+  const onOff = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (['on', 'true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+    if (['off', 'false', '0', 'no'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected on or off`);
+    return def;
+  };
+
+  const maxPlayersPerMatch = int('MAX_PLAYERS_PER_MATCH', 16, 1, 64);
+  const queueMaxPlayers = int('QUEUE_MAX_PLAYERS', maxPlayersPerMatch, 1, 64);
   const config: Config = {
     host: env.HOST || '0.0.0.0',
     port: int('PORT', 3000, 0, 65535),
@@ -62,18 +97,41 @@ export function loadConfig(env: Env = process.env): Config {
     tickRate: int('TICK_RATE', 30, 1, 120),
     snapshotEvery: int('SNAPSHOT_EVERY', 1, 1, 30),
     keyframeIntervalS: int('KEYFRAME_INTERVAL_S', 1, 1, 60),
-    maxPlayersPerMatch: int('MAX_PLAYERS_PER_MATCH', 16, 1, 64),
+    maxPlayersPerMatch,
     inputQueueSize: int('INPUT_QUEUE_SIZE', 8, 1, 128),
     maxPayloadBytes: int('MAX_PAYLOAD_BYTES', 4096, 256, 1_048_576),
     packetsPerSecond: int('PACKETS_PER_SECOND', 120, 10, 10_000),
     staticDir: env.STATIC_DIR || 'dist/game',
     matchSeed: env.MATCH_SEED ? int('MATCH_SEED', 0, 0, 0xffffffff) : null,
+    authSecret: env.AUTH_SECRET || null,
+    authTokenTtlS: int('AUTH_TOKEN_TTL_S', 86_400, 60, 30 * 86_400),
+    guestPerMinute: int('GUEST_PER_MINUTE', 600, 1, 1_000_000),
+    reconnectGraceMs: int('RECONNECT_GRACE_MS', 30_000, 100, 3_600_000),
+    queueMinPlayers: int('QUEUE_MIN_PLAYERS', Math.min(2, queueMaxPlayers), 1, 64),
+    queueMaxPlayers,
+    queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),
+    botFill: onOff('BOT_FILL', true),
+    countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),
+    endedLingerMs: int('ENDED_LINGER_MS', 5_000, 0, 600_000),
+    chatMaxLength: int('CHAT_MAX_LENGTH', 200, 1, 500),
+    chatBurst: int('CHAT_BURST', 5, 1, 100),
+    chatIntervalMs: int('CHAT_INTERVAL_MS', 1_000, 10, 600_000),
     netSim: null,
+    wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
   };
   const latencyMs = int('NET_SIM_LATENCY_MS', 0, 0, 5000);
   const jitterMs = int('NET_SIM_JITTER_MS', 0, 0, 5000);
   if (latencyMs > 0 || jitterMs > 0) config.netSim = { latencyMs, jitterMs };
   if (!/^[\w.-]{1,64}$/.test(config.nodeId)) problems.push(`NODE_ID=${JSON.stringify(config.nodeId)}: letters, digits, '.', '_', '-' only`);
+  if (config.queueMaxPlayers > config.maxPlayersPerMatch) {
+    problems.push(`QUEUE_MAX_PLAYERS=${config.queueMaxPlayers}: at most MAX_PLAYERS_PER_MATCH (${config.maxPlayersPerMatch})`);
+  }
+  if (config.queueMinPlayers > config.queueMaxPlayers) {
+    problems.push(`QUEUE_MIN_PLAYERS=${config.queueMinPlayers}: at most QUEUE_MAX_PLAYERS (${config.queueMaxPlayers})`);
+  }
+  if (config.authSecret !== null && config.authSecret.length < 32) problems.push('AUTH_SECRET: at least 32 characters');
+  // Every node must verify every other node's tokens, so a per-process random secret cannot work.
+  if (env.REDIS_URL && config.authSecret === null) problems.push('AUTH_SECRET is required when REDIS_URL is set');
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -1,10 +1,16 @@
 import Phaser from 'phaser';
 import { MatchScene } from './scenes/match-scene.ts';
-import { GameSession } from './session.ts';
+import { GameSession, type Entry } from './session.ts';
 
+// ?name=… picks the nickname; ?create=N opens a private match for N players; ?code=… joins one.
 const params = new URLSearchParams(location.search);
 const nickname = (params.get('name') ?? `player-${Math.floor(Math.random() * 1000)}`).slice(0, 16);
-const session = new GameSession(location.origin, nickname);
+const entry: Entry = params.has('code')
+  ? { kind: 'code', code: params.get('code')! }
+  : params.has('create')
+    ? { kind: 'create', maxPlayers: Number(params.get('create')) || 2 }
+    : { kind: 'quickplay', mode: params.get('mode') ?? 'ffa' };
+const session = new GameSession(location.origin, nickname, entry);
 
 new Phaser.Game({
   type: Phaser.AUTO,

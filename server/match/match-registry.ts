@@ -1,8 +1,18 @@
-/** The matches this node runs, and the minimal "put me in an open match" placement. */
+/** The matches this node runs: creates them with their rules and forgets them when disposed. */
 import { randomBytes } from 'node:crypto';
 import { arenaMap, defaultRules } from '../../shared/sim/index.ts';
+import type { Rules } from '../../shared/sim/types.ts';
 import type { Config } from '../config.ts';
-import { MatchHost, type MatchHostDeps } from './match-host.ts';
+import { MatchHost, type MatchHostDeps, type MatchSpec } from './match-host.ts';
+
+export interface CreateMatch extends MatchSpec {
+  maxPlayers: number;
+  /** Overrides of the default rules (kill target, time limit). */
+  rules: Partial<Pick<Rules, 'killTarget' | 'timeLimitS'>>;
+  autoStart: boolean;
+}
+
+export type RegistryDeps = Omit<MatchHostDeps, 'keyframeIntervalS' | 'endedLingerMs' | 'graceMs' | 'snapshotEvery'>;
 
 export class MatchRegistry {
   private readonly hosts = new Map<string, MatchHost>();
@@ -10,7 +20,7 @@ export class MatchRegistry {
 
   constructor(
     private readonly config: Config,
-    private readonly deps: Omit<MatchHostDeps, 'onDisposed' | 'keyframeIntervalS' | 'endedLingerMs'>,
+    private readonly deps: RegistryDeps,
   ) {}
 
   get(id: string): MatchHost | undefined {
@@ -21,44 +31,51 @@ export class MatchRegistry {
     return this.hosts.size;
   }
 
-  /** The fullest match that still has a seat, so players meet instead of spreading thin. */
-  findOpen(): MatchHost | undefined {
-    let best: MatchHost | undefined;
-    for (const host of this.hosts.values()) {
-      const m = host.match;
-      if (m.isFull || m.ended) continue;
-      if (!best || m.playerCount > best.match.playerCount) best = host;
-    }
-    return best;
+  all(): IterableIterator<MatchHost> {
+    return this.hosts.values();
   }
 
-  create(): MatchHost {
-    const id = randomBytes(6).toString('base64url');
+  create(spec: CreateMatch): MatchHost {
+    const id = randomBytes(9).toString('base64url');
     const seed = this.config.matchSeed === null ? randomBytes(4).readUInt32LE(0) : (this.config.matchSeed + this.created) >>> 0;
     this.created += 1;
+    const rules: Rules = { ...defaultRules(this.config.tickRate), ...spec.rules };
     const host = new MatchHost(
       {
         id,
         seed,
-        rules: defaultRules(this.config.tickRate),
+        rules,
         map: arenaMap(),
-        maxPlayers: this.config.maxPlayersPerMatch,
+        maxPlayers: spec.maxPlayers,
         inputQueueSize: this.config.inputQueueSize,
         snapshotEvery: this.config.snapshotEvery,
+        countdownTicks: Math.round((this.config.countdownMs / 1000) * this.config.tickRate),
+        autoStart: spec.autoStart,
+        // Quick play waits at most 10 s (or the grace, if shorter) for matched players to arrive.
+        arrivalTicks: spec.autoStart ? Math.round((Math.min(this.config.reconnectGraceMs, 10_000) / 1000) * this.config.tickRate) : 0,
       },
+      { mode: spec.mode, visibility: spec.visibility, ownerId: spec.ownerId },
       {
         ...this.deps,
         keyframeIntervalS: this.config.keyframeIntervalS,
-        endedLingerMs: 5_000,
-        onDisposed: (h) => {
-          this.hosts.delete(h.id);
-          this.deps.metrics.matchesActive.set(this.hosts.size);
+        snapshotEvery: this.config.snapshotEvery,
+        endedLingerMs: this.config.endedLingerMs,
+        graceMs: this.config.reconnectGraceMs,
+        hooks: {
+          changed: (h) => this.deps.hooks.changed(h),
+          seatFreed: (h, playerId, reason) => this.deps.hooks.seatFreed(h, playerId, reason),
+          ended: (h) => this.deps.hooks.ended(h),
+          disposed: (h) => {
+            this.hosts.delete(h.id);
+            this.deps.metrics.matchesActive.set(this.hosts.size);
+            this.deps.hooks.disposed(h);
+          },
         },
       },
     );
     this.hosts.set(id, host);
     this.deps.metrics.matchesActive.set(this.hosts.size);
-    this.deps.log.info({ matchId: id }, 'match created');
+    this.deps.log.info({ matchId: id, mode: spec.mode, visibility: spec.visibility, maxPlayers: spec.maxPlayers }, 'match created');
     return host;
   }
 

@@ -1,14 +1,20 @@
 /**
- * The /match namespace: join a match, stream inputs up, clock sync. Every payload is checked
- * here before it reaches a match; a bad one gets its sender an error code, nobody else notices.
+ * The /match namespace: take the seat the lobby reserved (or come back to it), spectate, stream
+ * inputs up, clock sync, match chat. Every payload is checked here before it reaches a match; a
+ * bad one gets its sender an error code, nobody else notices.
  */
 import { decodeInput } from '../../shared/protocol/input-codec.ts';
-import { ErrorCode } from '../../shared/protocol/errors.ts';
-import type { JoinRequest } from '../../shared/protocol/events.ts';
+import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
+import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ChatGate } from '../lobby/chat.ts';
+import type { DirectorySync } from '../lobby/directory-sync.ts';
+import { objectPayload, optionalString, stringField } from '../lobby/payload.ts';
+import { requestRouter } from '../lobby/requests.ts';
+import type { SeatStore } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
@@ -16,20 +22,20 @@ import type { MatchNamespace, MatchSocket } from './types.ts';
 export interface MatchNamespaceDeps {
   config: Config;
   registry: MatchRegistry;
+  seats: SeatStore;
+  sync: DirectorySync;
+  chat: ChatGate;
   metrics: Metrics;
   log: Logger;
   clock: Clock;
-  /** False while draining: no new matches or joins. */
-  accepting: () => boolean;
 }
 
-const EVENTS = new Set(['join', 'leave', 'input', 'clock']);
-const NICKNAME = /^[\p{L}\p{N} _.-]{1,16}$/u;
+const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'input', 'clock']);
+const MATCH_ID_MAX = 64;
 
 export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDeps): void {
-  let guestCounter = 0;
   nsp.on('connection', (socket: MatchSocket) => {
-    socket.data.nickname = `guest-${++guestCounter}`;
+    const guest = socket.data.guest;
     const { strike } = installPacketGuard(socket, {
       allowedEvents: EVENTS,
       packetsPerSecond: deps.config.packetsPerSecond,
@@ -37,49 +43,82 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       metrics: deps.metrics,
       log: deps.log,
     });
-    const leaveMatch = (): void => {
-      const { matchId } = socket.data;
-      if (matchId !== undefined) deps.registry.get(matchId)?.removePlayer(socket.id);
-      socket.data.matchId = undefined;
-      socket.data.playerId = undefined;
+    const on = requestRouter(socket, { metrics: deps.metrics, log: deps.log, strike });
+    const hostOf = () => (socket.data.matchId === undefined ? undefined : deps.registry.get(socket.data.matchId));
+    const alreadyIn: AckResult<never> = {
+      ok: false,
+      code: ErrorCode.AlreadyInMatch,
+      message: 'this connection is already in a match: leave it first',
     };
 
-    socket.on('join', (req: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return strike({ code: ErrorCode.BadRequest, message: 'join needs an acknowledgement callback' });
-      const reply = ack as (res: unknown) => void;
-      const request = (req ?? {}) as JoinRequest;
-      if (typeof request !== 'object' || (request.nickname !== undefined && typeof request.nickname !== 'string')) {
-        return reply({ ok: false, code: ErrorCode.BadRequest, message: 'join takes { nickname?: string }' });
+    on('join', async (raw): Promise<AckResult<MatchInfo>> => {
+      const req = objectPayload(raw, 'join');
+      if (!req.ok) return req;
+      const requested = optionalString(req.value, 'matchId', MATCH_ID_MAX);
+      if (!requested.ok) return requested;
+      if (socket.data.matchId !== undefined) return alreadyIn;
+      // Without a match id: wherever this player holds its seat (the way back after a reload).
+      const matchId = requested.value ?? (await deps.seats.seatOf(guest.playerId));
+      if (matchId === null) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat: get one from the lobby' };
+      const host = deps.registry.get(matchId);
+      if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
+      if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
+      if (socket.data.matchId !== undefined) return alreadyIn;
+      const res = host.attach(socket);
+      if (res.ok) {
+        socket.data.matchId = host.id;
+        socket.data.slot = res.playerId;
+        socket.data.role = 'player';
       }
-      const nickname = request.nickname?.trim() ?? socket.data.nickname;
-      if (!NICKNAME.test(nickname)) {
-        return reply({ ok: false, code: ErrorCode.BadRequest, message: 'nickname: 1-16 letters, digits, space, _ . -' });
-      }
-      if (socket.data.matchId !== undefined) {
-        return reply({ ok: false, code: ErrorCode.AlreadyInMatch, message: 'leave your match before joining another' });
-      }
-      if (!deps.accepting()) return reply({ ok: false, code: ErrorCode.ServerDraining, message: 'this node is shutting down' });
-      const host = deps.registry.findOpen() ?? deps.registry.create();
-      const playerId = host.addPlayer(socket.id, nickname);
-      if (playerId === null) return reply({ ok: false, code: ErrorCode.MatchFull, message: 'no seat left, try again' });
-      socket.data.nickname = nickname;
-      socket.data.matchId = host.id;
-      socket.data.playerId = playerId;
-      const m = host.match;
-      reply({
-        ok: true,
-        matchId: host.id,
-        playerId,
-        rules: m.world.rules,
-        map: m.world.map,
-        snapshotEvery: deps.config.snapshotEvery,
-        roster: m.roster(),
-      });
+      return res;
     });
 
+    on('spectate', (raw): AckResult<MatchInfo> => {
+      const req = objectPayload(raw, 'spectate');
+      if (!req.ok) return req;
+      const matchId = stringField(req.value, 'matchId', MATCH_ID_MAX);
+      if (!matchId.ok) return matchId;
+      if (socket.data.matchId !== undefined) return alreadyIn;
+      const host = deps.registry.get(matchId.value);
+      if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
+      const res = host.spectate(socket);
+      if (res.ok) {
+        socket.data.matchId = host.id;
+        socket.data.role = 'spectator';
+      }
+      return res;
+    });
+
+    on('start', () => {
+      const host = hostOf();
+      if (!host || socket.data.role !== 'player') return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first' };
+      return host.requestStart(guest.playerId);
+    });
+
+    on('chat', (raw) => {
+      const req = objectPayload(raw, 'chat');
+      if (!req.ok) return req;
+      const host = hostOf();
+      if (!host) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
+      const message = deps.chat.accept(guest, 'match', req.value.text);
+      if (!message.ok) return { ok: false, code: message.code, message: message.message };
+      nsp.to(host.room).emit('chat', message.value);
+      return { ok: true, text: message.value.text };
+    });
+
+    // `leave` has always allowed a missing acknowledgement, so it stays outside the request router.
     socket.on('leave', (ack: unknown) => {
-      leaveMatch();
-      if (typeof ack === 'function') ack({ ok: true });
+      const host = hostOf();
+      const matchId = socket.data.matchId;
+      host?.detach(socket.id, 'leave');
+      socket.data.matchId = undefined;
+      socket.data.slot = undefined;
+      socket.data.role = undefined;
+      // Answer once the seat store knows, so a request right after the answer sees the seat free.
+      const settled = matchId === undefined ? Promise.resolve() : deps.sync.settled(matchId);
+      void settled.then(() => {
+        if (typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: true });
+      });
     });
 
     socket.on('input', (bytes: unknown) => {
@@ -90,12 +129,15 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!decoded.ok) {
         return refuse(socket, { code: ErrorCode.BadInput, message: `${decoded.code}: ${decoded.message}` }, deps, true);
       }
-      const { matchId, playerId } = socket.data;
-      const host = matchId === undefined ? undefined : deps.registry.get(matchId);
-      if (!host || playerId === undefined) {
+      if (socket.data.role === 'spectator') {
+        return strike({ code: ErrorCode.ReadOnly, message: 'spectators cannot send inputs' });
+      }
+      const host = hostOf();
+      const slot = socket.data.slot;
+      if (!host || slot === undefined) {
         return strike({ code: ErrorCode.NotInMatch, message: 'inputs are only accepted from a player in a match' });
       }
-      const outcome = host.match.pushInput(playerId, decoded.value);
+      const outcome = host.match.pushInput(slot, decoded.value);
       if (outcome === 'overflow') deps.metrics.inputsDropped.inc({ reason: 'overflow' });
       else if (outcome === 'replayed') deps.metrics.inputsDropped.inc({ reason: 'replayed' });
     });
@@ -105,6 +147,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       (ack as (t: number) => void)(Math.round(deps.clock() * 1000) / 1000);
     });
 
-    socket.on('disconnect', () => leaveMatch());
+    // A dropped player keeps its seat for the reconnect grace; only `leave` gives it up.
+    socket.on('disconnect', () => hostOf()?.detach(socket.id, 'drop'));
   });
 }

@@ -1,12 +1,24 @@
 import type { Namespace, Socket } from 'socket.io';
-import type { MatchClientEvents, MatchServerEvents } from '../../shared/protocol/events.ts';
+import type { LobbyClientEvents, LobbyServerEvents, MatchClientEvents, MatchServerEvents } from '../../shared/protocol/events.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
 
-/** What the server keeps on each /match socket (`socket.data`). */
+/** What the server keeps on each /match socket (`socket.data`). `guest` is set by the handshake. */
 export interface MatchSocketData {
-  nickname: string;
+  guest: GuestIdentity;
   matchId?: string;
-  playerId?: number;
+  /** The player's slot in the match; unset for spectators. */
+  slot?: number;
+  role?: 'player' | 'spectator';
 }
 
 export type MatchNamespace = Namespace<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;
 export type MatchSocket = Socket<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;
+
+/** What the server keeps on each /lobby socket. */
+export interface LobbySocketData {
+  guest: GuestIdentity;
+  listening?: boolean;
+}
+
+export type LobbyNamespace = Namespace<LobbyClientEvents, LobbyServerEvents, {}, LobbySocketData>;
+export type LobbySocket = Socket<LobbyClientEvents, LobbyServerEvents, {}, LobbySocketData>;

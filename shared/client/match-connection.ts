@@ -1,23 +1,44 @@
 /**
- * A typed connection to a server's /match namespace: join, send inputs, receive decoded
- * snapshots, keep the clock in sync. No DOM and no Node-only APIs: the Phaser game and the
- * load-test bots both use it.
+ * A typed connection to a server's /match namespace: take the seat the lobby reserved (or watch
+ * as a spectator), send inputs, receive decoded snapshots, keep the clock in sync. No DOM and no
+ * Node-only APIs: the Phaser game and the load-test bots both use it.
+ *
+ * The server wants the guest token at the handshake: pass `token` (or `socket.auth`). With
+ * `autoRejoin`, a connection that drops and comes back takes its seat again by itself (the
+ * server holds it for the reconnect grace) and gets a fresh keyframe.
  */
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { AckResult, WireError } from '../protocol/errors.ts';
-import type { MatchClientEvents, MatchInfo, MatchResults, MatchServerEvents, PlayerInfo } from '../protocol/events.ts';
+import type {
+  ChatMessage,
+  JoinRequest,
+  MatchClientEvents,
+  MatchInfo,
+  MatchResults,
+  MatchServerEvents,
+  PhaseChange,
+  PlayerInfo,
+  PresenceChange,
+} from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
 import { encodeInput, type InputMessage } from '../protocol/input-codec.ts';
 import type { Snapshot } from '../protocol/snapshot.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
+import { ackRequest } from './lobby-request.ts';
 import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
 export interface MatchConnectionOptions {
-  /** Extra socket.io-client options (auth, transports, reconnection…). */
+  /** Guest token from getGuestToken (auth.ts); sent at the handshake. */
+  token?: string;
+  /** Share this connection with the player's LobbyClient (createManager in lobby-client.ts). */
+  manager?: Manager;
+  /** Extra socket.io-client options (auth, transports, reconnection…) when no manager is given. */
   socket?: Partial<ManagerOptions & SocketOptions>;
+  /** After a reconnect, join the match joined before (default false: the caller does it). */
+  autoRejoin?: boolean;
   /** Acknowledgement timeout for requests (ms). */
   timeoutMs?: number;
   /** Skip decoding: count snapshot bytes only (load-test bots in light mode). */
@@ -30,6 +51,12 @@ export interface MatchConnectionEvents {
   rawSnapshot?: (bytes: Uint8Array) => void;
   roster?: (players: PlayerInfo[]) => void;
   ended?: (results: MatchResults) => void;
+  /** waiting → countdown → playing → ended → disposed. */
+  phase?: (change: PhaseChange) => void;
+  presence?: (change: PresenceChange) => void;
+  chat?: (message: ChatMessage) => void;
+  /** With autoRejoin: the answer to the automatic join after a reconnect. */
+  rejoined?: (res: AckResult<MatchInfo>) => void;
   protocolError?: (error: WireError) => void;
   disconnect?: (reason: string) => void;
 }
@@ -40,6 +67,8 @@ export class MatchConnection {
   readonly snapshots = new SnapshotStream();
   info: MatchInfo | null = null;
   private seq = 0;
+  /** What to join again after a reconnect (autoRejoin). */
+  private rejoin: { matchId: string; role: MatchInfo['role'] } | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
 
@@ -47,11 +76,17 @@ export class MatchConnection {
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     const decode = opts.decode ?? true;
-    this.socket = io(new URL(Namespaces.match, url).toString(), {
-      parser: wireParser,
-      transports: ['websocket'],
-      ...opts.socket,
-    });
+    const auth = opts.token === undefined ? undefined : { token: opts.token };
+    this.socket = (
+      opts.manager
+        ? opts.manager.socket(Namespaces.match, auth ? { auth } : {})
+        : io(new URL(Namespaces.match, url).toString(), {
+            parser: wireParser,
+            transports: ['websocket'],
+            ...opts.socket,
+            ...(auth ? { auth } : {}),
+          })
+    ) as MatchSocket;
     this.socket.on('snapshot', (bytes) => {
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer);
       handlers.rawSnapshot?.(view);
@@ -61,8 +96,22 @@ export class MatchConnection {
     });
     this.socket.on('roster', (players) => handlers.roster?.(players));
     this.socket.on('ended', (results) => handlers.ended?.(results));
+    this.socket.on('phase', (change) => {
+      if (change.state === 'disposed' || change.state === 'ended') this.rejoin = null;
+      handlers.phase?.(change);
+    });
+    this.socket.on('presence', (change) => handlers.presence?.(change));
+    this.socket.on('chat', (message) => handlers.chat?.(message));
     this.socket.on('protocol_error', (error) => handlers.protocolError?.(error));
     this.socket.on('disconnect', (reason) => handlers.disconnect?.(reason));
+    if (opts.autoRejoin) {
+      this.socket.on('connect', () => {
+        const target = this.rejoin;
+        if (!target) return;
+        const again = target.role === 'spectator' ? this.spectate(target.matchId) : this.join(target.matchId);
+        void again.then((res) => handlers.rejoined?.(res));
+      });
+    }
   }
 
   connected(): Promise<void> {
@@ -73,10 +122,42 @@ export class MatchConnection {
     });
   }
 
-  async join(nickname?: string): Promise<AckResult<MatchInfo>> {
-    const res = await this.request<AckResult<MatchInfo>>((ack) => this.socket.emit('join', nickname === undefined ? {} : { nickname }, ack));
+  /**
+   * Takes this player's seat in a match the lobby placed it in: `join(matchId)`, or `join()` for
+   * wherever it holds a seat (the way back after a reload). Also the way back after a drop.
+   */
+  async join(target?: string | JoinRequest): Promise<AckResult<MatchInfo>> {
+    const req: JoinRequest = typeof target === 'string' ? { matchId: target } : (target ?? {});
+    return this.entered(await ackRequest<MatchInfo>((ack) => this.socket.emit('join', req, ack), this.timeoutMs));
+  }
+
+  /** Watches a public match: snapshots and room events; inputs are refused. */
+  async spectate(matchId: string): Promise<AckResult<MatchInfo>> {
+    return this.entered(await ackRequest<MatchInfo>((ack) => this.socket.emit('spectate', { matchId }, ack), this.timeoutMs));
+  }
+
+  /** Gives up the seat for good (closing the connection instead keeps it for the grace period). */
+  leave(): Promise<AckResult> {
+    this.rejoin = null;
+    this.info = null;
+    return ackRequest((ack) => this.socket.emit('leave', ack), this.timeoutMs);
+  }
+
+  /** Private match creator: start without waiting for the match to fill. */
+  start(): Promise<AckResult> {
+    return ackRequest((ack) => this.socket.emit('start', ack), this.timeoutMs);
+  }
+
+  /** Match chat; the answer carries the text as the others will see it. */
+  chat(text: string): Promise<AckResult<{ text: string }>> {
+    return ackRequest((ack) => this.socket.emit('chat', { text }, ack), this.timeoutMs);
+  }
+
+  private entered(res: AckResult<MatchInfo>): AckResult<MatchInfo> {
     if (res.ok) {
       this.info = res;
+      this.rejoin = { matchId: res.matchId, role: res.role };
+      // The server starts this connection with a keyframe: never apply it to an old base.
       this.snapshots.reset();
     }
     return res;
@@ -98,6 +179,8 @@ export class MatchConnection {
 
   close(): void {
     this.socket.disconnect();
+    // A manager hands the same socket object to the next client on this namespace: leave it clean.
+    this.socket.off();
   }
 
   private request<T>(send: (ack: (res: T) => void) => void): Promise<T> {

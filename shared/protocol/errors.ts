@@ -11,6 +11,31 @@ export const ErrorCode = {
   ServerDraining: 'SERVER_DRAINING',
   Unauthorized: 'UNAUTHORIZED',
   Internal: 'INTERNAL',
+  /** Handshake without `auth: { token }`. */
+  AuthMissing: 'AUTH_MISSING',
+  /** Token past its expiry: get a new one from POST /api/guest. */
+  AuthExpired: 'AUTH_EXPIRED',
+  /** Token malformed, forged or signed with another secret. */
+  AuthInvalid: 'AUTH_INVALID',
+  BadNickname: 'BAD_NICKNAME',
+  UnknownMode: 'UNKNOWN_MODE',
+  /** The player already waits in a quick-play queue. */
+  AlreadyQueued: 'ALREADY_QUEUED',
+  /** No private match has this code (mistyped, or the match is over). */
+  CodeNotFound: 'CODE_NOT_FOUND',
+  /** The player holds no seat in that match (never placed there, left, or the seat timed out). */
+  NoSeat: 'NO_SEAT',
+  /** Spectators receive snapshots but may not send inputs. */
+  ReadOnly: 'READ_ONLY',
+  TooLong: 'TOO_LONG',
+  /** The request is valid but not allowed for this player now (e.g. only the creator starts a private match). */
+  NotAllowed: 'NOT_ALLOWED',
+  /** Another connection with the same token took this seat over. */
+  SessionReplaced: 'SESSION_REPLACED',
+  /** Client side: no answer within the request timeout. */
+  Timeout: 'TIMEOUT',
+  /** Client side: the server could not be reached. */
+  Unavailable: 'UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

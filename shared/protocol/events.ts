@@ -4,20 +4,32 @@
  */
 import type { ArenaMap, Rules } from '../sim/types.ts';
 import type { AckResult, WireError } from './errors.ts';
+import type { ChatMessage, MatchState, Visibility } from './lobby-events.ts';
+
+export * from './lobby-events.ts';
 
 export const Namespaces = {
   match: '/match',
+  lobby: '/lobby',
 } as const;
 
 export interface PlayerInfo {
+  /** The player's slot in the match: the key of its record in snapshots. */
   id: number;
   nickname: string;
+  /** False while the player is away (within its reconnect grace) or has not arrived yet. */
+  connected: boolean;
+  bot: boolean;
 }
 
 export interface MatchInfo {
   matchId: string;
-  /** This player's id inside the match (its slot), the key of its record in snapshots. */
+  /** This player's id inside the match (its slot), the key of its record in snapshots; -1 for a spectator. */
   playerId: number;
+  role: 'player' | 'spectator';
+  mode: string;
+  visibility: Visibility;
+  state: MatchState;
   rules: Rules;
   map: ArenaMap;
   /** Snapshots are sent every `snapshotEvery` ticks. */
@@ -25,21 +37,51 @@ export interface MatchInfo {
   roster: PlayerInfo[];
 }
 
+/** Takes the seat the lobby reserved. Without matchId: the match where this player holds a seat. */
 export interface JoinRequest {
-  nickname?: string;
+  matchId?: string;
+}
+
+export interface SpectateRequest {
+  matchId: string;
 }
 
 export interface MatchResults {
   matchId: string;
   reason: 'kills' | 'time' | 'abandoned';
   winnerId: number | null;
-  scoreboard: { id: number; nickname: string; kills: number; deaths: number }[];
+  scoreboard: { id: number; nickname: string; kills: number; deaths: number; bot: boolean }[];
+}
+
+/** Lifecycle step of the match, sent to its room: waiting → countdown → playing → ended → disposed. */
+export interface PhaseChange {
+  matchId: string;
+  state: MatchState;
+  /** Tick at which the change happened. */
+  tick: number;
+  /** Tick at which this phase ends (countdown, time limit); 0 when open-ended. */
+  phaseEndTick: number;
+  /** Set with state 'ended'. */
+  results?: MatchResults;
+}
+
+/** A seat's connection changed. `timed_out`: not back within the grace, the seat is freed. */
+export interface PresenceChange {
+  playerId: number;
+  nickname: string;
+  status: 'joined' | 'away' | 'back' | 'left' | 'timed_out';
 }
 
 /** Events a client sends on /match. Binary payloads are Uint8Array. */
 export interface MatchClientEvents {
   join: (req: JoinRequest, ack: (res: AckResult<MatchInfo>) => void) => void;
+  /** Watch a public match: snapshots and events, no inputs. */
+  spectate: (req: SpectateRequest, ack: (res: AckResult<MatchInfo>) => void) => void;
+  /** Gives up the seat (a dropped connection keeps it for the reconnect grace instead). */
   leave: (ack: (res: AckResult) => void) => void;
+  /** Private matches: the creator starts without waiting for the match to fill. */
+  start: (ack: (res: AckResult) => void) => void;
+  chat: (req: { text: string }, ack: (res: AckResult<{ text: string }>) => void) => void;
   input: (bytes: Uint8Array) => void;
   /** Clock sync: the server answers with its clock in ms. */
   clock: (ack: (serverTime: number) => void) => void;
@@ -50,6 +92,9 @@ export interface MatchServerEvents {
   snapshot: (bytes: Uint8Array) => void;
   roster: (players: PlayerInfo[]) => void;
   ended: (results: MatchResults) => void;
+  phase: (change: PhaseChange) => void;
+  presence: (change: PresenceChange) => void;
+  chat: (message: ChatMessage) => void;
   /** A request or packet of this client was refused; sent before a disconnect when fatal. */
   protocol_error: (error: WireError) => void;
 }

@@ -13,7 +13,8 @@ describe('the game page in Chromium', () => {
   let browser: BrowserContext;
 
   beforeAll(async () => {
-    server = await startServer({ TICK_RATE: '30' });
+    // Two quick players make a full match at once, and the countdown is short.
+    server = await startServer({ TICK_RATE: '30', QUEUE_MAX_PLAYERS: '2', QUEUE_WAIT_MS: '60000', COUNTDOWN_MS: '300' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -26,12 +27,14 @@ describe('the game page in Chromium', () => {
     const open = async (name: string) => {
       const page = await browser.newPage();
       page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-      await page.goto(`${server.url}/?name=${name}`);
-      await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'playing', null, { timeout: 30_000 });
+        await page.goto(`${server.url}/?name=${name}`);
       return page;
     };
+    const playing = (page: Awaited<ReturnType<typeof open>>) =>
+      page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'playing', null, { timeout: 30_000 });
     const alice = await open('alice');
     const bob = await open('bob');
+    await Promise.all([playing(alice), playing(bob)]);
     await alice.waitForFunction(() => (window as unknown as { arena: { snapshotsReceived: number } }).arena.snapshotsReceived > 30);
 
     // Bob walks right holding the key; Alice's page must see him move.

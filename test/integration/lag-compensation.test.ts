@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { Snapshot } from '../../shared/protocol/snapshot.ts';
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit, movePlayer } from '../../shared/sim/index.ts';
+import { privateMatchSeats } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -63,6 +64,7 @@ describe('lag compensation', () => {
       TICK_RATE: String(TICK_RATE),
       MATCH_SEED: String(seedForShootingRange()),
       NET_SIM_LATENCY_MS: '80',
+      COUNTDOWN_MS: '300',
     });
   });
   afterAll(async () => {
@@ -72,11 +74,12 @@ describe('lag compensation', () => {
 
   it('a shooter 80 ms away hits a walking target by aiming where its screen shows it', async () => {
     const views: Snapshot[] = [];
-    const target = new MatchConnection(server.url);
-    const shooter = new MatchConnection(server.url, { snapshot: (s) => views.push(s) });
+    const seats = await privateMatchSeats(server.url, ['target', 'shooter']);
+    const target = new MatchConnection(server.url, {}, { token: seats.tokens[0] });
+    const shooter = new MatchConnection(server.url, { snapshot: (s) => views.push(s) }, { token: seats.tokens[1] });
     conns.push(target, shooter);
-    const t = await target.join('target');
-    const s = await shooter.join('shooter');
+    const t = await target.join(seats.matchId);
+    const s = await shooter.join(seats.matchId);
     if (!t.ok || !s.ok) throw new Error('join failed');
     expect([t.playerId, s.playerId]).toEqual([0, 1]);
     const rtt = await shooter.syncClock();

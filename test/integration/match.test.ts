@@ -4,11 +4,12 @@
  * off and dropped without anybody else noticing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MatchConnection } from '../../shared/client/match-connection.ts';
+import type { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import { MatchPhase, type Snapshot } from '../../shared/protocol/snapshot.ts';
 import { encodeInput } from '../../shared/protocol/input-codec.ts';
 import { addPlayer, arenaMap, createWorld, defaultRules, movePlayer, Button } from '../../shared/sim/index.ts';
+import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -27,20 +28,25 @@ function seedWithOpenRunway(): number {
 }
 
 interface Watcher {
+  player: TestPlayer;
   conn: MatchConnection;
   snapshots: Snapshot[];
   errors: WireError[];
   disconnects: string[];
 }
 
-function watch(url: string): Watcher {
-  const w: Watcher = { conn: null as unknown as MatchConnection, snapshots: [], errors: [], disconnects: [] };
-  w.conn = new MatchConnection(url, {
-    snapshot: (s) => w.snapshots.push(s),
-    protocolError: (e) => w.errors.push(e),
-    disconnect: (reason) => w.disconnects.push(reason),
-  });
-  return w;
+/** A guest with a lobby connection and a /match connection on the same WebSocket. */
+async function watch(url: string, nickname: string): Promise<Watcher> {
+  const player = await connectPlayer(url, nickname);
+  const view = player.openMatch();
+  return { player, conn: view.conn, snapshots: view.snapshots, errors: view.errors, disconnects: view.disconnects };
+}
+
+/** The lobby's way in: a seat in a private match by its code, then `join` on /match. */
+async function seatByCode(w: Watcher, code: string): Promise<string> {
+  const seat = await w.player.lobby.joinByCode(code);
+  if (!seat.ok) throw new Error(`join by code: ${seat.code} ${seat.message}`);
+  return seat.matchId;
 }
 
 /** True when every snapshot follows the previous one by exactly one tick. */
@@ -53,23 +59,28 @@ describe('a match on one node', () => {
   const clients: Watcher[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ TICK_RATE: String(TICK_RATE), MATCH_SEED: String(seedWithOpenRunway()) });
+    server = await startServer({ TICK_RATE: String(TICK_RATE), MATCH_SEED: String(seedWithOpenRunway()), COUNTDOWN_MS: '300' });
   });
   afterAll(async () => {
-    for (const c of clients) c.conn.close();
+    for (const c of clients) c.player.close();
     await server?.stop();
   });
 
   it('shows one player holding Right for 1 s moving about speed x 1 s on the other screen, at the tick rate', async () => {
-    const mover = watch(server.url);
-    const viewer = watch(server.url);
+    const mover = await watch(server.url, 'mover');
+    const viewer = await watch(server.url, 'viewer');
     clients.push(mover, viewer);
-    const a = await mover.conn.join('mover');
-    const b = await viewer.conn.join('viewer');
+    // A private match for the two of them: the first match of this server, so it has MATCH_SEED.
+    const created = await mover.player.lobby.createPrivate({ maxPlayers: 2 });
+    if (!created.ok) throw new Error(`create: ${created.code}`);
+    await seatByCode(viewer, created.code!);
+    const a = await mover.conn.join(created.matchId);
+    const b = await viewer.conn.join(created.matchId);
     if (!a.ok || !b.ok) throw new Error('join failed');
     expect(b.matchId).toBe(a.matchId);
     expect(a.playerId).toBe(0);
-    await waitFor(() => viewer.snapshots.length > 5, 'first snapshots');
+    // Full, so it counts down and starts on its own; snapshots flow from the first tick.
+    await waitFor(() => viewer.snapshots.length > 5 && viewer.snapshots.at(-1)!.phase === MatchPhase.Playing, 'first snapshots in play');
 
     const seen = (): { x: number; y: number } => {
       const me = viewer.snapshots.at(-1)!.players.find((p) => p.id === a.playerId)!;
@@ -108,17 +119,19 @@ describe('a match on one node', () => {
   });
 
   it('refuses malformed packets with an error to the sender while the others keep getting every snapshot', async () => {
-    const bystander = watch(server.url);
+    const bystander = await watch(server.url, 'bystander');
     clients.push(bystander);
-    const joined = await bystander.conn.join('bystander');
+    const room = await bystander.player.lobby.createPrivate({ maxPlayers: 16 });
+    if (!room.ok) throw new Error(`create: ${room.code}`);
+    const joined = await bystander.conn.join(room.matchId);
     expect(joined.ok).toBe(true);
     await waitFor(() => bystander.snapshots.length > 3, 'bystander snapshots');
 
     const offender = async (misbehave: (w: Watcher) => void, join = true): Promise<Watcher> => {
-      const w = watch(server.url);
+      const w = await watch(server.url, 'offender');
       clients.push(w);
       await w.conn.connected();
-      if (join) expect((await w.conn.join('offender')).ok).toBe(true);
+      if (join) expect((await w.conn.join(await seatByCode(w, room.code!))).ok).toBe(true);
       misbehave(w);
       return w;
     };

@@ -1,0 +1,107 @@
+/**
+ * POST /api/guest {"nickname": "…"}: a guest identity for this nickname (or a suffixed variant
+ * when it is taken) and the signed token that proves it. Answers
+ * 200 {ok: true, token, playerId, nickname, expiresAt} or 4xx {ok: false, code, message}.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode } from '../../shared/protocol/errors.ts';
+import { normalizeNickname } from '../../shared/protocol/lobby-rules.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
+import type { NicknameRegistry } from '../lobby/stores/index.ts';
+import { newGuestId, type TokenService } from './tokens.ts';
+
+export const GUEST_PATH = '/api/guest';
+const MAX_BODY_BYTES = 1024;
+
+export interface GuestRouteDeps {
+  tokens: TokenService;
+  nicknames: NicknameRegistry;
+  /** New guests per client address per minute (also the burst). */
+  perMinute: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+function send(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    // Bearer tokens, no cookies: any page (the Vite dev server included) may ask.
+    'access-control-allow-origin': '*',
+    'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Stop reading; the caller answers 413 and closes the connection.
+        req.pause();
+        req.removeAllListeners('data');
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createGuestRoute(deps: GuestRouteDeps) {
+  const limiter = new KeyedRateLimiter({ burst: deps.perMinute, intervalMs: 60_000 / deps.perMinute });
+  const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string): void => {
+    deps.metrics.protocolErrors.inc({ code });
+    send(res, status, { ok: false, code, message });
+  };
+
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (!limiter.take(address, Date.now())) return refuse(res, 429, ErrorCode.RateLimited, 'too many new guests from this address');
+    const body = await readBody(req);
+    if (body === null) {
+      res.setHeader('connection', 'close');
+      res.on('finish', () => req.destroy());
+      return refuse(res, 413, ErrorCode.BadRequest, `body larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return refuse(res, 400, ErrorCode.BadRequest, 'body must be JSON: {"nickname": "…"}');
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return refuse(res, 400, ErrorCode.BadRequest, 'body must be a JSON object: {"nickname": "…"}');
+    }
+    const wanted = normalizeNickname((parsed as Record<string, unknown>).nickname);
+    if (!wanted.ok) return refuse(res, 400, ErrorCode.BadNickname, wanted.message);
+
+    const playerId = newGuestId();
+    const now = Date.now();
+    // The name is held as long as the token that carries it is valid.
+    const nickname = await deps.nicknames.claim(wanted.value, playerId, now + deps.tokens.ttlS * 1000, now);
+    if (nickname === null) return refuse(res, 409, ErrorCode.BadNickname, 'this nickname and all its variants are taken');
+    const { token, expiresAt } = await deps.tokens.issue({ playerId, nickname });
+    deps.log.info({ playerId, nickname, address }, 'guest created');
+    send(res, 200, { ok: true, token, playerId, nickname, expiresAt });
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * The /lobby namespace: each request's payload is checked here and handed to the lobby service;
+ * list subscriptions, chat and placement notices go out from here. The handshake (auth) ran
+ * before any of this, so every socket has a verified guest.
+ */
+import { LOBBY_REQUESTS, type SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import { CODE_LENGTH } from '../../shared/protocol/lobby-rules.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { installPacketGuard } from '../net/packet-guard.ts';
+import type { LobbyNamespace, LobbySocket } from '../net/types.ts';
+import type { ChatGate } from './chat.ts';
+import { LIST_ROOM, publicList } from './list-feed.ts';
+import type { LobbyService } from './lobby-service.ts';
+import type { Modes } from './modes.ts';
+import { objectPayload, optionalInt, optionalString, stringField } from './payload.ts';
+import { requestRouter } from './requests.ts';
+import type { MatchDirectory } from './stores/index.ts';
+
+export interface LobbyNamespaceDeps {
+  service: LobbyService;
+  directory: MatchDirectory;
+  chat: ChatGate;
+  modes: Modes;
+  maxPlayersPerMatch: number;
+  packetsPerSecond: number;
+  metrics: Metrics;
+  log: Logger;
+}
+
+const EVENTS: ReadonlySet<string> = new Set(LOBBY_REQUESTS);
+const MATCH_ID_MAX = 64;
+
+/** Every lobby socket of a player is in this room: placement notices reach all its tabs. */
+export const playerRoom = (playerId: string): string => `player:${playerId}`;
+
+/** Tells a player's lobby connections (on any node, through the adapter) where it was placed. */
+export function notifyMatched(nsp: LobbyNamespace, playerId: string, seat: SeatGrant): void {
+  nsp.to(playerRoom(playerId)).emit('matched', seat);
+}
+
+export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDeps): void {
+  const { service } = deps;
+  nsp.on('connection', (socket: LobbySocket) => {
+    const guest = socket.data.guest;
+    const { strike } = installPacketGuard(socket, {
+      allowedEvents: EVENTS,
+      packetsPerSecond: deps.packetsPerSecond,
+      maxStrikes: 10,
+      metrics: deps.metrics,
+      log: deps.log,
+    });
+    void socket.join(playerRoom(guest.playerId));
+    void service.seatOf(guest).then((matchId) => {
+      socket.emit('session', {
+        playerId: guest.playerId,
+        nickname: guest.nickname,
+        matchId,
+        modes: [...deps.modes.values()],
+        chatMaxLength: deps.chat.maxLength,
+      });
+    });
+    const on = requestRouter(socket, { metrics: deps.metrics, log: deps.log, strike });
+
+    on('quickplay', (raw) => {
+      const req = objectPayload(raw, 'quickplay');
+      if (!req.ok) return req;
+      const mode = stringField(req.value, 'mode', 32);
+      if (!mode.ok) return mode;
+      return service.quickPlay(guest, mode.value);
+    });
+
+    on('quickplay_cancel', (raw) => {
+      const req = objectPayload(raw, 'quickplay_cancel');
+      return req.ok ? service.cancelQueue(guest) : req;
+    });
+
+    on('create_private', (raw) => {
+      const req = objectPayload(raw, 'create_private');
+      if (!req.ok) return req;
+      const mode = optionalString(req.value, 'mode', 32);
+      if (!mode.ok) return mode;
+      const maxPlayers = optionalInt(req.value, 'maxPlayers', 1, deps.maxPlayersPerMatch);
+      if (!maxPlayers.ok) return maxPlayers;
+      const killTarget = optionalInt(req.value, 'killTarget', 0, 100);
+      if (!killTarget.ok) return killTarget;
+      const timeLimitS = optionalInt(req.value, 'timeLimitS', 0, 3600);
+      if (!timeLimitS.ok) return timeLimitS;
+      return service.createPrivate(guest, {
+        ...(mode.value !== undefined && { mode: mode.value }),
+        ...(maxPlayers.value !== undefined && { maxPlayers: maxPlayers.value }),
+        ...(killTarget.value !== undefined && { killTarget: killTarget.value }),
+        ...(timeLimitS.value !== undefined && { timeLimitS: timeLimitS.value }),
+      });
+    });
+
+    on('join_code', (raw) => {
+      const req = objectPayload(raw, 'join_code');
+      if (!req.ok) return req;
+      // Room for dashes and spaces a player may type around the code.
+      const code = stringField(req.value, 'code', CODE_LENGTH * 4);
+      if (!code.ok) return code;
+      return service.joinByCode(guest, code.value);
+    });
+
+    on('join_match', (raw) => {
+      const req = objectPayload(raw, 'join_match');
+      if (!req.ok) return req;
+      const matchId = stringField(req.value, 'matchId', MATCH_ID_MAX);
+      if (!matchId.ok) return matchId;
+      return service.joinPublic(guest, matchId.value);
+    });
+
+    on('leave_match', (raw) => {
+      const req = objectPayload(raw, 'leave_match');
+      return req.ok ? service.leaveMatch(guest) : req;
+    });
+
+    on('list_subscribe', async (raw) => {
+      const req = objectPayload(raw, 'list_subscribe');
+      if (!req.ok) return req;
+      // Join first, then read: a change in between arrives as an event the client skips by
+      // version, instead of falling between the list and the stream.
+      await socket.join(LIST_ROOM);
+      socket.data.listening = true;
+      return { ok: true, ...(await publicList(deps.directory)) };
+    });
+
+    on('list_unsubscribe', async (raw) => {
+      const req = objectPayload(raw, 'list_unsubscribe');
+      if (!req.ok) return req;
+      await socket.leave(LIST_ROOM);
+      socket.data.listening = false;
+      return { ok: true };
+    });
+
+    on('chat', (raw) => {
+      const req = objectPayload(raw, 'chat');
+      if (!req.ok) return req;
+      const message = deps.chat.accept(guest, 'lobby', req.value.text);
+      if (!message.ok) return { ok: false, code: message.code, message: message.message };
+      nsp.emit('chat', message.value);
+      return { ok: true, text: message.value.text };
+    });
+
+    socket.on('disconnect', () => {
+      // Other tabs of the same player keep its queue place; the last one to go takes it along.
+      void nsp
+        .in(playerRoom(guest.playerId))
+        .fetchSockets()
+        .then((others) => (others.length === 0 ? service.leftLobby(guest.playerId) : undefined))
+        .catch((error: unknown) => deps.log.error({ playerId: guest.playerId, err: error }, 'lobby disconnect cleanup failed'));
+    });
+  });
+}

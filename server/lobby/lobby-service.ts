@@ -1,0 +1,135 @@
+/**
+ * What the lobby's requests do, independent of sockets: queue for quick play, open and join
+ * private matches, take a seat in a listed match, leave. Payloads arrive here already shaped;
+ * answers are AckResults. Correctness under concurrent clicks comes from the stores' atomic
+ * operations (one seat per player, capacity, one queue per player), not from ordering here.
+ */
+import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
+import type { PrivateMatchOptions, SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import { normalizeCode } from '../../shared/protocol/lobby-rules.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
+import type { Logger } from '../log.ts';
+import type { MatchRegistry } from '../match/match-registry.ts';
+import type { DirectorySync } from './directory-sync.ts';
+import type { Matchmaker } from './matchmaker.ts';
+import type { Modes } from './modes.ts';
+import type { Placement } from './placement.ts';
+import type { LobbyStores } from './stores/index.ts';
+
+export interface LobbyServiceDeps {
+  stores: LobbyStores;
+  registry: MatchRegistry;
+  placement: Placement;
+  matchmaker: Matchmaker;
+  sync: DirectorySync;
+  modes: Modes;
+  maxPlayersPerMatch: number;
+  now: () => number;
+  log: Logger;
+  accepting: () => boolean;
+}
+
+const draining = { ok: false, code: ErrorCode.ServerDraining, message: 'this node is shutting down' } as const;
+
+export class LobbyService {
+  constructor(private readonly deps: LobbyServiceDeps) {}
+
+  async quickPlay(guest: GuestIdentity, mode: string): Promise<AckResult<{ mode: string; waiting: number }>> {
+    if (!this.deps.accepting()) return draining;
+    if (!this.deps.modes.has(mode)) return unknownMode(mode);
+    const { seats, queue } = this.deps.stores;
+    const seat = await seats.seatOf(guest.playerId);
+    if (seat !== null) return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
+    const res = await queue.enqueue(mode, { playerId: guest.playerId, nickname: guest.nickname, enqueuedAt: this.deps.now() });
+    if (!res.added) return { ok: false, code: ErrorCode.AlreadyQueued, message: `you are already queued for ${res.mode}` };
+    this.deps.log.info({ playerId: guest.playerId, mode, waiting: res.waiting }, 'queued for quick play');
+    this.deps.matchmaker.poke(mode);
+    return { ok: true, mode, waiting: res.waiting };
+  }
+
+  async cancelQueue(guest: GuestIdentity): Promise<AckResult<{ cancelled: boolean }>> {
+    const mode = await this.deps.stores.queue.remove(guest.playerId);
+    return { ok: true, cancelled: mode !== null };
+  }
+
+  async createPrivate(guest: GuestIdentity, options: PrivateMatchOptions): Promise<AckResult<SeatGrant>> {
+    if (!this.deps.accepting()) return draining;
+    const modeId = options.mode ?? 'ffa';
+    const mode = this.deps.modes.get(modeId);
+    if (!mode) return unknownMode(modeId);
+    const maxPlayers = options.maxPlayers ?? mode.maxPlayers;
+    if (maxPlayers > this.deps.maxPlayersPerMatch) {
+      return { ok: false, code: ErrorCode.BadRequest, message: `maxPlayers: at most ${this.deps.maxPlayersPerMatch} on this server` };
+    }
+    const killTarget = options.killTarget ?? mode.killTarget;
+    const timeLimitS = options.timeLimitS ?? mode.timeLimitS;
+    if (killTarget === 0 && timeLimitS === 0) {
+      return { ok: false, code: ErrorCode.BadRequest, message: 'a match needs a kill target or a time limit' };
+    }
+    // Checked early to avoid opening a match for nothing; the seat claim below is the real arbiter.
+    if ((await this.deps.stores.seats.seatOf(guest.playerId)) !== null) {
+      return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
+    }
+    const host = await this.deps.placement.open({
+      mode: mode.id,
+      visibility: 'private',
+      ownerId: guest.playerId,
+      maxPlayers,
+      rules: { killTarget, timeLimitS },
+      autoStart: false,
+    });
+    if (!host) return { ok: false, code: ErrorCode.Internal, message: 'could not allocate a match code, try again' };
+    const res = await this.deps.placement.seat(host, guest);
+    if (!res.ok) host.dispose();
+    else this.deps.log.info({ playerId: guest.playerId, matchId: host.id, maxPlayers }, 'private match created');
+    return res;
+  }
+
+  async joinByCode(guest: GuestIdentity, rawCode: string): Promise<AckResult<SeatGrant>> {
+    if (!this.deps.accepting()) return draining;
+    const code = normalizeCode(rawCode);
+    const notFound = { ok: false, code: ErrorCode.CodeNotFound, message: 'no match has this code' } as const;
+    if (code === null) return notFound;
+    const matchId = await this.deps.stores.codes.resolve(code);
+    const host = matchId === null ? undefined : this.deps.registry.get(matchId);
+    if (!host || host.isDisposed || host.match.ended) return notFound;
+    return this.deps.placement.seat(host, guest);
+  }
+
+  async joinPublic(guest: GuestIdentity, matchId: string): Promise<AckResult<SeatGrant>> {
+    if (!this.deps.accepting()) return draining;
+    const host = this.deps.registry.get(matchId);
+    if (!host || host.isDisposed || host.match.ended || host.spec.visibility !== 'public') {
+      return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is open' };
+    }
+    return this.deps.placement.seat(host, guest);
+  }
+
+  /** Gives up the player's seat; resolves once the seat store knows, so a next request sees it free. */
+  async leaveMatch(guest: GuestIdentity): Promise<AckResult<{ left: boolean }>> {
+    const matchId = await this.deps.stores.seats.seatOf(guest.playerId);
+    if (matchId === null) return { ok: true, left: false };
+    const host = this.deps.registry.get(matchId);
+    if (host?.hasSeat(guest.playerId)) {
+      host.free(guest.playerId, 'left');
+      await this.deps.sync.settled(matchId);
+    } else {
+      // The match is gone (or never learnt of the seat): the claim is stale.
+      await this.deps.stores.seats.release(matchId, guest.playerId);
+    }
+    return { ok: true, left: true };
+  }
+
+  async seatOf(guest: GuestIdentity): Promise<string | null> {
+    return this.deps.stores.seats.seatOf(guest.playerId);
+  }
+
+  /** The player has no lobby connection left: it can no longer be told about a match, so it leaves the queue. */
+  async leftLobby(playerId: string): Promise<void> {
+    await this.deps.stores.queue.remove(playerId);
+  }
+}
+
+function unknownMode(mode: string): AckResult<never> {
+  return { ok: false, code: ErrorCode.UnknownMode, message: `unknown mode ${JSON.stringify(mode.slice(0, 32))}` };
+}

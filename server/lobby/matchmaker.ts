@@ -1,0 +1,104 @@
+/**
+ * Quick play: turns each mode's queue into matches. A group is popped from the queue in one
+ * atomic step (so two nodes, or two passes on one node, never take the same player), a match is
+ * opened for it, and every player in it is seated and told. Runs when someone queues and on a
+ * timer (for groups that form after the wait).
+ */
+import type { ModeInfo, SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import type { Logger } from '../log.ts';
+import type { Placement } from './placement.ts';
+import type { QueueEntry, QueueStore } from './stores/index.ts';
+import type { Modes } from './modes.ts';
+
+export interface MatchmakerDeps {
+  queue: QueueStore;
+  modes: Modes;
+  placement: Placement;
+  /** Fill a match formed short of the mode's minimum with bots, so one player can play alone. */
+  botFill: boolean;
+  queueWaitMs: number;
+  now: () => number;
+  log: Logger;
+  notify: (playerId: string, seat: SeatGrant) => void;
+  /** False while draining: nobody is placed. */
+  accepting: () => boolean;
+}
+
+export class Matchmaker {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  /** Per mode: a pass is running / another pass was asked for meanwhile. */
+  private readonly running = new Set<string>();
+  private readonly again = new Set<string>();
+
+  constructor(private readonly deps: MatchmakerDeps) {}
+
+  start(): void {
+    const every = Math.max(50, Math.min(1000, Math.floor(this.deps.queueWaitMs / 4)));
+    this.timer = setInterval(() => {
+      for (const mode of this.deps.modes.keys()) this.poke(mode);
+    }, every);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  poke(mode: string): void {
+    if (this.running.has(mode)) {
+      this.again.add(mode);
+      return;
+    }
+    this.running.add(mode);
+    void this.pass(mode).finally(() => {
+      this.running.delete(mode);
+      if (this.again.delete(mode)) this.poke(mode);
+    });
+  }
+
+  private async pass(mode: string): Promise<void> {
+    const spec = this.deps.modes.get(mode);
+    if (!spec) return;
+    try {
+      for (;;) {
+        if (!this.deps.accepting()) return;
+        const group = await this.deps.queue.popGroup(mode, {
+          min: this.deps.botFill ? 1 : spec.minPlayers,
+          max: spec.maxPlayers,
+          waitMs: this.deps.queueWaitMs,
+          now: this.deps.now(),
+        });
+        if (group.length === 0) return;
+        await this.form(spec, group);
+      }
+    } catch (error) {
+      this.deps.log.error({ mode, err: error }, 'matchmaking pass failed');
+    }
+  }
+
+  private async form(spec: ModeInfo, group: QueueEntry[]): Promise<void> {
+    const host = await this.deps.placement.open({
+      mode: spec.id,
+      visibility: 'public',
+      ownerId: null,
+      maxPlayers: spec.maxPlayers,
+      rules: { killTarget: spec.killTarget, timeLimitS: spec.timeLimitS },
+      autoStart: true,
+    });
+    if (!host) return;
+    const seated: string[] = [];
+    await Promise.all(
+      group.map(async (entry) => {
+        const res = await this.deps.placement.seat(host, { playerId: entry.playerId, nickname: entry.nickname });
+        // Not seated: the player took a seat elsewhere (joined by code) while it was being popped.
+        if (!res.ok) return this.deps.log.info({ matchId: host.id, playerId: entry.playerId, code: res.code }, 'queued player not seated');
+        seated.push(entry.playerId);
+        const { ok: _ok, ...grant } = res;
+        this.deps.notify(entry.playerId, grant);
+      }),
+    );
+    if (host.seatCount === 0) return host.dispose();
+    if (this.deps.botFill) while (host.match.playerCount < spec.minPlayers && host.addBot());
+    this.deps.log.info({ matchId: host.id, mode: spec.id, players: seated.length, bots: host.match.botCount }, 'quick play match formed');
+  }
+}

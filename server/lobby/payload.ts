@@ -1,0 +1,36 @@
+/**
+ * Shape checks for request payloads. Everything from the network is `unknown` until one of these
+ * says otherwise; each answers a message naming what was wrong, never throws.
+ */
+import { err, ok, type Result } from '../../shared/protocol/result.ts';
+
+export type PayloadResult<T> = Result<T, 'BAD_REQUEST'>;
+
+/** A plain object (not null, not an array). `undefined` counts as `{}` for requests without fields. */
+export function objectPayload(raw: unknown, what: string): PayloadResult<Record<string, unknown>> {
+  if (raw === undefined) return ok({});
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || ArrayBuffer.isView(raw)) {
+    return err('BAD_REQUEST', `${what} takes an object`);
+  }
+  return ok(raw as Record<string, unknown>);
+}
+
+export function stringField(obj: Record<string, unknown>, key: string, maxLength: number): PayloadResult<string> {
+  const v = obj[key];
+  if (typeof v !== 'string') return err('BAD_REQUEST', `${key} must be a string`);
+  if (v.length === 0 || v.length > maxLength) return err('BAD_REQUEST', `${key} must be 1 to ${maxLength} characters`);
+  return ok(v);
+}
+
+export function optionalString(obj: Record<string, unknown>, key: string, maxLength: number): PayloadResult<string | undefined> {
+  return obj[key] === undefined ? ok(undefined) : stringField(obj, key, maxLength);
+}
+
+export function optionalInt(obj: Record<string, unknown>, key: string, min: number, max: number): PayloadResult<number | undefined> {
+  const v = obj[key];
+  if (v === undefined) return ok(undefined);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    return err('BAD_REQUEST', `${key} must be an integer from ${min} to ${max}`);
+  }
+  return ok(v);
+}

@@ -1,0 +1,58 @@
+/**
+ * Opening matches on this node and seating players in them. A seat is first claimed in the seat
+ * store (the atomic arbiter of "one match per player" and "never over capacity"), then reserved
+ * in the match itself; if the match went away in between, the claim is undone.
+ */
+import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
+import type { SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
+import type { Logger } from '../log.ts';
+import type { MatchHost } from '../match/match-host.ts';
+import type { CreateMatch, MatchRegistry } from '../match/match-registry.ts';
+import type { DirectorySync } from './directory-sync.ts';
+import { reserveCode } from './private-codes.ts';
+import type { LobbyStores } from './stores/index.ts';
+
+export interface PlacementDeps {
+  stores: LobbyStores;
+  registry: MatchRegistry;
+  sync: DirectorySync;
+  log: Logger;
+}
+
+export class Placement {
+  constructor(private readonly deps: PlacementDeps) {}
+
+  /** Creates a match here, gives a private one its code, and lists it. Null if no code could be had. */
+  async open(spec: CreateMatch): Promise<MatchHost | null> {
+    const host = this.deps.registry.create(spec);
+    if (spec.visibility === 'private') {
+      const code = await reserveCode(this.deps.stores.codes, host.id);
+      if (code === null) {
+        this.deps.log.error({ matchId: host.id }, 'no free private match code');
+        host.dispose();
+        return null;
+      }
+      host.code = code;
+    }
+    this.deps.sync.changed(host);
+    return host;
+  }
+
+  async seat(host: MatchHost, guest: GuestIdentity): Promise<AckResult<SeatGrant>> {
+    const { seats, queue } = this.deps.stores;
+    const claim = await seats.claim(host.id, guest.playerId, host.match.maxPlayers);
+    if (!claim.ok) {
+      return claim.reason === 'full'
+        ? { ok: false, code: ErrorCode.MatchFull, message: 'this match has no free seat' }
+        : { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in another match: leave it first' };
+    }
+    if (host.reserve(guest) === null) {
+      await seats.release(host.id, guest.playerId);
+      return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
+    }
+    // A seated player waits in no queue (it may have queued in the same instant it joined).
+    await queue.remove(guest.playerId);
+    return { ok: true, matchId: host.id, mode: host.spec.mode, visibility: host.spec.visibility, code: host.code };
+  }
+}

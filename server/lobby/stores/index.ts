@@ -1,0 +1,33 @@
+/**
+ * The lobby's shared state behind one interface per store. Without REDIS_URL every store lives
+ * in this process; the Redis implementations (multi-node issue) implement the same interfaces
+ * and nothing else in the lobby changes.
+ */
+import { MemoryCodeStore, type CodeStore } from './code-store.ts';
+import { MemoryMatchDirectory, type MatchDirectory } from './match-directory.ts';
+import { MemoryNicknameRegistry, type NicknameRegistry } from './nickname-registry.ts';
+import { MemoryQueueStore, type QueueStore } from './queue-store.ts';
+import { MemorySeatStore, type SeatStore } from './seat-store.ts';
+
+export interface LobbyStores {
+  queue: QueueStore;
+  seats: SeatStore;
+  codes: CodeStore;
+  directory: MatchDirectory;
+  nicknames: NicknameRegistry;
+}
+
+export function createMemoryStores(): LobbyStores {
+  return {
+    queue: new MemoryQueueStore(),
+    seats: new MemorySeatStore(),
+    codes: new MemoryCodeStore(),
+    directory: new MemoryMatchDirectory(),
+    nicknames: new MemoryNicknameRegistry(),
+  };
+}
+
+export type { CodeStore, MatchDirectory, NicknameRegistry, QueueStore, SeatStore };
+export type { DirectoryChange, DirectoryEntry } from './match-directory.ts';
+export type { ClaimResult } from './seat-store.ts';
+export type { EnqueueResult, GroupRule, QueueEntry } from './queue-store.ts';

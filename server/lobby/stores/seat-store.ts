@@ -1,0 +1,63 @@
+/**
+ * Who holds a seat in which match: the single arbiter of "no player in two matches" and "no
+ * match over capacity". Claiming checks both and takes the seat in one atomic step (one Lua
+ * script in the Redis implementation), so two players clicking the last seat at the same instant
+ * cannot both get it.
+ */
+
+export type ClaimResult =
+  | { ok: true; already: boolean }
+  | { ok: false; reason: 'seated'; matchId: string }
+  | { ok: false; reason: 'full' };
+
+export interface SeatStore {
+  /** Seats the player unless it holds a seat elsewhere or the match already has `capacity` seats. */
+  claim(matchId: string, playerId: string, capacity: number): Promise<ClaimResult>;
+  /** Frees the player's seat if it is in this match; true when it was. */
+  release(matchId: string, playerId: string): Promise<boolean>;
+  /** Frees every seat of the match (it ended or was disposed); returns who held them. */
+  releaseAll(matchId: string): Promise<string[]>;
+  seatOf(playerId: string): Promise<string | null>;
+  count(matchId: string): Promise<number>;
+}
+
+export class MemorySeatStore implements SeatStore {
+  private readonly matchOf = new Map<string, string>();
+  private readonly members = new Map<string, Set<string>>();
+
+  async claim(matchId: string, playerId: string, capacity: number): Promise<ClaimResult> {
+    const current = this.matchOf.get(playerId);
+    if (current === matchId) return { ok: true, already: true };
+    if (current !== undefined) return { ok: false, reason: 'seated', matchId: current };
+    let seats = this.members.get(matchId);
+    if ((seats?.size ?? 0) >= capacity) return { ok: false, reason: 'full' };
+    if (!seats) this.members.set(matchId, (seats = new Set()));
+    seats.add(playerId);
+    this.matchOf.set(playerId, matchId);
+    return { ok: true, already: false };
+  }
+
+  async release(matchId: string, playerId: string): Promise<boolean> {
+    if (this.matchOf.get(playerId) !== matchId) return false;
+    this.matchOf.delete(playerId);
+    const seats = this.members.get(matchId);
+    seats?.delete(playerId);
+    if (seats?.size === 0) this.members.delete(matchId);
+    return true;
+  }
+
+  async releaseAll(matchId: string): Promise<string[]> {
+    const seats = [...(this.members.get(matchId) ?? [])];
+    for (const playerId of seats) this.matchOf.delete(playerId);
+    this.members.delete(matchId);
+    return seats;
+  }
+
+  async seatOf(playerId: string): Promise<string | null> {
+    return this.matchOf.get(playerId) ?? null;
+  }
+
+  async count(matchId: string): Promise<number> {
+    return this.members.get(matchId)?.size ?? 0;
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The /lobby namespace: matchmaking, private matches, the live public match list and lobby chat.
+ * Every request is acknowledged with an AckResult; what the server pushes on its own (placement,
+ * list changes, chat) comes as events.
+ */
+import type { AckResult, WireError } from './errors.ts';
+
+export type Visibility = 'public' | 'private';
+
+/** A match's lifecycle as the lobby and the match room see it. */
+export type MatchState = 'waiting' | 'countdown' | 'playing' | 'ended' | 'disposed';
+
+export interface ModeInfo {
+  id: string;
+  label: string;
+  /** Quick play forms a match at maxPlayers at once, or at minPlayers after the queue wait. */
+  minPlayers: number;
+  maxPlayers: number;
+  killTarget: number;
+  timeLimitS: number;
+}
+
+/** One public match as the lobby lists it. */
+export interface MatchListing {
+  matchId: string;
+  mode: string;
+  state: MatchState;
+  /** Seats taken: humans (including those within their reconnect grace) plus bots. */
+  players: number;
+  humans: number;
+  bots: number;
+  spectators: number;
+  maxPlayers: number;
+  killTarget: number;
+  timeLimitS: number;
+  /** Epoch ms. */
+  createdAt: number;
+}
+
+/** A seat the lobby reserved for this player: connect to /match and `join { matchId }`. */
+export interface SeatGrant {
+  matchId: string;
+  mode: string;
+  visibility: Visibility;
+  /** The private match's code (to share); null for public matches. */
+  code: string | null;
+}
+
+/** Sent once after the lobby connection is accepted. */
+export interface SessionInfo {
+  playerId: string;
+  nickname: string;
+  /** The match this player holds a seat in (to rejoin after a reload), or null. */
+  matchId: string | null;
+  modes: ModeInfo[];
+  chatMaxLength: number;
+}
+
+export interface ChatMessage {
+  channel: 'lobby' | 'match';
+  from: { playerId: string; nickname: string };
+  /** Plain text, control characters removed. Render it as text, never as HTML. */
+  text: string;
+  /** Server clock, epoch ms. */
+  at: number;
+}
+
+export interface QuickPlayRequest {
+  mode: string;
+}
+
+export interface PrivateMatchOptions {
+  mode?: string;
+  maxPlayers?: number;
+  /** Kills that win; 0 = none. */
+  killTarget?: number;
+  /** Seconds; 0 = none. Not both 0. */
+  timeLimitS?: number;
+}
+
+/**
+ * List events carry a version that grows with every directory change: a client applies an event
+ * only if its version is above the list it holds, so events that raced the initial list are
+ * neither lost nor applied twice.
+ */
+export interface MatchList {
+  version: number;
+  matches: MatchListing[];
+}
+export interface ListChange {
+  version: number;
+  match: MatchListing;
+}
+export interface ListRemoval {
+  version: number;
+  matchId: string;
+}
+
+type Ack<T extends object = {}> = (res: AckResult<T>) => void;
+
+/** Events a client sends on /lobby. Every one takes a payload object and an acknowledgement. */
+export interface LobbyClientEvents {
+  quickplay: (req: QuickPlayRequest, ack: Ack<{ mode: string; waiting: number }>) => void;
+  quickplay_cancel: (req: {}, ack: Ack<{ cancelled: boolean }>) => void;
+  create_private: (req: PrivateMatchOptions, ack: Ack<SeatGrant>) => void;
+  join_code: (req: { code: string }, ack: Ack<SeatGrant>) => void;
+  /** Takes a free seat in a listed public match. */
+  join_match: (req: { matchId: string }, ack: Ack<SeatGrant>) => void;
+  /** Gives up the player's seat wherever it is (also possible from /match with `leave`). */
+  leave_match: (req: {}, ack: Ack<{ left: boolean }>) => void;
+  list_subscribe: (req: {}, ack: Ack<MatchList>) => void;
+  list_unsubscribe: (req: {}, ack: Ack) => void;
+  chat: (req: { text: string }, ack: Ack<{ text: string }>) => void;
+}
+
+/** Events the server sends on /lobby. */
+export interface LobbyServerEvents {
+  session: (session: SessionInfo) => void;
+  /** Quick play placed this player. */
+  matched: (seat: SeatGrant) => void;
+  match_created: (change: ListChange) => void;
+  match_updated: (change: ListChange) => void;
+  match_removed: (removal: ListRemoval) => void;
+  chat: (message: ChatMessage) => void;
+  protocol_error: (error: WireError) => void;
+}
+
+export const LOBBY_REQUESTS = [
+  'quickplay',
+  'quickplay_cancel',
+  'create_private',
+  'join_code',
+  'join_match',
+  'leave_match',
+  'list_subscribe',
+  'list_unsubscribe',
+  'chat',
+] as const satisfies readonly (keyof LobbyClientEvents)[];
