@@ -7,8 +7,31 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Gauges read from stores (which may be remote later) are refreshed once per scrape, not
+  // kept up to date on every change.
+  const refreshers: (() => Promise<void> | void)[] = [];
   return {
     registry,
+    /** Registers work to run before each scrape (reading queue sizes, counting matches). */
+    beforeScrape(refresh: () => Promise<void> | void): void {
+      refreshers.push(refresh);
+    },
+    async scrape(): Promise<string> {
+      await Promise.all(refreshers.map((r) => r()));
+      return registry.metrics();
+    },
+    queuePlayers: new Gauge({
+      name: 'game_queue_players',
+      help: 'Players waiting in a quick-play queue, by mode',
+      labelNames: ['mode'] as const,
+      registers: [registry],
+    }),
+    matchesByState: new Gauge({
+      name: 'game_matches',
+      help: 'Matches on this node by lifecycle state',
+      labelNames: ['state'] as const,
+      registers: [registry],
+    }),
     tickDuration: new Histogram({
       name: 'game_tick_duration_seconds',
       help: 'Time one match tick takes: inputs, simulation step, snapshot encode and broadcast',

@@ -37,7 +37,7 @@ export function createRequestHandler(deps: { health: HealthSource; metrics: Metr
         return json(res, ready ? 200 : 503, { ready });
       }
       if (req.method === 'GET' && pathname === '/metrics') {
-        const body = await deps.metrics.registry.metrics();
+        const body = await deps.metrics.scrape();
         res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
         res.end(body);
         return;

@@ -103,6 +103,13 @@ export function createLobby(deps: LobbyDeps) {
   attachMatchNamespace(matchNsp, { config, registry, seats: stores.seats, sync, chat, metrics, log, clock });
   const stopFeed = startListFeed(lobbyNsp, stores.directory);
 
+  metrics.beforeScrape(async () => {
+    for (const mode of modes.keys()) metrics.queuePlayers.set({ mode }, await stores.queue.size(mode));
+    const byState = new Map<string, number>(['waiting', 'countdown', 'playing', 'ended'].map((s) => [s, 0]));
+    for (const host of registry.all()) byState.set(host.state, (byState.get(host.state) ?? 0) + 1);
+    for (const [state, n] of byState) metrics.matchesByState.set({ state }, n);
+  });
+
   const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
 
   return {

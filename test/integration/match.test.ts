@@ -183,5 +183,8 @@ describe('a match on one node', () => {
     }
     expect(metrics).toMatch(/game_protocol_errors_total\{code="BAD_INPUT"\} [1-9]/);
     expect(metrics).toMatch(/game_snapshot_bytes_total\{kind="delta"\} [1-9]/);
+    // Lobby state for operators: queue depth per mode, matches by lifecycle state.
+    expect(metrics).toMatch(/game_queue_players\{mode="ffa"\} 0/);
+    expect(metrics).toMatch(/game_matches\{state="playing"\} [1-9]/);
   });
 });
