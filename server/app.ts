@@ -28,6 +28,11 @@ export interface GameServer {
   log: Logger;
   registry: MatchRegistry;
   listen(): Promise<AddressInfo>;
+  /**
+   * Stops taking players (readyz answers 503, the lobby answers SERVER_DRAINING), lets running
+   * matches finish for up to `timeoutMs`, then closes. Resolves with the matches cut short.
+   */
+  drain(timeoutMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -102,6 +107,15 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
           resolve(http.address() as AddressInfo);
         });
       }),
+    drain: async (timeoutMs) => {
+      accepting = false;
+      const deadline = Date.now() + timeoutMs;
+      log.info({ matches: registry.size, timeoutMs }, 'draining: no new players, waiting for matches to finish');
+      while (registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const cutShort = registry.size;
+      if (cutShort > 0) log.warn({ matches: cutShort }, 'drain timed out: closing matches still running');
+      return cutShort;
+    },
     close: async () => {
       accepting = false;
       scheduler.stop();

@@ -20,6 +20,8 @@ export interface Config {
   staticDir: string;
   /** Fixed seed for the first match (then +1 per match): reproducible matches for tests and load runs. */
   matchSeed: number | null;
+  /** On SIGTERM, how long running matches may go on before the node closes anyway. */
+  drainTimeoutMs: number;
   /** HS256 secret for guest tokens; null: a random one per process (single node only). */
   authSecret: string | null;
   authTokenTtlS: number;
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): Config {
     chatBurst: int('CHAT_BURST', 5, 1, 100),
     chatIntervalMs: int('CHAT_INTERVAL_MS', 1_000, 10, 600_000),
     netSim: null,
+    drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 30_000, 0, 3_600_000),
     wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
   };
   const latencyMs = int('NET_SIM_LATENCY_MS', 0, 0, 5000);

@@ -17,11 +17,13 @@ const server = createGameServer(config);
 const address = await server.listen();
 server.log.info({ host: address.address, port: address.port, tickRate: config.tickRate }, 'game server listening');
 
-let stopping = false;
+// First SIGTERM/SIGINT drains (running matches may finish, DRAIN_TIMEOUT_MS at most); a
+// second one closes at once.
+let signals = 0;
 const stop = async (signal: string): Promise<void> => {
-  if (stopping) return;
-  stopping = true;
-  server.log.info({ signal }, 'shutting down');
+  signals += 1;
+  server.log.info({ signal, drain: signals === 1 }, 'shutting down');
+  if (signals === 1) await server.drain(config.drainTimeoutMs);
   await server.close();
   process.exit(0);
 };
