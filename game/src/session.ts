@@ -4,11 +4,13 @@
  * then the match stream. Connection state always shows in the status line.
  */
 import { getGuestToken } from '../../shared/client/auth.ts';
+import { InterpolationBuffer, type RenderedPlayer } from '../../shared/client/interpolation.ts';
 import { createManager, LobbyClient } from '../../shared/client/lobby-client.ts';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
+import { Predictor } from '../../shared/client/prediction.ts';
 import type { MatchInfo, PlayerInfo, SeatGrant } from '../../shared/protocol/events.ts';
 import type { AckResult } from '../../shared/protocol/errors.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import { MatchPhase, type Snapshot } from '../../shared/protocol/snapshot.ts';
 import { setNet, setStatus } from './status.ts';
 
 export type Entry = { kind: 'quickplay'; mode: string } | { kind: 'create'; maxPlayers: number } | { kind: 'code'; code: string };
@@ -20,6 +22,12 @@ export class GameSession {
   snapshotsReceived = 0;
   /** The private match's code, to pass on to friends. */
   code: string | null = null;
+  /** Other players are drawn a little in the past, between two snapshots. */
+  interpolation: InterpolationBuffer | null = null;
+  /** The own player is drawn where its own inputs put it, corrected by every snapshot. */
+  predictor: Predictor | null = null;
+  /** Size of the last correction the server's word made to the prediction (px). */
+  lastCorrection = 0;
   private lobby: LobbyClient | null = null;
   private match: MatchConnection | null = null;
 
@@ -43,6 +51,8 @@ export class GameSession {
         snapshot: (s) => {
           this.latest = s;
           this.snapshotsReceived += 1;
+          this.interpolation?.push(s, performance.now());
+          if (this.predictor) this.lastCorrection = this.predictor.reconcile(s).error;
         },
         roster: (r) => (this.roster = r),
         phase: (p) => this.info && setStatus(p.state === 'playing' ? 'playing' : 'connecting', this.describe(p.state)),
@@ -81,6 +91,9 @@ export class GameSession {
   private joined(info: MatchInfo): void {
     this.info = info;
     this.roster = info.roster;
+    const tickMs = 1000 / info.rules.tickRate;
+    this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.rules.tickRate });
+    this.predictor = info.role === 'player' ? new Predictor({ map: info.map, rules: info.rules, playerId: info.playerId }) : null;
     setStatus(info.state === 'playing' ? 'playing' : 'connecting', this.describe(info.state));
   }
 
@@ -94,14 +107,33 @@ export class GameSession {
     if (!this.match?.socket.connected) return;
     try {
       const rtt = await this.match.syncClock();
-      setNet(`ping ${Math.round(rtt)} ms · tick ${this.latest?.tick ?? '-'}`);
+      const delay = this.interpolation ? Math.round(this.interpolation.delayMs) : 0;
+      setNet(`ping ${Math.round(rtt)} ms · interp ${delay} ms · correction ${this.lastCorrection.toFixed(1)} px · tick ${this.latest?.tick ?? '-'}`);
     } catch {
       setNet('ping timed out');
     }
   }
 
+  /** Sends one input naming the tick on screen (lag compensation) and predicts its movement. */
   sendInput(buttons: number, aim: number): void {
     if (!this.info || !this.match?.socket.connected || this.info.role !== 'player') return;
-    this.match.sendInput({ buttons, aim, clientTick: this.latest?.tick ?? 0 });
+    const clientTick = this.interpolation?.renderTick(performance.now()) ?? this.latest?.tick ?? 0;
+    const seq = this.match.sendInput({ buttons, aim, clientTick });
+    // The server only moves players while playing; predicting before that would only be undone.
+    if (this.latest?.phase === MatchPhase.Playing) this.predictor?.applyInput(seq, buttons);
+  }
+
+  /** Everyone as they should be drawn now: others interpolated, the own player predicted. */
+  rendered(frameMs: number): { players: RenderedPlayer[]; renderTick: number } {
+    const now = performance.now();
+    const players = this.interpolation?.sample(now) ?? [];
+    const own = this.predictor?.renderPosition(frameMs);
+    const me = this.info?.playerId;
+    if (own) for (const p of players) if (p.id === me && p.alive) Object.assign(p, own);
+    // Projectiles fly on a formula of the tick, so a fractional tick draws them smoothly.
+    const s = this.latest;
+    const t = this.interpolation?.renderTime(now) ?? -Infinity;
+    const renderTick = s && Number.isFinite(t) ? s.tick + (t - s.serverTime) / (1000 / (this.info?.rules.tickRate ?? 30)) : (s?.tick ?? 0);
+    return { players, renderTick };
   }
 }

@@ -28,7 +28,7 @@ export class MatchScene extends Phaser.Scene {
 
   override update(_time: number, deltaMs: number): void {
     this.sendInputs(deltaMs);
-    this.draw();
+    this.draw(deltaMs);
   }
 
   /** One input per server tick, whatever the frame rate. */
@@ -39,7 +39,7 @@ export class MatchScene extends Phaser.Scene {
     this.inputTimer += deltaMs;
     if (this.inputTimer < tickMs) return;
     this.inputTimer = Math.min(this.inputTimer - tickMs, tickMs);
-    const me = this.session.latest?.players.find((p) => p.id === info.playerId);
+    const me = this.session.predictor?.position ?? this.session.latest?.players.find((p) => p.id === info.playerId);
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
     let buttons = 0;
@@ -52,7 +52,7 @@ export class MatchScene extends Phaser.Scene {
     this.session.sendInput(buttons, aim);
   }
 
-  private draw(): void {
+  private draw(frameMs: number): void {
     const g = this.g;
     const info = this.session.info;
     g.clear();
@@ -66,12 +66,15 @@ export class MatchScene extends Phaser.Scene {
     for (const w of map.walls) g.fillRect(w.x, w.y, w.w, w.h);
     const s = this.session.latest;
     if (!s) return;
+    const view = this.session.rendered(frameMs);
     g.fillStyle(COLORS.shot);
     for (const p of s.projectiles) {
-      const pos = projectilePositionAt(p, s.tick, rules);
+      const age = view.renderTick - p.spawnTick;
+      if (age < 0 || age * (1000 / rules.tickRate) > rules.projectileLifetimeS * 1000) continue;
+      const pos = projectilePositionAt(p, view.renderTick, rules);
       g.fillCircle(pos.x, pos.y, rules.projectileRadius);
     }
-    for (const p of s.players) {
+    for (const p of view.players) {
       const color = !p.alive ? COLORS.dead : p.id === info.playerId ? COLORS.me : COLORS.other;
       g.fillStyle(color, p.alive ? 1 : 0.35).fillCircle(p.x, p.y, rules.playerRadius);
       if (!p.alive) continue;
