@@ -18,6 +18,11 @@ export interface FanoutTransport {
   isBackedUp(subscriberId: string): boolean;
   /** True when this client's outgoing buffer is empty again. */
   isDrained(subscriberId: string): boolean;
+  /**
+   * Only in the plain-JSON baseline mode (server/net/json-baseline.ts): sends the whole state as
+   * a JSON event instead of binary keyframes and deltas. Returns how many clients it reached.
+   */
+  broadcastState?(snapshot: Snapshot): number;
 }
 
 export class SnapshotFanout {
@@ -43,6 +48,7 @@ export class SnapshotFanout {
   }
 
   publish(snapshot: Snapshot): void {
+    if (this.transport.broadcastState) return this.publishState(snapshot, this.transport.broadcastState.bind(this.transport));
     this.dropBackedUp();
     const isKey = this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
     const bytes = isKey ? encodeKeyframe(snapshot) : encodeDelta(this.base!, snapshot);
@@ -53,6 +59,17 @@ export class SnapshotFanout {
     this.metrics.snapshotBytes.inc({ kind }, bytes.length * reached);
     this.base = snapshot;
     this.admitWaiting(snapshot, isKey ? bytes : null);
+  }
+
+  /** JSON baseline: every message is the whole state, so there is no chain to join or fall off. */
+  private publishState(snapshot: Snapshot, broadcastState: (s: Snapshot) => number): void {
+    for (const id of this.waiting) {
+      this.onChain.add(id);
+      this.transport.subscribe(id);
+    }
+    this.waiting.clear();
+    this.metrics.snapshotsEncoded.inc({ kind: 'json' });
+    broadcastState(snapshot);
   }
 
   private dropBackedUp(): void {

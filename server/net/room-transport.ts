@@ -3,6 +3,7 @@
  * encodes once and writes to every socket in it.
  */
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
 /** About one second of snapshots at 30 Hz waiting in a socket: it is not keeping up. */
@@ -15,7 +16,17 @@ function pendingPackets(socket: MatchSocket): number {
 
 export function roomTransport(nsp: MatchNamespace, room: string): FanoutTransport {
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
+  const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
+    ? {
+        broadcastState(snapshot) {
+          // The typed event map says binary; the baseline deliberately sends the object as JSON.
+          nsp.to(room).emit('snapshot', snapshot as unknown as Uint8Array);
+          return nsp.adapter.rooms.get(room)?.size ?? 0;
+        },
+      }
+    : {};
   return {
+    ...baseline,
     broadcast(bytes) {
       nsp.to(room).emit('snapshot', bytes);
       return nsp.adapter.rooms.get(room)?.size ?? 0;

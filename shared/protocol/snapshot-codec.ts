@@ -13,6 +13,12 @@
  * A player present in both costs three bits when all that changed is one more applied input.
  * Its position is predicted as base position + base velocity, so a player walking steadily
  * costs nothing more for position; aim travels as a small step difference.
+ *
+ * Version 2 (sizes in BENCHMARKS.md, "Load test"): a projectile fired this tick is sent as its
+ * angle's difference from its owner's aim and, when it left the owner's muzzle, one bit: the
+ * spawn point is the owner's position plus the muzzle distance along that angle, a distance
+ * both ends learn from the previous snapshot's fresh projectiles. Keyframes send projectile ids
+ * as gaps and input sequences as varuints.
  */
 import { BitReader, BitWriter, BitsError } from './bits.ts';
 import { err, ok, type Result } from './result.ts';
@@ -26,10 +32,12 @@ import {
   type Snapshot,
   type SnapshotEvent,
 } from './snapshot.ts';
-import { POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from '../sim/quantize.ts';
+import { ANGLE_STEPS, POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from '../sim/quantize.ts';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const AIM_STEPS = 256;
+/** Projectile angle steps per player aim step (4096 / 256). */
+const ANGLE_PER_AIM = 16;
 /** Beyond this residual (in 1/8 px) a position is sent whole: a respawn, not a step. */
 const TELEPORT_UNITS = 255;
 
@@ -58,8 +66,16 @@ export function encodeKeyframe(s: Snapshot): Uint8Array {
   w.bits(s.players.length, 7);
   for (const p of s.players) writeFullPlayer(w, p);
   w.varuint(s.projectiles.length);
+  let lastId = -1;
   for (const p of s.projectiles) {
-    w.bits(p.id, 16);
+    // Ids grow in spawn order: the gap from the previous one is usually zero (one bit).
+    if (lastId < 0) w.bits(p.id, 16);
+    else {
+      const gap = (p.id - lastId - 1 + 0x10000) & 0xffff;
+      w.bool(gap === 0);
+      if (gap !== 0) w.varuint(gap - 1);
+    }
+    lastId = p.id;
     w.bits(p.ownerId, 6);
     w.bits(toUnits(p.x0), 16);
     w.bits(toUnits(p.y0), 16);
@@ -113,7 +129,7 @@ function writeFullPlayer(w: BitWriter, p: PlayerSnapshot): void {
   w.small(toUnits(p.vy));
   w.bits(quantizeAim(p.aim), 8);
   writeStats(w, p);
-  w.bits(p.lastInputSeq, 32);
+  w.varuint(p.lastInputSeq);
 }
 
 function writeStats(w: BitWriter, p: PlayerSnapshot): void {
@@ -194,6 +210,7 @@ function writeProjectileDelta(
   const added = s.projectiles.filter((p) => !baseIds.has(p.id));
   w.varuint(added.length);
   let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
+  let muzzle = learnMuzzle(base);
   for (const p of added) {
     const sequential = p.id === ((lastId + 1) & 0xffff);
     w.bool(sequential);
@@ -209,15 +226,59 @@ function writeProjectileDelta(
     const dy = owner ? toUnits(p.y0) - toUnits(owner.y) : 0;
     const relative = owner !== undefined && Math.abs(dx) <= TELEPORT_UNITS && Math.abs(dy) <= TELEPORT_UNITS;
     w.bool(relative);
-    if (relative) {
-      w.small(dx);
-      w.small(dy);
-    } else {
+    const steps = projectileAngleToSteps(p.angle);
+    if (!relative) {
       w.bits(toUnits(p.x0), 16);
       w.bits(toUnits(p.y0), 16);
+      w.bits(steps, 12);
+      continue;
     }
-    w.bits(projectileAngleToSteps(p.angle), 12);
+    // Fired this tick, the flight follows the owner's aim to within half an aim step.
+    w.small(wrapAngleSteps(steps - quantizeAim(owner.aim) * ANGLE_PER_AIM));
+    const polar = muzzle !== null && muzzleOffset(muzzle, steps, 'x') === dx && muzzleOffset(muzzle, steps, 'y') === dy;
+    w.bool(polar);
+    if (!polar) {
+      w.small(dx);
+      w.small(dy);
+      muzzle = muzzleOf(dx, dy, steps) ?? muzzle;
+    }
   }
+}
+
+/** A difference of projectile angle steps folded into [-2048, 2047]. */
+function wrapAngleSteps(d: number): number {
+  const half = ANGLE_STEPS / 2;
+  return ((((d + half) % ANGLE_STEPS) + ANGLE_STEPS) % ANGLE_STEPS) - half;
+}
+
+/** Offset (1/8 px units) of a spawn `muzzle` units from its owner along angle step `steps`. */
+function muzzleOffset(muzzle: number, steps: number, axis: 'x' | 'y'): number {
+  const a = stepsToProjectileAngle(steps);
+  return Math.round(muzzle * (axis === 'x' ? Math.cos(a) : Math.sin(a)));
+}
+
+/** The muzzle distance that puts a spawn exactly at (dx, dy) along `steps`, or null if none does. */
+function muzzleOf(dx: number, dy: number, steps: number): number | null {
+  const m = Math.round(Math.hypot(dx, dy));
+  if (m <= 0 || m > TELEPORT_UNITS) return null;
+  return muzzleOffset(m, steps, 'x') === dx && muzzleOffset(m, steps, 'y') === dy ? m : null;
+}
+
+/**
+ * The muzzle distance of the newest projectile fired in the base's own tick, next to an owner
+ * that is in the base: encoder and decoder both hold the base, so both learn the same value and
+ * it never travels. Null when the base shows no such shot.
+ */
+function learnMuzzle(base: Snapshot): number | null {
+  for (let i = base.projectiles.length - 1; i >= 0; i--) {
+    const p = base.projectiles[i]!;
+    if (p.spawnTick !== base.tick) continue;
+    const owner = base.players.find((o) => o.id === p.ownerId);
+    if (!owner) continue;
+    const m = muzzleOf(toUnits(p.x0) - toUnits(owner.x), toUnits(p.y0) - toUnits(owner.y), projectileAngleToSteps(p.angle));
+    if (m !== null) return m;
+  }
+  return null;
 }
 
 function writeEvents(w: BitWriter, events: readonly SnapshotEvent[]): void {
@@ -283,8 +344,10 @@ function readKeyframe(r: BitReader): Result<Snapshot, SnapshotErrorCode> {
   const projectileCount = r.varuint();
   if (projectileCount > MAX_PROJECTILES) malformed(`${projectileCount} projectiles`);
   const projectiles: ProjectileSnapshot[] = [];
+  let lastId = -1;
   for (let i = 0; i < projectileCount; i++) {
-    const id = r.bits(16);
+    const id = lastId < 0 ? r.bits(16) : (lastId + 1 + (r.bool() ? 0 : r.varuint() + 1)) & 0xffff;
+    lastId = id;
     const ownerId = r.bits(6);
     const x0 = fromUnits(r.bits(16));
     const y0 = fromUnits(r.bits(16));
@@ -344,7 +407,8 @@ function readFullPlayer(r: BitReader): PlayerSnapshot {
   const vy = fromUnits(r.small());
   const aim = aimFromSteps(r.bits(8));
   const { hp, alive, kills, deaths } = readStats(r);
-  const lastInputSeq = r.bits(32);
+  const lastInputSeq = r.varuint();
+  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
   return { id, x, y, vx, vy, aim, hp, alive, kills, deaths, lastInputSeq };
 }
 
@@ -415,25 +479,43 @@ function readProjectileDelta(
   const addedCount = r.varuint();
   if (out.length + addedCount > MAX_PROJECTILES) malformed('too many projectiles');
   let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
+  let muzzle = learnMuzzle(base);
   for (let i = 0; i < addedCount; i++) {
     const id = r.bool() ? (lastId + 1) & 0xffff : r.bits(16);
     lastId = id;
     const ownerId = r.bits(6);
     const age = r.bool() ? 0 : r.varuint();
     if (age > tick) malformed('projectile spawned before tick 0');
-    let x0: number;
-    let y0: number;
-    if (r.bool()) {
-      const owner = players.get(ownerId);
-      if (!owner) malformed(`projectile relative to missing player ${ownerId}`);
-      x0 = fromUnits(toUnits(owner.x) + r.small());
-      y0 = fromUnits(toUnits(owner.y) + r.small());
-    } else {
-      x0 = fromUnits(r.bits(16));
-      y0 = fromUnits(r.bits(16));
+    if (!r.bool()) {
+      const x0 = fromUnits(r.bits(16));
+      const y0 = fromUnits(r.bits(16));
+      out.push({ id, ownerId, x0, y0, angle: stepsToProjectileAngle(r.bits(12)), spawnTick: tick - age });
+      continue;
     }
-    const angle = stepsToProjectileAngle(r.bits(12));
-    out.push({ id, ownerId, x0, y0, angle, spawnTick: tick - age });
+    const owner = players.get(ownerId);
+    if (!owner) malformed(`projectile relative to missing player ${ownerId}`);
+    const turn = r.small();
+    if (turn < -ANGLE_STEPS / 2 || turn >= ANGLE_STEPS / 2) malformed('projectile angle step out of range');
+    const steps = (((quantizeAim(owner.aim) * ANGLE_PER_AIM + turn) % ANGLE_STEPS) + ANGLE_STEPS) % ANGLE_STEPS;
+    let dx: number;
+    let dy: number;
+    if (r.bool()) {
+      if (muzzle === null) malformed('muzzle spawn without a learnt muzzle distance');
+      dx = muzzleOffset(muzzle, steps, 'x');
+      dy = muzzleOffset(muzzle, steps, 'y');
+    } else {
+      dx = r.small();
+      dy = r.small();
+      muzzle = muzzleOf(dx, dy, steps) ?? muzzle;
+    }
+    out.push({
+      id,
+      ownerId,
+      x0: fromUnits(toUnits(owner.x) + dx),
+      y0: fromUnits(toUnits(owner.y) + dy),
+      angle: stepsToProjectileAngle(steps),
+      spawnTick: tick - age,
+    });
   }
   return out;
 }

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliArgs, UsageError } from './args.ts';
+
+describe('loadtest options', () => {
+  it('reads the documented command', () => {
+    const o = parseCliArgs(['--url', 'http://127.0.0.1:3000,http://localhost:3001/', '--bots', '128', '--duration', '60', '--report', 'out.json', '--html', 'out.html', '--light']);
+    expect(o.urls).toEqual(['http://127.0.0.1:3000', 'http://localhost:3001']);
+    expect(o.bots).toBe(128);
+    expect(o.durationS).toBe(60);
+    expect(o.rampUpS).toBe(2);
+    expect(o.reportPath).toBe('out.json');
+    expect(o.htmlPath).toBe('out.html');
+    expect(o.light).toBe(true);
+    expect(o.wire).toBe('binary');
+    expect(o.mode).toBe('ffa');
+  });
+
+  it('names the option that is wrong', () => {
+    expect(() => parseCliArgs(['--bots', '10'])).toThrow(/--url is required/);
+    expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', 'ten'])).toThrow(/--bots "ten"/);
+    expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', '1', '--wire', 'xml'])).toThrow(/--wire/);
+    expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', '1', '--nope'])).toThrow(UsageError);
+  });
+
+  it('refuses to load-test a non-loopback address unless told to', () => {
+    expect(() => parseCliArgs(['--url', 'http://example.com', '--bots', '1'])).toThrow(/--allow-remote/);
+    expect(parseCliArgs(['--url', 'http://example.com', '--bots', '1', '--allow-remote']).urls).toEqual(['http://example.com']);
+  });
+});

@@ -1,0 +1,143 @@
+/** Command-line options of `npm run loadtest`, validated with messages that name the option. */
+import { parseArgs } from 'node:util';
+import { BOT_BEHAVIOURS, type BotBehaviour } from '../shared/client/bot-brain.ts';
+import type { RunOptions } from './run.ts';
+
+export const USAGE = `Usage: npm run loadtest -- --url URL[,URL…] --bots N --duration SECONDS --report out.json [--html out.html] [options]
+
+Bots are real socket.io-client players: they join matches, move, aim and shoot with a seeded
+behaviour, reconnect when dropped, and measure. Several URLs (nodes of one cluster): bots are
+spread across them round-robin.
+
+  --url URL[,URL…]      game server node(s), e.g. http://127.0.0.1:3000 (required)
+  --bots N              number of bots (required)
+  --duration SECONDS    measured window after ramp-up (default 30)
+  --report FILE         write the JSON report here
+  --html FILE           write the HTML report (charts over time) here
+  --ramp-up SECONDS     start bots evenly over this time (default: bots / 100, at least 1)
+  --warmup SECONDS      then wait this long before measuring: matches form, count down and
+                        settle (default 0; the timeline still shows it)
+  --mode NAME           quick-play mode the bots queue for (default ffa)
+  --match-size N        players per match you expect; the mode decides on the server (its
+                        QUEUE_MAX_PLAYERS), a difference is noted in the report
+  --seed N              seed of the bots' behaviour; same seed, same decisions (default 1)
+  --behaviour NAME      arena (move, strafe, aim, shoot) | wander (no shooting) | idle (default arena)
+  --light               light bots: count bytes and snapshots, decode only the keyframe each second
+  --sample-every N      with --light, one bot in N decodes everything to measure input→ack (default 16)
+  --wire FORMAT         binary (default) | json: for a server started with WIRE_FORMAT=json (the
+                        plain-JSON baseline: default socket.io parser, full JSON snapshots)
+  --ping-interval SEC   round-trip probe period per bot (default 1)
+  --timeout SECONDS     request and connect timeout (default 5)
+  --label TEXT          scenario name shown in the reports
+  --allow-remote        allow URLs that are not loopback (only load-test what you operate)
+  --quiet               no progress line
+  -h, --help            this text
+
+Exit status: 0 the run completed (figures in the report, whatever they are), 1 it could not run
+(a node unreachable, no bot could connect), 2 bad options.`;
+
+export interface CliOptions extends RunOptions {
+  reportPath: string | null;
+  htmlPath: string | null;
+  quiet: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+function number(name: string, raw: string | undefined, def: number, min: number, max: number, integer = false): number {
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${name} ${JSON.stringify(raw)}: expected ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        url: { type: 'string' },
+        bots: { type: 'string' },
+        duration: { type: 'string' },
+        report: { type: 'string' },
+        html: { type: 'string' },
+        'ramp-up': { type: 'string' },
+        warmup: { type: 'string' },
+        'match-size': { type: 'string' },
+        mode: { type: 'string' },
+        seed: { type: 'string' },
+        behaviour: { type: 'string' },
+        behavior: { type: 'string' },
+        light: { type: 'boolean' },
+        'sample-every': { type: 'string' },
+        wire: { type: 'string' },
+        'ping-interval': { type: 'string' },
+        timeout: { type: 'string' },
+        label: { type: 'string' },
+        'allow-remote': { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const help = values.help === true;
+  if (help) return { help } as CliOptions;
+  if (!values.url) throw new UsageError('--url is required');
+  if (!values.bots) throw new UsageError('--bots is required');
+  const urls = values.url.split(',').map((u) => u.trim()).filter(Boolean).map((u) => checkUrl(u, values['allow-remote'] === true));
+  if (urls.length === 0) throw new UsageError('--url: no URL given');
+  const bots = number('bots', values.bots, 0, 1, 100_000, true);
+  const behaviour = values.behaviour ?? values.behavior ?? 'arena';
+  if (!(BOT_BEHAVIOURS as readonly string[]).includes(behaviour)) {
+    throw new UsageError(`--behaviour ${JSON.stringify(behaviour)}: expected one of ${BOT_BEHAVIOURS.join(', ')}`);
+  }
+  const wire = values.wire ?? 'binary';
+  if (wire !== 'binary' && wire !== 'json') throw new UsageError(`--wire ${JSON.stringify(wire)}: expected binary or json`);
+  const mode = values.mode ?? 'ffa';
+  if (!/^[\w-]{1,32}$/.test(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: letters, digits, _ and - only`);
+  return {
+    urls,
+    bots,
+    durationS: number('duration', values.duration, 30, 1, 86_400),
+    rampUpS: number('ramp-up', values['ramp-up'], Math.max(1, Math.ceil(bots / 100)), 0, 3_600),
+    warmupS: number('warmup', values.warmup, 0, 0, 3_600),
+    matchSize: values['match-size'] === undefined ? null : number('match-size', values['match-size'], 16, 1, 64, true),
+    mode,
+    seed: number('seed', values.seed, 1, 0, 0xffffffff, true),
+    behaviour: behaviour as BotBehaviour,
+    light: values.light === true,
+    sampleEvery: number('sample-every', values['sample-every'], 16, 1, 100_000, true),
+    wire,
+    pingIntervalS: number('ping-interval', values['ping-interval'], 1, 0.05, 600),
+    timeoutS: number('timeout', values.timeout, 5, 0.1, 600),
+    label: values.label ?? null,
+    reportPath: values.report ?? null,
+    htmlPath: values.html ?? null,
+    quiet: values.quiet === true,
+    help: false,
+  };
+}
+
+function checkUrl(raw: string, allowRemote: boolean): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--url ${JSON.stringify(raw)}: not a URL (expected e.g. http://127.0.0.1:3000)`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url ${raw}: http or https only`);
+  if (!allowRemote && !LOOPBACK.has(url.hostname)) {
+    throw new UsageError(`--url ${raw}: not a loopback address; pass --allow-remote to load-test a deployment you operate`);
+  }
+  return url.origin;
+}

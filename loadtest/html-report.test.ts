@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtmlReport } from './html-report.ts';
+import type { Report, TimelinePoint } from './report.ts';
+import { lineChart } from './svg-chart.ts';
+
+function point(t: number): TimelinePoint {
+  return {
+    t,
+    phase: t <= 2 ? 'ramp' : 'measure',
+    connected: 32,
+    inMatch: 32,
+    snapshotHz: 20,
+    rttMs: { p50: 1, p95: 2, p99: 3 },
+    snapshotGapMs: { p50: 50, p99: 55, max: 60 },
+    inputToAckMs: { p50: 9, p99: 14 },
+    downBytesPerBotPerSec: 1400,
+    upBytesPerBotPerSec: 480,
+    errors: 0,
+    disconnects: 0,
+    reconnects: 0,
+    loadgenCpuPercent: 15,
+    loadgenEventLoopMaxMs: 3,
+    machineBusyPercent: 40,
+    server: [{ url: 'http://127.0.0.1:3000', tickMs: { p50: 0.5, p99: 2 }, cpuPercent: 10, rssMB: 100, eventLoopLagMaxMs: 11, gcMsPerSec: 5 }],
+  };
+}
+
+const report: Report = {
+  bots: 32,
+  connected: 32,
+  durationS: 10,
+  matches: 2,
+  crossNodeMatches: 0,
+  snapshotRateHz: { p50: 20, min: 19.9 },
+  downBytesPerBotPerSec: 1400,
+  upBytesPerBotPerSec: 480,
+  framesPerSnapshot: 1.05,
+  rttMs: { p50: 1, p95: 2, p99: 3, max: 9 },
+  snapshotGapMs: { p50: 50, p99: 55, max: 70 },
+  inputToAckMs: { p50: 9, p99: 14 },
+  errors: 1,
+  disconnects: 0,
+  reconnects: 0,
+  server: [{ url: 'http://127.0.0.1:3000', nodeId: 'node-<1>', tickMs: { p50: 0.5, p99: 2 }, cpuPercent: 10, rssMB: 100 }],
+  schema: 'arena-loadtest/1',
+  label: 'arena-16 <script>',
+  startedAt: '2026-11-21T12:00:00.000Z',
+  urls: ['http://127.0.0.1:3000'],
+  options: { bots: 32, light: false, behaviour: 'arena', wire: 'binary', mode: 'ffa', seed: 1 },
+  rampUpS: 2,
+  warmupS: 0,
+  tickRateHz: 20,
+  serverCpuMsPer1000BotSeconds: 3125,
+  everConnected: 32,
+  inMatch: 32,
+  played: 32,
+  inputs: 6400,
+  snapshots: 6400,
+  inputToAckSamples: 6400,
+  errorsByKind: { 'protocol:RATE_LIMITED': 1 },
+  notes: [],
+  loadgen: { pid: 1, node: 'v20', cores: 1, cpuPercent: 15, rssMB: 120, eventLoopDelayMs: { p99: 2, max: 5 } },
+  machine: { cores: 2, busyPercent: 40, otherPercent: 5 },
+  timeline: Array.from({ length: 12 }, (_, i) => point(i + 1)),
+};
+
+describe('HTML report', () => {
+  it('is one self-contained page: inline charts, nothing loaded from anywhere', () => {
+    const html = renderHtmlReport(report);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html.match(/<svg /g)?.length).toBe(10);
+    expect(html).not.toMatch(/<script|<link|<img|src=|@import|url\(http/i);
+    expect(html).toContain('arena-16 &#60;script&#62;');
+    expect(html).toContain('protocol:RATE_LIMITED');
+  });
+
+  it('breaks a line where nothing was measured instead of drawing zero', () => {
+    const svg = lineChart({ unit: 'ms', series: [{ name: 'p50', color: '#000', points: [[1, 5], [2, null], [3, 6], [4, 7]] }] });
+    expect(svg.match(/<circle/g)?.length).toBe(1); // the lone point before the gap
+    expect(svg.match(/class="line"/g)?.length).toBe(1);
+  });
+});

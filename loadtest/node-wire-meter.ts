@@ -1,0 +1,49 @@
+/**
+ * Node-only adapter: exact WebSocket traffic of one socket.io-client connection.
+ *
+ * Bytes come from the TCP socket under the WebSocket (`net.Socket.bytesRead/bytesWritten`), so
+ * every frame header, mask key, engine.io ping and socket.io packet header is counted, as well
+ * as the HTTP upgrade of each (re)connection. Frames received are counted on the `ws` socket
+ * engine.io-client creates in Node. Kept out of shared/client: browsers cannot see either.
+ */
+import type { Socket as NetSocket } from 'node:net';
+import type { Manager } from 'socket.io-client';
+
+interface WsLike {
+  _socket?: NetSocket;
+  on(event: 'message', fn: () => void): void;
+}
+
+export class NodeWireMeter {
+  private socket: NetSocket | null = null;
+  private closedIn = 0;
+  private closedOut = 0;
+  framesIn = 0;
+
+  /** Follows every (re)connection `manager` makes from now on. */
+  attach(manager: Manager): void {
+    manager.on('open', () => {
+      const ws = (manager.engine as unknown as { transport?: { ws?: WsLike } }).transport?.ws;
+      this.follow(ws ?? null);
+    });
+  }
+
+  private follow(ws: WsLike | null): void {
+    if (this.socket) {
+      this.closedIn += this.socket.bytesRead;
+      this.closedOut += this.socket.bytesWritten;
+    }
+    this.socket = ws?._socket ?? null;
+    ws?.on('message', () => {
+      this.framesIn += 1;
+    });
+  }
+
+  get bytesIn(): number {
+    return this.closedIn + (this.socket?.bytesRead ?? 0);
+  }
+
+  get bytesOut(): number {
+    return this.closedOut + (this.socket?.bytesWritten ?? 0);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * The load-test report: the JSON every other check reads (field names fixed by issue 4), plus a
+ * per-second timeline for the HTML charts. Latencies in ms, sizes in bytes, rates per second.
+ * A figure nobody could measure (no samples) is null, never 0.
+ */
+import type { Histogram } from './histogram.ts';
+import type { ServerInterval } from './server-probe.ts';
+
+export const REPORT_SCHEMA = 'arena-loadtest/1';
+
+export interface ServerFigures extends Partial<ServerInterval> {
+  url: string;
+  nodeId: string | null;
+  tickMs: { p50: number | null; p99: number | null };
+  cpuPercent: number | null;
+  rssMB: number | null;
+}
+
+export interface TimelinePoint {
+  /** Seconds since the first bot started. */
+  t: number;
+  phase: 'ramp' | 'measure';
+  connected: number;
+  inMatch: number;
+  /** Snapshots received per in-match bot per second. */
+  snapshotHz: number | null;
+  rttMs: { p50: number | null; p95: number | null; p99: number | null };
+  snapshotGapMs: { p50: number | null; p99: number | null; max: number | null };
+  inputToAckMs: { p50: number | null; p99: number | null };
+  downBytesPerBotPerSec: number | null;
+  upBytesPerBotPerSec: number | null;
+  errors: number;
+  disconnects: number;
+  reconnects: number;
+  loadgenCpuPercent: number | null;
+  /** Longest event-loop stall of the load generator in this second (ms): above a few ms its figures are suspect. */
+  loadgenEventLoopMaxMs: number | null;
+  /** The whole machine's busy time this second, % of one core (all cores busy = cores × 100). */
+  machineBusyPercent: number | null;
+  server: {
+    url: string;
+    tickMs: { p50: number | null; p99: number | null };
+    cpuPercent: number | null;
+    rssMB: number | null;
+    eventLoopLagMaxMs: number | null;
+    gcMsPerSec: number | null;
+  }[];
+}
+
+export interface Report {
+  bots: number;
+  /** Bots whose socket was connected when the measured window closed. */
+  connected: number;
+  /** Length of the measured window (after ramp-up), seconds. */
+  durationS: number;
+  matches: number;
+  crossNodeMatches: number;
+  snapshotRateHz: { p50: number | null; min: number | null };
+  downBytesPerBotPerSec: number | null;
+  upBytesPerBotPerSec: number | null;
+  framesPerSnapshot: number | null;
+  rttMs: { p50: number | null; p95: number | null; p99: number | null; max: number | null };
+  snapshotGapMs: { p50: number | null; p99: number | null; max: number | null };
+  inputToAckMs: { p50: number | null; p99: number | null };
+  errors: number;
+  disconnects: number;
+  reconnects: number;
+  server: ServerFigures[];
+
+  schema: typeof REPORT_SCHEMA;
+  label: string | null;
+  startedAt: string;
+  urls: string[];
+  options: Record<string, unknown>;
+  rampUpS: number;
+  /** Seconds between the end of ramp-up and the start of the measured window. */
+  warmupS: number;
+  /** Server tick rate the bots were told when they joined. */
+  tickRateHz: number | null;
+  /** Server CPU (all nodes) per 1,000 bot-seconds, ms: CPU cost per player independent of the bot count. */
+  serverCpuMsPer1000BotSeconds: number | null;
+  /** Bots that connected at least once. */
+  everConnected: number;
+  /** Bots in a match when the window closed. */
+  inMatch: number;
+  /** Bots that sent inputs the server applied (full bots: acknowledged; light bots: sent while in a match). */
+  played: number;
+  inputs: number;
+  snapshots: number;
+  inputToAckSamples: number;
+  errorsByKind: Record<string, number>;
+  notes: string[];
+  loadgen: {
+    pid: number;
+    node: string;
+    cores: number;
+    cpuPercent: number | null;
+    rssMB: number;
+    /** The bots' own event loop over the window: stalls here show up as gaps and RTT that the server did not cause. */
+    eventLoopDelayMs: { p99: number | null; max: number | null };
+  };
+  /**
+   * The machine over the window (Linux): busy time of all cores in % of one core, and what was
+   * neither the load generator nor a node on this machine (kernel networking, other programs).
+   * A large `otherPercent` means something else competed for the cores during the run.
+   */
+  machine: { cores: number; busyPercent: number | null; otherPercent: number | null };
+  timeline: TimelinePoint[];
+}
+
+export const r2 = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 100) / 100);
+
+export function latency(h: Histogram): { p50: number | null; p95: number | null; p99: number | null; max: number | null } {
+  return { p50: r2(h.quantile(0.5)), p95: r2(h.quantile(0.95)), p99: r2(h.quantile(0.99)), max: r2(h.count ? h.max : null) };
+}
+
+/** Median and minimum of per-bot values. */
+export function medianAndMin(values: number[]): { p50: number | null; min: number | null } {
+  if (values.length === 0) return { p50: null, min: null };
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: r2(sorted[Math.floor((sorted.length - 1) / 2)]!), min: r2(sorted[0]!) };
+}
+
+/** The one-line verdict printed after a run. */
+export function summaryLines(r: Report): string[] {
+  const f = (v: number | null, unit = ''): string => (v === null ? 'n/a' : `${v}${unit}`);
+  const lines = [
+    `bots ${r.bots}, connected ${r.connected}, in match ${r.inMatch}, played ${r.played}, matches ${r.matches} (cross-node ${r.crossNodeMatches}), window ${r.durationS} s`,
+    `snapshots ${f(r.snapshotRateHz.p50)} Hz p50 (min ${f(r.snapshotRateHz.min)}), gap p50 ${f(r.snapshotGapMs.p50)} p99 ${f(r.snapshotGapMs.p99)} max ${f(r.snapshotGapMs.max)} ms, frames/snapshot ${f(r.framesPerSnapshot)}`,
+    `down ${f(r.downBytesPerBotPerSec)} B/s/bot, up ${f(r.upBytesPerBotPerSec)} B/s/bot`,
+    `rtt p50 ${f(r.rttMs.p50)} p95 ${f(r.rttMs.p95)} p99 ${f(r.rttMs.p99)} max ${f(r.rttMs.max)} ms, input→ack p50 ${f(r.inputToAckMs.p50)} p99 ${f(r.inputToAckMs.p99)} ms`,
+    `errors ${r.errors}, disconnects ${r.disconnects}, reconnects ${r.reconnects}`,
+    ...r.server.map(
+      (s) =>
+        `server ${s.nodeId ?? '?'} (${s.url}): tick p50 ${f(s.tickMs.p50)} p99 ${f(s.tickMs.p99)} ms, cpu ${f(s.cpuPercent, '%')}, rss ${f(s.rssMB)} MB, gc ${f(s.gcMsPerSec ?? null)} ms/s, event-loop stall max ${f(s.eventLoopLagMaxMs ?? null)} ms`,
+    ),
+    `load generator: cpu ${f(r.loadgen.cpuPercent, '%')} of one core, rss ${r.loadgen.rssMB} MB, ${r.loadgen.cores} core(s) available, event-loop delay p99 ${f(r.loadgen.eventLoopDelayMs.p99)} max ${f(r.loadgen.eventLoopDelayMs.max)} ms`,
+  ];
+  lines.push(`machine: ${r.machine.cores} cores, busy ${f(r.machine.busyPercent, '%')} of one core, of which neither bots nor server ${f(r.machine.otherPercent, '%')}`);
+  for (const [kind, n] of Object.entries(r.errorsByKind)) lines.push(`  error ${kind}: ${n}`);
+  for (const note of r.notes) lines.push(`  note: ${note}`);
+  return lines;
+}

@@ -1,0 +1,102 @@
+/**
+ * What the bots measure, gathered in one place: latency histograms for the measured window and
+ * for the current second (the timeline), and counters. Bots report into it; the runner reads a
+ * second's worth every second and the window's at the end.
+ */
+import { Histogram } from './histogram.ts';
+
+export interface SecondStats {
+  rtt: Histogram;
+  gap: Histogram;
+  inputAck: Histogram;
+  snapshots: number;
+  inputs: number;
+  errors: number;
+  disconnects: number;
+  reconnects: number;
+}
+
+function emptySecond(): SecondStats {
+  return { rtt: new Histogram(), gap: new Histogram(), inputAck: new Histogram(), snapshots: 0, inputs: 0, errors: 0, disconnects: 0, reconnects: 0 };
+}
+
+export class RunStats {
+  /** True during the measured window (after ramp-up): only then do the window figures grow. */
+  measuring = false;
+  /** False once the run is shutting down: closing sockets is not a disconnect to report. */
+  live = true;
+  readonly rtt = new Histogram();
+  readonly gap = new Histogram();
+  readonly inputAck = new Histogram();
+  snapshots = 0;
+  inputs = 0;
+  errors = 0;
+  disconnects = 0;
+  reconnects = 0;
+  readonly errorsByKind = new Map<string, number>();
+  /** matchId -> node URLs its bots were connected to. */
+  readonly matches = new Map<string, Set<string>>();
+  /** First human-readable note per kind (e.g. a wire-format mismatch), printed after the run. */
+  readonly notes = new Map<string, string>();
+  /** The server's tick rate, as the first join answer told it. */
+  tickRate: number | null = null;
+  private second = emptySecond();
+
+  rttSample(ms: number): void {
+    this.second.rtt.record(ms);
+    if (this.measuring) this.rtt.record(ms);
+  }
+
+  gapSample(ms: number): void {
+    this.second.gap.record(ms);
+    if (this.measuring) this.gap.record(ms);
+  }
+
+  inputAckSample(ms: number): void {
+    this.second.inputAck.record(ms);
+    if (this.measuring) this.inputAck.record(ms);
+  }
+
+  snapshot(): void {
+    this.second.snapshots += 1;
+    if (this.measuring) this.snapshots += 1;
+  }
+
+  input(): void {
+    this.second.inputs += 1;
+    if (this.measuring) this.inputs += 1;
+  }
+
+  error(kind: string, note?: string): void {
+    if (!this.live) return;
+    this.errors += 1;
+    this.second.errors += 1;
+    this.errorsByKind.set(kind, (this.errorsByKind.get(kind) ?? 0) + 1);
+    if (note && !this.notes.has(kind)) this.notes.set(kind, note);
+  }
+
+  disconnect(): void {
+    if (!this.live) return;
+    this.disconnects += 1;
+    this.second.disconnects += 1;
+  }
+
+  reconnect(): void {
+    if (!this.live) return;
+    this.reconnects += 1;
+    this.second.reconnects += 1;
+  }
+
+  matchSeen(matchId: string, url: string): void {
+    let urls = this.matches.get(matchId);
+    if (!urls) this.matches.set(matchId, (urls = new Set()));
+    urls.add(url);
+  }
+
+  /** What was recorded since the previous call. */
+  takeSecond(): SecondStats {
+    const s = this.second;
+    this.second = emptySecond();
+    return s;
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * One load-test run: check every node answers, start the bots spread over the ramp-up and over
+ * the nodes, measure for the requested window, then close every socket and build the report.
+ *
+ * Timeline: [ramp-up: bots start one after another] [window: `durationS` of measurement].
+ * Window figures (percentiles, rates, bytes, server CPU) cover the window only, so connection
+ * storms and first keyframes do not blur the steady state; errors, disconnects and reconnects
+ * count over the whole run. The timeline has one point per second of both phases.
+ */
+import { availableParallelism, cpus } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { BotBehaviour } from '../shared/client/bot-brain.ts';
+import { Bot, type WireFormat } from './bot.ts';
+import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
+import { RunStats } from './run-stats.ts';
+import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
+import { offeredModes } from './enter-match.ts';
+import { busyCorePercent, readCpuTimes } from './host-load.ts';
+import { TimerQueue } from './timer-queue.ts';
+
+export interface RunOptions {
+  urls: string[];
+  bots: number;
+  durationS: number;
+  rampUpS: number;
+  /** After ramp-up, let matches start and settle this long before measuring. */
+  warmupS: number;
+  seed: number;
+  behaviour: BotBehaviour;
+  light: boolean;
+  /** Light runs: one bot in this many decodes every snapshot, to measure input-to-ack. */
+  sampleEvery: number;
+  wire: WireFormat;
+  mode: string;
+  matchSize: number | null;
+  pingIntervalS: number;
+  timeoutS: number;
+  label: string | null;
+}
+
+export interface Progress {
+  elapsedS: number;
+  totalS: number;
+  phase: 'ramp' | 'measure';
+  bots: number;
+  connected: number;
+  inMatch: number;
+  snapshotHz: number | null;
+  rttP50: number | null;
+  rttP99: number | null;
+  downBytesPerBotPerSec: number | null;
+  errors: number;
+  disconnects: number;
+  serverCpu: (number | null)[];
+}
+
+const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'sampleEvery', 'wire', 'pingIntervalS', 'timeoutS', 'label',
+];
+
+/** The run's own options for the report (a caller may pass an object with more in it). */
+function runOptionsOf(opts: RunOptions): Record<string, unknown> {
+  return Object.fromEntries(RUN_OPTION_KEYS.map((k) => [k, opts[k]]));
+}
+
+export class RunError extends Error {
+  constructor(
+    readonly code: 'UNREACHABLE' | 'BAD_MODE' | 'NO_CONNECTION',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const SAMPLE_MS = 1000;
+const now = (): number => performance.now();
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A bot's seed: spread so neighbouring bots do not play alike. */
+export const botSeed = (seed: number, index: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
+
+export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) => void): Promise<Report> {
+  const probes = opts.urls.map((url) => new ServerProbe(url, opts.timeoutS * 1000));
+  const nodeIds = await Promise.all(
+    probes.map(async (p) => {
+      try {
+        return (await p.health()).nodeId;
+      } catch (error) {
+        const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        throw new RunError('UNREACHABLE', `cannot reach ${p.url}: ${reason}`);
+      }
+    }),
+  );
+
+  const notes: string[] = [];
+  for (const probe of probes) {
+    const offered = await offeredModes(probe.url, opts.timeoutS * 1000);
+    if (!offered.ok) throw new RunError('UNREACHABLE', `${probe.url} refused a lobby session: ${offered.code} ${offered.message}`);
+    const mode = offered.modes.find((m) => m.id === opts.mode);
+    if (!mode) {
+      throw new RunError('BAD_MODE', `${probe.url} has no quick-play mode "${opts.mode}" (it offers: ${offered.modes.map((m) => m.id).join(', ')})`);
+    }
+    if (opts.matchSize !== null && opts.matchSize !== mode.maxPlayers) {
+      notes.push(`--match-size ${opts.matchSize}, but mode "${mode.id}" on ${probe.url} seats ${mode.maxPlayers} (server setting QUEUE_MAX_PLAYERS / MAX_PLAYERS_PER_MATCH)`);
+    }
+  }
+
+  const stats = new RunStats();
+  const timers = new TimerQueue(now);
+  const bots = Array.from(
+    { length: opts.bots },
+    (_, i) =>
+      new Bot(
+        {
+          index: i,
+          url: opts.urls[i % opts.urls.length]!,
+          nickname: `bot-${i}`,
+          seed: botSeed(opts.seed, i),
+          behaviour: opts.behaviour,
+          wire: opts.wire,
+          decodeAll: !opts.light || i % opts.sampleEvery === 0,
+          mode: opts.mode,
+          pingIntervalMs: opts.pingIntervalS * 1000,
+          requestTimeoutMs: opts.timeoutS * 1000,
+        },
+        { stats, timers, now },
+      ),
+  );
+
+  const startedAt = new Date();
+  const t0 = now();
+  const rampMs = opts.rampUpS * 1000;
+  const windowStart = t0 + rampMs + opts.warmupS * 1000;
+  const windowEnd = windowStart + opts.durationS * 1000;
+  const totalS = opts.rampUpS + opts.warmupS + opts.durationS;
+  bots.forEach((bot, i) => timers.at(t0 + (opts.bots > 1 ? (rampMs * i) / opts.bots : 0), () => bot.start()));
+
+  const timeline: TimelinePoint[] = [];
+  const lastSample: (ServerSample | null)[] = probes.map(() => null);
+  const pending: Promise<void>[] = [];
+  const busy = probes.map(() => false);
+  const scrape = (point: TimelinePoint | null): void => {
+    probes.forEach((probe, i) => {
+      if (busy[i]) return; // a slow node is not asked again before it answered
+      busy[i] = true;
+      pending.push(
+        probe.sample(now).then((sample) => {
+          busy[i] = false;
+          if (!sample) return;
+          const prev = lastSample[i];
+          lastSample[i] = sample;
+          if (!point || !prev) return;
+          const f = serverInterval(prev, sample);
+          point.server[i] = {
+            url: probe.url,
+            tickMs: f.tickMs,
+            cpuPercent: f.cpuPercent,
+            rssMB: f.rssMB,
+            eventLoopLagMaxMs: f.eventLoopLagMaxMs,
+            gcMsPerSec: f.gcMsPerSec,
+          };
+        }),
+      );
+    });
+  };
+  scrape(null);
+
+  const traffic = (): { bytesIn: number; bytesOut: number; framesIn: number } => {
+    let bytesIn = 0;
+    let bytesOut = 0;
+    let framesIn = 0;
+    for (const b of bots) {
+      bytesIn += b.meter.bytesIn;
+      bytesOut += b.meter.bytesOut;
+      framesIn += b.meter.framesIn;
+    }
+    return { bytesIn, bytesOut, framesIn };
+  };
+
+  // The load generator watches its own event loop: a stalled generator reports gaps it caused.
+  const secondLoop = monitorEventLoopDelay({ resolution: 1 });
+  const windowLoop = monitorEventLoopDelay({ resolution: 1 });
+  secondLoop.enable();
+  let lastTraffic = traffic();
+  let lastCpu = process.cpuUsage();
+  let lastHost = readCpuTimes();
+  const machineCores = cpus().length;
+  let lastAt = t0;
+  let connectedInWindow = 0;
+  let windowSeconds = 0;
+  const sampleSecond = (): void => {
+    const at = now();
+    const elapsed = (at - lastAt) / 1000;
+    lastAt = at;
+    const s = stats.takeSecond();
+    const t = traffic();
+    const cpu = process.cpuUsage();
+    const host = readCpuTimes();
+    const connected = bots.filter((b) => b.connected).length;
+    const inMatch = bots.filter((b) => b.inMatch).length;
+    const perBot = (bytes: number): number | null => (connected > 0 && elapsed > 0 ? Math.round(bytes / connected / elapsed) : null);
+    const rtt = latency(s.rtt);
+    const gap = latency(s.gap);
+    const ack = latency(s.inputAck);
+    // A second belongs to the window when most of it lies inside.
+    const phase = at > windowStart + SAMPLE_MS / 2 ? 'measure' : 'ramp';
+    if (phase === 'measure') {
+      connectedInWindow += connected;
+      windowSeconds += 1;
+    }
+    const point: TimelinePoint = {
+      t: Math.round((at - t0) / 100) / 10,
+      phase,
+      connected,
+      inMatch,
+      snapshotHz: inMatch > 0 && elapsed > 0 ? r2(s.snapshots / inMatch / elapsed) : null,
+      rttMs: { p50: rtt.p50, p95: rtt.p95, p99: rtt.p99 },
+      snapshotGapMs: { p50: gap.p50, p99: gap.p99, max: gap.max },
+      inputToAckMs: { p50: ack.p50, p99: ack.p99 },
+      downBytesPerBotPerSec: perBot(t.bytesIn - lastTraffic.bytesIn),
+      upBytesPerBotPerSec: perBot(t.bytesOut - lastTraffic.bytesOut),
+      errors: s.errors,
+      disconnects: s.disconnects,
+      reconnects: s.reconnects,
+      loadgenCpuPercent: elapsed > 0 ? r2(((cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 / (elapsed * 1000)) * 100) : null,
+      loadgenEventLoopMaxMs: r2(secondLoop.count > 0 ? secondLoop.max / 1e6 : null),
+      machineBusyPercent: r2(busyCorePercent(lastHost, host, machineCores)),
+      server: probes.map((p) => ({ url: p.url, tickMs: { p50: null, p99: null }, cpuPercent: null, rssMB: null, eventLoopLagMaxMs: null, gcMsPerSec: null })),
+    };
+    secondLoop.reset();
+    timeline.push(point);
+    lastTraffic = t;
+    lastCpu = cpu;
+    lastHost = host;
+    scrape(point);
+    onProgress?.({
+      elapsedS: (at - t0) / 1000,
+      totalS,
+      phase,
+      bots: opts.bots,
+      connected,
+      inMatch,
+      snapshotHz: point.snapshotHz,
+      rttP50: rtt.p50,
+      rttP99: rtt.p99,
+      downBytesPerBotPerSec: point.downBytesPerBotPerSec,
+      errors: stats.errors,
+      disconnects: stats.disconnects,
+      serverCpu: timeline.length > 1 ? timeline[timeline.length - 2]!.server.map((x) => x.cpuPercent) : [],
+    });
+  };
+  const sampler = setInterval(sampleSecond, SAMPLE_MS);
+
+  // ---- window start ----
+  await sleep(Math.max(0, windowStart - now()));
+  stats.measuring = true;
+  windowLoop.enable();
+  const startHost = readCpuTimes();
+  const startTraffic = traffic();
+  const startCpu = process.cpuUsage();
+  const startScrapes = await Promise.all(probes.map((p) => p.sample(now)));
+
+  // ---- window end ----
+  await sleep(Math.max(0, windowEnd - now()));
+  stats.measuring = false;
+  windowLoop.disable();
+  secondLoop.disable();
+  const windowS = (now() - windowStart) / 1000;
+  const endTraffic = traffic();
+  const endCpu = process.cpuUsage();
+  const endHost = readCpuTimes();
+  const endScrapes = await Promise.all(probes.map((p) => p.sample(now)));
+  const connected = bots.filter((b) => b.connected).length;
+  const inMatch = bots.filter((b) => b.inMatch).length;
+  clearInterval(sampler);
+
+  // ---- shut down: every socket closed before the report is returned ----
+  stats.live = false;
+  timers.stop();
+  for (const b of bots) b.stop();
+  await Promise.allSettled(pending);
+  await sleep(100);
+
+  const avgConnected = windowSeconds > 0 ? connectedInWindow / windowSeconds : connected;
+  const perBotPerSec = (bytes: number): number | null => (avgConnected > 0 && windowS > 0 ? Math.round(bytes / avgConnected / windowS) : null);
+  const server: ServerFigures[] = probes.map((p, i) => {
+    const before = startScrapes[i] ?? null;
+    const after = endScrapes[i] ?? null;
+    if (!before || !after) return { url: p.url, nodeId: nodeIds[i] ?? null, tickMs: { p50: null, p99: null }, cpuPercent: null, rssMB: null };
+    // The longest stall of the window is the worst of the per-second scrapes inside it.
+    const lags = timeline.filter((t) => t.phase === 'measure').map((t) => t.server[i]?.eventLoopLagMaxMs ?? null).filter((v): v is number => v !== null);
+    const figures = serverInterval(before, after);
+    return { url: p.url, nodeId: nodeIds[i] ?? null, ...figures, eventLoopLagMaxMs: lags.length > 0 ? Math.max(...lags) : figures.eventLoopLagMaxMs };
+  });
+  const crossNode = [...stats.matches.values()].filter((urls) => urls.size > 1).length;
+  const rtt = latency(stats.rtt);
+  const gap = latency(stats.gap);
+  const ack = latency(stats.inputAck);
+  const mem = process.memoryUsage();
+  const loadgenCpu = r2(((endCpu.user - startCpu.user + endCpu.system - startCpu.system) / 1000 / (windowS * 1000)) * 100);
+  const machineBusy = busyCorePercent(startHost, endHost, machineCores);
+  const serversCpu = server.reduce((a, s) => a + (s.cpuPercent ?? 0), 0);
+  notes.push(...stats.notes.values());
+  const report: Report = {
+    bots: opts.bots,
+    connected,
+    durationS: r2(windowS)!,
+    matches: stats.matches.size,
+    crossNodeMatches: crossNode,
+    snapshotRateHz: medianAndMin(bots.map((b) => b.windowSnapshots / windowS)),
+    downBytesPerBotPerSec: perBotPerSec(endTraffic.bytesIn - startTraffic.bytesIn),
+    upBytesPerBotPerSec: perBotPerSec(endTraffic.bytesOut - startTraffic.bytesOut),
+    framesPerSnapshot: stats.snapshots > 0 ? Math.round(((endTraffic.framesIn - startTraffic.framesIn) / stats.snapshots) * 1000) / 1000 : null,
+    rttMs: rtt,
+    snapshotGapMs: { p50: gap.p50, p99: gap.p99, max: gap.max },
+    inputToAckMs: { p50: ack.p50, p99: ack.p99 },
+    errors: stats.errors,
+    disconnects: stats.disconnects,
+    reconnects: stats.reconnects,
+    server,
+    schema: REPORT_SCHEMA,
+    label: opts.label,
+    startedAt: startedAt.toISOString(),
+    urls: opts.urls,
+    options: runOptionsOf(opts),
+    rampUpS: opts.rampUpS,
+    warmupS: opts.warmupS,
+    tickRateHz: stats.tickRate,
+    serverCpuMsPer1000BotSeconds: server.every((s) => s.cpuPercent !== null) && opts.bots > 0
+      ? Math.round((server.reduce((a, s) => a + s.cpuPercent!, 0) * 10_000) / opts.bots)
+      : null,
+    everConnected: bots.filter((b) => b.everConnected).length,
+    inMatch,
+    played: bots.filter((b) => b.played).length,
+    inputs: stats.inputs,
+    snapshots: stats.snapshots,
+    inputToAckSamples: stats.inputAck.count,
+    errorsByKind: Object.fromEntries(stats.errorsByKind),
+    notes,
+    loadgen: {
+      pid: process.pid,
+      node: process.version,
+      cores: availableParallelism(),
+      cpuPercent: loadgenCpu,
+      rssMB: Math.round(mem.rss / 2 ** 20),
+      eventLoopDelayMs: {
+        p99: r2(windowLoop.count > 0 ? windowLoop.percentile(99) / 1e6 : null),
+        max: r2(windowLoop.count > 0 ? windowLoop.max / 1e6 : null),
+      },
+    },
+    machine: {
+      cores: machineCores,
+      busyPercent: r2(machineBusy),
+      // Whatever else ran: kernel networking not charged to either process, and other programs.
+      otherPercent: machineBusy === null ? null : r2(Math.max(0, machineBusy - serversCpu - (loadgenCpu ?? 0))),
+    },
+    timeline,
+  };
+  for (const s of server) {
+    if (s.restarted) notes.push(`${s.url} restarted during the window: its CPU and tick figures cover only the new process`);
+  }
+  const loop = report.loadgen.eventLoopDelayMs;
+  if ((loop.p99 ?? 0) > 20 || (report.loadgen.cpuPercent ?? 0) > 90 * report.loadgen.cores) {
+    report.notes.push(
+      `the load generator was near its limit (cpu ${report.loadgen.cpuPercent}% of ${report.loadgen.cores} core(s), event-loop delay p99 ${loop.p99} ms): gaps and latencies include its own delays; use --light, fewer bots per process or more cores`,
+    );
+  }
+  if (report.machine.otherPercent !== null && report.machine.otherPercent > 15) {
+    report.notes.push(
+      `the machine was busy with something else during the window (${report.machine.otherPercent}% of one core that was neither the bots nor the nodes): figures may be off`,
+    );
+  }
+  if (report.everConnected === 0) {
+    const why = notes[0] ?? 'no bot could connect';
+    throw Object.assign(new RunError('NO_CONNECTION', `no bot could connect: ${why}`), { report });
+  }
+  return report;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { InputPacer } from './input-pacer.ts';
+
+const I = 50; // 20 Hz
+
+describe('InputPacer', () => {
+  it('waits for the first snapshot, then times each input a round trip plus the margin before its tick', () => {
+    const pacer = new InputPacer({ tickRate: 20, marginMs: 8 });
+    expect(pacer.nextSendAt(0, 2)).toBeNull();
+    // Snapshot of tick 100 arrives at 5,012 ms: tick k's snapshot arrives at best k * 50 + 12.
+    pacer.onSnapshot(100, 5_012);
+    const at = pacer.nextSendAt(5_012, 2)!;
+    expect(pacer.nextTick).toBe(101);
+    expect(at).toBe(101 * I + 12 - 10);
+    expect(pacer.sent(1)).toBe(101);
+    expect(pacer.nextSendAt(at, 2)).toBe(102 * I + 12 - 10);
+  });
+
+  it('learns the grid from the least delayed snapshots, not the late ones', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    for (let k = 1; k <= 20; k++) pacer.onSnapshot(k, k * I + 10 + (k % 3 === 0 ? 30 : 0));
+    expect(pacer.nextSendAt(20 * I + 10, 0)).toBe(21 * I + 10 - 8);
+  });
+
+  it('skips to the first reachable tick after a stall instead of sending a burst', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    pacer.onSnapshot(10, 10 * I);
+    pacer.nextSendAt(10 * I, 0);
+    pacer.sent(1);
+    // The process stalled for 400 ms: ticks 12..18 are gone.
+    const at = pacer.nextSendAt(18 * I + 20, 0)!;
+    expect(pacer.nextTick).toBe(19);
+    expect(at).toBeGreaterThanOrEqual(18 * I);
+  });
+
+  it('skips one send when acknowledgements show a standing backlog of one input', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    pacer.onSnapshot(10, 10 * I);
+    let seq = 0;
+    const send = (): number => {
+      pacer.nextSendAt(10 * I, 0);
+      return pacer.sent(++seq);
+    };
+    for (let i = 0; i < 6; i++) send(); // inputs 1..6 meant for ticks 11..16
+    // The server applies each one tick late: input n (meant for 10 + n) at tick 11 + n.
+    pacer.onAck(12, 1);
+    expect(pacer.skipped).toBe(0);
+    pacer.onAck(13, 2);
+    expect(pacer.skipped).toBe(1);
+    expect(send()).toBe(18); // tick 17 gets no input: the queue drains by one
+    // An acknowledgement that did not advance says nothing about a backlog.
+    pacer.onAck(14, 2);
+    pacer.onAck(15, 3);
+    expect(pacer.skipped).toBe(1);
+  });
+});
