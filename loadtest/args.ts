@@ -34,7 +34,7 @@ spread across them round-robin.
   -h, --help            this text
 
 Exit status: 0 the run completed (figures in the report, whatever they are), 1 it could not run
-(a node unreachable, no bot could connect), 2 bad options.`;
+(a node unreachable, the quick-play mode unknown, no bot could connect), 2 bad options.`;
 
 export interface CliOptions extends RunOptions {
   reportPath: string | null;

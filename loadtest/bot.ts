@@ -65,6 +65,8 @@ export class Bot {
   private readonly stream = new SnapshotStream();
   private readonly acks = new InputAckTracker();
   private pacer: InputPacer | null = null;
+  /** pacer.skipped already reported. */
+  private skipsSeen = 0;
   private interp: InterpolationBuffer | null = null;
   private tick: number | null = null;
   private lastSnapshotAt: number | null = null;
@@ -203,7 +205,13 @@ export class Bot {
     this.deps.stats.tickRate ??= tickRate;
     this.brain ??= new BotBrain({ seed: this.config.seed, behaviour: this.config.behaviour, rules: info.rules, map: info.map });
     this.pacer = new InputPacer({ tickRate });
-    if (this.config.decodeAll) this.interp = new InterpolationBuffer({ snapshotIntervalMs: (1000 / tickRate) * info.snapshotEvery, tickRate });
+    this.skipsSeen = 0;
+    // A bot only asks which tick it is drawing: a few snapshots are enough, and keeping the
+    // default 32 per bot would push thousands of snapshots into the old generation (GC pauses
+    // of the load generator show up as snapshot gaps it caused itself).
+    if (this.config.decodeAll) {
+      this.interp = new InterpolationBuffer({ snapshotIntervalMs: (1000 / tickRate) * info.snapshotEvery, tickRate, capacity: 6 });
+    }
     this.stream.reset();
     this.acks.reset();
     this.tick = null;
@@ -275,6 +283,7 @@ export class Bot {
     this.interp?.push(s, now);
     if (me) {
       this.pacer!.onAck(s.tick, me.lastInputSeq);
+      this.countSkips();
       this.acks.acked(me.lastInputSeq, now, (ms) => {
         this.played = true;
         this.deps.stats.inputAckSample(ms);
@@ -305,6 +314,13 @@ export class Bot {
     const conn = this.session?.match;
     if (this.phase !== 'playing' || !conn?.socket.connected || this.tick === null) return;
     const now = this.deps.now();
+    // Woke up too late for the planned tick (this process stalled): wait for the next one.
+    const at = this.pacer!.nextSendAt(now, conn.clock.rtt);
+    this.countSkips();
+    if (at !== null && at > now + 1) {
+      this.inputTimer = this.deps.timers.at(at, () => this.sendInput());
+      return;
+    }
     this.view.tick = this.tick;
     const cmd = this.brain!.think(this.view);
     // What the bot "sees": interpolated two snapshot periods back, as the game renders.
@@ -317,6 +333,12 @@ export class Bot {
     else this.played = true;
     this.deps.stats.input();
     this.scheduleInput(now);
+  }
+
+  private countSkips(): void {
+    const skipped = this.pacer!.skipped;
+    if (skipped > this.skipsSeen) this.deps.stats.inputSkipped(skipped - this.skipsSeen);
+    this.skipsSeen = skipped;
   }
 
   private onEnded(_results: MatchResults): void {

@@ -55,6 +55,7 @@ const report: Report = {
   inMatch: 32,
   played: 32,
   inputs: 6400,
+  inputsSkipped: 3,
   snapshots: 6400,
   inputToAckSamples: 6400,
   errorsByKind: { 'protocol:RATE_LIMITED': 1 },

@@ -69,7 +69,7 @@ export function renderHtmlReport(r: Report): string {
       tone: interval && r.snapshotGapMs.p99 !== null ? (r.snapshotGapMs.p99 <= interval * 1.5 ? 'good' : 'bad') : 'neutral',
     },
     { label: 'Round trip p99', value: fmt(r.rttMs.p99), unit: ' ms', sub: `median ${fmt(r.rttMs.p50)} · p95 ${fmt(r.rttMs.p95)} · max ${fmt(r.rttMs.max)} ms` },
-    { label: 'Input → ack p99', value: fmt(r.inputToAckMs.p99), unit: ' ms', sub: `median ${fmt(r.inputToAckMs.p50)} ms · ${r.inputToAckSamples.toLocaleString('en-US')} inputs` },
+    { label: 'Input → ack p99', value: fmt(r.inputToAckMs.p99), unit: ' ms', sub: `median ${fmt(r.inputToAckMs.p50)} ms · ${r.inputToAckSamples.toLocaleString('en-US')} inputs · ${(r.inputsSkipped ?? 0).toLocaleString('en-US')} ticks skipped` },
     { label: 'Download per bot', value: fmt(r.downBytesPerBotPerSec, 0), unit: ' B/s', sub: `${fmt(r.framesPerSnapshot, 2)} WebSocket frames per snapshot` },
     { label: 'Upload per bot', value: fmt(r.upBytesPerBotPerSec, 0), unit: ' B/s', sub: 'inputs, clock pings, acks; framing included' },
     {
@@ -273,7 +273,8 @@ svg .area{opacity:.12;stroke:none}
 svg .band{fill:#f1f5f9}
 svg .band-label{fill:#94a3b8;font-size:11px}
 svg .ref{stroke-dasharray:2 3;stroke-width:1}
-svg .ref-label{font-size:10px;text-anchor:end}
+svg .ref-label{font-size:10px;text-anchor:end;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}
+svg .band-label{paint-order:stroke;stroke:#fff;stroke-width:3px}
 svg text{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
 svg .ytick{fill:#94a3b8;font-size:11px;text-anchor:end}
 svg .xtick{fill:#94a3b8;font-size:11px;text-anchor:middle}

@@ -86,6 +86,8 @@ export interface Report {
   /** Bots that sent inputs the server applied (full bots: acknowledged; light bots: sent while in a match). */
   played: number;
   inputs: number;
+  /** Ticks bots sent no input for (woke too late for the tick, or drained a backlog); the server repeated their last buttons. */
+  inputsSkipped: number;
   snapshots: number;
   inputToAckSamples: number;
   errorsByKind: Record<string, number>;
@@ -128,7 +130,7 @@ export function summaryLines(r: Report): string[] {
     `bots ${r.bots}, connected ${r.connected}, in match ${r.inMatch}, played ${r.played}, matches ${r.matches} (cross-node ${r.crossNodeMatches}), window ${r.durationS} s`,
     `snapshots ${f(r.snapshotRateHz.p50)} Hz p50 (min ${f(r.snapshotRateHz.min)}), gap p50 ${f(r.snapshotGapMs.p50)} p99 ${f(r.snapshotGapMs.p99)} max ${f(r.snapshotGapMs.max)} ms, frames/snapshot ${f(r.framesPerSnapshot)}`,
     `down ${f(r.downBytesPerBotPerSec)} B/s/bot, up ${f(r.upBytesPerBotPerSec)} B/s/bot`,
-    `rtt p50 ${f(r.rttMs.p50)} p95 ${f(r.rttMs.p95)} p99 ${f(r.rttMs.p99)} max ${f(r.rttMs.max)} ms, input→ack p50 ${f(r.inputToAckMs.p50)} p99 ${f(r.inputToAckMs.p99)} ms`,
+    `rtt p50 ${f(r.rttMs.p50)} p95 ${f(r.rttMs.p95)} p99 ${f(r.rttMs.p99)} max ${f(r.rttMs.max)} ms, input→ack p50 ${f(r.inputToAckMs.p50)} p99 ${f(r.inputToAckMs.p99)} ms (${r.inputs} inputs, ${r.inputsSkipped} ticks skipped)`,
     `errors ${r.errors}, disconnects ${r.disconnects}, reconnects ${r.reconnects}`,
     ...r.server.map(
       (s) =>

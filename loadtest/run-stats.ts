@@ -30,6 +30,8 @@ export class RunStats {
   readonly inputAck = new Histogram();
   snapshots = 0;
   inputs = 0;
+  /** Ticks a bot sent no input for: it woke too late for them, or drained a backlog (window). */
+  inputsSkipped = 0;
   errors = 0;
   disconnects = 0;
   reconnects = 0;
@@ -65,6 +67,10 @@ export class RunStats {
   input(): void {
     this.second.inputs += 1;
     if (this.measuring) this.inputs += 1;
+  }
+
+  inputSkipped(n: number): void {
+    if (this.measuring) this.inputsSkipped += n;
   }
 
   error(kind: string, note?: string): void {

@@ -333,6 +333,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     inMatch,
     played: bots.filter((b) => b.played).length,
     inputs: stats.inputs,
+    inputsSkipped: stats.inputsSkipped,
     snapshots: stats.snapshots,
     inputToAckSamples: stats.inputAck.count,
     errorsByKind: Object.fromEntries(stats.errorsByKind),

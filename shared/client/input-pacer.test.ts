@@ -33,6 +33,17 @@ describe('InputPacer', () => {
     expect(at).toBeGreaterThanOrEqual(18 * I);
   });
 
+  it('sends a little late timer anyway, but moves a tick on when waking too late to make it', () => {
+    const pacer = new InputPacer({ tickRate: 20, marginMs: 8 });
+    pacer.onSnapshot(10, 10 * I);
+    const at = pacer.nextSendAt(10 * I, 0)!; // tick 11, at 542
+    expect(pacer.nextSendAt(at + 3, 0)).toBe(at); // 3 ms late: still half the margin left
+    expect(pacer.nextTick).toBe(11);
+    expect(pacer.nextSendAt(at + 6, 0)).toBe(at + I); // 6 ms late: it would land with tick 12's
+    expect(pacer.nextTick).toBe(12);
+    expect(pacer.skipped).toBe(1);
+  });
+
   it('skips one send when acknowledgements show a standing backlog of one input', () => {
     const pacer = new InputPacer({ tickRate: 20 });
     pacer.onSnapshot(10, 10 * I);

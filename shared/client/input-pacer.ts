@@ -69,14 +69,22 @@ export class InputPacer {
 
   /**
    * Local time (ms) to send the next input at, given the current round trip, or null before
-   * the first snapshot. A client that fell more than two ticks behind (a stall) skips to the
-   * first tick it can still make instead of sending a burst.
+   * the first snapshot. Ask again when the timer fires: a client that woke up too late for
+   * its tick (a stall, a GC pause) is moved on to the first tick it can still make, instead of
+   * sending an input that would arrive with the next one and queue behind it.
    */
   nextSendAt(now: number, rttMs: number): number | null {
     if (this.phase === null) return null;
     const lead = Math.max(0, rttMs) + this.marginMs;
-    const reachable = Math.ceil((now + lead - this.phase) / this.intervalMs);
-    if (this.next === null || this.next < reachable - 2) this.next = reachable;
+    // Still reachable: sending now leaves at least half the margin before the tick runs.
+    const reachable = Math.ceil((now + lead - this.marginMs / 2 - this.phase) / this.intervalMs);
+    if (this.next === null) this.next = reachable;
+    else if (this.next < reachable) {
+      // Late (the client stalled): that tick is lost either way, and an input sent now would
+      // reach the server together with the next one and leave a backlog behind. Skip ahead.
+      this.skips += reachable - this.next;
+      this.next = reachable;
+    }
     return this.phase + this.next * this.intervalMs - lead;
   }
 
@@ -111,7 +119,7 @@ export class InputPacer {
     }
   }
 
-  /** Sends skipped to drain a backlog (for diagnostics). */
+  /** Sends skipped to drain a backlog or after a stall (for diagnostics). */
   get skipped(): number {
     return this.skips;
   }

@@ -62,6 +62,26 @@ export class BitWriter {
   }
 
   /**
+   * A count that is usually zero or small: '0' for zero (one bit), else '1' and value - 1 in
+   * 3-bit groups with a continuation bit (1..8 cost five bits, 9..72 nine).
+   */
+  count(value: number): void {
+    if (value === 0) {
+      this.bits(0, 1);
+      return;
+    }
+    this.bits(1, 1);
+    let v = value - 1;
+    while (v >= 8) {
+      this.bits(1, 1);
+      this.bits(v & 7, 3);
+      v = Math.floor(v / 8);
+    }
+    this.bits(0, 1);
+    this.bits(v, 3);
+  }
+
+  /**
    * Signed integer in three size classes, for residuals that are usually tiny:
    * '0'+5 bits (|v| <= 15), '10'+9 bits (|v| <= 255), '11'+20 bits (|v| <= 524287): the
    * widest class covers any difference of two 16-bit positions.
@@ -146,6 +166,20 @@ export class BitReader {
       scale *= 128;
     }
     throw new BitsError('MALFORMED', 'varuint longer than 5 groups');
+  }
+
+  /** At most 11 groups (33 bits): anything longer is malformed, which also bounds the loop. */
+  count(): number {
+    if (this.bits(1) === 0) return 0;
+    let result = 0;
+    let scale = 1;
+    for (let group = 0; group < 11; group++) {
+      const more = this.bits(1);
+      result += this.bits(3) * scale;
+      if (!more) return result + 1;
+      scale *= 8;
+    }
+    throw new BitsError('MALFORMED', 'count longer than 11 groups');
   }
 
   small(): number {

@@ -7,7 +7,7 @@
  *   u8 version | 1 bit kind (0 key, 1 delta)
  *   key:   u32 tick | f64 serverTime | u2 phase | u32 phaseEndTick | players | projectiles | events
  *   delta: u8 base tick low byte (catches a client applying a delta to the wrong base)
- *          | varuint tick - baseTick | varuint serverTime - base.serverTime
+ *          | tick - baseTick (1 bit when 1, else 1 + varuint) | varuint serverTime - base.serverTime
  *          | 1 bit phase changed [u2 phase | u32 phaseEndTick]
  *          | removed players | changed players | added players | removed/added projectiles | events
  * A player present in both costs three bits when all that changed is one more applied input.
@@ -19,6 +19,10 @@
  * spawn point is the owner's position plus the muzzle distance along that angle, a distance
  * both ends learn from the previous snapshot's fresh projectiles. Keyframes send projectile ids
  * as gaps and input sequences as varuints.
+ *
+ * Version 3: the counts a delta carries every tick (players removed and added, projectiles
+ * removed and added, removal gaps, events) are `count`s: one bit when zero, five up to eight;
+ * one tick after the base is one bit.
  */
 import { BitReader, BitWriter, BitsError } from './bits.ts';
 import { err, ok, type Result } from './result.ts';
@@ -34,7 +38,7 @@ import {
 } from './snapshot.ts';
 import { ANGLE_STEPS, POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from '../sim/quantize.ts';
 
-export const SNAPSHOT_VERSION = 2;
+export const SNAPSHOT_VERSION = 3;
 const AIM_STEPS = 256;
 /** Projectile angle steps per player aim step (4096 / 256). */
 const ANGLE_PER_AIM = 16;
@@ -91,7 +95,9 @@ export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
   w.bits(SNAPSHOT_VERSION, 8);
   w.bits(1, 1);
   w.bits(base.tick & 0xff, 8);
-  w.varuint(s.tick - base.tick);
+  const tickStep = s.tick - base.tick;
+  w.bool(tickStep === 1);
+  if (tickStep !== 1) w.varuint(tickStep);
   w.varuint(s.serverTime - base.serverTime);
   const phaseChanged = s.phase !== base.phase || s.phaseEndTick !== base.phaseEndTick;
   w.bool(phaseChanged);
@@ -99,7 +105,7 @@ export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
 
   const current = new Map(s.players.map((p) => [p.id, p]));
   const removed = base.players.filter((p) => !current.has(p.id));
-  w.bits(removed.length, 7);
+  w.count(removed.length);
   for (const p of removed) w.bits(p.id, 6);
   const baseIds = new Set<number>();
   for (const b of base.players) {
@@ -108,7 +114,7 @@ export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
     if (p) writePlayerChange(w, b, p);
   }
   const added = s.players.filter((p) => !baseIds.has(p.id));
-  w.bits(added.length, 7);
+  w.count(added.length);
   for (const p of added) writeFullPlayer(w, p);
 
   writeProjectileDelta(w, base, s, current);
@@ -200,15 +206,15 @@ function writeProjectileDelta(
   base.projectiles.forEach((p, i) => {
     if (!live.has(p.id)) removedIdx.push(i);
   });
-  w.varuint(removedIdx.length);
+  w.count(removedIdx.length);
   let prev = -1;
   for (const i of removedIdx) {
-    w.varuint(i - prev - 1);
+    w.count(i - prev - 1);
     prev = i;
   }
   const baseIds = new Set(base.projectiles.map((p) => p.id));
   const added = s.projectiles.filter((p) => !baseIds.has(p.id));
-  w.varuint(added.length);
+  w.count(added.length);
   let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
   let muzzle = learnMuzzle(base);
   for (const p of added) {
@@ -282,7 +288,7 @@ function learnMuzzle(base: Snapshot): number | null {
 }
 
 function writeEvents(w: BitWriter, events: readonly SnapshotEvent[]): void {
-  w.varuint(events.length);
+  w.count(events.length);
   for (const e of events) {
     w.bits(0, 3); // event type: 0 kill (room for seven more without a version bump)
     w.bits(e.killerId, 6);
@@ -364,7 +370,7 @@ function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, Snapsh
   const baseLow = r.bits(8);
   if (!base) return err('NO_BASE', 'delta received before any keyframe');
   if (baseLow !== (base.tick & 0xff)) return err('BASE_MISMATCH', `delta is against tick …${baseLow}, client holds ${base.tick}`);
-  const tick = base.tick + r.varuint();
+  const tick = base.tick + (r.bool() ? 1 : r.varuint());
   if (tick > 0xffffffff) malformed('tick overflow');
   const serverTime = base.serverTime + r.varuint();
   let phase = base.phase;
@@ -372,7 +378,7 @@ function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, Snapsh
   if (r.bool()) [phase, phaseEndTick] = readPhase(r);
 
   const players = new Map(base.players.map((p) => [p.id, p]));
-  const removedCount = r.bits(7);
+  const removedCount = r.count();
   if (removedCount > base.players.length) malformed('more players removed than present');
   const removed = new Set<number>();
   for (let i = 0; i < removedCount; i++) {
@@ -385,7 +391,7 @@ function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, Snapsh
     if (removed.has(b.id)) continue;
     next.push(readPlayerChange(r, b));
   }
-  const addedCount = r.bits(7);
+  const addedCount = r.count();
   if (next.length + addedCount > MAX_PLAYERS) malformed('too many players');
   for (let i = 0; i < addedCount; i++) next.push(readFullPlayer(r));
   const byId = new Map(next.map((p) => [p.id, p]));
@@ -466,17 +472,17 @@ function readProjectileDelta(
   tick: number,
   players: Map<number, PlayerSnapshot>,
 ): ProjectileSnapshot[] {
-  const removedCount = r.varuint();
+  const removedCount = r.count();
   if (removedCount > base.projectiles.length) malformed('more projectiles removed than present');
   const removed = new Set<number>();
   let index = -1;
   for (let i = 0; i < removedCount; i++) {
-    index += r.varuint() + 1;
+    index += r.count() + 1;
     if (index >= base.projectiles.length) malformed('removed projectile index out of range');
     removed.add(index);
   }
   const out = base.projectiles.filter((_, i) => !removed.has(i));
-  const addedCount = r.varuint();
+  const addedCount = r.count();
   if (out.length + addedCount > MAX_PROJECTILES) malformed('too many projectiles');
   let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
   let muzzle = learnMuzzle(base);
@@ -521,7 +527,7 @@ function readProjectileDelta(
 }
 
 function readEvents(r: BitReader): SnapshotEvent[] {
-  const count = r.varuint();
+  const count = r.count();
   if (count > MAX_EVENTS) malformed(`${count} events`);
   const events: SnapshotEvent[] = [];
   for (let i = 0; i < count; i++) {
