@@ -5,7 +5,7 @@
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, nextRandom, step, type PlayerInput } from '../../shared/sim/index.ts';
 import type { Snapshot } from '../../shared/protocol/snapshot.ts';
 import { MatchPhase } from '../../shared/protocol/snapshot.ts';
-import { buildSnapshot } from '../match/snapshot-builder.ts';
+import { buildSnapshot } from '../../shared/protocol/snapshot-builder.ts';
 
 const DIRECTIONS = [Button.Up, Button.Down, Button.Left, Button.Right, Button.Up | Button.Left, Button.Up | Button.Right, Button.Down | Button.Left, Button.Down | Button.Right, 0];
 

@@ -10,7 +10,7 @@ import type { InputMessage } from '../../shared/protocol/input-codec.ts';
 import { MatchPhase, type Snapshot, type SnapshotEvent } from '../../shared/protocol/snapshot.ts';
 import type { MatchResults, PlayerInfo } from '../../shared/protocol/events.ts';
 import { InputQueue, type PushOutcome } from './input-queue.ts';
-import { buildSnapshot } from './snapshot-builder.ts';
+import { buildSnapshot } from '../../shared/protocol/snapshot-builder.ts';
 
 export interface MatchOptions {
   id: string;

@@ -12,7 +12,7 @@
  * it steers on whatever it last saw and never needs a fresh view to act.
  */
 import { nextRandom, type RngHolder } from '../sim/rng.ts';
-import { Button, type ArenaMap, type Rules } from '../sim/types.ts';
+import { Button, DIRECTION_BUTTONS, type ArenaMap, type Rules } from '../sim/types.ts';
 
 export type BotBehaviour = 'arena' | 'wander' | 'idle';
 export const BOT_BEHAVIOURS: readonly BotBehaviour[] = ['arena', 'wander', 'idle'];
@@ -45,17 +45,7 @@ export interface BotBrainOptions {
   map: ArenaMap;
 }
 
-/** Eight directions and "stand", as button masks. */
-const DIRECTIONS = [
-  Button.Right,
-  Button.Right | Button.Down,
-  Button.Down,
-  Button.Down | Button.Left,
-  Button.Left,
-  Button.Left | Button.Up,
-  Button.Up,
-  Button.Up | Button.Right,
-] as const;
+const DIRECTIONS = DIRECTION_BUTTONS;
 const BORDER_MARGIN = 90;
 
 export class BotBrain {

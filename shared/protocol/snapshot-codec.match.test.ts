@@ -6,37 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BotBrain } from '../client/bot-brain.ts';
-import { addPlayer, arenaMap, createWorld, defaultRules, step, type PlayerInput, type World } from '../sim/index.ts';
+import { addPlayer, arenaMap, createWorld, defaultRules, step, type PlayerInput } from '../sim/index.ts';
 import { decodeSnapshot, encodeDelta, encodeKeyframe, quantizeAim } from './snapshot-codec.ts';
+import { buildSnapshot } from './snapshot-builder.ts';
 import { MatchPhase, type Snapshot } from './snapshot.ts';
-
-function snapshotOf(world: World, prev: Snapshot | null, seq: number): Snapshot {
-  const before = new Map(prev?.players.map((p) => [p.id, p]));
-  return {
-    tick: world.tick,
-    serverTime: 1_700_000_000_000 + world.tick * 50,
-    phase: MatchPhase.Playing,
-    phaseEndTick: 0,
-    players: world.players.map((p) => {
-      const b = before.get(p.id);
-      return {
-        id: p.id,
-        x: p.x,
-        y: p.y,
-        vx: b ? p.x - b.x : 0,
-        vy: b ? p.y - b.y : 0,
-        aim: p.aim,
-        hp: Math.max(0, Math.min(255, Math.round(p.hp))),
-        alive: p.alive,
-        kills: p.kills,
-        deaths: p.deaths,
-        lastInputSeq: seq,
-      };
-    }),
-    projectiles: world.projectiles.map((p) => ({ id: p.id, ownerId: p.ownerId, x0: p.x0, y0: p.y0, angle: p.angle, spawnTick: p.spawnTick })),
-    events: [],
-  };
-}
 
 function playMatch(ticks: number): Snapshot[] {
   const world = createWorld({ seed: 3, rules: defaultRules(20), map: arenaMap() });
@@ -54,7 +27,13 @@ function playMatch(ticks: number): Snapshot[] {
       inputs.set(p.id, { ...cmd, viewDelayTicks: 2 });
     }
     step(world, inputs);
-    prev = snapshotOf(world, prev, t);
+    prev = buildSnapshot(world, prev, {
+      serverTime: 1_700_000_000_000 + world.tick * 50,
+      phase: MatchPhase.Playing,
+      phaseEndTick: 0,
+      lastInputSeq: new Map(world.players.map((p) => [p.id, t])),
+      events: [],
+    });
     out.push(prev);
   }
   return out;

@@ -13,6 +13,18 @@ export const Button = {
 } as const;
 export const ALL_BUTTONS = 0b1_1111;
 
+/** The eight movement directions as button masks, clockwise from Right (bots pick from these). */
+export const DIRECTION_BUTTONS: readonly number[] = [
+  Button.Right,
+  Button.Right | Button.Down,
+  Button.Down,
+  Button.Down | Button.Left,
+  Button.Left,
+  Button.Left | Button.Up,
+  Button.Up,
+  Button.Up | Button.Right,
+];
+
 /** What a player asks for in one tick. `aim` is radians, already validated (finite). */
 export interface PlayerInput {
   buttons: number;

@@ -6,7 +6,7 @@
  * Its randomness comes from its own seeded generator, never the world's, so bots do not change
  * where players spawn.
  */
-import { Button, findPlayer, firstWallHit, nextRandom, randomInt } from '../../../shared/sim/index.ts';
+import { Button, DIRECTION_BUTTONS, findPlayer, firstWallHit, nextRandom, randomInt } from '../../../shared/sim/index.ts';
 import type { PlayerState, World } from '../../../shared/sim/types.ts';
 
 export interface BotMemory {
@@ -29,16 +29,7 @@ export interface BotDecision {
 /** Aim error in radians, so bots miss sometimes instead of playing like an aimbot. */
 const AIM_JITTER = 0.08;
 
-const DIRECTIONS = [
-  Button.Right,
-  Button.Right | Button.Down,
-  Button.Down,
-  Button.Down | Button.Left,
-  Button.Left,
-  Button.Left | Button.Up,
-  Button.Up,
-  Button.Up | Button.Right,
-];
+const DIRECTIONS = DIRECTION_BUTTONS;
 
 export function createBotMemory(seed: number): BotMemory {
   return { rngState: seed >>> 0, wanderButtons: 0, wanderTicks: 0, strafe: 1, strafeTicks: 0, lastX: NaN, lastY: NaN };

@@ -1,6 +1,6 @@
 /** Turns the simulation's world into the wire-level snapshot model. */
-import type { World } from '../../shared/sim/types.ts';
-import type { MatchPhase, PlayerSnapshot, Snapshot, SnapshotEvent } from '../../shared/protocol/snapshot.ts';
+import type { World } from '../sim/types.ts';
+import type { MatchPhase, PlayerSnapshot, Snapshot, SnapshotEvent } from './snapshot.ts';
 
 export interface SnapshotContext {
   serverTime: number;
