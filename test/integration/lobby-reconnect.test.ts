@@ -105,7 +105,8 @@ describe('reconnect', () => {
     // Drop again and stay away past the grace.
     back.close();
     await waitFor(() => tv.presence.some((p) => p.playerId === 0 && p.status === 'timed_out'), 'told the seat timed out', GRACE_MS + 5000);
-    // The others' roster no longer has the seat.
+    // The others' roster no longer has the seat (the roster follows the presence event).
+    await waitFor(() => tv.rosters.at(-1)!.map((p) => p.id).join() === '1', 'the roster without the seat');
     expect(tv.rosters.at(-1)!.map((p) => p.id)).toEqual([1]);
     await waitFor(() => tv.presence.filter((p) => p.status === 'timed_out').length === 1, 'one timeout');
     expect(await seatOf(server.url, shooter.session)).toBe(null);
