@@ -51,14 +51,7 @@ export class BitWriter {
 
   /** Unsigned integer in 7-bit groups with a continuation bit: small counts cost one byte. */
   varuint(value: number): void {
-    let v = value;
-    while (v >= 0x80) {
-      this.bits(1, 1);
-      this.bits(v & 0x7f, 7);
-      v = Math.floor(v / 128);
-    }
-    this.bits(0, 1);
-    this.bits(v, 7);
+    this.grouped(value, 7);
   }
 
   /**
@@ -66,19 +59,21 @@ export class BitWriter {
    * 3-bit groups with a continuation bit (1..8 cost five bits, 9..72 nine).
    */
   count(value: number): void {
-    if (value === 0) {
-      this.bits(0, 1);
-      return;
-    }
-    this.bits(1, 1);
-    let v = value - 1;
-    while (v >= 8) {
+    this.bits(value === 0 ? 0 : 1, 1);
+    if (value !== 0) this.grouped(value - 1, 3);
+  }
+
+  /** `width`-bit groups, least significant first, each behind a "more follows" bit. */
+  private grouped(value: number, width: number): void {
+    const base = 1 << width;
+    let v = value;
+    while (v >= base) {
       this.bits(1, 1);
-      this.bits(v & 7, 3);
-      v = Math.floor(v / 8);
+      this.bits(v & (base - 1), width);
+      v = Math.floor(v / base);
     }
     this.bits(0, 1);
-    this.bits(v, 3);
+    this.bits(v, width);
   }
 
   /**
@@ -157,29 +152,25 @@ export class BitReader {
 
   /** At most 5 groups (35 bits): anything longer is malformed, which also bounds the loop. */
   varuint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let group = 0; group < 5; group++) {
-      const more = this.bits(1);
-      result += this.bits(7) * scale;
-      if (!more) return result;
-      scale *= 128;
-    }
-    throw new BitsError('MALFORMED', 'varuint longer than 5 groups');
+    return this.grouped(7, 5, 'varuint');
   }
 
   /** At most 11 groups (33 bits): anything longer is malformed, which also bounds the loop. */
   count(): number {
-    if (this.bits(1) === 0) return 0;
+    return this.bits(1) === 0 ? 0 : this.grouped(3, 11, 'count') + 1;
+  }
+
+  private grouped(width: number, maxGroups: number, what: string): number {
+    const base = 2 ** width;
     let result = 0;
     let scale = 1;
-    for (let group = 0; group < 11; group++) {
+    for (let group = 0; group < maxGroups; group++) {
       const more = this.bits(1);
-      result += this.bits(3) * scale;
-      if (!more) return result + 1;
-      scale *= 8;
+      result += this.bits(width) * scale;
+      if (!more) return result;
+      scale *= base;
     }
-    throw new BitsError('MALFORMED', 'count longer than 11 groups');
+    throw new BitsError('MALFORMED', `${what} longer than ${maxGroups} groups`);
   }
 
   small(): number {
