@@ -1,7 +1,7 @@
 /**
  * POST /api/guest {"nickname": "…"}: a guest identity for this nickname (or a suffixed variant
  * when it is taken) and the signed token that proves it. Answers
- * 200 {ok: true, token, playerId, nickname, expiresAt} or 4xx {ok: false, code, message}.
+ * 200 {ok: true, token, guestId, nickname, expiresAt} or 4xx {ok: false, code, message}.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
@@ -95,13 +95,13 @@ export function createGuestRoute(deps: GuestRouteDeps) {
     const wanted = normalizeNickname((parsed as Record<string, unknown>).nickname);
     if (!wanted.ok) return refuse(res, 400, ErrorCode.BadNickname, wanted.message);
 
-    const playerId = newGuestId();
+    const guestId = newGuestId();
     const now = Date.now();
     // The name is held as long as the token that carries it is valid.
-    const nickname = await deps.nicknames.claim(wanted.value, playerId, now + deps.tokens.ttlS * 1000, now);
+    const nickname = await deps.nicknames.claim(wanted.value, guestId, now + deps.tokens.ttlS * 1000, now);
     if (nickname === null) return refuse(res, 409, ErrorCode.BadNickname, 'this nickname and all its variants are taken');
-    const { token, expiresAt } = await deps.tokens.issue({ playerId, nickname });
-    deps.log.info({ playerId, nickname, address }, 'guest created');
-    send(res, 200, { ok: true, token, playerId, nickname, expiresAt });
+    const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
+    deps.log.info({ guestId, nickname, address }, 'guest created');
+    send(res, 200, { ok: true, token, guestId, nickname, expiresAt });
   };
 }

@@ -1,6 +1,6 @@
 /** Who a connection belongs to, as its verified token says. */
 export interface GuestIdentity {
   /** Unguessable guest id (the token's `sub`). */
-  playerId: string;
+  guestId: string;
   nickname: string;
 }

@@ -8,18 +8,18 @@ describe('guest tokens', () => {
   const tokens = createTokenService({ secret, ttlS: 60 });
 
   it('round-trips the guest id and nickname', async () => {
-    const playerId = newGuestId();
-    const { token, expiresAt } = await tokens.issue({ playerId, nickname: 'Ada' });
+    const guestId = newGuestId();
+    const { token, expiresAt } = await tokens.issue({ guestId, nickname: 'Ada' });
     expect(expiresAt).toBeGreaterThan(Date.now());
-    expect(await tokens.verify(token)).toEqual({ ok: true, value: { playerId, nickname: 'Ada' } });
+    expect(await tokens.verify(token)).toEqual({ ok: true, value: { guestId, nickname: 'Ada' } });
   });
 
   it('tells missing, expired and invalid tokens apart', async () => {
-    const playerId = newGuestId();
+    const guestId = newGuestId();
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT({ name: 'Ada' }).setProtectedHeader({ alg: 'HS256' }).setSubject(playerId).setExpirationTime(now - 10).sign(secret);
-    const foreign = await createTokenService({ secret: new TextEncoder().encode('x'.repeat(40)), ttlS: 60 }).issue({ playerId, nickname: 'Ada' });
-    const badName = await new SignJWT({ name: '<b>' }).setProtectedHeader({ alg: 'HS256' }).setSubject(playerId).setExpirationTime(now + 60).sign(secret);
+    const expired = await new SignJWT({ name: 'Ada' }).setProtectedHeader({ alg: 'HS256' }).setSubject(guestId).setExpirationTime(now - 10).sign(secret);
+    const foreign = await createTokenService({ secret: new TextEncoder().encode('x'.repeat(40)), ttlS: 60 }).issue({ guestId, nickname: 'Ada' });
+    const badName = await new SignJWT({ name: '<b>' }).setProtectedHeader({ alg: 'HS256' }).setSubject(guestId).setExpirationTime(now + 60).sign(secret);
     const badSub = await new SignJWT({ name: 'Ada' }).setProtectedHeader({ alg: 'HS256' }).setSubject('admin').setExpirationTime(now + 60).sign(secret);
     expect(await tokens.verify(undefined)).toMatchObject({ ok: false, code: 'AUTH_MISSING' });
     expect(await tokens.verify(expired)).toMatchObject({ ok: false, code: 'AUTH_EXPIRED' });

@@ -34,7 +34,7 @@ export function createTokenService(opts: { secret: Uint8Array; ttlS: number }): 
       const exp = iat + opts.ttlS;
       const token = await new SignJWT({ name: identity.nickname })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-        .setSubject(identity.playerId)
+        .setSubject(identity.guestId)
         .setIssuedAt(iat)
         .setExpirationTime(exp)
         .sign(opts.secret);
@@ -56,7 +56,7 @@ export function createTokenService(opts: { secret: Uint8Array; ttlS: number }): 
       if (typeof payload.sub !== 'string' || !GUEST_ID.test(payload.sub) || !name.ok || name.value !== payload.name) {
         return err('AUTH_INVALID', 'the token does not name a guest');
       }
-      return ok({ playerId: payload.sub, nickname: name.value });
+      return ok({ guestId: payload.sub, nickname: name.value });
     },
   };
 }

@@ -30,9 +30,9 @@ export class ChatGate {
     const text = cleanChatText(raw, this.opts.maxLength);
     if (!text.ok) return text;
     const now = this.opts.now();
-    if (!this.limiter.take(guest.playerId, now)) {
+    if (!this.limiter.take(guest.guestId, now)) {
       return err('RATE_LIMITED', `at most ${this.opts.burst} messages at once, then one every ${this.opts.intervalMs} ms`);
     }
-    return ok({ channel, from: { playerId: guest.playerId, nickname: guest.nickname }, text: text.value, at: Math.round(now) });
+    return ok({ channel, from: { guestId: guest.guestId, nickname: guest.nickname }, text: text.value, at: Math.round(now) });
   }
 }

@@ -43,7 +43,7 @@ export function createDirectorySync(deps: { stores: LobbyStores; nodeId: string;
 
   return {
     changed: publish,
-    seatFreed: (host, playerId) => enqueue(host.id, () => seats.release(host.id, playerId)),
+    seatFreed: (host, guestId) => enqueue(host.id, () => seats.release(host.id, guestId)),
     ended: (host) => enqueue(host.id, () => seats.releaseAll(host.id)),
     disposed: (host) =>
       enqueue(host.id, async () => {

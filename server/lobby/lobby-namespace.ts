@@ -32,11 +32,11 @@ const EVENTS: ReadonlySet<string> = new Set(LOBBY_REQUESTS);
 const MATCH_ID_MAX = 64;
 
 /** Every lobby socket of a player is in this room: placement notices reach all its tabs. */
-export const playerRoom = (playerId: string): string => `player:${playerId}`;
+export const guestRoom = (guestId: string): string => `guest:${guestId}`;
 
 /** Tells a player's lobby connections (on any node, through the adapter) where it was placed. */
-export function notifyMatched(nsp: LobbyNamespace, playerId: string, seat: SeatGrant): void {
-  nsp.to(playerRoom(playerId)).emit('matched', seat);
+export function notifyMatched(nsp: LobbyNamespace, guestId: string, seat: SeatGrant): void {
+  nsp.to(guestRoom(guestId)).emit('matched', seat);
 }
 
 export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDeps): void {
@@ -50,10 +50,10 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       metrics: deps.metrics,
       log: deps.log,
     });
-    void socket.join(playerRoom(guest.playerId));
+    void socket.join(guestRoom(guest.guestId));
     void service.seatOf(guest).then((matchId) => {
       socket.emit('session', {
-        playerId: guest.playerId,
+        guestId: guest.guestId,
         nickname: guest.nickname,
         matchId,
         modes: [...deps.modes.values()],
@@ -146,10 +146,10 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
     socket.on('disconnect', () => {
       // Other tabs of the same player keep its queue place; the last one to go takes it along.
       void nsp
-        .in(playerRoom(guest.playerId))
+        .in(guestRoom(guest.guestId))
         .fetchSockets()
-        .then((others) => (others.length === 0 ? service.leftLobby(guest.playerId) : undefined))
-        .catch((error: unknown) => deps.log.error({ playerId: guest.playerId, err: error }, 'lobby disconnect cleanup failed'));
+        .then((others) => (others.length === 0 ? service.leftLobby(guest.guestId) : undefined))
+        .catch((error: unknown) => deps.log.error({ guestId: guest.guestId, err: error }, 'lobby disconnect cleanup failed'));
     });
   });
 }

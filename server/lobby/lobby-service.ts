@@ -38,17 +38,17 @@ export class LobbyService {
     if (!this.deps.accepting()) return draining;
     if (!this.deps.modes.has(mode)) return unknownMode(mode);
     const { seats, queue } = this.deps.stores;
-    const seat = await seats.seatOf(guest.playerId);
+    const seat = await seats.seatOf(guest.guestId);
     if (seat !== null) return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
-    const res = await queue.enqueue(mode, { playerId: guest.playerId, nickname: guest.nickname, enqueuedAt: this.deps.now() });
+    const res = await queue.enqueue(mode, { guestId: guest.guestId, nickname: guest.nickname, enqueuedAt: this.deps.now() });
     if (!res.added) return { ok: false, code: ErrorCode.AlreadyQueued, message: `you are already queued for ${res.mode}` };
-    this.deps.log.info({ playerId: guest.playerId, mode, waiting: res.waiting }, 'queued for quick play');
+    this.deps.log.info({ guestId: guest.guestId, mode, waiting: res.waiting }, 'queued for quick play');
     this.deps.matchmaker.poke(mode);
     return { ok: true, mode, waiting: res.waiting };
   }
 
   async cancelQueue(guest: GuestIdentity): Promise<AckResult<{ cancelled: boolean }>> {
-    const mode = await this.deps.stores.queue.remove(guest.playerId);
+    const mode = await this.deps.stores.queue.remove(guest.guestId);
     return { ok: true, cancelled: mode !== null };
   }
 
@@ -67,13 +67,13 @@ export class LobbyService {
       return { ok: false, code: ErrorCode.BadRequest, message: 'a match needs a kill target or a time limit' };
     }
     // Checked early to avoid opening a match for nothing; the seat claim below is the real arbiter.
-    if ((await this.deps.stores.seats.seatOf(guest.playerId)) !== null) {
+    if ((await this.deps.stores.seats.seatOf(guest.guestId)) !== null) {
       return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
     }
     const host = await this.deps.placement.open({
       mode: mode.id,
       visibility: 'private',
-      ownerId: guest.playerId,
+      ownerId: guest.guestId,
       maxPlayers,
       rules: { killTarget, timeLimitS },
       autoStart: false,
@@ -81,7 +81,7 @@ export class LobbyService {
     if (!host) return { ok: false, code: ErrorCode.Internal, message: 'could not allocate a match code, try again' };
     const res = await this.deps.placement.seat(host, guest);
     if (!res.ok) host.dispose();
-    else this.deps.log.info({ playerId: guest.playerId, matchId: host.id, maxPlayers }, 'private match created');
+    else this.deps.log.info({ guestId: guest.guestId, matchId: host.id, maxPlayers }, 'private match created');
     return res;
   }
 
@@ -107,26 +107,26 @@ export class LobbyService {
 
   /** Gives up the player's seat; resolves once the seat store knows, so a next request sees it free. */
   async leaveMatch(guest: GuestIdentity): Promise<AckResult<{ left: boolean }>> {
-    const matchId = await this.deps.stores.seats.seatOf(guest.playerId);
+    const matchId = await this.deps.stores.seats.seatOf(guest.guestId);
     if (matchId === null) return { ok: true, left: false };
     const host = this.deps.registry.get(matchId);
-    if (host?.hasSeat(guest.playerId)) {
-      host.free(guest.playerId, 'left');
+    if (host?.hasSeat(guest.guestId)) {
+      host.free(guest.guestId, 'left');
       await this.deps.sync.settled(matchId);
     } else {
       // The match is gone (or never learnt of the seat): the claim is stale.
-      await this.deps.stores.seats.release(matchId, guest.playerId);
+      await this.deps.stores.seats.release(matchId, guest.guestId);
     }
     return { ok: true, left: true };
   }
 
   async seatOf(guest: GuestIdentity): Promise<string | null> {
-    return this.deps.stores.seats.seatOf(guest.playerId);
+    return this.deps.stores.seats.seatOf(guest.guestId);
   }
 
   /** The player has no lobby connection left: it can no longer be told about a match, so it leaves the queue. */
-  async leftLobby(playerId: string): Promise<void> {
-    await this.deps.stores.queue.remove(playerId);
+  async leftLobby(guestId: string): Promise<void> {
+    await this.deps.stores.queue.remove(guestId);
   }
 }
 

@@ -73,7 +73,7 @@ export function createLobby(deps: LobbyDeps) {
     queueWaitMs: config.queueWaitMs,
     now: clock,
     log,
-    notify: (playerId, seat) => notifyMatched(lobbyNsp, playerId, seat),
+    notify: (guestId, seat) => notifyMatched(lobbyNsp, guestId, seat),
     accepting: deps.accepting,
   });
   const service = new LobbyService({

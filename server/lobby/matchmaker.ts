@@ -19,7 +19,7 @@ export interface MatchmakerDeps {
   queueWaitMs: number;
   now: () => number;
   log: Logger;
-  notify: (playerId: string, seat: SeatGrant) => void;
+  notify: (guestId: string, seat: SeatGrant) => void;
   /** False while draining: nobody is placed. */
   accepting: () => boolean;
 }
@@ -89,12 +89,12 @@ export class Matchmaker {
     const seated: string[] = [];
     await Promise.all(
       group.map(async (entry) => {
-        const res = await this.deps.placement.seat(host, { playerId: entry.playerId, nickname: entry.nickname });
+        const res = await this.deps.placement.seat(host, { guestId: entry.guestId, nickname: entry.nickname });
         // Not seated: the player took a seat elsewhere (joined by code) while it was being popped.
-        if (!res.ok) return this.deps.log.info({ matchId: host.id, playerId: entry.playerId, code: res.code }, 'queued player not seated');
-        seated.push(entry.playerId);
+        if (!res.ok) return this.deps.log.info({ matchId: host.id, guestId: entry.guestId, code: res.code }, 'queued player not seated');
+        seated.push(entry.guestId);
         const { ok: _ok, ...grant } = res;
-        this.deps.notify(entry.playerId, grant);
+        this.deps.notify(entry.guestId, grant);
       }),
     );
     if (host.seatCount === 0) return host.dispose();

@@ -41,18 +41,18 @@ export class Placement {
 
   async seat(host: MatchHost, guest: GuestIdentity): Promise<AckResult<SeatGrant>> {
     const { seats, queue } = this.deps.stores;
-    const claim = await seats.claim(host.id, guest.playerId, host.match.maxPlayers);
+    const claim = await seats.claim(host.id, guest.guestId, host.match.maxPlayers);
     if (!claim.ok) {
       return claim.reason === 'full'
         ? { ok: false, code: ErrorCode.MatchFull, message: 'this match has no free seat' }
         : { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in another match: leave it first' };
     }
     if (host.reserve(guest) === null) {
-      await seats.release(host.id, guest.playerId);
+      await seats.release(host.id, guest.guestId);
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
     }
     // A seated player waits in no queue (it may have queued in the same instant it joined).
-    await queue.remove(guest.playerId);
+    await queue.remove(guest.guestId);
     return { ok: true, matchId: host.id, mode: host.spec.mode, visibility: host.spec.visibility, code: host.code };
   }
 }

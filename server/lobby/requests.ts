@@ -29,7 +29,7 @@ export type RequestHandler = (payload: unknown) => Promise<AnyResult> | AnyResul
 export function requestRouter(socket: Socket, deps: RequestDeps) {
   let tail: Promise<void> = Promise.resolve();
   let pending = 0;
-  const logFields = { socketId: socket.id, playerId: (socket.data as { guest?: { playerId: string } }).guest?.playerId };
+  const logFields = { socketId: socket.id, guestId: (socket.data as { guest?: { guestId: string } }).guest?.guestId };
 
   const answer = (event: string, ack: (res: AnyResult) => void, res: AnyResult): void => {
     if (!res.ok && PROTOCOL_CODES.has(res.code)) {

@@ -158,18 +158,18 @@ export class MatchHost {
    */
   reserve(guest: GuestIdentity): number | null {
     if (this.disposed || this.match.ended) return null;
-    const existing = this.seats.get(guest.playerId);
+    const existing = this.seats.get(guest.guestId);
     if (existing) return existing.slot;
     if (this.match.isFull) {
       const bot = this.match.botSlots()[0];
       if (bot !== undefined) this.removeBot(bot);
     }
-    const slot = this.match.seat(guest.playerId, guest.nickname);
+    const slot = this.match.seat(guest.guestId, guest.nickname);
     if (slot === null) return null;
     const seat: Seat = { slot, nickname: guest.nickname, socketId: null, arrived: false, timer: null };
-    this.seats.set(guest.playerId, seat);
-    this.startGrace(guest.playerId, seat);
-    this.deps.log.info({ matchId: this.id, playerId: guest.playerId, slot }, 'seat reserved');
+    this.seats.set(guest.guestId, seat);
+    this.startGrace(guest.guestId, seat);
+    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot }, 'seat reserved');
     this.emitRoster();
     this.deps.hooks.changed(this);
     return slot;
@@ -192,7 +192,7 @@ export class MatchHost {
   attach(socket: MatchSocket): AckResult<MatchInfo> {
     const guest = socket.data.guest;
     if (this.disposed || this.match.ended) return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
-    const seat = this.seats.get(guest.playerId);
+    const seat = this.seats.get(guest.guestId);
     if (!seat) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat in this match: get one from the lobby' };
     if (seat.socketId !== null && seat.socketId !== socket.id) this.replaceConnection(seat.socketId);
     if (seat.timer) clearTimeout(seat.timer);
@@ -201,13 +201,13 @@ export class MatchHost {
     const wasPresent = this.match.isPresent(seat.slot);
     seat.socketId = socket.id;
     seat.arrived = true;
-    this.players.set(socket.id, guest.playerId);
+    this.players.set(socket.id, guest.guestId);
     if (wasPresent) this.match.resetInputs(seat.slot);
     else this.match.enter(seat.slot);
     void socket.join(this.room);
     // A personal keyframe on the next snapshot tick, then the shared delta stream.
     this.fanout.add(socket.id);
-    this.deps.log.info({ matchId: this.id, playerId: guest.playerId, slot: seat.slot, returning }, 'player connected');
+    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot, returning }, 'player connected');
     if (!wasPresent) this.emitPresence(seat, returning ? 'back' : 'joined');
     this.emitRoster();
     this.deps.hooks.changed(this);

@@ -63,7 +63,7 @@ export class MatchRegistry {
         graceMs: this.config.reconnectGraceMs,
         hooks: {
           changed: (h) => this.deps.hooks.changed(h),
-          seatFreed: (h, playerId, reason) => this.deps.hooks.seatFreed(h, playerId, reason),
+          seatFreed: (h, guestId, reason) => this.deps.hooks.seatFreed(h, guestId, reason),
           ended: (h) => this.deps.hooks.ended(h),
           disposed: (h) => {
             this.hosts.delete(h.id);

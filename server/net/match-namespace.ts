@@ -58,7 +58,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!requested.ok) return requested;
       if (socket.data.matchId !== undefined) return alreadyIn;
       // Without a match id: wherever this player holds its seat (the way back after a reload).
-      const matchId = requested.value ?? (await deps.seats.seatOf(guest.playerId));
+      const matchId = requested.value ?? (await deps.seats.seatOf(guest.guestId));
       if (matchId === null) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat: get one from the lobby' };
       const host = deps.registry.get(matchId);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
@@ -92,7 +92,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     on('start', () => {
       const host = hostOf();
       if (!host || socket.data.role !== 'player') return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first' };
-      return host.requestStart(guest.playerId);
+      return host.requestStart(guest.guestId);
     });
 
     on('chat', (raw) => {

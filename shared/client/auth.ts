@@ -8,7 +8,7 @@ import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 export interface GuestSession {
   token: string;
   /** The guest's id (the token's subject): stable for as long as the token lives. */
-  playerId: string;
+  guestId: string;
   /** The nickname as the server accepted it: trimmed, maybe with a suffix if it was taken. */
   nickname: string;
   /** Epoch ms after which the token is refused (get a new one). */
@@ -43,9 +43,9 @@ export async function getGuestToken(url: string, nickname: string, opts: { timeo
     const code = typeof body.code === 'string' ? (body.code as ErrorCode) : ErrorCode.Unavailable;
     return { ok: false, code, message: typeof body.message === 'string' ? body.message : `${GUEST_PATH} answered ${res.status}` };
   }
-  const { token, playerId, nickname: finalName, expiresAt } = body;
-  if (typeof token !== 'string' || typeof playerId !== 'string' || typeof finalName !== 'string' || typeof expiresAt !== 'number') {
+  const { token, guestId, nickname: finalName, expiresAt } = body;
+  if (typeof token !== 'string' || typeof guestId !== 'string' || typeof finalName !== 'string' || typeof expiresAt !== 'number') {
     return { ok: false, code: ErrorCode.Unavailable, message: `${GUEST_PATH} answered an unexpected body` };
   }
-  return { ok: true, token, playerId, nickname: finalName, expiresAt };
+  return { ok: true, token, guestId, nickname: finalName, expiresAt };
 }

@@ -48,7 +48,7 @@ export interface SeatGrant {
 
 /** Sent once after the lobby connection is accepted. */
 export interface SessionInfo {
-  playerId: string;
+  guestId: string;
   nickname: string;
   /** The match this player holds a seat in (to rejoin after a reload), or null. */
   matchId: string | null;
@@ -58,7 +58,7 @@ export interface SessionInfo {
 
 export interface ChatMessage {
   channel: 'lobby' | 'match';
-  from: { playerId: string; nickname: string };
+  from: { guestId: string; nickname: string };
   /** Plain text, control characters removed. Render it as text, never as HTML. */
   text: string;
   /** Server clock, epoch ms. */

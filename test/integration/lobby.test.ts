@@ -68,10 +68,10 @@ describe('lobby', () => {
       const first = (await res.json()) as Record<string, unknown>;
       expect(first).toMatchObject({ ok: true, nickname: 'Ada Lovelace' });
       expect(first.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-      expect(first.playerId).toMatch(/^g_[\w-]{22}$/);
+      expect(first.guestId).toMatch(/^g_[\w-]{22}$/);
       const second = (await (await post(JSON.stringify({ nickname: 'ada lovelace' }))).json()) as Record<string, unknown>;
       expect(second.nickname).toBe('ada lovelace2');
-      expect(second.playerId).not.toBe(first.playerId);
+      expect(second.guestId).not.toBe(first.guestId);
 
       for (const bad of ['', '   ', 'x'.repeat(17), '<b>hi</b>', 'tab\u0000null']) {
         const r = await post(JSON.stringify({ nickname: bad }));
@@ -90,7 +90,7 @@ describe('lobby', () => {
       const secret = new TextEncoder().encode(SECRET);
       const now = Math.floor(Date.now() / 1000);
       const sign = (key: Uint8Array, iat: number, exp: number) =>
-        new SignJWT({ name: 'real' }).setProtectedHeader({ alg: 'HS256' }).setSubject(real.playerId).setIssuedAt(iat).setExpirationTime(exp).sign(key);
+        new SignJWT({ name: 'real' }).setProtectedHeader({ alg: 'HS256' }).setSubject(real.guestId).setIssuedAt(iat).setExpirationTime(exp).sign(key);
       const expired = await sign(secret, now - 7200, now - 3600);
       const forged = await sign(new TextEncoder().encode('another-secret-another-secret-000'), now, now + 3600);
       const [header, payload, signature] = real.token.split('.');
@@ -123,7 +123,7 @@ describe('lobby', () => {
       }
       // The genuine token still works, and a valid signature made with the server's secret is accepted.
       const ok = await playerWithSession(url, real);
-      expect(ok.lobby.session?.playerId).toBe(real.playerId);
+      expect(ok.lobby.session?.guestId).toBe(real.guestId);
       ok.close();
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/game_protocol_errors_total\{code="AUTH_EXPIRED"\} [1-9]/);
@@ -331,9 +331,9 @@ describe('lobby', () => {
       expect(results.filter((r) => r.ok)).toHaveLength(3);
       expect(results.filter((r) => !r.ok && r.code === 'RATE_LIMITED')).toHaveLength(7);
 
-      await waitFor(() => listener!.lobbyChat.filter((m) => m.from.playerId === talker!.session.playerId).length === 3, 'three messages');
+      await waitFor(() => listener!.lobbyChat.filter((m) => m.from.guestId === talker!.session.guestId).length === 3, 'three messages');
       await sleep(200);
-      const heard = listener!.lobbyChat.filter((m) => m.from.playerId === talker!.session.playerId);
+      const heard = listener!.lobbyChat.filter((m) => m.from.guestId === talker!.session.guestId);
       expect(heard.map((m) => m.text)).toEqual([markup, 'hi there', 'flood 0']);
       expect(heard[0]).toMatchObject({ channel: 'lobby', from: { nickname: 'talker' } });
 

@@ -7,11 +7,11 @@ import { NICKNAME_MAX_LENGTH, nicknameKey, nicknameWithSuffix } from '../../../s
 
 export interface NicknameRegistry {
   /**
-   * Gives `playerId` the name `wanted`, or its first free suffixed variant, until `expiresAt`
+   * Gives `guestId` the name `wanted`, or its first free suffixed variant, until `expiresAt`
    * (epoch ms). Null when every variant is taken.
    */
-  claim(wanted: string, playerId: string, expiresAt: number, now: number): Promise<string | null>;
-  release(name: string, playerId: string): Promise<void>;
+  claim(wanted: string, guestId: string, expiresAt: number, now: number): Promise<string | null>;
+  release(name: string, guestId: string): Promise<void>;
 }
 
 /** Suffixes tried before giving up; 16 characters leave room for this many variants of any name. */
@@ -20,26 +20,26 @@ const MAX_SUFFIX = 9999;
 const SWEEP_EVERY = 1024;
 
 export class MemoryNicknameRegistry implements NicknameRegistry {
-  private readonly held = new Map<string, { playerId: string; expiresAt: number }>();
+  private readonly held = new Map<string, { guestId: string; expiresAt: number }>();
   private claims = 0;
 
-  async claim(wanted: string, playerId: string, expiresAt: number, now: number): Promise<string | null> {
+  async claim(wanted: string, guestId: string, expiresAt: number, now: number): Promise<string | null> {
     if (++this.claims % SWEEP_EVERY === 0) this.sweep(now);
     for (let n = 1; n <= MAX_SUFFIX; n++) {
       const name = n === 1 ? wanted : nicknameWithSuffix(wanted, n);
       if ([...name].length > NICKNAME_MAX_LENGTH) continue;
       const key = nicknameKey(name);
       const holder = this.held.get(key);
-      if (holder && holder.playerId !== playerId && holder.expiresAt > now) continue;
-      this.held.set(key, { playerId, expiresAt });
+      if (holder && holder.guestId !== guestId && holder.expiresAt > now) continue;
+      this.held.set(key, { guestId, expiresAt });
       return name;
     }
     return null;
   }
 
-  async release(name: string, playerId: string): Promise<void> {
+  async release(name: string, guestId: string): Promise<void> {
     const key = nicknameKey(name);
-    if (this.held.get(key)?.playerId === playerId) this.held.delete(key);
+    if (this.held.get(key)?.guestId === guestId) this.held.delete(key);
   }
 
   private sweep(now: number): void {

@@ -5,7 +5,7 @@
  */
 
 export interface QueueEntry {
-  playerId: string;
+  guestId: string;
   nickname: string;
   /** Server clock, epoch ms. */
   enqueuedAt: number;
@@ -25,7 +25,7 @@ export interface QueueStore {
   /** Adds the player unless it already waits in a queue (then says which one). */
   enqueue(mode: string, entry: QueueEntry): Promise<EnqueueResult>;
   /** Takes the player out of whichever queue holds it; returns that mode, or null. */
-  remove(playerId: string): Promise<string | null>;
+  remove(guestId: string): Promise<string | null>;
   /**
    * Takes the oldest `max` players when that many wait; otherwise all of them if there are at
    * least `min` and the oldest has waited `waitMs`; otherwise nobody.
@@ -40,19 +40,19 @@ export class MemoryQueueStore implements QueueStore {
   private readonly modeOf = new Map<string, string>();
 
   async enqueue(mode: string, entry: QueueEntry): Promise<EnqueueResult> {
-    const current = this.modeOf.get(entry.playerId);
+    const current = this.modeOf.get(entry.guestId);
     if (current !== undefined) return { added: false, mode: current };
     const queue = this.queue(mode);
-    queue.set(entry.playerId, { ...entry });
-    this.modeOf.set(entry.playerId, mode);
+    queue.set(entry.guestId, { ...entry });
+    this.modeOf.set(entry.guestId, mode);
     return { added: true, waiting: queue.size };
   }
 
-  async remove(playerId: string): Promise<string | null> {
-    const mode = this.modeOf.get(playerId);
+  async remove(guestId: string): Promise<string | null> {
+    const mode = this.modeOf.get(guestId);
     if (mode === undefined) return null;
-    this.modeOf.delete(playerId);
-    this.queues.get(mode)?.delete(playerId);
+    this.modeOf.delete(guestId);
+    this.queues.get(mode)?.delete(guestId);
     return mode;
   }
 
@@ -69,8 +69,8 @@ export class MemoryQueueStore implements QueueStore {
       group.push(entry);
     }
     for (const entry of group) {
-      queue.delete(entry.playerId);
-      this.modeOf.delete(entry.playerId);
+      queue.delete(entry.guestId);
+      this.modeOf.delete(entry.guestId);
     }
     return group;
   }

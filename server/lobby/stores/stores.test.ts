@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStores } from './index.ts';
 
-const entry = (playerId: string, enqueuedAt = 0) => ({ playerId, nickname: playerId, enqueuedAt });
+const entry = (guestId: string, enqueuedAt = 0) => ({ guestId, nickname: guestId, enqueuedAt });
 
 describe('queue store', () => {
   it('holds a player in one queue at a time and pops disjoint groups, oldest first', async () => {
@@ -12,8 +12,8 @@ describe('queue store', () => {
     for (const id of ['b', 'c', 'd', 'e']) await queue.enqueue('ffa', entry(id));
     const rule = { min: 2, max: 2, waitMs: 1000, now: 0 };
     const [g1, g2, g3] = await Promise.all([queue.popGroup('ffa', rule), queue.popGroup('ffa', rule), queue.popGroup('ffa', rule)]);
-    expect(g1!.map((e) => e.playerId)).toEqual(['a', 'b']);
-    expect(g2!.map((e) => e.playerId)).toEqual(['c', 'd']);
+    expect(g1!.map((e) => e.guestId)).toEqual(['a', 'b']);
+    expect(g2!.map((e) => e.guestId)).toEqual(['c', 'd']);
     expect(g3).toEqual([]);
     expect(await queue.size('ffa')).toBe(1);
     // 'a' was popped: it may queue again.
@@ -25,7 +25,7 @@ describe('queue store', () => {
     await queue.enqueue('ffa', entry('a', 100));
     expect(await queue.popGroup('ffa', { min: 1, max: 4, waitMs: 500, now: 400 })).toEqual([]);
     expect(await queue.popGroup('ffa', { min: 2, max: 4, waitMs: 500, now: 700 })).toEqual([]);
-    expect((await queue.popGroup('ffa', { min: 1, max: 4, waitMs: 500, now: 700 })).map((e) => e.playerId)).toEqual(['a']);
+    expect((await queue.popGroup('ffa', { min: 1, max: 4, waitMs: 500, now: 700 })).map((e) => e.guestId)).toEqual(['a']);
     expect(await queue.remove('a')).toBe(null);
   });
 });
