@@ -1,6 +1,6 @@
 /** Command-line options of `npm run loadtest`, validated with messages that name the option. */
 import { parseArgs } from 'node:util';
-import { BOT_BEHAVIOURS, type BotBehaviour } from '../shared/client/bot-brain.ts';
+import { BOT_BEHAVIOURS, type BotBehaviour } from '../shared/games/arena/bot-brain.ts';
 import type { RunOptions } from './run.ts';
 
 export const USAGE = `Usage: npm run loadtest -- --url URL[,URL…] --bots N --duration SECONDS --report out.json [--html out.html] [options]

@@ -10,14 +10,14 @@
  * load-generator core can drive thousands of them.
  */
 import * as defaultParser from 'socket.io-parser';
-import { BotBrain, type BotBehaviour, type BotView, type SeenPlayer } from '../shared/client/bot-brain.ts';
+import { BotBrain, type BotBehaviour, type BotView, type SeenPlayer } from '../shared/games/arena/bot-brain.ts';
 import { InputAckTracker } from '../shared/client/input-ack-tracker.ts';
 import { InputPacer } from '../shared/client/input-pacer.ts';
-import { InterpolationBuffer } from '../shared/client/interpolation.ts';
+import { InterpolationBuffer } from '../shared/games/arena/interpolation.ts';
 import { SnapshotStream } from '../shared/client/snapshot-stream.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
-import { decodeSnapshot, peekSnapshotHeader } from '../shared/protocol/snapshot-codec.ts';
-import type { Snapshot } from '../shared/protocol/snapshot.ts';
+import { decodeSnapshot, peekSnapshotHeader } from '../shared/games/arena/snapshot-codec.ts';
+import type { Snapshot } from '../shared/games/arena/snapshot.ts';
 import { leaveSeat, openSession, reconnect, renewToken, takeSeat, type BotSession } from './enter-match.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
 import type { RunStats } from './run-stats.ts';

@@ -9,7 +9,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { BotBehaviour } from '../shared/client/bot-brain.ts';
+import type { BotBehaviour } from '../shared/games/arena/bot-brain.ts';
 import { Bot, type WireFormat } from './bot.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
 import { RunStats } from './run-stats.ts';

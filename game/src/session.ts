@@ -4,13 +4,13 @@
  * then the match stream. Connection state always shows in the status line.
  */
 import { getGuestToken } from '../../shared/client/auth.ts';
-import { InterpolationBuffer, type RenderedPlayer } from '../../shared/client/interpolation.ts';
+import { InterpolationBuffer, type RenderedPlayer } from '../../shared/games/arena/interpolation.ts';
 import { createManager, LobbyClient } from '../../shared/client/lobby-client.ts';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
-import { Predictor } from '../../shared/client/prediction.ts';
+import { Predictor } from '../../shared/games/arena/prediction.ts';
 import type { MatchInfo, PlayerInfo, SeatGrant } from '../../shared/protocol/events.ts';
 import type { AckResult } from '../../shared/protocol/errors.ts';
-import { MatchPhase, type Snapshot } from '../../shared/protocol/snapshot.ts';
+import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { setNet, setStatus } from './status.ts';
 
 export type Entry = { kind: 'quickplay'; mode: string } | { kind: 'create'; maxPlayers: number } | { kind: 'code'; code: string };

@@ -2,10 +2,10 @@
  * A recorded 16-player Arena match for benchmarks: the real simulation and the server's snapshot
  * builder, players moving in a direction for a while, aiming at the nearest enemy and firing.
  */
-import { addPlayer, arenaMap, Button, createWorld, defaultRules, nextRandom, step, type PlayerInput } from '../../shared/sim/index.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
-import { MatchPhase } from '../../shared/protocol/snapshot.ts';
-import { buildSnapshot } from '../../shared/protocol/snapshot-builder.ts';
+import { addPlayer, arenaMap, Button, createWorld, defaultRules, nextRandom, step, type PlayerInput } from '../../shared/games/arena/sim/index.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
+import { buildSnapshot } from '../../shared/games/arena/snapshot-builder.ts';
 
 const DIRECTIONS = [Button.Up, Button.Down, Button.Left, Button.Right, Button.Up | Button.Left, Button.Up | Button.Right, Button.Down | Button.Left, Button.Down | Button.Right, 0];
 

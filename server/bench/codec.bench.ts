@@ -3,7 +3,7 @@
  * typical delta) against JSON.stringify / JSON.parse of the same state. Prints a Markdown table.
  */
 import { Bench } from 'tinybench';
-import { decodeSnapshot, encodeDelta, encodeKeyframe } from '../../shared/protocol/snapshot-codec.ts';
+import { decodeSnapshot, encodeDelta, encodeKeyframe } from '../../shared/games/arena/snapshot-codec.ts';
 import { recordArena } from './arena-recording.ts';
 
 const TICK_RATE = 20;

@@ -11,7 +11,7 @@ import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import * as msgpackParser from 'socket.io-msgpack-parser';
 import * as defaultParser from 'socket.io-parser';
-import { encodeDelta } from '../../shared/protocol/snapshot-codec.ts';
+import { encodeDelta } from '../../shared/games/arena/snapshot-codec.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import { recordArena } from './arena-recording.ts';
 

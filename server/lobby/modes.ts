@@ -1,6 +1,6 @@
 /** The game modes quick play queues for, and the defaults private matches start from. */
 import type { ModeInfo } from '../../shared/protocol/lobby-events.ts';
-import { defaultRules } from '../../shared/sim/index.ts';
+import { defaultRules } from '../../shared/games/arena/sim/index.ts';
 import type { Config } from '../config.ts';
 
 export type Modes = ReadonlyMap<string, ModeInfo>;

@@ -3,7 +3,7 @@
  * the tick rate cannot speed a player up; the queue is bounded so a flood cannot grow memory or
  * latency (the oldest input is dropped: the newest one says best what the player wants now).
  */
-import type { InputMessage } from '../../shared/protocol/input-codec.ts';
+import type { InputMessage } from '../../shared/games/arena/input-codec.ts';
 
 export type PushOutcome = 'queued' | 'replayed' | 'overflow';
 

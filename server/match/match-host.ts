@@ -7,8 +7,8 @@
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo, MatchState, PhaseChange, PresenceChange, Visibility } from '../../shared/protocol/events.ts';
 import type { MatchListing } from '../../shared/protocol/lobby-events.ts';
-import { MatchPhase } from '../../shared/protocol/snapshot.ts';
-import type { World } from '../../shared/sim/types.ts';
+import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
+import type { World } from '../../shared/games/arena/sim/types.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';

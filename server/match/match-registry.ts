@@ -1,7 +1,7 @@
 /** The matches this node runs: creates them with their rules and forgets them when disposed. */
 import { randomBytes } from 'node:crypto';
-import { arenaMap, defaultRules } from '../../shared/sim/index.ts';
-import type { Rules } from '../../shared/sim/types.ts';
+import { arenaMap, defaultRules } from '../../shared/games/arena/sim/index.ts';
+import type { Rules } from '../../shared/games/arena/sim/types.ts';
 import type { Config } from '../config.ts';
 import { MatchHost, type MatchHostDeps, type MatchSpec } from './match-host.ts';
 

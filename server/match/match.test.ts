@@ -1,7 +1,7 @@
 /** A match's lifecycle tick by tick: no sockets, no timers. */
 import { describe, expect, it } from 'vitest';
-import { MatchPhase } from '../../shared/protocol/snapshot.ts';
-import { arenaMap, defaultRules, findPlayer } from '../../shared/sim/index.ts';
+import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
+import { arenaMap, defaultRules, findPlayer } from '../../shared/games/arena/sim/index.ts';
 import { Match, type MatchOptions } from './match.ts';
 
 function match(overrides: Partial<MatchOptions> = {}): Match {

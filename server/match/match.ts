@@ -4,13 +4,13 @@
  * produces. No sockets and no timers here: the host wires it to the network and the scheduler,
  * so this can be tested tick by tick.
  */
-import { addPlayer, createWorld, findPlayer, removePlayer, step, timeLimitTicks } from '../../shared/sim/index.ts';
-import type { ArenaMap, PlayerInput, Rules, SimEvent, World } from '../../shared/sim/types.ts';
-import type { InputMessage } from '../../shared/protocol/input-codec.ts';
-import { MatchPhase, type Snapshot, type SnapshotEvent } from '../../shared/protocol/snapshot.ts';
+import { addPlayer, createWorld, findPlayer, removePlayer, step, timeLimitTicks } from '../../shared/games/arena/sim/index.ts';
+import type { ArenaMap, PlayerInput, Rules, SimEvent, World } from '../../shared/games/arena/sim/types.ts';
+import type { InputMessage } from '../../shared/games/arena/input-codec.ts';
+import { MatchPhase, type Snapshot, type SnapshotEvent } from '../../shared/games/arena/snapshot.ts';
 import type { MatchResults, PlayerInfo } from '../../shared/protocol/events.ts';
 import { InputQueue, type PushOutcome } from './input-queue.ts';
-import { buildSnapshot } from '../../shared/protocol/snapshot-builder.ts';
+import { buildSnapshot } from '../../shared/games/arena/snapshot-builder.ts';
 
 export interface MatchOptions {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotStream } from '../../shared/client/snapshot-stream.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
-import { peekSnapshotHeader, quantizeAim } from '../../shared/protocol/snapshot-codec.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { peekSnapshotHeader, quantizeAim } from '../../shared/games/arena/snapshot-codec.ts';
 import { recordArena } from '../bench/arena-recording.ts';
 import { createMetrics } from '../metrics.ts';
 import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';

@@ -3,8 +3,8 @@
  * Subscribers share one delta chain, so whoever is not on it (just joined, or taken off because
  * its socket backed up) gets a personal keyframe first and joins the broadcast after it.
  */
-import { encodeDelta, encodeKeyframe } from '../../shared/protocol/snapshot-codec.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import { encodeDelta, encodeKeyframe } from '../../shared/games/arena/snapshot-codec.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import type { Metrics } from '../metrics.ts';
 
 /** How the fan-out reaches clients; socket.io rooms in production, arrays in tests. */

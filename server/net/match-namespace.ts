@@ -3,7 +3,7 @@
  * inputs up, clock sync, match chat. Every payload is checked here before it reaches a match; a
  * bad one gets its sender an error code, nobody else notices.
  */
-import { decodeInput } from '../../shared/protocol/input-codec.ts';
+import { decodeInput } from '../../shared/games/arena/input-codec.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { Clock } from '../clock.ts';

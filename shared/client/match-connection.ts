@@ -21,8 +21,8 @@ import type {
   PresenceChange,
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
-import { encodeInput, type InputMessage } from '../protocol/input-codec.ts';
-import type { Snapshot } from '../protocol/snapshot.ts';
+import { encodeInput, type InputMessage } from '../games/arena/input-codec.ts';
+import type { Snapshot } from '../games/arena/snapshot.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
 import { ackRequest } from './lobby-request.ts';

@@ -3,9 +3,9 @@
  * snapshot. After an error it holds nothing and waits for the next keyframe (the server sends
  * one every second), so a bad delta can never be applied to the wrong base.
  */
-import { decodeSnapshot, type SnapshotErrorCode } from '../protocol/snapshot-codec.ts';
+import { decodeSnapshot, type SnapshotErrorCode } from '../games/arena/snapshot-codec.ts';
 import type { Result } from '../protocol/result.ts';
-import type { Snapshot } from '../protocol/snapshot.ts';
+import type { Snapshot } from '../games/arena/snapshot.ts';
 
 export class SnapshotStream {
   private current: Snapshot | null = null;

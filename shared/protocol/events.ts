@@ -2,7 +2,7 @@
  * Namespaces and typed event maps shared by server, game and bots. Server and clients pass these
  * maps to socket.io's generics, so a wrong payload is a compile error on both ends.
  */
-import type { ArenaMap, Rules } from '../sim/types.ts';
+import type { ArenaMap, Rules } from '../games/arena/sim/types.ts';
 import type { AckResult, WireError } from './errors.ts';
 import type { ChatMessage, MatchState, Visibility } from './lobby-events.ts';
 

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
-import { Button, movePlayer } from '../../shared/sim/index.ts';
+import { Button, movePlayer } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';

@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
-import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit, movePlayer } from '../../shared/sim/index.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit, movePlayer } from '../../shared/games/arena/sim/index.ts';
 import { privateMatchSeats } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';

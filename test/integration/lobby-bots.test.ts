@@ -4,7 +4,7 @@
  * Bots press buttons through the same input queue as players, and give their seat to a human.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MatchPhase } from '../../shared/protocol/snapshot.ts';
+import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
 import { connectPlayer, expectLobbyInvariants, publicMatches, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';

@@ -9,9 +9,9 @@ import { LobbyClient, createManager } from '../../shared/client/lobby-client.ts'
 import { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo, PresenceChange } from '../../shared/protocol/events.ts';
-import { decodeSnapshot } from '../../shared/protocol/snapshot-codec.ts';
-import { MatchPhase } from '../../shared/protocol/snapshot.ts';
-import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit } from '../../shared/sim/index.ts';
+import { decodeSnapshot } from '../../shared/games/arena/snapshot-codec.ts';
+import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
+import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, expectLobbyInvariants, playerWithSession, seatOf, type MatchView, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';

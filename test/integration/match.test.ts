@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
-import { MatchPhase, type Snapshot } from '../../shared/protocol/snapshot.ts';
-import { encodeInput } from '../../shared/protocol/input-codec.ts';
-import { addPlayer, arenaMap, createWorld, defaultRules, movePlayer, Button } from '../../shared/sim/index.ts';
+import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { encodeInput } from '../../shared/games/arena/input-codec.ts';
+import { addPlayer, arenaMap, createWorld, defaultRules, movePlayer, Button } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';

@@ -10,7 +10,7 @@ import { LobbyClient, createManager, type ListEvent } from '../../shared/client/
 import { MatchConnection, type MatchConnectionEvents } from '../../shared/client/match-connection.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import type { ChatMessage, MatchListing, PhaseChange, PlayerInfo, PresenceChange, SeatGrant } from '../../shared/protocol/events.ts';
-import type { Snapshot } from '../../shared/protocol/snapshot.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 
 export async function guest(url: string, nickname: string): Promise<GuestSession> {
   const res = await getGuestToken(url, nickname);

@@ -4,7 +4,7 @@
  * shared/client so bots and tests use the same code.
  */
 import Phaser from 'phaser';
-import { Button, projectilePositionAt } from '../../../shared/sim/index.ts';
+import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
 import type { GameSession } from '../session.ts';
 
 const COLORS = { floor: 0x1b2129, grid: 0x232a33, wall: 0x4b5563, me: 0x3fb950, other: 0xf0883e, dead: 0x6e7681, shot: 0xffd866 };

@@ -6,8 +6,8 @@
  * Its randomness comes from its own seeded generator, never the world's, so bots do not change
  * where players spawn.
  */
-import { Button, DIRECTION_BUTTONS, findPlayer, firstWallHit, nextRandom, randomInt } from '../../../shared/sim/index.ts';
-import type { PlayerState, World } from '../../../shared/sim/types.ts';
+import { Button, DIRECTION_BUTTONS, findPlayer, firstWallHit, nextRandom, randomInt } from '../../../shared/games/arena/sim/index.ts';
+import type { PlayerState, World } from '../../../shared/games/arena/sim/types.ts';
 
 export interface BotMemory {
   rngState: number;

@@ -1,6 +1,6 @@
 /** Choosing where a player (re)enters the arena. */
 import { quantizePosition } from './quantize.ts';
-import { randomInt } from './rng.ts';
+import { randomInt } from '../../../game/rng.ts';
 import type { World } from './types.ts';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stepsToProjectileAngle } from '../sim/quantize.ts';
+import { stepsToProjectileAngle } from './sim/quantize.ts';
 import { aimFromSteps, decodeSnapshot, encodeDelta, encodeKeyframe, peekSnapshotHeader } from './snapshot-codec.ts';
 import type { PlayerSnapshot, ProjectileSnapshot, Snapshot } from './snapshot.ts';
 

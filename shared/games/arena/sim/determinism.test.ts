@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRandom, randomInt } from './rng.ts';
+import { nextRandom, randomInt } from '../../../game/rng.ts';
 import { step } from './step.ts';
 import { ALL_BUTTONS } from './types.ts';
 import type { PlayerInput, SimEvent, World } from './types.ts';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_BUTTONS } from '../sim/types.ts';
+import { ALL_BUTTONS } from './sim/types.ts';
 import { INPUT_BYTES, decodeInput, encodeInput } from './input-codec.ts';
 
 const input = fc.record({

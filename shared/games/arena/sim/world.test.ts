@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRandom, randomInt } from './rng.ts';
+import { nextRandom, randomInt } from '../../../game/rng.ts';
 import { step } from './step.ts';
 import { input } from './test-support.ts';
 import { Button } from './types.ts';

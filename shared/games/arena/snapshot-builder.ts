@@ -1,5 +1,5 @@
 /** Turns the simulation's world into the wire-level snapshot model. */
-import type { World } from '../sim/types.ts';
+import type { World } from './sim/types.ts';
 import type { MatchPhase, PlayerSnapshot, Snapshot, SnapshotEvent } from './snapshot.ts';
 
 export interface SnapshotContext {

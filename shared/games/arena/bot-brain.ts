@@ -11,8 +11,8 @@
  * The bot may see itself and the others rarely (a light bot decodes one keyframe a second):
  * it steers on whatever it last saw and never needs a fresh view to act.
  */
-import { nextRandom, type RngHolder } from '../sim/rng.ts';
-import { Button, DIRECTION_BUTTONS, type ArenaMap, type Rules } from '../sim/types.ts';
+import { nextRandom, type RngHolder } from '../../game/rng.ts';
+import { Button, DIRECTION_BUTTONS, type ArenaMap, type Rules } from './sim/types.ts';
 
 export type BotBehaviour = 'arena' | 'wander' | 'idle';
 export const BOT_BEHAVIOURS: readonly BotBehaviour[] = ['arena', 'wander', 'idle'];

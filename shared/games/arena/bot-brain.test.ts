@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arenaMap, Button, defaultRules } from '../sim/index.ts';
+import { arenaMap, Button, defaultRules } from './sim/index.ts';
 import { BotBrain, directionTowards, type BotView } from './bot-brain.ts';
 
 const rules = defaultRules(20);

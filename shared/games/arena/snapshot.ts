@@ -2,14 +2,8 @@
  * What a snapshot says, independent of how it is encoded. The server builds one per snapshot
  * tick from its world; clients get the same structure back from the decoder.
  */
-
-export const MatchPhase = {
-  Waiting: 0,
-  Countdown: 1,
-  Playing: 2,
-  Ended: 3,
-} as const;
-export type MatchPhase = (typeof MatchPhase)[keyof typeof MatchPhase];
+import { MatchPhase } from '../../game/phase.ts';
+export { MatchPhase };
 
 export interface PlayerSnapshot {
   id: number; // 0..63

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextRandom } from './rng.ts';
+import { nextRandom } from '../../../game/rng.ts';
 import { fireIntervalTicks } from './rules.ts';
 import { input, place, run } from './test-support.ts';
 import { Button } from './types.ts';

@@ -5,8 +5,8 @@
  * input: the server uses it, capped by what it measured, to resolve the shot where the shooter
  * saw its targets. The aim is a float so the shooter's own shots go exactly where it pointed.
  */
-import { ALL_BUTTONS } from '../sim/types.ts';
-import { err, ok, type Result } from './result.ts';
+import { ALL_BUTTONS } from './sim/types.ts';
+import { err, ok, type Result } from '../../protocol/result.ts';
 
 export const INPUT_VERSION = 1;
 export const INPUT_BYTES = 14;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../protocol/snapshot.ts';
-import { arenaMap, Button, defaultRules, movePlayer } from '../sim/index.ts';
+import type { Snapshot } from './snapshot.ts';
+import { arenaMap, Button, defaultRules, movePlayer } from './sim/index.ts';
 import { Predictor } from './prediction.ts';
 
 const rules = defaultRules(20);

@@ -1,6 +1,6 @@
 /** Public API of the Arena simulation. */
 export * from './types.ts';
-export { nextRandom, randomInt, seedToState, type RngHolder } from './rng.ts';
+export { nextRandom, randomInt, seedToState, type RngHolder } from '../../../game/rng.ts';
 export {
   ANGLE_STEPS,
   POSITION_SCALE,

@@ -24,8 +24,8 @@
  * removed and added, removal gaps, events) are `count`s: one bit when zero, five up to eight;
  * one tick after the base is one bit.
  */
-import { BitReader, BitWriter, BitsError } from './bits.ts';
-import { err, ok, type Result } from './result.ts';
+import { BitReader, BitWriter, BitsError } from '../../protocol/bits.ts';
+import { err, ok, type Result } from '../../protocol/result.ts';
 import {
   MAX_EVENTS,
   MAX_PLAYERS,
@@ -36,7 +36,7 @@ import {
   type Snapshot,
   type SnapshotEvent,
 } from './snapshot.ts';
-import { ANGLE_STEPS, POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from '../sim/quantize.ts';
+import { ANGLE_STEPS, POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from './sim/quantize.ts';
 
 export const SNAPSHOT_VERSION = 3;
 const AIM_STEPS = 256;

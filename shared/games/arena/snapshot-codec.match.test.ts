@@ -5,8 +5,8 @@
  * the owner's aim), so they are checked here.
  */
 import { describe, expect, it } from 'vitest';
-import { BotBrain } from '../client/bot-brain.ts';
-import { addPlayer, arenaMap, createWorld, defaultRules, step, type PlayerInput } from '../sim/index.ts';
+import { BotBrain } from './bot-brain.ts';
+import { addPlayer, arenaMap, createWorld, defaultRules, step, type PlayerInput } from './sim/index.ts';
 import { decodeSnapshot, encodeDelta, encodeKeyframe, quantizeAim } from './snapshot-codec.ts';
 import { buildSnapshot } from './snapshot-builder.ts';
 import { MatchPhase, type Snapshot } from './snapshot.ts';

@@ -1,6 +1,6 @@
 /** Creating a world and managing who is in it. */
 import { arenaMap, validateMap } from './map.ts';
-import { seedToState } from './rng.ts';
+import { seedToState } from '../../../game/rng.ts';
 import { defaultRules, validateRules } from './rules.ts';
 import { aimTowardsCentre, chooseSpawn } from './spawn.ts';
 import type { ArenaMap, PlayerState, Rules, World } from './types.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PlayerSnapshot, Snapshot } from '../protocol/snapshot.ts';
+import type { PlayerSnapshot, Snapshot } from './snapshot.ts';
 import { InterpolationBuffer, lerpAngle } from './interpolation.ts';
 
 const TICK_MS = 50;

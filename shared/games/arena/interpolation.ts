@@ -12,7 +12,7 @@
  * learns the transit time itself (lowest recent arrival minus server time), so it needs no
  * clock sync and a constant clock offset cancels out. Pure: no timers, no DOM, no Node APIs.
  */
-import type { PlayerSnapshot, Snapshot } from '../protocol/snapshot.ts';
+import type { PlayerSnapshot, Snapshot } from './snapshot.ts';
 
 export interface InterpolationOptions {
   /** Server time between two snapshots (ms): 1000 / tickRate × snapshotEvery. */

@@ -13,9 +13,9 @@
  * one queued input per tick, so that is where it will apply them if they arrive in time.
  * Pure: no timers, no DOM, no Node APIs.
  */
-import type { Snapshot } from '../protocol/snapshot.ts';
-import { movePlayer, type Position } from '../sim/movement.ts';
-import type { ArenaMap, Rules } from '../sim/types.ts';
+import type { Snapshot } from './snapshot.ts';
+import { movePlayer, type Position } from './sim/movement.ts';
+import type { ArenaMap, Rules } from './sim/types.ts';
 
 export interface PredictorOptions {
   map: ArenaMap;
