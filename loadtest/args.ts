@@ -21,7 +21,7 @@ spread across them round-robin.
   --match-size N        players per match you expect; the mode decides on the server (its
                         QUEUE_MAX_PLAYERS), a difference is noted in the report
   --seed N              seed of the bots' behaviour; same seed, same decisions (default 1)
-  --behaviour NAME      arena (move, strafe, aim, shoot) | wander (no shooting) | idle (default arena)
+  --behaviour NAME      play (move, strafe, aim, shoot) | wander (no shooting) | idle (default play)
   --light               light bots: count bytes and snapshots, decode only the keyframe each second
   --sample-every N      with --light, one bot in N decodes everything to measure input→ack (default 16)
   --wire FORMAT         binary (default) | json: for a server started with WIRE_FORMAT=json (the
@@ -97,7 +97,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const urls = values.url.split(',').map((u) => u.trim()).filter(Boolean).map((u) => checkUrl(u, values['allow-remote'] === true));
   if (urls.length === 0) throw new UsageError('--url: no URL given');
   const bots = number('bots', values.bots, 0, 1, 100_000, true);
-  const behaviour = values.behaviour ?? values.behavior ?? 'arena';
+  const behaviour = values.behaviour ?? values.behavior ?? 'play';
   if (!(BOT_BEHAVIOURS as readonly string[]).includes(behaviour)) {
     throw new UsageError(`--behaviour ${JSON.stringify(behaviour)}: expected one of ${BOT_BEHAVIOURS.join(', ')}`);
   }

@@ -46,7 +46,7 @@ const report: Report = {
   label: 'arena-16 <script>',
   startedAt: '2026-11-21T12:00:00.000Z',
   urls: ['http://127.0.0.1:3000'],
-  options: { bots: 32, light: false, behaviour: 'arena', wire: 'binary', mode: 'ffa', seed: 1 },
+  options: { bots: 32, light: false, behaviour: 'play', wire: 'binary', mode: 'ffa', seed: 1 },
   rampUpS: 2,
   warmupS: 0,
   tickRateHz: 20,

@@ -3,23 +3,37 @@
  * scheduler and the match registry. Everything is created here and passed down: no module
  * state, so a test can run several servers in one process.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import type { MatchClientEvents, MatchServerEvents } from '../shared/protocol/events.ts';
+import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
+import { createGuestRoute, GUEST_PATH } from './auth/guest-route.ts';
+import { requireGuest } from './auth/handshake.ts';
+import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { GAMES } from './games.ts';
 import { createRequestHandler } from './http/routes.ts';
+import { ChatGate } from './lobby/chat.ts';
+import { createDirectorySync } from './lobby/directory-sync.ts';
+import { LobbyService } from './lobby/lobby-service.ts';
+import { Matchmaker } from './lobby/matchmaker.ts';
+import { Placement } from './lobby/placement.ts';
+import { createMemoryStores, type LobbyStores } from './lobby/stores/index.ts';
 import { createLogger, type Logger } from './log.ts';
-import { GUEST_PATH } from './auth/guest-route.ts';
-import { createLobby } from './lobby/lobby.ts';
-import type { MatchRegistry } from './match/match-registry.ts';
+import { GameRegistry } from './match/game-registry.ts';
+import { MatchRegistry } from './match/match-registry.ts';
 import { TickScheduler } from './match/scheduler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { jsonBaselineParser } from './net/json-baseline.ts';
+import { startListFeed } from './net/list-feed.ts';
+import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
+import { attachMatchNamespace } from './net/match-namespace.ts';
+import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
-import type { MatchSocketData } from './net/types.ts';
+import type { LobbyNamespace, MatchNamespace, MatchSocketData } from './net/types.ts';
 
 export interface GameServer {
   http: HttpServer;
@@ -36,11 +50,20 @@ export interface GameServer {
   close(): Promise<void>;
 }
 
-export function createGameServer(config: Config, opts: { clock?: Clock; log?: Logger } = {}): GameServer {
+export interface GameServerOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** The lobby's shared state; defaults to in-memory stores (one node). */
+  stores?: LobbyStores;
+}
+
+export function createGameServer(config: Config, opts: GameServerOptions = {}): GameServer {
   const clock = opts.clock ?? monotonicClock;
   const log = opts.log ?? createLogger(config);
   const metrics = createMetrics();
+  const stores = opts.stores ?? createMemoryStores();
   let accepting = true;
+  const isAccepting = (): boolean => accepting;
 
   const scheduler = new TickScheduler({
     tickRate: config.tickRate,
@@ -65,9 +88,89 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
     installNetSim(io, config.netSim);
     log.warn(config.netSim, 'network simulator on: every packet is delayed');
   }
-  // Auth, lobby, matchmaking and the /match handlers (server/lobby/lobby.ts).
-  const lobby = createLobby({ io: io as unknown as Server, config, scheduler, metrics, log, clock, accepting: () => accepting });
-  const registry = lobby.registry;
+
+  // Guests: tokens from POST /api/guest, checked at the handshake of both namespaces.
+  // Without a configured secret, tokens only need to outlive this process (config refuses this with REDIS_URL).
+  const secret = config.authSecret === null ? randomBytes(32) : new TextEncoder().encode(config.authSecret);
+  const tokens = createTokenService({ secret, ttlS: config.authTokenTtlS });
+  const matchNsp = io.of(Namespaces.match) as unknown as MatchNamespace;
+  const lobbyNsp = io.of(Namespaces.lobby) as unknown as LobbyNamespace;
+  const guard = requireGuest(tokens, { metrics, log });
+  matchNsp.use(guard);
+  lobbyNsp.use(guard);
+  const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
+
+  // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
+  const games = new GameRegistry(GAMES, config);
+  const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
+  const registry = new MatchRegistry({
+    games,
+    scheduler,
+    metrics,
+    log,
+    clock,
+    matchSeed: config.matchSeed,
+    timing: {
+      tickRate: config.tickRate,
+      snapshotEvery: config.snapshotEvery,
+      keyframeIntervalS: config.keyframeIntervalS,
+      countdownMs: config.countdownMs,
+      graceMs: config.reconnectGraceMs,
+      endedLingerMs: config.endedLingerMs,
+      inputQueueSize: config.inputQueueSize,
+      maxSpectators: config.maxSpectators,
+    },
+    ports: (matchId) => matchRoomPorts(matchNsp, matchId),
+    hooks: sync,
+  });
+
+  // The lobby: placement, quick play and the requests players make.
+  const placement = new Placement({ stores, registry, sync, log });
+  const matchmaker = new Matchmaker({
+    queue: stores.queue,
+    games,
+    placement,
+    botFill: config.botFill,
+    queueWaitMs: config.queueWaitMs,
+    now: clock,
+    log,
+    notify: (guestId, seat) => notifyMatched(lobbyNsp, guestId, seat),
+    accepting: isAccepting,
+  });
+  const service = new LobbyService({
+    stores,
+    registry,
+    placement,
+    matchmaker,
+    sync,
+    games,
+    maxPlayersPerMatch: config.maxPlayersPerMatch,
+    now: clock,
+    log,
+    accepting: isAccepting,
+  });
+  const chat = new ChatGate({ maxLength: config.chatMaxLength, burst: config.chatBurst, intervalMs: config.chatIntervalMs, now: clock });
+
+  // The two namespaces, side by side (server/net).
+  attachLobbyNamespace(lobbyNsp, {
+    service,
+    directory: stores.directory,
+    chat,
+    games,
+    maxPlayersPerMatch: config.maxPlayersPerMatch,
+    packetsPerSecond: config.packetsPerSecond,
+    metrics,
+    log,
+  });
+  attachMatchNamespace(matchNsp, { config, registry, seats: stores.seats, sync, chat, metrics, log, clock });
+  let stopFeed: (() => void) | null = null;
+
+  metrics.beforeScrape(async () => {
+    for (const mode of games.modeIds()) metrics.queuePlayers.set({ mode }, await stores.queue.size(mode));
+    const byState = new Map<string, number>(['waiting', 'countdown', 'playing', 'ended'].map((s) => [s, 0]));
+    for (const host of registry.all()) byState.set(host.state, (byState.get(host.state) ?? 0) + 1);
+    for (const [state, n] of byState) metrics.matchesByState.set({ state }, n);
+  });
 
   const updateConnected = (): void => metrics.playersConnected.set(io.engine.clientsCount);
   io.engine.on('connection', (conn: { once(ev: string, fn: () => void): void }) => {
@@ -83,12 +186,13 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
       ready: () => accepting,
     },
     metrics,
+    games: () => games.catalogue(),
     staticDir: config.staticDir,
   });
   // socket.io answers its own path first; everything else is ours.
   http.on('request', (req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
-    if (req.url?.split('?')[0] === GUEST_PATH) return void lobby.guestRoute(req, res);
+    if (req.url?.split('?')[0] === GUEST_PATH) return void guestRoute(req, res);
     void handler(req, res);
   });
 
@@ -103,7 +207,8 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           scheduler.start();
-          lobby.start();
+          matchmaker.start();
+          stopFeed = startListFeed(lobbyNsp, stores.directory);
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -119,7 +224,8 @@ export function createGameServer(config: Config, opts: { clock?: Clock; log?: Lo
     close: async () => {
       accepting = false;
       scheduler.stop();
-      lobby.stop();
+      matchmaker.stop();
+      stopFeed?.();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
     },

@@ -29,8 +29,11 @@ export interface Config {
   guestPerMinute: number;
   /** How long a seat waits for its player to arrive, or to come back after a drop. */
   reconnectGraceMs: number;
-  queueMinPlayers: number;
-  queueMaxPlayers: number;
+  /** Operator overrides of every quick-play mode's group sizes (within each mode's own range); null: the mode's. */
+  queueMinPlayers: number | null;
+  queueMaxPlayers: number | null;
+  /** Spectators one match takes. */
+  maxSpectators: number;
   /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
   queueWaitMs: number;
   /** Fill a quick-play match formed short of its minimum with server-side bots. */
@@ -90,7 +93,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
 
   const maxPlayersPerMatch = int('MAX_PLAYERS_PER_MATCH', 16, 1, 64);
-  const queueMaxPlayers = int('QUEUE_MAX_PLAYERS', maxPlayersPerMatch, 1, 64);
+  const optionalInt = (name: string, min: number, max: number): number | null => (env[name] ? int(name, min, min, max) : null);
+  const queueMaxPlayers = optionalInt('QUEUE_MAX_PLAYERS', 1, 64);
   const config: Config = {
     host: env.HOST || '0.0.0.0',
     port: int('PORT', 3000, 0, 65535),
@@ -109,8 +113,9 @@ export function loadConfig(env: Env = process.env): Config {
     authTokenTtlS: int('AUTH_TOKEN_TTL_S', 86_400, 60, 30 * 86_400),
     guestPerMinute: int('GUEST_PER_MINUTE', 600, 1, 1_000_000),
     reconnectGraceMs: int('RECONNECT_GRACE_MS', 30_000, 100, 3_600_000),
-    queueMinPlayers: int('QUEUE_MIN_PLAYERS', Math.min(2, queueMaxPlayers), 1, 64),
+    queueMinPlayers: optionalInt('QUEUE_MIN_PLAYERS', 1, 64),
     queueMaxPlayers,
+    maxSpectators: int('MAX_SPECTATORS', 32, 0, 1000),
     queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),
     botFill: onOff('BOT_FILL', true),
     countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),
@@ -126,11 +131,11 @@ export function loadConfig(env: Env = process.env): Config {
   const jitterMs = int('NET_SIM_JITTER_MS', 0, 0, 5000);
   if (latencyMs > 0 || jitterMs > 0) config.netSim = { latencyMs, jitterMs };
   if (!/^[\w.-]{1,64}$/.test(config.nodeId)) problems.push(`NODE_ID=${JSON.stringify(config.nodeId)}: letters, digits, '.', '_', '-' only`);
-  if (config.queueMaxPlayers > config.maxPlayersPerMatch) {
+  if (config.queueMaxPlayers !== null && config.queueMaxPlayers > config.maxPlayersPerMatch) {
     problems.push(`QUEUE_MAX_PLAYERS=${config.queueMaxPlayers}: at most MAX_PLAYERS_PER_MATCH (${config.maxPlayersPerMatch})`);
   }
-  if (config.queueMinPlayers > config.queueMaxPlayers) {
-    problems.push(`QUEUE_MIN_PLAYERS=${config.queueMinPlayers}: at most QUEUE_MAX_PLAYERS (${config.queueMaxPlayers})`);
+  if (config.queueMinPlayers !== null && config.queueMinPlayers > (config.queueMaxPlayers ?? config.maxPlayersPerMatch)) {
+    problems.push(`QUEUE_MIN_PLAYERS=${config.queueMinPlayers}: at most QUEUE_MAX_PLAYERS (${config.queueMaxPlayers ?? config.maxPlayersPerMatch})`);
   }
   if (config.authSecret !== null && config.authSecret.length < 32) problems.push('AUTH_SECRET: at least 32 characters');
   // Every node must verify every other node's tokens, so a per-process random secret cannot work.

@@ -1,5 +1,6 @@
 /** Plain HTTP: health, readiness, metrics and the game page. socket.io handles its own path. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { GameInfo } from '../../shared/protocol/lobby-events.ts';
 import type { Metrics } from '../metrics.ts';
 import { staticFiles } from './static-files.ts';
 
@@ -16,7 +17,7 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createRequestHandler(deps: { health: HealthSource; metrics: Metrics; staticDir: string }) {
+export function createRequestHandler(deps: { health: HealthSource; metrics: Metrics; games: () => GameInfo[]; staticDir: string }) {
   const serveStatic = staticFiles(deps.staticDir);
   const startedAt = Date.now();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -35,6 +36,10 @@ export function createRequestHandler(deps: { health: HealthSource; metrics: Metr
       if (req.method === 'GET' && pathname === '/readyz') {
         const ready = deps.health.ready();
         return json(res, ready ? 200 : 503, { ready });
+      }
+      if (req.method === 'GET' && pathname === '/api/games') {
+        // What a lobby screen offers: each game with its modes (player ranges) and its options.
+        return json(res, 200, deps.games());
       }
       if (req.method === 'GET' && pathname === '/metrics') {
         const body = await deps.metrics.scrape();

@@ -43,13 +43,13 @@ export function createDirectorySync(deps: { stores: LobbyStores; nodeId: string;
 
   return {
     changed: publish,
-    seatFreed: (host, guestId) => enqueue(host.id, () => seats.release(host.id, guestId)),
+    seatReleased: (host, guestId) => enqueue(host.id, () => seats.release(host.id, guestId)),
     ended: (host) => enqueue(host.id, () => seats.releaseAll(host.id)),
     disposed: (host) =>
       enqueue(host.id, async () => {
         await seats.releaseAll(host.id);
         await directory.remove(host.id);
-        if (host.code) await codes.release(host.code, host.id);
+        if (host.spec.code) await codes.release(host.spec.code, host.id);
       }),
     settled: (matchId) => chains.get(matchId) ?? Promise.resolve(),
   };

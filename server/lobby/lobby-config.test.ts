@@ -9,14 +9,15 @@ describe('lobby configuration', () => {
       authSecret: null,
       authTokenTtlS: 86_400,
       reconnectGraceMs: 30_000,
-      queueMinPlayers: 2,
-      queueMaxPlayers: c.maxPlayersPerMatch,
+      queueMinPlayers: null,
+      queueMaxPlayers: null,
+      maxSpectators: 32,
       queueWaitMs: 10_000,
       botFill: true,
       countdownMs: 3_000,
       chatMaxLength: 200,
     });
-    expect(loadConfig({ MAX_PLAYERS_PER_MATCH: '6' }).queueMaxPlayers).toBe(6);
+    expect(loadConfig({ QUEUE_MAX_PLAYERS: '6' }).queueMaxPlayers).toBe(6);
     expect(loadConfig({ BOT_FILL: 'off' }).botFill).toBe(false);
   });
 

@@ -4,15 +4,16 @@
  * answers are AckResults. Correctness under concurrent clicks comes from the stores' atomic
  * operations (one seat per player, capacity, one queue per player), not from ordering here.
  */
+import type { AnyGame } from '../../shared/game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { PrivateMatchOptions, SeatGrant } from '../../shared/protocol/lobby-events.ts';
 import { normalizeCode } from '../../shared/protocol/lobby-rules.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { Logger } from '../log.ts';
+import type { GameRegistry } from '../match/game-registry.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { Matchmaker } from './matchmaker.ts';
-import type { Modes } from './modes.ts';
 import type { Placement } from './placement.ts';
 import type { LobbyStores } from './stores/index.ts';
 
@@ -22,7 +23,7 @@ export interface LobbyServiceDeps {
   placement: Placement;
   matchmaker: Matchmaker;
   sync: DirectorySync;
-  modes: Modes;
+  games: GameRegistry;
   maxPlayersPerMatch: number;
   now: () => number;
   log: Logger;
@@ -36,7 +37,7 @@ export class LobbyService {
 
   async quickPlay(guest: GuestIdentity, mode: string): Promise<AckResult<{ mode: string; waiting: number }>> {
     if (!this.deps.accepting()) return draining;
-    if (!this.deps.modes.has(mode)) return unknownMode(mode);
+    if (!this.deps.games.mode(mode)) return unknownMode(mode);
     const { seats, queue } = this.deps.stores;
     const seat = await seats.seatOf(guest.guestId);
     if (seat !== null) return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
@@ -54,18 +55,14 @@ export class LobbyService {
 
   async createPrivate(guest: GuestIdentity, options: PrivateMatchOptions): Promise<AckResult<SeatGrant>> {
     if (!this.deps.accepting()) return draining;
-    const modeId = options.mode ?? 'ffa';
-    const mode = this.deps.modes.get(modeId);
-    if (!mode) return unknownMode(modeId);
+    const mode = options.mode === undefined ? this.deps.games.defaultMode : this.deps.games.mode(options.mode);
+    if (!mode) return unknownMode(options.mode!);
+    const game = this.deps.games.game(mode.game)!;
     const maxPlayers = options.maxPlayers ?? mode.maxPlayers;
-    if (maxPlayers > this.deps.maxPlayersPerMatch) {
-      return { ok: false, code: ErrorCode.BadRequest, message: `maxPlayers: at most ${this.deps.maxPlayersPerMatch} on this server` };
-    }
-    const killTarget = options.killTarget ?? mode.killTarget;
-    const timeLimitS = options.timeLimitS ?? mode.timeLimitS;
-    if (killTarget === 0 && timeLimitS === 0) {
-      return { ok: false, code: ErrorCode.BadRequest, message: 'a match needs a kill target or a time limit' };
-    }
+    const cap = Math.min(this.deps.maxPlayersPerMatch, game.maxPlayers);
+    if (maxPlayers > cap) return { ok: false, code: ErrorCode.BadRequest, message: `maxPlayers: at most ${cap} for ${game.name} on this server` };
+    const chosen = gameOptions(game, mode.options, options.options ?? {});
+    if (!chosen.ok) return chosen;
     // Checked early to avoid opening a match for nothing; the seat claim below is the real arbiter.
     if ((await this.deps.stores.seats.seatOf(guest.guestId)) !== null) {
       return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
@@ -75,11 +72,11 @@ export class LobbyService {
       visibility: 'private',
       ownerId: guest.guestId,
       maxPlayers,
-      rules: { killTarget, timeLimitS },
+      options: chosen.options,
       autoStart: false,
     });
     if (!host) return { ok: false, code: ErrorCode.Internal, message: 'could not allocate a match code, try again' };
-    const res = await this.deps.placement.seat(host, guest);
+    const res = await this.deps.placement.claim(host, guest);
     if (!res.ok) host.dispose();
     else this.deps.log.info({ guestId: guest.guestId, matchId: host.id, maxPlayers }, 'private match created');
     return res;
@@ -92,17 +89,17 @@ export class LobbyService {
     if (code === null) return notFound;
     const matchId = await this.deps.stores.codes.resolve(code);
     const host = matchId === null ? undefined : this.deps.registry.get(matchId);
-    if (!host || host.isDisposed || host.match.ended) return notFound;
-    return this.deps.placement.seat(host, guest);
+    if (!host?.isOpen) return notFound;
+    return this.deps.placement.claim(host, guest);
   }
 
   async joinPublic(guest: GuestIdentity, matchId: string): Promise<AckResult<SeatGrant>> {
     if (!this.deps.accepting()) return draining;
     const host = this.deps.registry.get(matchId);
-    if (!host || host.isDisposed || host.match.ended || host.spec.visibility !== 'public') {
+    if (!host?.isOpen || host.spec.visibility !== 'public') {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is open' };
     }
-    return this.deps.placement.seat(host, guest);
+    return this.deps.placement.claim(host, guest);
   }
 
   /** Gives up the player's seat; resolves once the seat store knows, so a next request sees it free. */
@@ -111,7 +108,7 @@ export class LobbyService {
     if (matchId === null) return { ok: true, left: false };
     const host = this.deps.registry.get(matchId);
     if (host?.hasSeat(guest.guestId)) {
-      host.free(guest.guestId, 'left');
+      host.release(guest.guestId, 'left');
       await this.deps.sync.settled(matchId);
     } else {
       // The match is gone (or never learnt of the seat): the claim is stale.
@@ -128,6 +125,23 @@ export class LobbyService {
   async leftLobby(guestId: string): Promise<void> {
     await this.deps.stores.queue.remove(guestId);
   }
+}
+
+/**
+ * The mode's options with the player's overrides, each checked against the game's bounds, then
+ * the game's own whole-match check.
+ */
+function gameOptions(game: AnyGame, defaults: Readonly<Record<string, number>>, overrides: Record<string, number>): AckResult<{ options: Record<string, number> }> {
+  const bad = (message: string) => ({ ok: false, code: ErrorCode.BadRequest, message }) as const;
+  const options: Record<string, number> = { ...defaults };
+  for (const [name, value] of Object.entries(overrides)) {
+    const spec = game.options.find((o) => o.name === name);
+    if (!spec) return bad(`${game.name} has no option ${JSON.stringify(name)}: it takes ${game.options.map((o) => o.name).join(', ') || 'none'}`);
+    if (value < spec.min || value > spec.max) return bad(`options.${name} must be from ${spec.min} to ${spec.max}`);
+    options[name] = value;
+  }
+  const problem = game.checkOptions(options);
+  return problem === null ? { ok: true, options } : bad(problem);
 }
 
 function unknownMode(mode: string): AckResult<never> {

@@ -8,11 +8,11 @@ import type { ModeInfo, SeatGrant } from '../../shared/protocol/lobby-events.ts'
 import type { Logger } from '../log.ts';
 import type { Placement } from './placement.ts';
 import type { QueueEntry, QueueStore } from './stores/index.ts';
-import type { Modes } from './modes.ts';
+import type { GameRegistry } from '../match/game-registry.ts';
 
 export interface MatchmakerDeps {
   queue: QueueStore;
-  modes: Modes;
+  games: GameRegistry;
   placement: Placement;
   /** Fill a match formed short of the mode's minimum with bots, so one player can play alone. */
   botFill: boolean;
@@ -35,7 +35,7 @@ export class Matchmaker {
   start(): void {
     const every = Math.max(50, Math.min(1000, Math.floor(this.deps.queueWaitMs / 4)));
     this.timer = setInterval(() => {
-      for (const mode of this.deps.modes.keys()) this.poke(mode);
+      for (const mode of this.deps.games.modeIds()) this.poke(mode);
     }, every);
   }
 
@@ -57,7 +57,7 @@ export class Matchmaker {
   }
 
   private async pass(mode: string): Promise<void> {
-    const spec = this.deps.modes.get(mode);
+    const spec = this.deps.games.mode(mode);
     if (!spec) return;
     try {
       for (;;) {
@@ -82,14 +82,14 @@ export class Matchmaker {
       visibility: 'public',
       ownerId: null,
       maxPlayers: spec.maxPlayers,
-      rules: { killTarget: spec.killTarget, timeLimitS: spec.timeLimitS },
+      options: { ...spec.options },
       autoStart: true,
     });
     if (!host) return;
     const seated: string[] = [];
     await Promise.all(
       group.map(async (entry) => {
-        const res = await this.deps.placement.seat(host, { guestId: entry.guestId, nickname: entry.nickname });
+        const res = await this.deps.placement.claim(host, { guestId: entry.guestId, nickname: entry.nickname });
         // Not seated: the player took a seat elsewhere (joined by code) while it was being popped.
         if (!res.ok) return this.deps.log.info({ matchId: host.id, guestId: entry.guestId, code: res.code }, 'queued player not seated');
         seated.push(entry.guestId);
@@ -97,8 +97,8 @@ export class Matchmaker {
         this.deps.notify(entry.guestId, grant);
       }),
     );
-    if (host.seatCount === 0) return host.dispose();
-    if (this.deps.botFill) while (host.match.playerCount < spec.minPlayers && host.addBot());
-    this.deps.log.info({ matchId: host.id, mode: spec.id, players: seated.length, bots: host.match.botCount }, 'quick play match formed');
+    if (host.humanCount === 0) return host.dispose();
+    if (this.deps.botFill) while (host.playerCount < spec.minPlayers && host.addBot());
+    this.deps.log.info({ matchId: host.id, mode: spec.id, players: seated.length, bots: host.botCount }, 'quick play match formed');
   }
 }

@@ -1,14 +1,14 @@
 /**
  * Opening matches on this node and seating players in them. A seat is first claimed in the seat
- * store (the atomic arbiter of "one match per player" and "never over capacity"), then reserved
- * in the match itself; if the match went away in between, the claim is undone.
+ * store (the atomic arbiter of "one match per player" and "never over capacity"), then in the
+ * match itself; if the match went away in between, the store's claim is undone.
  */
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { SeatGrant } from '../../shared/protocol/lobby-events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { Logger } from '../log.ts';
 import type { MatchHost } from '../match/match-host.ts';
-import type { CreateMatch, MatchRegistry } from '../match/match-registry.ts';
+import type { MatchRegistry, OpenMatch } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import { reserveCode } from './private-codes.ts';
 import type { LobbyStores } from './stores/index.ts';
@@ -23,36 +23,37 @@ export interface PlacementDeps {
 export class Placement {
   constructor(private readonly deps: PlacementDeps) {}
 
-  /** Creates a match here, gives a private one its code, and lists it. Null if no code could be had. */
-  async open(spec: CreateMatch): Promise<MatchHost | null> {
-    const host = this.deps.registry.create(spec);
+  /** Opens a match here (a private one with its code) and lists it. Null if no code could be had. */
+  async open(spec: Omit<OpenMatch, 'id' | 'code'>): Promise<MatchHost | null> {
+    const id = this.deps.registry.newMatchId();
+    let code: string | null = null;
     if (spec.visibility === 'private') {
-      const code = await reserveCode(this.deps.stores.codes, host.id);
+      code = await reserveCode(this.deps.stores.codes, id);
       if (code === null) {
-        this.deps.log.error({ matchId: host.id }, 'no free private match code');
-        host.dispose();
+        this.deps.log.error({ matchId: id }, 'no free private match code');
         return null;
       }
-      host.code = code;
     }
+    const host = this.deps.registry.open({ ...spec, id, code });
     this.deps.sync.changed(host);
     return host;
   }
 
-  async seat(host: MatchHost, guest: GuestIdentity): Promise<AckResult<SeatGrant>> {
+  async claim(host: MatchHost, guest: GuestIdentity): Promise<AckResult<SeatGrant>> {
     const { seats, queue } = this.deps.stores;
-    const claim = await seats.claim(host.id, guest.guestId, host.match.maxPlayers);
+    const claim = await seats.claim(host.id, guest.guestId, host.spec.maxPlayers);
     if (!claim.ok) {
       return claim.reason === 'full'
         ? { ok: false, code: ErrorCode.MatchFull, message: 'this match has no free seat' }
         : { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in another match: leave it first' };
     }
-    if (host.reserve(guest) === null) {
+    if (host.claim(guest) === null) {
       await seats.release(host.id, guest.guestId);
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
     }
     // A seated player waits in no queue (it may have queued in the same instant it joined).
     await queue.remove(guest.guestId);
-    return { ok: true, matchId: host.id, mode: host.spec.mode, visibility: host.spec.visibility, code: host.code };
+    const { spec } = host;
+    return { ok: true, matchId: host.id, game: spec.game.id, mode: spec.mode, visibility: spec.visibility, code: spec.code };
   }
 }

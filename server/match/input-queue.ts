@@ -3,18 +3,18 @@
  * the tick rate cannot speed a player up; the queue is bounded so a flood cannot grow memory or
  * latency (the oldest input is dropped: the newest one says best what the player wants now).
  */
-import type { InputMessage } from '../../shared/games/arena/input-codec.ts';
+import type { InputHeader } from '../../shared/game/game-definition.ts';
 
 export type PushOutcome = 'queued' | 'replayed' | 'overflow';
 
-export class InputQueue {
-  private readonly items: InputMessage[] = [];
+export class InputQueue<I extends InputHeader = InputHeader> {
+  private readonly items: I[] = [];
   private lastReceivedSeq = -1;
 
   constructor(private readonly capacity: number) {}
 
   /** 'replayed': sequence not above the last received one (ignored). 'overflow': oldest dropped. */
-  push(input: InputMessage): PushOutcome {
+  push(input: I): PushOutcome {
     if (input.seq <= this.lastReceivedSeq) return 'replayed';
     this.lastReceivedSeq = input.seq;
     this.items.push(input);
@@ -25,7 +25,7 @@ export class InputQueue {
     return 'queued';
   }
 
-  take(): InputMessage | undefined {
+  take(): I | undefined {
     return this.items.shift();
   }
 

@@ -1,76 +1,76 @@
 /**
- * Runs one match on this node: ticks it from the scheduler, sends its snapshots through the
- * fan-out, and keeps its seats: which connection plays which slot, the reconnect grace of a
- * player who dropped, spectators, and server-side bots. Lifecycle changes go to the match room
- * and, through the hooks, to the lobby's stores.
+ * Hosts one match on this node by putting its parts together: the runner (game, phases,
+ * inputs), the seat book (who sits where, grace deadlines, spectators), the bot driver, the
+ * snapshot fan-out, and the events port to the match's clients. Every tick from the scheduler
+ * drives bots, runs the game, publishes the snapshot and frees seats whose grace ran out.
+ * Lifecycle changes go to the room (events port) and, through the hooks, to the lobby's stores.
  */
+import type { AnyGame } from '../../shared/game/game-definition.ts';
+import { MatchPhase } from '../../shared/game/phase.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
-import type { MatchInfo, MatchState, PhaseChange, PresenceChange, Visibility } from '../../shared/protocol/events.ts';
+import type { MatchInfo, MatchResults, MatchState, PhaseChange, PlayerInfo, PresenceChange, Visibility } from '../../shared/protocol/events.ts';
 import type { MatchListing } from '../../shared/protocol/lobby-events.ts';
-import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
-import type { World } from '../../shared/games/arena/sim/types.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
+import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import type { MatchNamespace, MatchSocket } from '../net/types.ts';
-import { roomTransport } from '../net/room-transport.ts';
-import { Match, type MatchOptions } from './match.ts';
-import { SnapshotFanout } from './snapshot-fanout.ts';
+import { BotDriver, botNickname } from './bot-driver.ts';
+import type { MatchEvents } from './match-events.ts';
+import { MatchRunner, type RunnerPushOutcome } from './match-runner.ts';
 import type { TickScheduler } from './scheduler.ts';
-
-/** Decides a bot's buttons and aim for the next tick from what any client could see. */
-export interface BotBrain {
-  decide(world: Readonly<World>, slot: number): { buttons: number; aim: number };
-}
-export type BotFactory = (seed: number, index: number) => { brain: BotBrain; nickname: string };
+import { SeatBook, type Seat } from './seat-book.ts';
+import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
 
 /** What the lobby needs to hear from a match. Called synchronously; the lobby queues its own I/O. */
 export interface MatchHooks {
   /** Something the match list shows changed (seats, spectators, phase). */
   changed(host: MatchHost): void;
-  /** A seat was given up or not reclaimed in time. */
-  seatFreed(host: MatchHost, playerId: string, reason: 'left' | 'timed_out'): void;
+  /** A guest's seat was given up or not reclaimed in time. */
+  seatReleased(host: MatchHost, guestId: string, reason: 'left' | 'timed_out'): void;
   /** The match is over: every seat is free for the next match. */
   ended(host: MatchHost): void;
   disposed(host: MatchHost): void;
 }
 
 export interface MatchSpec {
+  id: string;
+  game: AnyGame;
   mode: string;
   visibility: Visibility;
-  /** The player who created a private match (may start it early); null for quick play. */
+  /** The guest who created a private match (may start it early); null for quick play. */
   ownerId: string | null;
+  /** The private match's code; null for public matches. */
+  code: string | null;
+  maxPlayers: number;
+  /** The game's options (already checked against the game's bounds). */
+  options: Record<string, number>;
+  autoStart: boolean;
+  seed: number;
+}
+
+export interface MatchTiming {
+  tickRate: number;
+  snapshotEvery: number;
+  keyframeIntervalS: number;
+  countdownMs: number;
+  /** How long a seat waits for its player to arrive or come back. */
+  graceMs: number;
+  /** How long an ended match stays so its players can read the results. */
+  endedLingerMs: number;
+  inputQueueSize: number;
+  maxSpectators: number;
 }
 
 export interface MatchHostDeps {
-  nsp: MatchNamespace;
   scheduler: TickScheduler;
   metrics: Metrics;
   log: Logger;
-  keyframeIntervalS: number;
-  snapshotEvery: number;
-  /** How long an ended match stays so its players can read the results. */
-  endedLingerMs: number;
-  /** How long a seat waits for its player to arrive or come back. */
-  graceMs: number;
+  /** Server clock (epoch ms, monotonic): seat deadlines, the listing's createdAt. */
+  clock: Clock;
+  timing: MatchTiming;
+  events: MatchEvents;
+  transport: FanoutTransport;
   hooks: MatchHooks;
-  createBot: BotFactory;
-  /** Epoch ms, for the listing's createdAt. */
-  now: () => number;
-}
-
-interface Seat {
-  slot: number;
-  nickname: string;
-  socketId: string | null;
-  /** Connected at least once: a later connection is a return, not an arrival. */
-  arrived: boolean;
-  timer: ReturnType<typeof setTimeout> | null;
-}
-
-interface Bot {
-  brain: BotBrain;
-  seq: number;
 }
 
 const STATES: Record<MatchPhase, MatchState> = {
@@ -80,319 +80,327 @@ const STATES: Record<MatchPhase, MatchState> = {
   [MatchPhase.Ended]: 'ended',
 };
 
+/** Quick play waits at most this long for matched players to arrive before starting without them. */
+const MAX_ARRIVAL_WAIT_MS = 10_000;
+
 export class MatchHost {
-  readonly match: Match;
   readonly spec: MatchSpec;
   readonly createdAt: number;
-  /** The private match's code, once reserved. */
-  code: string | null = null;
-  readonly room: string;
+  private readonly runner: MatchRunner;
+  private readonly seats: SeatBook;
+  private readonly bots: BotDriver;
   private readonly fanout: SnapshotFanout;
   private readonly unschedule: () => void;
-  /** guest id -> seat */
-  private readonly seats = new Map<string, Seat>();
-  /** socket id -> guest id of the players connected here */
-  private readonly players = new Map<string, string>();
-  private readonly spectators = new Set<string>();
-  private readonly bots = new Map<number, Bot>();
-  private botsCreated = 0;
-  private disposeTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposeAt: number | null = null;
   private disposed = false;
 
   constructor(
-    private readonly opts: MatchOptions,
     spec: MatchSpec,
     private readonly deps: MatchHostDeps,
   ) {
-    this.match = new Match(opts);
     this.spec = spec;
-    this.createdAt = deps.now();
-    this.room = `match:${opts.id}`;
-    const keyframeEvery = Math.max(1, Math.round(deps.keyframeIntervalS * opts.rules.tickRate));
-    this.fanout = new SnapshotFanout(roomTransport(deps.nsp, `snap:${opts.id}`), keyframeEvery, deps.metrics);
+    const { timing, clock } = deps;
+    this.createdAt = clock();
+    this.seats = new SeatBook({ capacity: spec.maxPlayers, graceMs: timing.graceMs, maxSpectators: timing.maxSpectators, now: clock });
+    const ticks = (ms: number): number => Math.round((ms / 1000) * timing.tickRate);
+    const state = spec.game.create({ options: spec.options, seed: spec.seed, tickRate: timing.tickRate });
+    this.runner = new MatchRunner({
+      game: spec.game,
+      state,
+      inputQueueSize: timing.inputQueueSize,
+      snapshotEvery: timing.snapshotEvery,
+      countdownTicks: ticks(timing.countdownMs),
+      autoStart: spec.autoStart,
+      arrivalTicks: spec.autoStart ? ticks(Math.min(timing.graceMs, MAX_ARRIVAL_WAIT_MS)) : 0,
+      readiness: () => this.readiness(),
+    });
+    this.bots = new BotDriver(spec.game, this.runner.setup(), spec.seed);
+    const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
+    this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
     this.unschedule = deps.scheduler.add({ tick: (at) => this.tick(at) });
   }
 
   get id(): string {
-    return this.match.id;
+    return this.spec.id;
   }
 
   get state(): MatchState {
-    return this.disposed ? 'disposed' : STATES[this.match.phase];
+    return this.disposed ? 'disposed' : STATES[this.runner.phase];
   }
 
   get isDisposed(): boolean {
     return this.disposed;
   }
 
+  /** Open to new players: not over and not disposed. */
+  get isOpen(): boolean {
+    return !this.disposed && !this.runner.ended;
+  }
+
   /** Human seats, including those within their grace. */
-  get seatCount(): number {
+  get humanCount(): number {
+    return this.seats.humanCount;
+  }
+
+  get playerCount(): number {
     return this.seats.size;
   }
 
-  hasSeat(playerId: string): boolean {
-    return this.seats.has(playerId);
+  get botCount(): number {
+    return this.seats.botCount;
+  }
+
+  hasSeat(guestId: string): boolean {
+    return this.seats.ofGuest(guestId) !== undefined;
   }
 
   listing(): MatchListing {
-    const rules = this.match.rules;
     return {
       matchId: this.id,
+      game: this.spec.game.id,
       mode: this.spec.mode,
       state: this.state,
-      players: this.match.playerCount,
-      humans: this.match.humanCount,
-      bots: this.match.botCount,
-      spectators: this.spectators.size,
-      maxPlayers: this.match.maxPlayers,
-      killTarget: rules.killTarget,
-      timeLimitS: rules.timeLimitS,
+      players: this.seats.size,
+      humans: this.seats.humanCount,
+      bots: this.seats.botCount,
+      spectators: this.seats.spectatorCount,
+      maxPlayers: this.spec.maxPlayers,
+      options: this.spec.options,
       createdAt: this.createdAt,
     };
   }
 
   /**
-   * Holds a seat for a player the lobby placed here (its claim in the seat store already
-   * succeeded). A bot gives up its seat if that is the only one left. The player has the grace
+   * Holds a seat for a guest the lobby placed here (its claim in the seat store already
+   * succeeded). A bot gives up its seat if that is the only one left. The guest has the grace
    * period to arrive. Returns the slot, or null when the match cannot take anybody.
    */
-  reserve(guest: GuestIdentity): number | null {
-    if (this.disposed || this.match.ended) return null;
-    const existing = this.seats.get(guest.guestId);
-    if (existing) return existing.slot;
-    if (this.match.isFull) {
-      const bot = this.match.botSlots()[0];
-      if (bot !== undefined) this.removeBot(bot);
+  claim(guest: GuestIdentity): number | null {
+    if (!this.isOpen) return null;
+    const held = this.seats.ofGuest(guest.guestId);
+    if (held) return held.slot;
+    if (this.seats.isFull) {
+      const bot = this.seats.botSlots()[0];
+      if (bot !== undefined) this.releaseBot(bot);
     }
-    const slot = this.match.seat(guest.guestId, guest.nickname);
-    if (slot === null) return null;
-    const seat: Seat = { slot, nickname: guest.nickname, socketId: null, arrived: false, timer: null };
-    this.seats.set(guest.guestId, seat);
-    this.startGrace(guest.guestId, seat);
-    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot }, 'seat reserved');
-    this.emitRoster();
-    this.deps.hooks.changed(this);
-    return slot;
+    const seat = this.seats.claim(guest.guestId, guest.nickname);
+    if (!seat) return null;
+    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot }, 'seat claimed');
+    this.changed(true);
+    return seat.slot;
   }
 
+  /** A server-side bot takes a free seat and plays from the next tick. */
   addBot(): boolean {
-    if (this.disposed || this.match.isFull || this.match.ended) return false;
-    const index = this.botsCreated++;
-    const { brain, nickname } = this.deps.createBot((this.opts.seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0, index);
-    const slot = this.match.seat(`bot:${index}`, nickname, true);
-    if (slot === null) return false;
-    this.match.enter(slot);
-    this.bots.set(slot, { brain, seq: 0 });
-    this.emitRoster();
-    this.deps.hooks.changed(this);
+    if (!this.isOpen) return false;
+    const seat = this.seats.claimBot(botNickname);
+    if (!seat) return false;
+    this.runner.enter(seat.slot);
+    this.bots.add(seat.slot);
+    this.changed(true);
     return true;
   }
 
-  /** Connects a socket to its player's seat: first arrival, return within the grace, or takeover. */
-  attach(socket: MatchSocket): AckResult<MatchInfo> {
-    const guest = socket.data.guest;
-    if (this.disposed || this.match.ended) return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
-    const seat = this.seats.get(guest.guestId);
-    if (!seat) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat in this match: get one from the lobby' };
-    if (seat.socketId !== null && seat.socketId !== socket.id) this.replaceConnection(seat.socketId);
-    if (seat.timer) clearTimeout(seat.timer);
-    seat.timer = null;
-    const returning = seat.arrived;
-    const wasPresent = this.match.isPresent(seat.slot);
-    seat.socketId = socket.id;
-    seat.arrived = true;
-    this.players.set(socket.id, guest.guestId);
-    if (wasPresent) this.match.resetInputs(seat.slot);
-    else this.match.enter(seat.slot);
-    void socket.join(this.room);
+  /** Connects a player's connection to its seat: first arrival, return within the grace, or takeover. */
+  attach(connectionId: string, guest: GuestIdentity): AckResult<MatchInfo> {
+    if (!this.isOpen) return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
+    const res = this.seats.attach(guest.guestId, connectionId);
+    if (!res.ok) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat in this match: get one from the lobby' };
+    const { seat, how, replaced } = res;
+    if (replaced !== null) {
+      this.fanout.remove(replaced);
+      this.deps.events.dismiss(replaced);
+      this.deps.events.replaced(replaced);
+    }
+    const wasPresent = this.runner.isPresent(seat.slot);
+    if (wasPresent) this.runner.resetInputs(seat.slot);
+    else this.runner.enter(seat.slot);
+    this.deps.events.admit(connectionId, 'player', seat.slot);
     // A personal keyframe on the next snapshot tick, then the shared delta stream.
-    this.fanout.add(socket.id);
-    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot, returning }, 'player connected');
-    if (!wasPresent) this.emitPresence(seat, returning ? 'back' : 'joined');
-    this.emitRoster();
-    this.deps.hooks.changed(this);
+    this.fanout.add(connectionId);
+    this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot, how }, 'player connected');
+    if (!wasPresent) this.presence(seat, how === 'arrived' ? 'joined' : 'back');
+    this.changed(true);
     return { ok: true, ...this.info('player', seat.slot) };
   }
 
   /** Public matches only: snapshots and room events, no seat and no inputs. */
-  spectate(socket: MatchSocket): AckResult<MatchInfo> {
-    if (this.disposed || this.match.ended || this.spec.visibility !== 'public') {
+  spectate(connectionId: string): AckResult<MatchInfo> {
+    if (!this.isOpen || this.spec.visibility !== 'public') {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
     }
-    this.spectators.add(socket.id);
-    void socket.join(this.room);
-    this.fanout.add(socket.id);
-    this.deps.hooks.changed(this);
+    if (!this.seats.watch(connectionId)) return { ok: false, code: ErrorCode.MatchFull, message: 'this match has as many spectators as it takes' };
+    this.deps.events.admit(connectionId, 'spectator', -1);
+    this.fanout.add(connectionId);
+    this.changed(false);
     return { ok: true, ...this.info('spectator', -1) };
   }
 
   /**
-   * A socket goes. A player who asked to leave frees its seat; one that dropped keeps it for the
-   * grace period, out of the world.
+   * A connection goes. A player who asked to leave gives up its seat; one that dropped keeps it
+   * for the grace period, out of the world.
    */
-  detach(socketId: string, how: 'leave' | 'drop'): void {
-    if (this.spectators.delete(socketId)) {
-      this.unlink(socketId);
-      this.deps.hooks.changed(this);
-      return;
-    }
-    const playerId = this.players.get(socketId);
-    if (playerId === undefined) return;
-    this.players.delete(socketId);
-    this.unlink(socketId);
-    const seat = this.seats.get(playerId);
-    if (!seat) return;
-    seat.socketId = null;
-    if (how === 'leave' || this.match.ended) return this.free(playerId, 'left');
-    this.match.exit(seat.slot);
-    this.startGrace(playerId, seat);
-    this.deps.log.info({ matchId: this.id, playerId, slot: seat.slot, graceMs: this.deps.graceMs }, 'player dropped, seat held');
-    this.emitPresence(seat, 'away');
-    this.emitRoster();
-    this.deps.hooks.changed(this);
+  detach(connectionId: string, how: 'leave' | 'drop'): void {
+    const gone = this.seats.detach(connectionId);
+    if (!gone) return;
+    this.fanout.remove(connectionId);
+    this.deps.events.dismiss(connectionId);
+    if (gone.kind === 'spectator') return this.changed(false);
+    const { seat } = gone;
+    if (how === 'leave' || this.runner.ended) return this.release(seat.guestId!, 'left');
+    this.runner.exit(seat.slot, 'away');
+    this.deps.log.info({ matchId: this.id, guestId: seat.guestId, slot: seat.slot, graceMs: this.deps.timing.graceMs }, 'player dropped, seat held');
+    this.presence(seat, 'away');
+    this.changed(true);
   }
 
-  /** Frees a player's seat whether or not it is connected (leave from the lobby, grace over). */
-  free(playerId: string, reason: 'left' | 'timed_out'): void {
-    const seat = this.seats.get(playerId);
-    if (!seat) return;
-    if (seat.timer) clearTimeout(seat.timer);
-    this.seats.delete(playerId);
-    if (seat.socketId !== null) {
-      this.players.delete(seat.socketId);
-      this.unlink(seat.socketId);
-    }
-    this.match.unseat(seat.slot);
-    this.deps.log.info({ matchId: this.id, playerId, slot: seat.slot, reason }, 'seat freed');
-    if (!this.match.ended) this.deps.hooks.seatFreed(this, playerId, reason);
-    this.emitPresence(seat, reason);
-    if (this.seats.size === 0) return this.dispose();
-    this.emitRoster();
-    this.deps.hooks.changed(this);
+  /** Gives a guest's seat up, connected or not (left from the lobby, grace over). */
+  release(guestId: string, reason: 'left' | 'timed_out'): void {
+    const seat = this.seats.release({ guestId });
+    if (seat) this.seatGone(seat, reason);
   }
 
-  requestStart(playerId: string): AckResult {
-    if (this.spec.ownerId !== playerId) return { ok: false, code: ErrorCode.NotAllowed, message: 'only the creator of a private match starts it' };
-    if (!this.match.requestStart()) return { ok: false, code: ErrorCode.NotAllowed, message: 'the match has already started' };
+  requestStart(guestId: string): AckResult {
+    if (this.spec.ownerId !== guestId) return { ok: false, code: ErrorCode.NotAllowed, message: 'only the creator of a private match starts it' };
+    if (!this.runner.requestStart()) return { ok: false, code: ErrorCode.NotAllowed, message: 'the match has already started' };
     return { ok: true };
   }
 
-  private tick(scheduledAt: number): void {
-    if (this.match.phase === MatchPhase.Playing) this.driveBots();
-    const { snapshot, results, phaseChanged } = this.match.tick(scheduledAt);
-    if (snapshot) this.fanout.publish(snapshot);
-    if (phaseChanged) this.emitPhase(results ?? undefined);
-    if (results) {
-      this.deps.nsp.to(this.room).emit('ended', results);
-      this.deps.log.info({ matchId: this.id, reason: results.reason, winnerId: results.winnerId }, 'match ended');
-      this.unschedule();
-      for (const seat of this.seats.values()) {
-        if (seat.timer) clearTimeout(seat.timer);
-        seat.timer = null;
-      }
-      this.deps.hooks.ended(this);
-      this.disposeTimer = setTimeout(() => this.dispose(), this.deps.endedLingerMs);
-    }
-    if (phaseChanged) this.deps.hooks.changed(this);
-  }
-
-  /** Bots press buttons through the same queue and rules as a player's inputs. */
-  private driveBots(): void {
-    const clientTick = this.match.world.tick;
-    for (const [slot, bot] of this.bots) {
-      const { buttons, aim } = bot.brain.decide(this.match.world, slot);
-      bot.seq += 1;
-      this.match.pushInput(slot, { seq: bot.seq, buttons, aim, clientTick });
-    }
-  }
-
-  private removeBot(slot: number): void {
-    this.bots.delete(slot);
-    this.match.unseat(slot);
+  /** An input from a player's connection; 'absent' when the connection plays no seat in the world here. */
+  pushInput(connectionId: string, input: { seq: number; clientTick: number }): RunnerPushOutcome {
+    const seat = this.seats.ofConnection(connectionId);
+    return seat ? this.runner.pushInput(seat.slot, input) : 'absent';
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.unschedule();
-    if (this.disposeTimer) clearTimeout(this.disposeTimer);
-    for (const seat of this.seats.values()) if (seat.timer) clearTimeout(seat.timer);
     this.emitPhase();
-    for (const socketId of [...this.players.keys(), ...this.spectators]) this.unlink(socketId);
-    this.deps.nsp.in(this.room).socketsLeave(this.room);
-    this.players.clear();
-    this.spectators.clear();
-    this.seats.clear();
+    for (const connectionId of this.seats.clear()) {
+      this.fanout.remove(connectionId);
+      this.deps.events.dismiss(connectionId);
+    }
     this.bots.clear();
     this.deps.log.info({ matchId: this.id }, 'match disposed');
     this.deps.hooks.disposed(this);
   }
 
-  private startGrace(playerId: string, seat: Seat): void {
-    if (seat.timer) clearTimeout(seat.timer);
-    seat.timer = setTimeout(() => {
-      seat.timer = null;
-      this.free(playerId, 'timed_out');
-    }, this.deps.graceMs);
-  }
-
-  /** Another connection with the same token took the seat: the old one is told and closed. */
-  private replaceConnection(oldSocketId: string): void {
-    const old = this.deps.nsp.sockets.get(oldSocketId);
-    this.players.delete(oldSocketId);
-    this.unlink(oldSocketId);
-    if (old) {
-      old.emit('protocol_error', { code: ErrorCode.SessionReplaced, message: 'this seat was taken over by another connection' });
-      old.disconnect(true);
+  private tick(scheduledAt: number): void {
+    if (this.disposeAt !== null) {
+      if (this.deps.clock() >= this.disposeAt) this.dispose();
+      return;
+    }
+    for (const seat of this.seats.expire()) this.seatGone(seat, 'timed_out');
+    if (this.disposed) return;
+    if (this.runner.phase === MatchPhase.Playing) this.bots.drive(this.runner);
+    const { snapshot, ended, phaseChanged } = this.runner.tick(scheduledAt);
+    if (snapshot) this.fanout.publish(snapshot);
+    if (ended) return this.end(ended);
+    if (phaseChanged) {
+      this.emitPhase();
+      this.changed(false);
     }
   }
 
-  /** Takes a socket off this match's streams and forgets the match on it. */
-  private unlink(socketId: string): void {
-    this.fanout.remove(socketId);
-    const socket = this.deps.nsp.sockets.get(socketId);
-    if (!socket) return;
-    void socket.leave(this.room);
-    if (socket.data.matchId === this.id) {
-      socket.data.matchId = undefined;
-      socket.data.slot = undefined;
-      socket.data.role = undefined;
+  private end(ended: { reason: string; winner?: number | null }): void {
+    const results = this.results(ended);
+    this.emitPhase(results);
+    this.deps.events.ended(results);
+    this.deps.log.info({ matchId: this.id, reason: results.reason, winnerSlot: results.winnerSlot }, 'match ended');
+    this.seats.stopDeadlines();
+    this.disposeAt = this.deps.clock() + this.deps.timing.endedLingerMs;
+    this.deps.hooks.ended(this);
+    this.changed(false);
+  }
+
+  /** Everyone who holds a seat, ranked by the game, with the score they have now. */
+  private results(ended: { reason: string; winner?: number | null }): MatchResults {
+    const seats = this.seats.all();
+    const bySlot = new Map(seats.map((s) => [s.slot, s]));
+    const standings = this.runner.results(seats.map((s) => s.slot)).map((row) => ({
+      slot: row.slot,
+      nickname: bySlot.get(row.slot)?.nickname ?? `#${row.slot}`,
+      bot: bySlot.get(row.slot)?.guestId === null,
+      score: row.score,
+      stats: { ...row.stats },
+    }));
+    const [first, second] = standings;
+    const winnerSlot = ended.winner !== undefined ? ended.winner : first && (!second || first.score > second.score) ? first.slot : null;
+    return { matchId: this.id, game: this.spec.game.id, reason: ended.reason, winnerSlot, standings };
+  }
+
+  /** A guest's seat is gone (released or timed out): out of the world, off the streams, lobby told. */
+  private seatGone(seat: Readonly<Seat>, reason: 'left' | 'timed_out'): void {
+    if (seat.connectionId !== null) {
+      this.fanout.remove(seat.connectionId);
+      this.deps.events.dismiss(seat.connectionId);
     }
+    this.runner.exit(seat.slot, 'gone');
+    this.deps.log.info({ matchId: this.id, guestId: seat.guestId, slot: seat.slot, reason }, 'seat released');
+    if (!this.runner.ended && seat.guestId !== null) this.deps.hooks.seatReleased(this, seat.guestId, reason);
+    this.presence(seat, reason);
+    if (this.seats.humanCount === 0) return this.dispose();
+    this.changed(true);
+  }
+
+  private releaseBot(slot: number): void {
+    this.bots.remove(slot);
+    this.seats.release({ slot });
+    this.runner.exit(slot, 'gone');
+  }
+
+  private readiness() {
+    let presentHumans = 0;
+    for (const s of this.seats.all()) if (s.guestId !== null && s.connectionId !== null) presentHumans++;
+    return { seatedHumans: this.seats.humanCount, presentHumans, full: this.seats.isFull };
   }
 
   private info(role: MatchInfo['role'], slot: number): MatchInfo {
-    const m = this.match;
     return {
       matchId: this.id,
-      playerId: slot,
+      game: this.spec.game.id,
+      slot,
       role,
       mode: this.spec.mode,
       visibility: this.spec.visibility,
       state: this.state,
-      rules: m.rules,
-      map: m.world.map,
-      snapshotEvery: this.deps.snapshotEvery,
-      roster: m.roster(),
+      tickRate: this.deps.timing.tickRate,
+      snapshotEvery: this.deps.timing.snapshotEvery,
+      options: this.spec.options,
+      setup: this.runner.setup(),
+      roster: this.roster(),
     };
   }
 
-  private emitRoster(): void {
-    this.deps.nsp.to(this.room).emit('roster', this.match.roster());
+  private roster(): PlayerInfo[] {
+    return this.seats.all().map((s) => ({
+      slot: s.slot,
+      nickname: s.nickname,
+      connected: s.guestId === null || s.connectionId !== null,
+      bot: s.guestId === null,
+    }));
   }
 
-  private emitPresence(seat: Seat, status: PresenceChange['status']): void {
-    this.deps.nsp.to(this.room).emit('presence', { playerId: seat.slot, nickname: seat.nickname, status });
+  /** Seats changed (roster to the room) or only what the list shows; either way the lobby hears. */
+  private changed(seats: boolean): void {
+    if (seats) this.deps.events.roster(this.roster());
+    this.deps.hooks.changed(this);
   }
 
-  private emitPhase(results?: PhaseChange['results']): void {
+  private presence(seat: Readonly<Seat>, status: PresenceChange['status']): void {
+    this.deps.events.presence({ slot: seat.slot, nickname: seat.nickname, status });
+  }
+
+  private emitPhase(results?: MatchResults): void {
     const change: PhaseChange = {
       matchId: this.id,
       state: this.state,
-      tick: this.match.world.tick,
-      phaseEndTick: this.disposed ? 0 : this.match.phaseEndTick,
+      tick: this.runner.currentTick,
+      phaseEndTick: this.disposed ? 0 : this.runner.phaseEndTick,
     };
     if (results) change.results = results;
-    this.deps.nsp.to(this.room).emit('phase', change);
+    this.deps.events.phase(change);
     this.deps.log.info({ matchId: this.id, state: change.state, tick: change.tick }, 'match phase');
   }
 }

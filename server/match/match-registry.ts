@@ -1,27 +1,47 @@
-/** The matches this node runs: creates them with their rules and forgets them when disposed. */
+/** The matches this node runs: creates each with its game and parts, and forgets it when disposed. */
 import { randomBytes } from 'node:crypto';
-import { arenaMap, defaultRules } from '../../shared/games/arena/sim/index.ts';
-import type { Rules } from '../../shared/games/arena/sim/types.ts';
-import type { Config } from '../config.ts';
-import { MatchHost, type MatchHostDeps, type MatchSpec } from './match-host.ts';
+import type { Visibility } from '../../shared/protocol/events.ts';
+import type { Logger } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import type { GameRegistry } from './game-registry.ts';
+import type { MatchEvents } from './match-events.ts';
+import { MatchHost, type MatchHooks, type MatchHostDeps, type MatchTiming } from './match-host.ts';
+import type { FanoutTransport } from './snapshot-fanout.ts';
 
-export interface CreateMatch extends MatchSpec {
+export interface OpenMatch {
+  /** From newMatchId(): a private match's code is reserved for the id before the match exists. */
+  id: string;
+  mode: string;
+  visibility: Visibility;
+  ownerId: string | null;
+  code: string | null;
   maxPlayers: number;
-  /** Overrides of the default rules (kill target, time limit). */
-  rules: Partial<Pick<Rules, 'killTarget' | 'timeLimitS'>>;
+  /** The game's options (already checked). */
+  options: Record<string, number>;
   autoStart: boolean;
 }
 
-export type RegistryDeps = Omit<MatchHostDeps, 'keyframeIntervalS' | 'endedLingerMs' | 'graceMs' | 'snapshotEvery'>;
+export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics' | 'log' | 'clock'> {
+  games: GameRegistry;
+  timing: MatchTiming;
+  /** Fixed seed for the first match (+1 per match), or null for random seeds. */
+  matchSeed: number | null;
+  /** How a match reaches its clients (socket.io rooms, in server/net/match-room.ts). */
+  ports: (matchId: string) => { events: MatchEvents; transport: FanoutTransport };
+  hooks: MatchHooks;
+  metrics: Metrics;
+  log: Logger;
+}
 
 export class MatchRegistry {
   private readonly hosts = new Map<string, MatchHost>();
   private created = 0;
 
-  constructor(
-    private readonly config: Config,
-    private readonly deps: RegistryDeps,
-  ) {}
+  constructor(private readonly deps: RegistryDeps) {}
+
+  newMatchId(): string {
+    return randomBytes(9).toString('base64url');
+  }
 
   get(id: string): MatchHost | undefined {
     return this.hosts.get(id);
@@ -35,35 +55,27 @@ export class MatchRegistry {
     return this.hosts.values();
   }
 
-  create(spec: CreateMatch): MatchHost {
-    const id = randomBytes(9).toString('base64url');
-    const seed = this.config.matchSeed === null ? randomBytes(4).readUInt32LE(0) : (this.config.matchSeed + this.created) >>> 0;
+  /** Opens a match of the mode's game. Throws for an unknown mode (callers check modes first). */
+  open(spec: OpenMatch): MatchHost {
+    const mode = this.deps.games.mode(spec.mode);
+    const game = mode && this.deps.games.game(mode.game);
+    if (!game) throw new Error(`unknown mode ${spec.mode}`);
+    const seed = this.deps.matchSeed === null ? randomBytes(4).readUInt32LE(0) : (this.deps.matchSeed + this.created) >>> 0;
     this.created += 1;
-    const rules: Rules = { ...defaultRules(this.config.tickRate), ...spec.rules };
+    const { events, transport } = this.deps.ports(spec.id);
     const host = new MatchHost(
+      { ...spec, game, seed },
       {
-        id,
-        seed,
-        rules,
-        map: arenaMap(),
-        maxPlayers: spec.maxPlayers,
-        inputQueueSize: this.config.inputQueueSize,
-        snapshotEvery: this.config.snapshotEvery,
-        countdownTicks: Math.round((this.config.countdownMs / 1000) * this.config.tickRate),
-        autoStart: spec.autoStart,
-        // Quick play waits at most 10 s (or the grace, if shorter) for matched players to arrive.
-        arrivalTicks: spec.autoStart ? Math.round((Math.min(this.config.reconnectGraceMs, 10_000) / 1000) * this.config.tickRate) : 0,
-      },
-      { mode: spec.mode, visibility: spec.visibility, ownerId: spec.ownerId },
-      {
-        ...this.deps,
-        keyframeIntervalS: this.config.keyframeIntervalS,
-        snapshotEvery: this.config.snapshotEvery,
-        endedLingerMs: this.config.endedLingerMs,
-        graceMs: this.config.reconnectGraceMs,
+        scheduler: this.deps.scheduler,
+        metrics: this.deps.metrics,
+        log: this.deps.log,
+        clock: this.deps.clock,
+        timing: this.deps.timing,
+        events,
+        transport,
         hooks: {
           changed: (h) => this.deps.hooks.changed(h),
-          seatFreed: (h, guestId, reason) => this.deps.hooks.seatFreed(h, guestId, reason),
+          seatReleased: (h, guestId, reason) => this.deps.hooks.seatReleased(h, guestId, reason),
           ended: (h) => this.deps.hooks.ended(h),
           disposed: (h) => {
             this.hosts.delete(h.id);
@@ -73,9 +85,9 @@ export class MatchRegistry {
         },
       },
     );
-    this.hosts.set(id, host);
+    this.hosts.set(spec.id, host);
     this.deps.metrics.matchesActive.set(this.hosts.size);
-    this.deps.log.info({ matchId: id, mode: spec.mode, visibility: spec.visibility, maxPlayers: spec.maxPlayers }, 'match created');
+    this.deps.log.info({ matchId: spec.id, game: game.id, mode: spec.mode, visibility: spec.visibility, maxPlayers: spec.maxPlayers }, 'match created');
     return host;
   }
 

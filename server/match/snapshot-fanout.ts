@@ -3,9 +3,10 @@
  * Subscribers share one delta chain, so whoever is not on it (just joined, or taken off because
  * its socket backed up) gets a personal keyframe first and joins the broadcast after it.
  */
-import { encodeDelta, encodeKeyframe } from '../../shared/games/arena/snapshot-codec.ts';
-import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import type { SnapshotCodec, SnapshotHeader } from '../../shared/game/game-definition.ts';
 import type { Metrics } from '../metrics.ts';
+
+type Snapshot = SnapshotHeader;
 
 /** How the fan-out reaches clients; socket.io rooms in production, arrays in tests. */
 export interface FanoutTransport {
@@ -34,6 +35,7 @@ export class SnapshotFanout {
 
   constructor(
     private readonly transport: FanoutTransport,
+    private readonly codec: SnapshotCodec<Snapshot>,
     private readonly keyframeEveryTicks: number,
     private readonly metrics: Metrics,
   ) {}
@@ -51,7 +53,7 @@ export class SnapshotFanout {
     if (this.transport.broadcastState) return this.publishState(snapshot, this.transport.broadcastState.bind(this.transport));
     this.dropBackedUp();
     const isKey = this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
-    const bytes = isKey ? encodeKeyframe(snapshot) : encodeDelta(this.base!, snapshot);
+    const bytes = isKey ? this.codec.encodeKeyframe(snapshot) : this.codec.encodeDelta(this.base!, snapshot);
     if (isKey) this.lastKeyframeTick = snapshot.tick;
     const kind = isKey ? 'key' : 'delta';
     this.metrics.snapshotsEncoded.inc({ kind });
@@ -88,7 +90,7 @@ export class SnapshotFanout {
     for (const id of this.waiting) {
       if (!this.transport.isDrained(id)) continue;
       if (!bytes) {
-        bytes = encodeKeyframe(snapshot);
+        bytes = this.codec.encodeKeyframe(snapshot);
         this.metrics.snapshotsEncoded.inc({ kind: 'key' });
       }
       this.transport.send(id, bytes);

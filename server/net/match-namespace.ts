@@ -3,7 +3,6 @@
  * inputs up, clock sync, match chat. Every payload is checked here before it reaches a match; a
  * bad one gets its sender an error code, nobody else notices.
  */
-import { decodeInput } from '../../shared/games/arena/input-codec.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { Clock } from '../clock.ts';
@@ -12,11 +11,12 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ChatGate } from '../lobby/chat.ts';
 import type { DirectorySync } from '../lobby/directory-sync.ts';
-import { objectPayload, optionalString, stringField } from '../lobby/payload.ts';
-import { requestRouter } from '../lobby/requests.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
+import { matchRoom } from './match-room.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
+import { objectPayload, optionalString, stringField } from './payload.ts';
+import { requestRouter } from './requests.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
 export interface MatchNamespaceDeps {
@@ -64,13 +64,8 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
       if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
       if (socket.data.matchId !== undefined) return alreadyIn;
-      const res = host.attach(socket);
-      if (res.ok) {
-        socket.data.matchId = host.id;
-        socket.data.slot = res.playerId;
-        socket.data.role = 'player';
-      }
-      return res;
+      // The host admits the socket through its events port (match-room.ts), which sets socket.data.
+      return host.attach(socket.id, guest);
     });
 
     on('spectate', (raw): AckResult<MatchInfo> => {
@@ -81,12 +76,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (socket.data.matchId !== undefined) return alreadyIn;
       const host = deps.registry.get(matchId.value);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
-      const res = host.spectate(socket);
-      if (res.ok) {
-        socket.data.matchId = host.id;
-        socket.data.role = 'spectator';
-      }
-      return res;
+      return host.spectate(socket.id);
     });
 
     on('start', () => {
@@ -102,7 +92,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!host) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
       const message = deps.chat.accept(guest, 'match', req.value.text);
       if (!message.ok) return { ok: false, code: message.code, message: message.message };
-      nsp.to(host.room).emit('chat', message.value);
+      nsp.to(matchRoom(host.id)).emit('chat', message.value);
       return { ok: true, text: message.value.text };
     });
 
@@ -111,9 +101,6 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const host = hostOf();
       const matchId = socket.data.matchId;
       host?.detach(socket.id, 'leave');
-      socket.data.matchId = undefined;
-      socket.data.slot = undefined;
-      socket.data.role = undefined;
       // Answer once the seat store knows, so a request right after the answer sees the seat free.
       const settled = matchId === undefined ? Promise.resolve() : deps.sync.settled(matchId);
       void settled.then(() => {
@@ -125,19 +112,19 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!(bytes instanceof Uint8Array)) {
         return refuse(socket, { code: ErrorCode.BadInput, message: 'input must be binary' }, deps, true);
       }
-      const decoded = decodeInput(bytes);
-      if (!decoded.ok) {
-        return refuse(socket, { code: ErrorCode.BadInput, message: `${decoded.code}: ${decoded.message}` }, deps, true);
-      }
       if (socket.data.role === 'spectator') {
         return strike({ code: ErrorCode.ReadOnly, message: 'spectators cannot send inputs' });
       }
       const host = hostOf();
-      const slot = socket.data.slot;
-      if (!host || slot === undefined) {
+      if (!host || socket.data.role !== 'player') {
         return strike({ code: ErrorCode.NotInMatch, message: 'inputs are only accepted from a player in a match' });
       }
-      const outcome = host.match.pushInput(slot, decoded.value);
+      // Each game has its own input format: the match's game decodes it.
+      const decoded = host.spec.game.inputCodec.decode(bytes);
+      if (!decoded.ok) {
+        return refuse(socket, { code: ErrorCode.BadInput, message: `${decoded.code}: ${decoded.message}` }, deps, true);
+      }
+      const outcome = host.pushInput(socket.id, decoded.value);
       if (outcome === 'overflow') deps.metrics.inputsDropped.inc({ reason: 'overflow' });
       else if (outcome === 'replayed') deps.metrics.inputsDropped.inc({ reason: 'replayed' });
     });

@@ -102,6 +102,11 @@ export class InputPacer {
     return this.next++;
   }
 
+  /** Nothing was sent for the next tick (nothing to say, or no connection): plan the one after. */
+  pass(): void {
+    if (this.next !== null) this.next += 1;
+  }
+
   /**
    * The snapshot of server tick `tick` says the last input applied is `ackedSeq`. When that
    * input was meant for an earlier tick two acknowledgements running, one send is skipped.

@@ -8,7 +8,7 @@
  * server holds it for the reconnect grace) and gets a fresh keyframe.
  */
 import { io, type Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import type { AckResult, WireError } from '../protocol/errors.ts';
+import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts';
 import type {
   ChatMessage,
   JoinRequest,
@@ -21,8 +21,7 @@ import type {
   PresenceChange,
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
-import { encodeInput, type InputMessage } from '../games/arena/input-codec.ts';
-import type { Snapshot } from '../games/arena/snapshot.ts';
+import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
 import { ackRequest } from './lobby-request.ts';
@@ -31,6 +30,11 @@ import { SnapshotStream } from './snapshot-stream.ts';
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
 export interface MatchConnectionOptions {
+  /**
+   * The games this client can play (their codecs): a match's snapshots and inputs use its game's,
+   * chosen when the join answers with `game`.
+   */
+  games: readonly AnyGame[];
   /** Guest token from getGuestToken (auth.ts); sent at the handshake. */
   token?: string;
   /** Share this connection with the player's LobbyClient (createManager in lobby-client.ts). */
@@ -46,8 +50,8 @@ export interface MatchConnectionOptions {
   now?: () => number;
 }
 
-export interface MatchConnectionEvents {
-  snapshot?: (snapshot: Snapshot, bytes: number) => void;
+export interface MatchConnectionEvents<S extends SnapshotHeader = SnapshotHeader> {
+  snapshot?: (snapshot: S, bytes: number) => void;
   rawSnapshot?: (bytes: Uint8Array) => void;
   roster?: (players: PlayerInfo[]) => void;
   ended?: (results: MatchResults) => void;
@@ -61,18 +65,23 @@ export interface MatchConnectionEvents {
   disconnect?: (reason: string) => void;
 }
 
-export class MatchConnection {
+export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader> {
   readonly socket: MatchSocket;
   readonly clock = new ClockSync();
-  readonly snapshots = new SnapshotStream();
+  /** The match's snapshots, decoded with its game's codec; null before the first join. */
+  snapshots: SnapshotStream<S> | null = null;
+  /** The game of the match joined (its codecs, its bot); null before the first join. */
+  game: AnyGame | null = null;
   info: MatchInfo | null = null;
+  private readonly games: readonly AnyGame[];
   private seq = 0;
   /** What to join again after a reconnect (autoRejoin). */
   private rejoin: { matchId: string; role: MatchInfo['role'] } | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
 
-  constructor(url: string, handlers: MatchConnectionEvents = {}, opts: MatchConnectionOptions = {}) {
+  constructor(url: string, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions) {
+    this.games = opts.games;
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     const decode = opts.decode ?? true;
@@ -90,7 +99,7 @@ export class MatchConnection {
     this.socket.on('snapshot', (bytes) => {
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer);
       handlers.rawSnapshot?.(view);
-      if (!decode) return;
+      if (!decode || !this.snapshots) return;
       const result = this.snapshots.apply(view);
       if (result.ok) handlers.snapshot?.(result.value, view.length);
     });
@@ -154,12 +163,19 @@ export class MatchConnection {
   }
 
   private entered(res: AckResult<MatchInfo>): AckResult<MatchInfo> {
-    if (res.ok) {
-      this.info = res;
-      this.rejoin = { matchId: res.matchId, role: res.role };
-      // The server starts this connection with a keyframe: never apply it to an old base.
-      this.snapshots.reset();
+    if (!res.ok) return res;
+    const game = this.games.find((g) => g.id === res.game);
+    if (!game) {
+      // Joined on the server, but this client cannot decode the game: give the seat back cleanly.
+      void this.leave();
+      return { ok: false, code: ErrorCode.UnknownGame, message: `this client cannot play ${JSON.stringify(res.game)}` };
     }
+    this.info = res;
+    this.rejoin = { matchId: res.matchId, role: res.role };
+    // The server starts this connection with a keyframe: never apply it to an old base.
+    if (this.game !== game || !this.snapshots) this.snapshots = new SnapshotStream<S>(game.snapshotCodec);
+    else this.snapshots.reset();
+    this.game = game;
     return res;
   }
 
@@ -170,10 +186,14 @@ export class MatchConnection {
     return this.clock.add(sentAt, serverTime, this.now()).rtt;
   }
 
-  /** Sends one input with the next sequence number; returns that number. */
-  sendInput(input: Omit<InputMessage, 'seq'>): number {
+  /**
+   * Sends one input of the match's game with the next sequence number; returns that number, or
+   * null before a match was joined. `clientTick`: the server tick on screen (lag compensation).
+   */
+  sendInput(command: Command<I>, clientTick: number): number | null {
+    if (!this.game) return null;
     this.seq += 1;
-    this.socket.emit('input', encodeInput({ ...input, seq: this.seq }));
+    this.socket.emit('input', this.game.inputCodec.encode({ ...command, seq: this.seq, clientTick }));
     return this.seq;
   }
 

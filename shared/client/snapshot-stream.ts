@@ -1,22 +1,23 @@
 /**
  * Keeps a client's view of the match: applies each keyframe or delta to the last decoded
- * snapshot. After an error it holds nothing and waits for the next keyframe (the server sends
- * one every second), so a bad delta can never be applied to the wrong base.
+ * snapshot with the match's game codec. After an error it holds nothing and waits for the next
+ * keyframe (the server sends one every second), so a bad delta is never applied to the wrong base.
  */
-import { decodeSnapshot, type SnapshotErrorCode } from '../games/arena/snapshot-codec.ts';
+import type { SnapshotCodec, SnapshotHeader } from '../game/game-definition.ts';
 import type { Result } from '../protocol/result.ts';
-import type { Snapshot } from '../games/arena/snapshot.ts';
 
-export class SnapshotStream {
-  private current: Snapshot | null = null;
+export class SnapshotStream<S extends SnapshotHeader = SnapshotHeader> {
+  private current: S | null = null;
   errors = 0;
 
-  get latest(): Snapshot | null {
+  constructor(private readonly codec: SnapshotCodec<S>) {}
+
+  get latest(): S | null {
     return this.current;
   }
 
-  apply(bytes: Uint8Array): Result<Snapshot, SnapshotErrorCode> {
-    const result = decodeSnapshot(bytes, this.current);
+  apply(bytes: Uint8Array): Result<S, string> {
+    const result = this.codec.decode(bytes, this.current);
     if (result.ok) this.current = result.value;
     else if (result.code !== 'NO_BASE') {
       this.errors += 1;

@@ -116,8 +116,11 @@ export interface Standing {
 }
 
 export interface StepOutcome {
-  /** Set on the tick the game ends itself (kill target, rounds, time limit). */
-  ended: { reason: string } | null;
+  /**
+   * Set on the tick the game ends itself (kill target, rounds, time limit). `winner`: the slot
+   * that won, or null for a draw; left out, the first of `results` wins unless tied on score.
+   */
+  ended: { reason: string; winner?: number | null } | null;
 }
 
 /**
@@ -158,6 +161,8 @@ export interface GameDefinition<State = unknown, I extends InputHeader = InputHe
   snapshot(state: State, previous: S | null, frame: SnapshotFrame): S;
   readonly snapshotCodec: SnapshotCodec<S>;
   readonly inputCodec: InputCodec<I>;
+  /** The last input of `slot` the server applied, as the snapshot says (null: not in it). */
+  lastInputSeq(snapshot: S, slot: number): number | null;
 
   createBot(setup: Setup, options: BotOptions): GameBot<S, I>;
 

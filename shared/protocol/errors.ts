@@ -32,6 +32,8 @@ export const ErrorCode = {
   NotAllowed: 'NOT_ALLOWED',
   /** Another connection with the same token took this seat over. */
   SessionReplaced: 'SESSION_REPLACED',
+  /** Client side: the match is of a game this client was not built with. */
+  UnknownGame: 'UNKNOWN_GAME',
   /** Client side: no answer within the request timeout. */
   Timeout: 'TIMEOUT',
   /** Client side: the server could not be reached. */

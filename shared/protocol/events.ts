@@ -2,7 +2,6 @@
  * Namespaces and typed event maps shared by server, game and bots. Server and clients pass these
  * maps to socket.io's generics, so a wrong payload is a compile error on both ends.
  */
-import type { ArenaMap, Rules } from '../games/arena/sim/types.ts';
 import type { AckResult, WireError } from './errors.ts';
 import type { ChatMessage, MatchState, Visibility } from './lobby-events.ts';
 
@@ -14,26 +13,32 @@ export const Namespaces = {
 } as const;
 
 export interface PlayerInfo {
-  /** The player's slot in the match: the key of its record in snapshots. */
-  id: number;
+  /** The player's number in the match (0..maxPlayers-1): the key of its record in snapshots. */
+  slot: number;
   nickname: string;
   /** False while the player is away (within its reconnect grace) or has not arrived yet. */
   connected: boolean;
   bot: boolean;
 }
 
-export interface MatchInfo {
+export interface MatchInfo<Setup = unknown> {
   matchId: string;
-  /** This player's id inside the match (its slot), the key of its record in snapshots; -1 for a spectator. */
-  playerId: number;
+  /** The game this match plays (GET /api/games lists them); its codecs decode the snapshots. */
+  game: string;
+  /** This player's slot, the key of its record in snapshots; -1 for a spectator. */
+  slot: number;
   role: 'player' | 'spectator';
   mode: string;
   visibility: Visibility;
   state: MatchState;
-  rules: Rules;
-  map: ArenaMap;
+  /** Simulation ticks per second. */
+  tickRate: number;
   /** Snapshots are sent every `snapshotEvery` ticks. */
   snapshotEvery: number;
+  /** The game's options for this match (Arena: killTarget, timeLimitS). */
+  options: Record<string, number>;
+  /** What the game tells clients to draw and predict the match (Arena: rules and map). */
+  setup: Setup;
   roster: PlayerInfo[];
 }
 
@@ -46,11 +51,25 @@ export interface SpectateRequest {
   matchId: string;
 }
 
+/** One row of the final ranking, best first. */
+export interface ResultRow {
+  slot: number;
+  nickname: string;
+  bot: boolean;
+  /** What the ranking is by (Arena: kills; Cycles: rounds won). */
+  score: number;
+  /** The game's own figures (Arena: kills, deaths). */
+  stats: Record<string, number>;
+}
+
 export interface MatchResults {
   matchId: string;
-  reason: 'kills' | 'time' | 'abandoned';
-  winnerId: number | null;
-  scoreboard: { id: number; nickname: string; kills: number; deaths: number; bot: boolean }[];
+  game: string;
+  /** Why it ended: the game's reason (Arena: 'kills' | 'time'), or 'abandoned'. */
+  reason: string;
+  /** The slot ranked first, or null (a draw, nobody scored). */
+  winnerSlot: number | null;
+  standings: ResultRow[];
 }
 
 /** Lifecycle step of the match, sent to its room: waiting → countdown → playing → ended → disposed. */
@@ -67,7 +86,7 @@ export interface PhaseChange {
 
 /** A seat's connection changed. `timed_out`: not back within the grace, the seat is freed. */
 export interface PresenceChange {
-  playerId: number;
+  slot: number;
   nickname: string;
   status: 'joined' | 'away' | 'back' | 'left' | 'timed_out';
 }

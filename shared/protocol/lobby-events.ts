@@ -12,17 +12,37 @@ export type MatchState = 'waiting' | 'countdown' | 'playing' | 'ended' | 'dispos
 
 export interface ModeInfo {
   id: string;
+  /** The game this mode plays. */
+  game: string;
   label: string;
   /** Quick play forms a match at maxPlayers at once, or at minPlayers after the queue wait. */
   minPlayers: number;
   maxPlayers: number;
-  killTarget: number;
-  timeLimitS: number;
+  /** The game's options for matches of this mode (Arena: killTarget, timeLimitS). */
+  options: Record<string, number>;
+}
+
+/** A number a private match may choose (GET /api/games). */
+export interface GameOptionInfo {
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+}
+
+/** A game this server runs, as GET /api/games lists it. */
+export interface GameInfo {
+  id: string;
+  name: string;
+  maxPlayers: number;
+  modes: { id: string; label: string; minPlayers: number; maxPlayers: number }[];
+  options: GameOptionInfo[];
 }
 
 /** One public match as the lobby lists it. */
 export interface MatchListing {
   matchId: string;
+  game: string;
   mode: string;
   state: MatchState;
   /** Seats taken: humans (including those within their reconnect grace) plus bots. */
@@ -31,8 +51,8 @@ export interface MatchListing {
   bots: number;
   spectators: number;
   maxPlayers: number;
-  killTarget: number;
-  timeLimitS: number;
+  /** The game's options for this match. */
+  options: Record<string, number>;
   /** Epoch ms. */
   createdAt: number;
 }
@@ -40,6 +60,7 @@ export interface MatchListing {
 /** A seat the lobby reserved for this player: connect to /match and `join { matchId }`. */
 export interface SeatGrant {
   matchId: string;
+  game: string;
   mode: string;
   visibility: Visibility;
   /** The private match's code (to share); null for public matches. */
@@ -53,6 +74,7 @@ export interface SessionInfo {
   /** The match this player holds a seat in (to rejoin after a reload), or null. */
   matchId: string | null;
   modes: ModeInfo[];
+  games: GameInfo[];
   chatMaxLength: number;
 }
 
@@ -70,12 +92,11 @@ export interface QuickPlayRequest {
 }
 
 export interface PrivateMatchOptions {
+  /** Default: the first mode of the first game. */
   mode?: string;
   maxPlayers?: number;
-  /** Kills that win; 0 = none. */
-  killTarget?: number;
-  /** Seconds; 0 = none. Not both 0. */
-  timeLimitS?: number;
+  /** Overrides of the mode's game options, within the bounds the game lists (GameInfo.options). */
+  options?: Record<string, number>;
 }
 
 /**

@@ -13,7 +13,7 @@ function view(tick: number, me = { id: 0, x: 800, y: 300, alive: true }, others 
 describe('BotBrain', () => {
   it('decides the same way from the same seed and views, differently from another seed', () => {
     const run = (seed: number) => {
-      const brain = new BotBrain({ seed, behaviour: 'arena', rules, map });
+      const brain = new BotBrain({ seed, behaviour: 'play', rules, map });
       return Array.from({ length: 200 }, (_, t) => brain.think(view(t)));
     };
     expect(run(7)).toEqual(run(7));
@@ -21,7 +21,7 @@ describe('BotBrain', () => {
   });
 
   it('aims at the nearest living enemy, holds fire, and keeps moving most of the time', () => {
-    const brain = new BotBrain({ seed: 3, behaviour: 'arena', rules, map });
+    const brain = new BotBrain({ seed: 3, behaviour: 'play', rules, map });
     const others = [
       { id: 1, x: 800, y: 100, alive: true }, // 200 px up
       { id: 2, x: 850, y: 300, alive: false }, // nearer but dead

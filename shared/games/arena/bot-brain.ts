@@ -2,20 +2,26 @@
  * A seeded player behaviour: what a bot presses each tick. Used by the load-test bots, and
  * usable by the game for an "autoplay" or attract mode. Same seed, same views, same commands.
  *
- * 'arena' plays like a person in a shooter: runs in one of eight directions for half a second
+ * 'play' plays like a person in a shooter: runs in one of eight directions for half a second
  * to two seconds, sometimes strafes around its target or stops, turns away from the border
  * and from walls it is stuck on, aims at the nearest living enemy with a little wobble, and
  * holds Fire (the server fires at the weapon's rate). 'wander' moves the same way without
  * shooting; 'idle' stands still and only sends keep-alive inputs.
  *
+ * Sight: 'fair' bots (the server's, playing against people) only target an enemy they have a
+ * clear line of fire to and only shoot then, as a person would; 'eager' bots (load tests) aim
+ * at the nearest enemy through walls and always hold Fire, so the load they make stays steady.
+ *
  * The bot may see itself and the others rarely (a light bot decodes one keyframe a second):
  * it steers on whatever it last saw and never needs a fresh view to act.
  */
 import { nextRandom, type RngHolder } from '../../game/rng.ts';
+import { firstWallHit } from './sim/projectiles.ts';
 import { Button, DIRECTION_BUTTONS, type ArenaMap, type Rules } from './sim/types.ts';
 
-export type BotBehaviour = 'arena' | 'wander' | 'idle';
-export const BOT_BEHAVIOURS: readonly BotBehaviour[] = ['arena', 'wander', 'idle'];
+export type BotBehaviour = 'play' | 'wander' | 'idle';
+export const BOT_BEHAVIOURS: readonly BotBehaviour[] = ['play', 'wander', 'idle'];
+export type BotSight = 'fair' | 'eager';
 
 export interface SeenPlayer {
   id: number;
@@ -41,6 +47,8 @@ export interface BotCommand {
 export interface BotBrainOptions {
   seed: number;
   behaviour: BotBehaviour;
+  /** Default 'eager'. */
+  sight?: BotSight;
   rules: Rules;
   map: ArenaMap;
 }
@@ -72,7 +80,10 @@ export class BotBrain {
     else this.aim += 0.05;
     if (this.aim >= Math.PI) this.aim -= 2 * Math.PI;
     if (this.aim < -Math.PI) this.aim += 2 * Math.PI;
-    const fire = this.opts.behaviour === 'arena' && (me === null || me.alive) ? Button.Fire : 0;
+    const fair = this.opts.sight === 'fair';
+    const wantsFire = this.opts.behaviour === 'play' && (me === null || me.alive);
+    // A fair bot shoots only at someone it can hit; an eager one keeps the trigger down.
+    const fire = wantsFire && (!fair || target !== null) ? Button.Fire : 0;
     return { buttons: this.buttons | fire, aim: this.aim };
   }
 
@@ -122,9 +133,14 @@ export class BotBrain {
   private nearestEnemy(me: SeenPlayer, others: readonly SeenPlayer[]): SeenPlayer | null {
     let best: SeenPlayer | null = null;
     let bestD = Infinity;
+    const fair = this.opts.sight === 'fair';
+    const { rules } = this.opts;
+    // A fair bot only picks a target its shot can reach: in range and not behind a wall.
+    const range = rules.projectileSpeed * rules.projectileLifetimeS * 0.85;
     for (const o of others) {
       if (!o.alive || o.id === me.id) continue;
       const d = (o.x - me.x) ** 2 + (o.y - me.y) ** 2;
+      if (fair && (d >= range * range || firstWallHit(me, o, this.opts.map.walls, rules.projectileRadius) !== null)) continue;
       if (d < bestD) {
         bestD = d;
         best = o;

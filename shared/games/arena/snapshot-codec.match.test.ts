@@ -15,7 +15,7 @@ function playMatch(ticks: number): Snapshot[] {
   const world = createWorld({ seed: 3, rules: defaultRules(20), map: arenaMap() });
   const brains = Array.from({ length: 16 }, (_, id) => {
     addPlayer(world, id);
-    return new BotBrain({ seed: 100 + id, behaviour: 'arena', rules: world.rules, map: world.map });
+    return new BotBrain({ seed: 100 + id, behaviour: 'play', rules: world.rules, map: world.map });
   });
   const out: Snapshot[] = [];
   let prev: Snapshot | null = null;

@@ -7,21 +7,21 @@ import { LOBBY_REQUESTS, type SeatGrant } from '../../shared/protocol/lobby-even
 import { CODE_LENGTH } from '../../shared/protocol/lobby-rules.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
-import { installPacketGuard } from '../net/packet-guard.ts';
-import type { LobbyNamespace, LobbySocket } from '../net/types.ts';
-import type { ChatGate } from './chat.ts';
+import { installPacketGuard } from './packet-guard.ts';
+import type { LobbyNamespace, LobbySocket } from './types.ts';
+import type { ChatGate } from '../lobby/chat.ts';
+import type { LobbyService } from '../lobby/lobby-service.ts';
+import type { MatchDirectory } from '../lobby/stores/index.ts';
+import type { GameRegistry } from '../match/game-registry.ts';
 import { LIST_ROOM, publicList } from './list-feed.ts';
-import type { LobbyService } from './lobby-service.ts';
-import type { Modes } from './modes.ts';
-import { objectPayload, optionalInt, optionalString, stringField } from './payload.ts';
+import { objectPayload, optionalInt, optionalIntRecord, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
-import type { MatchDirectory } from './stores/index.ts';
 
 export interface LobbyNamespaceDeps {
   service: LobbyService;
   directory: MatchDirectory;
   chat: ChatGate;
-  modes: Modes;
+  games: GameRegistry;
   maxPlayersPerMatch: number;
   packetsPerSecond: number;
   metrics: Metrics;
@@ -56,7 +56,8 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
         guestId: guest.guestId,
         nickname: guest.nickname,
         matchId,
-        modes: [...deps.modes.values()],
+        modes: deps.games.allModes(),
+        games: deps.games.catalogue(),
         chatMaxLength: deps.chat.maxLength,
       });
     });
@@ -82,15 +83,12 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       if (!mode.ok) return mode;
       const maxPlayers = optionalInt(req.value, 'maxPlayers', 1, deps.maxPlayersPerMatch);
       if (!maxPlayers.ok) return maxPlayers;
-      const killTarget = optionalInt(req.value, 'killTarget', 0, 100);
-      if (!killTarget.ok) return killTarget;
-      const timeLimitS = optionalInt(req.value, 'timeLimitS', 0, 3600);
-      if (!timeLimitS.ok) return timeLimitS;
+      const options = optionalIntRecord(req.value, 'options', 16);
+      if (!options.ok) return options;
       return service.createPrivate(guest, {
         ...(mode.value !== undefined && { mode: mode.value }),
         ...(maxPlayers.value !== undefined && { maxPlayers: maxPlayers.value }),
-        ...(killTarget.value !== undefined && { killTarget: killTarget.value }),
-        ...(timeLimitS.value !== undefined && { timeLimitS: timeLimitS.value }),
+        ...(options.value !== undefined && { options: options.value }),
       });
     });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPlayer, arenaMap, Button, createWorld, defaultRules } from '../../../shared/games/arena/sim/index.ts';
+import { addPlayer, arenaMap, Button, createWorld, defaultRules } from './sim/index.ts';
 import { createBotMemory, decideBot } from './bot-brain.ts';
 
 function world() {

@@ -4,8 +4,8 @@
  * (`nsp.local`): through the cluster adapter the same change would otherwise arrive once per node.
  */
 import type { MatchList } from '../../shared/protocol/lobby-events.ts';
-import type { LobbyNamespace } from '../net/types.ts';
-import type { MatchDirectory } from './stores/index.ts';
+import type { LobbyNamespace } from './types.ts';
+import type { MatchDirectory } from '../lobby/stores/index.ts';
 
 export const LIST_ROOM = 'lobby:list';
 

@@ -34,3 +34,19 @@ export function optionalInt(obj: Record<string, unknown>, key: string, min: numb
   }
   return ok(v);
 }
+
+/** An optional object of integers (a private match's game options); the game checks names and bounds. */
+export function optionalIntRecord(obj: Record<string, unknown>, key: string, maxKeys: number): PayloadResult<Record<string, number> | undefined> {
+  const v = obj[key];
+  if (v === undefined) return ok(undefined);
+  const record = objectPayload(v, key);
+  if (!record.ok) return record;
+  const entries = Object.entries(record.value);
+  if (entries.length > maxKeys) return err('BAD_REQUEST', `${key} takes at most ${maxKeys} entries`);
+  const out: Record<string, number> = {};
+  for (const [name, n] of entries) {
+    if (name.length > 32 || typeof n !== 'number' || !Number.isInteger(n)) return err('BAD_REQUEST', `${key}.${name.slice(0, 32)} must be an integer`);
+    out[name] = n;
+  }
+  return ok(out);
+}

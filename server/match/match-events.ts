@@ -1,0 +1,19 @@
+/**
+ * The ports through which a match reaches its clients, so that no match class holds socket.io
+ * objects: the net layer implements them over a socket.io room (server/net/match-room.ts), tests
+ * implement them with arrays.
+ */
+import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange } from '../../shared/protocol/events.ts';
+
+export interface MatchEvents {
+  roster(players: PlayerInfo[]): void;
+  presence(change: PresenceChange): void;
+  phase(change: PhaseChange): void;
+  ended(results: MatchResults): void;
+  /** The connection now plays `slot` (role player) or watches (spectator, slot -1) this match. */
+  admit(connectionId: string, role: 'player' | 'spectator', slot: number): void;
+  /** The connection is no longer in this match (left, dropped, seat freed, match disposed). */
+  dismiss(connectionId: string): void;
+  /** The connection lost its seat to another connection with the same token: tell it and close it. */
+  replaced(connectionId: string): void;
+}

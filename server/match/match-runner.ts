@@ -1,0 +1,181 @@
+/**
+ * Runs one match of any game tick by tick: the phases (waiting → countdown → playing → ended),
+ * each present player's input queue (at most one input per player per tick), the game's step,
+ * and the snapshot on snapshot ticks. It knows the game only through its GameDefinition and
+ * holds no sockets and no timers, so it can be driven tick by tick in tests.
+ */
+import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
+import { MatchPhase } from '../../shared/game/phase.ts';
+import { InputQueue, type PushOutcome } from './input-queue.ts';
+
+export interface RunnerOptions {
+  game: AnyGame;
+  /** The game's match state (from game.create, or restored from a checkpoint). */
+  state: unknown;
+  inputQueueSize: number;
+  /** A snapshot is produced every this many ticks. */
+  snapshotEvery: number;
+  /** Length of the countdown between waiting and playing. */
+  countdownTicks: number;
+  /**
+   * Quick play: count down as soon as every seated player is in. Otherwise (private matches)
+   * wait until the match is full or its creator asks to start.
+   */
+  autoStart: boolean;
+  /**
+   * With autoStart: once the clock reaches this tick, start with whoever is in (a matched player
+   * who never shows up must not hold the others for the whole reconnect grace). 0: wait for all.
+   */
+  arrivalTicks: number;
+  /** Who is seated and who is here, read while waiting to start. */
+  readiness: () => { seatedHumans: number; presentHumans: number; full: boolean };
+}
+
+export interface TickOutput {
+  /** Set on snapshot ticks. */
+  snapshot: SnapshotHeader | null;
+  /** Set on the tick the game ended itself. */
+  ended: { reason: string; winner?: number | null } | null;
+  /** Set on the tick the phase changed. */
+  phaseChanged: boolean;
+}
+
+export type RunnerPushOutcome = PushOutcome | 'absent';
+
+interface Present {
+  queue: InputQueue;
+  lastAppliedSeq: number;
+}
+
+const IDLE: TickOutput = { snapshot: null, ended: null, phaseChanged: false };
+
+export class MatchRunner {
+  readonly game: AnyGame;
+  phase: MatchPhase = MatchPhase.Waiting;
+  /** Tick at which the current phase ends; 0 when open-ended. */
+  phaseEndTick = 0;
+  /** The last snapshot produced: the delta base, and what server bots see. */
+  lastSnapshot: SnapshotHeader | null = null;
+  private readonly state: unknown;
+  /** Slots in the world now, with their inputs. */
+  private readonly present = new Map<number, Present>();
+  private startRequested = false;
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.game = opts.game;
+    this.state = opts.state;
+  }
+
+  /** The last tick stepped. */
+  get currentTick(): number {
+    return this.game.tickOf(this.state);
+  }
+
+  get ended(): boolean {
+    return this.phase === MatchPhase.Ended;
+  }
+
+  /** The game's setup for clients (sent on join). */
+  setup(): unknown {
+    return this.game.setup(this.state);
+  }
+
+  isPresent(slot: number): boolean {
+    return this.present.has(slot);
+  }
+
+  /** Puts the slot's player into the world (with the score it had if it was away). */
+  enter(slot: number): void {
+    if (this.present.has(slot)) return;
+    this.game.addPlayer(this.state, slot);
+    // A (re)connecting client numbers its inputs from 1 again.
+    this.present.set(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
+  }
+
+  /** 'away': out of the world, score kept. 'gone': the seat is free for good. */
+  exit(slot: number, why: 'away' | 'gone'): void {
+    this.present.delete(slot);
+    this.game.removePlayer(this.state, slot, why);
+  }
+
+  /** A new connection took the seat over: its inputs are numbered from 1 again. */
+  resetInputs(slot: number): void {
+    const p = this.present.get(slot);
+    if (!p) return;
+    p.queue = new InputQueue(this.opts.inputQueueSize);
+    p.lastAppliedSeq = 0;
+  }
+
+  pushInput(slot: number, input: { seq: number; clientTick: number }): RunnerPushOutcome {
+    const p = this.present.get(slot);
+    if (!p) return 'absent';
+    return p.queue.push(input);
+  }
+
+  /** Private matches: start without waiting to be full. Only meaningful while waiting. */
+  requestStart(): boolean {
+    if (this.phase !== MatchPhase.Waiting) return false;
+    this.startRequested = true;
+    return true;
+  }
+
+  results(slots: readonly number[]) {
+    return this.game.results(this.state, slots);
+  }
+
+  tick(scheduledAt: number): TickOutput {
+    if (this.ended) return IDLE;
+    const phaseChanged = this.advancePhase();
+    const playing = this.phase === MatchPhase.Playing;
+    for (const [slot, p] of this.present) {
+      const input = p.queue.take();
+      if (!input) continue;
+      // Before play an input is acknowledged (so a client does not replay it forever) but does nothing.
+      p.lastAppliedSeq = input.seq;
+      if (playing) this.game.applyInput(this.state, slot, input);
+    }
+    const { ended } = this.game.step(this.state, playing);
+    if (ended) {
+      this.phase = MatchPhase.Ended;
+      this.phaseEndTick = this.currentTick;
+    }
+    const tick = this.currentTick;
+    const snapshotDue = ended !== null || phaseChanged || tick % this.opts.snapshotEvery === 0;
+    if (!snapshotDue) return { snapshot: null, ended, phaseChanged };
+    const lastInputSeq = new Map<number, number>();
+    for (const [slot, p] of this.present) lastInputSeq.set(slot, p.lastAppliedSeq);
+    const snapshot = this.game.snapshot(this.state, this.lastSnapshot, {
+      serverTime: Math.round(scheduledAt),
+      phase: this.phase,
+      phaseEndTick: this.phaseEndTick,
+      lastInputSeq,
+    }) as SnapshotHeader;
+    this.lastSnapshot = snapshot;
+    return { snapshot, ended, phaseChanged: phaseChanged || ended !== null };
+  }
+
+  /** Moves waiting → countdown → playing when due, for the tick about to run. */
+  private advancePhase(): boolean {
+    const nextTick = this.currentTick + 1;
+    let changed = false;
+    if (this.phase === MatchPhase.Waiting && this.readyToStart(nextTick)) {
+      this.phase = MatchPhase.Countdown;
+      this.phaseEndTick = nextTick + this.opts.countdownTicks;
+      changed = true;
+    }
+    if (this.phase === MatchPhase.Countdown && nextTick >= this.phaseEndTick) {
+      this.phase = MatchPhase.Playing;
+      this.phaseEndTick = this.game.beginPlay(this.state);
+      changed = true;
+    }
+    return changed;
+  }
+
+  private readyToStart(nextTick: number): boolean {
+    const { seatedHumans, presentHumans, full } = this.opts.readiness();
+    if (presentHumans === 0) return false;
+    if (this.startRequested) return true;
+    if (presentHumans < seatedHumans) return this.opts.autoStart && this.opts.arrivalTicks > 0 && nextTick >= this.opts.arrivalTicks;
+    return this.opts.autoStart || full;
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * Arena behind the game boundary (shared/game/game-definition.ts): the top-down shooter's
+ * simulation (sim/), snapshot and input codecs and bot, as the server and clients see any game.
+ * The adapter adds only what the framework asks of every game: a match state that is plain data
+ * (the world, scores kept for players who are away, inputs queued for the next step, events
+ * waiting for the next snapshot), and the lag-compensation cap on the tick a shooter says it saw.
+ */
+import type { BotOptions, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
+import { err, ok, type Result } from '../../protocol/result.ts';
+import { BotBrain, BOT_BEHAVIOURS, type BotBehaviour } from './bot-brain.ts';
+import { decodeInput, encodeInput, type InputMessage } from './input-codec.ts';
+import { buildSnapshot } from './snapshot-builder.ts';
+import { decodeSnapshot, encodeDelta, encodeKeyframe, peekSnapshotHeader } from './snapshot-codec.ts';
+import type { Snapshot, SnapshotEvent } from './snapshot.ts';
+import {
+  addPlayer,
+  arenaMap,
+  createWorld,
+  defaultRules,
+  findPlayer,
+  maxViewDelayTicks,
+  removePlayer,
+  step,
+  timeLimitTicks,
+  type ArenaMap,
+  type PlayerInput,
+  type Rules,
+  type World,
+} from './sim/index.ts';
+
+/** What a client needs to draw and predict an Arena match. */
+export interface ArenaSetup {
+  rules: Rules;
+  map: ArenaMap;
+}
+
+interface QueuedInput extends PlayerInput {
+  slot: number;
+}
+
+export interface ArenaState {
+  world: World;
+  /** The rules as configured; the world's copy has its time limit moved to where play began. */
+  rules: Rules;
+  /** Scores of players who are away, restored when they come back. */
+  kept: { slot: number; kills: number; deaths: number }[];
+  /** Inputs for the next step (empty between ticks). */
+  inputs: QueuedInput[];
+  /** What happened since the last snapshot (kills), for the next one. */
+  events: SnapshotEvent[];
+}
+
+export type ArenaInput = InputMessage;
+
+const MODES: readonly GameMode[] = [
+  { id: 'ffa', label: 'Free for all', minPlayers: 2, maxPlayers: 16, options: { killTarget: 20, timeLimitS: 300 } },
+  { id: 'duel', label: 'Duel', minPlayers: 2, maxPlayers: 2, options: { killTarget: 10, timeLimitS: 180 } },
+];
+
+export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup> = {
+  id: 'arena',
+  name: 'Arena',
+  maxPlayers: 64,
+  modes: MODES,
+  options: [
+    { name: 'killTarget', label: 'Kills to win (0: none)', min: 0, max: 100 },
+    { name: 'timeLimitS', label: 'Time limit in seconds (0: none)', min: 0, max: 3600 },
+  ],
+  checkOptions: (o) => (o.killTarget === 0 && o.timeLimitS === 0 ? 'a match needs a kill target or a time limit' : null),
+
+  create({ options, seed, tickRate }) {
+    const rules: Rules = { ...defaultRules(tickRate), killTarget: options.killTarget ?? 20, timeLimitS: options.timeLimitS ?? 300 };
+    return { world: createWorld({ seed, rules, map: arenaMap() }), rules, kept: [], inputs: [], events: [] };
+  },
+  tickOf: (s) => s.world.tick,
+  setup: (s) => ({ rules: s.rules, map: s.world.map }),
+
+  addPlayer(s, slot) {
+    if (findPlayer(s.world, slot)) return;
+    const player = addPlayer(s.world, slot);
+    const at = s.kept.findIndex((k) => k.slot === slot);
+    if (at >= 0) {
+      player.kills = s.kept[at]!.kills;
+      player.deaths = s.kept[at]!.deaths;
+      s.kept.splice(at, 1);
+    }
+  },
+  removePlayer(s, slot, why) {
+    const player = findPlayer(s.world, slot);
+    s.kept = s.kept.filter((k) => k.slot !== slot);
+    // Out of the world rather than standing still: the sim repeats a player's last buttons, so
+    // a dropped player would otherwise keep running and shooting.
+    if (player && why === 'away') s.kept.push({ slot, kills: player.kills, deaths: player.deaths });
+    removePlayer(s.world, slot);
+  },
+
+  beginPlay(s) {
+    // The sim counts its time limit from tick 0, but the clock already ran through waiting and
+    // countdown: move the world's limit so play lasts exactly timeLimitS from the next tick.
+    const limit = timeLimitTicks(s.rules);
+    if (limit === 0) return 0;
+    const endTick = s.world.tick + limit;
+    s.world.rules = { ...s.world.rules, timeLimitS: endTick / s.rules.tickRate };
+    return endTick;
+  },
+  applyInput(s, slot, input) {
+    // What the shooter saw: the tick it was drawing when it pressed fire, capped by the rules
+    // (250 ms) so a client cannot claim a longer rewind than the game allows.
+    const nextTick = s.world.tick + 1;
+    const viewDelayTicks = Math.max(0, Math.min(maxViewDelayTicks(s.rules), nextTick - input.clientTick));
+    s.inputs.push({ slot, buttons: input.buttons, aim: input.aim, viewDelayTicks });
+  },
+  step(s, playing) {
+    if (!playing) {
+      // Ticks run in every phase so tick numbers stay one clock.
+      s.world.tick += 1;
+      s.inputs = [];
+      return { ended: null };
+    }
+    const inputs = new Map<number, PlayerInput>(s.inputs.map(({ slot, ...input }) => [slot, input]));
+    s.inputs = [];
+    let ended: { reason: string; winner: number | null } | null = null;
+    for (const e of step(s.world, inputs)) {
+      if (e.type === 'kill') s.events.push({ type: 'kill', killerId: e.killerId, victimId: e.victimId });
+      if (e.type === 'end') ended = { reason: e.reason, winner: e.winnerId };
+    }
+    return { ended };
+  },
+  results(s, slots) {
+    const rows: Standing[] = slots.map((slot) => {
+      const p = findPlayer(s.world, slot);
+      const k = s.kept.find((x) => x.slot === slot);
+      const kills = p?.kills ?? k?.kills ?? 0;
+      const deaths = p?.deaths ?? k?.deaths ?? 0;
+      return { slot, score: kills, stats: { kills, deaths } };
+    });
+    return rows.sort((a, b) => b.score - a.score || a.stats.deaths! - b.stats.deaths! || a.slot - b.slot);
+  },
+
+  snapshot(s, previous, frame) {
+    const snapshot = buildSnapshot(s.world, previous, { ...frame, events: s.events });
+    s.events = [];
+    return snapshot;
+  },
+  snapshotCodec: { encodeKeyframe, encodeDelta, decode: decodeSnapshot, peek: peekSnapshotHeader },
+  inputCodec: { encode: encodeInput, decode: decodeInput },
+  lastInputSeq: (snapshot, slot) => snapshot.players.find((p) => p.id === slot)?.lastInputSeq ?? null,
+
+  createBot: (setup, options) => createArenaBot(setup, options),
+
+  toState: (s) => structuredClone(s),
+  fromState: (data) => parseArenaState(data),
+};
+
+/** The one Arena bot: the server's bots (sight 'fair') and the load test's ('eager') alike. */
+export function createArenaBot(setup: ArenaSetup, options: BotOptions): GameBot<Snapshot, ArenaInput> {
+  const behaviour = (BOT_BEHAVIOURS as readonly string[]).includes(options.behaviour ?? 'play') ? (options.behaviour as BotBehaviour | undefined) ?? 'play' : 'play';
+  const brain = new BotBrain({ seed: options.seed, behaviour, sight: options.sight ?? 'eager', rules: setup.rules, map: setup.map });
+  return {
+    think(view, slot, tick) {
+      const players = view?.players ?? [];
+      const me = players.find((p) => p.id === slot) ?? null;
+      return brain.think({ tick, observedTick: view?.tick ?? -1, me, others: players });
+    },
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/**
+ * A checkpoint comes from our own toState, but it crossed a store: check its shape so a corrupt
+ * one is refused with a message instead of crashing the tick that adopts it.
+ */
+function parseArenaState(data: unknown): Result<ArenaState, string> {
+  if (!isObject(data)) return err('BAD_STATE', 'arena state must be an object');
+  const { world, rules, kept, inputs, events } = data;
+  if (!isObject(world) || !isObject(rules) || !Array.isArray(kept) || !Array.isArray(inputs) || !Array.isArray(events)) {
+    return err('BAD_STATE', 'arena state needs world, rules, kept, inputs and events');
+  }
+  const w = world;
+  if (!isFiniteNumber(w.tick) || !isFiniteNumber(w.rngState) || !isFiniteNumber(w.nextProjectileId) || typeof w.ended !== 'boolean') {
+    return err('BAD_STATE', 'world clock, generator or flags are missing');
+  }
+  if (!isObject(w.rules) || !isObject(w.map) || !Array.isArray(w.players) || !Array.isArray(w.projectiles) || !Array.isArray(w.history)) {
+    return err('BAD_STATE', 'world rules, map, players, projectiles or history are missing');
+  }
+  for (const p of w.players as unknown[]) {
+    if (!isObject(p) || !['id', 'x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons'].every((k) => isFiniteNumber(p[k]))) {
+      return err('BAD_STATE', 'a player record is malformed');
+    }
+  }
+  for (const p of w.projectiles as unknown[]) {
+    if (!isObject(p) || !['id', 'ownerId', 'x0', 'y0', 'angle', 'spawnTick', 'viewDelayTicks'].every((k) => isFiniteNumber(p[k]))) {
+      return err('BAD_STATE', 'a projectile record is malformed');
+    }
+  }
+  for (const r of [w.rules, rules]) {
+    if (!Object.keys(defaultRules()).every((k) => isFiniteNumber(r[k]))) return err('BAD_STATE', 'rules are incomplete');
+  }
+  return ok(structuredClone(data) as unknown as ArenaState);
+}
