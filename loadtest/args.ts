@@ -1,6 +1,6 @@
 /** Command-line options of `npm run loadtest`, validated with messages that name the option. */
 import { parseArgs } from 'node:util';
-import { BOT_BEHAVIOURS, type BotBehaviour } from '../shared/games/arena/bot-brain.ts';
+import { BOT_BEHAVIOURS, type BotBehaviour } from './bot.ts';
 import type { RunOptions } from './run.ts';
 
 export const USAGE = `Usage: npm run loadtest -- --url URL[,URL…] --bots N --duration SECONDS --report out.json [--html out.html] [options]
@@ -17,11 +17,11 @@ spread across them round-robin.
   --ramp-up SECONDS     start bots evenly over this time (default: bots / 100, at least 1)
   --warmup SECONDS      then wait this long before measuring: matches form, count down and
                         settle (default 0; the timeline still shows it)
-  --mode NAME           quick-play mode the bots queue for (default ffa)
+  --mode NAME           quick-play mode the bots queue for, of any game (GET /api/games; default ffa)
   --match-size N        players per match you expect; the mode decides on the server (its
                         QUEUE_MAX_PLAYERS), a difference is noted in the report
   --seed N              seed of the bots' behaviour; same seed, same decisions (default 1)
-  --behaviour NAME      play (move, strafe, aim, shoot) | wander (no shooting) | idle (default play)
+  --behaviour NAME      play (the game's bot plays) | wander (Arena: moves, no shooting) | idle (default play)
   --light               light bots: count bytes and snapshots, decode only the keyframe each second
   --sample-every N      with --light, one bot in N decodes everything to measure input→ack (default 16)
   --wire FORMAT         binary (default) | json: for a server started with WIRE_FORMAT=json (the

@@ -20,12 +20,11 @@ export class NodeWireMeter {
   private closedOut = 0;
   framesIn = 0;
 
-  /** Follows every (re)connection `manager` makes from now on. */
+  /** Follows the connection `manager` has open now, if any, and every (re)connection from now on. */
   attach(manager: Manager): void {
-    manager.on('open', () => {
-      const ws = (manager.engine as unknown as { transport?: { ws?: WsLike } }).transport?.ws;
-      this.follow(ws ?? null);
-    });
+    const current = (): WsLike | null => (manager.engine as unknown as { transport?: { ws?: WsLike } } | undefined)?.transport?.ws ?? null;
+    if ((manager.engine as unknown as { readyState?: string } | undefined)?.readyState === 'open') this.follow(current());
+    manager.on('open', () => this.follow(current()));
   }
 
   private follow(ws: WsLike | null): void {

@@ -9,12 +9,10 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { BotBehaviour } from '../shared/games/arena/bot-brain.ts';
-import { Bot, type WireFormat } from './bot.ts';
+import { Bot, type BotBehaviour, type WireFormat } from './bot.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
 import { RunStats } from './run-stats.ts';
 import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
-import { offeredModes } from './enter-match.ts';
 import { busyCorePercent, readCpuTimes } from './host-load.ts';
 import { TimerQueue } from './timer-queue.ts';
 
@@ -94,11 +92,15 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
 
   const notes: string[] = [];
   for (const probe of probes) {
-    const offered = await offeredModes(probe.url, opts.timeoutS * 1000);
-    if (!offered.ok) throw new RunError('UNREACHABLE', `${probe.url} refused a lobby session: ${offered.code} ${offered.message}`);
-    const mode = offered.modes.find((m) => m.id === opts.mode);
+    let offered: Awaited<ReturnType<ServerProbe['modes']>>;
+    try {
+      offered = await probe.modes();
+    } catch (error) {
+      throw new RunError('UNREACHABLE', `${probe.url} did not list its games: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const mode = offered.find((m) => m.id === opts.mode);
     if (!mode) {
-      throw new RunError('BAD_MODE', `${probe.url} has no quick-play mode "${opts.mode}" (it offers: ${offered.modes.map((m) => m.id).join(', ')})`);
+      throw new RunError('BAD_MODE', `${probe.url} has no quick-play mode "${opts.mode}" (it offers: ${offered.map((m) => `${m.id} (${m.game})`).join(', ')})`);
     }
     if (opts.matchSize !== null && opts.matchSize !== mode.maxPlayers) {
       notes.push(`--match-size ${opts.matchSize}, but mode "${mode.id}" on ${probe.url} seats ${mode.maxPlayers} (server setting QUEUE_MAX_PLAYERS / MAX_PLAYERS_PER_MATCH)`);

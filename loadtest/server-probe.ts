@@ -4,6 +4,7 @@
  * scrapes come from counter and histogram differences, so the server's history before the run
  * does not leak into the report.
  */
+import type { GameInfo } from '../shared/protocol/lobby-events.ts';
 import { histogramQuantile, parsePrometheusText, scalar, sumOf, type Scrape } from './prom-text.ts';
 
 export interface ServerSample {
@@ -54,6 +55,17 @@ export class ServerProbe {
     const body = (await res.json()) as Partial<Health>;
     if (typeof body.nodeId !== 'string') throw new Error('GET /healthz has no nodeId: is this a game server?');
     return body as Health;
+  }
+
+  /**
+   * The quick-play modes a node offers (GET /api/games), asked once before a run so a mistyped
+   * mode fails fast instead of as thousands of refused requests.
+   */
+  async modes(): Promise<{ id: string; game: string; maxPlayers: number }[]> {
+    const res = await fetch(new URL('/api/games', this.url), { signal: AbortSignal.timeout(this.timeoutMs) });
+    if (!res.ok) throw new Error(`GET /api/games answered ${res.status}`);
+    const games = (await res.json()) as GameInfo[];
+    return games.flatMap((g) => g.modes.map((m) => ({ id: m.id, game: g.id, maxPlayers: m.maxPlayers })));
   }
 
   /** One scrape, or null when the node did not answer in time (counted, never fatal). */

@@ -1,8 +1,8 @@
 /**
- * The games this server runs: the one file in server/ that imports a game. To run your own
- * game, implement GameDefinition (shared/game/game-definition.ts) and add it here.
+ * The games this server runs: the one file in server/ that imports games. To run your own game,
+ * implement GameDefinition (shared/game/game-definition.ts) and list it here.
  */
 import type { AnyGame } from '../shared/game/game-definition.ts';
-import { arena } from '../shared/games/arena/index.ts';
+import { GAMES as ALL_GAMES } from '../shared/games/index.ts';
 
-export const GAMES: readonly AnyGame[] = [arena];
+export const GAMES: readonly AnyGame[] = ALL_GAMES;

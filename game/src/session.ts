@@ -1,35 +1,40 @@
 /**
- * The page's way into a match, the same as any client's (shared/client SDK): a guest token,
- * one WebSocket shared by the lobby and the match, quick play (or a private match by code),
- * then the match stream. Connection state always shows in the status line.
+ * The page's way into a match, the same as any client's: the SDK's PlayerClient (guest token,
+ * one WebSocket for lobby and match, a seat, rejoin after a drop). This file only keeps what the
+ * scenes draw: the latest snapshots, the roster, and for Arena the interpolation of others and
+ * the prediction of the own player. Connection state always shows in the status line.
  */
-import { getGuestToken } from '../../shared/client/auth.ts';
+import { PlayerClient, type Entry } from '../../shared/client/player-client.ts';
+import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
+import { MatchPhase } from '../../shared/game/phase.ts';
+import type { ArenaSetup } from '../../shared/games/arena/index.ts';
 import { InterpolationBuffer, type RenderedPlayer } from '../../shared/games/arena/interpolation.ts';
-import { createManager, LobbyClient } from '../../shared/client/lobby-client.ts';
-import { MatchConnection } from '../../shared/client/match-connection.ts';
 import { Predictor } from '../../shared/games/arena/prediction.ts';
-import type { MatchInfo, PlayerInfo, SeatGrant } from '../../shared/protocol/events.ts';
-import type { AckResult } from '../../shared/protocol/errors.ts';
-import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { GAMES } from '../../shared/games/index.ts';
+import type { MatchInfo, PlayerInfo } from '../../shared/protocol/events.ts';
 import { setNet, setStatus } from './status.ts';
 
-export type Entry = { kind: 'quickplay'; mode: string } | { kind: 'create'; maxPlayers: number } | { kind: 'code'; code: string };
+export type { Entry };
 
 export class GameSession {
   info: MatchInfo | null = null;
-  latest: Snapshot | null = null;
+  /** The newest snapshot and the one before it (scenes that tween between the two). */
+  latest: SnapshotHeader | null = null;
+  previous: SnapshotHeader | null = null;
   roster: PlayerInfo[] = [];
   snapshotsReceived = 0;
   /** The private match's code, to pass on to friends. */
   code: string | null = null;
-  /** Other players are drawn a little in the past, between two snapshots. */
+  /** Arena: other players are drawn a little in the past, between two snapshots. */
   interpolation: InterpolationBuffer | null = null;
-  /** The own player is drawn where its own inputs put it, corrected by every snapshot. */
+  /** Arena: the own player is drawn where its own inputs put it, corrected by every snapshot. */
   predictor: Predictor | null = null;
   /** Size of the last correction the server's word made to the prediction (px). */
   lastCorrection = 0;
-  private lobby: LobbyClient | null = null;
-  private match: MatchConnection | null = null;
+  /** Called when a match is joined (the page starts the game's scene). */
+  onJoined: ((info: MatchInfo) => void) | null = null;
+  private client: PlayerClient | null = null;
 
   constructor(
     private readonly serverUrl: string,
@@ -41,60 +46,58 @@ export class GameSession {
 
   private async start(): Promise<void> {
     setStatus('connecting', 'signing in…');
-    const guest = await getGuestToken(this.serverUrl, this.nickname);
-    if (!guest.ok) return setStatus('error', `${guest.code}: ${guest.message}`);
-    const manager = createManager(this.serverUrl);
-    this.lobby = new LobbyClient(this.serverUrl, { protocolError: (e) => setStatus('error', `${e.code}: ${e.message}`) }, { token: guest.token, manager });
-    this.match = new MatchConnection(
-      this.serverUrl,
-      {
-        snapshot: (s) => {
-          this.latest = s;
-          this.snapshotsReceived += 1;
-          this.interpolation?.push(s, performance.now());
-          if (this.predictor) this.lastCorrection = this.predictor.reconcile(s).error;
-        },
+    const connected = await PlayerClient.connect({
+      url: this.serverUrl,
+      nickname: this.nickname,
+      games: GAMES,
+      lobby: { protocolError: (e) => setStatus('error', `${e.code}: ${e.message}`) },
+      match: {
+        snapshot: (s) => this.onSnapshot(s),
         roster: (r) => (this.roster = r),
         phase: (p) => this.info && setStatus(p.state === 'playing' ? 'playing' : 'connecting', this.describe(p.state)),
-        ended: (results) => setStatus('connecting', `match over: ${results.scoreboard[0]?.nickname ?? 'nobody'} wins`),
+        ended: (results) => setStatus('connecting', `match over: ${results.standings[0]?.nickname ?? 'nobody'} wins`),
         protocolError: (e) => setStatus('error', `${e.code}: ${e.message}`),
         disconnect: () => setStatus('reconnecting', 'connection lost, reconnecting…'),
         rejoined: (res) => (res.ok ? this.joined(res) : setStatus('error', `${res.code}: ${res.message}`)),
       },
-      { token: guest.token, manager, autoRejoin: true },
-    );
-    manager.on('reconnect_attempt', (n) => setStatus('reconnecting', `reconnecting (attempt ${n})…`));
-    const ready = await this.lobby.ready();
-    if (!ready.ok) return setStatus('error', `${ready.code}: ${ready.message}`);
+      tokenRenewalFailed: (e) => setStatus('error', `${e.code}: ${e.message}`),
+    });
+    if (!connected.ok) return setStatus('error', `${connected.code}: ${connected.message}`);
+    const client = connected.value;
+    this.client = client;
+    client.manager.on('reconnect_attempt', (n) => setStatus('reconnecting', `reconnecting (attempt ${n})…`));
     setStatus('connecting', this.entry.kind === 'quickplay' ? 'looking for a match…' : 'opening the match…');
-    const seat = await this.seat(this.lobby);
-    if (!seat.ok) return setStatus('error', `${seat.code}: ${seat.message}`);
-    this.code = seat.code ?? null;
-    const res = await this.match.join(seat.matchId);
+    const res = await client.enter(this.entry);
     if (!res.ok) return setStatus('error', `${res.code}: ${res.message}`);
+    this.code = client.code;
     this.joined(res);
     setInterval(() => void this.ping(), 2000);
     void this.ping();
   }
 
-  private seat(lobby: LobbyClient): Promise<AckResult<SeatGrant>> {
-    switch (this.entry.kind) {
-      case 'quickplay':
-        return lobby.findMatch(this.entry.mode);
-      case 'create':
-        return lobby.createPrivate({ maxPlayers: this.entry.maxPlayers });
-      case 'code':
-        return lobby.joinByCode(this.entry.code);
-    }
+  private onSnapshot(s: SnapshotHeader): void {
+    this.previous = this.latest;
+    this.latest = s;
+    this.snapshotsReceived += 1;
+    if (this.info?.game !== 'arena') return;
+    const snapshot = s as Snapshot;
+    this.interpolation?.push(snapshot, performance.now());
+    if (this.predictor) this.lastCorrection = this.predictor.reconcile(snapshot).error;
   }
 
   private joined(info: MatchInfo): void {
     this.info = info;
     this.roster = info.roster;
-    const tickMs = 1000 / info.rules.tickRate;
-    this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.rules.tickRate });
-    this.predictor = info.role === 'player' ? new Predictor({ map: info.map, rules: info.rules, playerId: info.playerId }) : null;
+    this.latest = null;
+    this.previous = null;
+    if (info.game === 'arena') {
+      const { rules, map } = info.setup as ArenaSetup;
+      const tickMs = 1000 / info.tickRate;
+      this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.tickRate });
+      this.predictor = info.role === 'player' ? new Predictor({ map, rules, playerId: info.slot }) : null;
+    }
     setStatus(info.state === 'playing' ? 'playing' : 'connecting', this.describe(info.state));
+    this.onJoined?.(info);
   }
 
   private describe(state: string): string {
@@ -104,9 +107,10 @@ export class GameSession {
   }
 
   private async ping(): Promise<void> {
-    if (!this.match?.socket.connected) return;
+    const match = this.client?.match;
+    if (!match?.socket.connected) return;
     try {
-      const rtt = await this.match.syncClock();
+      const rtt = await match.syncClock();
       const delay = this.interpolation ? Math.round(this.interpolation.delayMs) : 0;
       setNet(`ping ${Math.round(rtt)} ms · interp ${delay} ms · correction ${this.lastCorrection.toFixed(1)} px · tick ${this.latest?.tick ?? '-'}`);
     } catch {
@@ -114,26 +118,33 @@ export class GameSession {
     }
   }
 
-  /** Sends one input naming the tick on screen (lag compensation) and predicts its movement. */
-  sendInput(buttons: number, aim: number): void {
-    if (!this.info || !this.match?.socket.connected || this.info.role !== 'player') return;
-    const clientTick = this.interpolation?.renderTick(performance.now()) ?? this.latest?.tick ?? 0;
-    const seq = this.match.sendInput({ buttons, aim, clientTick });
-    // The server only moves players while playing; predicting before that would only be undone.
-    if (this.latest?.phase === MatchPhase.Playing) this.predictor?.applyInput(seq, buttons);
+  /** Sends one input of the match's game, naming the tick on screen (lag compensation). */
+  send(command: object, clientTick?: number): number | null {
+    const match = this.client?.match;
+    if (!this.info || !match?.socket.connected || this.info.role !== 'player') return null;
+    const tick = clientTick ?? this.interpolation?.renderTick(performance.now()) ?? this.latest?.tick ?? 0;
+    return match.sendInput({ ...command, clientTick: tick });
   }
 
-  /** Everyone as they should be drawn now: others interpolated, the own player predicted. */
+  /** Arena: sends buttons and aim, and predicts the own player's movement at once. */
+  sendInput(buttons: number, aim: number): void {
+    const seq = this.send({ buttons, aim });
+    // The server only moves players while playing; predicting before that would only be undone.
+    if (seq !== null && this.latest?.phase === MatchPhase.Playing) this.predictor?.applyInput(seq, buttons);
+  }
+
+  /** Arena: everyone as they should be drawn now: others interpolated, the own player predicted. */
   rendered(frameMs: number): { players: RenderedPlayer[]; renderTick: number } {
     const now = performance.now();
     const players = this.interpolation?.sample(now) ?? [];
     const own = this.predictor?.renderPosition(frameMs);
-    const me = this.info?.playerId;
+    const me = this.info?.slot;
     if (own) for (const p of players) if (p.id === me && p.alive) Object.assign(p, own);
     // Projectiles fly on a formula of the tick, so a fractional tick draws them smoothly.
     const s = this.latest;
     const t = this.interpolation?.renderTime(now) ?? -Infinity;
-    const renderTick = s && Number.isFinite(t) ? s.tick + (t - s.serverTime) / (1000 / (this.info?.rules.tickRate ?? 30)) : (s?.tick ?? 0);
+    const tickRate = this.info?.tickRate ?? 30;
+    const renderTick = s && Number.isFinite(t) ? s.tick + (t - s.serverTime) / (1000 / tickRate) : (s?.tick ?? 0);
     return { players, renderTick };
   }
 }

@@ -12,7 +12,7 @@ export interface LoopTimers<H> {
   cancel(handle: H | null): void;
 }
 
-export interface InputLoopOptions<C, H> {
+export interface InputLoopOptions<C extends object, H> {
   tickRate: number;
   timers: LoopTimers<H>;
   /** Round trip to the server now (ms): inputs leave that much before their tick. */
@@ -22,8 +22,8 @@ export interface InputLoopOptions<C, H> {
    * player's screen (lag compensation); null sends nothing this tick.
    */
   produce: (tick: number) => { command: C; clientTick: number } | null;
-  /** Sends; returns the sequence number, or null when it could not be sent. */
-  send: (command: C, clientTick: number) => number | null;
+  /** Sends (MatchConnection.sendInput); returns the sequence number, or null when it could not be sent. */
+  send: (input: C & { clientTick: number }) => number | null;
 }
 
 /** setTimeout as LoopTimers, for one client on a page. */
@@ -37,7 +37,7 @@ export function browserTimers(now: () => number = () => performance.now()): Loop
   };
 }
 
-export class InputLoop<C, H> {
+export class InputLoop<C extends object, H> {
   private readonly pacer: InputPacer;
   private timer: H | null = null;
   private running = true;
@@ -86,7 +86,7 @@ export class InputLoop<C, H> {
     }
     const tick = this.pacer.nextTick;
     const next = tick === null ? null : this.opts.produce(tick);
-    const seq = next ? this.opts.send(next.command, next.clientTick) : null;
+    const seq = next ? this.opts.send({ ...next.command, clientTick: next.clientTick }) : null;
     if (seq !== null) this.pacer.sent(seq);
     else this.pacer.pass();
     this.schedule(now);

@@ -65,14 +65,14 @@ export interface MatchConnectionEvents<S extends SnapshotHeader = SnapshotHeader
   disconnect?: (reason: string) => void;
 }
 
-export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader> {
+export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader, Setup = unknown> {
   readonly socket: MatchSocket;
   readonly clock = new ClockSync();
   /** The match's snapshots, decoded with its game's codec; null before the first join. */
   snapshots: SnapshotStream<S> | null = null;
   /** The game of the match joined (its codecs, its bot); null before the first join. */
   game: AnyGame | null = null;
-  info: MatchInfo | null = null;
+  info: MatchInfo<Setup> | null = null;
   private readonly games: readonly AnyGame[];
   private seq = 0;
   /** What to join again after a reconnect (autoRejoin). */
@@ -135,14 +135,14 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
    * Takes this player's seat in a match the lobby placed it in: `join(matchId)`, or `join()` for
    * wherever it holds a seat (the way back after a reload). Also the way back after a drop.
    */
-  async join(target?: string | JoinRequest): Promise<AckResult<MatchInfo>> {
+  async join(target?: string | JoinRequest): Promise<AckResult<MatchInfo<Setup>>> {
     const req: JoinRequest = typeof target === 'string' ? { matchId: target } : (target ?? {});
-    return this.entered(await ackRequest<MatchInfo>((ack) => this.socket.emit('join', req, ack), this.timeoutMs));
+    return this.entered(await ackRequest<MatchInfo<Setup>>((ack) => this.socket.emit('join', req, ack as (res: AckResult<MatchInfo>) => void), this.timeoutMs));
   }
 
   /** Watches a public match: snapshots and room events; inputs are refused. */
-  async spectate(matchId: string): Promise<AckResult<MatchInfo>> {
-    return this.entered(await ackRequest<MatchInfo>((ack) => this.socket.emit('spectate', { matchId }, ack), this.timeoutMs));
+  async spectate(matchId: string): Promise<AckResult<MatchInfo<Setup>>> {
+    return this.entered(await ackRequest<MatchInfo<Setup>>((ack) => this.socket.emit('spectate', { matchId }, ack as (res: AckResult<MatchInfo>) => void), this.timeoutMs));
   }
 
   /** Gives up the seat for good (closing the connection instead keeps it for the grace period). */
@@ -162,7 +162,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     return ackRequest((ack) => this.socket.emit('chat', { text }, ack), this.timeoutMs);
   }
 
-  private entered(res: AckResult<MatchInfo>): AckResult<MatchInfo> {
+  private entered(res: AckResult<MatchInfo<Setup>>): AckResult<MatchInfo<Setup>> {
     if (!res.ok) return res;
     const game = this.games.find((g) => g.id === res.game);
     if (!game) {
@@ -190,10 +190,10 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
    * Sends one input of the match's game with the next sequence number; returns that number, or
    * null before a match was joined. `clientTick`: the server tick on screen (lag compensation).
    */
-  sendInput(command: Command<I>, clientTick: number): number | null {
+  sendInput(input: Command<I> & { clientTick: number }): number | null {
     if (!this.game) return null;
     this.seq += 1;
-    this.socket.emit('input', this.game.inputCodec.encode({ ...command, seq: this.seq, clientTick }));
+    this.socket.emit('input', this.game.inputCodec.encode({ ...input, seq: this.seq }));
     return this.seq;
   }
 

@@ -49,10 +49,10 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
   tokenRenewalFailed?: (error: { code: string; message: string }) => void;
 }
 
-export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader> {
+export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader, Setup = unknown> {
   readonly manager: Manager;
   readonly lobby: LobbyClient;
-  readonly match: MatchConnection<S, I>;
+  readonly match: MatchConnection<S, I, Setup>;
   /** The private match's code, when this client created or joined one by code. */
   code: string | null = null;
   private closed = false;
@@ -65,7 +65,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     const timeoutMs = opts.timeoutMs ?? 5000;
     this.manager = createManager(opts.url, opts.connection);
     this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: guest.token, manager: this.manager, timeoutMs });
-    this.match = new MatchConnection<S, I>(opts.url, opts.match ?? {}, {
+    this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
       token: guest.token,
       manager: this.manager,
@@ -83,13 +83,21 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   }
 
   /** Gets a guest token and opens the connection; resolves once the lobby accepted it. */
-  static async connect<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader>(
+  static async connect<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader, Setup = unknown>(
     opts: PlayerClientOptions<S>,
-  ): Promise<Result<PlayerClient<S, I>, ErrorCode>> {
+  ): Promise<Result<PlayerClient<S, I, Setup>, ErrorCode>> {
     const guest = await getGuestToken(opts.url, opts.nickname, { timeoutMs: opts.timeoutMs });
     if (!guest.ok) return guest;
     const { ok: _ok, ...session } = guest;
-    const client = new PlayerClient<S, I>(session, opts);
+    return PlayerClient.resume<S, I, Setup>(opts, session);
+  }
+
+  /** Opens the connection with a guest token already held (a second tab, a reload). */
+  static async resume<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader, Setup = unknown>(
+    opts: PlayerClientOptions<S>,
+    guest: GuestSession,
+  ): Promise<Result<PlayerClient<S, I, Setup>, ErrorCode>> {
+    const client = new PlayerClient<S, I, Setup>(guest, opts);
     const ready = await client.lobby.ready();
     if (!ready.ok) {
       client.close();
@@ -99,7 +107,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   }
 
   /** Takes a seat the way `entry` says and joins the match on /match. */
-  async enter(entry: Entry): Promise<AckResult<MatchInfo>> {
+  async enter(entry: Entry): Promise<AckResult<MatchInfo<Setup>>> {
     if (entry.kind === 'spectate') return this.match.spectate(entry.matchId);
     if (entry.kind === 'rejoin') return this.match.join();
     const seat = await this.seat(entry);
@@ -112,7 +120,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
    * Back into the seat this guest still holds (the server keeps it for the reconnect grace);
    * holding none, quick play in `mode`.
    */
-  async rejoinOrQueue(mode: string, queueTimeoutMs?: number): Promise<AckResult<MatchInfo>> {
+  async rejoinOrQueue(mode: string, queueTimeoutMs?: number): Promise<AckResult<MatchInfo<Setup>>> {
     const back = await this.match.join();
     if (back.ok || back.code !== ErrorCode.NoSeat) return back;
     return this.enter({ kind: 'quickplay', mode, ...(queueTimeoutMs !== undefined && { queueTimeoutMs }) });

@@ -43,8 +43,8 @@ describe('the game page in Chromium', () => {
     // Bob walks right holding the key; Alice's page must see him move.
     const bobX = () =>
       alice.evaluate(() => {
-        const a = (window as unknown as { arena: { latest: { players: { id: number; x: number }[] }; roster: { id: number; nickname: string }[] } }).arena;
-        const id = a.roster.find((r) => r.nickname === 'bob')!.id;
+        const a = (window as unknown as { arena: { latest: { players: { id: number; x: number }[] }; roster: { slot: number; nickname: string }[] } }).arena;
+        const id = a.roster.find((r) => r.nickname === 'bob')!.slot;
         return a.latest.players.find((p) => p.id === id)!.x;
       });
     await alice.waitForFunction(() => (window as unknown as { arena: { roster: unknown[] } }).arena.roster.length === 2);
@@ -94,12 +94,12 @@ describe('the game page at 150 ms round trip', () => {
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
     await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'playing', null, { timeout: 30_000 });
     // Bob walks for 2 s in a direction the shared simulation says is open from his spawn.
-    const rules = joined.rules;
+    const rules = joined.setup.rules;
     await waitFor(() => bobView.snapshots.length > 0, 'bob snapshots');
-    const start = bobView.snapshots.at(-1)!.players.find((p) => p.id === joined.playerId)!;
+    const start = bobView.snapshots.at(-1)!.players.find((p) => p.id === joined.slot)!;
     const direction = [Button.Right, Button.Left, Button.Up, Button.Down].find((b) => {
       const p = { x: start.x, y: start.y };
-      for (let t = 1; t <= 60; t++) movePlayer(p, b, joined.map, rules, t);
+      for (let t = 1; t <= 60; t++) movePlayer(p, b, joined.setup.map, rules, t);
       return Math.hypot(p.x - start.x, p.y - start.y) >= 60 * (rules.playerSpeed / 30) - 1;
     })!;
     void (async () => {
@@ -125,7 +125,7 @@ describe('the game page at 150 ms round trip', () => {
         requestAnimationFrame(frame);
       });
       return out;
-    }, joined.playerId);
+    }, joined.slot);
     expect(frames.length).toBeGreaterThan(20);
     // Speed between consecutive frames, from Bob's first visible step to his last.
     const speeds = frames.slice(1).map((f, i) => Math.hypot(f.x - frames[i]!.x, f.y - frames[i]!.y) / ((f.t - frames[i]!.t) / 1000));
@@ -142,7 +142,7 @@ describe('the game page at 150 ms round trip', () => {
 
     // 2. Prediction: Alice presses D; her player moves on her screen before any snapshot could
     // carry that input back (150 ms round trip).
-    const meId = await page.evaluate(() => (window as unknown as { arena: { info: { playerId: number } } }).arena.info.playerId);
+    const meId = await page.evaluate(() => (window as unknown as { arena: { info: { slot: number } } }).arena.info.slot);
     const reaction = page.evaluate(async (id) => {
       const arena = (window as unknown as {
         arena: { predictor: { position: { x: number } | null }; latest: { players: { id: number; x: number }[] } };

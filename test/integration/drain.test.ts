@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
-import { connectPlayer, privateMatchSeats } from '../support/lobby.ts';
+import { connectPlayer, GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -16,7 +16,7 @@ describe('draining on SIGTERM', () => {
     server = await startServer({ DRAIN_TIMEOUT_MS: '1500', COUNTDOWN_MS: '0' });
     const seats = await privateMatchSeats(server.url, ['one', 'two']);
     let snapshots = 0;
-    const playing = seats.tokens.map((token) => new MatchConnection(server.url, { snapshot: () => void snapshots++ }, { token }));
+    const playing = seats.tokens.map((token) => new MatchConnection(server.url, { snapshot: () => void snapshots++ }, { token, games: GAMES }));
     for (const c of playing) expect((await c.join(seats.matchId)).ok).toBe(true);
     const latecomer = await connectPlayer(server.url, 'late');
     await waitFor(() => snapshots > 10, 'snapshots');

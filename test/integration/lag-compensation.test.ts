@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit, movePlayer } from '../../shared/games/arena/sim/index.ts';
-import { privateMatchSeats } from '../support/lobby.ts';
+import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
+import { GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -75,13 +76,13 @@ describe('lag compensation', () => {
   it('a shooter 80 ms away hits a walking target by aiming where its screen shows it', async () => {
     const views: Snapshot[] = [];
     const seats = await privateMatchSeats(server.url, ['target', 'shooter']);
-    const target = new MatchConnection(server.url, {}, { token: seats.tokens[0] });
-    const shooter = new MatchConnection(server.url, { snapshot: (s) => views.push(s) }, { token: seats.tokens[1] });
+    const target = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, {}, { token: seats.tokens[0], games: GAMES });
+    const shooter = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, { snapshot: (s) => views.push(s) }, { token: seats.tokens[1], games: GAMES });
     conns.push(target, shooter);
     const t = await target.join(seats.matchId);
     const s = await shooter.join(seats.matchId);
     if (!t.ok || !s.ok) throw new Error('join failed');
-    expect([t.playerId, s.playerId]).toEqual([0, 1]);
+    expect([t.slot, s.slot]).toEqual([0, 1]);
     const rtt = await shooter.syncClock();
     expect(rtt).toBeGreaterThan(150); // the simulator is on: 2 x 80 ms
 
@@ -93,11 +94,11 @@ describe('lag compensation', () => {
       }
     })();
 
-    const targetIn = (snap: Snapshot) => snap.players.find((p) => p.id === t.playerId)!;
+    const targetIn = (snap: Snapshot) => snap.players.find((p) => p.id === t.slot)!;
     // Wait until the shooter's screen shows the target walking steadily.
     await waitFor(() => views.length > 4 && views.slice(-4).every((v) => targetIn(v).vx > 0), 'the target to walk');
     const seen = views.at(-1)!;
-    const me = seen.players.find((p) => p.id === s.playerId)!;
+    const me = seen.players.find((p) => p.id === s.slot)!;
     const shown = targetIn(seen);
     const aim = lead(me, shown, { x: shown.vx, y: shown.vy });
     shooter.sendInput({ buttons: Button.Fire, aim, clientTick: seen.tick });
@@ -107,6 +108,6 @@ describe('lag compensation', () => {
     walking = false;
     const hit = views.find((v) => targetIn(v).hp < rules.maxHp)!;
     expect(targetIn(hit).hp).toBe(rules.maxHp - rules.projectileDamage);
-    expect(views.at(-1)!.projectiles.filter((p) => p.ownerId === s.playerId)).toEqual([]);
+    expect(views.at(-1)!.projectiles.filter((p) => p.ownerId === s.slot)).toEqual([]);
   });
 });

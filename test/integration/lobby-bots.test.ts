@@ -51,7 +51,7 @@ describe('quick play with few players', () => {
     expect((await publicMatches(url)).find((m) => m.matchId === seat.matchId)).toMatchObject({ humans: 1, bots: 1, players: 2 });
 
     await waitFor(() => view.snapshots.at(-1)?.phase === MatchPhase.Playing, 'playing');
-    const botId = bots[0]!.id;
+    const botId = bots[0]!.slot;
     const first = view.snapshots.at(-1)!.players.find((p) => p.id === botId)!;
     await sleep(1000);
     const later = view.snapshots.at(-1)!.players.find((p) => p.id === botId)!;

@@ -12,7 +12,7 @@ import type { MatchInfo, PresenceChange } from '../../shared/protocol/events.ts'
 import { decodeSnapshot } from '../../shared/games/arena/snapshot-codec.ts';
 import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit } from '../../shared/games/arena/sim/index.ts';
-import { connectPlayer, expectLobbyInvariants, playerWithSession, seatOf, type MatchView, type TestPlayer } from '../support/lobby.ts';
+import { connectPlayer, expectLobbyInvariants, GAMES, playerWithSession, seatOf, type MatchView, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -74,8 +74,8 @@ describe('reconnect', () => {
     expect((await target.lobby.joinByCode(created.code!)).ok).toBe(true);
     const sv = shooter.openMatch();
     const tv = target.openMatch();
-    expect(await sv.conn.join(created.matchId)).toMatchObject({ ok: true, playerId: 0 });
-    expect(await tv.conn.join(created.matchId)).toMatchObject({ ok: true, playerId: 1 });
+    expect(await sv.conn.join(created.matchId)).toMatchObject({ ok: true, slot: 0 });
+    expect(await tv.conn.join(created.matchId)).toMatchObject({ ok: true, slot: 1 });
     await waitFor(() => sv.snapshots.at(-1)?.phase === MatchPhase.Playing, 'playing');
 
     await shootUntilKill(sv, 0, 1);
@@ -84,7 +84,7 @@ describe('reconnect', () => {
 
     // Drop: the connection goes away without leaving.
     shooter.close();
-    await waitFor(() => tv.presence.some((p) => p.playerId === 0 && p.status === 'away'), 'told the shooter is away');
+    await waitFor(() => tv.presence.some((p) => p.slot === 0 && p.status === 'away'), 'told the shooter is away');
     await waitFor(() => !tv.snapshots.at(-1)!.players.some((p) => p.id === 0), 'away player out of the world');
     expect(await seatOf(server.url, shooter.session)).toBe(created.matchId);
 
@@ -94,20 +94,20 @@ describe('reconnect', () => {
     const raw: Uint8Array[] = [];
     const bv = back.openMatch({ rawSnapshot: (bytes) => raw.push(bytes) });
     const rejoined = await bv.conn.join();
-    expect(rejoined).toMatchObject({ ok: true, matchId: created.matchId, playerId: 0, state: 'playing' });
+    expect(rejoined).toMatchObject({ ok: true, matchId: created.matchId, slot: 0, state: 'playing' });
     await waitFor(() => bv.snapshots.length > 2, 'snapshots after rejoin');
     // The first snapshot it got stands alone: a personal keyframe, not a delta on a base it lacks.
     expect(decodeSnapshot(raw[0]!, null).ok).toBe(true);
     const mine = bv.snapshots.at(-1)!.players.find((p) => p.id === 0)!;
     expect({ kills: mine.kills, deaths: mine.deaths }).toEqual({ kills: scored.kills, deaths: scored.deaths });
-    await waitFor(() => tv.presence.some((p) => p.playerId === 0 && p.status === 'back'), 'told the shooter is back');
+    await waitFor(() => tv.presence.some((p) => p.slot === 0 && p.status === 'back'), 'told the shooter is back');
 
     // Drop again and stay away past the grace.
     back.close();
-    await waitFor(() => tv.presence.some((p) => p.playerId === 0 && p.status === 'timed_out'), 'told the seat timed out', GRACE_MS + 5000);
+    await waitFor(() => tv.presence.some((p) => p.slot === 0 && p.status === 'timed_out'), 'told the seat timed out', GRACE_MS + 5000);
     // The others' roster no longer has the seat (the roster follows the presence event).
-    await waitFor(() => tv.rosters.at(-1)!.map((p) => p.id).join() === '1', 'the roster without the seat');
-    expect(tv.rosters.at(-1)!.map((p) => p.id)).toEqual([1]);
+    await waitFor(() => tv.rosters.at(-1)!.map((p) => p.slot).join() === '1', 'the roster without the seat');
+    expect(tv.rosters.at(-1)!.map((p) => p.slot)).toEqual([1]);
     await waitFor(() => tv.presence.filter((p) => p.status === 'timed_out').length === 1, 'one timeout');
     expect(await seatOf(server.url, shooter.session)).toBe(null);
     const late = await playerWithSession(server.url, shooter.session);
@@ -137,19 +137,19 @@ describe('reconnect', () => {
 
     const rejoins: AckResult<MatchInfo>[] = [];
     let snapshots = 0;
-    const conn = new MatchConnection(server.url, { rejoined: (r) => rejoins.push(r), snapshot: () => snapshots++ }, { token: session.token, manager, autoRejoin: true });
+    const conn = new MatchConnection(server.url, { rejoined: (r) => rejoins.push(r), snapshot: () => snapshots++ }, { token: session.token, manager, autoRejoin: true, games: GAMES });
     const first = await conn.join(created.matchId);
-    expect(first).toMatchObject({ ok: true, playerId: 0 });
+    expect(first).toMatchObject({ ok: true, slot: 0 });
     await fv.conn.join(created.matchId);
     await waitFor(() => snapshots > 3, 'snapshots');
 
     // The WebSocket dies; socket.io reconnects it and the SDK joins again on its own.
     manager.engine.close();
     await waitFor(() => rejoins.length > 0, 'automatic rejoin', 5000);
-    expect(rejoins[0]).toMatchObject({ ok: true, matchId: created.matchId, playerId: 0 });
+    expect(rejoins[0]).toMatchObject({ ok: true, matchId: created.matchId, slot: 0 });
     const before = snapshots;
     await waitFor(() => snapshots > before + 3, 'snapshots after the rejoin');
-    const statuses = (p: PresenceChange) => p.playerId === 0 && (p.status === 'away' || p.status === 'back');
+    const statuses = (p: PresenceChange) => p.slot === 0 && (p.status === 'away' || p.status === 'back');
     await waitFor(() => fv.presence.filter(statuses).length === 2, 'friend told away then back');
     expect(fv.presence.filter(statuses).map((p) => p.status)).toEqual(['away', 'back']);
     expect(await conn.leave()).toEqual({ ok: true });

@@ -10,7 +10,7 @@ import { MatchConnection } from '../../shared/client/match-connection.ts';
 import type { AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchState } from '../../shared/protocol/events.ts';
 import { CODE_ALPHABET } from '../../shared/protocol/lobby-rules.ts';
-import { connectPlayer, expectLobbyInvariants, guest, playerWithSession, publicMatches, seatOf, type TestPlayer } from '../support/lobby.ts';
+import { connectPlayer, expectLobbyInvariants, GAMES, guest, playerWithSession, publicMatches, seatOf, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { eventually, sleep, waitFor } from '../support/wait.ts';
 
@@ -113,7 +113,7 @@ describe('lobby', () => {
         const ready = await lobby.ready();
         expect(ready.ok).toBe(false);
         if (!ready.ok) expect(ready.code, `lobby with ${code}`).toBe(code);
-        const match = new MatchConnection(url, {}, { token: token as string, manager });
+        const match = new MatchConnection(url, {}, { token: token as string, manager, games: GAMES });
         const refused = await match.connected().then(
           () => 'connected',
           (e: Error & { data?: { code: string } }) => `${e.message}/${e.data?.code}`,
@@ -144,7 +144,7 @@ describe('lobby', () => {
 
       const views = group.map((p) => p.openMatch());
       const joins = await Promise.all(views.map((v) => v.conn.join(matchId)));
-      const slots = joins.map((j) => (j.ok ? j.playerId : -1)).sort();
+      const slots = joins.map((j) => (j.ok ? j.slot : -1)).sort();
       expect(slots).toEqual([0, 1, 2, 3]);
       for (const v of views) await waitFor(() => v.phases.some((p) => p.state === 'playing'), 'playing');
       expect(views[0]!.phases.map((p) => p.state)).toEqual(['countdown', 'playing']);
@@ -191,7 +191,7 @@ describe('lobby', () => {
   describe('private matches', () => {
     it('creates a match with a short code, joins by code, refuses a wrong or full code', async () => {
       const [owner, friend, third, late] = await Promise.all(['owner', 'friend', 'third', 'late'].map((n) => player(n)));
-      const created = await owner!.lobby.createPrivate({ maxPlayers: 2, killTarget: 5, timeLimitS: 120 });
+      const created = await owner!.lobby.createPrivate({ maxPlayers: 2, options: { killTarget: 5, timeLimitS: 120 } });
       if (!created.ok) throw new Error(created.code);
       expect(created.visibility).toBe('private');
       expect(created.code).toMatch(new RegExp(`^[${CODE_ALPHABET}]{5}$`));
@@ -210,9 +210,12 @@ describe('lobby', () => {
       const ownerView = owner!.openMatch();
       const friendView = friend!.openMatch();
       const info = await ownerView.conn.join(created.matchId);
-      expect(info).toMatchObject({ ok: true, role: 'player', visibility: 'private', playerId: 0 });
-      if (info.ok) expect(info.rules).toMatchObject({ killTarget: 5, timeLimitS: 120 });
-      expect(await friendView.conn.join()).toMatchObject({ ok: true, matchId: created.matchId, playerId: 1 });
+      expect(info).toMatchObject({ ok: true, role: 'player', visibility: 'private', slot: 0 });
+      if (info.ok) {
+        expect(info.setup.rules).toMatchObject({ killTarget: 5, timeLimitS: 120 });
+        expect(info).toMatchObject({ game: 'arena', options: { killTarget: 5, timeLimitS: 120 } });
+      }
+      expect(await friendView.conn.join()).toMatchObject({ ok: true, matchId: created.matchId, slot: 1 });
       // Full: it starts by itself.
       await waitFor(() => friendView.phases.some((p) => p.state === 'playing'), 'private match playing');
 
@@ -291,7 +294,7 @@ describe('lobby', () => {
 
       const sv = fan!.openMatch();
       const watching = await sv.conn.spectate(seat.matchId);
-      expect(watching).toMatchObject({ ok: true, role: 'spectator', playerId: -1 });
+      expect(watching).toMatchObject({ ok: true, role: 'spectator', slot: -1 });
       if (watching.ok) expect(watching.roster.map((p) => p.nickname).sort()).toEqual(['fighter1', 'fighter2']);
       await waitFor(() => sv.snapshots.length > 3, 'spectator snapshots');
       expect((await publicMatches(url)).find((m) => m.matchId === seat.matchId)?.spectators).toBe(1);
@@ -303,8 +306,8 @@ describe('lobby', () => {
 
       // The players' inputs still count: the spectator sees a's input acknowledged.
       await waitFor(() => sv.snapshots.at(-1)!.phase === 2, 'playing');
-      const slot = av.conn.info!.playerId;
-      const seq = av.conn.sendInput({ buttons: 0, aim: 1, clientTick: sv.snapshots.at(-1)!.tick });
+      const slot = av.conn.info!.slot;
+      const seq = av.conn.sendInput({ buttons: 0, aim: 1, clientTick: sv.snapshots.at(-1)!.tick })!;
       await waitFor(() => (sv.snapshots.at(-1)!.players.find((p) => p.id === slot)?.lastInputSeq ?? 0) >= seq, 'input applied');
       expect(sv.conn.socket.connected).toBe(true);
 
@@ -384,8 +387,10 @@ describe('lobby', () => {
         ['create_private', { maxPlayers: 'four' }, 'BAD_REQUEST'],
         ['create_private', { maxPlayers: 1000 }, 'BAD_REQUEST'],
         ['create_private', { maxPlayers: 2.5 }, 'BAD_REQUEST'],
-        ['create_private', { killTarget: -1 }, 'BAD_REQUEST'],
-        ['create_private', { killTarget: 0, timeLimitS: 0 }, 'BAD_REQUEST'],
+        ['create_private', { options: { killTarget: -1 } }, 'BAD_REQUEST'],
+        ['create_private', { options: { speed: 3 } }, 'BAD_REQUEST'],
+        ['create_private', { options: [1] }, 'BAD_REQUEST'],
+        ['create_private', { options: { killTarget: 0, timeLimitS: 0 } }, 'BAD_REQUEST'],
         ['create_private', { mode: 'nope' }, 'UNKNOWN_MODE'],
         ['join_code', { code: 5 }, 'BAD_REQUEST'],
         ['join_code', {}, 'BAD_REQUEST'],

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatchConnection } from '../../shared/client/match-connection.ts';
+import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { encodeInput } from '../../shared/games/arena/input-codec.ts';
@@ -29,7 +30,7 @@ function seedWithOpenRunway(): number {
 
 interface Watcher {
   player: TestPlayer;
-  conn: MatchConnection;
+  conn: MatchConnection<Snapshot, ArenaInput, ArenaSetup>;
   snapshots: Snapshot[];
   errors: WireError[];
   disconnects: string[];
@@ -78,12 +79,12 @@ describe('a match on one node', () => {
     const b = await viewer.conn.join(created.matchId);
     if (!a.ok || !b.ok) throw new Error('join failed');
     expect(b.matchId).toBe(a.matchId);
-    expect(a.playerId).toBe(0);
+    expect(a.slot).toBe(0);
     // Full, so it counts down and starts on its own; snapshots flow from the first tick.
     await waitFor(() => viewer.snapshots.length > 5 && viewer.snapshots.at(-1)!.phase === MatchPhase.Playing, 'first snapshots in play');
 
     const seen = (): { x: number; y: number } => {
-      const me = viewer.snapshots.at(-1)!.players.find((p) => p.id === a.playerId)!;
+      const me = viewer.snapshots.at(-1)!.players.find((p) => p.id === a.slot)!;
       return { x: me.x, y: me.y };
     };
     const start = seen();
@@ -94,9 +95,9 @@ describe('a match on one node', () => {
       mover.conn.sendInput({ buttons: Button.Right, aim: 0, clientTick: viewer.snapshots.at(-1)!.tick });
       await sleep(1000 / TICK_RATE);
     }
-    const lastRight = mover.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 }) - 1;
+    const lastRight = mover.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 })! - 1;
     await waitFor(
-      () => viewer.snapshots.at(-1)!.players.find((p) => p.id === a.playerId)!.lastInputSeq > lastRight,
+      () => viewer.snapshots.at(-1)!.players.find((p) => p.id === a.slot)!.lastInputSeq > lastRight,
       'the stop input to be applied',
     );
     await sleep(200);
@@ -106,7 +107,7 @@ describe('a match on one node', () => {
 
     // Tolerance 15%: timers pace the inputs, and a tick that finds no new input repeats the
     // previous one (so a late packet does not stop the player), which adds or loses a few ticks.
-    const speed = a.rules.playerSpeed;
+    const speed = a.setup.rules.playerSpeed;
     expect(end.x - start.x).toBeGreaterThan(speed * 0.85);
     expect(end.x - start.x).toBeLessThan(speed * 1.15);
     expect(end.y).toBe(start.y);
@@ -140,7 +141,8 @@ describe('a match on one node', () => {
     const nanAim = await offender((w) => w.conn.socket.emit('input', encodeInput({ seq: 1, buttons: 0, aim: Number.NaN, clientTick: 0 })));
     const textInput = await offender((w) => (w.conn.socket as unknown as { emit: (e: string, v: unknown) => void }).emit('input', { x: 1 }));
     const unknownEvent = await offender((w) => (w.conn.socket as unknown as { emit: (e: string) => void }).emit('teleport'));
-    const notPlaying = await offender((w) => w.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 }), false);
+    // Raw bytes: the SDK itself sends nothing before it knows the match's game.
+    const notPlaying = await offender((w) => w.conn.socket.emit('input', encodeInput({ seq: 1, buttons: 0, aim: 0, clientTick: 0 })), false);
     const oversized = await offender((w) => w.conn.socket.emit('input', new Uint8Array(64 * 1024)));
     const flood = await offender((w) => {
       for (let i = 0; i < 400; i++) w.conn.sendInput({ buttons: 0, aim: 0, clientTick: 0 });

@@ -1,25 +1,31 @@
 /**
- * Test players: a guest token, a lobby client and (on demand) a match connection sharing one
- * WebSocket, recording everything the server sends them. Plus the invariant check every lobby
- * test ends with.
+ * Test players: each a PlayerClient (the SDK façade: guest token, one WebSocket for the lobby and
+ * the match) recording everything the server sends it. Plus the invariant check every lobby test
+ * ends with.
  */
 import { expect } from 'vitest';
 import type { Manager } from 'socket.io-client';
 import { getGuestToken, type GuestSession } from '../../shared/client/auth.ts';
-import { LobbyClient, createManager, type ListEvent } from '../../shared/client/lobby-client.ts';
-import { MatchConnection, type MatchConnectionEvents } from '../../shared/client/match-connection.ts';
+import type { LobbyClient, ListEvent } from '../../shared/client/lobby-client.ts';
+import type { MatchConnection, MatchConnectionEvents } from '../../shared/client/match-connection.ts';
+import { PlayerClient } from '../../shared/client/player-client.ts';
+import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import type { ChatMessage, MatchListing, PhaseChange, PlayerInfo, PresenceChange, SeatGrant } from '../../shared/protocol/events.ts';
-import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+
+export { GAMES };
 
 export async function guest(url: string, nickname: string): Promise<GuestSession> {
   const res = await getGuestToken(url, nickname);
   if (!res.ok) throw new Error(`guest ${nickname}: ${res.code} ${res.message}`);
-  return res;
+  const { ok: _ok, ...session } = res;
+  return session;
 }
 
 export interface MatchView {
-  conn: MatchConnection;
+  conn: MatchConnection<Snapshot, ArenaInput, ArenaSetup>;
   snapshots: Snapshot[];
   phases: PhaseChange[];
   presence: PresenceChange[];
@@ -31,82 +37,83 @@ export interface MatchView {
 
 export interface TestPlayer {
   session: GuestSession;
+  client: PlayerClient<Snapshot, ArenaInput, ArenaSetup>;
   manager: Manager;
   lobby: LobbyClient;
   matched: SeatGrant[];
   lobbyChat: ChatMessage[];
   lobbyErrors: WireError[];
   listEvents: ListEvent[];
-  /** A /match connection on the player's WebSocket (one per player at a time). */
-  openMatch(extra?: MatchConnectionEvents): MatchView;
+  /** The player's /match connection, recording what arrives; `extra` handlers are called too. */
+  openMatch(extra?: MatchConnectionEvents<Snapshot>): MatchView;
   close(): void;
 }
 
 export async function connectPlayer(url: string, nickname: string): Promise<TestPlayer> {
-  const session = await guest(url, nickname);
-  return playerWithSession(url, session);
+  return playerWithSession(url, await guest(url, nickname));
 }
 
 export async function playerWithSession(url: string, session: GuestSession): Promise<TestPlayer> {
-  const manager = createManager(url, { reconnection: false });
   const matched: SeatGrant[] = [];
   const lobbyChat: ChatMessage[] = [];
   const lobbyErrors: WireError[] = [];
   const listEvents: ListEvent[] = [];
-  const lobby = new LobbyClient(
-    url,
+  const view: Omit<MatchView, 'conn'> = { snapshots: [], phases: [], presence: [], rosters: [], chat: [], errors: [], disconnects: [] };
+  let extra: MatchConnectionEvents<Snapshot> = {};
+  const res = await PlayerClient.resume<Snapshot, ArenaInput, ArenaSetup>(
     {
-      matched: (s) => matched.push(s),
-      chat: (m) => lobbyChat.push(m),
-      protocolError: (e) => lobbyErrors.push(e),
-      list: (_all, change) => listEvents.push(change),
+      url,
+      nickname: session.nickname,
+      games: GAMES,
+      // Tests take seats and reconnect explicitly, so every step is one the test asked for.
+      connection: { reconnection: false },
+      autoRejoin: false,
+      lobby: {
+        matched: (s) => matched.push(s),
+        chat: (m) => lobbyChat.push(m),
+        protocolError: (e) => lobbyErrors.push(e),
+        list: (_all, change) => listEvents.push(change),
+      },
+      match: {
+        snapshot: (s, n) => {
+          view.snapshots.push(s);
+          extra.snapshot?.(s, n);
+        },
+        rawSnapshot: (bytes) => extra.rawSnapshot?.(bytes),
+        phase: (p) => view.phases.push(p),
+        presence: (p) => view.presence.push(p),
+        roster: (r) => view.rosters.push(r),
+        chat: (m) => view.chat.push(m),
+        ended: (r) => extra.ended?.(r),
+        rejoined: (r) => extra.rejoined?.(r),
+        protocolError: (e) => {
+          view.errors.push(e);
+          extra.protocolError?.(e);
+        },
+        disconnect: (r) => {
+          view.disconnects.push(r);
+          extra.disconnect?.(r);
+        },
+      },
     },
-    { token: session.token, manager },
+    session,
   );
-  const ready = await lobby.ready();
-  if (!ready.ok) throw new Error(`lobby for ${session.nickname}: ${ready.code} ${ready.message}`);
-  const views: MatchView[] = [];
+  if (!res.ok) throw new Error(`lobby for ${session.nickname}: ${res.code} ${res.message}`);
+  const client = res.value;
   return {
     session,
-    manager,
-    lobby,
+    client,
+    manager: client.manager,
+    lobby: client.lobby,
     matched,
     lobbyChat,
     lobbyErrors,
     listEvents,
-    openMatch(extra = {}) {
-      const view: MatchView = { conn: null as unknown as MatchConnection, snapshots: [], phases: [], presence: [], rosters: [], chat: [], errors: [], disconnects: [] };
-      view.conn = new MatchConnection(
-        url,
-        {
-          ...extra,
-          snapshot: (s, n) => {
-            view.snapshots.push(s);
-            extra.snapshot?.(s, n);
-          },
-          phase: (p) => view.phases.push(p),
-          presence: (p) => view.presence.push(p),
-          roster: (r) => view.rosters.push(r),
-          chat: (m) => view.chat.push(m),
-          protocolError: (e) => {
-            view.errors.push(e);
-            extra.protocolError?.(e);
-          },
-          disconnect: (r) => {
-            view.disconnects.push(r);
-            extra.disconnect?.(r);
-          },
-        },
-        { token: session.token, manager },
-      );
-      views.push(view);
-      return view;
+    openMatch(handlers = {}) {
+      extra = handlers;
+      return Object.assign(view, { conn: client.match });
     },
-    close() {
-      for (const v of views) v.conn.close();
-      lobby.close();
-      manager.engine?.close();
-    },
+    close: () => client.close(),
   };
 }
 
@@ -163,7 +170,7 @@ export async function expectLobbyInvariants(url: string, players: TestPlayer[] =
  * MatchConnection({ token }) and the match id for join(). The lobby connections are closed: the
  * seats stay reserved (for RECONNECT_GRACE_MS until each player joins).
  */
-export async function privateMatchSeats(url: string, nicknames: string[], options: { maxPlayers?: number } = {}): Promise<{ matchId: string; code: string; tokens: string[] }> {
+export async function privateMatchSeats(url: string, nicknames: string[], options: { maxPlayers?: number; mode?: string } = {}): Promise<{ matchId: string; code: string; tokens: string[] }> {
   const seated: TestPlayer[] = [];
   try {
     let created: { matchId: string; code: string } | null = null;
@@ -171,7 +178,7 @@ export async function privateMatchSeats(url: string, nicknames: string[], option
       const p = await connectPlayer(url, nickname);
       seated.push(p);
       if (!created) {
-        const res = await p.lobby.createPrivate({ maxPlayers: options.maxPlayers ?? nicknames.length });
+        const res = await p.lobby.createPrivate({ maxPlayers: options.maxPlayers ?? nicknames.length, ...(options.mode !== undefined && { mode: options.mode }) });
         if (!res.ok) throw new Error(`create_private: ${res.code} ${res.message}`);
         created = { matchId: res.matchId, code: res.code! };
       } else {
