@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
-import { createGuestRoute, GUEST_PATH } from './auth/guest-route.ts';
+import { createGuestRoute, GUEST_PATH } from './http/guest-route.ts';
 import { requireGuest } from './auth/handshake.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
-import { newGuestId, type TokenService } from './tokens.ts';
+import { newGuestId, type TokenService } from '../auth/tokens.ts';
 
 export const GUEST_PATH = '/api/guest';
 const MAX_BODY_BYTES = 1024;
