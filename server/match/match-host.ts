@@ -62,7 +62,7 @@ export interface MatchTiming {
 }
 
 export interface MatchHostDeps {
-  scheduler: TickScheduler;
+  scheduler: Pick<TickScheduler, 'add'>;
   metrics: Metrics;
   log: Logger;
   /** Server clock (epoch ms, monotonic): seat deadlines, the listing's createdAt. */

@@ -1,8 +1,15 @@
+/**
+ * The fan-out with Arena's codec and real client streams: every client, whenever it joined and
+ * however long its socket was backed up, must end up decoding exactly the server's latest
+ * snapshot. A fan-out that sent a delta to someone off the chain, skipped the joiner's keyframe or
+ * encoded per client fails here (the client's stream refuses the delta, or the counts differ).
+ */
 import { describe, expect, it } from 'vitest';
 import { SnapshotStream } from '../../shared/client/snapshot-stream.ts';
+import { arena } from '../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { peekSnapshotHeader, quantizeAim } from '../../shared/games/arena/snapshot-codec.ts';
-import { recordArena } from '../bench/arena-recording.ts';
+import { recordArena } from '../../loadtest/bench/arena-recording.ts';
 import { createMetrics } from '../metrics.ts';
 import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
 
@@ -10,7 +17,7 @@ import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
 function fakeNetwork() {
   const subscribed = new Set<string>();
   const backedUp = new Set<string>();
-  const streams = new Map<string, SnapshotStream>();
+  const streams = new Map<string, SnapshotStream<Snapshot>>();
   const received = new Map<string, ('key' | 'delta')[]>();
   let broadcasts = 0;
   const deliver = (id: string, bytes: Uint8Array) => {
@@ -32,7 +39,7 @@ function fakeNetwork() {
     isDrained: (id) => !backedUp.has(id),
   };
   const client = (id: string) => {
-    streams.set(id, new SnapshotStream());
+    streams.set(id, new SnapshotStream(arena.snapshotCodec));
     received.set(id, []);
     return id;
   };
@@ -51,7 +58,7 @@ describe('SnapshotFanout', () => {
 
   it('gives a joiner a personal keyframe, then the shared delta stream', () => {
     const net = fakeNetwork();
-    const fanout = new SnapshotFanout(net.transport, 20, createMetrics());
+    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 20, createMetrics());
     fanout.add(net.client('a'));
     snapshots.slice(0, 10).forEach((s) => fanout.publish(s));
     fanout.add(net.client('b'));
@@ -65,7 +72,7 @@ describe('SnapshotFanout', () => {
 
   it('encodes once per snapshot for the whole room and sends a keyframe every interval', () => {
     const net = fakeNetwork();
-    const fanout = new SnapshotFanout(net.transport, 20, createMetrics());
+    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 20, createMetrics());
     for (const id of ['a', 'b', 'c']) fanout.add(net.client(id));
     snapshots.slice(0, 61).forEach((s) => fanout.publish(s));
     // The first snapshot reaches everybody as personal keyframes; each later one is one broadcast.
@@ -76,7 +83,7 @@ describe('SnapshotFanout', () => {
 
   it('takes a backed-up client off the delta chain and resyncs it with a keyframe when it drains', () => {
     const net = fakeNetwork();
-    const fanout = new SnapshotFanout(net.transport, 1000, createMetrics());
+    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 1000, createMetrics());
     fanout.add(net.client('fast'));
     fanout.add(net.client('slow'));
     snapshots.slice(0, 5).forEach((s) => fanout.publish(s));
@@ -95,7 +102,7 @@ describe('SnapshotFanout', () => {
 
   it('stops sending to a removed subscriber', () => {
     const net = fakeNetwork();
-    const fanout = new SnapshotFanout(net.transport, 1000, createMetrics());
+    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 1000, createMetrics());
     fanout.add(net.client('a'));
     snapshots.slice(0, 3).forEach((s) => fanout.publish(s));
     fanout.remove('a');

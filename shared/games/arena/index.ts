@@ -122,7 +122,9 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
     let ended: { reason: string; winner: number | null } | null = null;
     for (const e of step(s.world, inputs)) {
       if (e.type === 'kill') s.events.push({ type: 'kill', killerId: e.killerId, victimId: e.victimId });
-      if (e.type === 'end') ended = { reason: e.reason, winner: e.winnerId };
+      // The kill target names its winner; at the time limit the sim only sees who is in the
+      // world, so the winner is ranked over everyone, away players included, and a tie is a draw.
+      if (e.type === 'end') ended = { reason: e.reason, winner: e.reason === 'kills' ? e.winnerId : timeWinner(s) };
     }
     return { ended };
   },
@@ -152,6 +154,16 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
   fromState: (data) => parseArenaState(data),
 };
 
+/** Most kills, then fewest deaths, over present and away players; null when nobody scored or the top two tie. */
+function timeWinner(s: ArenaState): number | null {
+  const rows = [...s.world.players.map((p) => ({ slot: p.id, kills: p.kills, deaths: p.deaths })), ...s.kept];
+  rows.sort((a, b) => b.kills - a.kills || a.deaths - b.deaths);
+  const [first, second] = rows;
+  if (!first || first.kills === 0) return null;
+  if (second && second.kills === first.kills && second.deaths === first.deaths) return null;
+  return first.slot;
+}
+
 /** The one Arena bot: the server's bots (sight 'fair') and the load test's ('eager') alike. */
 export function createArenaBot(setup: ArenaSetup, options: BotOptions): GameBot<Snapshot, ArenaInput> {
   const behaviour = (BOT_BEHAVIOURS as readonly string[]).includes(options.behaviour ?? 'play') ? (options.behaviour as BotBehaviour | undefined) ?? 'play' : 'play';
@@ -173,30 +185,40 @@ const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Num
  * one is refused with a message instead of crashing the tick that adopts it.
  */
 function parseArenaState(data: unknown): Result<ArenaState, string> {
-  if (!isObject(data)) return err('BAD_STATE', 'arena state must be an object');
+  const bad = (what: string) => err('BAD_STATE', `arena state: ${what}`);
+  if (!isObject(data)) return bad('not an object');
   const { world, rules, kept, inputs, events } = data;
   if (!isObject(world) || !isObject(rules) || !Array.isArray(kept) || !Array.isArray(inputs) || !Array.isArray(events)) {
-    return err('BAD_STATE', 'arena state needs world, rules, kept, inputs and events');
+    return bad('needs world, rules, kept, inputs and events');
   }
   const w = world;
-  if (!isFiniteNumber(w.tick) || !isFiniteNumber(w.rngState) || !isFiniteNumber(w.nextProjectileId) || typeof w.ended !== 'boolean') {
-    return err('BAD_STATE', 'world clock, generator or flags are missing');
-  }
-  if (!isObject(w.rules) || !isObject(w.map) || !Array.isArray(w.players) || !Array.isArray(w.projectiles) || !Array.isArray(w.history)) {
-    return err('BAD_STATE', 'world rules, map, players, projectiles or history are missing');
-  }
-  for (const p of w.players as unknown[]) {
-    if (!isObject(p) || !['id', 'x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons'].every((k) => isFiniteNumber(p[k]))) {
-      return err('BAD_STATE', 'a player record is malformed');
-    }
-  }
-  for (const p of w.projectiles as unknown[]) {
-    if (!isObject(p) || !['id', 'ownerId', 'x0', 'y0', 'angle', 'spawnTick', 'viewDelayTicks'].every((k) => isFiniteNumber(p[k]))) {
-      return err('BAD_STATE', 'a projectile record is malformed');
-    }
-  }
+  if (!isUint(w.tick) || !isUint(w.rngState) || !isUint(w.nextProjectileId) || typeof w.ended !== 'boolean') return bad('world clock, generator or flags');
   for (const r of [w.rules, rules]) {
-    if (!Object.keys(defaultRules()).every((k) => isFiniteNumber(r[k]))) return err('BAD_STATE', 'rules are incomplete');
+    if (!isObject(r) || !Object.keys(defaultRules()).every((k) => isFiniteNumber(r[k]))) return bad('rules are incomplete');
   }
+  const map = w.map;
+  if (!isObject(map) || !isFiniteNumber(map.width) || !isFiniteNumber(map.height)) return bad('map size');
+  if (!arrayOf(map.walls, (r) => hasNumbers(r, ['x', 'y', 'w', 'h']))) return bad('map walls');
+  if (!arrayOf(map.spawns, (p) => hasNumbers(p, ['x', 'y'])) || (map.spawns as unknown[]).length === 0) return bad('map spawns');
+  const slotOk = (v: unknown) => isUint(v) && v < 64;
+  const playerOk = (p: unknown) =>
+    hasNumbers(p, ['x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons']) && slotOk(p.id) && typeof p.alive === 'boolean';
+  if (!arrayOf(w.players, playerOk)) return bad('a player record');
+  if (!arrayOf(w.projectiles, (p) => hasNumbers(p, ['id', 'ownerId', 'x0', 'y0', 'angle', 'spawnTick', 'viewDelayTicks']))) return bad('a projectile record');
+  const frameOk = (f: unknown) => hasNumbers(f, ['tick']) && arrayOf(f.players, (p) => hasNumbers(p, ['id', 'x', 'y']) && typeof p.alive === 'boolean');
+  if (!arrayOf(w.history, frameOk)) return bad('a history frame');
+  if (!arrayOf(kept, (k) => hasNumbers(k, ['kills', 'deaths']) && slotOk(k.slot))) return bad('a kept score');
+  if (!arrayOf(inputs, (i) => hasNumbers(i, ['buttons', 'aim', 'viewDelayTicks']) && slotOk(i.slot))) return bad('a queued input');
+  if (!arrayOf(events, (e) => e.type === 'kill' && slotOk(e.killerId) && slotOk(e.victimId))) return bad('a pending event');
   return ok(structuredClone(data) as unknown as ArenaState);
+}
+
+const isUint = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+
+function hasNumbers(v: unknown, keys: readonly string[]): v is Record<string, unknown> {
+  return isObject(v) && keys.every((k) => isFiniteNumber(v[k]));
+}
+
+function arrayOf(v: unknown, each: (item: Record<string, unknown>) => boolean): boolean {
+  return Array.isArray(v) && v.every((item) => isObject(item) && each(item));
 }
