@@ -74,3 +74,34 @@ export function isWellFormedTrail(points: readonly number[], width: number, heig
   }
   return true;
 }
+
+/** Length of the trail in cells (the spawn cell not counted: a new trail has length 0). */
+export function trailLength(points: readonly number[]): number {
+  let n = 0;
+  for (let i = 2; i + 1 < points.length; i += 2) n += Math.abs(points[i]! - points[i - 2]!) + Math.abs(points[i + 1]! - points[i - 1]!);
+  return n;
+}
+
+/**
+ * The trail as it was `cells` cells ago (fractions allowed): a copy whose last point is the head
+ * moved back along the trail, corners included. Drawing a head between two snapshots this way
+ * follows the turn it took instead of cutting across it.
+ */
+export function trimTrail(points: readonly number[], cells: number): number[] {
+  const out = points.slice();
+  let left = cells;
+  while (left > 0 && out.length >= 4) {
+    const n = out.length;
+    const dx = out[n - 4]! - out[n - 2]!;
+    const dy = out[n - 3]! - out[n - 1]!;
+    const length = Math.abs(dx) + Math.abs(dy);
+    if (left < length) {
+      out[n - 2] = out[n - 2]! + (Math.sign(dx) * left);
+      out[n - 1] = out[n - 1]! + (Math.sign(dy) * left);
+      return out;
+    }
+    out.length = n - 2;
+    left -= length;
+  }
+  return out;
+}
