@@ -4,6 +4,7 @@
  * scenes draw: the latest snapshots, the roster, and for Arena the interpolation of others and
  * the prediction of the own player. Connection state always shows in the status line.
  */
+import { browserTimers, InputLoop } from '../../shared/client/input-loop.ts';
 import { PlayerClient, type Entry } from '../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../shared/game/phase.ts';
@@ -34,7 +35,13 @@ export class GameSession {
   lastCorrection = 0;
   /** Called when a match is joined (the page starts the game's scene). */
   onJoined: ((info: MatchInfo) => void) | null = null;
+  /**
+   * What the player asks for now (keys, mouse), read by the input loop once per server tick;
+   * set by the match's scene. Null sends nothing.
+   */
+  controller: (() => object | null) | null = null;
   private client: PlayerClient | null = null;
+  private loop: InputLoop<object, ReturnType<typeof setTimeout>> | null = null;
 
   constructor(
     private readonly serverUrl: string,
@@ -79,6 +86,8 @@ export class GameSession {
     this.previous = this.latest;
     this.latest = s;
     this.snapshotsReceived += 1;
+    const game = this.client?.match.game;
+    if (this.info && game) this.loop?.onSnapshot(s.tick, performance.now(), game.lastInputSeq(s, this.info.slot) ?? undefined);
     if (this.info?.game !== 'arena') return;
     const snapshot = s as Snapshot;
     this.interpolation?.push(snapshot, performance.now());
@@ -96,8 +105,44 @@ export class GameSession {
       this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.tickRate });
       this.predictor = info.role === 'player' ? new Predictor({ map, rules, playerId: info.slot }) : null;
     }
+    this.startInputLoop(info);
     setStatus(info.state === 'playing' ? 'playing' : 'connecting', this.describe(info.state));
     this.onJoined?.(info);
+  }
+
+  /** One input per server tick, timed to land just before the tick that applies it. */
+  private startInputLoop(info: MatchInfo): void {
+    this.loop?.stop();
+    this.loop = null;
+    const client = this.client;
+    if (!client || info.role !== 'player') return;
+    this.loop = new InputLoop<object, ReturnType<typeof setTimeout>>({
+      tickRate: info.tickRate,
+      timers: browserTimers(),
+      rtt: () => client.match.clock.rtt,
+      produce: (tick) => {
+        const command = this.controller?.();
+        return command ? { command, clientTick: this.clientTick() } : null;
+      },
+      send: (input) => this.sendPredicted(input),
+    });
+  }
+
+  /** The server tick on screen: what the player aimed at (lag compensation). */
+  private clientTick(): number {
+    return Math.max(0, Math.floor(this.interpolation?.renderTick(performance.now()) ?? (this.latest?.tick ?? 0) - 2 * (this.info?.snapshotEvery ?? 1)));
+  }
+
+  /** Sends, and for Arena moves the own player at once by the same rules (prediction). */
+  private sendPredicted(input: object & { clientTick: number }): number | null {
+    const match = this.client?.match;
+    if (!this.info || !match?.socket.connected || this.info.role !== 'player') return null;
+    const seq = match.sendInput(input as never);
+    // The server only moves players while playing; predicting before that would only be undone.
+    if (seq !== null && this.predictor && this.latest?.phase === MatchPhase.Playing) {
+      this.predictor.applyInput(seq, (input as unknown as { buttons: number }).buttons);
+    }
+    return seq;
   }
 
   private describe(state: string): string {
@@ -116,21 +161,6 @@ export class GameSession {
     } catch {
       setNet('ping timed out');
     }
-  }
-
-  /** Sends one input of the match's game, naming the tick on screen (lag compensation). */
-  send(command: object, clientTick?: number): number | null {
-    const match = this.client?.match;
-    if (!this.info || !match?.socket.connected || this.info.role !== 'player') return null;
-    const tick = clientTick ?? this.interpolation?.renderTick(performance.now()) ?? this.latest?.tick ?? 0;
-    return match.sendInput({ ...command, clientTick: tick });
-  }
-
-  /** Arena: sends buttons and aim, and predicts the own player's movement at once. */
-  sendInput(buttons: number, aim: number): void {
-    const seq = this.send({ buttons, aim });
-    // The server only moves players while playing; predicting before that would only be undone.
-    if (seq !== null && this.latest?.phase === MatchPhase.Playing) this.predictor?.applyInput(seq, buttons);
   }
 
   /** Arena: everyone as they should be drawn now: others interpolated, the own player predicted. */

@@ -39,11 +39,13 @@ export function browserTimers(now: () => number = () => performance.now()): Loop
 
 export class InputLoop<C extends object, H> {
   private readonly pacer: InputPacer;
+  private readonly intervalMs: number;
   private timer: H | null = null;
   private running = true;
 
   constructor(private readonly opts: InputLoopOptions<C, H>) {
     this.pacer = new InputPacer({ tickRate: opts.tickRate });
+    this.intervalMs = 1000 / opts.tickRate;
   }
 
   /** Sends skipped to drain a backlog or after a stall (diagnostics). */
@@ -78,9 +80,12 @@ export class InputLoop<C extends object, H> {
     this.timer = null;
     if (!this.running) return;
     const now = this.opts.timers.now();
-    // Woke up too late for the planned tick (the process stalled): wait for the next one.
+    // Woke up too late for the planned tick (the process stalled): the pacer moves on to the
+    // first tick still reachable. Wait for its send time only if that is well ahead: a page
+    // whose frames take longer than the margin (a busy main thread) wakes up late every time,
+    // and would never send if it always waited.
     const at = this.pacer.nextSendAt(now, this.opts.rtt());
-    if (at !== null && at > now + 1) {
+    if (at !== null && at > now + this.intervalMs / 2) {
       this.timer = this.opts.timers.at(at, () => this.fire());
       return;
     }

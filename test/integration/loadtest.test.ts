@@ -113,6 +113,27 @@ describe('npm run loadtest', () => {
     expect(html).toContain('32 bots');
   });
 
+  it('plays the second game with --mode cycles: every bot rides, acknowledged, without errors', async () => {
+    const reportPath = join(dir, 'cycles.json');
+    const run = await loadtest(['--url', server.url, '--mode', 'cycles', '--bots', '12', '--duration', '4', '--ramp-up', '1', '--report', reportPath, '--seed', '3']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    // Two full 6-player matches (the queue forms a group at the mode's maximum at once).
+    expect(r.played).toBe(12);
+    expect(r.inMatch).toBe(12);
+    expect(r.errors).toBe(0);
+    expect(r.snapshotRateHz.p50).toBeGreaterThan(TICK_RATE * 0.8);
+    expect(r.inputToAckSamples).toBeGreaterThan(12 * 4 * TICK_RATE * 0.5);
+    // Cycles sends less than Arena: a cycle going straight costs about ten bits a delta.
+    expect(r.downBytesPerBotPerSec).toBeLessThan(2_000);
+  });
+
+  it('refuses a mode no game offers, naming the ones it has', async () => {
+    const run = await loadtest(['--url', server.url, '--mode', 'tetris', '--bots', '2', '--duration', '1', '--report', join(dir, 'bad-mode.json')]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/no quick-play mode "tetris".*cycles \(cycles\)/);
+  });
+
   it('says the server is unreachable and exits non-zero', async () => {
     const port = await closedPort();
     const run = await loadtest(['--url', `http://127.0.0.1:${port}`, '--bots', '2', '--duration', '1', '--report', join(dir, 'none.json')]);

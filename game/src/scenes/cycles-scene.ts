@@ -1,8 +1,9 @@
 /**
  * Draws a Cycles match: the grid, every trail in its slot's colour, heads, the scoreboard, the
  * round's state and countdowns; turns arrow keys / WASD into absolute directions and Space into
- * boost. The scene only reads snapshots through `CyclesView` and hands commands back through it:
- * the connection, decoding and clock live with whoever implements the view (the page wiring).
+ * boost. The scene only reads snapshots through `CyclesView`, and answers `command()` when the
+ * page's input loop asks (once per server tick): the connection, decoding and clock live with the
+ * page's session.
  *
  * Heads are drawn between the two newest snapshots, one snapshot interval in the past, moved back
  * along the trail itself (trimTrail) so a head that turned between them follows the corner.
@@ -23,13 +24,12 @@ export interface CyclesView {
   /** The one before it (for drawing between the two). */
   previous(): CyclesSnapshot | null;
   nickname(slot: number): string;
-  send(cmd: { dir: 0 | Dir; boost: boolean }): void;
 }
 
 /** Neon on dark, one per slot, far apart in hue so 8 trails stay distinguishable. */
 const SLOT_COLORS = [0x3fd0ff, 0xff5d73, 0x7dff6a, 0xffc93f, 0xc77dff, 0xff8f3f, 0x4fffd2, 0xf4f4f4];
 const COLORS = { floor: 0x0b0f14, grid: 0x141b24, wall: 0x3a4656, text: '#e6edf3', dim: '#8b949e' };
-/** How long a press keeps being resent on the tick grid: a turn must not be lost, nor linger into the next round. */
+/** How long a press keeps being sent on the tick grid: a turn must not be lost, nor linger into the next round. */
 const TURN_RESEND_MS = 150;
 const CRASH_FLASH_MS = 600;
 
@@ -48,9 +48,7 @@ export class CyclesScene extends Phaser.Scene {
   private cell = 15;
   private originX = 0;
   private originY = 0;
-  private sendTimerMs = 0;
   private turn: { dir: Dir; untilMs: number } | null = null;
-  private lastSentBoost = false;
   /** The snapshot the events were last read from, and when it arrived (drives interpolation). */
   private seen: CyclesSnapshot | null = null;
   private seenAtMs = 0;
@@ -86,7 +84,7 @@ export class CyclesScene extends Phaser.Scene {
     if (!setup) return;
     this.layout(setup);
     this.readNews(time);
-    this.handleKeys(time, deltaMs, setup);
+    this.readKeys(time);
     this.draw(time, setup);
   }
 
@@ -121,11 +119,10 @@ export class CyclesScene extends Phaser.Scene {
   }
 
   /**
-   * A press is sent at once and again on each tick for a moment after (the server applies one
-   * input per tick, so a press between two of our sends could otherwise be replaced); boost is
-   * held, so it rides along on every send.
+   * A press is kept for a moment (the input loop sends one command per tick, so a tap shorter
+   * than a tick must still reach the server); boost is held, so it rides along every command.
    */
-  private handleKeys(nowMs: number, deltaMs: number, setup: CyclesSetup): void {
+  private readKeys(nowMs: number): void {
     if (this.view.slot() === null) return;
     const k = this.keys;
     const JustDown = Phaser.Input.Keyboard.JustDown;
@@ -134,17 +131,14 @@ export class CyclesScene extends Phaser.Scene {
     if (JustDown(k.right) || JustDown(k.d)) pressed = Dir.Right;
     if (JustDown(k.down) || JustDown(k.s)) pressed = Dir.Down;
     if (JustDown(k.left) || JustDown(k.a)) pressed = Dir.Left;
-    const boost = k.space.isDown;
     if (pressed !== null) this.turn = { dir: pressed, untilMs: nowMs + TURN_RESEND_MS };
-    if (this.turn && nowMs > this.turn.untilMs) this.turn = null;
+  }
 
-    const tickMs = 1000 / setup.tickRate;
-    this.sendTimerMs += deltaMs;
-    const due = this.sendTimerMs >= tickMs;
-    if (!due && pressed === null && boost === this.lastSentBoost) return;
-    this.sendTimerMs = due ? Math.min(this.sendTimerMs - tickMs, tickMs) : this.sendTimerMs;
-    this.view.send({ dir: this.turn?.dir ?? 0, boost });
-    this.lastSentBoost = boost;
+  /** What the keys ask for now; the page's input loop reads it once per server tick. */
+  command(): { dir: 0 | Dir; boost: boolean } | null {
+    if (!this.keys || this.view.slot() === null) return null;
+    if (this.turn && this.time.now > this.turn.untilMs) this.turn = null;
+    return { dir: this.turn?.dir ?? 0, boost: this.keys.space.isDown };
   }
 
   private draw(nowMs: number, setup: CyclesSetup): void {

@@ -47,6 +47,7 @@ export const cycles: GameDefinition<CyclesState, CyclesInput, CyclesSnapshot, Cy
   snapshot: buildSnapshot,
   snapshotCodec: { encodeKeyframe, encodeDelta, decode: decodeSnapshot, peek: peekSnapshot },
   inputCodec: { encode: encodeInput, decode: decodeInput },
+  lastInputSeq: (snapshot, slot) => snapshot.players.find((p) => p.id === slot)?.lastInputSeq ?? null,
 
   createBot,
 

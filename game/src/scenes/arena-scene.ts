@@ -1,5 +1,5 @@
 /**
- * Draws the match the server simulates: arena, players, projectiles, scoreboard. The scene only
+ * Draws an Arena match: the arena, players, projectiles, scoreboard. The scene only
  * reads state from the session and turns keys and mouse into inputs; netcode lives in
  * shared/client so bots and tests use the same code.
  */
@@ -11,14 +11,13 @@ import type { GameSession } from '../session.ts';
 
 const COLORS = { floor: 0x1b2129, grid: 0x232a33, wall: 0x4b5563, me: 0x3fb950, other: 0xf0883e, dead: 0x6e7681, shot: 0xffd866 };
 
-export class MatchScene extends Phaser.Scene {
+export class ArenaScene extends Phaser.Scene {
   private g!: Phaser.GameObjects.Graphics;
   private board!: Phaser.GameObjects.Text;
   private keys!: Record<'W' | 'A' | 'S' | 'D', Phaser.Input.Keyboard.Key>;
-  private inputTimer = 0;
 
   constructor(private readonly session: GameSession) {
-    super('match');
+    super('arena');
   }
 
   create(): void {
@@ -29,18 +28,13 @@ export class MatchScene extends Phaser.Scene {
   }
 
   override update(_time: number, deltaMs: number): void {
-    this.sendInputs(deltaMs);
     this.draw(deltaMs);
   }
 
-  /** One input per server tick, whatever the frame rate. */
-  private sendInputs(deltaMs: number): void {
+  /** What the keys and the mouse ask for now; the session's input loop reads it once per tick. */
+  command(): { buttons: number; aim: number } | null {
     const info = this.session.info;
-    if (!info) return;
-    const tickMs = 1000 / info.tickRate;
-    this.inputTimer += deltaMs;
-    if (this.inputTimer < tickMs) return;
-    this.inputTimer = Math.min(this.inputTimer - tickMs, tickMs);
+    if (!info || !this.keys) return null;
     const latest = this.session.latest as Snapshot | null;
     const me = this.session.predictor?.position ?? latest?.players.find((p) => p.id === info.slot);
     const pointer = this.input.activePointer;
@@ -52,7 +46,7 @@ export class MatchScene extends Phaser.Scene {
     if (this.keys.D.isDown) buttons |= Button.Right;
     if (pointer.isDown) buttons |= Button.Fire;
     const aim = me ? Math.atan2(world.y - me.y, world.x - me.x) : 0;
-    this.session.sendInput(buttons, aim);
+    return { buttons, aim };
   }
 
   private draw(frameMs: number): void {
