@@ -28,6 +28,7 @@ const cyclesScene = new CyclesScene({
   nickname: (slot) => session.roster.find((r) => r.slot === slot)?.nickname ?? `#${slot}`,
 });
 const scenes = { arena: arenaScene, cycles: cyclesScene } as const;
+const HINTS = { arena: 'WASD move · mouse aim · click shoot', cycles: 'arrows / WASD turn · Space boost' } as const;
 
 const game = new Phaser.Game({
   type: Phaser.AUTO,
@@ -41,6 +42,7 @@ session.onJoined = (info) => {
   const id = info.game === 'cycles' ? 'cycles' : 'arena';
   const scene = scenes[id];
   session.controller = () => scene.command();
+  document.getElementById('hint')!.textContent = HINTS[id];
   for (const other of Object.keys(scenes)) if (other !== id && game.scene.isActive(other)) game.scene.stop(other);
   if (!game.scene.isActive(id)) game.scene.start(id);
 };
