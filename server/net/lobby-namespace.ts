@@ -120,7 +120,6 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       // Join first, then read: a change in between arrives as an event the client skips by
       // version, instead of falling between the list and the stream.
       await socket.join(LIST_ROOM);
-      socket.data.listening = true;
       return { ok: true, ...(await publicList(deps.directory)) };
     });
 
@@ -128,7 +127,6 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       const req = objectPayload(raw, 'list_unsubscribe');
       if (!req.ok) return req;
       await socket.leave(LIST_ROOM);
-      socket.data.listening = false;
       return { ok: true };
     });
 

@@ -19,7 +19,7 @@ function bind(socket: MatchSocket, matchId: string, role: 'player' | 'spectator'
 }
 
 /** Forgets the match on the socket, if it still names this one. */
-export function unbind(socket: MatchSocket, matchId: string): void {
+function unbind(socket: MatchSocket, matchId: string): void {
   if (socket.data.matchId !== matchId) return;
   socket.data.matchId = undefined;
   socket.data.slot = undefined;

@@ -2,7 +2,11 @@ import type { Namespace, Socket } from 'socket.io';
 import type { LobbyClientEvents, LobbyServerEvents, MatchClientEvents, MatchServerEvents } from '../../shared/protocol/events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 
-/** What the server keeps on each /match socket (`socket.data`). `guest` is set by the handshake. */
+/**
+ * What the server keeps on each /match socket (`socket.data`). Each field has one writer:
+ * `guest` the handshake (auth/handshake.ts); the match fields only match-room.ts, when the
+ * match admits or dismisses the socket. Handlers read them.
+ */
 export interface MatchSocketData {
   guest: GuestIdentity;
   matchId?: string;
@@ -14,10 +18,9 @@ export interface MatchSocketData {
 export type MatchNamespace = Namespace<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;
 export type MatchSocket = Socket<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;
 
-/** What the server keeps on each /lobby socket. */
+/** What the server keeps on each /lobby socket: the guest, written by the handshake. */
 export interface LobbySocketData {
   guest: GuestIdentity;
-  listening?: boolean;
 }
 
 export type LobbyNamespace = Namespace<LobbyClientEvents, LobbyServerEvents, {}, LobbySocketData>;
