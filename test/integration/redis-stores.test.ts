@@ -1,7 +1,7 @@
 /**
  * The Redis lobby stores against real servers: a standalone redis-server and a three-shard Redis
  * Cluster started for this file. Both run the full store contract (the same suite the memory
- * stores pass), and what only Redis can get wrong:
+ * stores pass), the node registry contract in real time, and what only Redis can get wrong:
  * two nodes (two connections, two stores objects) racing, and a directory subscriber whose
  * connection is killed under it. Each test gets its own key prefix, so no flush is needed and,
  * on the cluster, each test's stores land on different shards.
@@ -16,12 +16,14 @@ import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MatchListing } from '../../shared/protocol/lobby-events.ts';
+import { describeNodeRegistryContract } from '../../server/cluster/node-registry-contract.ts';
+import { RedisNodeRegistry } from '../../server/cluster/node-registry.ts';
 import { lobbyKeys } from '../../server/cluster/redis-keys.ts';
 import { createRedisStores } from '../../server/cluster/redis-stores.ts';
 import type { DirectoryChange, DirectoryEntry } from '../../server/lobby/stores/index.ts';
 import { describeStoreContract } from '../../server/lobby/stores/store-contract.ts';
 import { startRedis, startRedisCluster, type RedisClusterProcesses, type RedisServer } from '../support/redis.ts';
-import { waitFor } from '../support/wait.ts';
+import { sleep, waitFor } from '../support/wait.ts';
 
 type Client = Redis | Cluster;
 
@@ -64,6 +66,17 @@ function describeBackend(name: string, start: () => Promise<{ backend: Backend; 
     describeStoreContract(name, async () => {
       const opened = openStores(backend, { prefix: prefix() });
       return { stores: opened.stores, cleanup: () => opened.close() };
+    });
+
+    describeNodeRegistryContract(name, async () => {
+      const redis = backend.connect();
+      const leaseMs = 400;
+      return {
+        registry: new RedisNodeRegistry(redis, { leaseMs, prefix: prefix() }),
+        leaseMs,
+        advance: sleep,
+        cleanup: async () => void (await redis.quit()),
+      };
     });
 
     describe('two nodes on one Redis', () => {
