@@ -1,7 +1,7 @@
 /**
  * The lobby's shared state behind one interface per store. Without REDIS_URL every store lives
- * in this process; the Redis implementations (multi-node issue) implement the same interfaces
- * and nothing else in the lobby changes.
+ * in this process; the Redis implementations (server/cluster/redis-stores.ts) implement the same
+ * interfaces, pass the same contract (store-contract.ts), and nothing else in the lobby changes.
  */
 import { MemoryCodeStore, type CodeStore } from './code-store.ts';
 import { MemoryMatchDirectory, type MatchDirectory } from './match-directory.ts';

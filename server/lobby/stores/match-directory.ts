@@ -23,7 +23,11 @@ export interface MatchDirectory {
   get(matchId: string): Promise<DirectoryEntry | null>;
   /** Every entry, with the version they are current at. */
   list(): Promise<{ version: number; entries: DirectoryEntry[] }>;
-  /** Calls `listener` for every change from now on; returns the unsubscribe function. */
+  /**
+   * Calls `listener` for every change from now on, once each, in version order without gaps;
+   * returns the unsubscribe function. Delivery may be asynchronous (Redis: pub/sub on another
+   * connection), so a change can reach the listener after the put that made it has resolved.
+   */
   subscribe(listener: (change: DirectoryChange) => void): () => void;
 }
 

@@ -15,7 +15,7 @@ export interface NicknameRegistry {
 }
 
 /** Suffixes tried before giving up; 16 characters leave room for this many variants of any name. */
-const MAX_SUFFIX = 9999;
+export const MAX_SUFFIX = 9999;
 /** Expired holds are swept every this many claims, so memory follows live players. */
 const SWEEP_EVERY = 1024;
 

@@ -1,0 +1,175 @@
+/**
+ * Starts real `redis-server` processes on loopback for integration tests: one standalone server,
+ * or a Redis Cluster of primaries without replicas. Each process gets its own temporary directory
+ * (no RDB, no AOF) and is stopped by PID; every wait is bounded and says what it waited for.
+ */
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const HOST = '127.0.0.1';
+
+export interface RedisServer {
+  host: string;
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface RedisClusterProcesses {
+  /** The primaries, one per shard: any of them is a valid startup node. */
+  nodes: { host: string; port: number }[];
+  stop(): Promise<void>;
+}
+
+/** A standalone server on a free loopback port. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const node = await startNode(port, []);
+  return { host: HOST, port, url: `redis://${HOST}:${port}`, stop: node.stop };
+}
+
+/** `shards` cluster-enabled primaries joined by `redis-cli --cluster create`, each owning a third of the slots. */
+export async function startRedisCluster(shards = 3): Promise<RedisClusterProcesses> {
+  const ports: number[] = [];
+  // A cluster node also listens on port + 10000 (the cluster bus): both must be free.
+  while (ports.length < shards) {
+    const port = await freePort();
+    if (port + 10_000 < 65_536 && !ports.includes(port) && (await isFree(port + 10_000))) ports.push(port);
+  }
+  const started: RunningNode[] = [];
+  const stop = async () => {
+    await Promise.all(started.map((n) => n.stop()));
+  };
+  try {
+    for (const port of ports) {
+      started.push(
+        await startNode(port, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000']),
+      );
+    }
+    const addresses = ports.map((p) => `${HOST}:${p}`);
+    await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 20_000 }).catch(
+      (error: Error & { stdout?: string; stderr?: string }) => {
+        throw new Error(`redis-cli --cluster create ${addresses.join(' ')} failed: ${error.message}\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      },
+    );
+    for (const port of ports) {
+      await until(async () => (await command(port, 'CLUSTER INFO')).includes('cluster_state:ok'), `cluster_state:ok on ${HOST}:${port}`, 20_000);
+    }
+    return { nodes: ports.map((port) => ({ host: HOST, port })), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface RunningNode {
+  stop(): Promise<void>;
+}
+
+async function startNode(port: number, extra: string[]): Promise<RunningNode> {
+  const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const stop = async () => {
+    await kill(child);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await until(
+      async () => {
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`redis-server on port ${port} exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+        }
+        return (await command(port, 'PING').catch(() => '')).startsWith('+PONG');
+      },
+      `redis-server to answer PING on ${HOST}:${port}`,
+      10_000,
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { stop };
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * One inline command over a raw socket; returns the reply's raw text. Enough for PING and
+ * CLUSTER INFO, and it needs no client library, so a broken client cannot hide a broken server.
+ */
+function command(port: number, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: HOST, port });
+    let reply = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no reply to ${line} from ${HOST}:${port}`));
+    }, 1_000);
+    socket.on('connect', () => socket.write(`${line}\r\n`));
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString();
+      // A simple reply ends at its first CRLF; a bulk reply ($len) once len bytes have arrived.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      const done = bulk ? reply.length >= bulk[0].length + Number(bulk[1]) + 2 : reply.includes('\r\n');
+      if (done) {
+        clearTimeout(timer);
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, HOST, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+}
