@@ -207,6 +207,7 @@ async function killSubscribers(backend: Backend): Promise<number> {
 function entry(matchId: string, players: number): DirectoryEntry {
   const listing: MatchListing = {
     matchId,
+    game: 'arena',
     mode: 'ffa',
     state: 'waiting',
     players,
@@ -214,8 +215,7 @@ function entry(matchId: string, players: number): DirectoryEntry {
     bots: 0,
     spectators: 0,
     maxPlayers: 64,
-    killTarget: 20,
-    timeLimitS: 300,
+    options: { killTarget: 20, timeLimitS: 300 },
     createdAt: 0,
   };
   return { listing, visibility: 'public', nodeId: 'n' };

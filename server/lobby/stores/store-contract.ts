@@ -477,6 +477,7 @@ function dirEntry(matchId: string, listing: Partial<MatchListing> = {}, visibili
   return {
     listing: {
       matchId,
+      game: 'arena',
       mode: 'ffa',
       state: 'waiting',
       players: 0,
@@ -484,8 +485,7 @@ function dirEntry(matchId: string, listing: Partial<MatchListing> = {}, visibili
       bots: 0,
       spectators: 0,
       maxPlayers: 4,
-      killTarget: 20,
-      timeLimitS: 300,
+      options: { killTarget: 20, timeLimitS: 300 },
       createdAt: 1_700_000_000_000,
       ...listing,
     },
