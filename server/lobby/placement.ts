@@ -11,7 +11,16 @@ import type { MatchHost } from '../match/match-host.ts';
 import type { MatchRegistry, OpenMatch } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import { reserveCode } from './private-codes.ts';
-import type { LobbyStores } from './stores/index.ts';
+import type { DirectoryEntry, LobbyStores } from './stores/index.ts';
+
+/** In a cluster: matches other nodes own, reached through their owner (server/cluster). */
+export interface RemoteMatchPort {
+  nodeId: string;
+  locate(matchId: string): Promise<DirectoryEntry | null>;
+  /** Asks the owner to seat the guest; the slot, or null when the match cannot take anybody. */
+  claim(nodeId: string, matchId: string, guest: GuestIdentity): Promise<number | null>;
+  release(nodeId: string, matchId: string, guestId: string): Promise<void>;
+}
 
 export interface PlacementDeps {
   stores: LobbyStores;
@@ -55,5 +64,30 @@ export class Placement {
     await queue.remove(guest.guestId);
     const { spec } = host;
     return { ok: true, matchId: host.id, game: spec.game.id, mode: spec.mode, visibility: spec.visibility, code: spec.code };
+  }
+
+  /** The same for a match another node owns: the store's claim here, the match's at its owner. */
+  async claimRemote(entry: DirectoryEntry, guest: GuestIdentity, code: string | null, remote: RemoteMatchPort): Promise<AckResult<SeatGrant>> {
+    const { seats, queue } = this.deps.stores;
+    const { listing } = entry;
+    const claim = await seats.claim(listing.matchId, guest.guestId, listing.maxPlayers);
+    if (!claim.ok) {
+      return claim.reason === 'full'
+        ? { ok: false, code: ErrorCode.MatchFull, message: 'this match has no free seat' }
+        : { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in another match: leave it first' };
+    }
+    let slot: number | null;
+    try {
+      slot = await remote.claim(entry.nodeId, listing.matchId, guest);
+    } catch (error) {
+      await seats.release(listing.matchId, guest.guestId);
+      return { ok: false, code: ErrorCode.ClusterUnavailable, message: `the node running this match did not answer: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (slot === null) {
+      await seats.release(listing.matchId, guest.guestId);
+      return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
+    }
+    await queue.remove(guest.guestId);
+    return { ok: true, matchId: listing.matchId, game: listing.game, mode: listing.mode, visibility: entry.visibility, code };
   }
 }
