@@ -162,7 +162,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
 
   // The lobby: placement, quick play and the requests players make.
-  const placement = new Placement({ stores, registry, sync, log });
+  const placement = new Placement({ stores, registry, sync, log, opened: async (host) => cluster?.opened(host) });
   const matchmaker = new Matchmaker({
     queue: stores.queue,
     games,
@@ -199,7 +199,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       redis,
       bus,
       stores,
-      nodes: new RedisNodeRegistry(redis.commands, { leaseMs: 3000 }),
+      nodes: new RedisNodeRegistry(redis.commands, { leaseMs: 2500 }),
       registry,
       remote,
       nsp: matchNsp,

@@ -27,6 +27,8 @@ export interface PlacementDeps {
   registry: MatchRegistry;
   sync: DirectorySync;
   log: Logger;
+  /** In a cluster: the new match's lease and first checkpoint, taken before it is listed. */
+  opened?: (host: MatchHost) => Promise<void>;
 }
 
 export class Placement {
@@ -44,6 +46,7 @@ export class Placement {
       }
     }
     const host = this.deps.registry.open({ ...spec, id, code });
+    await this.deps.opened?.(host);
     this.deps.sync.changed(host);
     return host;
   }

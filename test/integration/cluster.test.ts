@@ -33,7 +33,8 @@ async function rider(url: string, nickname: string): Promise<Rider> {
     nickname,
     games: GAMES,
     connection: { reconnection: false },
-    autoRejoin: false,
+    // Followed MATCH_MOVED by itself (the failover test), as a page would.
+    autoRejoin: true,
     match: {
       snapshot: (s) => r.snapshots.push({ at: performance.now(), s }),
       protocolError: (e) => r.errors.push(e),
@@ -132,5 +133,83 @@ describe('two nodes, one lobby, one match across them', () => {
     expect(health.cluster!.matchesOwned).toBeGreaterThanOrEqual(1);
     const ready = await fetch(`${n2!.url}/readyz`);
     expect(ready.status).toBe(200);
+  });
+});
+
+describe('failover: the owner of a match is killed', () => {
+  let redis: RedisServer;
+  let cluster: TestCluster;
+  const riders: Rider[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ REDIS_URL: redis.url }, 2, { TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300' });
+  });
+  afterAll(async () => {
+    for (const r of riders) r.client.close();
+    await cluster?.stop();
+    await redis?.stop();
+  });
+
+  it('another node adopts the match from its checkpoint; every player is back with the score within 5 s; no second copy', async () => {
+    const [n1, n2] = cluster.nodes;
+    const ada = await rider(n1!.url, 'ada');
+    const bo = await rider(n2!.url, 'bo');
+    riders.push(ada, bo);
+    const created = await ada.client.lobby.createPrivate({ mode: 'cycles', maxPlayers: 2, options: { roundsToWin: 20 } });
+    if (!created.ok) throw new Error(`create: ${created.code}`);
+    expect((await bo.client.enter({ kind: 'code', code: created.code! })).ok).toBe(true);
+    expect((await ada.client.enter({ kind: 'rejoin' })).ok).toBe(true);
+    await waitFor(() => ada.snapshots.at(-1)?.s.roundState === 'live', 'a live round', 15_000);
+    // Give Bo a point: Ada rides into the nearest wall.
+    const setup = ada.client.match.info!.setup;
+    const steer = setInterval(() => {
+      const s = latest(ada);
+      const me = cycle(s, 0);
+      if (!me.alive) return;
+      const gaps: [number, Dir][] = [[me.y, Dir.Up], [setup.width - 1 - me.x, Dir.Right], [setup.height - 1 - me.y, Dir.Down], [me.x, Dir.Left]];
+      gaps.sort((a, b) => a[0] - b[0]);
+      ada.client.match.sendInput({ dir: gaps[0]![1], boost: false, clientTick: s.tick });
+    }, 1000 / TICK_RATE);
+    try {
+      await waitFor(() => cycle(latest(bo), 1).score === 1, "Bo's point", 15_000);
+    } finally {
+      clearInterval(steer);
+    }
+    // A checkpoint with the point written (every second), then the owner dies without a word.
+    await sleep(1500);
+    const killedAt = performance.now();
+    n1!.child.kill('SIGKILL');
+
+    // Bo, on the surviving node, is moved by the SDK (MATCH_MOVED, then join again).
+    const rejoined: boolean[] = [];
+    bo.client.match.socket.on('protocol_error', (e) => e.code === 'MATCH_MOVED' && rejoined.push(true));
+    // Ada's node is gone: her SDK reconnects elsewhere (here: to node2, with the same guest token).
+    ada.client.close();
+    const adaBack = await PlayerClient.resume<CyclesSnapshot, CyclesInput, CyclesSetup>(
+      { url: n2!.url, nickname: 'ada', games: GAMES, connection: { reconnection: false }, autoRejoin: false, match: { snapshot: (s) => ada.snapshots.push({ at: performance.now(), s }) } },
+      ada.client.guest,
+    );
+    if (!adaBack.ok) throw new Error(`ada back: ${adaBack.code}`);
+    ada.client = adaBack.value;
+    let back: Awaited<ReturnType<typeof ada.client.enter>> | null = null;
+    for (const deadline = performance.now() + 8000; performance.now() < deadline; await sleep(250)) {
+      back = await ada.client.enter({ kind: 'rejoin' });
+      if (back.ok) break;
+    }
+    expect(back).toMatchObject({ ok: true, matchId: created.matchId, slot: 0 });
+    const backAt = performance.now();
+    await waitFor(() => ada.snapshots.at(-1)!.at > backAt && bo.snapshots.at(-1)!.at > backAt, 'snapshots from the adopting node to both', 5000);
+    const recovered = performance.now() - killedAt;
+    expect(recovered).toBeLessThan(5000);
+    // The score of the checkpoint, on both screens.
+    expect(cycle(latest(ada), 1).score).toBeGreaterThanOrEqual(1);
+    expect(cycle(latest(bo), 1).score).toBe(cycle(latest(ada), 1).score);
+    expect(rejoined.length).toBeGreaterThanOrEqual(1);
+    // One copy: node2 owns it, and the tick keeps one clock (no two streams interleaved).
+    const health = (await (await fetch(`${n2!.url}/healthz`)).json()) as { cluster: { matchesOwned: number } };
+    expect(health.cluster.matchesOwned).toBe(1);
+    const ticks = bo.snapshots.filter((x) => x.at > backAt + 200).map((x) => x.s.tick);
+    expect(ticks.every((t, i) => i === 0 || t === ticks[i - 1]! + 1)).toBe(true);
   });
 });
