@@ -66,6 +66,7 @@ export class ClusterNode {
   readonly leases: MatchLeases;
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
+  private adoptNotBefore = 0;
   /** Orphans found without a checkpoint, and since when (see adopt). */
   private readonly uncheckpointed = new Map<string, number>();
   private startedAt = Date.now();
@@ -90,6 +91,19 @@ export class ClusterNode {
   start(): void {
     this.startedAt = Date.now();
     this.running = true;
+    // Back from a Redis outage: put this node's matches back where the lobby looks for them (a
+    // Redis that restarted without its data forgot them). Every write is idempotent.
+    let wasDown = false;
+    this.deps.redis.commands.on('close', () => (wasDown = true));
+    this.deps.redis.commands.on('ready', () => {
+      if (!wasDown || !this.running) return;
+      wasDown = false;
+      // Every node lost its leases with Redis: give the owners time to take their own back before
+      // anything counts as an orphan, so a match does not move just because Redis blinked.
+      this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
+      void this.renewAll().catch(() => undefined);
+      void this.resync().catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
+    });
     this.unsubscribe = this.deps.stores.directory.subscribe((change) => {
       // A match this node relays moved (adopted, handed over, maybe by this very node): its
       // players here join again, on the new owner.
@@ -177,6 +191,19 @@ export class ClusterNode {
     return moved;
   }
 
+  private async resync(): Promise<void> {
+    const { directory, seats, codes } = this.deps.stores;
+    let matches = 0;
+    for (const host of [...this.deps.registry.all()]) {
+      if (host.isDisposed) continue;
+      matches++;
+      if (host.spec.code) await codes.reserve(host.spec.code, host.id);
+      for (const guestId of host.guestIds()) await seats.claim(host.id, guestId, host.spec.maxPlayers);
+      await directory.put({ listing: host.listing(), visibility: host.spec.visibility, nodeId: this.deps.nodeId });
+    }
+    this.deps.log.info({ matches }, 'Redis is back: this node\'s matches are listed again');
+  }
+
   /** One round: heartbeat, leases and checkpoints, adoption. */
   private async beat(): Promise<void> {
     if (!this.deps.redis.ready()) return;
@@ -189,7 +216,7 @@ export class ClusterNode {
       if (!(await this.deps.nodes.heartbeat(this.deps.nodeId, info))) await this.deps.nodes.register(this.deps.nodeId, info);
     }
     await this.renewAll();
-    if (!this.draining) await this.adoptOrphans();
+    if (!this.draining && Date.now() >= this.adoptNotBefore) await this.adoptOrphans();
   }
 
   private async renewAll(): Promise<void> {

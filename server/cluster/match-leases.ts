@@ -50,6 +50,10 @@ export class MatchLeases {
     this.releaseScript = defineScript<number>(redis, 'matchLeaseRelease', RELEASE);
   }
 
+  get leaseMs(): number {
+    return this.opts.leaseMs;
+  }
+
   holds(matchId: string): boolean {
     return this.held.has(matchId);
   }

@@ -171,6 +171,11 @@ export class MatchHost {
     return this.seats.botCount;
   }
 
+  /** The guests holding seats (connected or within their grace). */
+  guestIds(): string[] {
+    return this.seats.all().flatMap((s) => (s.guestId === null ? [] : [s.guestId]));
+  }
+
   hasSeat(guestId: string): boolean {
     return this.seats.ofGuest(guestId) !== undefined;
   }
