@@ -101,7 +101,6 @@ export class ClusterNode {
       // Every node lost its leases with Redis: give the owners time to take their own back before
       // anything counts as an orphan, so a match does not move just because Redis blinked.
       this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
-      void this.renewAll().catch(() => undefined);
       void this.resync().catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
     });
     this.unsubscribe = this.deps.stores.directory.subscribe((change) => {
