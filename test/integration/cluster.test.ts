@@ -13,7 +13,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import type { ChatMessage, MatchListing } from '../../shared/protocol/events.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
+import { startRedis, startRedisCluster, type RedisServer } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 const TICK_RATE = 20;
@@ -49,19 +49,32 @@ async function rider(url: string, nickname: string): Promise<Rider> {
 const latest = (r: Rider) => r.snapshots.at(-1)!.s;
 const cycle = (s: CyclesSnapshot, slot: number) => s.players.find((p) => p.id === slot)!;
 
-describe('two nodes, one lobby, one match across them', () => {
-  let redis: RedisServer;
+type Backend = { env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }; stop(): Promise<void> };
+
+const backends: [string, () => Promise<Backend>][] = [
+  ['one redis-server', async () => {
+    const r = await startRedis();
+    return { env: { REDIS_URL: r.url }, stop: () => r.stop() };
+  }],
+  ['a 3-shard Redis Cluster', async () => {
+    const c = await startRedisCluster(3);
+    return { env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') }, stop: () => c.stop() };
+  }],
+];
+
+describe.each(backends)('two nodes on %s: one lobby, one match across them', (_name, startBackend) => {
+  let backend: Backend;
   let cluster: TestCluster;
   const riders: Rider[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
-    cluster = await startCluster({ REDIS_URL: redis.url }, 2, { TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300', QUEUE_WAIT_MS: '300' });
+    backend = await startBackend();
+    cluster = await startCluster(backend.env, 2, { TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300', QUEUE_WAIT_MS: '300' });
   });
   afterAll(async () => {
     for (const r of riders) r.client.close();
     await cluster?.stop();
-    await redis?.stop();
+    await backend?.stop();
   });
 
   it('seats players from both nodes in one match: each sees the other, inputs from the far node apply', async () => {
@@ -211,5 +224,62 @@ describe('failover: the owner of a match is killed', () => {
     expect(health.cluster.matchesOwned).toBe(1);
     const ticks = bo.snapshots.filter((x) => x.at > backAt + 200).map((x) => x.s.tick);
     expect(ticks.every((t, i) => i === 0 || t === ticks[i - 1]! + 1)).toBe(true);
+  });
+});
+
+describe('matchmaking race: 40 players on 3 nodes queue at the same moment', () => {
+  let redis: RedisServer;
+  let cluster: TestCluster;
+  const clients: PlayerClient[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ REDIS_URL: redis.url }, 3, { TICK_RATE: String(TICK_RATE), QUEUE_MAX_PLAYERS: '4', QUEUE_WAIT_MS: '500', GUEST_PER_MINUTE: '10000' });
+  });
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await cluster?.stop();
+    await redis?.stop();
+  });
+
+  it('puts every player in exactly one match, none over capacity, the lobby consistent', async () => {
+    const told: string[][] = Array.from({ length: 40 }, () => []);
+    const players = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const url = cluster.nodes[i % 3]!.url;
+        const res = await PlayerClient.connect({ url, nickname: `racer${i}`, games: GAMES, lobby: { matched: (seat) => told[i]!.push(seat.matchId) } });
+        if (!res.ok) throw new Error(`racer${i}: ${res.code}`);
+        clients.push(res.value);
+        return res.value;
+      }),
+    );
+    // Same moment: every request is out before any answer is awaited.
+    const queued = await Promise.all(players.map((p) => p.lobby.quickPlay('ffa')));
+    expect(queued.every((q) => q.ok)).toBe(true);
+    const seats = await Promise.all(players.map((p) => p.lobby.waitForMatch(15_000)));
+    expect(seats.every((s) => s.ok)).toBe(true);
+
+    const byMatch = new Map<string, number>();
+    for (const s of seats) if (s.ok) byMatch.set(s.matchId, (byMatch.get(s.matchId) ?? 0) + 1);
+    for (const [, n] of byMatch) expect(n).toBeLessThanOrEqual(4);
+    // No player told of two matches, and the seat store agrees with what each was told.
+    await sleep(500);
+    for (const [i, t] of told.entries()) expect(t, `racer${i} was placed ${t.length} times`).toHaveLength(1);
+    for (const [i, p] of players.entries()) {
+      expect(p.lobby.session!.guestId).toBe(p.guest.guestId);
+      const probe = await PlayerClient.resume({ url: cluster.nodes[(i + 1) % 3]!.url, nickname: p.guest.nickname, games: GAMES }, p.guest);
+      if (!probe.ok) throw new Error(probe.code);
+      expect(probe.value.lobby.session!.matchId).toBe(seats[i]!.ok ? seats[i]!.matchId : null);
+      probe.value.close();
+    }
+    // Every listed match within capacity, counts consistent; every match owned by exactly one node.
+    const list = await players[0]!.lobby.subscribeList();
+    if (!list.ok) throw new Error(list.code);
+    for (const m of list.matches) {
+      expect(m.players).toBeLessThanOrEqual(m.maxPlayers);
+      expect(m.humans + m.bots).toBe(m.players);
+    }
+    const owned = await Promise.all(cluster.nodes.map(async (n) => ((await (await fetch(`${n.url}/healthz`)).json()) as { cluster: { matchesOwned: number } }).cluster.matchesOwned));
+    expect(owned.reduce((a, b) => a + b, 0)).toBe(byMatch.size);
   });
 });
