@@ -30,6 +30,7 @@ import { TickScheduler } from './match/scheduler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { jsonBaselineParser } from './net/json-baseline.ts';
 import { startListFeed } from './net/list-feed.ts';
+import { startOnlineFeed } from './net/online-feed.ts';
 import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
@@ -100,7 +101,10 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
   // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
   // it has sockets in) carries room events, chat and lobby notices between the nodes.
-  if (redis) io.adapter(createShardedAdapter(redis.publisher, redis.subscriber(), { subscriptionMode: 'dynamic' }));
+  if (redis) {
+    const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
+    io.adapter(createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' }));
+  }
   if (config.netSim) {
     installNetSim(io, config.netSim);
     log.warn(config.netSim, 'network simulator on: every packet is delayed');
@@ -226,8 +230,18 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
   const chat = new ChatGate({ maxLength: config.chatMaxLength, burst: config.chatBurst, intervalMs: config.chatIntervalMs, now: clock });
 
+  // Players online: this node's count, or the cluster's from the node registry.
+  const nodeRegistry = cluster ? new RedisNodeRegistry(redis!.commands, { leaseMs: 2500 }) : null;
+  let online: ReturnType<typeof startOnlineFeed> | null = null;
+  const countOnline = async () => {
+    if (!nodeRegistry) return { players: io.engine.clientsCount, nodes: 1 };
+    const nodes = await nodeRegistry.list();
+    return { players: nodes.reduce((n, node) => n + node.load.players, 0), nodes: nodes.length };
+  };
+
   // The two namespaces, side by side (server/net).
   attachLobbyNamespace(lobbyNsp, {
+    greet: (socket) => online?.greet(socket),
     service,
     directory: stores.directory,
     chat,
@@ -286,6 +300,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
           matchmaker.start();
           cluster?.start();
           stopFeed = startListFeed(lobbyNsp, stores.directory);
+          online = startOnlineFeed(lobbyNsp, countOnline);
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -306,6 +321,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       matchmaker.stop();
       cluster?.stop();
       stopFeed?.();
+      online?.stop();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       bus?.close();

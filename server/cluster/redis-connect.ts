@@ -13,6 +13,11 @@ export interface RedisConnections {
   commands: RedisClient;
   /** Per-tick publishes (snapshot streams, relayed inputs): refused at once while Redis is away. */
   publisher: RedisClient;
+  /**
+   * The adapter's publisher (room events, chat, lobby notices), refused at once while Redis is
+   * away too; `onPublish` counts its bytes.
+   */
+  adapterPublisher(onPublish: (bytes: number) => void): RedisClient;
   /** A fresh subscriber connection (sharded on a Cluster). */
   subscriber(): RedisClient;
   sharded: boolean;
@@ -47,6 +52,16 @@ export function connectRedis(target: NonNullable<Config['redis']>, name: string)
     commands,
     publisher,
     subscriber: () => make({}, { shardedSubscribers: true }),
+    adapterPublisher: (onPublish) => {
+      const client = make({ enableOfflineQueue: false });
+      // The adapter publishes with SPUBLISH; count what it sends without touching its code.
+      const spublish = client.spublish.bind(client) as (channel: string, message: string | Buffer) => Promise<number>;
+      (client as unknown as { spublish: typeof spublish }).spublish = (channel, message) => {
+        onPublish(typeof message === 'string' ? Buffer.byteLength(message) : message.length);
+        return spublish(channel, message);
+      };
+      return client;
+    },
     sharded: 'clusterNodes' in target,
     ready: () => commands.status === 'ready',
     close: async () => {

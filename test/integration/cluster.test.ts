@@ -23,11 +23,12 @@ interface Rider {
   snapshots: { at: number; s: CyclesSnapshot }[];
   errors: WireError[];
   chat: ChatMessage[];
+  lobbyChat: ChatMessage[];
   lists: MatchListing[][];
 }
 
 async function rider(url: string, nickname: string): Promise<Rider> {
-  const r: Omit<Rider, 'client'> = { snapshots: [], errors: [], chat: [], lists: [] };
+  const r: Omit<Rider, 'client'> = { snapshots: [], errors: [], chat: [], lobbyChat: [], lists: [] };
   const res = await PlayerClient.connect<CyclesSnapshot, CyclesInput, CyclesSetup>({
     url,
     nickname,
@@ -40,7 +41,7 @@ async function rider(url: string, nickname: string): Promise<Rider> {
       protocolError: (e) => r.errors.push(e),
       chat: (m) => r.chat.push(m),
     },
-    lobby: { list: (all) => r.lists.push(all) },
+    lobby: { list: (all) => r.lists.push(all), chat: (m) => r.lobbyChat.push(m) },
   });
   if (!res.ok) throw new Error(`${nickname}: ${res.code} ${res.message}`);
   return { ...r, client: res.value };
@@ -137,15 +138,26 @@ describe.each(backends)('two nodes on %s: one lobby, one match across them', (_n
     const host = await rider(n1!.url, 'host');
     riders.push(watcher, host);
     await watcher.client.lobby.subscribeList();
+    // Both nodes in the registry (they heartbeat every 500 ms from their start).
+    await waitFor(() => watcher.client.lobby.online?.nodes === 2, 'online count of both nodes on node2', 10_000);
     const q = await host.client.lobby.quickPlay('ffa');
     expect(q.ok).toBe(true);
-    // A public match made on node1 appears in node2's live list.
+    // A public match for a player of node1 is made on node1 (whichever node formed the group),
+    // and appears in node2's live list.
     await waitFor(() => [...watcher.client.lobby.matches.values()].some((m) => m.mode === 'ffa'), "node1's match in node2's list", 15_000);
     const health = (await (await fetch(`${n1!.url}/healthz`)).json()) as { cluster: { redis: string; matchesOwned: number } | null };
     expect(health.cluster).toMatchObject({ redis: 'ready' });
     expect(health.cluster!.matchesOwned).toBeGreaterThanOrEqual(1);
     const ready = await fetch(`${n2!.url}/readyz`);
     expect(ready.status).toBe(200);
+    // Lobby chat, the online count and nickname uniqueness span the nodes too.
+    await host.client.lobby.chat('hello from node1');
+    await waitFor(() => watcher.lobbyChat.some((m) => m.text === 'hello from node1'), 'lobby chat across nodes');
+    expect(watcher.client.lobby.online!.players).toBeGreaterThanOrEqual(2);
+    const dupA = await rider(n1!.url, 'twin');
+    const dupB = await rider(n2!.url, 'twin');
+    riders.push(dupA, dupB);
+    expect([dupA.client.guest.nickname, dupB.client.guest.nickname].sort()).toEqual(['twin', 'twin2']);
   });
 });
 
