@@ -89,6 +89,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     },
     onSkip: (n) => metrics.ticksSkipped.inc(n),
     onError: (error) => log.error({ err: error }, 'tick failed'),
+    hold: (since) => cluster?.hold(since) ?? false,
   });
 
   const http = createServer();
@@ -166,7 +167,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
 
   // The lobby: placement, quick play and the requests players make.
-  const placement = new Placement({ stores, registry, sync, log, opened: async (host) => cluster?.opened(host) });
+  const placement = new Placement({ stores, registry, sync, log, persist: async (host) => cluster?.persist(host) });
   const matchmaker = new Matchmaker({
     queue: stores.queue,
     games,

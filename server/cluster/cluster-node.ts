@@ -67,6 +67,8 @@ export class ClusterNode {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private adoptNotBefore = 0;
+  /** Set after a stall longer than half a lease: no match ticks until the leases are checked. */
+  private fenced = false;
   /** Orphans found without a checkpoint, and since when (see adopt). */
   private readonly uncheckpointed = new Map<string, number>();
   private startedAt = Date.now();
@@ -203,6 +205,29 @@ export class ClusterNode {
     this.deps.log.info({ matches }, 'Redis is back: this node\'s matches are listed again');
   }
 
+  /**
+   * The scheduler's hold (see TickScheduler): after this process stalled for half a lease or
+   * more (paused, swapped out), another node may have adopted its matches; ticking them before
+   * the next beat has checked the leases would broadcast a second copy. So: hold until then.
+   */
+  hold(sinceLastRoundMs: number): boolean {
+    if (sinceLastRoundMs > this.leases.leaseMs / 2 && !this.fenced) {
+      this.fenced = true;
+      this.deps.log.warn({ stalledMs: Math.round(sinceLastRoundMs) }, 'stalled: holding matches until their leases are checked');
+      void this.verifyNow();
+    }
+    return this.fenced;
+  }
+
+  private async verifyNow(): Promise<void> {
+    try {
+      if (this.deps.redis.ready()) await this.renewAll();
+    } catch (e) {
+      this.warn(e, 'lease check after a stall failed');
+    }
+    this.fenced = false;
+  }
+
   /** One round: heartbeat, leases and checkpoints, adoption. */
   private async beat(): Promise<void> {
     if (!this.deps.redis.ready()) return;
@@ -218,7 +243,16 @@ export class ClusterNode {
     if (!this.draining && Date.now() >= this.adoptNotBefore) await this.adoptOrphans();
   }
 
-  private async renewAll(): Promise<void> {
+  /** Lease renewals run one round at a time (two at once could each see the other's retake). */
+  private renewChain: Promise<void> = Promise.resolve();
+
+  private renewAll(): Promise<void> {
+    const next = this.renewChain.then(() => this.renewRound());
+    this.renewChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async renewRound(): Promise<void> {
     const checkpointNow = this.beats++ % 2 === 0;
     for (const host of [...this.deps.registry.all()]) {
       if (host.isDisposed) continue;
@@ -240,11 +274,19 @@ export class ClusterNode {
   }
 
   /**
-   * A match just opened here: its lease and first checkpoint, before the directory lists it, so
-   * that no other node can take it for an orphan. A Redis error leaves it to the next beat.
+   * A checkpoint now, outside the beat: when a match opens here (its lease and first checkpoint,
+   * before the directory lists it, so no other node takes it for an orphan) and when a seat is
+   * claimed. A Redis error leaves it to the next beat.
    */
-  async opened(host: MatchHost): Promise<void> {
-    await this.acquireNew(host, host.checkpoint()).catch((e: unknown) => this.warn(e, 'first lease failed', host.id));
+  async persist(host: MatchHost): Promise<void> {
+    const write = async (): Promise<void> => {
+      if (host.isDisposed) return;
+      const ok = this.leases.holds(host.id) ? await this.leases.renew(host.id, host.checkpoint()) : await this.acquireNew(host, host.checkpoint());
+      if (ok) this.deps.metrics.checkpoints.inc();
+    };
+    const next = this.renewChain.then(write);
+    this.renewChain = next.catch(() => undefined);
+    await next.catch((e: unknown) => this.warn(e, 'checkpoint failed', host.id));
   }
 
   /** Matches whose owner is gone from the registry and whose lease lapsed: this node takes them. */
@@ -323,8 +365,12 @@ export class ClusterNode {
         host?.detach(remoteConnectionId(from, String(body.socketId)), body.how === 'leave' ? 'leave' : 'drop');
         await this.deps.settled(matchId);
         return true;
-      case 'claim':
-        return host ? host.claim(body.guest as GuestIdentity) : null;
+      case 'claim': {
+        const slot = host ? host.claim(body.guest as GuestIdentity) : null;
+        // In the checkpoint before the answer: a seat granted survives this node's death.
+        if (host && slot !== null) await this.persist(host);
+        return slot;
+      }
       case 'release':
         if (host?.hasSeat(String(body.guestId))) host.release(String(body.guestId), 'left');
         else await this.deps.stores.seats.release(matchId, String(body.guestId));

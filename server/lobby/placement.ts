@@ -27,8 +27,12 @@ export interface PlacementDeps {
   registry: MatchRegistry;
   sync: DirectorySync;
   log: Logger;
-  /** In a cluster: the new match's lease and first checkpoint, taken before it is listed. */
-  opened?: (host: MatchHost) => Promise<void>;
+  /**
+   * In a cluster: the new match's lease and first checkpoint, taken before it is listed, and a
+   * fresh checkpoint after each seat claimed, before the claim is answered, so a player told it
+   * has a seat still has it if the node dies the next instant.
+   */
+  persist?: (host: MatchHost) => Promise<void>;
 }
 
 export class Placement {
@@ -46,7 +50,7 @@ export class Placement {
       }
     }
     const host = this.deps.registry.open({ ...spec, id, code });
-    await this.deps.opened?.(host);
+    await this.deps.persist?.(host);
     this.deps.sync.changed(host);
     return host;
   }
@@ -65,6 +69,7 @@ export class Placement {
     }
     // A seated player waits in no queue (it may have queued in the same instant it joined).
     await queue.remove(guest.guestId);
+    await this.deps.persist?.(host);
     const { spec } = host;
     return { ok: true, matchId: host.id, game: spec.game.id, mode: spec.mode, visibility: spec.visibility, code: spec.code };
   }

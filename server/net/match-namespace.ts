@@ -59,12 +59,18 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     const on = requestRouter(socket, { metrics: deps.metrics, log: deps.log, strike });
     const hostOf = () => (socket.data.matchId === undefined ? undefined : deps.registry.get(socket.data.matchId));
     const remote = deps.routing?.remote ?? null;
-    /** The node that runs a match this node does not: null when it is here, or runs nowhere. */
-    const ownerElsewhere = async (matchId: string): Promise<string | null> => {
+    /**
+     * The node that runs a match this node does not: null when it is here, or runs nowhere;
+     * 'moving' when the directory still names this node but the match left it (handed over or
+     * lost its lease) and its new owner has not listed it yet.
+     */
+    const ownerElsewhere = async (matchId: string): Promise<string | null | 'moving'> => {
       if (!deps.routing || deps.registry.get(matchId)) return null;
       const entry = await deps.routing.locate(matchId);
-      return entry && entry.nodeId !== deps.routing.nodeId ? entry.nodeId : null;
+      if (!entry) return null;
+      return entry.nodeId !== deps.routing.nodeId ? entry.nodeId : 'moving';
     };
+    const moving: AckResult<never> = { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the match is moving to another node: try again in a moment' };
     const alreadyIn: AckResult<never> = {
       ok: false,
       code: ErrorCode.AlreadyInMatch,
@@ -84,6 +90,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
       if (socket.data.matchId !== undefined) return alreadyIn;
       // Any node serves any player: a match owned elsewhere is joined through this node.
+      if (owner === 'moving') return moving;
       if (owner !== null && remote) return remote.attach(socket, owner, matchId, guest, 'player');
       const host = deps.registry.get(matchId);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
@@ -98,6 +105,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!matchId.ok) return matchId;
       if (socket.data.matchId !== undefined) return alreadyIn;
       const owner = await ownerElsewhere(matchId.value);
+      if (owner === 'moving') return moving;
       if (owner !== null && remote) return remote.attach(socket, owner, matchId.value, guest, 'spectator');
       const host = deps.registry.get(matchId.value);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };

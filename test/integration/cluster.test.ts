@@ -295,3 +295,77 @@ describe('matchmaking race: 40 players on 3 nodes queue at the same moment', () 
     expect(owned.reduce((a, b) => a + b, 0)).toBe(byMatch.size);
   });
 });
+
+describe('a paused owner, and an owner shutting down', () => {
+  let redis: RedisServer;
+  let cluster: TestCluster;
+  const riders: Rider[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ REDIS_URL: redis.url }, 3, { TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300', DRAIN_TIMEOUT_MS: '5000' });
+  });
+  afterAll(async () => {
+    for (const r of riders) r.client.close();
+    await cluster?.stop();
+    await redis?.stop();
+  });
+
+  /** A Cycles match owned by the first node, with Ada on it and Bo on the second. */
+  async function matchAcross(owner: string, far: string): Promise<{ ada: Rider; bo: Rider; matchId: string }> {
+    const ada = await rider(owner, 'ada');
+    const bo = await rider(far, 'bo');
+    riders.push(ada, bo);
+    const created = await ada.client.lobby.createPrivate({ mode: 'cycles', maxPlayers: 2, options: { roundsToWin: 20 } });
+    if (!created.ok) throw new Error(`create: ${created.code}`);
+    expect((await bo.client.enter({ kind: 'code', code: created.code! })).ok).toBe(true);
+    expect((await ada.client.enter({ kind: 'rejoin' })).ok).toBe(true);
+    await waitFor(() => bo.snapshots.length > 5 && ada.snapshots.length > 5, 'snapshots on both nodes', 10_000);
+    return { ada, bo, matchId: created.matchId };
+  }
+
+  const owned = async (url: string): Promise<number> =>
+    ((await (await fetch(`${url}/healthz`)).json()) as { cluster: { matchesOwned: number } }).cluster.matchesOwned;
+
+  it('a paused owner that wakes up sees its token is stale and stops: one copy of the match', async () => {
+    const [n1, n2] = cluster.nodes;
+    const { bo } = await matchAcross(n1!.url, n2!.url);
+    n1!.child.kill('SIGSTOP');
+    try {
+      // Adopted by another node; Bo's SDK follows the match there.
+      await waitFor(() => bo.snapshots.at(-1)!.at > performance.now() - 100 && bo.client.match.info !== null, 'Bo back in the match', 10_000);
+      for (const deadline = performance.now() + 8000; (await owned(n2!.url)) + (await owned(cluster.nodes[2]!.url)) < 1; await sleep(200)) {
+        if (performance.now() > deadline) throw new Error('nobody adopted the match');
+      }
+    } finally {
+      n1!.child.kill('SIGCONT');
+    }
+    // Awake again: its next beat finds another node's token on the lease, and it stops.
+    for (const deadline = performance.now() + 3000; (await owned(n1!.url)) !== 0; await sleep(100)) {
+      if (performance.now() > deadline) throw new Error('the paused owner kept its copy');
+    }
+    // Bo's stream comes from the new owner only: tick after tick, no second stream interleaved.
+    const since = performance.now();
+    await sleep(1500);
+    const ticks = bo.snapshots.filter((x) => x.at > since).map((x) => x.s.tick);
+    expect(ticks.length).toBeGreaterThan(15);
+    expect(ticks.every((t, i) => i === 0 || t === ticks[i - 1]! + 1)).toBe(true);
+  });
+
+  it('SIGTERM hands the matches over: the far player carries on, the node exits within DRAIN_TIMEOUT_MS', async () => {
+    const n3 = cluster.nodes[2]!;
+    const n2 = cluster.nodes[1]!;
+    const { bo } = await matchAcross(n3.url, n2.url);
+    const scoreBefore = bo.snapshots.at(-1)!.s.tick;
+    const sentAt = performance.now();
+    const exited = new Promise<number | null>((resolve) => n3.child.once('exit', (code) => resolve(code)));
+    n3.child.kill('SIGTERM');
+    const moved = performance.now();
+    await waitFor(() => bo.snapshots.at(-1)!.at > moved + 200 && bo.client.match.info !== null, 'Bo playing on after the hand-over', 5000);
+    const backAfter = performance.now() - sentAt;
+    expect(backAfter).toBeLessThan(5000);
+    expect(bo.snapshots.at(-1)!.s.tick).toBeGreaterThanOrEqual(scoreBefore - 20);
+    const code = await Promise.race([exited, sleep(8000).then(() => 'timeout' as const)]);
+    expect(code).toBe(0);
+  });
+});
