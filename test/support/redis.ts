@@ -39,6 +39,8 @@ export interface RedisProcessOptions {
   onLine?: (port: number, line: string) => void;
   /** A redis-server process ended (stopped, or died on its own): `how` is its exit code or signal. */
   onExit?: (port: number, how: string) => void;
+  /** Start redis-server through this command, e.g. `['setpriv', '--pdeathsig', 'TERM', '--']`. */
+  launcher?: string[];
 }
 
 /** A standalone server on a free loopback port. */
@@ -89,11 +91,9 @@ interface RunningNode {
 
 async function startNode(port: number, extra: string[], options: RedisProcessOptions): Promise<RunningNode> {
   const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false },
-  );
+  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra];
+  const [program, ...prefix] = [...(options.launcher ?? []), 'redis-server'];
+  const child = spawn(program!, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
   // Without a listener a missing redis-server binary (ENOENT) would crash the caller.
   let spawnError: Error | null = null;
