@@ -3,7 +3,8 @@
  *
  * The docker-compose topology as local processes, on loopback: a redis-server on a free port (or
  * a 3-shard Redis Cluster; none with --redis-url), N game nodes (`node --import tsx
- * server/main.ts`, NODE_ID node1…N, each on its own free port, one shared random AUTH_SECRET),
+ * server/main.ts`, NODE_ID node1…N, each on its own free port (PUBLIC_URL says which), one shared
+ * random AUTH_SECRET unless the environment has one),
  * and the front (scripts/front/proxy.ts) on one port. It waits for every node's /readyz, prints
  * the URLs and PIDs, shows each process's log lines under its name (every process writes into
  * its own file in a temporary directory, removed on stop; --log-dir: there, kept, not shown), says
@@ -144,12 +145,13 @@ function deathSignalLauncher(): string[] | undefined {
 function nodeEnv(name: string, port: number, secret: string, redis: Record<string, string>, opts: ClusterOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Whatever this shell has set for one node must not leak into a cluster of them.
-  for (const key of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'PORT', 'NODE_ID', 'HOST']) delete env[key];
+  for (const key of ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'PORT', 'NODE_ID', 'HOST', 'PUBLIC_URL']) delete env[key];
   return {
     ...env,
     HOST,
     PORT: String(port),
     NODE_ID: name,
+    PUBLIC_URL: `http://${HOST}:${port}`,
     AUTH_SECRET: secret,
     ...redis,
     ...(opts.tickRate !== null && { TICK_RATE: String(opts.tickRate) }),
