@@ -55,7 +55,7 @@ function failoverKpi(r: Report): Kpi | null {
     label: 'Failover: back in a match',
     value: `${f.botsBack}`,
     unit: ` / ${f.botsDropped}`,
-    sub: `within 10 s · p50 ${fmt(f.backInMatchMs.p50, 0)} ms · max ${fmt(f.backInMatchMs.max, 0)} ms · ${f.botsLost} lost${pending} · ${f.urlSwitches} moved to another URL · causes: ${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved`,
+    sub: `within 10 s · p50 ${fmt(f.backInMatchMs.p50, 0)} ms · max ${fmt(f.backInMatchMs.max, 0)} ms · ${f.botsLost} lost${pending} · ${f.urlSwitches} moved to another URL · ${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved`,
     tone: f.botsLost > 0 ? 'bad' : f.botsPending > 0 ? 'neutral' : 'good',
   };
 }
