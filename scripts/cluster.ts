@@ -3,9 +3,9 @@
  *
  * The docker-compose topology as local processes, on loopback: a redis-server on a free port (or
  * a 3-shard Redis Cluster; none with --redis-url), N game nodes (`node --import tsx
- * server/main.ts`, NODE_ID node1…N, each on its own free port (PUBLIC_URL says which), one shared
- * random AUTH_SECRET unless the environment has one),
- * and the front (scripts/front/proxy.ts) on one port. It waits for every node's /readyz, prints
+ * server/main.ts` with NODE_ID node1…N, each on a free port given as PORT and PUBLIC_URL, and one
+ * AUTH_SECRET for all: random, or the environment's), and the front (scripts/front/proxy.ts) on
+ * one port. It waits for every node's /readyz, prints
  * the URLs and PIDs, shows each process's log lines under its name (every process writes into
  * its own file in a temporary directory, removed on stop; --log-dir: there, kept, not shown), says
  * so when a process dies on its own, and on Ctrl-C, SIGTERM or SIGHUP stops everything it started,
