@@ -6,7 +6,7 @@
  * the run: all four would be `botsLost`.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,7 @@ describe('load test across a node failure', () => {
   afterAll(async () => {
     await Promise.all(nodes.map((n) => n.stop()));
     await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('counts the bots of the dead node as dropped, moved to the other URL, and back in a match', async () => {
