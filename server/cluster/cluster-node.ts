@@ -67,8 +67,10 @@ export class ClusterNode {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private adoptNotBefore = 0;
-  /** Set after a stall longer than half a lease: no match ticks until the leases are checked. */
+  /** Set after a stall longer than a lease: no match ticks until the leases are checked. */
   private fenced = false;
+  /** When the last round of lease renewals finished (Date.now()). */
+  private lastRenewed = Date.now();
   /** Orphans found without a checkpoint, and since when (see adopt). */
   private readonly uncheckpointed = new Map<string, number>();
   private startedAt = Date.now();
@@ -92,6 +94,7 @@ export class ClusterNode {
 
   start(): void {
     this.startedAt = Date.now();
+    this.lastRenewed = Date.now();
     this.running = true;
     // Back from a Redis outage: put this node's matches back where the lobby looks for them (a
     // Redis that restarted without its data forgot them). Every write is idempotent.
@@ -206,17 +209,19 @@ export class ClusterNode {
   }
 
   /**
-   * The scheduler's hold (see TickScheduler): after this process stalled for half a lease or
-   * more (paused, swapped out), another node may have adopted its matches; ticking them before
-   * the next beat has checked the leases would broadcast a second copy. So: hold until then.
+   * The scheduler's hold (see TickScheduler). When this node's leases were last renewed longer
+   * ago than a lease lives (the process was paused or starved), another node may have adopted its
+   * matches: ticking them before the leases are checked would broadcast a second copy, so they
+   * hold until then. A Redis outage is not that case (no node can adopt anything meanwhile, and
+   * owners retake their leases first when it is back): matches tick on.
    */
-  hold(sinceLastRoundMs: number): boolean {
-    if (sinceLastRoundMs > this.leases.leaseMs / 2 && !this.fenced) {
-      this.fenced = true;
-      this.deps.log.warn({ stalledMs: Math.round(sinceLastRoundMs) }, 'stalled: holding matches until their leases are checked');
-      void this.verifyNow();
-    }
-    return this.fenced;
+  hold(_sinceLastRoundMs: number): boolean {
+    if (this.fenced) return true;
+    if (!this.running || !this.deps.redis.ready() || Date.now() - this.lastRenewed <= this.leases.leaseMs) return false;
+    this.fenced = true;
+    this.deps.log.warn({ sinceRenewalMs: Date.now() - this.lastRenewed }, 'stalled: holding matches until their leases are checked');
+    void this.verifyNow();
+    return true;
   }
 
   private async verifyNow(): Promise<void> {
@@ -253,6 +258,12 @@ export class ClusterNode {
   }
 
   private async renewRound(): Promise<void> {
+    const started = Date.now();
+    await this.renewEach();
+    this.lastRenewed = started;
+  }
+
+  private async renewEach(): Promise<void> {
     const checkpointNow = this.beats++ % 2 === 0;
     for (const host of [...this.deps.registry.all()]) {
       if (host.isDisposed) continue;

@@ -74,7 +74,7 @@ describe('toState / fromState', () => {
       ),
       { numRuns: 60 },
     );
-  });
+  }, 30_000);
 
   it('keeps recent events: a crash on a tick without a snapshot reaches the next snapshot of the restored match', () => {
     const s = parkedMatch([0, 1, 2]);
