@@ -42,6 +42,7 @@ const params = new URLSearchParams(location.search);
 const invite = params.get('code');
 if (invite) store.dispatch(lobbyActions.invited(invite.trim().toUpperCase().slice(0, 5)));
 const nickname = storage.nickname() ?? guestName();
+store.dispatch(lobbyActions.nicknameTyped(nickname));
 
 function lobbyInteractive(): void {
   if (timings.lobbyInteractiveMs !== null) return;
@@ -57,7 +58,7 @@ createRoot(document.getElementById('ui')!).render(
   <StrictMode>
     <Provider store={store}>
       <ControllerContext.Provider value={controller}>
-        <App initialNickname={nickname} onLobbyInteractive={lobbyInteractive} />
+        <App onLobbyInteractive={lobbyInteractive} />
       </ControllerContext.Provider>
     </Provider>
   </StrictMode>,

@@ -266,7 +266,7 @@ export class ArenaScene extends Phaser.Scene {
     const ms = info.role === 'player' ? this.session.respawnInMs(info.slot) : null;
     const cam = this.cameras.main;
     this.respawn.setPosition(cam.width / 2, cam.height * 0.3);
-    this.respawn.setText(ms === null ? '' : `Eliminated · respawn in ${Math.ceil(ms / 1000)}`);
+    this.respawn.setText(ms === null ? '' : ms > 0 ? `Eliminated · respawn in ${Math.ceil(ms / 1000)}` : 'Respawning…');
   }
 
   /**

@@ -40,6 +40,8 @@ export interface LobbyState {
   notice: Notice | null;
   /** The code from an invite link (/?code=…), prefilled in the join box. */
   invite: string;
+  /** The Nickname field as typed (kept here: the field unmounts during a match). */
+  nickname: string;
 }
 
 export const CHAT_KEPT = 100;
@@ -54,6 +56,7 @@ const initialState: LobbyState = {
   pending: null,
   notice: null,
   invite: '',
+  nickname: '',
 };
 
 /** `id`: the receiver's own counter (keys for React; messages carry none). */
@@ -111,6 +114,9 @@ export const lobbySlice = createSlice({
     },
     dismissed(state) {
       state.notice = null;
+    },
+    nicknameTyped(state, action: PayloadAction<string>) {
+      state.nickname = action.payload;
     },
     invited(state, action: PayloadAction<string>) {
       state.invite = action.payload;

@@ -9,12 +9,12 @@ import { QueueScreen } from './QueueScreen.tsx';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
 import { Results } from './Results.tsx';
 
-export function App(props: { initialNickname: string; onLobbyInteractive: () => void }) {
+export function App(props: { onLobbyInteractive: () => void }) {
   const screen = useAppSelector(selectScreen);
   const inMatch = useAppSelector((s) => s.match.joined !== null);
   return (
     <div className={`ui screen-${screen}`} data-screen={screen}>
-      {screen === 'lobby' && <Lobby initialNickname={props.initialNickname} onInteractive={props.onLobbyInteractive} />}
+      {screen === 'lobby' && <Lobby onInteractive={props.onLobbyInteractive} />}
       {screen === 'queue' && <QueueScreen />}
       {(screen === 'match' || (screen === 'reconnecting' && inMatch)) && <Hud />}
       {screen === 'results' && <Results />}

@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { formatClock } from '../app/hud-model.ts';
-import { matchActions, type Hud as HudState, type JoinedMatch } from '../state/match-slice.ts';
+import { matchActions, type FeedEntry, type Hud as HudState, type JoinedMatch } from '../state/match-slice.ts';
 import { uiActions } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
@@ -66,8 +66,7 @@ export function Hud() {
       <ol className="feed" aria-label="Kill feed" aria-live="polite">
         {match.feed.map((f) => (
           <li key={f.id} className={`${f.kind} ${f.mine ? 'mine' : ''}`}>
-            {f.actor && <strong>{f.actor}</strong>} {f.kind === 'kill' ? <span className="icon">⨯</span> : null} <span>{f.kind === 'kill' ? '' : f.text}</span>{' '}
-            {f.subject && <strong className="victim">{f.subject}</strong>}
+            <FeedLine f={f} />
           </li>
         ))}
       </ol>
@@ -89,6 +88,32 @@ export function Hud() {
       <p className="hint-bar">{joined.role === 'spectator' ? 'Spectating: you see the match, you send no inputs · Tab scores · F3 net graph' : HINTS[joined.game]}</p>
     </div>
   );
+}
+
+/** "killer ⨯ victim", "bob crashed", "alice wins the round", "bob lost connection". */
+function FeedLine({ f }: { f: FeedEntry }) {
+  if (f.actor && f.subject) {
+    return (
+      <>
+        <strong>{f.actor}</strong> <span className="icon" aria-label={f.text}>⨯</span> <strong className="victim">{f.subject}</strong>
+      </>
+    );
+  }
+  if (f.actor) {
+    return (
+      <>
+        <strong>{f.actor}</strong> {f.text}
+      </>
+    );
+  }
+  if (f.subject) {
+    return (
+      <>
+        <strong className="victim">{f.subject}</strong> {f.text}
+      </>
+    );
+  }
+  return <>{f.text}</>;
 }
 
 function TopBar(props: { joined: JoinedMatch; hud: HudState | null; nickname: string }) {

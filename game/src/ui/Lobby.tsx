@@ -11,12 +11,13 @@ import { Chat } from './Chat.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
 import { gameName, modeLabel, modesOf, STATE_LABEL } from './labels.ts';
 
-export function Lobby(props: { initialNickname: string; onInteractive?: () => void }) {
+export function Lobby(props: { onInteractive?: () => void }) {
   const controller = useController();
   const dispatch = useAppDispatch();
   const conn = useAppSelector((s) => s.connection);
   const lobby = useAppSelector((s) => s.lobby);
-  const [nickname, setNickname] = useState(props.initialNickname);
+  const nickname = lobby.nickname;
+  const setNickname = (name: string) => dispatch(lobbyActions.nicknameTyped(name));
   const online = conn.status === 'online';
   const busy = lobby.pending !== null;
   const name = nickname.trim();
@@ -86,9 +87,17 @@ export function Lobby(props: { initialNickname: string; onInteractive?: () => vo
             <div className="segmented">
               {modes.map((m) => (
                 <label key={m.id} className={mode?.id === m.id ? 'on' : ''}>
-                  <input type="radio" name="mode" value={m.id} checked={mode?.id === m.id} onChange={() => dispatch(lobbyActions.modeChosen(m.id))} />
+                  <input
+                    type="radio"
+                    name="mode"
+                    value={m.id}
+                    aria-label={m.label}
+                    aria-describedby={`mode-${m.id}-size`}
+                    checked={mode?.id === m.id}
+                    onChange={() => dispatch(lobbyActions.modeChosen(m.id))}
+                  />
                   {m.label}
-                  <small>
+                  <small id={`mode-${m.id}-size`}>
                     {m.minPlayers === m.maxPlayers ? `${m.maxPlayers} players` : `${m.minPlayers}–${m.maxPlayers} players`}
                   </small>
                 </label>
