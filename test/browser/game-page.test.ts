@@ -64,6 +64,12 @@ describe('the game page in Chromium', () => {
     expect(status).toMatch(/Arena · Free for all\s+as alice/);
     await alice.waitForFunction(() => /ping \d+ ms/.test(document.getElementById('net')?.textContent ?? ''), null, { timeout: 10_000 });
     await shot(alice, 'game-page');
+    // A phone-sized window: the canvas fills it, the camera follows, the HUD wraps.
+    await alice.setViewportSize({ width: 420, height: 760 });
+    await alice.waitForTimeout(300);
+    const leave = await alice.getByRole('button', { name: 'Leave match' }).boundingBox();
+    expect(leave!.x + leave!.width).toBeLessThanOrEqual(420);
+    await shot(alice, 'game-page-narrow');
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
