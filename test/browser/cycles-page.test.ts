@@ -62,7 +62,7 @@ describe('the Cycles page in Chromium', () => {
         return me?.dir === want || me?.alive === false;
       },
       turned,
-      { timeout: 5_000 },
+      { timeout: 10_000 },
     );
     const after = await page.evaluate(() => {
       const a = (window as unknown as { arena: PageSession }).arena;

@@ -9,7 +9,7 @@ import Phaser from 'phaser';
 import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
 import type { RenderedPlayer } from '../../../shared/games/arena/interpolation.ts';
 import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
-import type { Snapshot } from '../../../shared/games/arena/snapshot.ts';
+import type { ProjectileSnapshot, Snapshot } from '../../../shared/games/arena/snapshot.ts';
 import type { MatchSession } from '../app/match-session.ts';
 import { isTyping } from '../phaser/typing.ts';
 import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
@@ -37,6 +37,9 @@ export class ArenaScene extends Phaser.Scene {
   private avatars = new Map<number, Avatar>();
   private shots: Phaser.GameObjects.Image[] = [];
   private seenShots = new Set<number>();
+  /** Projectiles still to be drawn: from their first snapshot until the timeline passes their end. */
+  private flying = new Map<number, { p: ProjectileSnapshot; goneAt: number | null }>();
+  private shotsFrom: Snapshot | null = null;
   private sparks!: Phaser.GameObjects.Particles.ParticleEmitter;
   private burst!: Phaser.GameObjects.Particles.ParticleEmitter;
   private ring!: Phaser.GameObjects.Image;
@@ -56,6 +59,8 @@ export class ArenaScene extends Phaser.Scene {
     this.avatars.clear();
     this.shots = [];
     this.seenShots.clear();
+    this.flying.clear();
+    this.shotsFrom = null;
     this.world = [];
     this.mapKey = '';
     this.following = null;
@@ -234,13 +239,33 @@ export class ArenaScene extends Phaser.Scene {
     }
   }
 
+  /**
+   * Projectiles are drawn on the same past timeline as the players (renderTick), but snapshots
+   * drop a projectile the tick it hits something: one that hits a wall close by would be gone
+   * from the newest snapshot before the timeline reaches its spawn, and never be seen. So each
+   * projectile is remembered from its first snapshot until the timeline passes the tick it
+   * disappeared at.
+   */
   private drawShots(s: Snapshot, renderTick: number, setup: ArenaSetup): void {
     const { rules } = setup;
     const lifeTicks = rules.projectileLifetimeS * rules.tickRate;
+    if (s !== this.shotsFrom) {
+      this.shotsFrom = s;
+      const live = new Set<number>();
+      for (const p of s.projectiles) {
+        live.add(p.id);
+        if (!this.flying.has(p.id)) this.flying.set(p.id, { p, goneAt: null });
+      }
+      for (const [id, f] of this.flying) if (!live.has(id) && f.goneAt === null) f.goneAt = s.tick;
+    }
     let n = 0;
-    for (const p of s.projectiles) {
+    for (const [id, { p, goneAt }] of this.flying) {
       const age = renderTick - p.spawnTick;
-      if (age < 0 || age > lifeTicks) continue;
+      if (age > lifeTicks || (goneAt !== null && renderTick > goneAt)) {
+        this.flying.delete(id);
+        continue;
+      }
+      if (age < 0) continue;
       if (!this.seenShots.has(p.id)) {
         this.seenShots.add(p.id);
         this.sparks.explode(4, p.x0, p.y0); // muzzle flash
@@ -255,10 +280,7 @@ export class ArenaScene extends Phaser.Scene {
       n += 1;
     }
     for (let i = n; i < this.shots.length; i++) this.shots[i]!.setVisible(false);
-    if (this.seenShots.size > 512) {
-      const live = new Set(s.projectiles.map((p) => p.id));
-      for (const id of this.seenShots) if (!live.has(id)) this.seenShots.delete(id);
-    }
+    if (this.seenShots.size > 512) for (const id of this.seenShots) if (!this.flying.has(id)) this.seenShots.delete(id);
   }
 
   private drawRespawn(): void {

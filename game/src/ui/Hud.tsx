@@ -37,8 +37,11 @@ export function Hud() {
       } else if (e.key === 'Enter' && !typing()) {
         e.preventDefault();
         chatInput.current?.focus();
-      } else if ((e.key === ' ' || e.key.startsWith('Arrow')) && !typing()) {
-        e.preventDefault();
+      } else if (e.key === ' ' && document.activeElement instanceof HTMLButtonElement) {
+        // Space is the game's (boost), not a click on the HUD button clicked last. No
+        // preventDefault here: Phaser ignores key events already handled, and this listener may
+        // run before its own.
+        document.activeElement.blur();
       }
     };
     const up = (e: KeyboardEvent) => {
