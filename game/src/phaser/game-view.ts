@@ -35,6 +35,9 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
     backgroundColor: '#07090c',
     banner: false,
     audio: { noAudio: true },
+    // No multisampled backbuffer: everything drawn is sprites and axis-aligned shapes, and MSAA
+    // multiplies the fill cost (measured on a software renderer: see BENCHMARKS.md).
+    render: { antialiasGL: false },
     scale: { mode: Phaser.Scale.RESIZE, width: '100%', height: '100%' },
   });
   await new Promise<void>((resolve) => (game.isBooted ? resolve() : game.events.once(Phaser.Core.Events.READY, () => resolve())));
