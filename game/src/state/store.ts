@@ -41,6 +41,11 @@ export type AppDispatch = Store['dispatch'];
 
 export function selectScreen(s: RootState): Screen {
   if (s.connection.status === 'reconnecting') return 'reconnecting';
+  return selectUnderlyingScreen(s);
+}
+
+/** The screen under the reconnect overlay (what comes back once connected). */
+export function selectUnderlyingScreen(s: RootState): Exclude<Screen, 'reconnecting'> {
   if (s.match.results) return 'results';
   const joined = s.match.joined;
   if (joined) return s.match.phase === 'waiting' || s.match.phase === 'countdown' ? 'queue' : 'match';

@@ -1,5 +1,5 @@
 /** The screens over the canvas: one at a time, chosen by `selectScreen` (also `window.arena.screen`). */
-import { selectScreen } from '../state/store.ts';
+import { selectScreen, selectUnderlyingScreen } from '../state/store.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { useAppSelector } from './context.ts';
 import { Hud } from './Hud.tsx';
@@ -11,13 +11,14 @@ import { Results } from './Results.tsx';
 
 export function App(props: { onLobbyInteractive: () => void }) {
   const screen = useAppSelector(selectScreen);
-  const inMatch = useAppSelector((s) => s.match.joined !== null);
+  // While reconnecting, the screen the player was on stays drawn under the overlay.
+  const under = useAppSelector(selectUnderlyingScreen);
   return (
     <div className={`ui screen-${screen}`} data-screen={screen}>
-      {screen === 'lobby' && <Lobby onInteractive={props.onLobbyInteractive} />}
-      {screen === 'queue' && <QueueScreen />}
-      {(screen === 'match' || (screen === 'reconnecting' && inMatch)) && <Hud />}
-      {screen === 'results' && <Results />}
+      {under === 'lobby' && <Lobby onInteractive={props.onLobbyInteractive} />}
+      {under === 'queue' && <QueueScreen />}
+      {under === 'match' && <Hud />}
+      {under === 'results' && <Results />}
       {screen === 'reconnecting' && <ReconnectOverlay />}
       <NetGraph />
       <ConnectionBanner />
