@@ -262,13 +262,13 @@ export class CyclesScene extends Phaser.Scene {
     }
   }
 
-  /** The local player's boost tank, under the status line. */
+  /** The local player's boost tank, above the grid's left corner (the HUD's feed is on the right). */
   private drawEnergy(latest: CyclesSnapshot, setup: CyclesSetup): void {
     const me = latest.players.find((p) => p.id === this.view.slot());
     if (!me) return;
     const w = 200;
-    const x = this.originX + this.cell * setup.width - w;
-    const y = this.originY - 18;
+    const x = this.originX;
+    const y = this.originY - 14;
     this.g.fillStyle(0x000000, 0.6).fillRect(x, y, w, 8);
     this.g.fillStyle(slotColor(me.id), me.boosting ? 1 : 0.7).fillRect(x, y, (w * me.energy) / setup.energyLevels, 8);
   }
