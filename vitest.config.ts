@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'game/**/*.test.ts', 'loadtest/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'game/**/*.test.ts', 'loadtest/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -7,7 +7,10 @@ export const USAGE = `Usage: npm run loadtest -- --url URL[,URL…] --bots N --d
 
 Bots are real socket.io-client players: they join matches, move, aim and shoot with a seeded
 behaviour, reconnect when dropped, and measure. Several URLs (nodes of one cluster): bots are
-spread across them round-robin.
+spread across them round-robin, and a bot that cannot get back to its node for about 2 s (or
+that the node refuses: SERVER_DRAINING) moves to the next URL with the same guest token and takes
+its seat again; the report's "failover" counts the bots put out of their match and the time
+until they played again.
 
   --url URL[,URL…]      game server node(s), e.g. http://127.0.0.1:3000 (required)
   --bots N              number of bots (required)

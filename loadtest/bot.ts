@@ -6,6 +6,13 @@
  * round trip, input-to-acknowledgement time, bytes on the wire. It plays any game the server
  * runs: `--mode` picks the game.
  *
+ * Failover (several --url, the nodes of one cluster): a bot that cannot get back to its node
+ * (connect errors for FAILOVER_AFTER_MS, or the node refuses it: SERVER_DRAINING) closes its
+ * client and opens a new one on the next URL with the same guest token, then joins again with
+ * `join {}`, which finds the seat the cluster kept for it. A bot whose match moved to another
+ * node (MATCH_MOVED) joins again the same way on its own node. Both count in the report's
+ * `failover` (failover-stats.ts).
+ *
  * Full bots decode every snapshot (and so see everybody, acknowledge their inputs and aim at
  * real targets). Light bots only peek at snapshot headers and decode the keyframe the server
  * sends once a second: enough to steer and to know the tick, at a fraction of the CPU, so one
@@ -14,10 +21,12 @@
 import * as defaultParser from 'socket.io-parser';
 import { InputAckTracker } from '../shared/client/input-ack-tracker.ts';
 import { InputLoop } from '../shared/client/input-loop.ts';
-import { PlayerClient } from '../shared/client/player-client.ts';
+import type { GuestSession } from '../shared/client/auth.ts';
+import { PlayerClient, type PlayerClientOptions } from '../shared/client/player-client.ts';
 import { SnapshotStream } from '../shared/client/snapshot-stream.ts';
 import type { AnyGame, GameBot, InputHeader, SnapshotHeader } from '../shared/game/game-definition.ts';
 import { GAMES } from '../shared/games/index.ts';
+import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
 import type { RunStats } from './run-stats.ts';
@@ -30,7 +39,10 @@ export type BotBehaviour = (typeof BOT_BEHAVIOURS)[number];
 
 export interface BotConfig {
   index: number;
+  /** The node this bot starts on. */
   url: string;
+  /** Every node of the cluster, in order: where a bot goes when its node is gone (the next one). */
+  urls: readonly string[];
   nickname: string;
   seed: number;
   behaviour: BotBehaviour;
@@ -51,6 +63,8 @@ export interface BotDeps {
 type Phase = 'idle' | 'connecting' | 'entering' | 'playing' | 'between' | 'stopped';
 
 const RETRY_MS = 1000;
+/** How long a bot keeps failing to reach its node before it moves to the next URL. */
+export const FAILOVER_AFTER_MS = 2000;
 /** Quick play waits at most this long for a placement before queueing again. */
 const QUEUE_TIMEOUT_MS = 60_000;
 
@@ -83,11 +97,21 @@ export class Bot {
   private lastSnapshotAt: number | null = null;
   private pingTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
+  /** The node this bot talks to now. */
+  private url: string;
+  /** The guest identity, kept when the bot moves to another node: the cluster holds its seat. */
+  private guest: GuestSession | null = null;
+  /** Since when the bot has failed to reach its node (null: it is connected), and how often. */
+  private unreachableSince: number | null = null;
+  private connectErrors = 0;
+  private failoverTimer: TimerHandle | null = null;
 
   constructor(
     readonly config: BotConfig,
     private readonly deps: BotDeps,
-  ) {}
+  ) {
+    this.url = config.url;
+  }
 
   get connected(): boolean {
     return this.client?.match.socket.connected ?? false;
@@ -110,6 +134,7 @@ export class Bot {
     this.stopPlaying();
     timers.cancel(this.pingTimer);
     timers.cancel(this.retryTimer);
+    timers.cancel(this.failoverTimer);
     this.client?.close();
   }
 
@@ -117,8 +142,8 @@ export class Bot {
     const config = this.config;
     const stats = this.deps.stats;
     const json = config.wire === 'json';
-    const opened = await PlayerClient.connect({
-      url: config.url,
+    const options: PlayerClientOptions = {
+      url: this.url,
       nickname: config.nickname,
       games: GAMES,
       timeoutMs: config.requestTimeoutMs,
@@ -134,38 +159,103 @@ export class Bot {
       match: {
         rawSnapshot: json ? undefined : (bytes) => this.onBinarySnapshot(bytes),
         ended: (results) => this.onEnded(results),
-        protocolError: (e) => stats.error(`protocol:${e.code}`, e.message),
+        protocolError: (e) => this.onProtocolError(e),
         disconnect: (reason) => this.onDisconnect(reason),
       },
+      tokenRenewed: (guest) => (this.guest = guest),
       tokenRenewalFailed: (e) => stats.error(`guest:${e.code}`, `could not renew the guest token: ${e.message}`),
-    });
+    };
+    // On another node after a failover: the same guest, so `join {}` finds the seat it held.
+    const opened = this.guest ? await PlayerClient.resume(options, this.guest) : await PlayerClient.connect(options);
     if (this.phase === 'stopped') {
       if (opened.ok) opened.value.close();
       return;
     }
     if (!opened.ok) {
-      const what = opened.code.startsWith('AUTH_') || opened.code === 'TIMEOUT' ? 'connect' : 'guest';
+      const what = this.guest || opened.code.startsWith('AUTH_') || opened.code === 'TIMEOUT' ? 'connect' : 'guest';
       stats.error(`${what}:${opened.code}`, `could not join the lobby: ${opened.message}`);
+      this.unreachable();
+      if (this.shouldMove(opened.code)) this.moveToNextUrl();
       this.retryTimer = this.deps.timers.after(RETRY_MS * (1 + Math.random()), () => void this.connect());
       return;
     }
     const client = opened.value;
     this.client = client;
+    this.guest = client.guest;
     this.meter.attach(client.manager);
     const socket = client.match.socket;
     if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));
     socket.on('connect', () => this.onConnect());
     // A refused token is renewed by the PlayerClient; the bot only counts the refusal.
     socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
-      if (this.phase === 'stopped') return;
+      if (this.phase === 'stopped' || this.client !== client) return;
       const code = e.data?.code;
       stats.error(code ? `connect:${code}` : 'connect', `connect failed: ${code ? `${code} ` : ''}${e.message}`);
+      if (code?.startsWith('AUTH_')) return;
+      this.unreachable();
+      if (this.shouldMove(code)) this.failover();
     });
     if (socket.connected) this.onConnect();
   }
 
+  /** One more failed attempt to reach the node. */
+  private unreachable(): void {
+    this.unreachableSince ??= this.deps.now();
+    this.connectErrors += 1;
+  }
+
+  /** Time to give up on this node: it refused the bot, or it has not answered for FAILOVER_AFTER_MS. */
+  private shouldMove(code: string | undefined): boolean {
+    if (this.config.urls.length < 2) return false;
+    if (code === ErrorCode.ServerDraining) return true;
+    return this.unreachableSince !== null && this.deps.now() - this.unreachableSince >= FAILOVER_AFTER_MS;
+  }
+
+  /** socket.io retries with a growing delay; this checks on time whether the node answered meanwhile. */
+  private armFailoverCheck(): void {
+    if (this.config.urls.length < 2) return;
+    this.deps.timers.cancel(this.failoverTimer);
+    this.failoverTimer = this.deps.timers.after(FAILOVER_AFTER_MS, () => {
+      this.failoverTimer = null;
+      if (this.phase === 'stopped' || this.connected) return;
+      // Errors all along: the node is gone. None yet (an attempt still under way): the next error decides.
+      if (this.connectErrors > 0) this.failover();
+    });
+  }
+
+  /** Gives up on this node: the same guest opens a new client on the next URL and joins again there. */
+  private failover(): void {
+    if (this.phase === 'stopped' || this.config.urls.length < 2) return;
+    const timers = this.deps.timers;
+    timers.cancel(this.failoverTimer);
+    timers.cancel(this.retryTimer);
+    timers.cancel(this.pingTimer);
+    this.stopPlaying();
+    this.phase = 'connecting';
+    const old = this.client;
+    this.client = null;
+    if (old) {
+      this.guest = old.guest;
+      old.close();
+    }
+    this.moveToNextUrl();
+    void this.connect();
+  }
+
+  private moveToNextUrl(): void {
+    const urls = this.config.urls;
+    this.url = urls[(urls.indexOf(this.url) + 1) % urls.length]!;
+    this.deps.stats.urlSwitched();
+    // The next node gets its own FAILOVER_AFTER_MS.
+    this.unreachableSince = this.deps.now();
+    this.connectErrors = 0;
+  }
+
   private onConnect(): void {
     if (this.phase === 'stopped') return;
+    this.unreachableSince = null;
+    this.connectErrors = 0;
+    this.deps.timers.cancel(this.failoverTimer);
     if (this.everConnected) this.deps.stats.reconnect();
     this.everConnected = true;
     this.schedulePing(Math.random() * this.config.pingIntervalMs);
@@ -177,10 +267,12 @@ export class Bot {
     if (!client || this.phase === 'stopped' || !client.match.socket.connected) return;
     this.phase = 'entering';
     const res = await client.rejoinOrQueue(this.config.mode, QUEUE_TIMEOUT_MS);
-    // The phase may have changed while the request was out.
-    if ((this.phase as Phase) === 'stopped' || !client.match.socket.connected) return;
+    // The phase (or the node) may have changed while the request was out.
+    if ((this.phase as Phase) === 'stopped' || this.client !== client || !client.match.socket.connected) return;
     if (!res.ok) {
       this.deps.stats.error(`join:${res.code}`, res.message);
+      // A draining node takes no one: another node of the cluster will.
+      if (res.code === ErrorCode.ServerDraining && this.config.urls.length > 1) return this.failover();
       this.retryLater();
       return;
     }
@@ -195,7 +287,8 @@ export class Bot {
 
   private startPlaying(info: MatchInfo, client: PlayerClient): void {
     const game = client.match.game!;
-    this.deps.stats.matchSeen(info.matchId, this.config.url);
+    this.deps.stats.matchSeen(info.matchId, this.url);
+    this.deps.stats.botBack(this.config.index, this.deps.now());
     this.deps.stats.tickRate ??= info.tickRate;
     this.stopPlaying();
     const timers = this.deps.timers;
@@ -343,9 +436,24 @@ export class Bot {
     });
   }
 
+  /** Its match now runs on another node (the owner died or handed it over): join again, the seat is kept. */
+  private onProtocolError(e: WireError): void {
+    if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
+    if (this.phase !== 'playing') return;
+    this.deps.stats.botDropped(this.config.index, 'matchMoved', this.deps.now());
+    this.phase = 'between';
+    this.stopPlaying();
+    this.lastSnapshotAt = null;
+    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.2 + 0.3 * Math.random()), () => void this.enter());
+  }
+
   private onDisconnect(reason: string): void {
-    if (this.phase === 'stopped') return;
+    // The bot closes its own client only to stop or to move to another node.
+    if (this.phase === 'stopped' || reason === 'io client disconnect') return;
     this.deps.stats.disconnect();
+    if (this.phase === 'playing') this.deps.stats.botDropped(this.config.index, 'disconnected', this.deps.now());
+    this.unreachableSince ??= this.deps.now();
+    this.armFailoverCheck();
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;

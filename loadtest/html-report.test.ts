@@ -42,6 +42,7 @@ const report: Report = {
   disconnects: 0,
   reconnects: 0,
   server: [{ url: 'http://127.0.0.1:3000', nodeId: 'node-<1>', tickMs: { p50: 0.5, p99: 2 }, cpuPercent: 10, rssMB: 100 }],
+  failover: { botsDropped: 0, botsBack: 0, botsLost: 0, botsPending: 0, backInMatchMs: { p50: null, max: null }, causes: { disconnected: 0, matchMoved: 0 }, urlSwitches: 0 },
   schema: 'arena-loadtest/1',
   label: 'arena-16 <script>',
   startedAt: '2026-11-21T12:00:00.000Z',
@@ -73,6 +74,20 @@ describe('HTML report', () => {
     expect(html).not.toMatch(/<script|<link|<img|src=|@import|url\(http/i);
     expect(html).toContain('arena-16 &#60;script&#62;');
     expect(html).toContain('protocol:RATE_LIMITED');
+  });
+
+  it('shows a failover card when a node died: how many bots were back in a match, how fast, how many were lost', () => {
+    expect(renderHtmlReport(report)).not.toContain('Failover');
+    const html = renderHtmlReport({
+      ...report,
+      urls: ['http://127.0.0.1:3001', 'http://127.0.0.1:3002'],
+      failover: { botsDropped: 16, botsBack: 15, botsLost: 1, botsPending: 0, backInMatchMs: { p50: 2400, max: 12_800 }, causes: { disconnected: 12, matchMoved: 4 }, urlSwitches: 12 },
+    });
+    const card = /<div class="kpi (\w+)"><div class="kpi-label">Failover: back in a match<\/div><div class="kpi-value">15<small> \/ 16<\/small><\/div><div class="kpi-sub">([^<]*)<\/div>/.exec(html);
+    expect(card?.[1]).toBe('bad'); // one bot never made it back
+    expect(card?.[2]).toContain('p50 2400 ms · max 12,800 ms · 1 lost · 12 moved to another URL');
+    // A report from before the failover figures still renders.
+    expect(renderHtmlReport({ ...report, failover: undefined } as unknown as Report)).toMatch(/^<!doctype html>/);
   });
 
   it('breaks a line where nothing was measured instead of drawing zero', () => {

@@ -42,6 +42,24 @@ function kpiCard(k: Kpi): string {
   return `<div class="kpi ${k.tone ?? 'neutral'}"><div class="kpi-label">${esc(k.label)}</div><div class="kpi-value">${esc(k.value)}${k.unit ? `<small>${esc(k.unit)}</small>` : ''}</div>${k.sub ? `<div class="kpi-sub">${esc(k.sub)}</div>` : ''}</div>`;
 }
 
+/** Shown when the run could see a failover: several nodes, or bots put out of their match. */
+function failoverKpi(r: Report): Kpi | null {
+  const f = r.failover;
+  // Reports written before the failover figures existed have none.
+  if (!f || (r.urls.length < 2 && f.botsDropped === 0 && f.urlSwitches === 0)) return null;
+  if (f.botsDropped === 0) {
+    return { label: 'Failover', value: '0', unit: ' dropped', sub: `no bot was put out of its match · ${f.urlSwitches} moves to another URL`, tone: 'good' };
+  }
+  const pending = f.botsPending > 0 ? ` · ${f.botsPending} too recent to tell` : '';
+  return {
+    label: 'Failover: back in a match',
+    value: `${f.botsBack}`,
+    unit: ` / ${f.botsDropped}`,
+    sub: `within 10 s · p50 ${fmt(f.backInMatchMs.p50, 0)} ms · max ${fmt(f.backInMatchMs.max, 0)} ms · ${f.botsLost} lost${pending} · ${f.urlSwitches} moved to another URL · ${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved`,
+    tone: f.botsLost > 0 ? 'bad' : f.botsPending > 0 ? 'neutral' : 'good',
+  };
+}
+
 export function renderHtmlReport(r: Report): string {
   const tl = r.timeline;
   const before = r.rampUpS + (r.warmupS ?? 0);
@@ -86,6 +104,9 @@ export function renderHtmlReport(r: Report): string {
     },
     { label: 'Server tick p99', value: fmt(worstTickP99 || null, 2), unit: ' ms', sub: r.server.map((s) => `p50 ${fmt(s.tickMs.p50, 2)} ms`).join(' · ') },
   ];
+
+  const failover = failoverKpi(r);
+  if (failover) kpis.push(failover);
 
   const serverSeries = (pick: (s: TimelinePoint['server'][number]) => number | null, label: string, offset = 0): Series[] =>
     r.server.map((s, i) =>

@@ -3,6 +3,7 @@
  * per-second timeline for the HTML charts. Latencies in ms, sizes in bytes, rates per second.
  * A figure nobody could measure (no samples) is null, never 0.
  */
+import { LOST_AFTER_MS, type FailoverFigures } from './failover-stats.ts';
 import type { Histogram } from './histogram.ts';
 import type { ServerInterval } from './server-probe.ts';
 
@@ -66,6 +67,11 @@ export interface Report {
   disconnects: number;
   reconnects: number;
   server: ServerFigures[];
+  /**
+   * Bots put out of their match by a failure (their node died, their match moved) over the whole
+   * run, and how long until they played again: failover-stats.ts defines each figure.
+   */
+  failover: FailoverFigures;
 
   schema: typeof REPORT_SCHEMA;
   label: string | null;
@@ -132,6 +138,7 @@ export function summaryLines(r: Report): string[] {
     `down ${f(r.downBytesPerBotPerSec)} B/s/bot, up ${f(r.upBytesPerBotPerSec)} B/s/bot`,
     `rtt p50 ${f(r.rttMs.p50)} p95 ${f(r.rttMs.p95)} p99 ${f(r.rttMs.p99)} max ${f(r.rttMs.max)} ms, input→ack p50 ${f(r.inputToAckMs.p50)} p99 ${f(r.inputToAckMs.p99)} ms (${r.inputs} inputs, ${r.inputsSkipped} ticks skipped)`,
     `errors ${r.errors}, disconnects ${r.disconnects}, reconnects ${r.reconnects}`,
+    failoverLine(r),
     ...r.server.map(
       (s) =>
         `server ${s.nodeId ?? '?'} (${s.url}): tick p50 ${f(s.tickMs.p50)} p99 ${f(s.tickMs.p99)} ms, cpu ${f(s.cpuPercent, '%')}, rss ${f(s.rssMB)} MB, gc ${f(s.gcMsPerSec ?? null)} ms/s, event-loop stall max ${f(s.eventLoopLagMaxMs ?? null)} ms`,
@@ -142,4 +149,17 @@ export function summaryLines(r: Report): string[] {
   for (const [kind, n] of Object.entries(r.errorsByKind)) lines.push(`  error ${kind}: ${n}`);
   for (const note of r.notes) lines.push(`  note: ${note}`);
   return lines;
+}
+
+/** The CLI summary's failover line. */
+export function failoverLine(r: Pick<Report, 'failover'>): string {
+  const f = r.failover;
+  // Reports written before the failover figures existed have none.
+  if (!f || f.botsDropped === 0) return `failover: no bot was put out of its match${f?.urlSwitches ? ` (${f.urlSwitches} moves to another --url)` : ''}`;
+  const ms = (v: number | null): string => (v === null ? 'n/a' : `${v} ms`);
+  return (
+    `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved), ` +
+    `${f.botsBack} back within ${LOST_AFTER_MS / 1000} s (p50 ${ms(f.backInMatchMs.p50)}, max ${ms(f.backInMatchMs.max)}), ${f.botsLost} lost` +
+    `${f.botsPending ? `, ${f.botsPending} too recent to tell` : ''}, ${f.urlSwitches} moves to another --url`
+  );
 }

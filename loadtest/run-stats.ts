@@ -3,6 +3,7 @@
  * for the current second (the timeline), and counters. Bots report into it; the runner reads a
  * second's worth every second and the window's at the end.
  */
+import { FailoverStats, type DropCause } from './failover-stats.ts';
 import { Histogram } from './histogram.ts';
 
 export interface SecondStats {
@@ -42,6 +43,8 @@ export class RunStats {
   readonly notes = new Map<string, string>();
   /** The server's tick rate, as the first join answer told it. */
   tickRate: number | null = null;
+  /** Bots put out of their match by a failure, and how long until they played again (whole run). */
+  readonly failover = new FailoverStats();
   private second = emptySecond();
 
   rttSample(ms: number): void {
@@ -91,6 +94,18 @@ export class RunStats {
     if (!this.live) return;
     this.reconnects += 1;
     this.second.reconnects += 1;
+  }
+
+  botDropped(bot: number, cause: DropCause, at: number): void {
+    if (this.live) this.failover.dropped(bot, cause, at);
+  }
+
+  botBack(bot: number, at: number): void {
+    if (this.live) this.failover.back(bot, at);
+  }
+
+  urlSwitched(): void {
+    if (this.live) this.failover.switchedUrl();
   }
 
   matchSeen(matchId: string, url: string): void {

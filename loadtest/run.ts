@@ -116,6 +116,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
         {
           index: i,
           url: opts.urls[i % opts.urls.length]!,
+          urls: opts.urls,
           nickname: `bot-${i}`,
           seed: botSeed(opts.seed, i),
           behaviour: opts.behaviour,
@@ -271,6 +272,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   const endTraffic = traffic();
   const endCpu = process.cpuUsage();
   const endHost = readCpuTimes();
+  const failover = stats.failover.figures(now());
   const endScrapes = await Promise.all(probes.map((p) => p.sample(now)));
   const connected = bots.filter((b) => b.connected).length;
   const inMatch = bots.filter((b) => b.inMatch).length;
@@ -320,6 +322,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     disconnects: stats.disconnects,
     reconnects: stats.reconnects,
     server,
+    failover,
     schema: REPORT_SCHEMA,
     label: opts.label,
     startedAt: startedAt.toISOString(),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
+import type { AckResult } from '../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
 import { createGuestRoute, GUEST_PATH } from './http/guest-route.ts';
@@ -29,10 +30,20 @@ import { TickScheduler } from './match/scheduler.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { jsonBaselineParser } from './net/json-baseline.ts';
 import { startListFeed } from './net/list-feed.ts';
+import { startOnlineFeed } from './net/online-feed.ts';
 import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
+import { createShardedAdapter } from '@socket.io/redis-adapter';
+import { ClusterNode } from './cluster/cluster-node.ts';
+import { NodeBus } from './cluster/node-bus.ts';
+import { RedisNodeRegistry } from './cluster/node-registry.ts';
+import { connectRedis, type RedisConnections } from './cluster/redis-connect.ts';
+import { createRedisStores } from './cluster/redis-stores.ts';
+import { RemoteMatches, unavailable } from './cluster/remote-matches.ts';
+import type { RemoteMatchPort } from './lobby/placement.ts';
+import type { MatchRouting } from './net/match-namespace.ts';
 import type { LobbyNamespace, MatchNamespace, MatchSocketData } from './net/types.ts';
 
 export interface GameServer {
@@ -61,7 +72,11 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const clock = opts.clock ?? monotonicClock;
   const log = opts.log ?? createLogger(config);
   const metrics = createMetrics();
-  const stores = opts.stores ?? createMemoryStores();
+  // Cluster mode (REDIS_URL or REDIS_CLUSTER_NODES): the lobby's state lives in Redis and the
+  // nodes talk through it; without it, one node with everything in memory.
+  const redis: RedisConnections | null = config.redis ? connectRedis(config.redis, config.nodeId) : null;
+  const redisStores = redis && !opts.stores ? createRedisStores(redis.commands, { onError: (e) => log.warn({ err: e }, 'lobby stores') }) : null;
+  const stores = opts.stores ?? redisStores ?? createMemoryStores();
   let accepting = true;
   const isAccepting = (): boolean => accepting;
 
@@ -74,6 +89,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     },
     onSkip: (n) => metrics.ticksSkipped.inc(n),
     onError: (error) => log.error({ err: error }, 'tick failed'),
+    hold: (since) => cluster?.hold(since) ?? false,
   });
 
   const http = createServer();
@@ -84,6 +100,12 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     serveClient: false,
     cors: { origin: true },
   });
+  // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
+  // it has sockets in) carries room events, chat and lobby notices between the nodes.
+  if (redis) {
+    const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
+    io.adapter(createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' }));
+  }
   if (config.netSim) {
     installNetSim(io, config.netSim);
     log.warn(config.netSim, 'network simulator on: every packet is delayed');
@@ -103,6 +125,20 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(GAMES, config);
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
+  const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
+  const bus = redis
+    ? new NodeBus({
+        nodeId: config.nodeId,
+        publisher: redis.publisher,
+        subscriber: redis.subscriber(),
+        clock,
+        onError: (e) => log.debug({ err: e }, 'node bus'),
+        onPublish: (kind, n) => metrics.clusterPublishBytes.inc({ kind }, n),
+        onInputRelayed: (ms) => metrics.inputRelayLatency.observe(ms / 1000),
+      })
+    : null;
+  const remote = bus ? new RemoteMatches({ nsp: matchNsp, bus, games, metrics, log, keyframeEveryTicks }) : null;
+  let cluster: ClusterNode | null = null;
   const registry = new MatchRegistry({
     games,
     scheduler,
@@ -120,12 +156,18 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       inputQueueSize: config.inputQueueSize,
       maxSpectators: config.maxSpectators,
     },
-    ports: (matchId) => matchRoomPorts(matchNsp, matchId),
-    hooks: sync,
+    ports: (matchId) => matchRoomPorts(matchNsp, matchId, bus),
+    hooks: {
+      ...sync,
+      disposed: (host) => {
+        sync.disposed(host);
+        cluster?.hooks.disposed(host);
+      },
+    },
   });
 
   // The lobby: placement, quick play and the requests players make.
-  const placement = new Placement({ stores, registry, sync, log });
+  const placement = new Placement({ stores, registry, sync, log, persist: async (host) => cluster?.persist(host) });
   const matchmaker = new Matchmaker({
     queue: stores.queue,
     games,
@@ -136,8 +178,46 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     log,
     notify: (guestId, seat) => notifyMatched(lobbyNsp, guestId, seat),
     accepting: isAccepting,
+    placeElsewhere: bus ? (mode, group) => cluster!.placeElsewhere(mode, group) : null,
   });
+  const remotePort: RemoteMatchPort | null = bus
+    ? {
+        nodeId: config.nodeId,
+        locate: (matchId) => stores.directory.get(matchId),
+        claim: (node, matchId, guest) => bus.request<number | null>(node, { kind: 'claim', matchId, guest }),
+        release: async (node, matchId, guestId) => void (await bus.request(node, { kind: 'release', matchId, guestId })),
+      }
+    : null;
+  const routing: MatchRouting | null =
+    bus && remote
+      ? {
+          nodeId: config.nodeId,
+          locate: (matchId) => stores.directory.get(matchId),
+          remote,
+          ask: (node, body) => bus.request<AckResult>(node, body).catch((e: unknown) => unavailable(e)),
+        }
+      : null;
+  if (redis && bus && remote) {
+    cluster = new ClusterNode({
+      nodeId: config.nodeId,
+      publicUrl: config.publicUrl,
+      redis,
+      bus,
+      stores,
+      nodes: new RedisNodeRegistry(redis.commands, { leaseMs: 2500 }),
+      registry,
+      remote,
+      nsp: matchNsp,
+      metrics,
+      log,
+      players: () => io.engine.clientsCount,
+      openGroup: (mode, group) => matchmaker.formHere(mode, group),
+      settled: (matchId) => sync.settled(matchId),
+    });
+  }
   const service = new LobbyService({
+    nodeId: config.nodeId,
+    remote: remotePort,
     stores,
     registry,
     placement,
@@ -151,8 +231,18 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
   const chat = new ChatGate({ maxLength: config.chatMaxLength, burst: config.chatBurst, intervalMs: config.chatIntervalMs, now: clock });
 
+  // Players online: this node's count, or the cluster's from the node registry.
+  const nodeRegistry = cluster ? new RedisNodeRegistry(redis!.commands, { leaseMs: 2500 }) : null;
+  let online: ReturnType<typeof startOnlineFeed> | null = null;
+  const countOnline = async () => {
+    if (!nodeRegistry) return { players: io.engine.clientsCount, nodes: 1 };
+    const nodes = await nodeRegistry.list();
+    return { players: nodes.reduce((n, node) => n + node.load.players, 0), nodes: nodes.length };
+  };
+
   // The two namespaces, side by side (server/net).
   attachLobbyNamespace(lobbyNsp, {
+    greet: (socket) => online?.greet(socket),
     service,
     directory: stores.directory,
     chat,
@@ -162,7 +252,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     metrics,
     log,
   });
-  attachMatchNamespace(matchNsp, { config, registry, seats: stores.seats, sync, chat, metrics, log, clock });
+  attachMatchNamespace(matchNsp, { config, registry, routing, seats: stores.seats, sync, chat, metrics, log, clock });
   let stopFeed: (() => void) | null = null;
 
   metrics.beforeScrape(async () => {
@@ -183,7 +273,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       nodeId: config.nodeId,
       players: () => io.engine.clientsCount,
       matches: () => registry.size,
-      ready: () => accepting,
+      ready: () => accepting && (redis === null || redis.ready()),
+      cluster: () => cluster?.status() ?? null,
     },
     metrics,
     games: () => games.catalogue(),
@@ -208,7 +299,9 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
         http.listen(config.port, config.host, () => {
           scheduler.start();
           matchmaker.start();
+          cluster?.start();
           stopFeed = startListFeed(lobbyNsp, stores.directory);
+          online = startOnlineFeed(lobbyNsp, countOnline);
           resolve(http.address() as AddressInfo);
         });
       }),
@@ -216,6 +309,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       accepting = false;
       const deadline = Date.now() + timeoutMs;
       log.info({ matches: registry.size, timeoutMs }, 'draining: no new players, waiting for matches to finish');
+      // In a cluster, running matches move to the other nodes at once (their players follow).
+      if (cluster) log.info({ moved: await cluster.handOver() }, 'matches handed over to the other nodes');
       while (registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const cutShort = registry.size;
       if (cutShort > 0) log.warn({ matches: cutShort }, 'drain timed out: closing matches still running');
@@ -225,9 +320,14 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       accepting = false;
       scheduler.stop();
       matchmaker.stop();
+      cluster?.stop();
       stopFeed?.();
+      online?.stop();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      bus?.close();
+      redisStores?.close();
+      await redis?.close();
     },
   };
 }

@@ -51,6 +51,13 @@ export interface Config {
    * default parser, full JSON snapshots) kept to measure the binary protocol against.
    */
   wireFormat: 'binary' | 'json';
+  /**
+   * Cluster mode: the Redis that joins the nodes (REDIS_URL) or the nodes of a Redis Cluster
+   * (REDIS_CLUSTER_NODES); null runs one node alone, everything in memory.
+   */
+  redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
+  /** Where players can reach this node directly (node registry, operators); optional. */
+  publicUrl: string | null;
 }
 
 export class ConfigError extends Error {
@@ -126,7 +133,22 @@ export function loadConfig(env: Env = process.env): Config {
     netSim: null,
     drainTimeoutMs: int('DRAIN_TIMEOUT_MS', 30_000, 0, 3_600_000),
     wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
+    redis: null,
+    publicUrl: env.PUBLIC_URL || null,
   };
+  if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one, not both');
+  else if (env.REDIS_URL) {
+    if (!/^rediss?:\/\/[^\s]+$/.test(env.REDIS_URL)) problems.push(`REDIS_URL=${JSON.stringify(env.REDIS_URL)}: expected redis://host:port`);
+    else config.redis = { url: env.REDIS_URL };
+  } else if (env.REDIS_CLUSTER_NODES) {
+    const nodes = env.REDIS_CLUSTER_NODES.split(',').map((s) => s.trim()).filter(Boolean).map((hp) => {
+      const m = /^([\w.-]+|\[[0-9a-fA-F:]+\]):(\d{1,5})$/.exec(hp);
+      return m ? { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) } : null;
+    });
+    if (nodes.length === 0 || nodes.some((n) => n === null || n.port > 65535)) {
+      problems.push(`REDIS_CLUSTER_NODES=${JSON.stringify(env.REDIS_CLUSTER_NODES)}: expected host:port,host:port,…`);
+    } else config.redis = { clusterNodes: nodes as { host: string; port: number }[] };
+  }
   const latencyMs = int('NET_SIM_LATENCY_MS', 0, 0, 5000);
   const jitterMs = int('NET_SIM_JITTER_MS', 0, 0, 5000);
   if (latencyMs > 0 || jitterMs > 0) config.netSim = { latencyMs, jitterMs };
@@ -139,7 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (config.authSecret !== null && config.authSecret.length < 32) problems.push('AUTH_SECRET: at least 32 characters');
   // Every node must verify every other node's tokens, so a per-process random secret cannot work.
-  if (env.REDIS_URL && config.authSecret === null) problems.push('AUTH_SECRET is required when REDIS_URL is set');
+  if ((env.REDIS_URL || env.REDIS_CLUSTER_NODES) && config.authSecret === null) {
+    problems.push('AUTH_SECRET is required when REDIS_URL or REDIS_CLUSTER_NODES is set');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

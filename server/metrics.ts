@@ -75,6 +75,20 @@ export function createMetrics() {
       labelNames: ['code'] as const,
       registers: [registry],
     }),
+    clusterPublishBytes: new Counter({
+      name: 'game_cluster_publish_bytes_total',
+      help: 'Bytes this node published to Redis for other nodes (match streams, relayed inputs, requests), by kind',
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
+    inputRelayLatency: new Histogram({
+      name: 'game_input_relay_seconds',
+      help: 'From a player input leaving its node to reaching the match owner (nodes clocks are assumed in sync)',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05],
+      registers: [registry],
+    }),
+    failovers: new Counter({ name: 'game_failovers_total', help: 'Matches this node adopted from a node that was gone', registers: [registry] }),
+    checkpoints: new Counter({ name: 'game_checkpoints_total', help: 'Match checkpoints written (with the lease renewal)', registers: [registry] }),
     slowConsumers: new Counter({
       name: 'game_slow_consumer_skips_total',
       help: 'Times a client was taken off the delta stream because its socket could not keep up',

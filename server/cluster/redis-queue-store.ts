@@ -68,8 +68,8 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async enqueue(mode: string, entry: QueueEntry): Promise<EnqueueResult> {
-    const { guestId, nickname, enqueuedAt } = entry;
-    const json = JSON.stringify({ guestId, nickname, enqueuedAt });
+    const { guestId, nickname, enqueuedAt, nodeId } = entry;
+    const json = JSON.stringify(nodeId === undefined ? { guestId, nickname, enqueuedAt } : { guestId, nickname, enqueuedAt, nodeId });
     const [added, value] = await this.enqueueScript(
       [this.keys.mode, this.keys.entry, this.keys.seq, this.keys.queue(mode)],
       [guestId, mode, json],

@@ -9,6 +9,8 @@ export interface HealthSource {
   players: () => number;
   matches: () => number;
   ready: () => boolean;
+  /** In a cluster: Redis, the matches this node owns, its players in matches other nodes own. */
+  cluster?: () => { redis: string; matchesOwned: number; remotePlayers: number } | null;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -31,6 +33,7 @@ export function createRequestHandler(deps: { health: HealthSource; metrics: Metr
           players: deps.health.players(),
           matches: deps.health.matches(),
           uptimeS: Math.round((Date.now() - startedAt) / 1000),
+          cluster: deps.health.cluster?.() ?? null,
         });
       }
       if (req.method === 'GET' && pathname === '/readyz') {

@@ -14,10 +14,14 @@ import type { GameRegistry } from '../match/game-registry.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { Matchmaker } from './matchmaker.ts';
-import type { Placement } from './placement.ts';
-import type { LobbyStores } from './stores/index.ts';
+import type { Placement, RemoteMatchPort } from './placement.ts';
+import type { DirectoryEntry, LobbyStores } from './stores/index.ts';
 
 export interface LobbyServiceDeps {
+  /** This node: queue entries say where the player is, so matchmaking can place the match near. */
+  nodeId: string;
+  /** Null on a single node. */
+  remote: RemoteMatchPort | null;
   stores: LobbyStores;
   registry: MatchRegistry;
   placement: Placement;
@@ -41,7 +45,7 @@ export class LobbyService {
     const { seats, queue } = this.deps.stores;
     const seat = await seats.seatOf(guest.guestId);
     if (seat !== null) return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
-    const res = await queue.enqueue(mode, { guestId: guest.guestId, nickname: guest.nickname, enqueuedAt: this.deps.now() });
+    const res = await queue.enqueue(mode, { guestId: guest.guestId, nickname: guest.nickname, enqueuedAt: this.deps.now(), nodeId: this.deps.nodeId });
     if (!res.added) return { ok: false, code: ErrorCode.AlreadyQueued, message: `you are already queued for ${res.mode}` };
     this.deps.log.info({ guestId: guest.guestId, mode, waiting: res.waiting }, 'queued for quick play');
     this.deps.matchmaker.poke(mode);
@@ -88,18 +92,31 @@ export class LobbyService {
     const notFound = { ok: false, code: ErrorCode.CodeNotFound, message: 'no match has this code' } as const;
     if (code === null) return notFound;
     const matchId = await this.deps.stores.codes.resolve(code);
-    const host = matchId === null ? undefined : this.deps.registry.get(matchId);
-    if (!host?.isOpen) return notFound;
-    return this.deps.placement.claim(host, guest);
+    if (matchId === null) return notFound;
+    const host = this.deps.registry.get(matchId);
+    if (host) return host.isOpen ? this.deps.placement.claim(host, guest) : notFound;
+    const entry = await this.elsewhere(matchId);
+    if (!entry) return notFound;
+    return this.deps.placement.claimRemote(entry, guest, code, this.deps.remote!);
   }
 
   async joinPublic(guest: GuestIdentity, matchId: string): Promise<AckResult<SeatGrant>> {
     if (!this.deps.accepting()) return draining;
+    const notOpen = { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is open' } as const;
     const host = this.deps.registry.get(matchId);
-    if (!host?.isOpen || host.spec.visibility !== 'public') {
-      return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is open' };
-    }
-    return this.deps.placement.claim(host, guest);
+    if (host) return host.isOpen && host.spec.visibility === 'public' ? this.deps.placement.claim(host, guest) : notOpen;
+    const entry = await this.elsewhere(matchId);
+    if (!entry || entry.visibility !== 'public') return notOpen;
+    return this.deps.placement.claimRemote(entry, guest, null, this.deps.remote!);
+  }
+
+  /** The directory entry of an open match another node runs, or null. */
+  private async elsewhere(matchId: string): Promise<DirectoryEntry | null> {
+    const remote = this.deps.remote;
+    if (!remote) return null;
+    const entry = await remote.locate(matchId);
+    if (!entry || entry.nodeId === remote.nodeId || entry.listing.state === 'ended') return null;
+    return entry;
   }
 
   /** Gives up the player's seat; resolves once the seat store knows, so a next request sees it free. */
@@ -107,9 +124,13 @@ export class LobbyService {
     const matchId = await this.deps.stores.seats.seatOf(guest.guestId);
     if (matchId === null) return { ok: true, left: false };
     const host = this.deps.registry.get(matchId);
+    const entry = host ? null : await this.elsewhere(matchId);
     if (host?.hasSeat(guest.guestId)) {
       host.release(guest.guestId, 'left');
       await this.deps.sync.settled(matchId);
+    } else if (entry) {
+      // The owner frees the seat in the match and then in the store.
+      await this.deps.remote!.release(entry.nodeId, matchId, guest.guestId);
     } else {
       // The match is gone (or never learnt of the seat): the claim is stale.
       await this.deps.stores.seats.release(matchId, guest.guestId);

@@ -4,7 +4,7 @@
  * opened for it, and every player in it is seated and told. Runs when someone queues and on a
  * timer (for groups that form after the wait).
  */
-import type { ModeInfo, SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import type { SeatGrant } from '../../shared/protocol/lobby-events.ts';
 import type { Logger } from '../log.ts';
 import type { Placement } from './placement.ts';
 import type { QueueEntry, QueueStore } from './stores/index.ts';
@@ -22,6 +22,11 @@ export interface MatchmakerDeps {
   notify: (guestId: string, seat: SeatGrant) => void;
   /** False while draining: nobody is placed. */
   accepting: () => boolean;
+  /**
+   * In a cluster: opens the group's match on the node that suits it better (most of its players
+   * there, or the least loaded); true when another node did. Null on one node.
+   */
+  placeElsewhere: ((mode: string, group: QueueEntry[]) => Promise<boolean>) | null;
 }
 
 export class Matchmaker {
@@ -76,7 +81,15 @@ export class Matchmaker {
     }
   }
 
-  private async form(spec: ModeInfo, group: QueueEntry[]): Promise<void> {
+  private async form(spec: { id: string }, group: QueueEntry[]): Promise<void> {
+    if (this.deps.placeElsewhere && (await this.deps.placeElsewhere(spec.id, group))) return;
+    await this.formHere(spec.id, group);
+  }
+
+  /** Opens the group's match on this node, seats and tells its players; the match id, or null. */
+  async formHere(mode: string, group: QueueEntry[]): Promise<string | null> {
+    const spec = this.deps.games.mode(mode);
+    if (!spec) return null;
     const host = await this.deps.placement.open({
       mode: spec.id,
       visibility: 'public',
@@ -85,7 +98,7 @@ export class Matchmaker {
       options: { ...spec.options },
       autoStart: true,
     });
-    if (!host) return;
+    if (!host) return null;
     const seated: string[] = [];
     await Promise.all(
       group.map(async (entry) => {
@@ -97,8 +110,12 @@ export class Matchmaker {
         this.deps.notify(entry.guestId, grant);
       }),
     );
-    if (host.humanCount === 0) return host.dispose();
+    if (host.humanCount === 0) {
+      host.dispose();
+      return null;
+    }
     if (this.deps.botFill) while (host.playerCount < spec.minPlayers && host.addBot());
     this.deps.log.info({ matchId: host.id, mode: spec.id, players: seated.length, bots: host.botCount }, 'quick play match formed');
+    return host.id;
   }
 }

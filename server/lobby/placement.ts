@@ -11,13 +11,28 @@ import type { MatchHost } from '../match/match-host.ts';
 import type { MatchRegistry, OpenMatch } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import { reserveCode } from './private-codes.ts';
-import type { LobbyStores } from './stores/index.ts';
+import type { DirectoryEntry, LobbyStores } from './stores/index.ts';
+
+/** In a cluster: matches other nodes own, reached through their owner (server/cluster). */
+export interface RemoteMatchPort {
+  nodeId: string;
+  locate(matchId: string): Promise<DirectoryEntry | null>;
+  /** Asks the owner to seat the guest; the slot, or null when the match cannot take anybody. */
+  claim(nodeId: string, matchId: string, guest: GuestIdentity): Promise<number | null>;
+  release(nodeId: string, matchId: string, guestId: string): Promise<void>;
+}
 
 export interface PlacementDeps {
   stores: LobbyStores;
   registry: MatchRegistry;
   sync: DirectorySync;
   log: Logger;
+  /**
+   * In a cluster: the new match's lease and first checkpoint, taken before it is listed, and a
+   * fresh checkpoint after each seat claimed, before the claim is answered, so a player told it
+   * has a seat still has it if the node dies the next instant.
+   */
+  persist?: (host: MatchHost) => Promise<void>;
 }
 
 export class Placement {
@@ -35,6 +50,7 @@ export class Placement {
       }
     }
     const host = this.deps.registry.open({ ...spec, id, code });
+    await this.deps.persist?.(host);
     this.deps.sync.changed(host);
     return host;
   }
@@ -53,7 +69,33 @@ export class Placement {
     }
     // A seated player waits in no queue (it may have queued in the same instant it joined).
     await queue.remove(guest.guestId);
+    await this.deps.persist?.(host);
     const { spec } = host;
     return { ok: true, matchId: host.id, game: spec.game.id, mode: spec.mode, visibility: spec.visibility, code: spec.code };
+  }
+
+  /** The same for a match another node owns: the store's claim here, the match's at its owner. */
+  async claimRemote(entry: DirectoryEntry, guest: GuestIdentity, code: string | null, remote: RemoteMatchPort): Promise<AckResult<SeatGrant>> {
+    const { seats, queue } = this.deps.stores;
+    const { listing } = entry;
+    const claim = await seats.claim(listing.matchId, guest.guestId, listing.maxPlayers);
+    if (!claim.ok) {
+      return claim.reason === 'full'
+        ? { ok: false, code: ErrorCode.MatchFull, message: 'this match has no free seat' }
+        : { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in another match: leave it first' };
+    }
+    let slot: number | null;
+    try {
+      slot = await remote.claim(entry.nodeId, listing.matchId, guest);
+    } catch (error) {
+      await seats.release(listing.matchId, guest.guestId);
+      return { ok: false, code: ErrorCode.ClusterUnavailable, message: `the node running this match did not answer: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (slot === null) {
+      await seats.release(listing.matchId, guest.guestId);
+      return { ok: false, code: ErrorCode.MatchNotFound, message: 'this match is over' };
+    }
+    await queue.remove(guest.guestId);
+    return { ok: true, matchId: listing.matchId, game: listing.game, mode: listing.mode, visibility: entry.visibility, code };
   }
 }

@@ -10,8 +10,12 @@ export interface MatchEvents {
   presence(change: PresenceChange): void;
   phase(change: PhaseChange): void;
   ended(results: MatchResults): void;
-  /** The connection now plays `slot` (role player) or watches (spectator, slot -1) this match. */
-  admit(connectionId: string, role: 'player' | 'spectator', slot: number): void;
+  /**
+   * The connection now plays `slot` (role player) or watches (spectator, slot -1) this match.
+   * True when it is a socket of this node, which the match's fan-out then feeds; false for a
+   * connection on another node, whose own node relays the match's stream to it.
+   */
+  admit(connectionId: string, role: 'player' | 'spectator', slot: number): boolean;
   /** The connection is no longer in this match (left, dropped, seat freed, match disposed). */
   dismiss(connectionId: string): void;
   /** The connection lost its seat to another connection with the same token: tell it and close it. */

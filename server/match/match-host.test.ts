@@ -99,7 +99,10 @@ function recordingEvents() {
     presence: (change) => void log.push({ type: 'presence', change }),
     phase: (change) => void log.push({ type: 'phase', change }),
     ended: (results) => void log.push({ type: 'ended', results }),
-    admit: (connectionId, role, slot) => void log.push({ type: 'admit', connectionId, role, slot }),
+    admit: (connectionId, role, slot) => {
+      log.push({ type: 'admit', connectionId, role, slot });
+      return true;
+    },
     dismiss: (connectionId) => void log.push({ type: 'dismiss', connectionId }),
     replaced: (connectionId) => void log.push({ type: 'replaced', connectionId }),
   };

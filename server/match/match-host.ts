@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
-import { MatchRunner, type RunnerPushOutcome } from './match-runner.ts';
+import { MatchRunner, type RunnerCheckpoint, type RunnerOptions, type RunnerPushOutcome } from './match-runner.ts';
 import type { TickScheduler } from './scheduler.ts';
 import { SeatBook, type Seat } from './seat-book.ts';
 import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
@@ -46,6 +46,18 @@ export interface MatchSpec {
   options: Record<string, number>;
   autoStart: boolean;
   seed: number;
+}
+
+/**
+ * A whole match as plain data: what it is, the game's state and phase, and who sits where. Written
+ * every second by the owner (server/cluster/match-leases.ts); another node continues from it.
+ */
+export interface MatchCheckpoint {
+  version: 1;
+  spec: Omit<MatchSpec, 'game'> & { game: string };
+  createdAt: number;
+  runner: RunnerCheckpoint;
+  seats: { slot: number; nickname: string; guestId: string | null }[];
 }
 
 export interface MatchTiming {
@@ -94,27 +106,31 @@ export class MatchHost {
   private disposeAt: number | null = null;
   private disposed = false;
 
+  /** `from`: continue a match from its checkpoint (it moved here from another node). */
   constructor(
     spec: MatchSpec,
     private readonly deps: MatchHostDeps,
+    from?: MatchCheckpoint,
   ) {
     this.spec = spec;
     const { timing, clock } = deps;
-    this.createdAt = clock();
+    this.createdAt = from?.createdAt ?? clock();
     this.seats = new SeatBook({ capacity: spec.maxPlayers, graceMs: timing.graceMs, maxSpectators: timing.maxSpectators, now: clock });
     const ticks = (ms: number): number => Math.round((ms / 1000) * timing.tickRate);
-    const state = spec.game.create({ options: spec.options, seed: spec.seed, tickRate: timing.tickRate });
-    this.runner = new MatchRunner({
+    const runnerOptions: Omit<RunnerOptions, 'state'> = {
       game: spec.game,
-      state,
       inputQueueSize: timing.inputQueueSize,
       snapshotEvery: timing.snapshotEvery,
       countdownTicks: ticks(timing.countdownMs),
       autoStart: spec.autoStart,
       arrivalTicks: spec.autoStart ? ticks(Math.min(timing.graceMs, MAX_ARRIVAL_WAIT_MS)) : 0,
       readiness: () => this.readiness(),
-    });
+    };
+    this.runner = from
+      ? MatchRunner.restore(runnerOptions, from.runner)
+      : new MatchRunner({ ...runnerOptions, state: spec.game.create({ options: spec.options, seed: spec.seed, tickRate: timing.tickRate }) });
     this.bots = new BotDriver(spec.game, this.runner.setup(), spec.seed);
+    if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
     this.unschedule = deps.scheduler.add({ tick: (at) => this.tick(at) });
@@ -126,6 +142,11 @@ export class MatchHost {
 
   get state(): MatchState {
     return this.disposed ? 'disposed' : STATES[this.runner.phase];
+  }
+
+  /** The last tick stepped. */
+  get currentTick(): number {
+    return this.runner.currentTick;
   }
 
   get isDisposed(): boolean {
@@ -148,6 +169,11 @@ export class MatchHost {
 
   get botCount(): number {
     return this.seats.botCount;
+  }
+
+  /** The guests holding seats (connected or within their grace). */
+  guestIds(): string[] {
+    return this.seats.all().flatMap((s) => (s.guestId === null ? [] : [s.guestId]));
   }
 
   hasSeat(guestId: string): boolean {
@@ -190,6 +216,49 @@ export class MatchHost {
     return seat.slot;
   }
 
+  /** The match as plain data, to continue it elsewhere (see MatchCheckpoint). */
+  checkpoint(): MatchCheckpoint {
+    return {
+      version: 1,
+      spec: { ...this.spec, game: this.spec.game.id },
+      createdAt: this.createdAt,
+      runner: this.runner.checkpoint(),
+      seats: this.seats.all().map(({ slot, nickname, guestId }) => ({ slot, nickname, guestId })),
+    };
+  }
+
+  /**
+   * After a move: bots play on where they were; players are out of the world (score kept) until
+   * they connect again, within the grace, as after a drop.
+   */
+  private restoreSeats(seats: MatchCheckpoint['seats']): void {
+    for (const seat of seats) {
+      this.seats.restore(seat);
+      if (seat.guestId === null) {
+        this.runner.resume(seat.slot);
+        this.bots.add(seat.slot);
+      } else {
+        this.runner.exit(seat.slot, 'away');
+      }
+    }
+  }
+
+  /**
+   * This node no longer owns the match (another node holds its lease now): stop without a word
+   * to the room, whose players are moving to the new owner, and let the caller tell its sockets.
+   * Returns the connections it had.
+   */
+  abandon(): string[] {
+    if (this.disposed) return [];
+    this.disposed = true;
+    this.unschedule();
+    const connections = this.seats.clear();
+    for (const id of connections) this.fanout.remove(id);
+    this.bots.clear();
+    this.deps.log.warn({ matchId: this.id }, 'match abandoned: another node owns it now');
+    return connections;
+  }
+
   /** A server-side bot takes a free seat and plays from the next tick. */
   addBot(): boolean {
     if (!this.isOpen) return false;
@@ -215,9 +284,9 @@ export class MatchHost {
     const wasPresent = this.runner.isPresent(seat.slot);
     if (wasPresent) this.runner.resetInputs(seat.slot);
     else this.runner.enter(seat.slot);
-    this.deps.events.admit(connectionId, 'player', seat.slot);
-    // A personal keyframe on the next snapshot tick, then the shared delta stream.
-    this.fanout.add(connectionId);
+    // A personal keyframe on the next snapshot tick, then the shared delta stream (a connection
+    // on another node gets both from its node's relay of this match's stream).
+    if (this.deps.events.admit(connectionId, 'player', seat.slot)) this.fanout.add(connectionId);
     this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot, how }, 'player connected');
     if (!wasPresent) this.presence(seat, how === 'arrived' ? 'joined' : 'back');
     this.changed(true);
@@ -230,8 +299,7 @@ export class MatchHost {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
     }
     if (!this.seats.watch(connectionId)) return { ok: false, code: ErrorCode.MatchFull, message: 'this match has as many spectators as it takes' };
-    this.deps.events.admit(connectionId, 'spectator', -1);
-    this.fanout.add(connectionId);
+    if (this.deps.events.admit(connectionId, 'spectator', -1)) this.fanout.add(connectionId);
     this.changed(false);
     return { ok: true, ...this.info('spectator', -1) };
   }

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { GameRegistry } from './game-registry.ts';
 import type { MatchEvents } from './match-events.ts';
-import { MatchHost, type MatchHooks, type MatchHostDeps, type MatchTiming } from './match-host.ts';
+import { MatchHost, type MatchCheckpoint, type MatchHooks, type MatchHostDeps, type MatchSpec, type MatchTiming } from './match-host.ts';
 import type { FanoutTransport } from './snapshot-fanout.ts';
 
 export interface OpenMatch {
@@ -62,9 +62,33 @@ export class MatchRegistry {
     if (!game) throw new Error(`unknown mode ${spec.mode}`);
     const seed = this.deps.matchSeed === null ? randomBytes(4).readUInt32LE(0) : (this.deps.matchSeed + this.created) >>> 0;
     this.created += 1;
+    const host = this.start({ ...spec, game, seed });
+    this.deps.log.info({ matchId: spec.id, game: game.id, mode: spec.mode, visibility: spec.visibility, maxPlayers: spec.maxPlayers }, 'match created');
+    return host;
+  }
+
+  /** Continues a match that ran on another node from its checkpoint. Throws on a corrupt one. */
+  restore(cp: MatchCheckpoint): MatchHost {
+    const game = this.deps.games.game(cp.spec.game);
+    if (!game) throw new Error(`checkpoint of a game this node does not run: ${cp.spec.game}`);
+    const host = this.start({ ...cp.spec, game }, cp);
+    this.deps.log.info({ matchId: cp.spec.id, game: game.id, tick: host.currentTick }, 'match adopted from its checkpoint');
+    return host;
+  }
+
+  /** Another node owns the match now: stop it here quietly; returns the connections it had. */
+  abandon(id: string): string[] {
+    const host = this.hosts.get(id);
+    if (!host) return [];
+    this.hosts.delete(id);
+    this.deps.metrics.matchesActive.set(this.hosts.size);
+    return host.abandon();
+  }
+
+  private start(spec: MatchSpec, from?: MatchCheckpoint): MatchHost {
     const { events, transport } = this.deps.ports(spec.id);
     const host = new MatchHost(
-      { ...spec, game, seed },
+      spec,
       {
         scheduler: this.deps.scheduler,
         metrics: this.deps.metrics,
@@ -84,10 +108,10 @@ export class MatchRegistry {
           },
         },
       },
+      from,
     );
     this.hosts.set(spec.id, host);
     this.deps.metrics.matchesActive.set(this.hosts.size);
-    this.deps.log.info({ matchId: spec.id, game: game.id, mode: spec.mode, visibility: spec.visibility, maxPlayers: spec.maxPlayers }, 'match created');
     return host;
   }
 

@@ -42,6 +42,14 @@ export interface TickOutput {
 
 export type RunnerPushOutcome = PushOutcome | 'absent';
 
+/** The runner's part of a checkpoint: the game's whole state as plain data, and the phase. */
+export interface RunnerCheckpoint {
+  game: unknown;
+  phase: MatchPhase;
+  phaseEndTick: number;
+  startRequested: boolean;
+}
+
 interface Present {
   queue: InputQueue;
   lastAppliedSeq: number;
@@ -73,6 +81,30 @@ export class MatchRunner {
 
   get ended(): boolean {
     return this.phase === MatchPhase.Ended;
+  }
+
+  /** Everything needed to run this match on from here on another node (with the seats). */
+  checkpoint(): RunnerCheckpoint {
+    return { game: this.game.toState(this.state), phase: this.phase, phaseEndTick: this.phaseEndTick, startRequested: this.startRequested };
+  }
+
+  /**
+   * Continues from a checkpoint: the game state restored, nobody present yet (the caller puts
+   * bots back with `resume` and players come back by connecting). Throws on a corrupt state.
+   */
+  static restore(opts: Omit<RunnerOptions, 'state'>, cp: RunnerCheckpoint): MatchRunner {
+    const state = opts.game.fromState(cp.game);
+    if (!state.ok) throw new Error(`checkpoint of a ${opts.game.id} match: ${state.message}`);
+    const runner = new MatchRunner({ ...opts, state: state.value });
+    runner.phase = cp.phase;
+    runner.phaseEndTick = cp.phaseEndTick;
+    runner.startRequested = cp.startRequested;
+    return runner;
+  }
+
+  /** A restored slot whose player is still in the game's world (a bot): takes inputs again. */
+  resume(slot: number): void {
+    this.present.set(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
   }
 
   /** The game's setup for clients (sent on join). */

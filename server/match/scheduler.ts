@@ -24,6 +24,12 @@ export interface SchedulerOptions {
   onTick?: (stats: TickStats) => void;
   onSkip?: (ticksSkipped: number) => void;
   onError?: (error: unknown) => void;
+  /**
+   * Asked before each round of ticks with the time since the previous round; true holds every
+   * task this round (their ticks are skipped). A cluster node holds its matches after a long
+   * stall (a paused process) until it has checked it still owns them.
+   */
+  hold?: (sinceLastRoundMs: number) => boolean;
 }
 
 interface Entry {
@@ -41,6 +47,7 @@ export class TickScheduler {
   private readonly slotLoad: number[];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
+  private lastRound: number | null = null;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.intervalMs = 1000 / opts.tickRate;
@@ -92,6 +99,12 @@ export class TickScheduler {
   private runDue(): void {
     this.timer = null;
     const now = this.opts.clock();
+    const since = this.lastRound === null ? 0 : now - this.lastRound;
+    this.lastRound = now;
+    if (this.opts.hold?.(since)) {
+      for (const e of this.entries) while (e.nextDue <= now) e.nextDue += this.intervalMs;
+      return this.reschedule();
+    }
     const due = [...this.entries].filter((e) => e.nextDue <= now).sort((a, b) => a.nextDue - b.nextDue);
     for (const entry of due) {
       if (!this.entries.has(entry)) continue; // removed by an earlier task in this batch

@@ -181,6 +181,24 @@ export class SeatBook {
     return seat;
   }
 
+  /**
+   * Puts back a seat from a checkpoint (the match moved to this node). A guest's seat waits for
+   * its player like after a drop; a bot's is simply there.
+   */
+  restore(seat: { slot: number; nickname: string; guestId: string | null }): void {
+    const restored: Seat = {
+      slot: seat.slot,
+      nickname: seat.nickname,
+      guestId: seat.guestId,
+      connectionId: null,
+      arrived: true,
+      deadline: seat.guestId === null ? null : this.graceDeadline(),
+    };
+    this.seats.set(seat.slot, restored);
+    if (seat.guestId !== null) this.slotOfGuest.set(seat.guestId, seat.slot);
+    else this.botsClaimed += 1;
+  }
+
   /** Seats whose player did not arrive or come back in time: freed, and returned so the host can tell. */
   expire(): Readonly<Seat>[] {
     if (!this.deadlinesRun) return [];

@@ -20,6 +20,13 @@ export interface FanoutTransport {
   /** True when this client's outgoing buffer is empty again. */
   isDrained(subscriberId: string): boolean;
   /**
+   * True when the next snapshot must be a keyframe for a reader the transport knows about and
+   * the fan-out does not (another node just started relaying the stream). Asked once per publish.
+   */
+  wantsKeyframe?(): boolean;
+  /** True when readers the fan-out does not track (other nodes' relays) take the broadcast. */
+  hasOtherReaders?(): boolean;
+  /**
    * Only in the plain-JSON baseline mode (server/net/json-baseline.ts): sends the whole state as
    * a JSON event instead of binary keyframes and deltas. Returns how many clients it reached.
    */
@@ -49,15 +56,29 @@ export class SnapshotFanout {
     if (this.onChain.delete(subscriberId)) this.transport.unsubscribe(subscriberId);
   }
 
+  /** Encodes the snapshot once (a keyframe when due, else a delta) and sends it to everybody. */
   publish(snapshot: Snapshot): void {
     if (this.transport.broadcastState) return this.publishState(snapshot, this.transport.broadcastState.bind(this.transport));
-    this.dropBackedUp();
-    const isKey = this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
+    const wanted = this.transport.wantsKeyframe?.() ?? false;
+    const isKey = wanted || this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
     const bytes = isKey ? this.codec.encodeKeyframe(snapshot) : this.codec.encodeDelta(this.base!, snapshot);
+    this.metrics.snapshotsEncoded.inc({ kind: isKey ? 'key' : 'delta' });
+    this.deliver(snapshot, bytes, isKey);
+  }
+
+  /**
+   * Sends bytes someone else encoded (the match's owner, on another node) for `snapshot` (their
+   * decoding): the same stream, the same keyframes for newcomers and slow readers.
+   */
+  relay(snapshot: Snapshot, bytes: Uint8Array, isKey: boolean): void {
+    this.deliver(snapshot, bytes, isKey);
+  }
+
+  private deliver(snapshot: Snapshot, bytes: Uint8Array, isKey: boolean): void {
+    this.dropBackedUp();
     if (isKey) this.lastKeyframeTick = snapshot.tick;
     const kind = isKey ? 'key' : 'delta';
-    this.metrics.snapshotsEncoded.inc({ kind });
-    const reached = this.onChain.size > 0 ? this.transport.broadcast(bytes) : 0;
+    const reached = this.onChain.size > 0 || this.transport.hasOtherReaders?.() === true ? this.transport.broadcast(bytes) : 0;
     this.metrics.snapshotBytes.inc({ kind }, bytes.length * reached);
     this.base = snapshot;
     this.admitWaiting(snapshot, isKey ? bytes : null);

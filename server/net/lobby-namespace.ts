@@ -18,6 +18,8 @@ import { objectPayload, optionalInt, optionalIntRecord, optionalString, stringFi
 import { requestRouter } from './requests.ts';
 
 export interface LobbyNamespaceDeps {
+  /** Sends a new socket the players-online figure. */
+  greet?: (socket: LobbySocket) => void;
   service: LobbyService;
   directory: MatchDirectory;
   chat: ChatGate;
@@ -51,6 +53,7 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       log: deps.log,
     });
     void socket.join(guestRoom(guest.guestId));
+    deps.greet?.(socket);
     void service.seatOf(guest).then((matchId) => {
       socket.emit('session', {
         guestId: guest.guestId,

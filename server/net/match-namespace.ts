@@ -12,6 +12,8 @@ import type { Metrics } from '../metrics.ts';
 import type { ChatGate } from '../lobby/chat.ts';
 import type { DirectorySync } from '../lobby/directory-sync.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
+import type { RemoteMatches } from '../cluster/remote-matches.ts';
+import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import { matchRoom } from './match-room.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
@@ -19,9 +21,20 @@ import { objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
+/** In a cluster: where a match runs, and this node's connections to matches others own. */
+export interface MatchRouting {
+  nodeId: string;
+  locate(matchId: string): Promise<DirectoryEntry | null>;
+  remote: RemoteMatches;
+  /** Asks the owner node something about its match (start). */
+  ask(nodeId: string, body: Record<string, unknown>): Promise<AckResult>;
+}
+
 export interface MatchNamespaceDeps {
   config: Config;
   registry: MatchRegistry;
+  /** Null on a single node: every match is local. */
+  routing: MatchRouting | null;
   seats: SeatStore;
   sync: DirectorySync;
   chat: ChatGate;
@@ -45,6 +58,19 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     });
     const on = requestRouter(socket, { metrics: deps.metrics, log: deps.log, strike });
     const hostOf = () => (socket.data.matchId === undefined ? undefined : deps.registry.get(socket.data.matchId));
+    const remote = deps.routing?.remote ?? null;
+    /**
+     * The node that runs a match this node does not: null when it is here, or runs nowhere;
+     * 'moving' when the directory still names this node but the match left it (handed over or
+     * lost its lease) and its new owner has not listed it yet.
+     */
+    const ownerElsewhere = async (matchId: string): Promise<string | null | 'moving'> => {
+      if (!deps.routing || deps.registry.get(matchId)) return null;
+      const entry = await deps.routing.locate(matchId);
+      if (!entry) return null;
+      return entry.nodeId !== deps.routing.nodeId ? entry.nodeId : 'moving';
+    };
+    const moving: AckResult<never> = { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the match is moving to another node: try again in a moment' };
     const alreadyIn: AckResult<never> = {
       ok: false,
       code: ErrorCode.AlreadyInMatch,
@@ -60,39 +86,50 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       // Without a match id: wherever this player holds its seat (the way back after a reload).
       const matchId = requested.value ?? (await deps.seats.seatOf(guest.guestId));
       if (matchId === null) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat: get one from the lobby' };
-      const host = deps.registry.get(matchId);
-      if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
+      const owner = await ownerElsewhere(matchId);
       if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
       if (socket.data.matchId !== undefined) return alreadyIn;
+      // Any node serves any player: a match owned elsewhere is joined through this node.
+      if (owner === 'moving') return moving;
+      if (owner !== null && remote) return remote.attach(socket, owner, matchId, guest, 'player');
+      const host = deps.registry.get(matchId);
+      if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
       // The host admits the socket through its events port (match-room.ts), which sets socket.data.
       return host.attach(socket.id, guest);
     });
 
-    on('spectate', (raw): AckResult<MatchInfo> => {
+    on('spectate', async (raw): Promise<AckResult<MatchInfo>> => {
       const req = objectPayload(raw, 'spectate');
       if (!req.ok) return req;
       const matchId = stringField(req.value, 'matchId', MATCH_ID_MAX);
       if (!matchId.ok) return matchId;
       if (socket.data.matchId !== undefined) return alreadyIn;
+      const owner = await ownerElsewhere(matchId.value);
+      if (owner === 'moving') return moving;
+      if (owner !== null && remote) return remote.attach(socket, owner, matchId.value, guest, 'spectator');
       const host = deps.registry.get(matchId.value);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
       return host.spectate(socket.id);
     });
 
-    on('start', () => {
+    on('start', async () => {
+      if (socket.data.role !== 'player') return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first' };
       const host = hostOf();
-      if (!host || socket.data.role !== 'player') return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first' };
-      return host.requestStart(guest.guestId);
+      if (host) return host.requestStart(guest.guestId);
+      const owner = remote?.ownerOf(socket) ?? null;
+      if (owner === null || !deps.routing) return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first' };
+      return deps.routing.ask(owner, { kind: 'start', matchId: socket.data.matchId, guestId: guest.guestId });
     });
 
     on('chat', (raw) => {
       const req = objectPayload(raw, 'chat');
       if (!req.ok) return req;
-      const host = hostOf();
-      if (!host) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
+      const matchId = socket.data.matchId;
+      if (matchId === undefined) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
       const message = deps.chat.accept(guest, 'match', req.value.text);
       if (!message.ok) return { ok: false, code: message.code, message: message.message };
-      nsp.to(matchRoom(host.id)).emit('chat', message.value);
+      // The room spans the nodes (adapter): players of the match on any node hear it.
+      nsp.to(matchRoom(matchId)).emit('chat', message.value);
       return { ok: true, text: message.value.text };
     });
 
@@ -101,8 +138,9 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const host = hostOf();
       const matchId = socket.data.matchId;
       host?.detach(socket.id, 'leave');
+      const remoteLeave = !host && remote ? remote.detach(socket, 'leave') : Promise.resolve();
       // Answer once the seat store knows, so a request right after the answer sees the seat free.
-      const settled = matchId === undefined ? Promise.resolve() : deps.sync.settled(matchId);
+      const settled = matchId === undefined ? remoteLeave : remoteLeave.then(() => deps.sync.settled(matchId));
       void settled.then(() => {
         if (typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: true });
       });
@@ -116,14 +154,17 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
         return strike({ code: ErrorCode.ReadOnly, message: 'spectators cannot send inputs' });
       }
       const host = hostOf();
-      if (!host || socket.data.role !== 'player') {
+      const game = host?.spec.game ?? remote?.gameOf(socket) ?? null;
+      if (!game || socket.data.role !== 'player') {
         return strike({ code: ErrorCode.NotInMatch, message: 'inputs are only accepted from a player in a match' });
       }
-      // Each game has its own input format: the match's game decodes it.
-      const decoded = host.spec.game.inputCodec.decode(bytes);
+      // Each game has its own input format: the match's game decodes it (here, also for a match
+      // another node runs: garbage is refused by the node that received it).
+      const decoded = game.inputCodec.decode(bytes);
       if (!decoded.ok) {
         return refuse(socket, { code: ErrorCode.BadInput, message: `${decoded.code}: ${decoded.message}` }, deps, true);
       }
+      if (!host) return remote!.input(socket, bytes);
       const outcome = host.pushInput(socket.id, decoded.value);
       if (outcome === 'overflow') deps.metrics.inputsDropped.inc({ reason: 'overflow' });
       else if (outcome === 'replayed') deps.metrics.inputsDropped.inc({ reason: 'replayed' });
@@ -135,6 +176,10 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     });
 
     // A dropped player keeps its seat for the reconnect grace; only `leave` gives it up.
-    socket.on('disconnect', () => hostOf()?.detach(socket.id, 'drop'));
+    socket.on('disconnect', () => {
+      const host = hostOf();
+      if (host) host.detach(socket.id, 'drop');
+      else void remote?.detach(socket, 'drop');
+    });
   });
 }

@@ -2,56 +2,119 @@
  * A match's ports over socket.io (server/match/match-events.ts, snapshot-fanout.ts): its room for
  * events, a second room for the snapshot stream, and the one place that writes a /match socket's
  * `socket.data` match fields, so the handlers only read them.
+ *
+ * In a cluster, a connection may be a socket of another node (its id `<nodeId>#<socketId>`):
+ * room events reach it through the adapter like any room member; the snapshot stream goes to its
+ * node once per tick over the node bus (server/cluster/node-bus.ts), whose relay feeds its own
+ * sockets; dismissals and takeovers are told to its node.
  */
 import { ErrorCode } from '../../shared/protocol/errors.ts';
+import type { NodeBus } from '../cluster/node-bus.ts';
 import type { MatchEvents } from '../match/match-events.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { roomTransport } from './room-transport.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
 export const matchRoom = (matchId: string): string => `match:${matchId}`;
+export const snapshotRoom = (matchId: string): string => `snap:${matchId}`;
+
+/** A connection of another node, as the match's owner knows it. */
+export const remoteConnectionId = (nodeId: string, socketId: string): string => `${nodeId}#${socketId}`;
+
+export function parseRemoteConnection(connectionId: string): { nodeId: string; socketId: string } | null {
+  const at = connectionId.indexOf('#');
+  return at < 0 ? null : { nodeId: connectionId.slice(0, at), socketId: connectionId.slice(at + 1) };
+}
 
 /** Records on the socket which match it is in and as what. */
-function bind(socket: MatchSocket, matchId: string, role: 'player' | 'spectator', slot: number): void {
+export function bindSocket(socket: MatchSocket, matchId: string, role: 'player' | 'spectator', slot: number): void {
   socket.data.matchId = matchId;
   socket.data.role = role;
   socket.data.slot = role === 'player' ? slot : undefined;
 }
 
 /** Forgets the match on the socket, if it still names this one. */
-function unbind(socket: MatchSocket, matchId: string): void {
+export function unbindSocket(socket: MatchSocket, matchId: string): void {
   if (socket.data.matchId !== matchId) return;
   socket.data.matchId = undefined;
   socket.data.slot = undefined;
   socket.data.role = undefined;
 }
 
-export function matchRoomPorts(nsp: MatchNamespace, matchId: string): { events: MatchEvents; transport: FanoutTransport } {
+export function replacedNotice(socket: MatchSocket): void {
+  socket.emit('protocol_error', { code: ErrorCode.SessionReplaced, message: 'this seat was taken over by another connection' });
+  socket.disconnect(true);
+}
+
+export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBus | null): { events: MatchEvents; transport: FanoutTransport } {
   const room = matchRoom(matchId);
   const to = () => nsp.to(room);
+  /** Remote connections in the match, by node: the nodes its stream is published to. */
+  const remote = new Map<string, Set<string>>();
+  let keyframeWanted = false;
+
   const events: MatchEvents = {
     roster: (players) => to().emit('roster', players),
     presence: (change) => to().emit('presence', change),
     phase: (change) => to().emit('phase', change),
     ended: (results) => to().emit('ended', results),
     admit(connectionId, role, slot) {
+      const far = parseRemoteConnection(connectionId);
+      if (far) {
+        let conns = remote.get(far.nodeId);
+        if (!conns) {
+          remote.set(far.nodeId, (conns = new Set()));
+          // The node's relay starts from a keyframe, so the next snapshot is one for everybody.
+          keyframeWanted = true;
+        }
+        conns.add(connectionId);
+        return false;
+      }
       const socket = nsp.sockets.get(connectionId);
-      if (!socket) return;
-      bind(socket, matchId, role, slot);
-      void socket.join(room);
+      if (socket) {
+        bindSocket(socket, matchId, role, slot);
+        void socket.join(room);
+      }
+      return true;
     },
     dismiss(connectionId) {
+      const far = parseRemoteConnection(connectionId);
+      if (far) {
+        const conns = remote.get(far.nodeId);
+        if (conns?.delete(connectionId) && conns.size === 0) remote.delete(far.nodeId);
+        bus?.notify(far.nodeId, { kind: 'dismiss', matchId, socketId: far.socketId });
+        return;
+      }
       const socket = nsp.sockets.get(connectionId);
       if (!socket) return;
-      unbind(socket, matchId);
+      unbindSocket(socket, matchId);
       void socket.leave(room);
     },
     replaced(connectionId) {
+      const far = parseRemoteConnection(connectionId);
+      if (far) return bus?.notify(far.nodeId, { kind: 'replaced', matchId, socketId: far.socketId });
       const socket = nsp.sockets.get(connectionId);
-      if (!socket) return;
-      socket.emit('protocol_error', { code: ErrorCode.SessionReplaced, message: 'this seat was taken over by another connection' });
-      socket.disconnect(true);
+      if (socket) replacedNotice(socket);
     },
   };
-  return { events, transport: roomTransport(nsp, `snap:${matchId}`) };
+
+  const local = roomTransport(nsp, snapshotRoom(matchId));
+  const transport: FanoutTransport = {
+    ...local,
+    broadcast(bytes) {
+      const reached = local.broadcast(bytes);
+      if (remote.size === 0 || !bus) return reached;
+      bus.publishSnapshot(matchId, bytes);
+      let far = 0;
+      for (const conns of remote.values()) far += conns.size;
+      return reached + far;
+    },
+    wantsKeyframe() {
+      const wanted = keyframeWanted;
+      keyframeWanted = false;
+      return wanted;
+    },
+    hasOtherReaders: () => remote.size > 0,
+  };
+  return { events, transport };
 }

@@ -55,12 +55,30 @@ export function requestRouter(socket: Socket, deps: RequestDeps) {
         try {
           answer(event, reply, await handler(payload));
         } catch (error) {
-          deps.log.error({ ...logFields, event, err: error }, 'request failed');
-          answer(event, reply, { ok: false, code: ErrorCode.Internal, message: 'internal error' });
+          if (isClusterOutage(error)) {
+            deps.log.warn({ ...logFields, event, err: error }, 'request failed: Redis or another node is unavailable');
+            answer(event, reply, { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the cluster is unavailable right now: try again shortly' });
+          } else {
+            deps.log.error({ ...logFields, event, err: error }, 'request failed');
+            answer(event, reply, { ok: false, code: ErrorCode.Internal, message: 'internal error' });
+          }
         } finally {
           pending -= 1;
         }
       });
     });
   };
+}
+
+/**
+ * Errors that mean "Redis or another node is away", not "this request is wrong": ioredis gives
+ * up on a command after its retries, or refuses one while disconnected; the node bus times out.
+ */
+function isClusterOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'MaxRetriesPerRequestError' ||
+    error.name === 'ClusterUnavailableError' ||
+    /Connection is closed|Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Cluster is not ready|All nodes failed/.test(error.message)
+  );
 }

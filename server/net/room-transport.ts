@@ -1,6 +1,8 @@
 /**
- * The snapshot fan-out's transport over a socket.io room: one emit to the room, which socket.io
- * encodes once and writes to every socket in it.
+ * The snapshot fan-out's transport over a socket.io room of this node's sockets: one emit to the
+ * room, which socket.io encodes once and writes to every socket in it. Local only (`nsp.local`):
+ * in a cluster the stream reaches other nodes once per tick over the node bus, and each node's
+ * relay fans it out to its own sockets, with their own keyframes and slow-reader handling.
  */
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
@@ -20,7 +22,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
     ? {
         broadcastState(snapshot) {
           // The typed event map says binary; the baseline deliberately sends the object as JSON.
-          nsp.to(room).emit('snapshot', snapshot as unknown as Uint8Array);
+          nsp.local.to(room).emit('snapshot', snapshot as unknown as Uint8Array);
           return nsp.adapter.rooms.get(room)?.size ?? 0;
         },
       }
@@ -28,7 +30,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
   return {
     ...baseline,
     broadcast(bytes) {
-      nsp.to(room).emit('snapshot', bytes);
+      nsp.local.to(room).emit('snapshot', bytes);
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
     send(id, bytes) {

@@ -17,6 +17,7 @@ import {
   type LobbyServerEvents,
   type MatchList,
   type MatchListing,
+  type OnlineCount,
   type PrivateMatchOptions,
   type SeatGrant,
   type SessionInfo,
@@ -37,6 +38,8 @@ export interface LobbyClientHandlers {
   /** The public list changed (after subscribeList): the whole list as it is now, and the change. */
   list?: (matches: MatchListing[], change: ListEvent) => void;
   chat?: (message: ChatMessage) => void;
+  /** Players online across the cluster (on connect, then on every change). */
+  online?: (count: OnlineCount) => void;
   protocolError?: (error: WireError) => void;
   disconnect?: (reason: string) => void;
 }
@@ -59,6 +62,8 @@ export function createManager(url: string, opts: Partial<ManagerOptions> = {}): 
 export class LobbyClient {
   readonly socket: LobbySocket;
   session: SessionInfo | null = null;
+  /** Players online across the cluster, as last told. */
+  online: OnlineCount | null = null;
   /** The public matches, kept in sync after subscribeList(). */
   readonly matches = new Map<string, MatchListing>();
   private listVersion: number | null = null;
@@ -91,6 +96,10 @@ export class LobbyClient {
     this.socket.on('match_updated', (c) => this.onList({ type: 'updated', ...c }));
     this.socket.on('match_removed', (r) => this.onList({ type: 'removed', ...r }));
     this.socket.on('chat', (message) => handlers.chat?.(message));
+    this.socket.on('online', (count) => {
+      this.online = count;
+      handlers.online?.(count);
+    });
     this.socket.on('protocol_error', (error) => handlers.protocolError?.(error));
     this.socket.on('disconnect', (reason) => {
       // After a reconnect the server knows nothing of this client's subscription.

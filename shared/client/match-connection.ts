@@ -29,6 +29,10 @@ import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
+/** After MATCH_MOVED: how long to keep trying to join the match on its new node, and how often. */
+const MOVE_TIMEOUT_MS = 15_000;
+const MOVE_RETRY_MS = 300;
+
 export interface MatchConnectionOptions {
   /**
    * The games this client can play (their codecs): a match's snapshots and inputs use its game's,
@@ -111,7 +115,12 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     });
     this.socket.on('presence', (change) => handlers.presence?.(change));
     this.socket.on('chat', (message) => handlers.chat?.(message));
-    this.socket.on('protocol_error', (error) => handlers.protocolError?.(error));
+    this.socket.on('protocol_error', (error) => {
+      handlers.protocolError?.(error);
+      // The match moved to another node (its owner died or shut down): join it again there. The
+      // new owner may take a few seconds to adopt it; until then the join answers it is busy.
+      if (error.code === ErrorCode.MatchMoved && opts.autoRejoin && this.rejoin) void this.followMove(this.rejoin, handlers);
+    });
     this.socket.on('disconnect', (reason) => handlers.disconnect?.(reason));
     if (opts.autoRejoin) {
       this.socket.on('connect', () => {
@@ -120,6 +129,17 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
         const again = target.role === 'spectator' ? this.spectate(target.matchId) : this.join(target.matchId);
         void again.then((res) => handlers.rejoined?.(res));
       });
+    }
+  }
+
+  private async followMove(target: { matchId: string; role: MatchInfo['role'] }, handlers: MatchConnectionEvents<S>): Promise<void> {
+    const deadline = this.now() + MOVE_TIMEOUT_MS;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, MOVE_RETRY_MS));
+      if (!this.socket.connected || this.rejoin !== target) return;
+      const res = target.role === 'spectator' ? await this.spectate(target.matchId) : await this.join(target.matchId);
+      const retry = !res.ok && (res.code === ErrorCode.ClusterUnavailable || res.code === ErrorCode.Timeout) && this.now() < deadline;
+      if (!retry) return void handlers.rejoined?.(res);
     }
   }
 

@@ -32,6 +32,10 @@ export const ErrorCode = {
   NotAllowed: 'NOT_ALLOWED',
   /** Another connection with the same token took this seat over. */
   SessionReplaced: 'SESSION_REPLACED',
+  /** The match moved to another node (its owner died or shut down): join it again. */
+  MatchMoved: 'MATCH_MOVED',
+  /** A request needed another node or Redis, which did not answer: try again shortly. */
+  ClusterUnavailable: 'CLUSTER_UNAVAILABLE',
   /** Client side: the match is of a game this client was not built with. */
   UnknownGame: 'UNKNOWN_GAME',
   /** Client side: no answer within the request timeout. */

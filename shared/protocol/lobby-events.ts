@@ -134,9 +134,17 @@ export interface LobbyClientEvents {
   chat: (req: { text: string }, ack: Ack<{ text: string }>) => void;
 }
 
+/** How many players are connected, across every node of the cluster. */
+export interface OnlineCount {
+  players: number;
+  nodes: number;
+}
+
 /** Events the server sends on /lobby. */
 export interface LobbyServerEvents {
   session: (session: SessionInfo) => void;
+  /** Sent on connect and whenever the count changes (checked every 2 s). */
+  online: (count: OnlineCount) => void;
   /** Quick play placed this player. */
   matched: (seat: SeatGrant) => void;
   match_created: (change: ListChange) => void;

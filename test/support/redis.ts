@@ -2,6 +2,7 @@
  * Starts real `redis-server` processes on loopback for integration tests: one standalone server,
  * or a Redis Cluster of primaries without replicas. Each process gets its own temporary directory
  * (no RDB, no AOF) and is stopped by PID; every wait is bounded and says what it waited for.
+ * `npm run cluster` (scripts/cluster.ts) starts its Redis through here too.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,24 +18,40 @@ export interface RedisServer {
   host: string;
   port: number;
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
 export interface RedisClusterProcesses {
   /** The primaries, one per shard: any of them is a valid startup node. */
   nodes: { host: string; port: number }[];
+  pids: number[];
   stop(): Promise<void>;
 }
 
+export interface RedisProcessOptions {
+  /**
+   * Run each redis-server in its own process group, so a Ctrl-C in the terminal reaches only the
+   * parent, which then stops Redis last (after the game nodes that use it). Default false.
+   */
+  detached?: boolean;
+  /** Every line a redis-server writes (default: kept, and shown only if it fails to start). */
+  onLine?: (port: number, line: string) => void;
+  /** A redis-server process ended (stopped, or died on its own): `how` is its exit code or signal. */
+  onExit?: (port: number, how: string) => void;
+  /** Start redis-server through this command, e.g. `['setpriv', '--pdeathsig', 'TERM', '--']`. */
+  launcher?: string[];
+}
+
 /** A standalone server on a free loopback port. */
-export async function startRedis(): Promise<RedisServer> {
+export async function startRedis(options: RedisProcessOptions = {}): Promise<RedisServer> {
   const port = await freePort();
-  const node = await startNode(port, []);
-  return { host: HOST, port, url: `redis://${HOST}:${port}`, stop: node.stop };
+  const node = await startNode(port, [], options);
+  return { host: HOST, port, url: `redis://${HOST}:${port}`, pid: node.pid, stop: node.stop };
 }
 
 /** `shards` cluster-enabled primaries joined by `redis-cli --cluster create`, each owning a third of the slots. */
-export async function startRedisCluster(shards = 3): Promise<RedisClusterProcesses> {
+export async function startRedisCluster(shards = 3, options: RedisProcessOptions = {}): Promise<RedisClusterProcesses> {
   const ports: number[] = [];
   // A cluster node also listens on port + 10000 (the cluster bus): both must be free.
   while (ports.length < shards) {
@@ -48,7 +65,7 @@ export async function startRedisCluster(shards = 3): Promise<RedisClusterProcess
   try {
     for (const port of ports) {
       started.push(
-        await startNode(port, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000']),
+        await startNode(port, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '5000'], options),
       );
     }
     const addresses = ports.map((p) => `${HOST}:${p}`);
@@ -60,7 +77,7 @@ export async function startRedisCluster(shards = 3): Promise<RedisClusterProcess
     for (const port of ports) {
       await until(async () => (await command(port, 'CLUSTER INFO')).includes('cluster_state:ok'), `cluster_state:ok on ${HOST}:${port}`, 20_000);
     }
-    return { nodes: ports.map((port) => ({ host: HOST, port })), stop };
+    return { nodes: ports.map((port) => ({ host: HOST, port })), pids: started.map((n) => n.pid), stop };
   } catch (error) {
     await stop();
     throw error;
@@ -68,19 +85,34 @@ export async function startRedisCluster(shards = 3): Promise<RedisClusterProcess
 }
 
 interface RunningNode {
+  pid: number;
   stop(): Promise<void>;
 }
 
-async function startNode(port: number, extra: string[]): Promise<RunningNode> {
+async function startNode(port: number, extra: string[], options: RedisProcessOptions): Promise<RunningNode> {
   const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra];
+  const [program, ...prefix] = [...(options.launcher ?? []), 'redis-server'];
+  const child = spawn(program!, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false });
   let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  // Without a listener a missing redis-server binary (ENOENT) would crash the caller.
+  let spawnError: Error | null = null;
+  child.once('error', (error) => (spawnError = error));
+  child.once('exit', (code, signal) => options.onExit?.(port, signal ?? `code ${code}`));
+  let started = false;
+  let partial = '';
+  const collect = (d: Buffer): void => {
+    if (!started) output += d.toString();
+    if (!options.onLine) return;
+    partial += d.toString();
+    let nl: number;
+    while ((nl = partial.indexOf('\n')) >= 0) {
+      options.onLine(port, partial.slice(0, nl));
+      partial = partial.slice(nl + 1);
+    }
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   const stop = async () => {
     await kill(child);
     await rm(dir, { recursive: true, force: true });
@@ -88,6 +120,7 @@ async function startNode(port: number, extra: string[]): Promise<RunningNode> {
   try {
     await until(
       async () => {
+        if (spawnError) throw new Error(`redis-server could not start: ${(spawnError as Error).message}`);
         if (child.exitCode !== null || child.signalCode !== null) {
           throw new Error(`redis-server on port ${port} exited (${child.exitCode ?? child.signalCode}):\n${output}`);
         }
@@ -100,12 +133,13 @@ async function startNode(port: number, extra: string[]): Promise<RunningNode> {
     await stop();
     throw error;
   }
-  return { stop };
+  started = true;
+  return { pid: child.pid!, stop };
 }
 
 function kill(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return resolve();
     const hard = setTimeout(() => child.kill('SIGKILL'), 5_000);
     child.once('exit', () => {
       clearTimeout(hard);

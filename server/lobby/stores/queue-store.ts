@@ -9,6 +9,8 @@ export interface QueueEntry {
   nickname: string;
   /** Server clock, epoch ms. */
   enqueuedAt: number;
+  /** The node the player's lobby connection is on (cluster placement); absent on one node. */
+  nodeId?: string;
 }
 
 export interface GroupRule {

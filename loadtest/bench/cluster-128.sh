@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark scenario "cluster" (BENCHMARKS.md, "Many nodes"): the arena-16 load (16-player
+# quick-play matches at 20 Hz, every bot moving and shooting) against NODES game nodes joined by
+# one redis-server, the bots spread over the nodes (--url a,b). Nodes and Redis on core 0, the
+# bots on core 1, as arena-16.sh does for one node, so the CPU figures compare.
+#
+#   loadtest/bench/cluster-128.sh NODES BOTS DURATION_S [extra `npm run loadtest` options…]
+#
+# Prints, besides the load test's report: Redis CPU (INFO cpu) and network bytes (INFO stats)
+# over the run, per bot-second, and each node's input-relay latency (game_input_relay_seconds).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NODES=${1:?nodes}
+BOTS=${2:?bots}
+DURATION=${3:?duration in seconds}
+shift 3
+BASE_PORT=${BASE_PORT:-3400}
+REDIS_PORT=${REDIS_PORT:-6390}
+OUT=${OUT:-loadtest-out/cluster-$NODES-$BOTS}
+SERVER_CORE=${SERVER_CORE:-0}
+BOT_CORE=${BOT_CORE:-1}
+mkdir -p "$(dirname "$OUT")"
+SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+REDIS_DIR=$(mktemp -d)
+taskset -c "$SERVER_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --save '' --appendonly no >"$OUT.redis.log" 2>&1 &
+PIDS=($!)
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$REDIS_DIR"
+}
+trap cleanup EXIT
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+URLS=()
+for i in $(seq 1 "$NODES"); do
+  PORT=$((BASE_PORT + i))
+  env HOST=127.0.0.1 PORT="$PORT" NODE_ID="node$i" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" AUTH_SECRET="$SECRET" \
+    TICK_RATE=20 MAX_PLAYERS_PER_MATCH=16 MATCH_SEED=$i GUEST_PER_MINUTE=1000000 LOG_LEVEL=warn \
+    taskset -c "$SERVER_CORE" node --import tsx server/main.ts >"$OUT.node$i.log" 2>&1 &
+  PIDS+=($!)
+  URLS+=("http://127.0.0.1:$PORT")
+done
+for url in "${URLS[@]}"; do
+  for _ in $(seq 1 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.1; done
+done
+
+redis_figures() { redis-cli -p "$REDIS_PORT" INFO | tr -d '\r' | grep -E '^(used_cpu_sys|used_cpu_user|total_net_input_bytes|total_net_output_bytes):'; }
+redis_figures >"$OUT.redis-before.txt"
+START=$(date +%s.%N)
+RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
+JOINED=$(IFS=,; echo "${URLS[*]}")
+taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts \
+  --url "$JOINED" --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup 5 \
+  --label "cluster-$NODES" --report "$OUT.json" --html "$OUT.html" "$@"
+END=$(date +%s.%N)
+redis_figures >"$OUT.redis-after.txt"
+
+node - "$OUT" "$BOTS" "$START" "$END" "${URLS[@]}" <<'EOF'
+const fs = require('node:fs');
+const [out, bots, start, end, ...urls] = process.argv.slice(2);
+const read = (f) => Object.fromEntries(fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(':')).map(([k, v]) => [k, Number(v)]));
+const a = read(`${out}.redis-before.txt`);
+const b = read(`${out}.redis-after.txt`);
+const seconds = Number(end) - Number(start);
+const botSeconds = Number(bots) * seconds;
+const cpuMs = (b.used_cpu_sys + b.used_cpu_user - a.used_cpu_sys - a.used_cpu_user) * 1000;
+const bytes = b.total_net_input_bytes + b.total_net_output_bytes - a.total_net_input_bytes - a.total_net_output_bytes;
+console.log(`redis: ${cpuMs.toFixed(0)} ms CPU over ${seconds.toFixed(1)} s = ${(cpuMs / botSeconds * 1000).toFixed(1)} ms per 1,000 bot-seconds (${(cpuMs / seconds / 10).toFixed(1)} % of a core); ${(bytes / botSeconds).toFixed(0)} B/s per bot in+out`);
+(async () => {
+  for (const url of urls) {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const bucket = [...text.matchAll(/^game_input_relay_seconds_bucket\{le="([^"]+)"\} (\d+)/gm)].map((m) => [Number(m[1]), Number(m[2])]);
+    const count = bucket.at(-1)?.[1] ?? 0;
+    const q = (p) => bucket.find(([, n]) => n >= p * count)?.[0];
+    const published = [...text.matchAll(/^game_cluster_publish_bytes_total\{kind="([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]} ${(Number(m[2]) / seconds / 1024).toFixed(1)} KiB/s`).join(', ');
+    console.log(`${url}: input relay p50 ≤ ${q(0.5) ?? '-'} s, p99 ≤ ${q(0.99) ?? '-'} s over ${count} inputs; published ${published || 'nothing'}`);
+  }
+})();
+EOF

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { FailoverStats } from './failover-stats.ts';
+import { failoverLine, type Report } from './report.ts';
+
+describe('CLI summary: failover line', () => {
+  it('says how many bots a failure put out of their match, how fast they were back, and how many were lost', () => {
+    const f = new FailoverStats();
+    for (let bot = 0; bot < 4; bot++) {
+      f.dropped(bot, 'disconnected', 0);
+      f.switchedUrl();
+    }
+    f.dropped(4, 'matchMoved', 0);
+    [1_000, 2_000, 3_000, 4_000].forEach((at, bot) => f.back(bot, at));
+    expect(failoverLine({ failover: f.figures(30_000) })).toBe(
+      'failover: 5 bots put out of their match (4 disconnected, 1 match moved), 4 back within 10 s (p50 2000 ms, max 4000 ms), 1 lost, 4 moves to another --url',
+    );
+  });
+
+  it('is one short line when nothing happened, and copes with a report from before the figures existed', () => {
+    expect(failoverLine({ failover: new FailoverStats().figures(1) })).toBe('failover: no bot was put out of its match');
+    expect(failoverLine({} as Pick<Report, 'failover'>)).toBe('failover: no bot was put out of its match');
+  });
+});

@@ -1,0 +1,411 @@
+/**
+ * This node's part in a cluster, besides the adapter and the Redis stores: it answers other
+ * nodes about the matches it owns (attach a player's connection, claim or release a seat, start,
+ * open a quick-play match here), keeps its heartbeat in the node registry, holds the lease of
+ * every match it runs and checkpoints them every second, adopts the matches of nodes that died,
+ * and hands its own over when it shuts down.
+ *
+ * Nothing here is on a match's tick: leases, checkpoints and adoption run on their own timers,
+ * and a Redis outage only makes them fail and try again (matches keep ticking meanwhile).
+ */
+import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
+import type { MatchInfo } from '../../shared/protocol/events.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
+import type { Logger } from '../log.ts';
+import type { DirectoryEntry, LobbyStores } from '../lobby/stores/index.ts';
+import type { MatchHooks, MatchHost } from '../match/match-host.ts';
+import type { MatchRegistry } from '../match/match-registry.ts';
+import type { Metrics } from '../metrics.ts';
+import { matchRoom, parseRemoteConnection, remoteConnectionId, unbindSocket } from '../net/match-room.ts';
+import type { MatchNamespace } from '../net/types.ts';
+import { MatchLeases } from './match-leases.ts';
+import type { NodeBus } from './node-bus.ts';
+import type { NodeRegistry } from './node-registry.ts';
+import type { RedisConnections } from './redis-connect.ts';
+import type { RemoteMatches } from './remote-matches.ts';
+
+export interface ClusterNodeDeps {
+  nodeId: string;
+  publicUrl: string | null;
+  redis: RedisConnections;
+  bus: NodeBus;
+  stores: LobbyStores;
+  nodes: NodeRegistry;
+  registry: MatchRegistry;
+  remote: RemoteMatches;
+  nsp: MatchNamespace;
+  metrics: Metrics;
+  log: Logger;
+  /** Players connected to this node (for the node registry's load figures). */
+  players: () => number;
+  /** Resolves when the lobby stores know of every change this node made to the match. */
+  settled: (matchId: string) => Promise<void>;
+  /** Opens a quick-play match here for a group another node popped (matchmaking placement). */
+  openGroup: (mode: string, group: { guestId: string; nickname: string; enqueuedAt: number }[]) => Promise<string | null>;
+  /**
+   * How often the node beats: heartbeat, lease renewals, adoption. Checkpoints are written every
+   * other beat. With the defaults (500 ms, leases of 2.5 s) a dead owner's matches are adopted
+   * within 3 s, rewound by at most 1 s.
+   */
+  intervalMs?: number;
+  /** A lease (of a match, or of this node in the registry) not renewed this long lapses. */
+  leaseMs?: number;
+}
+
+/** An orphaned match without a checkpoint is given up after this long. */
+const LOST_AFTER_MS = 30_000;
+
+export interface ClusterStatus {
+  redis: 'ready' | 'unavailable';
+  nodeId: string;
+  matchesOwned: number;
+  remotePlayers: number;
+}
+
+export class ClusterNode {
+  readonly leases: MatchLeases;
+  private timer: NodeJS.Timeout | null = null;
+  private beats = 0;
+  private adoptNotBefore = 0;
+  /** Set after a stall longer than half a lease: no match ticks until the leases are checked. */
+  private fenced = false;
+  /** Orphans found without a checkpoint, and since when (see adopt). */
+  private readonly uncheckpointed = new Map<string, number>();
+  private startedAt = Date.now();
+  private draining = false;
+  private running = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly intervalMs: number;
+
+  constructor(private readonly deps: ClusterNodeDeps) {
+    this.intervalMs = deps.intervalMs ?? 500;
+    this.leases = new MatchLeases(deps.redis.commands, { nodeId: deps.nodeId, leaseMs: deps.leaseMs ?? 2500, checkpointTtlMs: 10 * 60_000 });
+    deps.bus.handleRequests((from, body) => this.onRequest(from, body));
+    deps.bus.handleNotices((from, body) => this.onNotice(from, body));
+    deps.bus.handleInputs((matchId, connectionId, bytes) => this.onInput(matchId, connectionId, bytes));
+  }
+
+  /** The hooks the match registry calls besides the directory's: leases follow the matches. */
+  readonly hooks: Pick<MatchHooks, 'disposed'> = {
+    disposed: (host) => void this.leases.release(host.id, true).catch((e: unknown) => this.warn(e, 'lease release failed')),
+  };
+
+  start(): void {
+    this.startedAt = Date.now();
+    this.running = true;
+    // Back from a Redis outage: put this node's matches back where the lobby looks for them (a
+    // Redis that restarted without its data forgot them). Every write is idempotent.
+    let wasDown = false;
+    this.deps.redis.commands.on('close', () => (wasDown = true));
+    this.deps.redis.commands.on('ready', () => {
+      if (!wasDown || !this.running) return;
+      wasDown = false;
+      // Every node lost its leases with Redis: give the owners time to take their own back before
+      // anything counts as an orphan, so a match does not move just because Redis blinked.
+      this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
+      void this.resync().catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
+    });
+    this.unsubscribe = this.deps.stores.directory.subscribe((change) => {
+      // A match this node relays moved (adopted, handed over, maybe by this very node): its
+      // players here join again, on the new owner.
+      if (change.type === 'updated') this.deps.remote.moved(change.entry.listing.matchId, change.entry.nodeId);
+    });
+    const loop = async (): Promise<void> => {
+      if (!this.running) return;
+      await this.beat().catch((e: unknown) => this.warn(e, 'cluster loop failed'));
+      if (this.running) this.timer = setTimeout(() => void loop(), this.intervalMs);
+    };
+    void loop();
+  }
+
+  stop(): void {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.unsubscribe?.();
+  }
+
+  status(): ClusterStatus {
+    let owned = 0;
+    for (const host of this.deps.registry.all()) if (!host.isDisposed) owned++;
+    return { redis: this.deps.redis.ready() ? 'ready' : 'unavailable', nodeId: this.deps.nodeId, matchesOwned: owned, remotePlayers: this.deps.remote.players };
+  }
+
+  /**
+   * Quick play in a cluster: the group's match goes to the node that holds most of its players
+   * (their lobby connections), so their traffic stays local; on a tie, or when the players' nodes
+   * are unknown, to the least loaded of the candidates. True when another node opened it; false
+   * means "here" (also when the chosen node does not answer: the group is not lost).
+   */
+  async placeElsewhere(mode: string, group: { guestId: string; nickname: string; enqueuedAt: number; nodeId?: string }[]): Promise<boolean> {
+    let live: Awaited<ReturnType<NodeRegistry['list']>>;
+    try {
+      live = await this.deps.nodes.list();
+    } catch {
+      return false;
+    }
+    const load = new Map(live.map((n) => [n.nodeId, n.load.players + 4 * n.load.matches]));
+    const count = new Map<string, number>();
+    for (const e of group) if (e.nodeId && load.has(e.nodeId)) count.set(e.nodeId, (count.get(e.nodeId) ?? 0) + 1);
+    const most = Math.max(0, ...count.values());
+    const candidates = most > 0 ? [...count].filter(([, n]) => n === most).map(([id]) => id) : [...load.keys()];
+    if (candidates.length === 0 || candidates.includes(this.deps.nodeId) && (most > 0 || candidates.length === 1)) return false;
+    candidates.sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0) || (a < b ? -1 : 1));
+    const target = candidates[0]!;
+    if (target === this.deps.nodeId) return false;
+    try {
+      const matchId = await this.deps.bus.request<string | null>(target, { kind: 'open', mode, group });
+      if (matchId === null) return false;
+      this.deps.log.info({ matchId, mode, node: target, players: group.length }, 'quick play match placed on another node');
+      return true;
+    } catch (e) {
+      this.warn(e, 'placement on another node failed: forming the match here');
+      return false;
+    }
+  }
+
+  /** Where a match runs, from the directory. */
+  async locate(matchId: string): Promise<DirectoryEntry | null> {
+    return this.deps.stores.directory.get(matchId);
+  }
+
+  /**
+   * SIGTERM: leave the registry (so others may adopt at once), write each match's last
+   * checkpoint and give its lease up. The matches stop here; their players are told to join
+   * again and land on the adopting node.
+   */
+  async handOver(): Promise<number> {
+    this.draining = true;
+    await this.deps.nodes.remove(this.deps.nodeId).catch((e: unknown) => this.warn(e, 'could not leave the node registry'));
+    let moved = 0;
+    for (const host of [...this.deps.registry.all()]) {
+      if (host.isDisposed || host.state === 'ended') continue;
+      try {
+        await this.leases.renew(host.id, host.checkpoint());
+        await this.leases.release(host.id, false);
+        this.abandon(host.id, 'handed over');
+        moved++;
+      } catch (e) {
+        this.warn(e, 'hand-over failed', host.id);
+      }
+    }
+    return moved;
+  }
+
+  private async resync(): Promise<void> {
+    const { directory, seats, codes } = this.deps.stores;
+    let matches = 0;
+    for (const host of [...this.deps.registry.all()]) {
+      if (host.isDisposed) continue;
+      matches++;
+      if (host.spec.code) await codes.reserve(host.spec.code, host.id);
+      for (const guestId of host.guestIds()) await seats.claim(host.id, guestId, host.spec.maxPlayers);
+      await directory.put({ listing: host.listing(), visibility: host.spec.visibility, nodeId: this.deps.nodeId });
+    }
+    this.deps.log.info({ matches }, 'Redis is back: this node\'s matches are listed again');
+  }
+
+  /**
+   * The scheduler's hold (see TickScheduler): after this process stalled for half a lease or
+   * more (paused, swapped out), another node may have adopted its matches; ticking them before
+   * the next beat has checked the leases would broadcast a second copy. So: hold until then.
+   */
+  hold(sinceLastRoundMs: number): boolean {
+    if (sinceLastRoundMs > this.leases.leaseMs / 2 && !this.fenced) {
+      this.fenced = true;
+      this.deps.log.warn({ stalledMs: Math.round(sinceLastRoundMs) }, 'stalled: holding matches until their leases are checked');
+      void this.verifyNow();
+    }
+    return this.fenced;
+  }
+
+  private async verifyNow(): Promise<void> {
+    try {
+      if (this.deps.redis.ready()) await this.renewAll();
+    } catch (e) {
+      this.warn(e, 'lease check after a stall failed');
+    }
+    this.fenced = false;
+  }
+
+  /** One round: heartbeat, leases and checkpoints, adoption. */
+  private async beat(): Promise<void> {
+    if (!this.deps.redis.ready()) return;
+    if (!this.draining) {
+      const info = {
+        ...(this.deps.publicUrl ? { url: this.deps.publicUrl } : {}),
+        load: { players: this.deps.players(), matches: this.deps.registry.size },
+        startedAt: this.startedAt,
+      };
+      if (!(await this.deps.nodes.heartbeat(this.deps.nodeId, info))) await this.deps.nodes.register(this.deps.nodeId, info);
+    }
+    await this.renewAll();
+    if (!this.draining && Date.now() >= this.adoptNotBefore) await this.adoptOrphans();
+  }
+
+  /** Lease renewals run one round at a time (two at once could each see the other's retake). */
+  private renewChain: Promise<void> = Promise.resolve();
+
+  private renewAll(): Promise<void> {
+    const next = this.renewChain.then(() => this.renewRound());
+    this.renewChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async renewRound(): Promise<void> {
+    const checkpointNow = this.beats++ % 2 === 0;
+    for (const host of [...this.deps.registry.all()]) {
+      if (host.isDisposed) continue;
+      const checkpoint = host.state === 'ended' || !checkpointNow ? null : host.checkpoint();
+      const owned = this.leases.holds(host.id) ? await this.leases.renew(host.id, checkpoint) : await this.acquireNew(host, checkpoint);
+      if (owned) {
+        if (checkpoint) this.deps.metrics.checkpoints.inc();
+        continue;
+      }
+      // Another node holds the lease: it adopted this match while this node was away. Stop.
+      this.abandon(host.id, 'lease lost');
+    }
+  }
+
+  /** A match opened here since the last round: its first lease and checkpoint. */
+  private async acquireNew(host: MatchHost, checkpoint: ReturnType<MatchHost['checkpoint']> | null): Promise<boolean> {
+    if (!(await this.leases.acquire(host.id))) return false;
+    return this.leases.renew(host.id, checkpoint);
+  }
+
+  /**
+   * A checkpoint now, outside the beat: when a match opens here (its lease and first checkpoint,
+   * before the directory lists it, so no other node takes it for an orphan) and when a seat is
+   * claimed. A Redis error leaves it to the next beat.
+   */
+  async persist(host: MatchHost): Promise<void> {
+    const write = async (): Promise<void> => {
+      if (host.isDisposed) return;
+      const ok = this.leases.holds(host.id) ? await this.leases.renew(host.id, host.checkpoint()) : await this.acquireNew(host, host.checkpoint());
+      if (ok) this.deps.metrics.checkpoints.inc();
+    };
+    const next = this.renewChain.then(write);
+    this.renewChain = next.catch(() => undefined);
+    await next.catch((e: unknown) => this.warn(e, 'checkpoint failed', host.id));
+  }
+
+  /** Matches whose owner is gone from the registry and whose lease lapsed: this node takes them. */
+  private async adoptOrphans(): Promise<void> {
+    const live = new Set((await this.deps.nodes.list()).map((n) => n.nodeId));
+    const { entries } = await this.deps.stores.directory.list();
+    for (const entry of entries) {
+      const id = entry.listing.matchId;
+      if (live.has(entry.nodeId) && entry.nodeId !== this.deps.nodeId) continue;
+      if (this.deps.registry.get(id) || entry.listing.state === 'ended') continue;
+      if ((await this.leases.owner(id)) !== null) continue;
+      if (!(await this.leases.acquire(id))) continue;
+      await this.adopt(entry);
+    }
+  }
+
+  private async adopt(entry: DirectoryEntry): Promise<void> {
+    const id = entry.listing.matchId;
+    const checkpoint = await this.leases.checkpoint(id);
+    if (!checkpoint) {
+      await this.leases.release(id, false);
+      // Nothing to continue from. Only after a while is the match given up for lost (its seats
+      // and listing freed): an owner writes its first checkpoint before listing a match, so this
+      // is a match whose owner died in its first second, or a Redis that lost its data.
+      const since = this.uncheckpointed.get(id) ?? Date.now();
+      this.uncheckpointed.set(id, since);
+      if (Date.now() - since < LOST_AFTER_MS) return;
+      this.uncheckpointed.delete(id);
+      this.deps.log.error({ matchId: id, from: entry.nodeId }, 'orphaned match has no checkpoint: removing it');
+      await this.deps.stores.seats.releaseAll(id);
+      await this.deps.stores.directory.remove(id);
+      return;
+    }
+    this.uncheckpointed.delete(id);
+    try {
+      const host = this.deps.registry.restore(checkpoint);
+      await this.leases.renew(id, host.checkpoint());
+      await this.deps.stores.directory.put({ listing: host.listing(), visibility: entry.visibility, nodeId: this.deps.nodeId });
+      this.deps.metrics.failovers.inc();
+      this.deps.log.warn({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'adopted a match from a node that is gone');
+    } catch (e) {
+      this.warn(e, 'adoption failed', id);
+      await this.leases.release(id, false);
+    }
+  }
+
+  /** Stops a match here without telling its room; this node's players are told to join again. */
+  private abandon(matchId: string, why: string): void {
+    this.leases.drop(matchId);
+    const connections = this.deps.registry.abandon(matchId);
+    for (const connectionId of connections) {
+      const far = parseRemoteConnection(connectionId);
+      if (far) continue; // their node learns the new owner from the directory
+      const socket = this.deps.nsp.sockets.get(connectionId);
+      if (!socket) continue;
+      unbindSocket(socket, matchId);
+      void socket.leave(matchRoom(matchId));
+      socket.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+    }
+    this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
+  }
+
+  private async onRequest(from: string, body: Record<string, unknown>): Promise<unknown> {
+    const matchId = String(body.matchId ?? '');
+    const host = this.deps.registry.get(matchId);
+    const gone: AckResult<never> = { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
+    switch (body.kind) {
+      case 'attach': {
+        if (!host) return gone;
+        const connectionId = remoteConnectionId(from, String(body.socketId));
+        const res: AckResult<MatchInfo> =
+          body.role === 'spectator' ? host.spectate(connectionId) : host.attach(connectionId, body.guest as GuestIdentity);
+        return res;
+      }
+      case 'detach':
+        host?.detach(remoteConnectionId(from, String(body.socketId)), body.how === 'leave' ? 'leave' : 'drop');
+        await this.deps.settled(matchId);
+        return true;
+      case 'claim': {
+        const slot = host ? host.claim(body.guest as GuestIdentity) : null;
+        // In the checkpoint before the answer: a seat granted survives this node's death.
+        if (host && slot !== null) await this.persist(host);
+        return slot;
+      }
+      case 'release':
+        if (host?.hasSeat(String(body.guestId))) host.release(String(body.guestId), 'left');
+        else await this.deps.stores.seats.release(matchId, String(body.guestId));
+        await this.deps.settled(matchId);
+        return true;
+      case 'start':
+        return host ? host.requestStart(String(body.guestId)) : gone;
+      case 'open':
+        if (this.draining) return null;
+        return this.deps.openGroup(String(body.mode), body.group as { guestId: string; nickname: string; enqueuedAt: number }[]);
+      default:
+        throw new Error(`unknown request ${String(body.kind)}`);
+    }
+  }
+
+  private onNotice(_from: string, body: Record<string, unknown>): void {
+    const matchId = String(body.matchId ?? '');
+    const socketId = String(body.socketId ?? '');
+    if (body.kind === 'dismiss') this.deps.remote.dismissed(matchId, socketId);
+    else if (body.kind === 'replaced') this.deps.remote.replaced(matchId, socketId);
+    else if (body.kind === 'detach') this.deps.registry.get(matchId)?.detach(remoteConnectionId(_from, socketId), 'drop');
+  }
+
+  private onInput(matchId: string, connectionId: string, bytes: Uint8Array): void {
+    const host = this.deps.registry.get(matchId);
+    if (!host) return;
+    // The sender's node checked the bytes already; decode them with the match's game here.
+    const decoded = host.spec.game.inputCodec.decode(bytes);
+    if (!decoded.ok) return;
+    const outcome = host.pushInput(connectionId, decoded.value);
+    if (outcome === 'overflow') this.deps.metrics.inputsDropped.inc({ reason: 'overflow' });
+    else if (outcome === 'replayed') this.deps.metrics.inputsDropped.inc({ reason: 'replayed' });
+  }
+
+  private warn(error: unknown, what: string, matchId?: string): void {
+    this.deps.log.warn({ err: error, ...(matchId ? { matchId } : {}) }, what);
+  }
+}

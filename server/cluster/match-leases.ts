@@ -1,0 +1,121 @@
+/**
+ * Who owns a match, with proof: the owner holds a lease (`{match:<id>}:lease`, SET … PX) whose
+ * value is its fencing token, and renews it every second in the same script that writes the
+ * match's checkpoint (`{match:<id>}:ckpt`). The script writes only while the lease still holds
+ * that token, so an owner that was paused, cut off or declared dead cannot overwrite the state of
+ * the node that adopted the match: its renewal fails, and it stops.
+ *
+ * Tokens come from one counter (INCR), so a later owner always has a larger token.
+ */
+import type { MatchCheckpoint } from '../match/match-host.ts';
+import { defineScript, type RedisClient, type Script } from './redis-script.ts';
+
+const leaseKey = (matchId: string): string => `{match:${matchId}}:lease`;
+const checkpointKey = (matchId: string): string => `{match:${matchId}}:ckpt`;
+const FENCE_KEY = '{fence}:matches';
+
+/** Renews the lease and writes the checkpoint, only for the holder of the token. */
+const RENEW = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[4]) end
+return 1`;
+
+/** Gives the lease up (and the checkpoint, when the match is over), only for its holder. */
+const RELEASE = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
+return 1`;
+
+export interface MatchLeasesOptions {
+  nodeId: string;
+  /** How long a lease lives without renewal: an owner silent this long can be replaced. */
+  leaseMs: number;
+  /** How long a checkpoint outlives its last write (a match nobody adopts is forgotten). */
+  checkpointTtlMs: number;
+}
+
+export class MatchLeases {
+  private readonly renewScript: Script<number>;
+  private readonly releaseScript: Script<number>;
+  /** matchId -> this node's token for it */
+  private readonly held = new Map<string, string>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly opts: MatchLeasesOptions,
+  ) {
+    this.renewScript = defineScript<number>(redis, 'matchLeaseRenew', RENEW);
+    this.releaseScript = defineScript<number>(redis, 'matchLeaseRelease', RELEASE);
+  }
+
+  get leaseMs(): number {
+    return this.opts.leaseMs;
+  }
+
+  holds(matchId: string): boolean {
+    return this.held.has(matchId);
+  }
+
+  /** Takes the lease if nobody holds it; true when this node owns the match now. */
+  async acquire(matchId: string): Promise<boolean> {
+    const token = `${this.opts.nodeId}:${await this.redis.incr(FENCE_KEY)}`;
+    const ok = await this.redis.set(leaseKey(matchId), token, 'PX', this.opts.leaseMs, 'NX');
+    if (ok !== 'OK') return false;
+    this.held.set(matchId, token);
+    return true;
+  }
+
+  /**
+   * Renews the lease with the match's newest checkpoint. False: another node holds the lease
+   * now (this node was too slow or cut off), and this node must stop running the match.
+   */
+  async renew(matchId: string, checkpoint: MatchCheckpoint | null): Promise<boolean> {
+    const token = this.held.get(matchId);
+    if (token === undefined) return false;
+    const ok = await this.renewScript(
+      [leaseKey(matchId), checkpointKey(matchId)],
+      [token, this.opts.leaseMs, checkpoint ? JSON.stringify(checkpoint) : '', this.opts.checkpointTtlMs],
+    );
+    if (ok === 1) return true;
+    // Our lease ran out. If nobody took it meanwhile (Redis was away), take it back.
+    this.held.delete(matchId);
+    return this.acquireAgain(matchId, checkpoint);
+  }
+
+  /** Gives the lease up: `finished` also deletes the checkpoint (the match is over). */
+  async release(matchId: string, finished: boolean): Promise<void> {
+    const token = this.held.get(matchId);
+    this.held.delete(matchId);
+    if (token === undefined) return;
+    await this.releaseScript([leaseKey(matchId), checkpointKey(matchId)], [token, finished ? '1' : '0']);
+  }
+
+  /** The lease holder's node id, or null when the lease lapsed. */
+  async owner(matchId: string): Promise<string | null> {
+    const value = await this.redis.get(leaseKey(matchId));
+    return value === null ? null : value.slice(0, value.lastIndexOf(':'));
+  }
+
+  async checkpoint(matchId: string): Promise<MatchCheckpoint | null> {
+    const text = await this.redis.get(checkpointKey(matchId));
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as MatchCheckpoint;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Forgets a lease without touching Redis (the match was abandoned to another owner). */
+  drop(matchId: string): void {
+    this.held.delete(matchId);
+  }
+
+  private async acquireAgain(matchId: string, checkpoint: MatchCheckpoint | null): Promise<boolean> {
+    if (!(await this.acquire(matchId))) return false;
+    if (checkpoint) await this.renew(matchId, checkpoint);
+    return true;
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * This node's sockets in matches other nodes own. A player may connect to any node: its node
+ * asks the owner to attach the connection (`<thisNode>#<socketId>`), joins the socket to the
+ * match's room here (room events reach it through the adapter), relays its inputs to the owner
+ * over the node bus, and feeds it the match's stream through a relay: the owner publishes each
+ * encoded snapshot once per tick, this node decodes it once and sends it to its own sockets
+ * with the same fan-out the owner uses (a personal keyframe for newcomers and slow readers, the
+ * shared deltas otherwise), so slow readers here are handled here, the same way.
+ */
+import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
+import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
+import type { MatchInfo } from '../../shared/protocol/events.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
+import type { Logger } from '../log.ts';
+import type { GameRegistry } from '../match/game-registry.ts';
+import { SnapshotFanout } from '../match/snapshot-fanout.ts';
+import type { Metrics } from '../metrics.ts';
+import { bindSocket, matchRoom, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
+import { roomTransport } from '../net/room-transport.ts';
+import type { MatchNamespace, MatchSocket } from '../net/types.ts';
+import { ClusterUnavailableError, type NodeBus } from './node-bus.ts';
+
+interface Relay {
+  owner: string;
+  game: AnyGame;
+  fanout: SnapshotFanout;
+  base: SnapshotHeader | null;
+  sockets: Set<string>;
+}
+
+export interface RemoteMatchesDeps {
+  nsp: MatchNamespace;
+  bus: NodeBus;
+  games: GameRegistry;
+  metrics: Metrics;
+  log: Logger;
+  keyframeEveryTicks: number;
+}
+
+export const unavailable = (error: unknown): AckResult<never> => ({
+  ok: false,
+  code: ErrorCode.ClusterUnavailable,
+  message: error instanceof ClusterUnavailableError ? error.message : 'the node that runs this match did not answer',
+});
+
+export class RemoteMatches {
+  private readonly relays = new Map<string, Relay>();
+
+  constructor(private readonly deps: RemoteMatchesDeps) {}
+
+  /** The owner of the match this socket is in through this node, if it is a remote one. */
+  ownerOf(socket: MatchSocket): string | null {
+    const matchId = socket.data.matchId;
+    const relay = matchId === undefined ? undefined : this.relays.get(matchId);
+    return relay?.sockets.has(socket.id) ? relay.owner : null;
+  }
+
+  /** Asks the owner to attach this socket as a player (or spectator), and wires it up here. */
+  async attach(socket: MatchSocket, owner: string, matchId: string, guest: GuestIdentity, role: 'player' | 'spectator'): Promise<AckResult<MatchInfo>> {
+    let res: AckResult<MatchInfo>;
+    try {
+      res = await this.deps.bus.request<AckResult<MatchInfo>>(owner, { kind: 'attach', matchId, guest, socketId: socket.id, role });
+    } catch (error) {
+      return unavailable(error);
+    }
+    if (!res.ok) return res;
+    if (!socket.connected) {
+      this.deps.bus.notify(owner, { kind: 'detach', matchId, socketId: socket.id, how: 'drop' });
+      return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
+    }
+    const game = this.deps.games.game(res.game);
+    if (!game) return { ok: false, code: ErrorCode.UnknownGame, message: `this node does not run ${res.game}` };
+    bindSocket(socket, matchId, res.role, res.slot);
+    void socket.join(matchRoom(matchId));
+    const relay = this.relayOf(matchId, owner, game);
+    relay.sockets.add(socket.id);
+    relay.fanout.add(socket.id);
+    return res;
+  }
+
+  /** The socket leaves (asks to) or drops; the owner keeps a dropped player's seat for the grace. */
+  async detach(socket: MatchSocket, how: 'leave' | 'drop'): Promise<void> {
+    const owner = this.ownerOf(socket);
+    const matchId = socket.data.matchId;
+    if (owner === null || matchId === undefined) return;
+    this.forget(matchId, socket.id);
+    unbindSocket(socket, matchId);
+    void socket.leave(matchRoom(matchId));
+    const body = { kind: 'detach', matchId, socketId: socket.id, how };
+    // A leave is answered once the owner has freed the seat, as on the owner's own node.
+    if (how === 'leave') await this.deps.bus.request(owner, body).catch(() => undefined);
+    else this.deps.bus.notify(owner, body);
+  }
+
+  /** An input from one of this node's sockets, checked here, applied by the owner. */
+  input(socket: MatchSocket, bytes: Uint8Array): void {
+    const owner = this.ownerOf(socket);
+    if (owner === null) return;
+    this.deps.bus.sendInput(owner, socket.data.matchId!, remoteConnectionId(this.deps.bus.nodeId, socket.id), bytes);
+  }
+
+  gameOf(socket: MatchSocket): AnyGame | null {
+    const relay = socket.data.matchId === undefined ? undefined : this.relays.get(socket.data.matchId);
+    return relay?.sockets.has(socket.id) ? relay.game : null;
+  }
+
+  /** The owner took the connection off the match (seat freed, match over, takeover). */
+  dismissed(matchId: string, socketId: string): void {
+    this.forget(matchId, socketId);
+    const socket = this.deps.nsp.sockets.get(socketId);
+    if (!socket) return;
+    unbindSocket(socket, matchId);
+    void socket.leave(matchRoom(matchId));
+  }
+
+  replaced(matchId: string, socketId: string): void {
+    this.dismissed(matchId, socketId);
+    const socket = this.deps.nsp.sockets.get(socketId);
+    if (socket) replacedNotice(socket);
+  }
+
+  /**
+   * The match now runs on `owner` (its owner died or handed it over): this node's players there
+   * are told to join again, which the SDK does by itself (MATCH_MOVED), and land on the new owner.
+   */
+  moved(matchId: string, owner: string): void {
+    const relay = this.relays.get(matchId);
+    if (!relay || relay.owner === owner) return;
+    this.deps.log.info({ matchId, from: relay.owner, to: owner }, 'match moved: its players here join again');
+    for (const socketId of [...relay.sockets]) {
+      this.dismissed(matchId, socketId);
+      this.deps.nsp.sockets.get(socketId)?.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+    }
+  }
+
+  /** Matches relayed here, for /healthz. */
+  get players(): number {
+    let n = 0;
+    for (const r of this.relays.values()) n += r.sockets.size;
+    return n;
+  }
+
+  private relayOf(matchId: string, owner: string, game: AnyGame): Relay {
+    let relay = this.relays.get(matchId);
+    if (relay && relay.owner === owner) return relay;
+    if (relay) this.deps.bus.unsubscribeStream(matchId);
+    relay = {
+      owner,
+      game,
+      base: null,
+      sockets: relay?.sockets ?? new Set(),
+      fanout: new SnapshotFanout(roomTransport(this.deps.nsp, snapshotRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics),
+    };
+    this.relays.set(matchId, relay);
+    const r = relay;
+    this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onStream(matchId, r, from, bytes));
+    return relay;
+  }
+
+  private onStream(matchId: string, relay: Relay, from: string, bytes: Uint8Array): void {
+    // A stale owner (paused, then woken) may still publish for a moment: only the owner counts.
+    if (from !== relay.owner || this.relays.get(matchId) !== relay) return;
+    const head = relay.game.snapshotCodec.peek(bytes);
+    if (!head.ok) return;
+    const decoded = relay.game.snapshotCodec.decode(bytes, relay.base);
+    // Until the first keyframe there is no base: the owner sends one as soon as this node subscribes.
+    if (!decoded.ok) return;
+    relay.base = decoded.value;
+    relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
+  }
+
+  private forget(matchId: string, socketId: string): void {
+    const relay = this.relays.get(matchId);
+    if (!relay?.sockets.delete(socketId)) return;
+    relay.fanout.remove(socketId);
+    if (relay.sockets.size > 0) return;
+    this.relays.delete(matchId);
+    this.deps.bus.unsubscribeStream(matchId);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * `npm run loadtest -- --url a,b` while node a dies (kill -9): its bots give up on it after
+ * about two seconds of connect errors, open a client on node b with the same guest token, find
+ * their seat (the cluster kept it) and play again, and the report's `failover` says so. Without
+ * the move to the next URL the four bots of node a keep retrying a dead address for the rest of
+ * the run: all four would be `botsLost`.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Report } from '../../loadtest/report.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+import { startServer, type ServerProcess } from '../support/server-process.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SECRET = 'loadtest-failover-secret-0123456789abcdef';
+
+describe('load test across a node failure', () => {
+  let redis: RedisServer;
+  const nodes: ServerProcess[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'arena-loadtest-failover-'));
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    for (const id of ['node1', 'node2']) {
+      nodes.push(
+        await startServer({
+          NODE_ID: id,
+          REDIS_URL: redis.url,
+          AUTH_SECRET: SECRET,
+          TICK_RATE: '20',
+          GUEST_PER_MINUTE: '100000',
+          QUEUE_WAIT_MS: '1000',
+          COUNTDOWN_MS: '0',
+        }),
+      );
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the bots of the dead node as dropped, moved to the other URL, and back in a match', async () => {
+    const reportPath = join(dir, 'report.json');
+    const run = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'loadtest/cli.ts', '--url', nodes.map((n) => n.url).join(','), '--bots', '8', '--ramp-up', '1', '--warmup', '2', '--duration', '16', '--report', reportPath, '--quiet'],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    run.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    run.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    // Every bot is in a match a few seconds in; then node1 dies with no warning.
+    const kill = setTimeout(() => nodes[0]!.child.kill('SIGKILL'), 6_000);
+    const code = await new Promise<number | null>((resolve) => run.once('exit', resolve));
+    clearTimeout(kill);
+    expect(code, out).toBe(0);
+    expect(out).toMatch(/failover: 4 bots put out of their match/);
+
+    const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    // Bots 0, 2, 4, 6 started on node1 (--url round-robin).
+    expect(r.failover.causes.disconnected).toBe(4);
+    expect(r.failover.urlSwitches).toBe(4);
+    expect(r.failover.botsBack).toBe(r.failover.botsDropped);
+    expect(r.failover.botsLost).toBe(0);
+    expect(r.failover.botsPending).toBe(0);
+    expect(r.failover.backInMatchMs.max).toBeLessThan(10_000);
+    expect(r.failover.backInMatchMs.p50).toBeGreaterThan(0);
+    expect(r.inMatch).toBe(8);
+    expect(r.connected).toBe(8);
+  });
+});
