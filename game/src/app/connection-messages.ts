@@ -39,6 +39,8 @@ const ADVICE: Record<string, ErrorAdvice> = {
   [ErrorCode.MatchFull]: { message: 'That match is full.', recovers: false },
   [ErrorCode.MatchNotFound]: { message: 'That match is over.', recovers: false },
   [ErrorCode.NoSeat]: { message: 'Your seat in that match is gone.', recovers: false },
+  [ErrorCode.MatchMoved]: { message: 'The match moved to another server: following it…', recovers: true },
+  [ErrorCode.ClusterUnavailable]: { message: 'The servers are busy sorting themselves out. Try again in a moment.', recovers: false },
   [ErrorCode.SessionReplaced]: { message: 'You opened this game in another tab; this one stopped.', recovers: false },
   [ErrorCode.UnknownGame]: { message: 'This page cannot play that game. Reload it.', recovers: false },
   [ErrorCode.TooLong]: { message: 'That message is too long.', recovers: false },

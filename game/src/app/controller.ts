@@ -36,7 +36,7 @@ export interface ControllerDeps {
   fetch?: typeof fetch;
 }
 
-/** Seconds between /healthz reads for the online count, while the server pushes none. */
+/** Seconds between /healthz reads for the online count, for a server that pushes none. */
 const ONLINE_POLL_S = 15;
 /** Retry an unreachable server after this long (ms), doubling up to the cap. */
 const RETRY_MS = 2000;
@@ -148,7 +148,10 @@ export class PageController {
       this.watchConnection(client, gen);
       if (client.lobby.session) this.sessionStarted(client.lobby.session);
       await this.subscribeList(client);
-      if (!this.pushedOnline) void this.readOnline();
+      if (client.lobby.online) {
+        this.pushedOnline = true;
+        this.dispatch(connectionActions.onlineCounted(client.lobby.online.players));
+      } else if (!this.pushedOnline) void this.readOnline();
       if (client.lobby.session?.matchId) await this.enter({ kind: 'rejoin' }, 'rejoin');
       return true;
     };
@@ -205,6 +208,12 @@ export class PageController {
         matched: (seat) => live(() => void this.onMatched(seat))(),
         list: (_all, change) => live(() => this.dispatch(lobbyActions.listChanged(change)))(),
         chat: (m) => live(() => this.dispatch(lobbyActions.chatReceived(chatLine(++this.chatIds, m, this.state.connection.guestId))))(),
+        // Players online across the cluster, pushed by the server; replaces the /healthz reading.
+        online: (count) =>
+          live(() => {
+            this.pushedOnline = true;
+            this.dispatch(connectionActions.onlineCounted(count.players));
+          })(),
         protocolError: (e) => live(() => this.dispatch(lobbyActions.failed({ code: e.code, message: adviceFor(e.code, e.message).message })))(),
         disconnect: () => live(() => this.dispatch(lobbyActions.listLost()))(),
       },
@@ -237,9 +246,8 @@ export class PageController {
     };
   }
 
-  private sessionStarted(s: SessionInfo & { online?: number }): void {
+  private sessionStarted(s: SessionInfo): void {
     this.dispatch(connectionActions.sessionStarted(s));
-    if (typeof s.online === 'number') this.pushedOnline = true;
     const current = this.state.lobby.game;
     const modes = s.modes.filter((m) => m.game === current);
     if (modes.length === 0 && s.modes[0]) this.dispatch(lobbyActions.gameChosen({ game: s.modes[0].game, mode: s.modes[0].id }));
@@ -278,13 +286,6 @@ export class PageController {
         this.dispatch(connectionActions.noticed({ code, message: advice.message, failed: !advice.recovers }));
       });
     }
-    // A server that pushes the online count (an `online` event) replaces the /healthz reading.
-    (client.lobby.socket as unknown as { on(ev: string, fn: (n: unknown) => void): void }).on('online', (n) => {
-      const count = typeof n === 'number' ? n : (n as { players?: unknown } | null)?.players;
-      if (!live() || typeof count !== 'number') return;
-      this.pushedOnline = true;
-      this.dispatch(connectionActions.onlineCounted(count));
-    });
   }
 
   private async subscribeList(client: PlayerClient): Promise<void> {
@@ -369,6 +370,7 @@ export class PageController {
 
   private onRejoined(res: AckResult<MatchInfo>): void {
     if (res.ok) {
+      this.dispatch(connectionActions.noticed(null));
       const joined = this.state.match.joined;
       this.joined(res, { code: joined?.code ?? null, host: joined?.host ?? false, maxPlayers: joined?.maxPlayers ?? null });
     } else {

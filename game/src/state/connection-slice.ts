@@ -52,7 +52,7 @@ export const connectionSlice = createSlice({
     connecting(state) {
       state.status = 'connecting';
     },
-    sessionStarted(state, action: PayloadAction<SessionInfo & { online?: number }>) {
+    sessionStarted(state, action: PayloadAction<SessionInfo>) {
       const s = action.payload;
       // After a drop the lobby may be back before the match seat: `reconnected` ends that state.
       if (state.status !== 'reconnecting') {
@@ -65,7 +65,6 @@ export const connectionSlice = createSlice({
       state.games = s.games;
       state.modes = s.modes;
       state.chatMaxLength = s.chatMaxLength;
-      if (typeof s.online === 'number') state.online = s.online;
     },
     /** The transport dropped and socket.io is trying again. */
     reconnecting(state, action: PayloadAction<number>) {
