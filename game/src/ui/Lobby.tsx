@@ -35,9 +35,11 @@ export function Lobby(props: { onInteractive?: () => void }) {
         <h1 className="logo">
           ARENA<span>.io</span>
         </h1>
+        {/* The server's count can lag behind this very connection (it is sent as the socket
+            connects, then on change): whoever reads it is online, so it is at least 1. */}
         <p className="online" aria-live="polite">
           <span className={`dot ${conn.status}`} aria-hidden="true" />
-          {conn.status === 'online' ? (conn.online === null ? 'online' : `${conn.online} online`) : conn.status === 'connecting' ? 'connecting…' : conn.status}
+          {conn.status === 'online' ? (conn.online === null ? 'online' : `${Math.max(1, conn.online)} online`) : conn.status === 'connecting' ? 'connecting…' : conn.status}
         </p>
       </header>
 
