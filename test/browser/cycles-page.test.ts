@@ -1,15 +1,15 @@
 /**
- * The second game in a real page: `/?mode=cycles` queues for Cycles, the server fills the match
+ * The second game in a real page: the lobby's Cycles choice queues for Cycles, the server fills the match
  * with its bots, the page switches to the Cycles scene and draws the grid, and an arrow key turns
  * the player's own cycle on the server's word (read back from the snapshots the page received).
  * Without the scene wiring the page would stay on Arena's scene and send Arena inputs, which the
  * server refuses for a Cycles match (BAD_INPUT): the turn would never show.
  * The screenshot lands in test-results/ to look at.
  */
-import { mkdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
+import { chooseGame, lobbyReady, openPage, setNickname, shot } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
 interface PageSession {
@@ -32,10 +32,11 @@ describe('the Cycles page in Chromium', () => {
   });
 
   it('plays a Cycles match against server bots: the scene draws it and the arrow keys steer', async () => {
-    const errors: string[] = [];
-    const page = await browser.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/?name=carol&mode=cycles`);
+    const { page, errors } = await openPage(browser, server.url, 'carol');
+    await lobbyReady(page);
+    await setNickname(page, 'carol');
+    await chooseGame(page, 'Cycles', 'Light cycles');
+    await page.getByRole('button', { name: 'Quick play' }).click();
     await page.waitForFunction(() => (window as unknown as { arena: PageSession }).arena.info?.game === 'cycles', null, { timeout: 20_000 });
     // A live round where the own cycle is alive (a bot may end a round early: wait for the next).
     const liveAndAlive = () => {
@@ -61,7 +62,7 @@ describe('the Cycles page in Chromium', () => {
         return me?.dir === want || me?.alive === false;
       },
       turned,
-      { timeout: 5_000 },
+      { timeout: 10_000 },
     );
     const after = await page.evaluate(() => {
       const a = (window as unknown as { arena: PageSession }).arena;
@@ -70,10 +71,9 @@ describe('the Cycles page in Chromium', () => {
     // Turned as asked (or, rarely, crashed into a bot's trail in the same instant).
     expect(after.dir === turned || !after.alive).toBe(true);
 
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/cycles-page.png' });
-    const status = await page.textContent('#status');
-    expect(status).toMatch(/in match|countdown|playing/);
+    await shot(page, 'cycles-page');
+    // The HUD names the game and the player.
+    expect(await page.textContent('#status')).toMatch(/Cycles · Light cycles\s+as carol/);
     expect(errors).toEqual([]);
   });
 });

@@ -1,15 +1,24 @@
 /**
- * The page a player opens: served by the game server, it connects over socket.io, joins a
- * match and draws the snapshots it receives. Screenshots land in test-results/ to look at.
+ * The page a player opens: served by the game server, it signs in from the lobby, quick-plays
+ * into a match and draws the snapshots it receives. Screenshots land in test-results/ to look at.
  */
-import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium } from '../support/chromium.ts';
 import { Button, movePlayer } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
+import { lobbyReady, openPage, setNickname, shot, waitForPlaying, type GamePage } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
+
+/** Opens the page, signs in as `name` from the lobby and quick-plays Arena's free for all. */
+async function quickPlay(browser: BrowserContext, url: string, name: string): Promise<GamePage> {
+  const opened = await openPage(browser, url, name);
+  await lobbyReady(opened.page);
+  await setNickname(opened.page, name);
+  await opened.page.getByRole('button', { name: 'Quick play' }).click();
+  return opened;
+}
 
 describe('the game page in Chromium', () => {
   let server: ServerProcess;
@@ -26,18 +35,10 @@ describe('the game page in Chromium', () => {
   });
 
   it('connects, joins a match and renders what two players do', async () => {
-    const errors: string[] = [];
-    const open = async (name: string) => {
-      const page = await browser.newPage();
-      page.on('pageerror', (e) => errors.push(`${name}: ${e.message}`));
-        await page.goto(`${server.url}/?name=${name}`);
-      return page;
-    };
-    const playing = (page: Awaited<ReturnType<typeof open>>) =>
-      page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'playing', null, { timeout: 30_000 });
-    const alice = await open('alice');
-    const bob = await open('bob');
-    await Promise.all([playing(alice), playing(bob)]);
+    const a = await quickPlay(browser, server.url, 'alice');
+    const b = await quickPlay(browser, server.url, 'bob');
+    const [alice, bob] = [a.page, b.page];
+    await Promise.all([waitForPlaying(alice), waitForPlaying(bob)]);
     await alice.waitForFunction(() => (window as unknown as { arena: { snapshotsReceived: number } }).arena.snapshotsReceived > 30);
 
     // Bob walks right holding the key; Alice's page must see him move.
@@ -58,22 +59,29 @@ describe('the game page in Chromium', () => {
     const after = await bobX();
     expect(Math.abs(after - before)).toBeGreaterThan(20);
 
+    // The HUD says which match this is and who plays it, and shows the ping.
     const status = await alice.textContent('#status');
-    expect(status).toMatch(/in match .+ as alice/);
-    expect(await alice.textContent('#net')).toMatch(/ping \d+ ms/);
-    mkdirSync('test-results', { recursive: true });
-    await alice.screenshot({ path: 'test-results/game-page.png' });
-    expect(errors).toEqual([]);
+    expect(status).toMatch(/Arena · Free for all\s+as alice/);
+    await alice.waitForFunction(() => /ping \d+ ms/.test(document.getElementById('net')?.textContent ?? ''), null, { timeout: 10_000 });
+    await shot(alice, 'game-page');
+    // A phone-sized window: the canvas fills it, the camera follows, the HUD wraps.
+    await alice.setViewportSize({ width: 420, height: 760 });
+    await alice.waitForTimeout(300);
+    const leave = await alice.getByRole('button', { name: 'Leave match' }).boundingBox();
+    expect(leave!.x + leave!.width).toBeLessThanOrEqual(420);
+    await shot(alice, 'game-page-narrow');
+    expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
 
-describe('the game page at 150 ms round trip', () => {
+describe('the game page at 150 ± 30 ms round trip', () => {
   let server: ServerProcess;
   let browser: BrowserContext;
   let bob: TestPlayer | null = null;
 
   beforeAll(async () => {
-    server = await startServer({ TICK_RATE: '30', NET_SIM_LATENCY_MS: '75', QUEUE_MAX_PLAYERS: '2', QUEUE_WAIT_MS: '60000', COUNTDOWN_MS: '300' });
+    // One way: 60 ms plus up to 30 ms of jitter, both directions: a round trip of 120–180 ms.
+    server = await startServer({ TICK_RATE: '30', NET_SIM_LATENCY_MS: '60', NET_SIM_JITTER_MS: '30', QUEUE_MAX_PLAYERS: '2', QUEUE_WAIT_MS: '60000', COUNTDOWN_MS: '300' });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -83,8 +91,7 @@ describe('the game page at 150 ms round trip', () => {
   });
 
   it('moves the own player at once and draws a walking opponent smoothly', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/?name=alice`);
+    const { page, errors } = await quickPlay(browser, server.url, 'alice');
     // Bob is a scripted player (Node): he walks right, then left, one input per tick.
     bob = await connectPlayer(server.url, 'bob');
     const seat = await bob.lobby.findMatch('ffa', 20_000);
@@ -92,7 +99,7 @@ describe('the game page at 150 ms round trip', () => {
     const bobView = bob.openMatch();
     const joined = await bobView.conn.join(seat.matchId);
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
-    await page.waitForFunction(() => document.getElementById('status')?.dataset.state === 'playing', null, { timeout: 30_000 });
+    await waitForPlaying(page);
     // Bob walks for 2 s in a direction the shared simulation says is open from his spawn.
     const rules = joined.setup.rules;
     await waitFor(() => bobView.snapshots.length > 0, 'bob snapshots');
@@ -165,7 +172,7 @@ describe('the game page at 150 ms round trip', () => {
     await page.keyboard.up('D');
     expect(ms).toBeLessThan(2000);
     expect(serverMoved).toBe(false);
-    mkdirSync('test-results', { recursive: true });
-    await page.screenshot({ path: 'test-results/game-page-150ms.png' });
+    await shot(page, 'game-page-150ms');
+    expect(errors).toEqual([]);
   });
 });

@@ -1,89 +1,322 @@
 /**
- * Draws an Arena match: the arena, players, projectiles, scoreboard. The scene only
- * reads state from the session and turns keys and mouse into inputs; netcode lives in
- * shared/client so bots and tests use the same code.
+ * Draws an Arena match: the floor and walls, each player (body tinted by slot, aim barrel, name,
+ * health bar), projectiles with a glow, a white flash and sparks on a hit, a burst on a death, a
+ * ghost with a respawn countdown, and a camera that follows the own player when the map is
+ * bigger than the window (a spectator sees the whole map). The scene reads the MatchSession and
+ * turns keys and mouse into commands; netcode lives in the SDK.
  */
 import Phaser from 'phaser';
-import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
 import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
-import type { Snapshot } from '../../../shared/games/arena/snapshot.ts';
-import type { GameSession } from '../session.ts';
+import type { RenderedPlayer } from '../../../shared/games/arena/interpolation.ts';
+import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
+import type { ProjectileSnapshot, Snapshot } from '../../../shared/games/arena/snapshot.ts';
+import type { MatchSession } from '../app/match-session.ts';
+import { isTyping } from '../phaser/typing.ts';
+import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
 
-const COLORS = { floor: 0x1b2129, grid: 0x232a33, wall: 0x4b5563, me: 0x3fb950, other: 0xf0883e, dead: 0x6e7681, shot: 0xffd866 };
+const HIT_FLASH_MS = 90;
+const SHOT_COLOR = 0xffd866;
+
+interface Avatar {
+  shadow: Phaser.GameObjects.Image;
+  body: Phaser.GameObjects.Image;
+  barrel: Phaser.GameObjects.Image;
+  name: Phaser.GameObjects.Text;
+  hpBack: Phaser.GameObjects.Rectangle;
+  hpFill: Phaser.GameObjects.Rectangle;
+  timer: Phaser.GameObjects.Text;
+  color: number;
+  hp: number;
+  alive: boolean;
+  flashUntil: number;
+  nickname: string;
+}
 
 export class ArenaScene extends Phaser.Scene {
-  private g!: Phaser.GameObjects.Graphics;
-  private board!: Phaser.GameObjects.Text;
-  private keys!: Record<'W' | 'A' | 'S' | 'D', Phaser.Input.Keyboard.Key>;
+  private keys!: Record<'W' | 'A' | 'S' | 'D' | 'UP' | 'DOWN' | 'LEFT' | 'RIGHT', Phaser.Input.Keyboard.Key>;
+  private avatars = new Map<number, Avatar>();
+  private shots: Phaser.GameObjects.Image[] = [];
+  private seenShots = new Set<number>();
+  /** Projectiles still to be drawn: from their first snapshot until the timeline passes their end. */
+  private flying = new Map<number, { p: ProjectileSnapshot; goneAt: number | null }>();
+  private shotsFrom: Snapshot | null = null;
+  private sparks!: Phaser.GameObjects.Particles.ParticleEmitter;
+  private burst!: Phaser.GameObjects.Particles.ParticleEmitter;
+  private ring!: Phaser.GameObjects.Image;
+  private respawn!: Phaser.GameObjects.Text;
+  private world: Phaser.GameObjects.GameObject[] = [];
+  private mapKey = '';
+  private following: Phaser.GameObjects.Image | null = null;
+  /** How the camera is placed now ('follow', or fitted at a zoom and size): changed only when it must. */
+  private cameraMode = '';
 
-  constructor(private readonly session: GameSession) {
+  constructor(private readonly session: MatchSession) {
     super('arena');
   }
 
   create(): void {
-    this.g = this.add.graphics();
-    this.board = this.add.text(16, 12, '', { fontFamily: 'monospace', fontSize: '20px', color: '#e6edf3' }).setDepth(10);
+    makeTextures(this.textures);
+    this.avatars.clear();
+    this.shots = [];
+    this.seenShots.clear();
+    this.flying.clear();
+    this.shotsFrom = null;
+    this.world = [];
+    this.mapKey = '';
+    this.following = null;
+    this.cameraMode = '';
     const kb = this.input.keyboard!;
-    this.keys = { W: kb.addKey('W'), A: kb.addKey('A'), S: kb.addKey('S'), D: kb.addKey('D') };
-  }
-
-  override update(_time: number, deltaMs: number): void {
-    this.draw(deltaMs);
+    const K = Phaser.Input.Keyboard.KeyCodes;
+    // No capture: the page's text fields must still get these keys (the chat box, say).
+    const key = (code: number) => kb.addKey(code, false);
+    this.keys = { W: key(K.W), A: key(K.A), S: key(K.S), D: key(K.D), UP: key(K.UP), DOWN: key(K.DOWN), LEFT: key(K.LEFT), RIGHT: key(K.RIGHT) };
+    this.sparks = this.add.particles(0, 0, Tex.spark, {
+      emitting: false,
+      lifespan: { min: 180, max: 380 },
+      speed: { min: 90, max: 260 },
+      scale: { start: 1, end: 0 },
+      alpha: { start: 1, end: 0 },
+      blendMode: 'ADD',
+      tint: [0xffffff, 0xffe08a, 0xffb347],
+    }).setDepth(30);
+    this.burst = this.add.particles(0, 0, Tex.glow, {
+      emitting: false,
+      lifespan: { min: 350, max: 750 },
+      speed: { min: 40, max: 220 },
+      scale: { start: 0.8, end: 0 },
+      alpha: { start: 0.9, end: 0 },
+      blendMode: 'ADD',
+    }).setDepth(31);
+    this.ring = this.add.image(0, 0, Tex.ring).setDepth(9).setVisible(false);
+    this.respawn = this.add
+      .text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '30px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 5 })
+      .setOrigin(0.5)
+      .setScrollFactor(0)
+      .setDepth(50);
+    this.input.mouse?.disableContextMenu();
+    this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(), this);
+    this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
   }
 
   /** What the keys and the mouse ask for now; the session's input loop reads it once per tick. */
   command(): { buttons: number; aim: number } | null {
     const info = this.session.info;
-    if (!info || !this.keys) return null;
+    if (!info || !this.keys || info.role !== 'player') return null;
     const latest = this.session.latest as Snapshot | null;
     const me = this.session.predictor?.position ?? latest?.players.find((p) => p.id === info.slot);
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
-    let buttons = 0;
-    if (this.keys.W.isDown) buttons |= Button.Up;
-    if (this.keys.S.isDown) buttons |= Button.Down;
-    if (this.keys.A.isDown) buttons |= Button.Left;
-    if (this.keys.D.isDown) buttons |= Button.Right;
-    if (pointer.isDown) buttons |= Button.Fire;
     const aim = me ? Math.atan2(world.y - me.y, world.x - me.x) : 0;
+    // Typing in the chat moves nobody.
+    if (isTyping()) return { buttons: 0, aim };
+    const k = this.keys;
+    let buttons = 0;
+    if (k.W.isDown || k.UP.isDown) buttons |= Button.Up;
+    if (k.S.isDown || k.DOWN.isDown) buttons |= Button.Down;
+    if (k.A.isDown || k.LEFT.isDown) buttons |= Button.Left;
+    if (k.D.isDown || k.RIGHT.isDown) buttons |= Button.Right;
+    if (pointer.isDown && pointer.button === 0) buttons |= Button.Fire;
     return { buttons, aim };
   }
 
-  private draw(frameMs: number): void {
-    const g = this.g;
+  override update(time: number, deltaMs: number): void {
     const info = this.session.info;
-    g.clear();
-    if (!info) return;
-    const { map, rules } = info.setup as ArenaSetup;
-    g.fillStyle(COLORS.floor).fillRect(0, 0, map.width, map.height);
-    g.lineStyle(1, COLORS.grid);
-    for (let x = 100; x < map.width; x += 100) g.lineBetween(x, 0, x, map.height);
-    for (let y = 100; y < map.height; y += 100) g.lineBetween(0, y, map.width, y);
-    g.fillStyle(COLORS.wall);
-    for (const w of map.walls) g.fillRect(w.x, w.y, w.w, w.h);
+    if (!info || info.game !== 'arena') return;
+    const setup = info.setup as ArenaSetup;
+    this.buildWorld(setup);
     const s = this.session.latest as Snapshot | null;
     if (!s) return;
-    const view = this.session.rendered(frameMs);
-    g.fillStyle(COLORS.shot);
-    for (const p of s.projectiles) {
-      const age = view.renderTick - p.spawnTick;
-      if (age < 0 || age * (1000 / rules.tickRate) > rules.projectileLifetimeS * 1000) continue;
-      const pos = projectilePositionAt(p, view.renderTick, rules);
-      g.fillCircle(pos.x, pos.y, rules.projectileRadius);
+    const view = this.session.rendered(deltaMs);
+    this.drawShots(s, view.renderTick, setup);
+    this.drawPlayers(view.players, setup, time);
+    this.drawRespawn();
+    this.placeCamera();
+  }
+
+  /** Floor, walls and border: built once per map. */
+  private buildWorld(setup: ArenaSetup): void {
+    const { map } = setup;
+    const key = `${map.width}x${map.height}:${map.walls.length}`;
+    if (key === this.mapKey) return;
+    for (const o of this.world) o.destroy();
+    this.mapKey = key;
+    const border = 24;
+    const floor = this.add.tileSprite(0, 0, map.width, map.height, Tex.floor).setOrigin(0).setDepth(0);
+    const edge = this.add.graphics().setDepth(1);
+    edge.fillStyle(0x07090c).fillRect(-border * 20, -border * 20, map.width + border * 40, border * 20);
+    edge.fillRect(-border * 20, map.height, map.width + border * 40, border * 20);
+    edge.fillRect(-border * 20, 0, border * 20, map.height);
+    edge.fillRect(map.width, 0, border * 20, map.height);
+    edge.lineStyle(4, 0x5d6b7e).strokeRect(-2, -2, map.width + 4, map.height + 4);
+    this.world.push(floor, edge);
+    for (const w of map.walls) {
+      const shade = this.add.rectangle(w.x + 6, w.y + 8, w.w, w.h, 0x000000, 0.35).setOrigin(0).setDepth(2);
+      const wall = this.add.tileSprite(w.x, w.y, w.w, w.h, Tex.wall).setOrigin(0).setDepth(3);
+      const lip = this.add.rectangle(w.x, w.y, w.w, 3, 0xb8c7da, 0.6).setOrigin(0).setDepth(4);
+      this.world.push(shade, wall, lip);
     }
-    for (const p of view.players) {
-      const color = !p.alive ? COLORS.dead : p.id === info.slot ? COLORS.me : COLORS.other;
-      g.fillStyle(color, p.alive ? 1 : 0.35).fillCircle(p.x, p.y, rules.playerRadius);
-      if (!p.alive) continue;
-      g.lineStyle(4, 0xffffff, 0.8).lineBetween(p.x, p.y, p.x + Math.cos(p.aim) * 26, p.y + Math.sin(p.aim) * 26);
-      g.fillStyle(0x000000, 0.5).fillRect(p.x - 18, p.y - 28, 36, 5);
-      g.fillStyle(0x3fb950).fillRect(p.x - 18, p.y - 28, (36 * p.hp) / rules.maxHp, 5);
+    this.placeCamera(true);
+  }
+
+  private avatar(id: number): Avatar {
+    let a = this.avatars.get(id);
+    if (a) return a;
+    const color = slotColor(id);
+    const nameStyle = { fontFamily: 'system-ui, sans-serif', fontSize: '13px', color: '#e6edf3', stroke: '#000000', strokeThickness: 3 };
+    a = {
+      shadow: this.add.image(0, 0, Tex.shadow).setDepth(5),
+      body: this.add.image(0, 0, Tex.body).setDepth(10).setTint(color),
+      barrel: this.add.image(0, 0, Tex.barrel).setOrigin(0, 0.5).setDepth(11).setTint(color),
+      name: this.add.text(0, 0, '', nameStyle).setOrigin(0.5, 1).setDepth(20),
+      hpBack: this.add.rectangle(0, 0, 36, 5, 0x000000, 0.6).setOrigin(0, 0.5).setDepth(20),
+      hpFill: this.add.rectangle(0, 0, 36, 5, 0x3fb950).setOrigin(0, 0.5).setDepth(21),
+      timer: this.add.text(0, 0, '', { ...nameStyle, fontSize: '15px', color: '#ffd866' }).setOrigin(0.5).setDepth(20),
+      color,
+      hp: -1,
+      alive: true,
+      flashUntil: 0,
+      nickname: '',
+    };
+    this.avatars.set(id, a);
+    return a;
+  }
+
+  private drawPlayers(players: RenderedPlayer[], setup: ArenaSetup, time: number): void {
+    const info = this.session.info!;
+    const { rules } = setup;
+    const seen = new Set<number>();
+    for (const p of players) {
+      seen.add(p.id);
+      const a = this.avatar(p.id);
+      const me = info.role === 'player' && p.id === info.slot;
+      const nickname = this.session.roster.find((r) => r.slot === p.id)?.nickname ?? `#${p.id}`;
+      if (nickname !== a.nickname) {
+        a.nickname = nickname;
+        a.name.setText(nickname);
+        a.name.setColor(me ? '#ffffff' : '#c9d1d9');
+      }
+      // News since the last frame: a hit (health went down), a death, a respawn.
+      if (a.hp >= 0 && p.alive && p.hp < a.hp) {
+        a.flashUntil = time + HIT_FLASH_MS;
+        this.sparks.explode(10, p.x, p.y);
+      }
+      if (a.alive && !p.alive && a.hp >= 0) {
+        this.burst.setParticleTint(a.color);
+        this.burst.explode(26, p.x, p.y);
+        this.sparks.explode(18, p.x, p.y);
+      }
+      a.hp = p.hp;
+      a.alive = p.alive;
+      const flash = time < a.flashUntil;
+      a.body.setPosition(p.x, p.y).setAlpha(p.alive ? 1 : 0.22);
+      if (flash) a.body.setTint(0xffffff).setTintMode(Phaser.TintModes.FILL);
+      else a.body.setTint(p.alive ? a.color : 0x6e7681).setTintMode(Phaser.TintModes.MULTIPLY);
+      a.shadow.setPosition(p.x + 3, p.y + rules.playerRadius - 2).setVisible(p.alive);
+      a.barrel.setPosition(p.x, p.y).setRotation(p.aim).setVisible(p.alive);
+      a.name.setPosition(p.x, p.y - rules.playerRadius - 12).setAlpha(p.alive ? 1 : 0.5);
+      const hpW = (36 * Math.max(0, p.hp)) / rules.maxHp;
+      const barY = p.y - rules.playerRadius - 6;
+      a.hpBack.setPosition(p.x - 18, barY).setVisible(p.alive);
+      a.hpFill
+        .setPosition(p.x - 18, barY)
+        .setSize(hpW, 5)
+        .setFillStyle(p.hp > rules.maxHp * 0.5 ? 0x3fb950 : p.hp > rules.maxHp * 0.25 ? 0xe3b341 : 0xf85149)
+        .setVisible(p.alive);
+      const respawnMs = p.alive ? null : this.session.respawnInMs(p.id);
+      a.timer.setPosition(p.x, p.y).setText(respawnMs === null ? '' : (respawnMs / 1000).toFixed(1)).setVisible(!p.alive);
+      if (me) {
+        this.ring.setPosition(p.x, p.y).setVisible(p.alive).setRotation(time / 900);
+        if (this.following !== a.body) this.following = a.body;
+      }
+      for (const o of [a.body, a.barrel, a.name, a.hpBack, a.hpFill, a.timer, a.shadow]) if (!o.active) o.setActive(true);
+      a.body.setVisible(true);
+      a.name.setVisible(true);
     }
-    const names = new Map(this.session.roster.map((r) => [r.slot, r.nickname]));
-    const rows = [...s.players]
-      .sort((a, b) => b.kills - a.kills || a.deaths - b.deaths)
-      .slice(0, 8)
-      .map((p) => `${p.id === info.slot ? '>' : ' '} ${(names.get(p.id) ?? `#${p.id}`).padEnd(16)} ${String(p.kills).padStart(3)} / ${p.deaths}`);
-    this.board.setText([`tick ${s.tick}   kills / deaths`, ...rows]);
+    for (const [id, a] of this.avatars) {
+      if (seen.has(id)) continue;
+      for (const o of [a.body, a.barrel, a.name, a.hpBack, a.hpFill, a.timer, a.shadow]) o.setVisible(false);
+      a.hp = -1;
+    }
+  }
+
+  /**
+   * Projectiles are drawn on the same past timeline as the players (renderTick), but snapshots
+   * drop a projectile the tick it hits something: one that hits a wall close by would be gone
+   * from the newest snapshot before the timeline reaches its spawn, and never be seen. So each
+   * projectile is remembered from its first snapshot until the timeline passes the tick it
+   * disappeared at.
+   */
+  private drawShots(s: Snapshot, renderTick: number, setup: ArenaSetup): void {
+    const { rules } = setup;
+    const lifeTicks = rules.projectileLifetimeS * rules.tickRate;
+    if (s !== this.shotsFrom) {
+      this.shotsFrom = s;
+      const live = new Set<number>();
+      for (const p of s.projectiles) {
+        live.add(p.id);
+        if (!this.flying.has(p.id)) this.flying.set(p.id, { p, goneAt: null });
+      }
+      for (const [id, f] of this.flying) if (!live.has(id) && f.goneAt === null) f.goneAt = s.tick;
+    }
+    let n = 0;
+    for (const [id, { p, goneAt }] of this.flying) {
+      const age = renderTick - p.spawnTick;
+      if (age > lifeTicks || (goneAt !== null && renderTick > goneAt)) {
+        this.flying.delete(id);
+        continue;
+      }
+      if (age < 0) continue;
+      if (!this.seenShots.has(p.id)) {
+        this.seenShots.add(p.id);
+        this.sparks.explode(4, p.x0, p.y0); // muzzle flash
+      }
+      const pos = projectilePositionAt(p, renderTick, rules);
+      let img = this.shots[n];
+      if (!img) {
+        img = this.add.image(0, 0, Tex.glow).setBlendMode(Phaser.BlendModes.ADD).setTint(SHOT_COLOR).setDepth(25).setScale(0.7);
+        this.shots.push(img);
+      }
+      img.setPosition(pos.x, pos.y).setVisible(true);
+      n += 1;
+    }
+    for (let i = n; i < this.shots.length; i++) this.shots[i]!.setVisible(false);
+    if (this.seenShots.size > 512) for (const id of this.seenShots) if (!this.flying.has(id)) this.seenShots.delete(id);
+  }
+
+  private drawRespawn(): void {
+    const info = this.session.info!;
+    const ms = info.role === 'player' ? this.session.respawnInMs(info.slot) : null;
+    const cam = this.cameras.main;
+    this.respawn.setPosition(cam.width / 2, cam.height * 0.3);
+    this.respawn.setText(ms === null ? '' : ms > 0 ? `Eliminated · respawn in ${Math.ceil(ms / 1000)}` : 'Respawning…');
+  }
+
+  /**
+   * A map larger than the window: follow the own player inside the map's bounds. Otherwise (or
+   * for a spectator) the whole map, centred and scaled to fit.
+   */
+  private placeCamera(force = false): void {
+    const info = this.session.info;
+    if (!info || info.game !== 'arena') return;
+    const { map } = info.setup as ArenaSetup;
+    const cam = this.cameras.main;
+    const { width, height } = this.scale;
+    const fits = width >= map.width + 40 && height >= map.height + 40;
+    if (info.role === 'player' && !fits && this.following) {
+      if (this.cameraMode === 'follow' && !force) return;
+      this.cameraMode = 'follow';
+      cam.setZoom(1);
+      cam.setBounds(-40, -40, map.width + 80, map.height + 80);
+      cam.startFollow(this.following, true, 0.18, 0.18);
+      return;
+    }
+    const zoom = info.role === 'spectator' ? Math.min(1, width / (map.width + 60), height / (map.height + 60)) : 1;
+    const mode = `fit:${zoom}:${width}x${height}`;
+    if (this.cameraMode === mode && !force) return;
+    this.cameraMode = mode;
+    cam.stopFollow();
+    cam.removeBounds();
+    cam.setZoom(zoom);
+    cam.centerOn(map.width / 2, map.height / 2);
   }
 }

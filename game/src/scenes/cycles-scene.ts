@@ -1,9 +1,11 @@
 /**
- * Draws a Cycles match: the grid, every trail in its slot's colour, heads, the scoreboard, the
- * round's state and countdowns; turns arrow keys / WASD into absolute directions and Space into
- * boost. The scene only reads snapshots through `CyclesView`, and answers `command()` when the
+ * Draws a Cycles match: the grid (a procedural texture), every trail in its slot's colour, glowing
+ * heads, sparks when a cycle crashes, the round's state and countdowns; turns arrow keys / WASD
+ * into absolute directions and Space into boost. The scoreboard, clock and feed are the page's
+ * HUD. The scene only reads snapshots through `CyclesView`, and answers `command()` when the
  * page's input loop asks (once per server tick): the connection, decoding and clock live with the
- * page's session.
+ * page's session. The grid is fitted to the window; the camera follows the own cycle only when
+ * even 6 px cells do not fit.
  *
  * Heads are drawn between the two newest snapshots, one snapshot interval in the past, moved back
  * along the trail itself (trimTrail) so a head that turned between them follows the corner.
@@ -13,6 +15,8 @@ import { MatchPhase } from '../../../shared/game/phase.ts';
 import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
 import { Dir } from '../../../shared/games/cycles/index.ts';
 import { trailLength, trimTrail } from '../../../shared/games/cycles/trail.ts';
+import { isTyping } from '../phaser/typing.ts';
+import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
 
 /** What the scene needs from the page. */
 export interface CyclesView {
@@ -26,9 +30,9 @@ export interface CyclesView {
   nickname(slot: number): string;
 }
 
-/** Neon on dark, one per slot, far apart in hue so 8 trails stay distinguishable. */
-const SLOT_COLORS = [0x3fd0ff, 0xff5d73, 0x7dff6a, 0xffc93f, 0xc77dff, 0xff8f3f, 0x4fffd2, 0xf4f4f4];
-const COLORS = { floor: 0x0b0f14, grid: 0x141b24, wall: 0x3a4656, text: '#e6edf3', dim: '#8b949e' };
+const COLORS = { wall: 0x3a4656, text: '#e6edf3' };
+/** Smallest cell drawn (px); below it the camera follows the own cycle instead of shrinking. */
+const MIN_CELL = 6;
 /** How long a press keeps being sent on the tick grid: a turn must not be lost, nor linger into the next round. */
 const TURN_RESEND_MS = 150;
 const CRASH_FLASH_MS = 600;
@@ -42,8 +46,10 @@ interface Flash {
 
 export class CyclesScene extends Phaser.Scene {
   private g!: Phaser.GameObjects.Graphics;
-  private board!: Phaser.GameObjects.Text;
+  private floor!: Phaser.GameObjects.TileSprite;
   private banner!: Phaser.GameObjects.Text;
+  private sparks!: Phaser.GameObjects.Particles.ParticleEmitter;
+  private heads: Phaser.GameObjects.Image[] = [];
   private keys!: Record<'up' | 'down' | 'left' | 'right' | 'w' | 'a' | 's' | 'd' | 'space', Phaser.Input.Keyboard.Key>;
   private cell = 15;
   private originX = 0;
@@ -60,22 +66,36 @@ export class CyclesScene extends Phaser.Scene {
   }
 
   create(): void {
-    this.g = this.add.graphics();
-    const style = { fontFamily: 'monospace', fontSize: '20px', color: COLORS.text };
-    this.board = this.add.text(0, 0, '', { ...style, backgroundColor: '#0b0f14cc', padding: { x: 6, y: 4 } }).setDepth(10);
-    this.banner = this.add.text(0, 0, '', { ...style, fontSize: '34px' }).setOrigin(0.5).setDepth(11);
+    makeTextures(this.textures);
+    this.heads = [];
+    this.seen = null;
+    this.flashes = [];
+    this.floor = this.add.tileSprite(0, 0, 16, 16, Tex.cyclesFloor).setOrigin(0).setDepth(0);
+    this.g = this.add.graphics().setDepth(1);
+    const style = { fontFamily: 'system-ui, sans-serif', fontSize: '26px', fontStyle: 'bold', color: COLORS.text, stroke: '#000000', strokeThickness: 4 };
+    this.banner = this.add.text(0, 0, '', style).setOrigin(0.5).setDepth(11);
+    this.sparks = this.add.particles(0, 0, Tex.spark, {
+      emitting: false,
+      lifespan: { min: 250, max: 600 },
+      speed: { min: 60, max: 240 },
+      scale: { start: 1.2, end: 0 },
+      alpha: { start: 1, end: 0 },
+      blendMode: 'ADD',
+    }).setDepth(12);
     const kb = this.input.keyboard!;
     const K = Phaser.Input.Keyboard.KeyCodes;
+    // No capture: the page's text fields must still get these keys (the chat box, say).
+    const key = (code: number) => kb.addKey(code, false);
     this.keys = {
-      up: kb.addKey(K.UP),
-      down: kb.addKey(K.DOWN),
-      left: kb.addKey(K.LEFT),
-      right: kb.addKey(K.RIGHT),
-      w: kb.addKey(K.W),
-      a: kb.addKey(K.A),
-      s: kb.addKey(K.S),
-      d: kb.addKey(K.D),
-      space: kb.addKey(K.SPACE),
+      up: key(K.UP),
+      down: key(K.DOWN),
+      left: key(K.LEFT),
+      right: key(K.RIGHT),
+      w: key(K.W),
+      a: key(K.A),
+      s: key(K.S),
+      d: key(K.D),
+      space: key(K.SPACE),
     };
   }
 
@@ -88,14 +108,30 @@ export class CyclesScene extends Phaser.Scene {
     this.draw(time, setup);
   }
 
-  /** Fits the arena to the canvas, leaving a strip on top for the status line. */
+  /**
+   * Fits the grid to the window below the HUD's top bar; a window too small for 6 px cells keeps
+   * them at 6 px and the camera follows the own cycle.
+   */
   private layout(setup: CyclesSetup): void {
     const { width, height } = this.scale;
-    this.cell = Math.max(4, Math.floor(Math.min((width - 40) / setup.width, (height - 80) / setup.height)));
-    this.originX = Math.floor((width - this.cell * setup.width) / 2);
-    this.originY = height - 20 - this.cell * setup.height;
-    this.board.setPosition(this.originX + 8, this.originY + 8);
-    this.banner.setPosition(width / 2, this.originY / 2);
+    const top = 64;
+    const fit = Math.floor(Math.min((width - 40) / setup.width, (height - top - 24) / setup.height));
+    this.cell = Math.max(MIN_CELL, fit);
+    const w = this.cell * setup.width;
+    const h = this.cell * setup.height;
+    this.originX = Math.max(20, Math.floor((width - w) / 2));
+    this.originY = fit >= MIN_CELL ? Math.max(top, Math.floor(top + (height - top - 24 - h) / 2)) : top;
+    this.floor.setPosition(this.originX, this.originY).setSize(w, h).setTileScale((this.cell * 6) / 64);
+    const cam = this.cameras.main;
+    const me = this.view.latest()?.players.find((p) => p.id === this.view.slot());
+    if (fit < MIN_CELL && me && me.trail.length > 0) {
+      cam.setBounds(0, 0, this.originX * 2 + w, this.originY + h + 24);
+      cam.centerOn(this.px(me.x), this.py(me.y));
+    } else {
+      cam.removeBounds();
+      cam.setScroll(0, 0);
+    }
+    this.banner.setPosition(cam.scrollX + width / 2, this.originY + Math.min(h, height - this.originY) * 0.18);
   }
 
   /** A new snapshot: note when it came, and turn its events into flashes and messages. */
@@ -111,7 +147,11 @@ export class CyclesScene extends Phaser.Scene {
     for (const e of latest.events) {
       if (e.type === 'crash') {
         const p = latest.players.find((q) => q.id === e.victim);
-        if (p) this.flashes.push({ x: p.x, y: p.y, color: SLOT_COLORS[p.id]!, startMs: nowMs });
+        if (p) {
+          this.flashes.push({ x: p.x, y: p.y, color: slotColor(p.id), startMs: nowMs });
+          this.sparks.setParticleTint(slotColor(p.id));
+          this.sparks.explode(28, this.px(p.x), this.py(p.y));
+        }
       } else {
         this.roundMessage = e.winner === null ? 'Draw: nobody scores' : `${this.view.nickname(e.winner)} wins the round`;
       }
@@ -123,7 +163,7 @@ export class CyclesScene extends Phaser.Scene {
    * than a tick must still reach the server); boost is held, so it rides along every command.
    */
   private readKeys(nowMs: number): void {
-    if (this.view.slot() === null) return;
+    if (this.view.slot() === null || isTyping()) return;
     const k = this.keys;
     const JustDown = Phaser.Input.Keyboard.JustDown;
     let pressed: Dir | null = null;
@@ -138,31 +178,37 @@ export class CyclesScene extends Phaser.Scene {
   command(): { dir: 0 | Dir; boost: boolean } | null {
     if (!this.keys || this.view.slot() === null) return null;
     if (this.turn && this.time.now > this.turn.untilMs) this.turn = null;
-    return { dir: this.turn?.dir ?? 0, boost: this.keys.space.isDown };
+    return { dir: this.turn?.dir ?? 0, boost: this.keys.space.isDown && !isTyping() };
   }
 
   private draw(nowMs: number, setup: CyclesSetup): void {
     const g = this.g;
     const c = this.cell;
     g.clear();
-    g.fillStyle(COLORS.floor).fillRect(this.originX, this.originY, c * setup.width, c * setup.height);
-    g.lineStyle(1, COLORS.grid);
-    for (let x = 6; x < setup.width; x += 6) g.lineBetween(this.px(x) - c / 2, this.originY, this.px(x) - c / 2, this.originY + c * setup.height);
-    for (let y = 6; y < setup.height; y += 6) g.lineBetween(this.originX, this.py(y) - c / 2, this.originX + c * setup.width, this.py(y) - c / 2);
     g.lineStyle(3, COLORS.wall).strokeRect(this.originX - 2, this.originY - 2, c * setup.width + 4, c * setup.height + 4);
 
     const latest = this.view.latest();
     if (!latest) {
-      this.board.setText('');
       this.banner.setText('connecting…');
       return;
     }
     const previous = this.view.previous();
     const lag = this.lagCells(latest, previous, nowMs);
-    for (const p of latest.players) this.drawCycle(p, lag(p));
+    let heads = 0;
+    for (const p of latest.players) {
+      const head = this.drawCycle(p, lag(p));
+      if (!head) continue;
+      let img = this.heads[heads];
+      if (!img) {
+        img = this.add.image(0, 0, Tex.glow).setBlendMode(Phaser.BlendModes.ADD).setDepth(5);
+        this.heads.push(img);
+      }
+      img.setPosition(head.x, head.y).setTint(slotColor(p.id)).setScale((this.cell * (p.boosting ? 3.2 : 2.2)) / 32).setVisible(true);
+      heads += 1;
+    }
+    for (let i = heads; i < this.heads.length; i++) this.heads[i]!.setVisible(false);
     this.drawFlashes(nowMs);
     this.drawEnergy(latest, setup);
-    this.board.setText(this.scoreboard(latest, setup));
     this.banner.setText(this.status(latest, setup));
   }
 
@@ -181,10 +227,11 @@ export class CyclesScene extends Phaser.Scene {
     };
   }
 
-  private drawCycle(p: CyclePlayer, lagCells: number): void {
-    if (p.trail.length === 0) return;
+  /** Draws one trail and head; returns where the head is when it is alive (for its glow). */
+  private drawCycle(p: CyclePlayer, lagCells: number): { x: number; y: number } | null {
+    if (p.trail.length === 0) return null;
     const g = this.g;
-    const color = SLOT_COLORS[p.id % SLOT_COLORS.length]!;
+    const color = slotColor(p.id);
     const trail = lagCells > 0 ? trimTrail(p.trail, lagCells) : p.trail;
     const alpha = p.present ? 1 : 0.4;
     const width = Math.max(2, Math.round(this.cell * 0.55));
@@ -199,12 +246,12 @@ export class CyclesScene extends Phaser.Scene {
     const hy = this.py(trail[trail.length - 1]!);
     if (!p.alive) {
       g.fillStyle(0x000000, 0.6).fillCircle(hx, hy, this.cell * 0.45);
-      return;
+      return null;
     }
-    if (p.boosting) g.fillStyle(color, 0.25).fillCircle(hx, hy, this.cell * 1.3);
     g.fillStyle(color).fillCircle(hx, hy, this.cell * 0.6);
     g.fillStyle(0xffffff).fillCircle(hx, hy, this.cell * 0.25);
     if (p.id === this.view.slot()) g.lineStyle(2, 0xffffff, 0.9).strokeCircle(hx, hy, this.cell * 0.95);
+    return { x: hx, y: hy };
   }
 
   private drawFlashes(nowMs: number): void {
@@ -215,27 +262,15 @@ export class CyclesScene extends Phaser.Scene {
     }
   }
 
-  /** The local player's boost tank, under the status line. */
+  /** The local player's boost tank, above the grid's left corner (the HUD's feed is on the right). */
   private drawEnergy(latest: CyclesSnapshot, setup: CyclesSetup): void {
     const me = latest.players.find((p) => p.id === this.view.slot());
     if (!me) return;
     const w = 200;
-    const x = this.originX + this.cell * setup.width - w;
-    const y = this.originY - 18;
+    const x = this.originX;
+    const y = this.originY - 14;
     this.g.fillStyle(0x000000, 0.6).fillRect(x, y, w, 8);
-    this.g.fillStyle(SLOT_COLORS[me.id]!, me.boosting ? 1 : 0.7).fillRect(x, y, (w * me.energy) / setup.energyLevels, 8);
-  }
-
-  private scoreboard(s: CyclesSnapshot, setup: CyclesSetup): string[] {
-    const rows = s.players
-      .filter((p) => p.present)
-      .sort((a, b) => b.score - a.score || a.id - b.id)
-      .map((p) => {
-        const mark = p.id === this.view.slot() ? '>' : ' ';
-        const state = p.alive ? ' ' : p.trail.length === 0 ? '…' : 'x';
-        return `${mark}${state} ${this.view.nickname(p.id).slice(0, 14).padEnd(14)} ${p.score}`;
-      });
-    return [`round ${s.round} · first to ${setup.roundsToWin}`, ...rows];
+    this.g.fillStyle(slotColor(me.id), me.boosting ? 1 : 0.7).fillRect(x, y, (w * me.energy) / setup.energyLevels, 8);
   }
 
   private status(s: CyclesSnapshot, setup: CyclesSetup): string {
@@ -247,8 +282,8 @@ export class CyclesScene extends Phaser.Scene {
     if (s.roundState === 'pause') return `${this.roundMessage}${this.roundMessage ? ' · ' : ''}next round in ${seconds(s.roundEndTick).toFixed(1)} s`;
     const me = s.players.find((p) => p.id === this.view.slot());
     if (me && me.present && me.trail.length === 0) return 'You join at the next round';
-    const clock = s.phaseEndTick > 0 ? seconds(s.phaseEndTick) : null;
-    return clock === null ? '' : `${Math.floor(clock / 60)}:${String(Math.floor(clock % 60)).padStart(2, '0')}`;
+    // The clock is the HUD's.
+    return '';
   }
 
   /** Screen position of a cell's centre. */

@@ -1,0 +1,27 @@
+/** The screens over the canvas: one at a time, chosen by `selectScreen` (also `window.arena.screen`). */
+import { selectScreen, selectUnderlyingScreen } from '../state/store.ts';
+import { ConnectionBanner } from './ConnectionBanner.tsx';
+import { useAppSelector } from './context.ts';
+import { Hud } from './Hud.tsx';
+import { Lobby } from './Lobby.tsx';
+import { NetGraph } from './NetGraph.tsx';
+import { QueueScreen } from './QueueScreen.tsx';
+import { ReconnectOverlay } from './ReconnectOverlay.tsx';
+import { Results } from './Results.tsx';
+
+export function App(props: { onLobbyInteractive: () => void }) {
+  const screen = useAppSelector(selectScreen);
+  // While reconnecting, the screen the player was on stays drawn under the overlay.
+  const under = useAppSelector(selectUnderlyingScreen);
+  return (
+    <div className={`ui screen-${screen}`} data-screen={screen}>
+      {under === 'lobby' && <Lobby onInteractive={props.onLobbyInteractive} />}
+      {under === 'queue' && <QueueScreen />}
+      {under === 'match' && <Hud />}
+      {under === 'results' && <Results />}
+      {screen === 'reconnecting' && <ReconnectOverlay />}
+      <NetGraph />
+      <ConnectionBanner />
+    </div>
+  );
+}

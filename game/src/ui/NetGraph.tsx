@@ -1,0 +1,84 @@
+/**
+ * The net graph (F3 or the HUD's button): one sparkline per figure of NetStats (a minute, one
+ * point a second) with its current value. It redraws itself once a second from the controller's
+ * stats: the figures never go through the store.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { SERIES, SERIES_INFO, type SeriesKey } from '../app/net-stats.ts';
+import { sparklineSegments } from '../app/sparkline.ts';
+import { uiActions } from '../state/store.ts';
+import { useAppDispatch, useAppSelector, useController } from './context.ts';
+
+const W = 120;
+const H = 26;
+
+export function NetGraph() {
+  const open = useAppSelector((s) => s.ui.netGraph);
+  const dispatch = useAppDispatch();
+  useEffect(() => {
+    const key = (e: KeyboardEvent) => {
+      if (e.key === 'F3') {
+        e.preventDefault();
+        dispatch(uiActions.netGraphToggled());
+      }
+    };
+    window.addEventListener('keydown', key);
+    return () => window.removeEventListener('keydown', key);
+  }, [dispatch]);
+  return open ? <NetGraphPanel /> : null;
+}
+
+function NetGraphPanel() {
+  const controller = useController();
+  const dispatch = useAppDispatch();
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const t = setInterval(() => setTick((n) => n + 1), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return (
+    <section className="netgraph card" aria-label="Net graph">
+      <h2 className="card-title">
+        Net graph <span className="muted">F3</span>
+        <button className="link" onClick={() => dispatch(uiActions.netGraphToggled())}>
+          Close
+        </button>
+      </h2>
+      <dl>
+        {SERIES.map((k) => (
+          <Row key={k} k={k} points={controller.stats.points(k)} latest={controller.stats.latest(k)} capacity={controller.stats.capacity} />
+        ))}
+      </dl>
+    </section>
+  );
+}
+
+function Row(props: { k: SeriesKey; points: readonly number[]; latest: number | null; capacity: number }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const info = SERIES_INFO[props.k];
+  useEffect(() => {
+    const ctx = canvas.current?.getContext('2d');
+    if (!ctx) return;
+    ctx.clearRect(0, 0, W, H);
+    ctx.strokeStyle = 'rgba(120,140,170,0.25)';
+    ctx.strokeRect(0.5, 0.5, W - 1, H - 1);
+    ctx.strokeStyle = props.k === 'snapshotGap' || props.k === 'corrections' ? '#f0883e' : '#3fd0ff';
+    ctx.lineWidth = 1.5;
+    for (const seg of sparklineSegments(props.points, W, H, props.capacity)) {
+      ctx.beginPath();
+      seg.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(x, y) : ctx.lineTo(x, y)));
+      if (seg.length === 1) ctx.lineTo(seg[0]![0] + 1, seg[0]![1]);
+      ctx.stroke();
+    }
+  });
+  const value = props.latest === null ? 'n/a' : `${props.latest.toFixed(info.digits)} ${info.unit}`;
+  return (
+    <div className="ng-row" data-series={props.k}>
+      <dt>{info.label}</dt>
+      <dd>
+        <canvas ref={canvas} width={W} height={H} aria-hidden="true" />
+        <span className="ng-value">{value}</span>
+      </dd>
+    </div>
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * The lobby and the screens around a match, driven as a player would through the accessible
+ * names issue 10 fixes (they are the contract these tests rely on): a private match created in
+ * one page and joined from its invite link in another, lobby and match chat, play, the results;
+ * the live public list in a third page showing a quick-play match appear and go; spectating from
+ * that list; cancelling quick play. Each screen is saved in test-results/.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium.ts';
+import { lobbyReady, openPage, setNickname, shot, waitForPlaying, waitForScreen, type ArenaWindow } from '../support/page.ts';
+import { startServer, type ServerProcess } from '../support/server-process.ts';
+
+const TIME_LIMIT_S = 12;
+
+describe('the lobby and the screens around a match', () => {
+  let server: ServerProcess;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    // A lone quick player waits 4 s, long enough to see and cancel the queue, then bots join.
+    server = await startServer({ TICK_RATE: '30', QUEUE_WAIT_MS: '4000', COUNTDOWN_MS: '1500', ENDED_LINGER_MS: '20000' });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const arenaState = (page: Page) => page.evaluate(() => (window as unknown as ArenaWindow).arena.state());
+
+  it('is usable before Phaser loads, names every control, and fits a narrow window', async () => {
+    const { page, errors } = await openPage(browser, server.url, 'first');
+    await lobbyReady(page);
+    const timings = await page.evaluate(() => (window as unknown as ArenaWindow).arena.timings);
+    expect(timings.lobbyInteractiveMs).not.toBeNull();
+    // The drawing side (Phaser) is a separate chunk: the lobby did not wait for it.
+    expect(timings.phaserLoadedBeforeLobby).toBe(false);
+    expect(await page.getByRole('textbox', { name: 'Nickname' }).isEditable()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Quick play' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Create private match' }).isEnabled()).toBe(true);
+    expect(await page.getByRole('textbox', { name: 'Match code' }).isEditable()).toBe(true);
+    expect(await page.getByRole('form', { name: 'Join by code' }).getByRole('button', { name: 'Join' }).count()).toBe(1);
+    expect(await page.getByRole('list', { name: 'Public matches' }).count()).toBe(1);
+    expect(await page.getByRole('textbox', { name: 'Chat message' }).isEditable()).toBe(true);
+    expect(await page.getByRole('radio', { name: 'Cycles', exact: true }).count()).toBe(1);
+    // The favicon is served (no 404 in the console), and the online count shows.
+    expect((await page.request.get(`${server.url}/favicon.svg`)).status()).toBe(200);
+    await page.waitForFunction(() => (window as unknown as ArenaWindow).arena.state().connection.online !== null, null, { timeout: 20_000 });
+    await shot(page, 'lobby');
+
+    await page.setViewportSize({ width: 400, height: 780 });
+    const box = await page.getByRole('button', { name: 'Quick play' }).boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(400);
+    await shot(page, 'lobby-narrow');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('replaces a refused token by itself', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    // This tab "remembers" a token the server never signed.
+    await page.addInitScript(() => {
+      if (!sessionStorage.getItem('arena.guest')) {
+        sessionStorage.setItem('arena.guest', JSON.stringify({ token: 'forged.token.value', guestId: 'g_x', nickname: 'mallory', expiresAt: Date.now() + 3_600_000 }));
+      }
+    });
+    await page.goto(server.url);
+    await lobbyReady(page);
+    const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('arena.guest') ?? '{}') as { token: string });
+    expect(stored.token).not.toBe('forged.token.value');
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('A creates a private match, B joins from the invite link, they chat and play, and both see the results', async () => {
+    const a = await openPage(browser, server.url, 'alice');
+    const b = await openPage(browser, server.url, 'bob');
+    const [alice, bob] = [a.page, b.page];
+    await lobbyReady(alice);
+    await setNickname(alice, 'alice');
+    await lobbyReady(bob);
+    await setNickname(bob, 'bob');
+
+    // Lobby chat: A writes, B reads.
+    await alice.getByRole('textbox', { name: 'Chat message' }).fill('hello from alice');
+    await alice.getByRole('textbox', { name: 'Chat message' }).press('Enter');
+    await bob.getByRole('region', { name: 'Lobby chat' }).getByText('hello from alice').waitFor({ timeout: 10_000 });
+
+    // A: a two-player private match with a short time limit.
+    await alice.getByRole('spinbutton', { name: 'Time limit in seconds (0: none)' }).fill(String(TIME_LIMIT_S));
+    await alice.getByRole('button', { name: 'Create private match' }).click();
+    await waitForScreen(alice, 'queue');
+    const code = (await arenaState(alice)).match.joined!.code!;
+    expect(code).toMatch(/^[A-Z2-9]{5}$/);
+    const link = await alice.getByRole('textbox', { name: 'Invite link' }).inputValue();
+    expect(link).toBe(`${server.url}/?code=${code}`);
+    await shot(alice, 'private-waiting');
+
+    // B opens the invite link in the same tab (the tab keeps its sign-in) and joins.
+    await bob.goto(link);
+    await lobbyReady(bob);
+    expect(await bob.getByRole('textbox', { name: 'Match code' }).inputValue()).toBe(code);
+    await shot(bob, 'invite-link');
+    await bob.getByRole('form', { name: 'Join by code' }).getByRole('button', { name: 'Join' }).click();
+    await Promise.all([waitForPlaying(alice), waitForPlaying(bob)]);
+
+    // Both play: B walks, A's page sees B move.
+    const bobX = () =>
+      alice.evaluate(() => {
+        const a = (window as unknown as ArenaWindow).arena;
+        const id = a.roster.find((r) => r.nickname === 'bob')!.slot;
+        return a.latest!.players.find((p) => p.id === id)!.x;
+      });
+    await alice.waitForFunction(() => (window as unknown as ArenaWindow).arena.roster.length === 2);
+    const before = await bobX();
+    await bob.bringToFront();
+    await bob.mouse.move(640, 430);
+    const key = before < 800 ? 'D' : 'A';
+    await bob.keyboard.down(key);
+    await bob.waitForTimeout(700);
+    await bob.keyboard.up(key);
+    await alice.waitForFunction(
+      ([id, x0]) => {
+        const a = (window as unknown as ArenaWindow).arena;
+        const slot = a.roster.find((r) => r.nickname === id)!.slot;
+        return Math.abs(a.latest!.players.find((p) => p.id === slot)!.x - (x0 as number)) > 20;
+      },
+      ['bob', before] as const,
+      { timeout: 5_000 },
+    );
+    // A shoots (the HUD and the scene draw it), then writes in the match chat.
+    await alice.bringToFront();
+    await alice.mouse.move(700, 300);
+    await alice.mouse.down();
+    // A shot of hers in flight (the page is slow on a busy machine: wait for it, not for time).
+    await alice.waitForFunction(
+      () => {
+        const a = (window as unknown as { arena: { info: { slot: number }; latest: { projectiles: { ownerId: number }[] } } }).arena;
+        return a.latest.projectiles.some((p) => p.ownerId === a.info.slot);
+      },
+      null,
+      { timeout: 10_000 },
+    );
+    await alice.waitForTimeout(150);
+    await shot(alice, 'match-private');
+    await alice.mouse.up();
+    await alice.keyboard.press('Enter');
+    await alice.keyboard.type('gg bob');
+    await alice.keyboard.press('Enter');
+    await bob.getByRole('region', { name: 'Match chat' }).getByText('gg bob').waitFor({ timeout: 10_000 });
+    await bob.keyboard.down('Tab');
+    await bob.getByRole('region', { name: 'Scoreboard' }).waitFor({ timeout: 5_000 });
+    await shot(bob, 'scoreboard');
+    await bob.keyboard.up('Tab');
+
+    // The time limit ends the match: the results rank both, with K/D.
+    await Promise.all([waitForScreen(alice, 'results', (TIME_LIMIT_S + 20) * 1000), waitForScreen(bob, 'results', (TIME_LIMIT_S + 20) * 1000)]);
+    const results = alice.getByRole('region', { name: 'Results' });
+    expect(await results.getByRole('columnheader', { name: 'K/D' }).count()).toBe(1);
+    expect(await results.getByRole('row').count()).toBe(3); // header + two players
+    expect(await results.getByRole('cell', { name: 'alice' }).count()).toBe(1);
+    expect(await results.getByRole('cell', { name: 'bob' }).count()).toBe(1);
+    await shot(alice, 'results');
+
+    await alice.getByRole('button', { name: 'Back to lobby' }).click();
+    await waitForScreen(alice, 'lobby');
+    // Play again queues B for the same mode; B changes its mind.
+    await bob.getByRole('button', { name: 'Play again' }).click();
+    await waitForScreen(bob, 'queue');
+    await bob.getByRole('button', { name: 'Cancel' }).click();
+    await waitForScreen(bob, 'lobby');
+    await alice.close();
+    await bob.close();
+    expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it('a third page sees a public match appear and go, and can spectate it; quick play can be cancelled', async () => {
+    const c = await openPage(browser, server.url, 'carol');
+    const d = await openPage(browser, server.url, 'dora');
+    const [carol, dora] = [c.page, d.page];
+    await lobbyReady(carol);
+    await setNickname(carol, 'carol');
+    await lobbyReady(dora);
+    await setNickname(dora, 'dora');
+    const list = carol.getByRole('list', { name: 'Public matches' });
+    expect(await list.getByRole('listitem').count()).toBe(0);
+
+    // Quick play, then Cancel: back in the lobby, no match made.
+    await dora.getByRole('button', { name: 'Quick play' }).click();
+    await waitForScreen(dora, 'queue');
+    await shot(dora, 'queue');
+    await dora.getByRole('button', { name: 'Cancel' }).click();
+    await waitForScreen(dora, 'lobby');
+
+    // Quick play again: after the queue wait a bot fills the match; it appears on C's list.
+    await dora.getByRole('button', { name: 'Quick play' }).click();
+    await waitForPlaying(dora, 30_000);
+    await list.getByRole('listitem').first().waitFor({ timeout: 10_000 });
+    expect(await list.getByRole('listitem').count()).toBe(1);
+    await carol.waitForFunction(() => /playing/.test(document.querySelector('.match-row')?.textContent ?? ''), null, { timeout: 10_000 });
+    await shot(carol, 'lobby-list');
+    await shot(dora, 'match-quickplay');
+
+    // C watches from the list: snapshots arrive, no input leaves.
+    await list.getByRole('listitem').first().getByRole('button', { name: 'Spectate' }).click();
+    await waitForScreen(carol, 'match');
+    const watched = await carol.evaluate(() => (window as unknown as ArenaWindow).arena.info);
+    expect(watched?.role).toBe('spectator');
+    await carol.waitForFunction(() => (window as unknown as ArenaWindow).arena.snapshotsReceived > 30, null, { timeout: 10_000 });
+    await carol.keyboard.down('D');
+    await carol.waitForTimeout(500);
+    await carol.keyboard.up('D');
+    expect(await carol.evaluate(() => (window as unknown as ArenaWindow).arena.inputsSent)).toBe(0);
+    await shot(carol, 'spectating');
+    await carol.getByRole('button', { name: 'Back to lobby' }).click();
+    await waitForScreen(carol, 'lobby');
+
+    // D leaves: the match is disposed and goes from C's list.
+    await dora.getByRole('button', { name: 'Leave match' }).click();
+    await waitForScreen(dora, 'lobby');
+    await carol.waitForFunction(() => document.querySelectorAll('ul[aria-label="Public matches"] > li').length === 0, null, { timeout: 15_000 });
+    await carol.close();
+    await dora.close();
+    expect([...c.errors, ...d.errors]).toEqual([]);
+  });
+});
