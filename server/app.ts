@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import type { AckResult } from '../shared/protocol/errors.ts';
+import { ErrorCode, type AckResult } from '../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
 import { createGuestRoute, GUEST_PATH } from './http/guest-route.ts';
@@ -106,9 +106,11 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
     io.adapter(createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' }));
   }
-  if (config.netSim) {
-    installNetSim(io, config.netSim);
-    log.warn(config.netSim, 'network simulator on: every packet is delayed');
+  // DEV_TOOLS: the simulator is installed (at 0 ms unless configured) so /api/dev/netsim can change it.
+  const netSim = config.netSim ?? (config.devTools ? { latencyMs: 0, jitterMs: 0 } : null);
+  if (netSim) {
+    installNetSim(io, netSim);
+    log.warn(netSim, 'network simulator on: every packet is delayed');
   }
 
   // Guests: tokens from POST /api/guest, checked at the handshake of both namespaces.
@@ -117,9 +119,21 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const tokens = createTokenService({ secret, ttlS: config.authTokenTtlS });
   const matchNsp = io.of(Namespaces.match) as unknown as MatchNamespace;
   const lobbyNsp = io.of(Namespaces.lobby) as unknown as LobbyNamespace;
-  const guard = requireGuest(tokens, { metrics, log });
-  matchNsp.use(guard);
-  lobbyNsp.use(guard);
+  // A new lobby connection is refused while draining or full; /match stays open to the players
+  // of the matches running here (they come back to their seats).
+  matchNsp.use(requireGuest(tokens, { metrics, log }));
+  lobbyNsp.use(
+    requireGuest(tokens, {
+      metrics,
+      log,
+      admit: () =>
+        !accepting
+          ? { code: ErrorCode.ServerDraining, message: 'this node is shutting down: connect to another one' }
+          : io.engine.clientsCount > config.maxConnections
+            ? { code: ErrorCode.ServerFull, message: 'this node is full: try another one, or again in a minute' }
+            : null,
+    }),
+  );
   const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
@@ -278,6 +292,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     },
     metrics,
     games: () => games.catalogue(),
+    netSim: config.devTools ? netSim : null,
     staticDir: config.staticDir,
   });
   // socket.io answers its own path first; everything else is ours.

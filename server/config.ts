@@ -34,6 +34,10 @@ export interface Config {
   queueMaxPlayers: number | null;
   /** Spectators one match takes. */
   maxSpectators: number;
+  /** Connections this node takes; beyond, new lobby connections are refused with SERVER_FULL. */
+  maxConnections: number;
+  /** Development tools: GET/POST /api/dev/netsim changes the network simulator at run time. */
+  devTools: boolean;
   /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
   queueWaitMs: number;
   /** Fill a quick-play match formed short of its minimum with server-side bots. */
@@ -123,6 +127,8 @@ export function loadConfig(env: Env = process.env): Config {
     queueMinPlayers: optionalInt('QUEUE_MIN_PLAYERS', 1, 64),
     queueMaxPlayers,
     maxSpectators: int('MAX_SPECTATORS', 32, 0, 1000),
+    maxConnections: int('MAX_CONNECTIONS', 20_000, 1, 1_000_000),
+    devTools: onOff('DEV_TOOLS', false),
     queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),
     botFill: onOff('BOT_FILL', true),
     countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),

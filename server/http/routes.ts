@@ -19,7 +19,26 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export function createRequestHandler(deps: { health: HealthSource; metrics: Metrics; games: () => GameInfo[]; staticDir: string }) {
+export interface RouteDeps {
+  health: HealthSource;
+  metrics: Metrics;
+  games: () => GameInfo[];
+  /** With DEV_TOOLS: the network simulator's live settings, read and changed at /api/dev/netsim. */
+  netSim?: { latencyMs: number; jitterMs: number } | null;
+  staticDir: string;
+}
+
+/** Reads a small JSON body (at most 1 KB). */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > 1024) throw new Error('body too large');
+  }
+  return JSON.parse(body) as unknown;
+}
+
+export function createRequestHandler(deps: RouteDeps) {
   const serveStatic = staticFiles(deps.staticDir);
   const startedAt = Date.now();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -43,6 +62,28 @@ export function createRequestHandler(deps: { health: HealthSource; metrics: Metr
       if (req.method === 'GET' && pathname === '/api/games') {
         // What a lobby screen offers: each game with its modes (player ranges) and its options.
         return json(res, 200, deps.games());
+      }
+      if (pathname === '/api/dev/netsim' && deps.netSim) {
+        const sim = deps.netSim;
+        if (req.method === 'POST') {
+          let body: unknown;
+          try {
+            body = await readJson(req);
+          } catch {
+            return json(res, 400, { ok: false, code: 'BAD_REQUEST', message: 'expected a JSON object { latencyMs, jitterMs }' });
+          }
+          const b = (body ?? {}) as Record<string, unknown>;
+          const ms = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 2000;
+          if ((b.latencyMs !== undefined && !ms(b.latencyMs)) || (b.jitterMs !== undefined && !ms(b.jitterMs))) {
+            return json(res, 400, { ok: false, code: 'BAD_REQUEST', message: 'latencyMs and jitterMs: integers from 0 to 2000' });
+          }
+          if (b.latencyMs !== undefined) sim.latencyMs = b.latencyMs as number;
+          if (b.jitterMs !== undefined) sim.jitterMs = b.jitterMs as number;
+        } else if (req.method !== 'GET') {
+          return json(res, 405, { ok: false, code: 'BAD_REQUEST', message: 'GET or POST' });
+        }
+        // Each way: the round trip gains twice this.
+        return json(res, 200, { ok: true, latencyMs: sim.latencyMs, jitterMs: sim.jitterMs });
       }
       if (req.method === 'GET' && pathname === '/metrics') {
         const body = await deps.metrics.scrape();

@@ -434,6 +434,7 @@ export class MatchHost {
       visibility: this.spec.visibility,
       state: this.state,
       tickRate: this.deps.timing.tickRate,
+      maxPlayers: this.spec.maxPlayers,
       snapshotEvery: this.deps.timing.snapshotEvery,
       options: this.spec.options,
       setup: this.runner.setup(),

@@ -22,6 +22,7 @@ import {
   type SeatGrant,
   type SessionInfo,
 } from '../protocol/events.ts';
+import { handshakeAuth } from '../protocol/version.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ackRequest } from './lobby-request.ts';
 
@@ -78,7 +79,7 @@ export class LobbyClient {
     opts: LobbyClientOptions,
   ) {
     this.timeoutMs = opts.timeoutMs ?? 5000;
-    const auth = { token: opts.token };
+    const auth = handshakeAuth(opts.token);
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.lobby, { auth })

@@ -22,6 +22,7 @@ import type {
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
 import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
+import { handshakeAuth } from '../protocol/version.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
 import { ackRequest } from './lobby-request.ts';
@@ -89,7 +90,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     const decode = opts.decode ?? true;
-    const auth = opts.token === undefined ? undefined : { token: opts.token };
+    const auth = opts.token === undefined ? undefined : handshakeAuth(opts.token);
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.match, auth ? { auth } : {})

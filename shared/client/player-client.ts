@@ -14,6 +14,7 @@ import type { AnyGame, InputHeader, SnapshotHeader } from '../game/game-definiti
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
 import { ok, type Result } from '../protocol/result.ts';
+import { handshakeAuth } from '../protocol/version.ts';
 import { getGuestToken, type GuestSession } from './auth.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';
 import { MatchConnection, type MatchConnectionEvents } from './match-connection.ts';
@@ -145,8 +146,8 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       }
       const { ok: _ok, ...session } = guest;
       this.guest = session;
-      this.match.socket.auth = { token: session.token };
-      this.lobby.socket.auth = { token: session.token };
+      this.match.socket.auth = handshakeAuth(session.token);
+      this.lobby.socket.auth = handshakeAuth(session.token);
       this.opts.tokenRenewed?.(session);
       this.reconnect();
       return { ok: true };

@@ -32,6 +32,10 @@ export const ErrorCode = {
   NotAllowed: 'NOT_ALLOWED',
   /** Another connection with the same token took this seat over. */
   SessionReplaced: 'SESSION_REPLACED',
+  /** The node takes no more connections (MAX_CONNECTIONS): try another node or later. */
+  ServerFull: 'SERVER_FULL',
+  /** Client and server speak different protocol versions (shared/protocol/version.ts): reload. */
+  VersionMismatch: 'VERSION_MISMATCH',
   /** The match moved to another node (its owner died or shut down): join it again. */
   MatchMoved: 'MATCH_MOVED',
   /** A request needed another node or Redis, which did not answer: try again shortly. */

@@ -33,6 +33,8 @@ export interface MatchInfo<Setup = unknown> {
   state: MatchState;
   /** Simulation ticks per second. */
   tickRate: number;
+  /** Seats in the match. */
+  maxPlayers: number;
   /** Snapshots are sent every `snapshotEvery` ticks. */
   snapshotEvery: number;
   /** The game's options for this match (Arena: killTarget, timeLimitS). */

@@ -4,6 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
+import { PlayerClient } from '../../shared/client/player-client.ts';
 import { connectPlayer, GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -30,6 +31,9 @@ describe('draining on SIGTERM', () => {
     expect(await (await fetch(`${server.url}/healthz`)).json()).toMatchObject({ status: 'draining' });
     const refused = await latecomer.lobby.createPrivate({});
     expect(refused).toMatchObject({ ok: false, code: 'SERVER_DRAINING' });
+    // A new lobby connection is refused at the handshake, with the same code.
+    const newcomer = await PlayerClient.connect({ url: server.url, nickname: 'newcomer', games: GAMES, connection: { reconnection: false } });
+    expect(newcomer).toMatchObject({ ok: false, code: 'SERVER_DRAINING' });
     const before = snapshots;
     await sleep(300);
     expect(snapshots - before).toBeGreaterThan(5); // the running match goes on

@@ -121,6 +121,13 @@ describe('lobby', () => {
         expect(refused).toBe(`${code}/${code}`);
         manager.engine?.close();
       }
+      // A client of another protocol version is told to reload, whatever its token.
+      const manager = createManager(url, { reconnection: false });
+      const stale = new LobbyClient(url, {}, { token: real.token, manager });
+      stale.socket.auth = { token: real.token, protocol: 1 };
+      stale.socket.disconnect().connect();
+      expect(await stale.ready()).toMatchObject({ ok: false, code: 'VERSION_MISMATCH' });
+      manager.engine?.close();
       // The genuine token still works, and a valid signature made with the server's secret is accepted.
       const ok = await playerWithSession(url, real);
       expect(ok.lobby.session?.guestId).toBe(real.guestId);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../../shared/protocol/errors.ts';
-import { adviceFor, FutureCode, isAuthCode } from './connection-messages.ts';
+import { adviceFor, isAuthCode } from './connection-messages.ts';
 
 describe('what the page tells a player about an error', () => {
   it('has a sentence for every connect_error the issue names, and says who fixes it', () => {
@@ -8,9 +8,9 @@ describe('what the page tells a player about an error', () => {
       expect(adviceFor(code).recovers).toBe(true); // the page takes a new guest token itself
       expect(isAuthCode(code)).toBe(true);
     }
-    expect(adviceFor(FutureCode.ServerFull)).toEqual({ message: expect.stringMatching(/full/), recovers: false });
+    expect(adviceFor(ErrorCode.ServerFull)).toEqual({ message: expect.stringMatching(/full/), recovers: false });
     expect(adviceFor(ErrorCode.ServerDraining).message).toMatch(/restarting/);
-    expect(adviceFor(FutureCode.VersionMismatch).message).toMatch(/Reload/);
+    expect(adviceFor(ErrorCode.VersionMismatch).message).toMatch(/Reload/);
   });
 
   it('treats socket.io transport errors as an unreachable server, and keeps unknown codes’ messages', () => {

@@ -12,22 +12,13 @@ export interface ErrorAdvice {
   recovers: boolean;
 }
 
-/**
- * Codes a server may answer a handshake with that this repository's server does not send yet;
- * the page explains them anyway, so a server that adds them is understood at once.
- */
-export const FutureCode = {
-  ServerFull: 'SERVER_FULL',
-  VersionMismatch: 'VERSION_MISMATCH',
-} as const;
-
 const ADVICE: Record<string, ErrorAdvice> = {
   [ErrorCode.AuthMissing]: { message: 'Signing in again…', recovers: true },
   [ErrorCode.AuthExpired]: { message: 'Your session expired: signing in again…', recovers: true },
   [ErrorCode.AuthInvalid]: { message: 'The server did not accept your session: signing in again…', recovers: true },
-  [FutureCode.ServerFull]: { message: 'The server is full. Try again in a minute.', recovers: false },
+  [ErrorCode.ServerFull]: { message: 'The server is full. Try again in a minute.', recovers: false },
   [ErrorCode.ServerDraining]: { message: 'This server is restarting and takes no new matches. Try again in a moment.', recovers: false },
-  [FutureCode.VersionMismatch]: { message: 'This page is out of date. Reload it to play.', recovers: false },
+  [ErrorCode.VersionMismatch]: { message: 'This page is out of date. Reload it to play.', recovers: false },
   [ErrorCode.Unavailable]: { message: 'Cannot reach the server. Retrying…', recovers: true },
   [ErrorCode.Timeout]: { message: 'The server did not answer in time. Try again.', recovers: false },
   [ErrorCode.RateLimited]: { message: 'Slow down a little: too many requests.', recovers: false },
