@@ -49,7 +49,61 @@ function NetGraphPanel() {
           <Row key={k} k={k} points={controller.stats.points(k)} latest={controller.stats.latest(k)} capacity={controller.stats.capacity} />
         ))}
       </dl>
+      <NetSimControls />
     </section>
+  );
+}
+
+interface NetSim {
+  latencyMs: number;
+  jitterMs: number;
+}
+
+/**
+ * The server's network simulator, when the server runs with DEV_TOOLS (GET /api/dev/netsim
+ * answers): latency and jitter added each way to every packet, changed live to try the netcode.
+ * On a production server the route does not exist and nothing shows.
+ */
+function NetSimControls() {
+  const [sim, setSim] = useState<NetSim | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch('/api/dev/netsim')
+      .then(async (r) => (r.ok ? ((await r.json()) as NetSim) : null))
+      .then((v) => live && setSim(v), () => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (!sim) return null;
+  const apply = async (next: NetSim): Promise<void> => {
+    setSim(next);
+    const r = await fetch('/api/dev/netsim', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(next) }).catch(() => null);
+    setError(r?.ok ? null : 'the server refused the setting (integers from 0 to 2000)');
+  };
+  const field = (key: keyof NetSim, label: string) => (
+    <label className="ng-sim">
+      {label}
+      <input
+        type="number"
+        min={0}
+        max={2000}
+        step={10}
+        value={sim[key]}
+        aria-label={label}
+        onChange={(e) => void apply({ ...sim, [key]: Math.max(0, Math.min(2000, Math.round(Number(e.target.value) || 0))) })}
+      />
+      ms
+    </label>
+  );
+  return (
+    <div className="ng-devtools" aria-label="Network simulator">
+      <h3 className="card-title">Network simulator (each way, development)</h3>
+      {field('latencyMs', 'Latency')}
+      {field('jitterMs', 'Jitter')}
+      {error && <p className="error">{error}</p>}
+    </div>
   );
 }
 
