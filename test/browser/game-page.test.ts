@@ -133,13 +133,14 @@ describe('the game page at 150 ± 30 ms round trip', () => {
       });
       return out;
     }, joined.slot);
-    expect(frames.length).toBeGreaterThan(20);
+    // SwiftShader draws 10-60 fps depending on the machine's load: enough frames to judge, not a frame rate.
+    expect(frames.length).toBeGreaterThan(12);
     // Speed between consecutive frames, from Bob's first visible step to his last.
     const speeds = frames.slice(1).map((f, i) => Math.hypot(f.x - frames[i]!.x, f.y - frames[i]!.y) / ((f.t - frames[i]!.t) / 1000));
     const first = speeds.findIndex((v) => v > 0);
     const last = speeds.length - 1 - [...speeds].reverse().findIndex((v) => v > 0);
     const walkingFrames = speeds.slice(first, last + 1);
-    expect(walkingFrames.length).toBeGreaterThan(15);
+    expect(walkingFrames.length).toBeGreaterThan(8);
     // Interpolated, Bob moves at his walking speed on every frame. Drawn from raw snapshots he
     // would stand still on some frames and jump two snapshots on others, as their arrival
     // drifts against the frame clock.
