@@ -3,13 +3,10 @@
  * previous snapshot. Deltas are safe to chain because WebSocket is ordered and reliable: every
  * client of a match shares one delta stream, so the server encodes each snapshot once per room.
  *
- * Layout (bit-packed, MSB first; see BENCHMARKS.md for the sizes this gives):
- *   u8 version | 1 bit kind (0 key, 1 delta)
- *   key:   u32 tick | f64 serverTime | u2 phase | u32 phaseEndTick | players | projectiles | events
- *   delta: u8 base tick low byte (catches a client applying a delta to the wrong base)
- *          | tick - baseTick (1 bit when 1, else 1 + varuint) | varuint serverTime - base.serverTime
- *          | 1 bit phase changed [u2 phase | u32 phaseEndTick]
- *          | removed players | changed players | added players | removed/added projectiles | events
+ * Layout (bit-packed, MSB first; see BENCHMARKS.md for the sizes this gives): the envelope every
+ * game shares (shared/protocol/snapshot-envelope.ts: version, kind, tick, time, phase), then
+ *   key:   players | projectiles | events
+ *   delta: removed players | changed players | added players | removed/added projectiles | events
  * A player present in both costs three bits when all that changed is one more applied input.
  * Its position is predicted as base position + base velocity, so a player walking steadily
  * costs nothing more for position; aim travels as a small step difference.
@@ -24,8 +21,17 @@
  * removed and added, removal gaps, events) are `count`s: one bit when zero, five up to eight;
  * one tick after the base is one bit.
  */
-import { BitReader, BitWriter, BitsError } from '../../protocol/bits.ts';
-import { err, ok, type Result } from '../../protocol/result.ts';
+import type { SnapshotHeader as EnvelopeHeader } from '../../game/game-definition.ts';
+import { BitWriter, type BitReader } from '../../protocol/bits.ts';
+import { ok, type Result } from '../../protocol/result.ts';
+import {
+  decodeEnvelope,
+  malformed,
+  peekEnvelope,
+  writeDeltaHeader,
+  writeKeyframeHeader,
+  type SnapshotErrorCode,
+} from '../../protocol/snapshot-envelope.ts';
 import {
   MAX_EVENTS,
   MAX_PLAYERS,
@@ -45,7 +51,7 @@ const ANGLE_PER_AIM = 16;
 /** Beyond this residual (in 1/8 px) a position is sent whole: a respawn, not a step. */
 const TELEPORT_UNITS = 255;
 
-export type SnapshotErrorCode = 'TRUNCATED' | 'MALFORMED' | 'BAD_VERSION' | 'NO_BASE' | 'BASE_MISMATCH';
+export type { SnapshotErrorCode };
 
 // ---------- quantization shared by encode and decode ----------
 
@@ -62,11 +68,7 @@ export const aimFromSteps = (k: number): number => (k * 2 * Math.PI) / AIM_STEPS
 
 export function encodeKeyframe(s: Snapshot): Uint8Array {
   const w = new BitWriter(64 + s.players.length * 16 + s.projectiles.length * 12);
-  w.bits(SNAPSHOT_VERSION, 8);
-  w.bits(0, 1);
-  w.bits(s.tick, 32);
-  w.f64(s.serverTime);
-  writePhase(w, s.phase, s.phaseEndTick);
+  writeKeyframeHeader(w, SNAPSHOT_VERSION, s);
   w.bits(s.players.length, 7);
   for (const p of s.players) writeFullPlayer(w, p);
   w.varuint(s.projectiles.length);
@@ -92,16 +94,7 @@ export function encodeKeyframe(s: Snapshot): Uint8Array {
 
 export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
   const w = new BitWriter(64 + s.players.length * 4);
-  w.bits(SNAPSHOT_VERSION, 8);
-  w.bits(1, 1);
-  w.bits(base.tick & 0xff, 8);
-  const tickStep = s.tick - base.tick;
-  w.bool(tickStep === 1);
-  if (tickStep !== 1) w.varuint(tickStep);
-  w.varuint(s.serverTime - base.serverTime);
-  const phaseChanged = s.phase !== base.phase || s.phaseEndTick !== base.phaseEndTick;
-  w.bool(phaseChanged);
-  if (phaseChanged) writePhase(w, s.phase, s.phaseEndTick);
+  writeDeltaHeader(w, SNAPSHOT_VERSION, base, s);
 
   const current = new Map(s.players.map((p) => [p.id, p]));
   const removed = base.players.filter((p) => !current.has(p.id));
@@ -120,11 +113,6 @@ export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
   writeProjectileDelta(w, base, s, current);
   writeEvents(w, s.events);
   return w.finish();
-}
-
-function writePhase(w: BitWriter, phase: MatchPhase, endTick: number): void {
-  w.bits(phase, 2);
-  w.bits(endTick, 32);
 }
 
 function writeFullPlayer(w: BitWriter, p: PlayerSnapshot): void {
@@ -298,21 +286,9 @@ function writeEvents(w: BitWriter, events: readonly SnapshotEvent[]): void {
 
 // ---------- decode ----------
 
-export interface SnapshotHeader {
-  kind: 'key' | 'delta';
-  /** The full tick for keyframes; for deltas only the offset from the base is on the wire. */
-  tick: number | null;
-}
-
 /** Reads only the header: enough for clients that count snapshots without decoding them. */
-export function peekSnapshotHeader(bytes: Uint8Array): Result<SnapshotHeader, SnapshotErrorCode> {
-  if (bytes.length < 2) return err('TRUNCATED', 'snapshot shorter than its header');
-  if (bytes[0] !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${bytes[0]}, expected ${SNAPSHOT_VERSION}`);
-  const r = new BitReader(bytes);
-  r.bits(8);
-  if (r.bits(1) === 1) return ok({ kind: 'delta', tick: null });
-  if (bytes.length < 6) return err('TRUNCATED', 'keyframe shorter than its header');
-  return ok({ kind: 'key', tick: r.bits(32) });
+export function peekSnapshotHeader(bytes: Uint8Array): Result<{ kind: 'key' | 'delta'; tick: number | null }, SnapshotErrorCode> {
+  return peekEnvelope(bytes, SNAPSHOT_VERSION);
 }
 
 /**
@@ -320,29 +296,11 @@ export function peekSnapshotHeader(bytes: Uint8Array): Result<SnapshotHeader, Sn
  * bad bytes come back as an error code, and every count is bounded so hostile input cannot loop.
  */
 export function decodeSnapshot(bytes: Uint8Array, base: Snapshot | null): Result<Snapshot, SnapshotErrorCode> {
-  try {
-    const r = new BitReader(bytes);
-    const version = r.bits(8);
-    if (version !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${version}, expected ${SNAPSHOT_VERSION}`);
-    const snapshot = r.bits(1) === 0 ? readKeyframe(r) : readDelta(r, base);
-    if (!snapshot.ok) return snapshot;
-    r.expectEnd();
-    return snapshot;
-  } catch (e) {
-    if (e instanceof BitsError) return err(e.code, e.message);
-    return err('MALFORMED', e instanceof Error ? e.message : String(e));
-  }
+  return decodeEnvelope(bytes, SNAPSHOT_VERSION, base, { keyframe: readKeyframe, delta: readDelta });
 }
 
-function malformed(message: string): never {
-  throw new BitsError('MALFORMED', message);
-}
-
-function readKeyframe(r: BitReader): Result<Snapshot, SnapshotErrorCode> {
-  const tick = r.bits(32);
-  const serverTime = r.f64();
-  if (!Number.isFinite(serverTime)) malformed('serverTime is not finite');
-  const [phase, phaseEndTick] = readPhase(r);
+function readKeyframe(r: BitReader, header: EnvelopeHeader): Result<Snapshot, SnapshotErrorCode> {
+  const { tick } = header;
   const playerCount = r.bits(7);
   if (playerCount > MAX_PLAYERS) malformed(`${playerCount} players`);
   const players: PlayerSnapshot[] = [];
@@ -363,20 +321,11 @@ function readKeyframe(r: BitReader): Result<Snapshot, SnapshotErrorCode> {
     projectiles.push({ id, ownerId, x0, y0, angle, spawnTick: tick - age });
   }
   const events = readEvents(r);
-  return ok(checked({ tick, serverTime, phase, phaseEndTick, players: sortById(players), projectiles, events }));
+  return ok(checked({ ...header, players: sortById(players), projectiles, events }));
 }
 
-function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, SnapshotErrorCode> {
-  const baseLow = r.bits(8);
-  if (!base) return err('NO_BASE', 'delta received before any keyframe');
-  if (baseLow !== (base.tick & 0xff)) return err('BASE_MISMATCH', `delta is against tick …${baseLow}, client holds ${base.tick}`);
-  const tick = base.tick + (r.bool() ? 1 : r.varuint());
-  if (tick > 0xffffffff) malformed('tick overflow');
-  const serverTime = base.serverTime + r.varuint();
-  let phase = base.phase;
-  let phaseEndTick = base.phaseEndTick;
-  if (r.bool()) [phase, phaseEndTick] = readPhase(r);
-
+function readDelta(r: BitReader, header: EnvelopeHeader, base: Snapshot): Result<Snapshot, SnapshotErrorCode> {
+  const { tick } = header;
   const players = new Map(base.players.map((p) => [p.id, p]));
   const removedCount = r.count();
   if (removedCount > base.players.length) malformed('more players removed than present');
@@ -398,11 +347,7 @@ function readDelta(r: BitReader, base: Snapshot | null): Result<Snapshot, Snapsh
 
   const projectiles = readProjectileDelta(r, base, tick, byId);
   const events = readEvents(r);
-  return ok(checked({ tick, serverTime, phase, phaseEndTick, players: sortById(next), projectiles, events }));
-}
-
-function readPhase(r: BitReader): [MatchPhase, number] {
-  return [r.bits(2) as MatchPhase, r.bits(32)];
+  return ok(checked({ ...header, players: sortById(next), projectiles, events }));
 }
 
 function readFullPlayer(r: BitReader): PlayerSnapshot {

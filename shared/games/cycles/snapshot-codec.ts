@@ -5,14 +5,11 @@
  * the cells the head moved since the base as runs, and a cycle going straight costs a handful
  * of bits a tick.
  *
- * Layout (bit-packed with BitWriter, MSB first):
- *   u8 version | 1 bit kind (0 key, 1 delta)
- *   key:   u32 tick | f64 serverTime | u2 phase | u32 phaseEndTick | body
+ * Layout (bit-packed with BitWriter, MSB first): the envelope every game shares
+ * (shared/protocol/snapshot-envelope.ts: version, kind, tick, time, phase), then
+ *   key:   body
  *   body:  varuint round | round state | u4 player count | full players | events
- *   delta: u8 base tick low byte (catches a delta applied to the wrong base)
- *          | tick - baseTick (1 bit when 1, else 1 + varuint) | varuint serverTime - base.serverTime
- *          | 1 bit phase changed [u2 phase | u32 phaseEndTick]
- *          | 1 bit new round: [body]   (new trails, new places: a keyframe's worth, nothing to diff)
+ *   delta: 1 bit new round: [body]   (new trails, new places: a keyframe's worth, nothing to diff)
  *          | else: 1 bit round state changed [round state] | count removed [u3 id]...
  *                  | per base player still present: change | count added [full player]... | events
  *   round state: u2 (0 wait, 1 live, 2 pause) [u32 roundEndTick when pause]
@@ -30,9 +27,17 @@
  *                                      1 roundWon [1 bit winner [u3]]
  * A cycle that moved one cell straight and applied one input costs 2 + 5 + 3 = 10 bits.
  */
-import type { MatchPhase } from '../../game/phase.ts';
-import { BitReader, BitWriter, BitsError } from '../../protocol/bits.ts';
-import { err, ok, type Result } from '../../protocol/result.ts';
+import type { SnapshotHeader } from '../../game/game-definition.ts';
+import { BitWriter, type BitReader } from '../../protocol/bits.ts';
+import { ok, type Result } from '../../protocol/result.ts';
+import {
+  decodeEnvelope,
+  malformed,
+  peekEnvelope,
+  writeDeltaHeader,
+  writeKeyframeHeader,
+  type SnapshotErrorCode,
+} from '../../protocol/snapshot-envelope.ts';
 import { DX, DY, clockwise, counterClockwise, dirBetween, type Dir } from './direction.ts';
 import { ENERGY_LEVELS, GRID_HEIGHT, GRID_WIDTH } from './rules.ts';
 import {
@@ -47,7 +52,7 @@ import type { RoundState } from './state.ts';
 import { extendTrail, lastSegmentDir } from './trail.ts';
 
 export const SNAPSHOT_VERSION = 1;
-export type SnapshotErrorCode = 'TRUNCATED' | 'MALFORMED' | 'BAD_VERSION' | 'NO_BASE' | 'BASE_MISMATCH';
+export type { SnapshotErrorCode };
 
 const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(n)));
 const ID_BITS = bitsFor(MAX_PLAYERS);
@@ -65,11 +70,7 @@ interface Run {
 
 export function encodeKeyframe(s: CyclesSnapshot): Uint8Array {
   const w = new BitWriter(64 + s.players.length * 24);
-  w.bits(SNAPSHOT_VERSION, 8);
-  w.bits(0, 1);
-  w.bits(s.tick, 32);
-  w.f64(s.serverTime);
-  writePhase(w, s.phase, s.phaseEndTick);
+  writeKeyframeHeader(w, SNAPSHOT_VERSION, s);
   writeBody(w, s);
   return w.finish();
 }
@@ -77,16 +78,7 @@ export function encodeKeyframe(s: CyclesSnapshot): Uint8Array {
 export function encodeDelta(base: CyclesSnapshot, s: CyclesSnapshot): Uint8Array {
   if (s.tick < base.tick || s.serverTime < base.serverTime) throw new RangeError('a delta cannot go back in time');
   const w = new BitWriter(32 + s.players.length * 4);
-  w.bits(SNAPSHOT_VERSION, 8);
-  w.bits(1, 1);
-  w.bits(base.tick & 0xff, 8);
-  const tickStep = s.tick - base.tick;
-  w.bool(tickStep === 1);
-  if (tickStep !== 1) w.varuint(tickStep);
-  w.varuint(s.serverTime - base.serverTime);
-  const phaseChanged = s.phase !== base.phase || s.phaseEndTick !== base.phaseEndTick;
-  w.bool(phaseChanged);
-  if (phaseChanged) writePhase(w, s.phase, s.phaseEndTick);
+  writeDeltaHeader(w, SNAPSHOT_VERSION, base, s);
 
   const newRound = s.round !== base.round;
   w.bool(newRound);
@@ -113,11 +105,6 @@ export function encodeDelta(base: CyclesSnapshot, s: CyclesSnapshot): Uint8Array
   for (const p of added) writeFullPlayer(w, p);
   writeEvents(w, s.events);
   return w.finish();
-}
-
-function writePhase(w: BitWriter, phase: MatchPhase, endTick: number): void {
-  w.bits(phase, 2);
-  w.bits(endTick, 32);
 }
 
 function writeBody(w: BitWriter, s: CyclesSnapshot): void {
@@ -270,13 +257,7 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
 
 /** Reads only the kind (and a keyframe's tick): for clients that count snapshots without decoding. */
 export function peekSnapshot(bytes: Uint8Array): Result<{ kind: 'key' | 'delta'; tick: number | null }, SnapshotErrorCode> {
-  if (bytes.length < 2) return err('TRUNCATED', 'snapshot shorter than its header');
-  if (bytes[0] !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${bytes[0]}, expected ${SNAPSHOT_VERSION}`);
-  const r = new BitReader(bytes);
-  r.bits(8);
-  if (r.bits(1) === 1) return ok({ kind: 'delta', tick: null });
-  if (bytes.length < 6) return err('TRUNCATED', 'keyframe shorter than its header');
-  return ok({ kind: 'key', tick: r.bits(32) });
+  return peekEnvelope(bytes, SNAPSHOT_VERSION);
 }
 
 /**
@@ -284,30 +265,11 @@ export function peekSnapshot(bytes: Uint8Array): Result<{ kind: 'key' | 'delta';
  * come back as an error code, and every count is bounded before it drives a loop.
  */
 export function decodeSnapshot(bytes: Uint8Array, base: CyclesSnapshot | null): Result<CyclesSnapshot, SnapshotErrorCode> {
-  try {
-    const r = new BitReader(bytes);
-    const version = r.bits(8);
-    if (version !== SNAPSHOT_VERSION) return err('BAD_VERSION', `snapshot version ${version}, expected ${SNAPSHOT_VERSION}`);
-    const snapshot = r.bits(1) === 0 ? readKeyframe(r) : readDelta(r, base);
-    if (!snapshot.ok) return snapshot;
-    r.expectEnd();
-    return snapshot;
-  } catch (e) {
-    if (e instanceof BitsError) return err(e.code, e.message);
-    return err('MALFORMED', e instanceof Error ? e.message : String(e));
-  }
+  return decodeEnvelope(bytes, SNAPSHOT_VERSION, base, { keyframe: readKeyframe, delta: readDelta });
 }
 
-function malformed(message: string): never {
-  throw new BitsError('MALFORMED', message);
-}
-
-function readKeyframe(r: BitReader): Result<CyclesSnapshot, SnapshotErrorCode> {
-  const tick = r.bits(32);
-  const serverTime = r.f64();
-  if (!Number.isFinite(serverTime)) malformed('serverTime is not finite');
-  const [phase, phaseEndTick] = readPhase(r);
-  return ok({ tick, serverTime, phase, phaseEndTick, ...readBody(r) });
+function readKeyframe(r: BitReader, header: SnapshotHeader): Result<CyclesSnapshot, SnapshotErrorCode> {
+  return ok({ ...header, ...readBody(r) });
 }
 
 type Body = Pick<CyclesSnapshot, 'round' | 'roundState' | 'roundEndTick' | 'players' | 'events'>;
@@ -322,17 +284,7 @@ function readBody(r: BitReader): Body {
   return { round, roundState, roundEndTick, players: sortedUnique(players), events: readEvents(r) };
 }
 
-function readDelta(r: BitReader, base: CyclesSnapshot | null): Result<CyclesSnapshot, SnapshotErrorCode> {
-  const baseLow = r.bits(8);
-  if (!base) return err('NO_BASE', 'delta received before any keyframe');
-  if (baseLow !== (base.tick & 0xff)) return err('BASE_MISMATCH', `delta is against tick …${baseLow}, client holds ${base.tick}`);
-  const tick = base.tick + (r.bool() ? 1 : r.varuint());
-  if (tick > 0xffffffff) malformed('tick overflow');
-  const serverTime = base.serverTime + r.varuint();
-  let phase = base.phase;
-  let phaseEndTick = base.phaseEndTick;
-  if (r.bool()) [phase, phaseEndTick] = readPhase(r);
-  const header = { tick, serverTime, phase, phaseEndTick };
+function readDelta(r: BitReader, header: SnapshotHeader, base: CyclesSnapshot): Result<CyclesSnapshot, SnapshotErrorCode> {
   if (r.bool()) return ok({ ...header, ...readBody(r) });
 
   const round = r.bool() ? readRoundState(r) : { roundState: base.roundState, roundEndTick: base.roundEndTick };
@@ -350,10 +302,6 @@ function readDelta(r: BitReader, base: CyclesSnapshot | null): Result<CyclesSnap
   if (players.length + addedCount > MAX_PLAYERS) malformed('too many players');
   for (let i = 0; i < addedCount; i++) players.push(readFullPlayer(r));
   return ok({ ...header, round: base.round, ...round, players: sortedUnique(players), events: readEvents(r) });
-}
-
-function readPhase(r: BitReader): [MatchPhase, number] {
-  return [r.bits(2) as MatchPhase, r.bits(32)];
 }
 
 function readRoundState(r: BitReader): Pick<CyclesSnapshot, 'roundState' | 'roundEndTick'> {
