@@ -67,6 +67,8 @@ export class ClusterNode {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private adoptNotBefore = 0;
+  /** Matches this node placed since the last heartbeat, per node (see placeElsewhere). */
+  private readonly placedSinceBeat = new Map<string, number>();
   /** Set after a stall longer than a lease: no match ticks until the leases are checked. */
   private fenced = false;
   /** When the last round of lease renewals finished (Date.now()). */
@@ -147,14 +149,17 @@ export class ClusterNode {
     } catch {
       return false;
     }
-    const load = new Map(live.map((n) => [n.nodeId, n.load.players + 4 * n.load.matches]));
+    // The registry's figures are up to a heartbeat old: add the matches placed since, so a burst
+    // of groups spreads over the nodes instead of all going to the one that looked idle.
+    const load = new Map(live.map((n) => [n.nodeId, n.load.players + 4 * (n.load.matches + (this.placedSinceBeat.get(n.nodeId) ?? 0))]));
     const count = new Map<string, number>();
     for (const e of group) if (e.nodeId && load.has(e.nodeId)) count.set(e.nodeId, (count.get(e.nodeId) ?? 0) + 1);
     const most = Math.max(0, ...count.values());
     const candidates = most > 0 ? [...count].filter(([, n]) => n === most).map(([id]) => id) : [...load.keys()];
-    if (candidates.length === 0 || candidates.includes(this.deps.nodeId) && (most > 0 || candidates.length === 1)) return false;
+    if (candidates.length === 0) return false;
     candidates.sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0) || (a < b ? -1 : 1));
     const target = candidates[0]!;
+    this.placedSinceBeat.set(target, (this.placedSinceBeat.get(target) ?? 0) + 1);
     if (target === this.deps.nodeId) return false;
     try {
       const matchId = await this.deps.bus.request<string | null>(target, { kind: 'open', mode, group });
@@ -243,6 +248,7 @@ export class ClusterNode {
         startedAt: this.startedAt,
       };
       if (!(await this.deps.nodes.heartbeat(this.deps.nodeId, info))) await this.deps.nodes.register(this.deps.nodeId, info);
+      this.placedSinceBeat.clear();
     }
     await this.renewAll();
     if (!this.draining && Date.now() >= this.adoptNotBefore) await this.adoptOrphans();
