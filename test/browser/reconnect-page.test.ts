@@ -70,11 +70,16 @@ describe('the page through a dropped connection', () => {
     // Bob shoots Alice until she has died once.
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const latest = view.snapshots.at(-1)!;
-      const me = latest.players.find((p) => p.id === res.slot)!;
-      const target = latest.players.find((p) => p.id === aliceSlot)!;
-      if (target.deaths > 0) break;
       if (Date.now() > deadline) throw new Error('no kill within 15 s');
+      // Bob's own snapshots may lag Alice's page by a tick or two: wait for both players in them.
+      const latest = view.snapshots.at(-1);
+      const me = latest?.players.find((p) => p.id === res.slot);
+      const target = latest?.players.find((p) => p.id === aliceSlot);
+      if (!latest || !me || !target) {
+        await sleep(1000 / TICK_RATE);
+        continue;
+      }
+      if (target.deaths > 0) break;
       view.conn.sendInput({ buttons: Button.Fire, aim: Math.atan2(target.y - me.y, target.x - me.x), clientTick: latest.tick });
       await sleep(1000 / TICK_RATE);
     }
