@@ -107,3 +107,29 @@ function writePhase(w: BitWriter, phase: MatchPhase, endTick: number): void {
 function readPhase(r: BitReader): [MatchPhase, number] {
   return [r.bits(2) as MatchPhase, r.bits(32)];
 }
+
+/**
+ * The sequence number of the last input applied for a player, against the base snapshot's (every
+ * game's snapshots carry one per player, for reconciliation). The usual case is one more input
+ * applied per snapshot, so it comes first and costs two bits:
+ *   u2 code: 0 same | 1 +1 | 2 +2 + varuint | 3 u32 (a reset: the player reconnected)
+ */
+export function writeInputSeqChange(w: BitWriter, before: number, now: number): void {
+  const diff = now - before;
+  if (diff === 0) w.bits(0, 2);
+  else if (diff === 1) w.bits(1, 2);
+  else if (diff > 1) {
+    w.bits(2, 2);
+    w.varuint(diff - 2);
+  } else {
+    w.bits(3, 2);
+    w.bits(now, 32);
+  }
+}
+
+export function readInputSeqChange(r: BitReader, before: number): number {
+  const code = r.bits(2);
+  const now = code === 0 ? before : code === 1 ? before + 1 : code === 2 ? before + r.varuint() + 2 : r.bits(32);
+  if (now > 0xffffffff) malformed('input sequence overflow');
+  return now;
+}

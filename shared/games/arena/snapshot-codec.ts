@@ -28,7 +28,9 @@ import {
   decodeEnvelope,
   malformed,
   peekEnvelope,
+  readInputSeqChange,
   writeDeltaHeader,
+  writeInputSeqChange,
   writeKeyframeHeader,
   type SnapshotErrorCode,
 } from '../../protocol/snapshot-envelope.ts';
@@ -136,16 +138,7 @@ function writeStats(w: BitWriter, p: PlayerSnapshot): void {
 function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): void {
   // The usual case is one input applied per snapshot: the sequence code comes first so a player
   // whose only news is "applied one more input" costs three bits.
-  const seqDiff = p.lastInputSeq - b.lastInputSeq;
-  if (seqDiff === 0) w.bits(0, 2);
-  else if (seqDiff === 1) w.bits(1, 2);
-  else if (seqDiff > 1) {
-    w.bits(2, 2);
-    w.varuint(seqDiff - 2);
-  } else {
-    w.bits(3, 2);
-    w.bits(p.lastInputSeq, 32);
-  }
+  writeInputSeqChange(w, b.lastInputSeq, p.lastInputSeq);
   const rx = toUnits(p.x) - toUnits(b.x) - toUnits(b.vx);
   const ry = toUnits(p.y) - toUnits(b.y) - toUnits(b.vy);
   const posChanged = rx !== 0 || ry !== 0;
@@ -368,12 +361,7 @@ function readStats(r: BitReader): Pick<PlayerSnapshot, 'hp' | 'alive' | 'kills' 
 }
 
 function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
-  let lastInputSeq = b.lastInputSeq;
-  const seqCode = r.bits(2);
-  if (seqCode === 1) lastInputSeq += 1;
-  else if (seqCode === 2) lastInputSeq += r.varuint() + 2;
-  else if (seqCode === 3) lastInputSeq = r.bits(32);
-  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
+  const lastInputSeq = readInputSeqChange(r, b.lastInputSeq);
   const bx = toUnits(b.x);
   const by = toUnits(b.y);
   if (!r.bool()) {

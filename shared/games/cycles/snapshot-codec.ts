@@ -34,7 +34,9 @@ import {
   decodeEnvelope,
   malformed,
   peekEnvelope,
+  readInputSeqChange,
   writeDeltaHeader,
+  writeInputSeqChange,
   writeKeyframeHeader,
   type SnapshotErrorCode,
 } from '../../protocol/snapshot-envelope.ts';
@@ -156,16 +158,7 @@ function writeTrail(w: BitWriter, trail: readonly number[]): void {
 }
 
 function writePlayerChange(w: BitWriter, b: CyclePlayer, p: CyclePlayer): void {
-  const seqDiff = p.lastInputSeq - b.lastInputSeq;
-  if (seqDiff === 0) w.bits(0, 2);
-  else if (seqDiff === 1) w.bits(1, 2);
-  else if (seqDiff > 1) {
-    w.bits(2, 2);
-    w.varuint(seqDiff - 2);
-  } else {
-    w.bits(3, 2);
-    w.bits(p.lastInputSeq, 32);
-  }
+  writeInputSeqChange(w, b.lastInputSeq, p.lastInputSeq);
   if (sameNumbers(b.trail, p.trail)) w.bits(0, 1);
   else {
     const runs = extensionRuns(b.trail, p.trail);
@@ -359,12 +352,7 @@ function checkInside(x: number, y: number): void {
 }
 
 function readPlayerChange(r: BitReader, b: CyclePlayer): CyclePlayer {
-  let lastInputSeq = b.lastInputSeq;
-  const seqCode = r.bits(2);
-  if (seqCode === 1) lastInputSeq += 1;
-  else if (seqCode === 2) lastInputSeq += r.varuint() + 2;
-  else if (seqCode === 3) lastInputSeq = r.bits(32);
-  if (lastInputSeq > 0xffffffff) malformed('input sequence overflow');
+  const lastInputSeq = readInputSeqChange(r, b.lastInputSeq);
   let trail = b.trail;
   if (r.bool()) trail = r.bool() ? readTrail(r) : readRuns(r, b.trail);
   const dir = r.bool() ? ((r.bits(2) + 1) as Dir) : b.dir;
