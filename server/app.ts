@@ -89,7 +89,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     },
     onSkip: (n) => metrics.ticksSkipped.inc(n),
     onError: (error) => log.error({ err: error }, 'tick failed'),
-    hold: (since) => cluster?.hold(since) ?? false,
+    hold: () => cluster?.hold() ?? false,
   });
 
   const http = createServer();

@@ -220,7 +220,7 @@ export class ClusterNode {
    * hold until then. A Redis outage is not that case (no node can adopt anything meanwhile, and
    * owners retake their leases first when it is back): matches tick on.
    */
-  hold(_sinceLastRoundMs: number): boolean {
+  hold(): boolean {
     if (this.fenced) return true;
     if (!this.running || !this.deps.redis.ready() || Date.now() - this.lastRenewed <= this.leases.leaseMs) return false;
     this.fenced = true;

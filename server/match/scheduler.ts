@@ -25,11 +25,11 @@ export interface SchedulerOptions {
   onSkip?: (ticksSkipped: number) => void;
   onError?: (error: unknown) => void;
   /**
-   * Asked before each round of ticks with the time since the previous round; true holds every
-   * task this round (their ticks are skipped). A cluster node holds its matches after a long
-   * stall (a paused process) until it has checked it still owns them.
+   * Asked before each round of ticks; true holds every task this round (their ticks are
+   * skipped). A cluster node holds its matches after a stall (a paused process) until it has
+   * checked it still owns them.
    */
-  hold?: (sinceLastRoundMs: number) => boolean;
+  hold?: () => boolean;
 }
 
 interface Entry {
@@ -47,7 +47,6 @@ export class TickScheduler {
   private readonly slotLoad: number[];
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
-  private lastRound: number | null = null;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.intervalMs = 1000 / opts.tickRate;
@@ -99,9 +98,7 @@ export class TickScheduler {
   private runDue(): void {
     this.timer = null;
     const now = this.opts.clock();
-    const since = this.lastRound === null ? 0 : now - this.lastRound;
-    this.lastRound = now;
-    if (this.opts.hold?.(since)) {
+    if (this.opts.hold?.()) {
       for (const e of this.entries) while (e.nextDue <= now) e.nextDue += this.intervalMs;
       return this.reschedule();
     }
