@@ -18,6 +18,26 @@ describe('TickScheduler', () => {
     expect(times.every((t, i) => i === 0 || t - times[i - 1]! === 50)).toBe(true);
   });
 
+  it('holds every task while told to (a node checking its leases), then goes on on the same grid', () => {
+    let holding = false;
+    const scheduler = new TickScheduler({ tickRate: 20, clock: () => Date.now(), hold: () => holding });
+    const times: number[] = [];
+    scheduler.add({ tick: (at) => times.push(at) });
+    scheduler.start();
+    vi.advanceTimersByTime(500);
+    const before = times.length;
+    holding = true;
+    vi.advanceTimersByTime(500);
+    expect(times.length).toBe(before);
+    holding = false;
+    vi.advanceTimersByTime(500);
+    scheduler.stop();
+    expect(times.length).toBeGreaterThanOrEqual(before + 9);
+    // No burst to catch up: the held ticks are skipped, the grid is kept.
+    expect(times.every((t, i) => i === 0 || (t - times[i - 1]!) % 50 === 0)).toBe(true);
+    expect(times.at(-1)! - times[before]!).toBeLessThanOrEqual(500);
+  });
+
   it('spreads tasks over phase slots instead of running them all at once', () => {
     const scheduler = new TickScheduler({ tickRate: 10, clock: () => Date.now(), slots: 4 });
     const firstTick = new Map<number, number>();
