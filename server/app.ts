@@ -211,14 +211,16 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
           ask: (node, body) => bus.request<AckResult>(node, body).catch((e: unknown) => unavailable(e)),
         }
       : null;
-  if (redis && bus && remote) {
+  // One node registry for the cluster node's heartbeats and the lobby's online count.
+  const nodeRegistry = redis ? new RedisNodeRegistry(redis.commands, { leaseMs: 2500 }) : null;
+  if (redis && bus && remote && nodeRegistry) {
     cluster = new ClusterNode({
       nodeId: config.nodeId,
       publicUrl: config.publicUrl,
       redis,
       bus,
       stores,
-      nodes: new RedisNodeRegistry(redis.commands, { leaseMs: 2500 }),
+      nodes: nodeRegistry,
       registry,
       remote,
       nsp: matchNsp,
@@ -246,7 +248,6 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const chat = new ChatGate({ maxLength: config.chatMaxLength, burst: config.chatBurst, intervalMs: config.chatIntervalMs, now: clock });
 
   // Players online: this node's count, or the cluster's from the node registry.
-  const nodeRegistry = cluster ? new RedisNodeRegistry(redis!.commands, { leaseMs: 2500 }) : null;
   let online: ReturnType<typeof startOnlineFeed> | null = null;
   const countOnline = async () => {
     if (!nodeRegistry) return { players: io.engine.clientsCount, nodes: 1 };
