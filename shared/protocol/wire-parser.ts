@@ -110,51 +110,66 @@ export function createWireParser(table: WireTable) {
     }
   }
 
+  // Straight-line on purpose: this runs for every binary frame received (20 inputs a second per
+  // player on the server), and inner closures created per call cost an allocation each (and,
+  // under tsx, a `__name` call each).
   function parseFrame(bytes: Uint8Array): Packet {
-    let pos = 0;
-    const need = (n: number): void => {
-      if (pos + n > bytes.length) throw new Error('binary frame truncated');
-    };
-    const readName = (list: readonly string[], what: string): string => {
-      need(1);
-      const idx = bytes[pos++]!;
-      if (idx !== INLINE) {
-        const name = list[idx];
-        if (name === undefined) throw new Error(`unknown ${what} index ${idx}`);
-        return name;
-      }
-      need(1);
-      const len = bytes[pos++]!;
-      need(len);
-      const name = utf8Decoder.decode(bytes.subarray(pos, pos + len));
-      pos += len;
-      return name;
-    };
-    need(1);
-    const head = bytes[pos++]!;
+    const len = bytes.length;
+    if (len < 2) throw new Error('binary frame truncated');
+    const head = bytes[0]!;
     const type = head & 0b111;
     if ((head & ~(0b111 | HAS_ACK)) !== 0) throw new Error('reserved header bits set');
     if (type !== PacketType.EVENT && type !== PacketType.ACK) throw new Error(`binary frame of packet type ${type}`);
-    const nsp = readName(table.namespaces, 'namespace');
+    let pos = 1;
+    let nsp: string;
+    const nspIdx = bytes[pos++]!;
+    if (nspIdx !== INLINE) {
+      const name = table.namespaces[nspIdx];
+      if (name === undefined) throw new Error(`unknown namespace index ${nspIdx}`);
+      nsp = name;
+    } else {
+      nsp = inlineName(bytes, pos);
+      pos += 1 + bytes[pos]!;
+    }
     let id: number | undefined;
     if (head & HAS_ACK) {
       id = 0;
       for (let shift = 0, more = true; more; shift += 7) {
         if (shift > 28) throw new Error('ack id too long');
-        need(1);
+        if (pos >= len) throw new Error('binary frame truncated');
         const b = bytes[pos++]!;
         id += (b & 0x7f) * 2 ** shift;
         more = (b & 0x80) !== 0;
       }
     }
     if (type === PacketType.ACK && id === undefined) throw new Error('ack without id');
-    const event = type === PacketType.EVENT ? readName(table.events, 'event') : null;
+    let event: string | null = null;
+    if (type === PacketType.EVENT) {
+      if (pos >= len) throw new Error('binary frame truncated');
+      const evIdx = bytes[pos++]!;
+      if (evIdx !== INLINE) {
+        const name = table.events[evIdx];
+        if (name === undefined) throw new Error(`unknown event index ${evIdx}`);
+        event = name;
+      } else {
+        event = inlineName(bytes, pos);
+        pos += 1 + bytes[pos]!;
+      }
+    }
     const payload = bytes.subarray(pos);
     const data = event === null ? [payload] : [event, payload];
     return id === undefined ? { type, nsp, data } : { type, nsp, data, id };
   }
 
   return { Encoder, Decoder };
+}
+
+/** A name sent inline: u8 length at `pos`, then that many UTF-8 bytes. */
+function inlineName(bytes: Uint8Array, pos: number): string {
+  if (pos >= bytes.length) throw new Error('binary frame truncated');
+  const len = bytes[pos]!;
+  if (pos + 1 + len > bytes.length) throw new Error('binary frame truncated');
+  return utf8Decoder.decode(bytes.subarray(pos + 1, pos + 1 + len));
 }
 
 function leb128(n: number): number[] {
