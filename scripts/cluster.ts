@@ -20,11 +20,10 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { get } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startRedis, startRedisCluster } from '../test/support/redis.ts';
+import { freePort, startRedis, startRedisCluster } from '../test/support/redis.ts';
 import { alive, Child, type LineSink } from './cluster/children.ts';
 import { parseClusterArgs, USAGE, UsageError, type ClusterOptions } from './cluster/options.ts';
 import { watchParent } from './cluster/parent-watch.ts';
@@ -54,17 +53,6 @@ interface GameNode {
 class Stopping extends Error {}
 
 const say = (line: string): void => void process.stdout.write(line ? `cluster: ${line}\n` : '\n');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** GET /readyz's status code, 0 when nothing answered. */
 function readyz(url: string): Promise<number> {

@@ -9,7 +9,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,15 +16,8 @@ import { PlayerClient } from '../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { freePort } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address() as { port: number };
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** A redis-server that can be stopped and started again on the same port and data directory. */
 function persistentRedis(port: number) {

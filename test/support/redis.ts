@@ -189,7 +189,8 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
   }
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on loopback (scripts and tests that start their own servers). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -22,7 +22,7 @@ import { Socket as EngineClient } from 'engine.io-client';
 import { io } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { encodeInput } from '../../../shared/games/arena/input-codec.ts';
-import { Button } from '../../../shared/games/arena/sim/index.ts';
+import { Button, DIRECTION_BUTTONS } from '../../../shared/games/arena/sim/index.ts';
 import { peekSnapshotHeader } from '../../../shared/games/arena/snapshot-codec.ts';
 import { Namespaces } from '../../../shared/protocol/events.ts';
 import { wireParser } from '../../../shared/protocol/wire.ts';
@@ -86,16 +86,8 @@ function connect(h: LinkHandlers): Link {
   return { send: (b) => socket.emit('input', b), close: () => socket.close() };
 }
 
-const DIRECTIONS = [
-  Button.Up,
-  Button.Up | Button.Right,
-  Button.Right,
-  Button.Right | Button.Down,
-  Button.Down,
-  Button.Down | Button.Left,
-  Button.Left,
-  Button.Left | Button.Up,
-];
+/** The eight movement directions, from the Arena sim (bots pick one at random). */
+const DIRECTIONS = DIRECTION_BUTTONS;
 
 const totals = { statesIn: 0, framesIn: 0, inputs: 0, opened: 0, closed: 0 };
 const rawSockets: NetSocket[] = [];
