@@ -1,10 +1,14 @@
 /**
- * The snapshot fan-out's transport over a socket.io room of this node's sockets: one emit to the
- * room, which socket.io encodes once and writes to every socket in it. Local only (`nsp.local`):
+ * The snapshot fan-out's transport over a socket.io room of this node's sockets: the snapshot is
+ * framed once and written to every socket in the room (directly to idle WebSockets, through
+ * socket.io for the rest; with the JSON baseline parser, one room emit). Local only (`nsp.local`):
  * in a cluster the stream reaches other nodes once per tick over the node bus, and each node's
  * relay fans it out to its own sockets, with their own keyframes and slow-reader handling.
  */
+import { PacketType } from 'socket.io-parser';
+import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import { binaryFrame, engineConn, idleWebSocket, speaksWire } from './engine-direct.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
@@ -16,8 +20,36 @@ function pendingPackets(socket: MatchSocket): number {
   return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
 }
 
+/**
+ * A snapshot broadcast that frames the socket.io packet and its WebSocket frame once and hands
+ * the same bytes to every idle member's `ws` sender: no per-socket engine.io packet object,
+ * encode, write callback and `drain`/`flush` emits (engine-direct.ts says when a socket is idle).
+ * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
+ * overtaken and a reader that cannot keep up shows in `writeBuffer` as before.
+ */
+function directBroadcast(nsp: MatchNamespace, room: string): (bytes: Uint8Array) => number {
+  const encoder = new wireParser.Encoder();
+  return (bytes) => {
+    const members = nsp.adapter.rooms.get(room);
+    if (!members || members.size === 0) return 0;
+    const [packet] = encoder.encode({ type: PacketType.EVENT, nsp: nsp.name, data: ['snapshot', bytes] });
+    const frame = [binaryFrame(packet as Uint8Array)];
+    let reached = 0;
+    for (const id of members) {
+      const socket = nsp.sockets.get(id);
+      if (!socket) continue;
+      const ws = idleWebSocket(engineConn(socket));
+      if (ws) ws._sender!.sendFrame(frame);
+      else socket.emit('snapshot', bytes);
+      reached++;
+    }
+    return reached;
+  };
+}
+
 export function roomTransport(nsp: MatchNamespace, room: string): FanoutTransport {
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
+  const direct = speaksWire(nsp) ? directBroadcast(nsp, room) : null;
   const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
     ? {
         broadcastState(snapshot) {
@@ -30,6 +62,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
   return {
     ...baseline,
     broadcast(bytes) {
+      if (direct) return direct(bytes);
       nsp.local.to(room).emit('snapshot', bytes);
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },

@@ -1,0 +1,99 @@
+/**
+ * What the two direct paths of /match (net/input-fast-path.ts in, net/room-transport.ts out) may
+ * rely on in engine.io and `ws`, and when they must stand aside. Issue 9's floor ladder measured
+ * engine.io + socket.io at ~1.5x a raw `ws` server per player; most of that is per-message work
+ * on the two messages every player exchanges 20-30 times a second (an input up, a snapshot down).
+ *
+ * engine.io 6 keeps these members out of its typings but has had them since v3/v4:
+ * `conn.transport` (`name`, `writable`, `socket`: the `ws` WebSocket), `conn.writeBuffer`.
+ * `ws` documents `bufferedAmount`; `_sender.sendFrame` is how engine.io itself writes its
+ * pre-encoded broadcast frames (transports/websocket.js).
+ *
+ * A connection takes a direct path only when nothing can tell the difference:
+ * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
+ * - nobody wraps the connection's `write` or `emit` (the network simulator delays every packet
+ *   by replacing them on the instance);
+ * - nobody listens to engine.io's per-packet events (`packet`, `packetCreate`: the admin UI
+ *   counts packets and bytes with them), so every observer still sees every packet.
+ */
+import type { Namespace } from 'socket.io';
+import { wireParser } from '../../shared/protocol/wire.ts';
+
+export interface RawWebSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  _sender?: { sendFrame(list: Buffer[], cb?: () => void): void };
+  listeners(event: 'message'): ((data: unknown, isBinary: boolean) => void)[];
+  removeListener(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
+  on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
+export interface EngineTransport {
+  readonly name: string;
+  readonly writable: boolean;
+  readonly socket?: RawWebSocket;
+}
+
+export interface EngineConn {
+  readonly readyState: string;
+  readonly transport: EngineTransport;
+  readonly writeBuffer?: readonly unknown[];
+  listenerCount(event: string): number;
+  on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
+  off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
+}
+
+const WS_OPEN = 1;
+
+/** True when the namespace's server speaks the wire parser (the frame layout both paths assume). */
+export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
+  return nsp.server.encoder instanceof wireParser.Encoder;
+}
+
+/** The connection as engine.io holds it (the members above are not in socket.io's typings). */
+export function engineConn(socket: { conn: unknown }): EngineConn {
+  return socket.conn as EngineConn;
+}
+
+/** False when something observes or reshapes this connection's packets (see the file comment). */
+export function isUnobserved(conn: EngineConn, packetEvent: 'packet' | 'packetCreate'): boolean {
+  return !Object.hasOwn(conn, 'write') && !Object.hasOwn(conn, 'emit') && conn.listenerCount(packetEvent) === 0;
+}
+
+/**
+ * The `ws` socket a frame may be written to right now without overtaking anything or hiding
+ * back-pressure: the connection is open on WebSocket, engine.io holds nothing unsent and has no
+ * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, whose
+ * `writeBuffer` then shows a reader that cannot keep up (room-transport's slow-reader check).
+ */
+export function idleWebSocket(conn: EngineConn): RawWebSocket | null {
+  const transport = conn.transport;
+  if (conn.readyState !== 'open' || transport.name !== 'websocket' || !transport.writable) return null;
+  const ws = transport.socket;
+  if (!ws?._sender || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
+  if ((conn.writeBuffer?.length ?? 0) !== 0 || !isUnobserved(conn, 'packetCreate')) return null;
+  return ws;
+}
+
+/**
+ * One unmasked, final, binary WebSocket frame (RFC 6455 5.2) around `payload`: servers never
+ * mask, and engine.io sends a binary message as its bare bytes (protocol v4), so this is exactly
+ * what `ws.send(payload)` would put on the wire for this connection.
+ */
+export function binaryFrame(payload: Uint8Array): Buffer {
+  const length = payload.length;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x82;
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(length, 6);
+  }
+  frame.set(payload, header);
+  return frame;
+}
