@@ -16,13 +16,11 @@
  * these frames, which is fine: its liveness check follows the server's pings, which still reach it.
  */
 import type { Manager } from 'socket.io-client';
-import { WIRE_EVENTS, WIRE_NAMESPACES } from '../shared/protocol/events.ts';
+import { wireParser } from '../shared/protocol/wire.ts';
 
-const EVENT = 2;
-const MATCH = WIRE_NAMESPACES.indexOf('/match');
-const SNAPSHOT = WIRE_EVENTS.indexOf('snapshot');
-const INPUT = WIRE_EVENTS.indexOf('input');
-const HEADER = 3;
+const INPUT_PREFIX = wireParser.eventPrefix('/match', 'input')!;
+const [EVENT, MATCH, SNAPSHOT] = wireParser.eventPrefix('/match', 'snapshot')! as unknown as [number, number, number];
+const HEADER = INPUT_PREFIX.length;
 const WS_OPEN = 1;
 
 interface RawWs {
@@ -60,9 +58,7 @@ export class RawMatchFrames {
     const engine = this.manager.engine as unknown as EngineLike | undefined;
     if (!ws || ws.readyState !== WS_OPEN || engine?.readyState !== 'open' || engine.transport?.ws !== ws) return false;
     const frame = new Uint8Array(HEADER + payload.length);
-    frame[0] = EVENT;
-    frame[1] = MATCH;
-    frame[2] = INPUT;
+    frame.set(INPUT_PREFIX, 0);
     frame.set(payload, HEADER);
     ws.send(frame, { binary: true, compress: false });
     return true;

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { binaryFrame, idleWebSocket, type EngineConn } from './engine-direct.ts';
+import { binaryFrame, idleWebSocket, isUnobserved, type EngineConn } from './engine-direct.ts';
 
 const Sender = (ws as unknown as { Sender: { frame(data: Buffer, opts: object): Buffer[] } }).Sender;
 
@@ -30,7 +30,8 @@ describe('binaryFrame', () => {
   it('is byte for byte the frame ws builds, across the three length encodings', () => {
     for (const length of [0, 1, 40, 125, 126, 370, 65_535, 65_536, 70_000]) {
       const payload = Buffer.alloc(length, length % 251);
-      expect(Buffer.from(binaryFrame(payload)).equals(wsFrame(payload)), `length ${length}`).toBe(true);
+      const prefix = Uint8Array.of(2, 1, 0);
+      expect(Buffer.from(binaryFrame(prefix, payload)).equals(wsFrame(Buffer.concat([prefix, payload]))), `length ${length}`).toBe(true);
     }
   });
 });
@@ -59,5 +60,21 @@ describe('idleWebSocket', () => {
     const watched = fakeConn();
     (watched as unknown as EventEmitter).on('packetCreate', () => {});
     expect(idleWebSocket(watched)).toBeNull();
+  });
+
+  it('notices a packet observer that arrives or leaves after the first write', () => {
+    const conn = fakeConn();
+    const emitter = conn as unknown as EventEmitter;
+    expect(idleWebSocket(conn)).not.toBeNull();
+    const count = (): void => {};
+    emitter.on('packetCreate', count);
+    expect(idleWebSocket(conn)).toBeNull();
+    expect(isUnobserved(conn, 'inbound')).toBe(true);
+    emitter.on('packet', count);
+    expect(isUnobserved(conn, 'inbound')).toBe(false);
+    emitter.off('packetCreate', count);
+    expect(idleWebSocket(conn)).not.toBeNull();
+    emitter.off('packet', count);
+    expect(isUnobserved(conn, 'inbound')).toBe(true);
   });
 });

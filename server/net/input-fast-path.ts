@@ -14,16 +14,15 @@
  * What engine.io does not see: these frames do not refresh its ping timeout ("got a packet while
  * waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
  */
-import { PacketType } from 'socket.io-parser';
-import { WIRE_EVENTS, WIRE_NAMESPACES } from '../../shared/protocol/events.ts';
+import { wireParser } from '../../shared/protocol/wire.ts';
 import { engineConn, isUnobserved, type EngineTransport, type RawWebSocket } from './engine-direct.ts';
 import type { MatchSocket } from './types.ts';
 
 type MessageListener = (data: unknown, isBinary: boolean) => void;
 
-const NSP = WIRE_NAMESPACES.indexOf('/match');
-const EVENT = WIRE_EVENTS.indexOf('input');
-const HEADER = 3;
+const PREFIX = wireParser.eventPrefix('/match', 'input')!;
+const [TYPE, NSP, EVENT] = PREFIX as unknown as [number, number, number];
+const HEADER = PREFIX.length;
 
 /**
  * Puts `onInput` in front of engine.io for this socket's WebSocket (now, or once the connection
@@ -45,11 +44,11 @@ export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uin
         isBinary &&
         data instanceof Uint8Array &&
         data.length > HEADER &&
-        data[0] === PacketType.EVENT &&
+        data[0] === TYPE &&
         data[1] === NSP &&
         data[2] === EVENT &&
         socket.connected &&
-        isUnobserved(conn, 'packet')
+        isUnobserved(conn, 'inbound')
       ) {
         onInput(data.subarray(HEADER));
         return;

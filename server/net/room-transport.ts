@@ -5,7 +5,6 @@
  * in a cluster the stream reaches other nodes once per tick over the node bus, and each node's
  * relay fans it out to its own sockets, with their own keyframes and slow-reader handling.
  */
-import { PacketType } from 'socket.io-parser';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { binaryFrame, engineConn, idleWebSocket, speaksWire } from './engine-direct.ts';
@@ -27,13 +26,13 @@ function pendingPackets(socket: MatchSocket): number {
  * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
  * overtaken and a reader that cannot keep up shows in `writeBuffer` as before.
  */
-function directBroadcast(nsp: MatchNamespace, room: string): (bytes: Uint8Array) => number {
-  const encoder = new wireParser.Encoder();
+function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array) => number) | null {
+  const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
+  if (!prefix) return null;
   return (bytes) => {
     const members = nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
-    const [packet] = encoder.encode({ type: PacketType.EVENT, nsp: nsp.name, data: ['snapshot', bytes] });
-    const frame = [binaryFrame(packet as Uint8Array)];
+    const frame = [binaryFrame(prefix, bytes)];
     let reached = 0;
     for (const id of members) {
       const socket = nsp.sockets.get(id);
