@@ -94,7 +94,7 @@ async function metric(url: string, line: string): Promise<number | null> {
   return found === undefined ? null : Number(found.slice(line.length + 1));
 }
 
-const latestFrom = (view: AdminView, serverId: string) => view.stats.findLast((s) => s.serverId === serverId);
+const latestFrom = (view: AdminView, serverId: string) => view.stats.filter((s) => s.serverId === serverId).at(-1);
 
 describe('admin UI off (the default)', () => {
   let server: ServerProcess;
