@@ -6,6 +6,10 @@
  * reload comes back signed in (the session). Throughout, the page's CSP (its own, set by the
  * /admin/ route) reports no violation: no blocked script, style or connection. Screens are
  * saved in test-results/admin-ui-*.png.
+ *
+ * Then two nodes on one redis-server in development mode: the UI served by node1 lists both
+ * nodes and the /match sockets of both (the sharded adapter carries the package's broadcasts
+ * and fetchSockets between the nodes).
  */
 import bcrypt from 'bcryptjs';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -13,6 +17,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import { launchChromium } from '../support/chromium.ts';
+import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
 import { guest } from '../support/lobby.ts';
 import { shot } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
@@ -101,6 +107,56 @@ describe('the socket.io Admin UI served at /admin/', () => {
     await page.locator('code', { hasText: /^\/match$/ }).first().waitFor({ timeout: 20_000 });
     expect(await page.getByLabel('Password').isVisible()).toBe(false);
     expect(await violations()).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe('the Admin UI of two nodes on one redis-server, development mode', () => {
+  let redis: RedisServer;
+  let cluster: TestCluster;
+  let browser: BrowserContext;
+  const players: Socket[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ REDIS_URL: redis.url }, 2, {
+      ADMIN_UI_USER: 'ops',
+      ADMIN_UI_PASSWORD_HASH: bcrypt.hashSync(PASSWORD, 4),
+      ADMIN_UI_MODE: 'development',
+    });
+    browser = await launchChromium();
+    players.push(await matchSocket(cluster.nodes[0]!.url, 'near'), await matchSocket(cluster.nodes[1]!.url, 'far'));
+  });
+  afterAll(async () => {
+    for (const p of players) p.close();
+    await browser?.close();
+    await cluster?.stop();
+    await redis?.stop();
+  });
+
+  it('shows both nodes and the /match sockets of both', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${cluster.nodes[0]!.url}/admin/`);
+    await page.getByLabel('Username').fill('ops');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    await page.getByLabel('Server URL').waitFor({ state: 'hidden', timeout: 20_000 });
+
+    await page.goto(`${cluster.nodes[0]!.url}/admin/#/servers/`);
+    await page.getByText('node1').first().waitFor({ timeout: 20_000 });
+    await page.getByText('node2').first().waitFor({ timeout: 20_000 });
+    await shot(page, 'admin-ui-cluster-servers');
+
+    await page.goto(`${cluster.nodes[0]!.url}/admin/#/sockets/`);
+    // The view opens on one namespace; the operator picks /match.
+    await page.locator('.v-select', { hasText: 'Select namespace' }).click();
+    await page.getByRole('option', { name: '/match' }).click();
+    // One socket on node1, one on node2, both listed by the UI connected to node1.
+    for (const p of players) await page.getByText(p.id!, { exact: true }).waitFor({ timeout: 20_000 });
+    await shot(page, 'admin-ui-cluster-sockets');
     expect(errors).toEqual([]);
     await page.close();
   });
