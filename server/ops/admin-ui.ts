@@ -22,6 +22,7 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { ADMIN_AUTH_FAILURE_REASONS, adminAuthGate, sendSession } from './admin-auth.ts';
 import { MemoryAdminSessions, RedisAdminSessions } from './admin-sessions.ts';
+import { EventTally } from './event-tally.ts';
 import { createPasswordChecker } from './password-check.ts';
 
 export const ADMIN_NAMESPACE = '/admin';
@@ -92,6 +93,11 @@ export function installAdminUi(io: Server, deps: AdminUiDeps): AdminUi {
     serverId: deps.nodeId,
     store: sessions as unknown as NonNullable<Parameters<typeof instrument>[1]['store']>,
   });
+  // The package's per-packet counters, on every socket of the server, read `io._eventBuffer`
+  // at each packet: a cheaper tally with the same contract takes its place (event-tally.ts).
+  const counted = io as unknown as { _eventBuffer?: { push?: unknown } };
+  if (typeof counted._eventBuffer?.push === 'function') counted._eventBuffer = new EventTally();
+  else log.warn('admin UI: the package no longer keeps io._eventBuffer; its own packet counting stays in place');
   log.info({ path: `${ADMIN_NAMESPACE}/`, readonly: config.readonly, mode: config.mode }, 'admin UI on');
   if (config.mode === 'development') {
     log.warn('admin UI in development mode: every packet of every socket is also sent to the admin namespace');

@@ -32,6 +32,7 @@ const ADMIN_ENV = { ADMIN_UI_USER: 'ops', ADMIN_UI_PASSWORD_HASH: HASH };
 interface ServerStats {
   serverId: string;
   clientsCount: number;
+  aggregatedEvents: { timestamp: number; type: string; subType?: string; count: number }[];
   namespaces: { name: string; socketsCount: number }[];
 }
 
@@ -147,6 +148,9 @@ describe('admin UI on, one node, defaults (read-only, production mode)', () => {
     await waitFor(() => view.sessions.length === 1 && view.features.length > 0 && view.stats.length > 0, 'session, config and stats');
     const stats = latestFrom(view, 'solo')!;
     expect(stats.namespaces).toContainEqual({ name: '/match', socketsCount: 2 });
+    // The charts' per-second counts (kept by ops/event-tally.ts in place of the package's).
+    await waitFor(() => view.stats.some((s) => s.aggregatedEvents.some((e) => e.type === 'packetsOut' && e.count > 0 && e.timestamp % 1000 === 0)), 'packet counts');
+    expect(view.stats.flatMap((s) => s.aggregatedEvents).some((e) => e.type === 'rawConnection')).toBe(true);
     // Read-only and production mode: aggregated numbers only, no actions, no per-packet events.
     expect(view.features).toEqual(['AGGREGATED_EVENTS']);
     expect(await metric(server.url, 'game_admin_logins_total')).toBe(1);
