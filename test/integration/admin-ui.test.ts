@@ -10,8 +10,8 @@
  * - Development mode forwards every packet, binary snapshots included, to the UI. Without the
  *   default encoder on the admin namespace (ops/admin-ui.ts) this server's wire parser throws on
  *   the first snapshot (binary inside an argument list) inside the match's broadcast.
- * - Two nodes on one redis-server: a UI connected to node1 sees node2's statistics and sockets,
- *   and its session works on node2.
+ * - Two nodes on one redis-server, and on a 3-shard Redis Cluster: a UI connected to node1 sees
+ *   node2's statistics and sockets, and its session works on node2.
  */
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +20,7 @@ import { MatchConnection } from '../../shared/client/match-connection.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import { guest, GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { startRedis, type RedisServer } from '../support/redis.ts';
+import { startRedis, startRedisCluster } from '../support/redis.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -237,18 +237,31 @@ describe('admin UI in development mode, not read-only: every socket, event and a
   });
 });
 
-describe('admin UI on two nodes joined by one redis-server', () => {
-  let redis: RedisServer;
+type Backend = { env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }; stop(): Promise<void> };
+
+const backends: [string, () => Promise<Backend>][] = [
+  ['one redis-server', async () => {
+    const r = await startRedis();
+    return { env: { REDIS_URL: r.url }, stop: () => r.stop() };
+  }],
+  ['a 3-shard Redis Cluster', async () => {
+    const c = await startRedisCluster(3);
+    return { env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') }, stop: () => c.stop() };
+  }],
+];
+
+describe.each(backends)('admin UI on two nodes joined by %s', (_name, startBackend) => {
+  let backend: Backend;
   let cluster: TestCluster;
   const open: Socket[] = [];
   beforeAll(async () => {
-    redis = await startRedis();
-    cluster = await startCluster({ REDIS_URL: redis.url }, 2, { ...ADMIN_ENV, ADMIN_UI_MODE: 'development' });
+    backend = await startBackend();
+    cluster = await startCluster(backend.env, 2, { ...ADMIN_ENV, ADMIN_UI_MODE: 'development' });
   });
   afterAll(async () => {
     for (const s of open) s.close();
     await cluster?.stop();
-    await redis?.stop();
+    await backend?.stop();
   });
 
   it('shows both nodes and the sockets of both to a UI connected to one', async () => {
