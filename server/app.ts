@@ -17,6 +17,8 @@ import { monotonicClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { GAMES } from './games.ts';
 import { createRequestHandler } from './http/routes.ts';
+import { createAdminUiRoute, isAdminUiPath } from './http/admin-ui-route.ts';
+import { ADMIN_NAMESPACE, installAdminUi } from './ops/admin-ui.ts';
 import { ChatGate } from './lobby/chat.ts';
 import { createDirectorySync } from './lobby/directory-sync.ts';
 import { LobbyService } from './lobby/lobby-service.ts';
@@ -106,6 +108,11 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
     io.adapter(createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' }));
   }
+  // The socket.io Admin UI (ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH): after the adapter, see ops/admin-ui.ts.
+  const adminUi = config.adminUi ? installAdminUi(io as unknown as Server, { config: config.adminUi, nodeId: config.nodeId, metrics, log, redis: redis?.commands ?? null }) : null;
+  const adminRoute = config.adminUi
+    ? createAdminUiRoute({ socketPath: io.path(), namespace: ADMIN_NAMESPACE, wsOnly: !(io.engine.opts.transports ?? ['polling']).includes('polling') })
+    : null;
   // DEV_TOOLS: the simulator is installed (at 0 ms unless configured) so /api/dev/netsim can change it.
   const netSim = config.netSim ?? (config.devTools ? { latencyMs: 0, jitterMs: 0 } : null);
   if (netSim) {
@@ -300,6 +307,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   http.on('request', (req, res) => {
     if (req.url?.startsWith('/socket.io/')) return;
     if (req.url?.split('?')[0] === GUEST_PATH) return void guestRoute(req, res);
+    if (adminRoute && isAdminUiPath(req.url?.split('?')[0] ?? '')) return void adminRoute(req, res);
     void handler(req, res);
   });
 
@@ -341,6 +349,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       online?.stop();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      await adminUi?.close();
       bus?.close();
       redisStores?.close();
       await redis?.close();

@@ -62,6 +62,25 @@ export interface Config {
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
   /** Where players can reach this node directly (node registry, operators); optional. */
   publicUrl: string | null;
+  // --- socket.io Admin UI (issue 11): one block, kept together ---
+  /**
+   * The socket.io Admin UI at /admin/ and its `/admin` namespace; null (the default) when
+   * ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH are not set: no page, no namespace.
+   */
+  adminUi: AdminUiConfig | null;
+}
+
+export interface AdminUiConfig {
+  user: string;
+  /** bcrypt hash of the operator's password ($2a$, $2b$ or $2y$). */
+  passwordHash: string;
+  /** Read-only (the default): the operator sees, but cannot make sockets join, leave or disconnect. */
+  readonly: boolean;
+  /**
+   * 'production' (the default): server statistics, namespaces and socket counts of every node.
+   * 'development': also every socket, room and event, which costs work on every packet.
+   */
+  mode: 'production' | 'development';
 }
 
 export class ConfigError extends Error {
@@ -141,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
     redis: null,
     publicUrl: env.PUBLIC_URL || null,
+    adminUi: null,
   };
   if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one, not both');
   else if (env.REDIS_URL) {
@@ -170,6 +190,49 @@ export function loadConfig(env: Env = process.env): Config {
   if ((env.REDIS_URL || env.REDIS_CLUSTER_NODES) && config.authSecret === null) {
     problems.push('AUTH_SECRET is required when REDIS_URL or REDIS_CLUSTER_NODES is set');
   }
+  config.adminUi = adminUiConfig(env, problems, { onOff, oneOf });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+// --- socket.io Admin UI (issue 11) ---
+// "$2b$" + two-digit cost + "$" + 22 characters of salt and 31 of hash (bcrypt's own base64).
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+function adminUiConfig(
+  env: Env,
+  problems: string[],
+  read: {
+    onOff(name: string, def: boolean): boolean;
+    oneOf<T extends string>(name: string, def: T, allowed: readonly T[]): T;
+  },
+): AdminUiConfig | null {
+  const user = env.ADMIN_UI_USER ?? '';
+  const hash = env.ADMIN_UI_PASSWORD_HASH ?? '';
+  const readonly = read.onOff('ADMIN_UI_READONLY', true);
+  const mode = read.oneOf('ADMIN_UI_MODE', 'production', ['production', 'development'] as const);
+  if (user === '' && hash === '') {
+    // A switch for a UI that is off is a mistake worth naming (a typo in the other two names).
+    for (const name of ['ADMIN_UI_READONLY', 'ADMIN_UI_MODE']) {
+      if (env[name]) problems.push(`${name} is set but the admin UI is off: set ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH too`);
+    }
+    return null;
+  }
+  const before = problems.length;
+  if (user === '') problems.push('ADMIN_UI_PASSWORD_HASH is set without ADMIN_UI_USER: set both to turn the admin UI on, or neither');
+  else if (user.length > 64 || !/^[\x21-\x7e]+$/.test(user)) {
+    problems.push(`ADMIN_UI_USER=${JSON.stringify(user.slice(0, 80))}: 1 to 64 printable ASCII characters, no spaces`);
+  }
+  if (hash === '') problems.push('ADMIN_UI_USER is set without ADMIN_UI_PASSWORD_HASH: set both to turn the admin UI on, or neither');
+  else if (!BCRYPT_HASH.test(hash)) {
+    // Most often a shell or docker-compose ate the "$…" parts: say so instead of only "invalid".
+    problems.push(
+      `ADMIN_UI_PASSWORD_HASH: expected a bcrypt hash, $2b$NN$ and 53 characters (60 in all), got ${hash.length} characters` +
+        // Never echo the value: it may be the plain password put in the wrong variable.
+        `${/^\$2[aby]\$\d\d\$/.test(hash) ? '' : ' not starting with $2b$NN$'}. Make one with: node -e "console.log(require('bcryptjs').hashSync(process.argv[1], 10))" 'your password'.` +
+        ' Quote it in single quotes in a shell, and write each $ as $$ in docker-compose.yml',
+    );
+  }
+  if (problems.length > before) return null;
+  return { user, passwordHash: hash, readonly, mode };
 }
