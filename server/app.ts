@@ -37,6 +37,7 @@ import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
 import { createAdmission, type EngineConnection } from './net/admission.ts';
 import { countDisconnects } from './net/disconnect-stats.ts';
+import { engineCors } from './net/engine-cors.ts';
 import { createOriginPolicy } from './net/origin-policy.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
@@ -114,10 +115,9 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     pingTimeout: config.pingTimeoutMs,
     connectTimeout: config.connectTimeoutMs,
     allowRequest: (req, callback) => admission.allowRequest(req, callback),
-    // CORS headers only for the listed origins (the same origin needs none); allowRequest refuses
-    // the others whatever a browser would have done with the answer.
-    cors: { origin: (origin, callback) => callback(null, origin !== undefined && origins.listed(origin)) },
   });
+  // CORS for long-polling, decided with the request in hand (net/engine-cors.ts).
+  io.engine.use(engineCors(origins));
   // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
   // it has sockets in) carries room events, chat and lobby notices between the nodes.
   if (redis) {

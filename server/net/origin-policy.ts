@@ -62,8 +62,6 @@ export interface OriginPolicy {
    * null when not (a same-origin page needs none, and gets its own origin back harmlessly).
    */
   allowOriginHeader(headers: IncomingHttpHeaders): string | null;
-  /** For engine.io's `cors` option: the listed origins (or any), decided without the request's Host. */
-  listed(origin: string): boolean;
 }
 
 export function createOriginPolicy(opts: { corsOrigins: OriginList; publicUrl: string | null }): OriginPolicy {
@@ -96,11 +94,6 @@ export function createOriginPolicy(opts: { corsOrigins: OriginList; publicUrl: s
       const origin = originOf(headers);
       if (origin === undefined || !allows(origin, headers)) return null;
       return any ? '*' : origin;
-    },
-    listed: (origin) => {
-      if (any) return true;
-      const normal = normalizeOrigin(origin);
-      return normal !== null && listed.has(normal);
     },
   };
 }
