@@ -32,12 +32,17 @@ describe('createOriginPolicy', () => {
     expect(own.judge({ host: 'game.example:3000', origin: 'http://game.example:3000' })).toBe('allowed');
     expect(own.judge({ host: 'GAME.example', origin: 'https://game.example' })).toBe('allowed');
     expect(own.judge({ host: 'game.example:80', origin: 'http://game.example' })).toBe('allowed');
+    // A proxy that dropped the port (nginx's $host) still names the page's host.
+    expect(own.judge({ host: 'game.example', origin: 'http://game.example:8080' })).toBe('allowed');
+    expect(own.judge({ host: 'game.example:443', origin: 'https://game.example' })).toBe('allowed');
   });
 
   it('refuses another site, a null origin and a different port', () => {
     expect(own.judge({ host: 'game.example', origin: 'https://evil.example' })).toBe('refused');
     expect(own.judge({ host: 'game.example', origin: 'null' })).toBe('refused');
     expect(own.judge({ host: 'game.example:3000', origin: 'http://game.example:4000' })).toBe('refused');
+    expect(own.judge({ host: 'game.example:80', origin: 'http://game.example:8080' })).toBe('refused');
+    expect(own.judge({ host: 'game.example', origin: 'http://game.example.evil.example' })).toBe('refused');
     expect(own.judge({ origin: 'http://game.example' })).toBe('refused');
     expect(own.judge({ host: 'game.example evil', origin: 'http://game.example' })).toBe('refused');
   });

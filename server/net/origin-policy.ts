@@ -7,7 +7,10 @@
  * "Own origin" is the node's PUBLIC_URL when set, and otherwise (also when set: a node behind a
  * front may be reached under the front's name) the Host the request came to: a page served
  * from here sends an Origin whose host is the Host it loaded from. The scheme is not compared:
- * behind a TLS-terminating proxy the node cannot tell https from http.
+ * behind a TLS-terminating proxy the node cannot tell https from http. Nor is the port when the
+ * Host names none: proxies commonly drop it (nginx's `proxy_set_header Host $host`), so a page
+ * at http://game.example:8080 reaches the node as `Host: game.example`. A Host with a port must
+ * match it exactly.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
@@ -42,15 +45,21 @@ export function parseOriginList(text: string): { ok: true; value: OriginList } |
   return { ok: true, value: { kind: 'list', origins } };
 }
 
-/** The Host header as an origin's `host` part, or null when it is not a plausible host[:port]. */
-function hostOf(hostHeader: string | undefined): string | null {
+/** The Host header as a URL's host parts, or null when it is not a plausible host[:port]. */
+function hostOf(hostHeader: string | undefined): { hostname: string; port: string | null } | null {
   if (!hostHeader || !/^[A-Za-z0-9.\-[\]:]{1,300}$/.test(hostHeader)) return null;
   try {
-    return new URL(`http://${hostHeader}`).host;
+    const url = new URL(`http://${hostHeader}`);
+    // `new URL` drops :80; a Host that wrote a port, even the default one, pinned it.
+    const wrotePort = /:\d+$/.test(hostHeader);
+    return { hostname: url.hostname, port: wrotePort ? url.port || '80' : null };
   } catch {
     return null;
   }
 }
+
+/** The port an origin's page is served on, written out (https://x is 443). */
+const portOf = (origin: URL): string => origin.port || (origin.protocol === 'https:' ? '443' : '80');
 
 export type OriginVerdict = 'none' | 'allowed' | 'refused';
 
@@ -81,7 +90,9 @@ export function createOriginPolicy(opts: { corsOrigins: OriginList; publicUrl: s
     if (!normal) return false;
     if (listed.has(normal)) return true;
     const host = hostOf(headers.host);
-    return host !== null && new URL(normal).host === host;
+    if (host === null) return false;
+    const page = new URL(normal);
+    return page.hostname === host.hostname && (host.port === null || host.port === portOf(page));
   };
 
   return {
