@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
-import type { Metrics } from '../metrics.ts';
+import type { Metrics, OriginRoute } from '../metrics.ts';
 import type { OriginPolicy } from '../net/origin-policy.ts';
 import { BASE_HEADERS } from './security-headers.ts';
 
@@ -21,7 +21,7 @@ export interface OriginGuardDeps {
 export function refuseForeignOrigin(
   req: IncomingMessage,
   res: ServerResponse,
-  route: string,
+  route: OriginRoute,
   deps: OriginGuardDeps,
 ): boolean {
   if (deps.origins.judge(req.headers) !== 'refused') return false;
