@@ -11,7 +11,7 @@ import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
 import { newGuestId, type TokenService } from '../auth/tokens.ts';
-import type { OriginPolicy } from '../net/origin-policy.ts';
+import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
 import { refuseForeignOrigin } from './origin-guard.ts';
 import { BASE_HEADERS } from './security-headers.ts';
 
@@ -77,11 +77,14 @@ export function createGuestRoute(deps: GuestRouteDeps) {
       deps.metrics.protocolErrors.inc({ code });
       send(req, res, deps.origins, status, { ok: false, code, message });
     };
-    if (refuseForeignOrigin(req, res, GUEST_PATH, deps)) return;
     if (req.method === 'OPTIONS') {
+      // A preflight changes nothing, so every origin gets one: a refused page then sends its
+      // POST and reads ORIGIN_REFUSED in the answer, instead of a bare CORS failure.
+      const origin = reflectableOrigin(req.headers.origin);
       res.writeHead(204, {
         ...BASE_HEADERS,
-        ...corsHeaders(req, deps.origins),
+        ...(origin !== null && { 'access-control-allow-origin': origin }),
+        vary: 'Origin',
         'access-control-allow-methods': 'POST, OPTIONS',
         'access-control-allow-headers': 'content-type',
         'access-control-max-age': '600',
@@ -89,6 +92,7 @@ export function createGuestRoute(deps: GuestRouteDeps) {
       res.end();
       return;
     }
+    if (refuseForeignOrigin(req, res, GUEST_PATH, deps)) return;
     if (req.method !== 'POST') return refuse(405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
     const address = deps.addressOf(req);
     if (!limiter.take(address, Date.now())) return refuse(429, ErrorCode.RateLimited, 'too many new guests from this address');

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics, OriginRoute } from '../metrics.ts';
-import type { OriginPolicy } from '../net/origin-policy.ts';
+import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
 import { BASE_HEADERS } from './security-headers.ts';
 
 export interface OriginGuardDeps {
@@ -29,7 +29,15 @@ export function refuseForeignOrigin(
   deps.metrics.protocolErrors.inc({ code: ErrorCode.OriginRefused });
   deps.log.info({ route, origin: String(req.headers.origin).slice(0, 100), address: deps.addressOf(req), code: ErrorCode.OriginRefused }, 'request refused');
   const body = JSON.stringify({ ok: false, code: ErrorCode.OriginRefused, message: 'pages from another origin may not use this server (CORS_ORIGINS)' });
-  res.writeHead(403, { ...BASE_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), vary: 'Origin' });
+  // The refused page may read its refusal (and so show the code); it learns nothing else.
+  const origin = reflectableOrigin(req.headers.origin);
+  res.writeHead(403, {
+    ...BASE_HEADERS,
+    ...(origin !== null && { 'access-control-allow-origin': origin }),
+    vary: 'Origin',
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
   return true;
 }

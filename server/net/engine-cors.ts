@@ -9,7 +9,7 @@
  * A same-origin page needs no headers; a request without Origin is not from a page.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { OriginPolicy } from './origin-policy.ts';
+import { reflectableOrigin, type OriginPolicy } from './origin-policy.ts';
 
 export function engineCors(origins: OriginPolicy) {
   return (req: IncomingMessage, res: ServerResponse, next: (err?: Error) => void): void => {
@@ -18,10 +18,9 @@ export function engineCors(origins: OriginPolicy) {
     if (typeof origin !== 'string' || req.headers.upgrade !== undefined) return next();
     const verdict = origins.judge(req.headers);
     const handshake = !/[?&]sid=/.test(req.url ?? '');
-    if (verdict === 'allowed' || handshake) {
-      res.setHeader('access-control-allow-origin', origins.allowOriginHeader(req.headers) ?? origin);
-      res.setHeader('vary', 'Origin');
-    }
+    const allow = verdict === 'allowed' ? origins.allowOriginHeader(req.headers) : handshake ? reflectableOrigin(origin) : null;
+    if (allow !== null) res.setHeader('access-control-allow-origin', allow);
+    res.setHeader('vary', 'Origin');
     if (req.method === 'OPTIONS' && verdict === 'allowed') {
       // Preflight (a client with extra headers): answered here; engine.io never sees it.
       res.writeHead(204, {

@@ -30,6 +30,14 @@ export function normalizeOrigin(text: string): string | null {
   return url.origin === 'null' ? null : url.origin;
 }
 
+/**
+ * The Origin header as it may be written back in Access-Control-Allow-Origin: only when it is
+ * a well-formed origin (what a browser sends), never arbitrary bytes a client put there.
+ */
+export function reflectableOrigin(origin: string | string[] | undefined): string | null {
+  return typeof origin === 'string' && normalizeOrigin(origin) !== null ? origin.trim() : null;
+}
+
 /** CORS_ORIGINS: `*`, or a comma list of origins. */
 export function parseOriginList(text: string): { ok: true; value: OriginList } | { ok: false; message: string } {
   const items = text.split(',').map((s) => s.trim());
