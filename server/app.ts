@@ -118,6 +118,10 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
   // CORS for long-polling, decided with the request in hand (net/engine-cors.ts).
   io.engine.use(engineCors(origins));
+  // Polling answers carry player-written text (chat): no browser may sniff them into HTML.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
+  });
   // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
   // it has sockets in) carries room events, chat and lobby notices between the nodes.
   if (redis) {

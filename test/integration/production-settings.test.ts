@@ -160,6 +160,7 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
     expect(handshake.status).toBe(200);
     // The ping settings reach engine.io's handshake.
     expect(handshake.body).toMatch(/"pingInterval":5000,"pingTimeout":4000/);
+    expect(handshake.headers['x-content-type-options']).toBe('nosniff');
     await closeSession(url, '/rt', handshake);
     expect((await send(`${url}/socket.io/?EIO=4&transport=polling`)).status).toBe(404);
   });
