@@ -46,7 +46,6 @@ export interface RouteDeps {
   addressOf: (req: IncomingMessage) => string;
 }
 
-
 /** Reads a small JSON body (at most 1 KB). */
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let body = '';

@@ -42,7 +42,7 @@ function safeHost(host: string | undefined): string | null {
 }
 
 export interface SecurityHeaderOptions {
-  /** PUBLIC_URL: its host is the one WebSocket connections go to; otherwise the request's Host. */
+  /** PUBLIC_URL: WebSocket connections may go to its host as well as to the request's Host. */
   publicUrl: string | null;
 }
 
@@ -63,8 +63,9 @@ export function createSecurityHeaders(opts: SecurityHeaderOptions): SecurityHead
   const sections: { prefix: string; make: (req: IncomingMessage, inline: InlineHashes) => HeaderSet }[] = [];
 
   const gamePage = (req: IncomingMessage, inline: InlineHashes): HeaderSet => {
-    const host = publicHost ?? safeHost(req.headers.host);
-    const sockets = host ? ` ws://${host} wss://${host}` : '';
+    // The host the page came from (a front in a cluster forwards its own) and PUBLIC_URL's.
+    const hosts = [...new Set([safeHost(req.headers.host), publicHost].filter((h): h is string => h !== null))];
+    const sockets = hosts.map((h) => ` ws://${h} wss://${h}`).join('');
     const csp = [
       "default-src 'self'",
       `script-src 'self'${inline.scripts.map((h) => ` ${h}`).join('')}`,
