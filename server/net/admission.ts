@@ -73,6 +73,16 @@ export function createAdmission(deps: AdmissionDeps): Admission {
     if (n <= 0) map.delete(key);
     else map.set(key, n);
   };
+  /** Requests admitted in this turn of the event loop; those no connection claimed are let go. */
+  let thisTurn: IncomingMessage[] = [];
+  const sweep = (): void => {
+    const turn = thisTurn;
+    thisTurn = [];
+    for (const req of turn) {
+      const address = admitted.get(req);
+      if (address !== undefined && admitted.delete(req)) bump(reserved, address, -1);
+    }
+  };
   const refuse = (req: IncomingMessage, address: string, code: ErrorCode, fields: Record<string, unknown>, callback: (err: string, success: boolean) => void): void => {
     deps.metrics.protocolErrors.inc({ code });
     deps.log.info({ address, code, transport: new URL(req.url ?? '/', 'http://x').searchParams.get('transport'), ...fields }, 'connection refused');
@@ -94,9 +104,8 @@ export function createAdmission(deps: AdmissionDeps): Admission {
         if (held >= deps.maxPerAddress) return refuse(req, address, ErrorCode.TooManyConnections, { held, max: deps.maxPerAddress }, callback);
         bump(reserved, address, 1);
         admitted.set(req, address);
-        setImmediate(() => {
-          if (admitted.get(req) === address) bump(reserved, address, -1);
-        });
+        // One sweep per turn of the event loop, for every handshake admitted in it.
+        if (thisTurn.push(req) === 1) setImmediate(sweep);
       }
       callback(null, true);
     },
