@@ -84,3 +84,94 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('production settings (issue 11)', () => {
+  const problemsOf = (env: Record<string, string>): string => {
+    try {
+      loadConfig(env);
+    } catch (e) {
+      if (e instanceof ConfigError) return e.problems.join('\n');
+      throw e;
+    }
+    return '';
+  };
+
+  it("defaults to socket.io's own settings, this origin only, and trusting no proxy", () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      socketPath: '/socket.io',
+      corsOrigins: { kind: 'list', origins: [] },
+      pingIntervalMs: 25_000,
+      pingTimeoutMs: 20_000,
+      connectTimeoutMs: 45_000,
+      transports: ['polling', 'websocket'],
+      trustProxy: { kind: 'none' },
+      maxConnectionsPerAddress: 0,
+      metricsToken: null,
+      metricsListen: null,
+    });
+  });
+
+  it('reads every setting', () => {
+    const c = loadConfig({
+      SOCKET_PATH: '/rt/',
+      CORS_ORIGINS: 'https://play.example.com, http://localhost:5173',
+      PING_INTERVAL_MS: '10000',
+      PING_TIMEOUT_MS: '5000',
+      CONNECT_TIMEOUT_MS: '8000',
+      TRANSPORTS: 'websocket, polling',
+      TRUST_PROXY: 'loopback,10.0.0.0/8',
+      MAX_CONNECTIONS_PER_ADDRESS: '8',
+      METRICS_TOKEN: 'a-long-enough-token',
+      METRICS_PORT: '9100',
+    });
+    expect(c).toMatchObject({
+      socketPath: '/rt',
+      corsOrigins: { kind: 'list', origins: ['https://play.example.com', 'http://localhost:5173'] },
+      pingIntervalMs: 10_000,
+      pingTimeoutMs: 5_000,
+      connectTimeoutMs: 8_000,
+      transports: ['websocket', 'polling'],
+      trustProxy: { kind: 'cidrs' },
+      maxConnectionsPerAddress: 8,
+      metricsToken: 'a-long-enough-token',
+      metricsListen: { host: '127.0.0.1', port: 9100 },
+    });
+    expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual({ kind: 'any' });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
+  });
+
+  it.each([
+    ['SOCKET_PATH', 'socket.io'],
+    ['SOCKET_PATH', '/a b'],
+    ['SOCKET_PATH', '/a//b'],
+    ['SOCKET_PATH', '/../x'],
+    ['SOCKET_PATH', '/'],
+    ['SOCKET_PATH', '/api/socket'],
+    ['SOCKET_PATH', '/metrics'],
+    ['CORS_ORIGINS', 'play.example.com'],
+    ['CORS_ORIGINS', 'https://play.example.com/lobby'],
+    ['CORS_ORIGINS', '*,https://play.example.com'],
+    ['PING_INTERVAL_MS', '10'],
+    ['PING_TIMEOUT_MS', 'soon'],
+    ['CONNECT_TIMEOUT_MS', '99999999'],
+    ['TRANSPORTS', ''],
+    ['TRANSPORTS', 'webtransport'],
+    ['TRANSPORTS', 'websocket,websocket'],
+    ['TRANSPORTS', ','],
+    ['TRUST_PROXY', 'nginx'],
+    ['TRUST_PROXY', '10.0.0.0/40'],
+    ['MAX_CONNECTIONS_PER_ADDRESS', '-1'],
+    ['METRICS_TOKEN', 'short'],
+    ['METRICS_TOKEN', 'has a space in it, long'],
+    ['METRICS_PORT', '70000'],
+    ['METRICS_HOST', '127.0.0.1'],
+    ['PUBLIC_URL', 'game.example.com'],
+  ])('refuses %s=%j with a problem naming it', (name, value) => {
+    expect(problemsOf({ [name]: value })).toContain(name);
+  });
+
+  it('refuses /metrics on the game port twice', () => {
+    expect(problemsOf({ PORT: '3000', METRICS_PORT: '3000' })).toContain('METRICS_PORT');
+  });
+});
