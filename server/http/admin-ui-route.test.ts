@@ -55,6 +55,21 @@ describe('admin UI route', () => {
     expect(res.body).toContain("store.setItem('server_url', window.location.origin)");
   });
 
+  it('serves the icon font from the node instead of its CDN, and nothing else of that package', async () => {
+    const html = (await get(port, '/admin/')).body;
+    const sheet = /<link rel="stylesheet" href="(mdi\/css\/[^"]+)">/.exec(html)![1]!;
+    const css = await get(port, `/admin/${sheet}`);
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    const font = /url\("\.\.\/(fonts\/materialdesignicons-webfont\.woff2)\?/.exec(css.body)![1]!;
+    const woff2 = await get(port, `/admin/mdi/${font}`, 'HEAD');
+    expect(woff2.status).toBe(200);
+    expect(woff2.headers['content-type']).toBe('font/woff2');
+    expect((await get(port, '/admin/mdi/preview.html')).status).toBe(404);
+    expect((await get(port, '/admin/mdi/package.json')).status).toBe(404);
+    expect((await get(port, '/admin/mdi/css/../../admin-ui/package.json')).status).toBe(404);
+  });
+
   it('serves the hashed bundles with their types, cached for good', async () => {
     const html = (await get(port, '/admin/')).body;
     const js = /src="(js\/app\.[0-9a-f]+\.js)"/.exec(html)![1]!;

@@ -9,9 +9,10 @@
  * the socket.io path and transports this node really uses. Opening /admin/ then asks for the
  * user name and password only.
  *
- * The page's index.html also links a web font and an icon font from public CDNs. Those links
- * are dropped: on a closed network they cannot load anyway, and the page's CSP allows 'self'
- * only. The UI works without them (system font, icon buttons without their glyphs).
+ * The page's index.html also links a web font and an icon font from public CDNs: on a closed
+ * network they cannot load, and the page's CSP allows 'self' only. The icon font (Material
+ * Design Icons, the `@mdi/font` package) is served from the node under /admin/mdi/ instead, so
+ * the menu and buttons keep their glyphs; the web font is dropped (the system font is fine).
  */
 import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -43,7 +44,15 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.png': 'image/png',
   '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
 };
+
+/** Where the icon font's files are served from, under /admin/. */
+const ICONS_PREFIX = 'mdi/';
+const ICONS_STYLESHEET = `${ICONS_PREFIX}css/materialdesignicons.min.css`;
 
 /**
  * What the built UI needs and nothing more: its own scripts (no inline script, no eval: checked
@@ -80,13 +89,20 @@ const NO_STORE = 'no-store';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ONE_HOUR = 'public, max-age=3600';
 
+const packageDir = (name: string): string => dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+
 export function defaultAdminUiDist(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('@socket.io/admin-ui/package.json')), 'ui', 'dist');
+  return join(packageDir('@socket.io/admin-ui'), 'ui', 'dist');
 }
 
-/** The package's index.html without its CDN links and with preset.js before its own scripts. */
+/**
+ * The package's index.html with its CDN links dropped, the icon font's taken from this node,
+ * and preset.js before its own scripts.
+ */
 export function rewriteIndexHtml(html: string): string {
-  const withoutCdn = html.replace(/<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>/g, '');
+  const withoutCdn = html.replace(/<link\b[^>]*\bhref="(?:https?:)?\/\/[^"]*"[^>]*>/g, (link) =>
+    link.includes('materialdesignicons') ? `<link rel="stylesheet" href="${ICONS_STYLESHEET}">` : '',
+  );
   const at = withoutCdn.indexOf('<script');
   // A package update that changes the page's shape must fail loudly at start, not serve a page
   // that silently stopped connecting to this node.
@@ -113,6 +129,7 @@ export function presetScript(opts: Pick<AdminUiRouteOptions, 'socketPath' | 'nam
 
 export function createAdminUiRoute(opts: AdminUiRouteOptions) {
   const root = resolve(opts.distDir ?? defaultAdminUiDist());
+  const iconsRoot = resolve(packageDir('@mdi/font'));
   const index = Buffer.from(rewriteIndexHtml(readFileSync(join(root, 'index.html'), 'utf8')));
   const preset = Buffer.from(presetScript(opts));
 
@@ -139,22 +156,34 @@ export function createAdminUiRoute(opts: AdminUiRouteOptions) {
     if (rel === '' || rel === 'index.html') return sendBuffer(req, res, TYPES['.html']!, index);
     if (rel === 'preset.js') return sendBuffer(req, res, TYPES['.js']!, preset);
 
+    if (rel.startsWith(ICONS_PREFIX)) {
+      // Only the stylesheet and the fonts of that package, not its scripts or preview page.
+      const inIcons = rel.slice(ICONS_PREFIX.length);
+      if (!/^(css|fonts)\//.test(inIcons)) return notFound(res, pathname);
+      return serveFile(req, res, iconsRoot, inIcons, pathname);
+    }
+    return serveFile(req, res, root, rel, pathname);
+  };
+
+  /** A file under `dir`, whatever the request's "..": anything resolving outside is a 404. */
+  async function serveFile(req: IncomingMessage, res: ServerResponse, dir: string, rel: string, pathname: string): Promise<void> {
     let decoded: string;
     try {
       decoded = decodeURIComponent(rel);
     } catch {
       return notFound(res, pathname);
     }
-    // resolve() folds every "..", encoded or not: whatever comes out must still be inside root.
-    const file = resolve(root, decoded);
-    if (decoded.includes('\0') || !file.startsWith(root + sep)) return notFound(res, pathname);
+    // resolve() folds every "..", encoded or not: whatever comes out must still be inside dir.
+    const file = resolve(dir, decoded);
+    if (decoded.includes('\0') || !file.startsWith(dir + sep)) return notFound(res, pathname);
     const type = TYPES[extname(file)];
     if (!type) return notFound(res, pathname);
     try {
       const info = await stat(file);
       if (!info.isFile()) return notFound(res, pathname);
-      const hashed = /^(js|css|img)$/.test(file.slice(root.length + 1).split(sep)[0]!);
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': info.size, 'cache-control': hashed ? IMMUTABLE : ONE_HOUR });
+      // The UI's js/, css/ and img/ names carry a content hash; the icon font is a pinned version.
+      const immutable = dir === iconsRoot || /^(js|css|img)$/.test(file.slice(dir.length + 1).split(sep)[0]!);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': info.size, 'cache-control': immutable ? IMMUTABLE : ONE_HOUR });
       if (req.method === 'HEAD') return void res.end();
       createReadStream(file)
         .on('error', () => res.destroy())
@@ -162,5 +191,5 @@ export function createAdminUiRoute(opts: AdminUiRouteOptions) {
     } catch {
       notFound(res, pathname);
     }
-  };
+  }
 }
