@@ -13,8 +13,12 @@
  * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
  * - nobody wraps the connection's `write` or `emit` (the network simulator delays every packet
  *   by replacing them on the instance);
- * - nobody listens to engine.io's per-packet events (`packet`, `packetCreate`: the admin UI
- *   counts packets and bytes with them), so every observer still sees every packet.
+ * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
+ *   emit `packet` for an input they take, and `packetCreate` then `flush` for a snapshot they
+ *   write (a packet created and handed to the transport at once), but only when someone listens
+ *   (the Admin UI's packet and byte counts, per-connection packet budgets or send-buffer caps);
+ *   socket.io's catch-all listeners (`onAny`, `onAnyOutgoing`: the Admin UI's development mode
+ *   forwards every event) are called with the event as socket.io would call them.
  */
 import type { Namespace } from 'socket.io';
 import { wireParser } from '../../shared/protocol/wire.ts';
@@ -39,16 +43,19 @@ export interface EngineConn {
   readonly transport: EngineTransport;
   readonly writeBuffer?: readonly unknown[];
   listenerCount(event: string): number;
+  emit(event: string, ...args: unknown[]): boolean;
   on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
   on(event: 'newListener' | 'removeListener', fn: (event: string | symbol) => void): unknown;
   off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
 }
 
-/** Whether anyone watches a connection's packets, kept current as listeners come and go. */
+/** Who watches a connection's packets, kept current as listeners come and go. */
 interface Watchers {
-  /** engine.io's `packet` (received) listeners, or a wrapped write/emit. */
+  /** `write` or `emit` replaced on the instance (the network simulator): no direct path at all. */
+  wrapped: boolean;
+  /** Someone listens to `packet` (each packet received). */
   inbound: boolean;
-  /** engine.io's `packetCreate` (sent) listeners, or a wrapped write/emit. */
+  /** Someone listens to `packetCreate` or `flush` (each packet sent, each write to the transport). */
   outbound: boolean;
 }
 
@@ -68,34 +75,70 @@ export function engineConn(socket: { conn: unknown }): EngineConn {
 const WATCHERS = Symbol('packetWatchers');
 
 /**
- * False when something observes or reshapes this connection's packets (see the file comment).
  * Asked per message (40 times a second per player), so the answer is kept on the connection and
  * updated by EventEmitter's own `newListener`/`removeListener` events rather than recomputed
  * (`listenerCount` and two `hasOwn` per input were 3 % of the server's CPU at 128 bots).
  */
-export function isUnobserved(conn: EngineConn, direction: 'inbound' | 'outbound'): boolean {
+function watchersOf(conn: EngineConn): Watchers {
   const holder = conn as EngineConn & { [WATCHERS]?: Watchers };
-  return !(holder[WATCHERS] ?? (holder[WATCHERS] = watch(conn)))[direction];
+  return holder[WATCHERS] ?? (holder[WATCHERS] = watch(conn));
 }
 
 function watch(conn: EngineConn): Watchers {
   // The network simulator replaces write/emit when the connection opens, before any socket.
-  const wrapped = Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit');
-  const w: Watchers = { inbound: false, outbound: false };
+  const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, outbound: false };
   const update = (): void => {
-    w.inbound = wrapped || conn.listenerCount('packet') > 0;
-    w.outbound = wrapped || conn.listenerCount('packetCreate') > 0;
+    w.inbound = conn.listenerCount('packet') > 0;
+    w.outbound = conn.listenerCount('packetCreate') > 0 || conn.listenerCount('flush') > 0;
   };
   update();
   // `newListener` fires before the listener is added, `removeListener` after it is gone.
   conn.on('newListener', (event) => {
     if (event === 'packet') w.inbound = true;
-    else if (event === 'packetCreate') w.outbound = true;
+    else if (event === 'packetCreate' || event === 'flush') w.outbound = true;
   });
   conn.on('removeListener', (event) => {
-    if (event === 'packet' || event === 'packetCreate') update();
+    if (event === 'packet' || event === 'packetCreate' || event === 'flush') update();
   });
   return w;
+}
+
+/** False when the connection's packets must all go through engine.io (the network simulator). */
+export function allowsDirect(conn: EngineConn): boolean {
+  return !watchersOf(conn).wrapped;
+}
+
+/** An input taken by the fast path, told to `packet` listeners as engine.io would have. */
+export function reportReceived(conn: EngineConn, data: Uint8Array): void {
+  if (watchersOf(conn).inbound) conn.emit('packet', { type: 'message', data });
+}
+
+/** A frame written directly, told to `packetCreate` and `flush` listeners as engine.io would have. */
+export function reportSent(conn: EngineConn, data: Uint8Array): void {
+  if (!watchersOf(conn).outbound) return;
+  const packet = { type: 'message', data, options: { compress: false } };
+  conn.emit('packetCreate', packet);
+  conn.emit('flush', [packet]);
+}
+
+/** The socket.io side of a /match socket the direct paths tell (public socket.io API). */
+interface AnyListeners {
+  listenersAny(): ((...args: unknown[]) => void)[];
+  listenersAnyOutgoing(): ((...args: unknown[]) => void)[];
+}
+
+/** An event taken by the input fast path, told to `socket.onAny` listeners as socket.io would. */
+export function tellAnyListeners(socket: AnyListeners, event: string, payload: Uint8Array): void {
+  const listeners = socket.listenersAny();
+  if (listeners.length === 0) return;
+  for (const listener of [...listeners]) listener.call(socket, event, payload);
+}
+
+/** An event written directly, told to `socket.onAnyOutgoing` listeners as socket.io would. */
+export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, payload: Uint8Array): void {
+  const listeners = socket.listenersAnyOutgoing();
+  if (listeners.length === 0) return;
+  for (const listener of [...listeners]) listener.call(socket, event, payload);
 }
 
 /**
@@ -109,7 +152,7 @@ export function idleWebSocket(conn: EngineConn): RawWebSocket | null {
   if (conn.readyState !== 'open' || transport.name !== 'websocket' || !transport.writable) return null;
   const ws = transport.socket;
   if (!ws?._sender || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
-  if ((conn.writeBuffer?.length ?? 0) !== 0 || !isUnobserved(conn, 'outbound')) return null;
+  if ((conn.writeBuffer?.length ?? 0) !== 0 || !allowsDirect(conn)) return null;
   return ws;
 }
 

@@ -11,11 +11,12 @@
  * The caller still runs the packet guard on each input (rate limit, unknown events), as the
  * guard's `socket.use` does on the normal path.
  *
- * What engine.io does not see: these frames do not refresh its ping timeout ("got a packet while
- * waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
+ * Listeners of engine.io's `packet` event still hear each input (engine-direct.ts). What
+ * engine.io itself does not see: these frames do not refresh its ping timeout ("got a packet
+ * while waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
-import { engineConn, isUnobserved, type EngineTransport, type RawWebSocket } from './engine-direct.ts';
+import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type EngineTransport, type RawWebSocket } from './engine-direct.ts';
 import type { MatchSocket } from './types.ts';
 
 type MessageListener = (data: unknown, isBinary: boolean) => void;
@@ -48,9 +49,14 @@ export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uin
         data[1] === NSP &&
         data[2] === EVENT &&
         socket.connected &&
-        isUnobserved(conn, 'inbound')
+        allowsDirect(conn)
       ) {
-        onInput(data.subarray(HEADER));
+        reportReceived(conn, data);
+        // A packet budget listening above may have closed the connection for this one.
+        if (conn.readyState !== 'open') return;
+        const payload = data.subarray(HEADER);
+        tellAnyListeners(socket, 'input', payload);
+        onInput(payload);
         return;
       }
       for (const listener of engineListeners) listener.call(ws, data, isBinary);

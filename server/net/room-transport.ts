@@ -7,7 +7,7 @@
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
-import { binaryFrame, engineConn, idleWebSocket, speaksWire } from './engine-direct.ts';
+import { binaryFrame, engineConn, idleWebSocket, reportSent, speaksWire, tellAnyOutgoingListeners } from './engine-direct.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
@@ -32,14 +32,21 @@ function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array
   return (bytes) => {
     const members = nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
-    const frame = [binaryFrame(prefix, bytes)];
+    const frame = binaryFrame(prefix, bytes);
+    const list = [frame];
+    // The socket.io packet inside the frame, for whoever counts engine.io's packets.
+    const packet = frame.subarray(frame.length - prefix.length - bytes.length);
     let reached = 0;
     for (const id of members) {
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
-      const ws = idleWebSocket(engineConn(socket));
-      if (ws) ws._sender!.sendFrame(frame);
-      else socket.emit('snapshot', bytes);
+      const conn = engineConn(socket);
+      const ws = idleWebSocket(conn);
+      if (ws) {
+        ws._sender!.sendFrame(list);
+        reportSent(conn, packet);
+        tellAnyOutgoingListeners(socket, 'snapshot', bytes);
+      } else socket.emit('snapshot', bytes);
       reached++;
     }
     return reached;
