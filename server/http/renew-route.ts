@@ -114,6 +114,7 @@ export function createRenewRoute(deps: RenewRouteDeps) {
     if (nickname === null) return refuse(res, 409, ErrorCode.BadNickname, 'this nickname and all its variants are taken', address);
     const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
     deps.log.info({ guestId, nickname, address, renamed: nickname !== held }, 'guest token renewed');
-    send(res, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.round((expiresAt - at) / 1000) });
+    // Rounded down: the client renews a little early rather than late.
+    send(res, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.floor((expiresAt - at) / 1000) });
   };
 }
