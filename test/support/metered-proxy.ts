@@ -13,6 +13,8 @@ export interface MeteredProxy {
   readonly down: number;
   /** TCP connections opened through the proxy. */
   readonly connections: number;
+  /** HTTP requests seen (a chunk from the client that starts a GET or POST; upgraded bytes never do in practice). */
+  readonly requests: number;
   /** The first request line of each connection, in the order they were opened. */
   readonly requestLines: string[];
   close(): Promise<void>;
@@ -24,6 +26,7 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
   let up = 0;
   let down = 0;
   let connections = 0;
+  let requests = 0;
   const server: Server = createServer((client) => {
     connections += 1;
     const index = requestLines.push('') - 1;
@@ -40,8 +43,13 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
     };
     client.on('error', drop).on('close', drop);
     upstream.on('error', drop).on('close', drop);
+    let upgraded = false;
     client.on('data', (chunk: Buffer) => {
       up += chunk.length;
+      if (!upgraded && (chunk.subarray(0, 5).toString('latin1') === 'POST ' || chunk.subarray(0, 4).toString('latin1') === 'GET ')) {
+        requests += 1;
+        if (/\r\nupgrade: websocket\r\n/i.test(chunk.toString('latin1', 0, 2048))) upgraded = true;
+      }
       if (head.length < 512 && !head.includes('\r\n')) {
         head += chunk.subarray(0, 512).toString('latin1');
         requestLines[index] = head.split('\r\n')[0]!;
@@ -63,6 +71,9 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
     },
     get connections() {
       return connections;
+    },
+    get requests() {
+      return requests;
     },
     requestLines,
     close: () =>
