@@ -19,5 +19,7 @@ export type TokenSource = string | (() => string);
 
 /** socket.io's `auth` for a token source: a callback when the token can change. */
 export function authFor(token: TokenSource): SocketOptions['auth'] {
-  return typeof token === 'string' ? handshakeAuth(token) : (cb) => cb(handshakeAuth(token()));
+  // Anything but a function is sent as it is: a missing token must reach the server, which
+  // answers AUTH_MISSING, rather than fail in the client.
+  return typeof token === 'function' ? (cb) => cb(handshakeAuth(token())) : handshakeAuth(token);
 }
