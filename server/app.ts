@@ -4,9 +4,9 @@
  * state, so a test can run several servers in one process.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Server } from 'socket.io';
+import { Server, type Namespace } from 'socket.io';
 import { ErrorCode, type AckResult } from '../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
@@ -18,6 +18,8 @@ import { monotonicClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import { GAMES } from './games.ts';
 import { createRequestHandler } from './http/routes.ts';
+import { createAdminUiRoute, isAdminUiPath } from './http/admin-ui-route.ts';
+import { ADMIN_NAMESPACE, installAdminUi } from './ops/admin-ui.ts';
 import { ChatGate } from './lobby/chat.ts';
 import { createDirectorySync } from './lobby/directory-sync.ts';
 import { LobbyService } from './lobby/lobby-service.ts';
@@ -36,6 +38,12 @@ import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
+import { createAdmission, type EngineConnection } from './net/admission.ts';
+import { countDisconnects } from './net/disconnect-stats.ts';
+import { engineCors } from './net/engine-cors.ts';
+import { createOriginPolicy } from './net/origin-policy.ts';
+import { createMetricsServer } from './http/metrics-route.ts';
+import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import { NodeBus } from './cluster/node-bus.ts';
@@ -50,6 +58,8 @@ import type { LobbyNamespace, MatchNamespace, MatchSocketData } from './net/type
 export interface GameServer {
   http: HttpServer;
   io: Server;
+  /** Response headers by path: a section of the site (the Admin UI) may register its own set. */
+  security: SecurityHeaders;
   metrics: Metrics;
   log: Logger;
   registry: MatchRegistry;
@@ -94,12 +104,26 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
 
   const http = createServer();
+  // Who may connect: pages of allowed origins (or none: bots, tools), within the per-address cap.
+  const origins = createOriginPolicy({ corsOrigins: config.corsOrigins, publicUrl: config.publicUrl });
+  const admission = createAdmission({ origins, trust: config.trustProxy, maxPerAddress: config.maxConnectionsPerAddress, metrics, log });
   const io = new Server<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>(http, {
     // WIRE_FORMAT=json: the plain-JSON baseline, only for measuring against (net/json-baseline.ts).
     parser: config.wireFormat === 'json' ? jsonBaselineParser : wireParser,
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
-    cors: { origin: true },
+    path: config.socketPath,
+    transports: config.transports,
+    pingInterval: config.pingIntervalMs,
+    pingTimeout: config.pingTimeoutMs,
+    connectTimeout: config.connectTimeoutMs,
+    allowRequest: (req, callback) => admission.allowRequest(req, callback),
+  });
+  // CORS for long-polling, decided with the request in hand (net/engine-cors.ts).
+  io.engine.use(engineCors(origins));
+  // Polling answers carry player-written text (chat): no browser may sniff them into HTML.
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['X-Content-Type-Options'] = 'nosniff';
   });
   // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
   // it has sockets in) carries room events, chat and lobby notices between the nodes.
@@ -107,6 +131,11 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
     io.adapter(createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' }));
   }
+  // The socket.io Admin UI (ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH): after the adapter, see ops/admin-ui.ts.
+  const adminUi = config.adminUi ? installAdminUi(io as unknown as Server, { config: config.adminUi, nodeId: config.nodeId, metrics, log, redis: redis?.commands ?? null }) : null;
+  const adminRoute = config.adminUi
+    ? createAdminUiRoute({ socketPath: io.path(), namespace: ADMIN_NAMESPACE, wsOnly: !(io.engine.opts.transports ?? ['polling']).includes('polling') })
+    : null;
   // DEV_TOOLS: the simulator is installed (at 0 ms unless configured) so /api/dev/netsim can change it.
   const netSim = config.netSim ?? (config.devTools ? { latencyMs: 0, jitterMs: 0 } : null);
   if (netSim) {
@@ -122,11 +151,13 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const lobbyNsp = io.of(Namespaces.lobby) as unknown as LobbyNamespace;
   // A new lobby connection is refused while draining or full; /match stays open to the players
   // of the matches running here (they come back to their seats).
-  matchNsp.use(requireGuest(tokens, { metrics, log }));
+  const socketAddress = (socket: { conn: { request: IncomingMessage } }): string => admission.addressOf(socket.conn.request);
+  matchNsp.use(requireGuest(tokens, { metrics, log, addressOf: socketAddress }));
   lobbyNsp.use(
     requireGuest(tokens, {
       metrics,
       log,
+      addressOf: socketAddress,
       admit: () =>
         !accepting
           ? { code: ErrorCode.ServerDraining, message: 'this node is shutting down: connect to another one' }
@@ -135,8 +166,16 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
             : null,
     }),
   );
-  const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
-  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
+  const guestRoute = createGuestRoute({
+    tokens,
+    nicknames: stores.nicknames,
+    perMinute: config.guestPerMinute,
+    metrics,
+    log,
+    origins,
+    addressOf: admission.addressOf,
+  });
+  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log, origins, addressOf: admission.addressOf });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(GAMES, config);
@@ -270,6 +309,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     log,
   });
   attachMatchNamespace(matchNsp, { config, registry, routing, seats: stores.seats, sync, chat, metrics, log, clock });
+  for (const nsp of [lobbyNsp, matchNsp]) countDisconnects(nsp as unknown as Namespace, { metrics, log, addressOf: socketAddress });
   let stopFeed: (() => void) | null = null;
 
   metrics.beforeScrape(async () => {
@@ -280,11 +320,13 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
 
   const updateConnected = (): void => metrics.playersConnected.set(io.engine.clientsCount);
-  io.engine.on('connection', (conn: { once(ev: string, fn: () => void): void }) => {
+  io.engine.on('connection', (conn: EngineConnection) => {
+    admission.track(conn);
     updateConnected();
     conn.once('close', () => setImmediate(updateConnected));
   });
 
+  const security = createSecurityHeaders({ publicUrl: config.publicUrl });
   const handler = createRequestHandler({
     health: {
       nodeId: config.nodeId,
@@ -297,23 +339,42 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     games: () => games.catalogue(),
     netSim: config.devTools ? netSim : null,
     staticDir: config.staticDir,
+    security,
+    origins,
+    log,
+    metricsHere: config.metricsListen ? false : { token: config.metricsToken },
+    client: { socketPath: config.socketPath, transports: config.transports },
+    addressOf: admission.addressOf,
   });
-  // socket.io answers its own path first; everything else is ours.
+  const metricsServer = config.metricsListen ? createMetricsServer(metrics, config.metricsToken) : null;
+  // socket.io answers its own path first (engine.io matches `${path}/`); everything else is ours.
+  const socketPrefix = `${config.socketPath}/`;
   http.on('request', (req, res) => {
-    if (req.url?.startsWith('/socket.io/')) return;
+    if (req.url?.startsWith(socketPrefix)) return;
     if (req.url?.split('?')[0] === GUEST_PATH) return void guestRoute(req, res);
     if (req.url?.split('?')[0] === RENEW_PATH) return void renewRoute(req, res);
+    if (adminRoute && isAdminUiPath(req.url?.split('?')[0] ?? '')) return void adminRoute(req, res);
     void handler(req, res);
   });
 
   return {
     http,
     io,
+    security,
     metrics,
     log,
     registry,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    listen: async () => {
+      if (metricsServer && config.metricsListen) {
+        const { host, port } = config.metricsListen;
+        await new Promise<void>((resolve, reject) => {
+          metricsServer.once('error', reject);
+          metricsServer.listen(port, host, () => resolve());
+        });
+        const bound = metricsServer.address() as AddressInfo;
+        log.info({ host: bound.address, port: bound.port }, 'metrics listening');
+      }
+      return new Promise<AddressInfo>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           scheduler.start();
@@ -323,7 +384,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
           online = startOnlineFeed(lobbyNsp, countOnline);
           resolve(http.address() as AddressInfo);
         });
-      }),
+      });
+    },
     drain: async (timeoutMs) => {
       accepting = false;
       const deadline = Date.now() + timeoutMs;
@@ -344,6 +406,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       online?.stop();
       registry.disposeAll();
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+      await adminUi?.close();
       bus?.close();
       redisStores?.close();
       await redis?.close();

@@ -4,6 +4,8 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { parseProxyTrust, type ProxyTrust } from './net/client-address.ts';
+import { parseOriginList, type OriginList } from './net/origin-policy.ts';
 
 export interface Config {
   host: string;
@@ -60,9 +62,48 @@ export interface Config {
    * (REDIS_CLUSTER_NODES); null runs one node alone, everything in memory.
    */
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
-  /** Where players can reach this node directly (node registry, operators); optional. */
+  /** Where players can reach this node directly (node registry, operators); optional. Its origin is this node's own. */
   publicUrl: string | null;
+  /** socket.io's path (engine.io requests and upgrades), without a trailing slash. */
+  socketPath: string;
+  /** Pages from other origins that may connect: '*' (any, only when set so), or a list beside this node's own origin. */
+  corsOrigins: OriginList;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  connectTimeoutMs: number;
+  /** engine.io transports, in the order clients should try them. */
+  transports: ('polling' | 'websocket')[];
+  /** Whose X-Forwarded-For is believed (net/client-address.ts). */
+  trustProxy: ProxyTrust;
+  /** engine.io connections one client address may hold (both transports); 0: no cap. */
+  maxConnectionsPerAddress: number;
+  /** Bearer token /metrics asks for; null: open. */
+  metricsToken: string | null;
+  /** A separate listener for /metrics only (then the game port has none); null: on the game port. */
+  metricsListen: { host: string; port: number } | null;
+  // --- socket.io Admin UI (issue 11): one block, kept together ---
+  /**
+   * The socket.io Admin UI at /admin/ and its `/admin` namespace; null (the default) when
+   * ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH are not set: no page, no namespace.
+   */
+  adminUi: AdminUiConfig | null;
 }
+
+export interface AdminUiConfig {
+  user: string;
+  /** bcrypt hash of the operator's password ($2a$, $2b$ or $2y$). */
+  passwordHash: string;
+  /** Read-only (the default): the operator sees, but cannot make sockets join, leave or disconnect. */
+  readonly: boolean;
+  /**
+   * 'production' (the default): server statistics, namespaces and socket counts of every node.
+   * 'development': also every socket, room and event, which costs work on every packet.
+   */
+  mode: 'production' | 'development';
+}
+
+/** Paths the http routes answer: SOCKET_PATH may not shadow them. */
+const ROUTE_PREFIXES = ['/api', '/healthz', '/readyz', '/metrics', '/assets', '/admin', '/index.html', '/favicon.svg'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -141,7 +182,72 @@ export function loadConfig(env: Env = process.env): Config {
     wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
     redis: null,
     publicUrl: env.PUBLIC_URL || null,
+    socketPath: '/socket.io',
+    corsOrigins: { kind: 'list', origins: [] },
+    // socket.io's own defaults.
+    pingIntervalMs: int('PING_INTERVAL_MS', 25_000, 1_000, 600_000),
+    pingTimeoutMs: int('PING_TIMEOUT_MS', 20_000, 1_000, 600_000),
+    connectTimeoutMs: int('CONNECT_TIMEOUT_MS', 45_000, 1_000, 600_000),
+    transports: ['polling', 'websocket'],
+    trustProxy: { kind: 'none' },
+    maxConnectionsPerAddress: int('MAX_CONNECTIONS_PER_ADDRESS', 0, 0, 1_000_000),
+    metricsToken: env.METRICS_TOKEN || null,
+    metricsListen: null,
+    adminUi: null,
   };
+  if (env.PUBLIC_URL) {
+    let url: URL | null = null;
+    try {
+      url = new URL(env.PUBLIC_URL);
+    } catch {
+      // reported below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) {
+      problems.push(`PUBLIC_URL=${JSON.stringify(env.PUBLIC_URL)}: expected an http(s) URL such as https://game.example.com`);
+    }
+  }
+  if (env.SOCKET_PATH) {
+    // A trailing slash is how engine.io matches anyway; one is taken off, so "/rt/" and "/rt" agree.
+    const path = env.SOCKET_PATH.length > 1 ? env.SOCKET_PATH.replace(/\/$/, '') : env.SOCKET_PATH;
+    if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(path) || path.split('/').some((seg) => seg === '.' || seg === '..')) {
+      problems.push(`SOCKET_PATH=${JSON.stringify(env.SOCKET_PATH)}: expected a path such as /socket.io (starts with /, segments of letters, digits, '.', '_', '~', '-')`);
+    } else if (ROUTE_PREFIXES.some((r) => path === r || path.startsWith(`${r}/`) || r.startsWith(`${path}/`))) {
+      problems.push(`SOCKET_PATH=${JSON.stringify(env.SOCKET_PATH)}: overlaps the server's own routes (${ROUTE_PREFIXES.join(', ')})`);
+    } else config.socketPath = path;
+  }
+  if (env.CORS_ORIGINS !== undefined && env.CORS_ORIGINS !== '') {
+    const origins = parseOriginList(env.CORS_ORIGINS);
+    if (origins.ok) config.corsOrigins = origins.value;
+    else problems.push(`CORS_ORIGINS=${JSON.stringify(env.CORS_ORIGINS)}: ${origins.message}`);
+  }
+  if (env.TRANSPORTS !== undefined && env.TRANSPORTS !== '') {
+    const names = env.TRANSPORTS.split(',').map((t) => t.trim().toLowerCase());
+    const unknown = names.filter((n) => n !== 'polling' && n !== 'websocket');
+    if (unknown.length > 0 || names.length === 0) {
+      problems.push(`TRANSPORTS=${JSON.stringify(env.TRANSPORTS)}: expected polling, websocket or both (comma-separated)`);
+    } else if (new Set(names).size !== names.length) {
+      problems.push(`TRANSPORTS=${JSON.stringify(env.TRANSPORTS)}: a transport is named twice`);
+    } else config.transports = names as ('polling' | 'websocket')[];
+  } else if (env.TRANSPORTS === '') {
+    problems.push('TRANSPORTS="": at least one of polling, websocket');
+  }
+  if (env.TRUST_PROXY !== undefined) {
+    const trust = parseProxyTrust(env.TRUST_PROXY);
+    if (trust.ok) config.trustProxy = trust.value;
+    else problems.push(`TRUST_PROXY=${JSON.stringify(env.TRUST_PROXY)}: ${trust.message} (expected a hop count, or addresses/CIDR blocks such as loopback,10.0.0.0/8)`);
+  }
+  if (config.metricsToken !== null && (config.metricsToken.length < 16 || !/^[\x21-\x7e]+$/.test(config.metricsToken))) {
+    problems.push('METRICS_TOKEN: at least 16 printable characters, no spaces');
+  }
+  if (env.METRICS_PORT) {
+    const port = int('METRICS_PORT', 0, 0, 65535);
+    const host = env.METRICS_HOST || '127.0.0.1';
+    if (!/^[\w.:-]{1,253}$/.test(host)) problems.push(`METRICS_HOST=${JSON.stringify(host)}: expected an address or host name`);
+    else if (port !== 0 && port === config.port) problems.push(`METRICS_PORT=${port}: the game's PORT already; choose another (or unset it for /metrics on the game port)`);
+    else config.metricsListen = { host, port };
+  } else if (env.METRICS_HOST) {
+    problems.push('METRICS_HOST: only with METRICS_PORT');
+  }
   if (env.REDIS_URL && env.REDIS_CLUSTER_NODES) problems.push('REDIS_URL and REDIS_CLUSTER_NODES: set one, not both');
   else if (env.REDIS_URL) {
     if (!/^rediss?:\/\/[^\s]+$/.test(env.REDIS_URL)) problems.push(`REDIS_URL=${JSON.stringify(env.REDIS_URL)}: expected redis://host:port`);
@@ -170,6 +276,49 @@ export function loadConfig(env: Env = process.env): Config {
   if ((env.REDIS_URL || env.REDIS_CLUSTER_NODES) && config.authSecret === null) {
     problems.push('AUTH_SECRET is required when REDIS_URL or REDIS_CLUSTER_NODES is set');
   }
+  config.adminUi = adminUiConfig(env, problems, { onOff, oneOf });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+// --- socket.io Admin UI (issue 11) ---
+// "$2b$" + two-digit cost + "$" + 22 characters of salt and 31 of hash (bcrypt's own base64).
+const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+function adminUiConfig(
+  env: Env,
+  problems: string[],
+  read: {
+    onOff(name: string, def: boolean): boolean;
+    oneOf<T extends string>(name: string, def: T, allowed: readonly T[]): T;
+  },
+): AdminUiConfig | null {
+  const user = env.ADMIN_UI_USER ?? '';
+  const hash = env.ADMIN_UI_PASSWORD_HASH ?? '';
+  const readonly = read.onOff('ADMIN_UI_READONLY', true);
+  const mode = read.oneOf('ADMIN_UI_MODE', 'production', ['production', 'development'] as const);
+  if (user === '' && hash === '') {
+    // A switch for a UI that is off is a mistake worth naming (a typo in the other two names).
+    for (const name of ['ADMIN_UI_READONLY', 'ADMIN_UI_MODE']) {
+      if (env[name]) problems.push(`${name} is set but the admin UI is off: set ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH too`);
+    }
+    return null;
+  }
+  const before = problems.length;
+  if (user === '') problems.push('ADMIN_UI_PASSWORD_HASH is set without ADMIN_UI_USER: set both to turn the admin UI on, or neither');
+  else if (user.length > 64 || !/^[\x21-\x7e]+$/.test(user)) {
+    problems.push(`ADMIN_UI_USER=${JSON.stringify(user.slice(0, 80))}: 1 to 64 printable ASCII characters, no spaces`);
+  }
+  if (hash === '') problems.push('ADMIN_UI_USER is set without ADMIN_UI_PASSWORD_HASH: set both to turn the admin UI on, or neither');
+  else if (!BCRYPT_HASH.test(hash)) {
+    // Most often a shell or docker-compose ate the "$…" parts: say so instead of only "invalid".
+    problems.push(
+      `ADMIN_UI_PASSWORD_HASH: expected a bcrypt hash, $2b$NN$ and 53 characters (60 in all), got ${hash.length} characters` +
+        // Never echo the value: it may be the plain password put in the wrong variable.
+        `${/^\$2[aby]\$\d\d\$/.test(hash) ? '' : ' not starting with $2b$NN$'}. Make one with: node -e "console.log(require('bcryptjs').hashSync(process.argv[1], 10))" 'your password'.` +
+        ' Quote it in single quotes in a shell, and write each $ as $$ in docker-compose.yml',
+    );
+  }
+  if (problems.length > before) return null;
+  return { user, passwordHash: hash, readonly, mode };
 }

@@ -3,6 +3,35 @@
  * servers in one process). Labels never name a socket or player: cardinality stays fixed.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ErrorCode } from '../shared/protocol/errors.ts';
+
+/**
+ * socket.io's disconnect reasons (Socket#disconnect's `reason`, socket.io 4.8). Anything else
+ * counts as 'other', so the label set stays fixed whatever a future version or a bug reports.
+ */
+export const DISCONNECT_REASONS = [
+  'transport close',
+  'ping timeout',
+  'server namespace disconnect',
+  'client namespace disconnect',
+  'transport error',
+  'parse error',
+  'forced close',
+  'server shutting down',
+  'forced server close',
+  'other',
+] as const;
+export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
+
+/** Namespaces the game serves: the label values of per-namespace counters. */
+export const NAMESPACE_LABELS = ['/lobby', '/match'] as const;
+
+/** Where an Origin can be refused: the socket.io handshake and the state-changing HTTP routes. */
+export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/guest/renew', '/api/dev/netsim'] as const;
+export type OriginRoute = (typeof ORIGIN_ROUTES)[number];
+
+/** Codes the client itself makes up (timeouts, unknown games): never counted by the server. */
+const CLIENT_SIDE_CODES: ReadonlySet<string> = new Set([ErrorCode.UnknownGame, ErrorCode.Timeout, ErrorCode.Unavailable]);
 
 export function createMetrics() {
   const registry = new Registry();
@@ -10,7 +39,7 @@ export function createMetrics() {
   // Gauges read from stores (which may be remote later) are refreshed once per scrape, not
   // kept up to date on every change.
   const refreshers: (() => Promise<void> | void)[] = [];
-  return {
+  const metrics = {
     registry,
     /** Registers work to run before each scrape (reading queue sizes, counting matches). */
     beforeScrape(refresh: () => Promise<void> | void): void {
@@ -94,7 +123,29 @@ export function createMetrics() {
       help: 'Times a client was taken off the delta stream because its socket could not keep up',
       registers: [registry],
     }),
+    disconnects: new Counter({
+      name: 'game_disconnects_total',
+      help: "Sockets disconnected, by namespace and socket.io's reason",
+      labelNames: ['namespace', 'reason'] as const,
+      registers: [registry],
+    }),
+    originRefused: new Counter({
+      name: 'game_origin_refused_total',
+      help: 'Requests from a page of an origin this node does not take (CORS_ORIGINS), by route',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
   };
+  // Every known label starts at 0, so a rate() or an alert sees the series before the first event.
+  for (const kind of ['key', 'delta']) metrics.snapshotBytes.inc({ kind }, 0);
+  for (const kind of ['key', 'delta', 'json']) metrics.snapshotsEncoded.inc({ kind }, 0);
+  for (const reason of ['overflow', 'replayed']) metrics.inputsDropped.inc({ reason }, 0);
+  for (const code of Object.values(ErrorCode)) if (!CLIENT_SIDE_CODES.has(code)) metrics.protocolErrors.inc({ code }, 0);
+  for (const kind of ['adapter', 'stream', 'input', 'control']) metrics.clusterPublishBytes.inc({ kind }, 0);
+  for (const namespace of NAMESPACE_LABELS) for (const reason of DISCONNECT_REASONS) metrics.disconnects.inc({ namespace, reason }, 0);
+  for (const route of ORIGIN_ROUTES) metrics.originRefused.inc({ route }, 0);
+  for (const state of ['waiting', 'countdown', 'playing', 'ended']) metrics.matchesByState.set({ state }, 0);
+  return metrics;
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

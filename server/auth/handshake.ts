@@ -14,6 +14,8 @@ import type { TokenService } from './tokens.ts';
 export interface HandshakeDeps {
   metrics: Metrics;
   log: Logger;
+  /** The real client address (behind a trusted proxy, the one it forwarded for); default: the peer. */
+  addressOf?: (socket: Socket) => string;
   /** A reason to refuse any connection now (this node is full, or draining), or null. */
   admit?: () => WireError | null;
 }
@@ -21,7 +23,7 @@ export interface HandshakeDeps {
 export function requireGuest(tokens: TokenService, deps: HandshakeDeps) {
   const refuse = (socket: Socket, next: (err?: ExtendedError) => void, res: WireError): void => {
     deps.metrics.protocolErrors.inc({ code: res.code });
-    deps.log.info({ nsp: socket.nsp.name, address: socket.handshake.address, code: res.code }, 'handshake refused');
+    deps.log.info({ nsp: socket.nsp.name, address: deps.addressOf?.(socket) ?? socket.handshake.address, code: res.code }, 'handshake refused');
     const error = new Error(res.code) as ExtendedError;
     error.data = { code: res.code, message: res.message };
     next(error);

@@ -11,6 +11,9 @@ import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
 import { newGuestId, type TokenService } from '../auth/tokens.ts';
+import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
+import { refuseForeignOrigin } from './origin-guard.ts';
+import { BASE_HEADERS } from './security-headers.ts';
 
 export const GUEST_PATH = '/api/guest';
 const MAX_BODY_BYTES = 1024;
@@ -22,15 +25,26 @@ export interface GuestRouteDeps {
   perMinute: number;
   metrics: Metrics;
   log: Logger;
+  /** Pages of other origins are refused (CORS_ORIGINS); requests without an Origin are not pages. */
+  origins: OriginPolicy;
+  /** The real client address: the rate limit's key (behind a trusted proxy, the forwarded one). */
+  addressOf: (req: IncomingMessage) => string;
 }
 
-function send(res: ServerResponse, status: number, body: object): void {
+/** CORS headers for an allowed cross-origin page (none for the others: same-origin needs none). */
+function corsHeaders(req: IncomingMessage, origins: OriginPolicy): Record<string, string> {
+  const allow = origins.allowOriginHeader(req.headers);
+  // The answer depends on Origin: a cache must not serve one page's answer to another.
+  return allow ? { 'access-control-allow-origin': allow, vary: 'Origin' } : { vary: 'Origin' };
+}
+
+function send(req: IncomingMessage, res: ServerResponse, origins: OriginPolicy, status: number, body: object): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...BASE_HEADERS,
+    ...corsHeaders(req, origins),
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    // Bearer tokens, no cookies: any page (the Vite dev server included) may ask.
-    'access-control-allow-origin': '*',
     'cache-control': 'no-store',
   });
   res.end(text);
@@ -58,15 +72,19 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 export function createGuestRoute(deps: GuestRouteDeps) {
   const limiter = new KeyedRateLimiter({ burst: deps.perMinute, intervalMs: 60_000 / deps.perMinute });
-  const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string): void => {
-    deps.metrics.protocolErrors.inc({ code });
-    send(res, status, { ok: false, code, message });
-  };
-
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refuse = (status: number, code: ErrorCode, message: string): void => {
+      deps.metrics.protocolErrors.inc({ code });
+      send(req, res, deps.origins, status, { ok: false, code, message });
+    };
     if (req.method === 'OPTIONS') {
+      // A preflight changes nothing, so every origin gets one: a refused page then sends its
+      // POST and reads ORIGIN_REFUSED in the answer, instead of a bare CORS failure.
+      const origin = reflectableOrigin(req.headers.origin);
       res.writeHead(204, {
-        'access-control-allow-origin': '*',
+        ...BASE_HEADERS,
+        ...(origin !== null && { 'access-control-allow-origin': origin }),
+        vary: 'Origin',
         'access-control-allow-methods': 'POST, OPTIONS',
         'access-control-allow-headers': 'content-type',
         'access-control-max-age': '600',
@@ -74,34 +92,35 @@ export function createGuestRoute(deps: GuestRouteDeps) {
       res.end();
       return;
     }
-    if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
-    const address = req.socket.remoteAddress ?? 'unknown';
-    if (!limiter.take(address, Date.now())) return refuse(res, 429, ErrorCode.RateLimited, 'too many new guests from this address');
+    if (refuseForeignOrigin(req, res, GUEST_PATH, deps)) return;
+    if (req.method !== 'POST') return refuse(405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
+    const address = deps.addressOf(req);
+    if (!limiter.take(address, Date.now())) return refuse(429, ErrorCode.RateLimited, 'too many new guests from this address');
     const body = await readBody(req);
     if (body === null) {
       res.setHeader('connection', 'close');
       res.on('finish', () => req.destroy());
-      return refuse(res, 413, ErrorCode.BadRequest, `body larger than ${MAX_BODY_BYTES} bytes`);
+      return refuse(413, ErrorCode.BadRequest, `body larger than ${MAX_BODY_BYTES} bytes`);
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
-      return refuse(res, 400, ErrorCode.BadRequest, 'body must be JSON: {"nickname": "…"}');
+      return refuse(400, ErrorCode.BadRequest, 'body must be JSON: {"nickname": "…"}');
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return refuse(res, 400, ErrorCode.BadRequest, 'body must be a JSON object: {"nickname": "…"}');
+      return refuse(400, ErrorCode.BadRequest, 'body must be a JSON object: {"nickname": "…"}');
     }
     const wanted = normalizeNickname((parsed as Record<string, unknown>).nickname);
-    if (!wanted.ok) return refuse(res, 400, ErrorCode.BadNickname, wanted.message);
+    if (!wanted.ok) return refuse(400, ErrorCode.BadNickname, wanted.message);
 
     const guestId = newGuestId();
     const now = Date.now();
     // The name is held as long as the token that carries it is valid.
     const nickname = await deps.nicknames.claim(wanted.value, guestId, now + deps.tokens.ttlS * 1000, now);
-    if (nickname === null) return refuse(res, 409, ErrorCode.BadNickname, 'this nickname and all its variants are taken');
+    if (nickname === null) return refuse(409, ErrorCode.BadNickname, 'this nickname and all its variants are taken');
     const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
     deps.log.info({ guestId, nickname, address }, 'guest created');
-    send(res, 200, { ok: true, token, guestId, nickname, expiresAt });
+    send(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt });
   };
 }

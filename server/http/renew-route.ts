@@ -15,6 +15,9 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
+import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
+import { refuseForeignOrigin } from './origin-guard.ts';
+import { BASE_HEADERS } from './security-headers.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
 /** How long after its expiry a token may still be renewed. */
@@ -29,20 +32,25 @@ export interface RenewRouteDeps {
   perMinute: number;
   metrics: Metrics;
   log: Logger;
-  /** The client's address for the rate limit (default: the socket's peer). */
-  clientAddress?: (req: IncomingMessage) => string;
+  /** Pages of other origins are refused (CORS_ORIGINS), as on POST /api/guest. */
+  origins: OriginPolicy;
+  /** The real client address: the rate limit's key (behind a trusted proxy, the forwarded one). */
+  addressOf: (req: IncomingMessage) => string;
   /** Epoch ms (tests). */
   now?: () => number;
   graceS?: number;
 }
 
-function send(res: ServerResponse, status: number, body: object): void {
+function send(req: IncomingMessage, res: ServerResponse, origins: OriginPolicy, status: number, body: object): void {
   const text = JSON.stringify(body);
+  const allow = origins.allowOriginHeader(req.headers);
   res.writeHead(status, {
+    ...BASE_HEADERS,
+    // The answer depends on Origin: a cache must not serve one page's answer to another.
+    ...(allow && { 'access-control-allow-origin': allow }),
+    vary: 'Origin',
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),
-    // Bearer tokens, no cookies: any page (the Vite dev server included) may ask, as for /api/guest.
-    'access-control-allow-origin': '*',
     'cache-control': 'no-store',
   });
   res.end(text);
@@ -77,18 +85,22 @@ function drainBody(req: IncomingMessage): Promise<boolean> {
 export function createRenewRoute(deps: RenewRouteDeps) {
   const now = deps.now ?? Date.now;
   const graceS = deps.graceS ?? RENEW_GRACE_S;
-  const addressOf = deps.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? 'unknown');
   const limiter = new KeyedRateLimiter({ burst: deps.perMinute, intervalMs: 60_000 / deps.perMinute });
-  const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string, address: string): void => {
-    deps.metrics.protocolErrors.inc({ code });
-    deps.log.info({ address, code }, 'token renewal refused');
-    send(res, status, { ok: false, code, message });
-  };
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string, address: string): void => {
+      deps.metrics.protocolErrors.inc({ code });
+      deps.log.info({ address, code }, 'token renewal refused');
+      send(req, res, deps.origins, status, { ok: false, code, message });
+    };
     if (req.method === 'OPTIONS') {
+      // A preflight changes nothing, so every origin gets one (as on /api/guest): a refused page
+      // then sends its POST and reads ORIGIN_REFUSED in the answer.
+      const origin = reflectableOrigin(req.headers.origin);
       res.writeHead(204, {
-        'access-control-allow-origin': '*',
+        ...BASE_HEADERS,
+        ...(origin !== null && { 'access-control-allow-origin': origin }),
+        vary: 'Origin',
         'access-control-allow-methods': 'POST, OPTIONS',
         'access-control-allow-headers': 'authorization, content-type',
         'access-control-max-age': '600',
@@ -96,7 +108,8 @@ export function createRenewRoute(deps: RenewRouteDeps) {
       res.end();
       return;
     }
-    const address = addressOf(req);
+    if (refuseForeignOrigin(req, res, RENEW_PATH, deps)) return;
+    const address = deps.addressOf(req);
     if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${RENEW_PATH} with Authorization: Bearer <token>`, address);
     if (!limiter.take(address, now())) return refuse(res, 429, ErrorCode.RateLimited, 'too many token renewals from this address', address);
     if (!(await drainBody(req))) {
@@ -115,6 +128,6 @@ export function createRenewRoute(deps: RenewRouteDeps) {
     const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
     deps.log.info({ guestId, nickname, address, renamed: nickname !== held }, 'guest token renewed');
     // Rounded down: the client renews a little early rather than late.
-    send(res, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.floor((expiresAt - at) / 1000) });
+    send(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.floor((expiresAt - at) / 1000) });
   };
 }

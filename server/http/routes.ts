@@ -1,7 +1,16 @@
-/** Plain HTTP: health, readiness, metrics and the game page. socket.io handles its own path. */
+/**
+ * Plain HTTP: health, readiness, metrics, what clients need to connect, and the game page.
+ * socket.io handles its own path. A state-changing request from a page of a refused origin is
+ * refused (ORIGIN_REFUSED, 403): reading is harmless, the browser hides the answer from it anyway.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GameInfo } from '../../shared/protocol/lobby-events.ts';
+import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { OriginPolicy } from '../net/origin-policy.ts';
+import { METRICS_PATH, serveMetrics } from './metrics-route.ts';
+import { refuseForeignOrigin } from './origin-guard.ts';
+import { BASE_HEADERS, type SecurityHeaders } from './security-headers.ts';
 import { staticFiles } from './static-files.ts';
 
 export interface HealthSource {
@@ -15,7 +24,7 @@ export interface HealthSource {
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...BASE_HEADERS, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -26,6 +35,15 @@ export interface RouteDeps {
   /** With DEV_TOOLS: the network simulator's live settings, read and changed at /api/dev/netsim. */
   netSim?: { latencyMs: number; jitterMs: number } | null;
   staticDir: string;
+  security: SecurityHeaders;
+  origins: OriginPolicy;
+  log: Logger;
+  /** /metrics on this port (with its token, if any), or false when METRICS_PORT serves it. */
+  metricsHere: { token: string | null } | false;
+  /** GET /api/config: what a client needs to connect (socket.io's path, the transports to try). */
+  client: { socketPath: string; transports: string[] };
+  /** The real client address of a request (logs). */
+  addressOf: (req: IncomingMessage) => string;
 }
 
 /** Reads a small JSON body (at most 1 KB). */
@@ -39,7 +57,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export function createRequestHandler(deps: RouteDeps) {
-  const serveStatic = staticFiles(deps.staticDir);
+  const serveStatic = staticFiles(deps.staticDir, deps.security);
+  const metricsRoute = deps.metricsHere ? serveMetrics(deps.metrics, deps.metricsHere.token) : null;
+  const clientConfig = deps.client;
   const startedAt = Date.now();
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -63,9 +83,11 @@ export function createRequestHandler(deps: RouteDeps) {
         // What a lobby screen offers: each game with its modes (player ranges) and its options.
         return json(res, 200, deps.games());
       }
+      if (req.method === 'GET' && pathname === '/api/config') return json(res, 200, clientConfig);
       if (pathname === '/api/dev/netsim' && deps.netSim) {
         const sim = deps.netSim;
         if (req.method === 'POST') {
+          if (refuseForeignOrigin(req, res, '/api/dev/netsim', deps)) return;
           let body: unknown;
           try {
             body = await readJson(req);
@@ -85,12 +107,7 @@ export function createRequestHandler(deps: RouteDeps) {
         // Each way: the round trip gains twice this.
         return json(res, 200, { ok: true, latencyMs: sim.latencyMs, jitterMs: sim.jitterMs });
       }
-      if (req.method === 'GET' && pathname === '/metrics') {
-        const body = await deps.metrics.scrape();
-        res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-        res.end(body);
-        return;
-      }
+      if (req.method === 'GET' && pathname === METRICS_PATH && metricsRoute) return await metricsRoute(req, res);
       if (await serveStatic(req, res, pathname)) return;
       json(res, 404, { error: 'NOT_FOUND', message: `no route for ${req.method} ${pathname}` });
     } catch (error) {

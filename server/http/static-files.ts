@@ -1,8 +1,13 @@
-/** Serves the built game (Vite output) without letting a path escape its folder. */
+/**
+ * Serves the built game (Vite output) without letting a path escape its folder, each file with
+ * the security headers of its path (security-headers.ts). HTML is read whole (it is small) to
+ * hash its inline styles into the page's CSP.
+ */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { inlineHashes, type InlineHashes, type SecurityHeaders } from './security-headers.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -16,8 +21,18 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-export function staticFiles(dir: string) {
+export function staticFiles(dir: string, security: SecurityHeaders) {
   const root = resolve(dir);
+  /** HTML files with their hashes, kept while the file is unchanged (a rebuild replaces it). */
+  const pages = new Map<string, { version: string; body: Buffer; inline: InlineHashes }>();
+  const readPage = async (file: string, version: string) => {
+    const cached = pages.get(file);
+    if (cached?.version === version) return cached;
+    const body = await readFile(file);
+    const page = { version, body, inline: inlineHashes(body.toString('utf8')) };
+    pages.set(file, page);
+    return page;
+  };
   return async (req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     let decoded: string;
@@ -32,12 +47,18 @@ export function staticFiles(dir: string) {
     try {
       const info = await stat(file);
       if (!info.isFile()) return false;
-      res.writeHead(200, {
+      const headers = {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-length': info.size,
         // Vite fingerprints assets; index.html must always be fresh.
         'cache-control': rel.startsWith(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      });
+      };
+      if (extname(file) === '.html') {
+        const page = await readPage(file, `${info.mtimeMs}:${info.size}`);
+        res.writeHead(200, { ...headers, ...security.headers(req, pathname, page.inline), 'content-length': page.body.length });
+        res.end(req.method === 'HEAD' ? undefined : page.body);
+        return true;
+      }
+      res.writeHead(200, { ...headers, ...security.headers(req, pathname), 'content-length': info.size });
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
       return true;

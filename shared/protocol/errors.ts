@@ -34,6 +34,10 @@ export const ErrorCode = {
   SessionReplaced: 'SESSION_REPLACED',
   /** The node takes no more connections (MAX_CONNECTIONS): try another node or later. */
   ServerFull: 'SERVER_FULL',
+  /** A page of another origin (not this node's, not in CORS_ORIGINS): the handshake or request is refused. */
+  OriginRefused: 'ORIGIN_REFUSED',
+  /** This client address holds MAX_CONNECTIONS_PER_ADDRESS connections already: close one first. */
+  TooManyConnections: 'TOO_MANY_CONNECTIONS',
   /** Client and server speak different protocol versions (shared/protocol/version.ts): reload. */
   VersionMismatch: 'VERSION_MISMATCH',
   /** The match moved to another node (its owner died or shut down): join it again. */
