@@ -41,7 +41,7 @@ try {
     ['websocket', ['websocket']],
   ] as const) {
     const proxy = await startMeteredProxy(server.port);
-    measured.push({ name, proxy, player: await pollingPlayer(proxy.url, name, [...transports]) });
+    measured.push({ name, proxy, player: await pollingPlayer(proxy.url, name, { transports: [...transports] }) });
   }
   const infos = await Promise.all(measured.map((m) => m.player.play('ffa', 20_000)));
   if (infos[0]!.matchId !== infos[1]!.matchId) throw new Error('the two players were placed in different matches');

@@ -46,7 +46,13 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
    * upgrades.
    */
   transports?: Transport[];
-  /** Options of the one connection (reconnection policy, parser…); `transports` above wins. */
+  /**
+   * socket.io's path on the server (its SOCKET_PATH; default `/socket.io`). A page or bot that
+   * does not know it asks `getConnectionConfig(url)` (connection-options.ts), which also names
+   * the transports the server takes.
+   */
+  path?: string;
+  /** Options of the one connection (reconnection policy, parser…); `transports` and `path` above win. */
   connection?: Partial<ManagerOptions>;
   /** Acknowledgement and HTTP timeout (ms). Default 5000. */
   timeoutMs?: number;
@@ -89,7 +95,11 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     private readonly opts: PlayerClientOptions<S>,
   ) {
     const timeoutMs = opts.timeoutMs ?? 5000;
-    this.manager = createManager(opts.url, { ...opts.connection, ...(opts.transports && { transports: opts.transports }) });
+    this.manager = createManager(opts.url, {
+      ...opts.connection,
+      ...(opts.transports && { transports: opts.transports }),
+      ...(opts.path !== undefined && { path: opts.path }),
+    });
     // Asked at every (re)connect: a reconnect always presents the newest token.
     const token = (): string => this.guest.token;
     this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token, manager: this.manager, timeoutMs });

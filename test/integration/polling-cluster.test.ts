@@ -44,7 +44,7 @@ describe('long-polling through the cluster front', () => {
   });
 
   it('keeps each polling session on its node while two polling-only players play a 20 Hz match', async () => {
-    for (const name of ['ann', 'bob']) players.push(await pollingPlayer(front.url, name, ['polling']));
+    for (const name of ['ann', 'bob']) players.push(await pollingPlayer(front.url, name, { transports: ['polling'] }));
     // One session each, on different nodes.
     expect(front.status().nodes.map((n) => n.pollingSessions), JSON.stringify(front.status().nodes)).toEqual([1, 1]);
     await Promise.all(players.map((p) => p.play('ffa', 20_000)));

@@ -11,6 +11,7 @@
  * one that sent binary as two packets, would decode nothing here.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getConnectionConfig } from '../../shared/client/connection-options.ts';
 import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
 import { startMeteredProxy } from '../support/metered-proxy.ts';
 import { pollingPlayer, type PollingPlayer } from '../support/polling-player.ts';
@@ -48,7 +49,7 @@ describe('long-polling fallback', () => {
 
   it('plays a match at 20 Hz on long-polling only: inputs up, binary snapshots down, inputs acknowledged', async () => {
     const proxy = await startMeteredProxy(server.port);
-    const p = await pollingPlayer(proxy.url, 'poller', ['polling']);
+    const p = await pollingPlayer(proxy.url, 'poller', { transports: ['polling'] });
     players.push(p);
     // Both namespaces ride one engine.io session: one connection on the server for this player.
     expect(p.client.lobby.socket.io).toBe(p.client.match.socket.io);
@@ -103,5 +104,30 @@ describe('long-polling fallback', () => {
     expect(p.notBytes).toBe(0);
     p.close();
     await proxy.close();
+  });
+});
+
+describe('a server on another path that takes polling only', () => {
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServer({ SOCKET_PATH: '/rt', TRANSPORTS: 'polling', TICK_RATE: '20', QUEUE_MIN_PLAYERS: '2', QUEUE_WAIT_MS: '300', BOT_FILL: 'on', COUNTDOWN_MS: '200' });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('is reached with what GET /api/config says (SOCKET_PATH, TRANSPORTS), and played on', async () => {
+    const config = await getConnectionConfig(server.url);
+    expect(config).toEqual({ socketPath: '/rt', transports: ['polling'] });
+    const p = await pollingPlayer(server.url, 'configured', { path: config!.socketPath, transports: config!.transports });
+    try {
+      await p.play('ffa');
+      await waitFor(() => p.snapshots.at(-1)?.snapshot.phase === MatchPhase.Playing, 'the match to start', 20_000);
+      const acked = p.acked();
+      await waitFor(() => p.acked() > acked + 20, 'inputs acknowledged', 15_000);
+      expect(p.client.manager.engine.transport.name).toBe('polling');
+    } finally {
+      p.close();
+    }
   });
 });

@@ -32,8 +32,8 @@ async function oldToken(nickname: string, ageMs: number, guestId = newGuestId())
   return { token, guestId, nickname, expiresAt };
 }
 
-async function renew(url: string, authorization: string | null, method = 'POST'): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${url}/api/guest/renew`, { method, headers: authorization === null ? {} : { authorization } });
+async function renew(url: string, authorization: string | null, method = 'POST', extra: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${url}/api/guest/renew`, { method, headers: { ...extra, ...(authorization !== null && { authorization }) } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -86,6 +86,9 @@ describe('guest tokens: expiry and renewal', () => {
     expect(await renew(server.url, null)).toMatchObject({ status: 401, body: { ok: false, code: 'AUTH_MISSING' } });
     expect(await renew(server.url, 'Basic YWRhOmFkYQ==')).toMatchObject({ status: 401, body: { ok: false, code: 'AUTH_INVALID' } });
     expect(await renew(server.url, `Bearer ${ada.token}`, 'GET')).toMatchObject({ status: 405, body: { ok: false, code: 'BAD_REQUEST' } });
+    // A page of another origin may not renew (CORS_ORIGINS defaults to the server's own), as for /api/guest.
+    expect(await renew(server.url, `Bearer ${ada.token}`, 'POST', { origin: 'http://elsewhere.example' })).toMatchObject({ status: 403, body: { ok: false, code: 'ORIGIN_REFUSED' } });
+    expect(await renew(server.url, `Bearer ${ada.token}`, 'POST', { origin: server.url })).toMatchObject({ status: 200, body: { ok: true, guestId: ada.guestId } });
   });
 
   it('refuses an expired token at the handshake of both namespaces', async () => {

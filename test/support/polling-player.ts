@@ -29,7 +29,7 @@ export interface PollingPlayer {
   close(): void;
 }
 
-export async function pollingPlayer(url: string, nickname: string, transports?: Transport[]): Promise<PollingPlayer> {
+export async function pollingPlayer(url: string, nickname: string, connect: { transports?: Transport[]; path?: string } = {}): Promise<PollingPlayer> {
   const snapshots: PollingPlayer['snapshots'] = [];
   const names: string[] = [];
   let loop: InputLoop<ArenaInput, ReturnType<typeof setTimeout>> | null = null;
@@ -39,7 +39,8 @@ export async function pollingPlayer(url: string, nickname: string, transports?: 
     url,
     nickname,
     games: GAMES,
-    ...(transports && { transports }),
+    ...(connect.transports && { transports: connect.transports }),
+    ...(connect.path !== undefined && { path: connect.path }),
     connection: { reconnection: false },
     autoRejoin: false,
     match: {
