@@ -10,7 +10,7 @@
  *   if (!client.ok) …;                     // AckResult: a code and a message, never a throw
  *   const info = await client.value.enter({ kind: 'quickplay', mode: 'ffa' });
  */
-import type { Manager, ManagerOptions } from 'socket.io-client';
+import type { Manager, ManagerOptions, Socket } from 'socket.io-client';
 import type { AnyGame, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
@@ -101,11 +101,14 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       ...(opts.path !== undefined && { path: opts.path }),
     });
     // Asked at every (re)connect: a reconnect always presents the newest token.
-    const token = (): string => this.guest.token;
-    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token, manager: this.manager, timeoutMs });
+    // Each socket notes the token it presented: a refusal of a token already replaced needs no
+    // new renewal, only a new attempt.
+    const presented = { lobby: '', match: '' };
+    const tokenFor = (ns: 'lobby' | 'match') => (): string => (presented[ns] = this.guest.token);
+    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
-      token,
+      token: tokenFor('match'),
       manager: this.manager,
       timeoutMs,
       decode: opts.decode ?? true,
@@ -114,11 +117,16 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     // A token the server refuses (expired, or signed by a node that restarted with another
     // secret) is not retried by socket.io: renew it and connect again. Bounded: a server that
     // refuses every token it just issued must not keep the client renewing in a loop.
-    for (const socket of [this.match.socket, this.lobby.socket]) {
+    const sockets: ['lobby' | 'match', Socket][] = [
+      ['match', this.match.socket as Socket],
+      ['lobby', this.lobby.socket as Socket],
+    ];
+    for (const [ns, socket] of sockets) {
       socket.on('connect', () => (this.authRefusals = 0));
       socket.on('connect_error', (e: Error & { data?: { code?: string; message?: string } }) => {
         if (!e.data?.code?.startsWith('AUTH_')) return;
         if (this.renewing) return; // both namespaces are refused together: one renewal
+        if (presented[ns] !== this.guest.token) return this.reconnect(); // renewed meanwhile
         if (++this.authRefusals > MAX_AUTH_REFUSALS) {
           this.opts.tokenRenewalFailed?.({ code: e.data.code, message: `the server refused ${MAX_AUTH_REFUSALS} renewed tokens in a row: ${e.data.message ?? e.message}` });
           return;
@@ -149,7 +157,14 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     guest: GuestSession,
   ): Promise<Result<PlayerClient<S, I, Setup>, ErrorCode>> {
     const client = new PlayerClient<S, I, Setup>(guest, opts);
-    const ready = await client.lobby.ready();
+    let ready = await client.lobby.ready();
+    if (!ready.ok && ready.code === ErrorCode.AuthExpired) {
+      // The token ran out while the player was away (a reload after a laptop slept): the refusal
+      // already started a renewal (same guest, so the seat it holds is still its own); wait for
+      // it and for the connection it opens.
+      const renewed = await client.renewToken();
+      if (renewed.ok) ready = await client.lobby.ready();
+    }
     if (!ready.ok) {
       client.close();
       return ready;

@@ -101,6 +101,16 @@ describe('guest tokens: expiry and renewal', () => {
     await expect(match.connected()).rejects.toMatchObject({ message: 'AUTH_EXPIRED', data: { code: 'AUTH_EXPIRED' } });
   });
 
+  it('resumes with a token that expired while the player was away: renewed for the same guest', async () => {
+    const away = await oldToken('Hal', 3 * 3600_000);
+    const renewed: GuestSession[] = [];
+    const res = await PlayerClient.resume({ url: server.url, nickname: 'Hal', games: GAMES, connection: { reconnection: false }, tokenRenewed: (g) => renewed.push(g) }, away);
+    if (!res.ok) throw new Error(`${res.code} ${res.message}`);
+    closers.push(() => res.value.close());
+    expect(res.value.lobby.session).toMatchObject({ guestId: away.guestId, nickname: 'Hal' });
+    expect(renewed.map((g) => g.guestId)).toEqual([away.guestId]);
+  });
+
   /** A player in a bot-filled duel through a proxy the test can cut; its token expires in `lifeMs`. */
   async function seatedPlayer(nickname: string, lifeMs: number, renewAhead: boolean) {
     const proxy: TcpProxy = await startProxy(server.port);
