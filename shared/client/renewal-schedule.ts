@@ -34,7 +34,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export const realTimers: ScheduleTimers = {
   now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  setTimeout: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    // In Node, a renewal hours away must not keep a process alive on its own (a browser's timer is a number).
+    (timer as { unref?: () => void }).unref?.();
+    return timer;
+  },
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
