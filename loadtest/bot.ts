@@ -149,6 +149,9 @@ export class Bot {
       timeoutMs: config.requestTimeoutMs,
       decode: false,
       autoRejoin: false,
+      // Straight to WebSocket: the bots measure WebSocket frames (node-wire-meter.ts), and the
+      // SDK's default would open every connection on long-polling first.
+      transports: ['websocket'],
       connection: {
         reconnectionDelay: 500,
         reconnectionDelayMax: 5000,

@@ -11,6 +11,7 @@ import { ErrorCode, type AckResult } from '../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
 import { createGuestRoute, GUEST_PATH } from './http/guest-route.ts';
+import { createRenewRoute, RENEW_PATH } from './http/renew-route.ts';
 import { requireGuest } from './auth/handshake.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';
@@ -174,6 +175,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     origins,
     addressOf: admission.addressOf,
   });
+  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log, origins, addressOf: admission.addressOf });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(GAMES, config);
@@ -350,6 +352,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   http.on('request', (req, res) => {
     if (req.url?.startsWith(socketPrefix)) return;
     if (req.url?.split('?')[0] === GUEST_PATH) return void guestRoute(req, res);
+    if (req.url?.split('?')[0] === RENEW_PATH) return void renewRoute(req, res);
     if (adminRoute && isAdminUiPath(req.url?.split('?')[0] ?? '')) return void adminRoute(req, res);
     void handler(req, res);
   });

@@ -27,7 +27,7 @@ export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
 export const NAMESPACE_LABELS = ['/lobby', '/match'] as const;
 
 /** Where an Origin can be refused: the socket.io handshake and the state-changing HTTP routes. */
-export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/dev/netsim'] as const;
+export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/guest/renew', '/api/dev/netsim'] as const;
 export type OriginRoute = (typeof ORIGIN_ROUTES)[number];
 
 /** Codes the client itself makes up (timeouts, unknown games): never counted by the server. */
