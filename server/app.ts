@@ -175,7 +175,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     origins,
     addressOf: admission.addressOf,
   });
-  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log, origins, addressOf: admission.addressOf });
+  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, graceS: config.authRenewGraceS, metrics, log, origins, addressOf: admission.addressOf });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(GAMES, config);

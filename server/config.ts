@@ -27,6 +27,8 @@ export interface Config {
   /** HS256 secret for guest tokens; null: a random one per process (single node only). */
   authSecret: string | null;
   authTokenTtlS: number;
+  /** How long after its expiry a guest token may still be renewed (POST /api/guest/renew) for the same guest. */
+  authRenewGraceS: number;
   /** New guests (POST /api/guest) per client address per minute. */
   guestPerMinute: number;
   /** How long a seat waits for its player to arrive, or to come back after a drop. */
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): Config {
     matchSeed: env.MATCH_SEED ? int('MATCH_SEED', 0, 0, 0xffffffff) : null,
     authSecret: env.AUTH_SECRET || null,
     authTokenTtlS: int('AUTH_TOKEN_TTL_S', 86_400, 60, 30 * 86_400),
+    authRenewGraceS: int('AUTH_RENEW_GRACE_S', 86_400, 0, 30 * 86_400),
     guestPerMinute: int('GUEST_PER_MINUTE', 600, 1, 1_000_000),
     reconnectGraceMs: int('RECONNECT_GRACE_MS', 30_000, 100, 3_600_000),
     queueMinPlayers: optionalInt('QUEUE_MIN_PLAYERS', 1, 64),

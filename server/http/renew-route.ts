@@ -20,7 +20,7 @@ import { refuseForeignOrigin } from './origin-guard.ts';
 import { BASE_HEADERS } from './security-headers.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
-/** How long after its expiry a token may still be renewed. */
+/** How long after its expiry a token may still be renewed, unless AUTH_RENEW_GRACE_S says otherwise. */
 export const RENEW_GRACE_S = 24 * 3600;
 /** A renewal carries no body; anything bigger than this is not one. */
 const MAX_BODY_BYTES = 1024;
