@@ -35,6 +35,7 @@ import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
+import { closeMainNamespace } from './net/main-namespace.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import { NodeBus } from './cluster/node-bus.ts';
@@ -134,6 +135,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
             : null,
     }),
   );
+  closeMainNamespace(io.of('/'), { metrics, log, namespaces: [Namespaces.lobby, Namespaces.match] });
   const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
