@@ -36,6 +36,7 @@ import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
 import { closeMainNamespace } from './net/main-namespace.ts';
+import { installEngineGuard } from './net/engine-guard.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import { NodeBus } from './cluster/node-bus.ts';
@@ -136,6 +137,9 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     }),
   );
   closeMainNamespace(io.of('/'), { metrics, log, namespaces: [Namespaces.lobby, Namespaces.match] });
+  // Under the namespaces' packet guards: one connection carries both namespaces, each with its own
+  // budget, so the connection's engine.io packets get three budgets' worth.
+  installEngineGuard(io, { packetsPerSecond: config.packetsPerSecond * 3, namespaces: [Namespaces.lobby, Namespaces.match], metrics, log });
   const guestRoute = createGuestRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, metrics, log });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
