@@ -18,8 +18,12 @@ export type Frame = string | Uint8Array;
 export interface RawOutcome {
   /** Set once the server (or the network) closed the connection. */
   closed: string | null;
+  /** performance.now() when it closed. */
+  closedAt: number | null;
   /** socket.io packets decoded from the server's messages, in order. */
   packets: Packet[];
+  /** performance.now() when each packet arrived. */
+  packetTimes: number[];
   /** Server frames the wire parser could not decode (never expected). */
   undecodable: number;
 }
@@ -44,13 +48,14 @@ function engineQuery(transport: string, sid?: string): string {
 
 /** Shared bookkeeping of both transports: decode messages, wake waiters. */
 class Receiver {
-  readonly outcome: RawOutcome = { closed: null, packets: [], undecodable: 0 };
+  readonly outcome: RawOutcome = { closed: null, closedAt: null, packets: [], packetTimes: [], undecodable: 0 };
   private readonly waiters = new Set<() => void>();
   private readonly decoder = new wireParser.Decoder();
 
   constructor() {
     this.decoder.on('decoded', (p: Packet) => {
       this.outcome.packets.push(p);
+      this.outcome.packetTimes.push(performance.now());
       this.wake();
     });
   }
@@ -74,6 +79,7 @@ class Receiver {
   close(reason: string): void {
     if (this.outcome.closed !== null) return;
     this.outcome.closed = reason;
+    this.outcome.closedAt = performance.now();
     this.decoder.destroy();
     this.wake();
   }
