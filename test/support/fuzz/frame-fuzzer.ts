@@ -126,7 +126,7 @@ export async function runMutations(url: string, token: string, rng: Prng, perCon
       if (typeof frame !== 'string' && frame.length === 0) continue;
       await conn.send([frame]);
       sent += 1;
-      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 5));
+      if (i % 4 === 3) await new Promise((r) => setTimeout(r, 10));
     }
     await conn.waitClosed(100);
     for (const p of conn.outcome.packets.slice(before)) {
