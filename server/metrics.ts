@@ -94,6 +94,11 @@ export function createMetrics() {
       help: 'Times a client was taken off the delta stream because its socket could not keep up',
       registers: [registry],
     }),
+    slowConsumerDisconnects: new Counter({
+      name: 'game_slow_consumer_disconnects_total',
+      help: 'Connections closed because the server held more for them than the send-buffer cap (a client that stopped reading)',
+      registers: [registry],
+    }),
   };
 }
 
