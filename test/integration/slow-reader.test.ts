@@ -19,8 +19,11 @@ import { PlayerClient } from '../../shared/client/player-client.ts';
 import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
+import { authenticate } from '../support/fuzz/frame-fuzzer.ts';
 import { rssKiB, startHonestBots, type HonestRun } from '../support/fuzz/honest.ts';
+import { openPolling, openWebSocket } from '../support/fuzz/raw-client.ts';
 import { startStallProxy, type StallProxy } from '../support/fuzz/stall-proxy.ts';
+import { guest } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -190,5 +193,80 @@ describe('a client that stops reading for 10 s', () => {
     figures.push(`bots: errors ${report.errors}, disconnects ${report.disconnects}, gap p99 ${report.snapshotGapMs.p99} ms`);
     expect(report.errors).toBe(0);
     expect(report.disconnects).toBe(0);
+  });
+});
+
+/**
+ * A stalled client in a busy lobby: chat is not a snapshot, nothing skips it. A polling client
+ * that stops polling (no kernel buffer in between: what it does not fetch stays in the server's
+ * engine.io write buffer) while six guests chat 500-character messages ~400 times a second in
+ * all (CHAT_BURST / CHAT_INTERVAL_MS raised for the test): ~200 KB/s piles up for it. Without a
+ * cap it would grow until the heartbeat gave up (45 s, ~9 MB); the send-buffer cap
+ * (server/net/send-buffer-cap.ts, 1 MiB) cuts it after ~5 s, and nobody else.
+ */
+describe('a polling client that stops polling in a busy lobby', () => {
+  let server: ServerProcess;
+  const figures: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServer({ GUEST_PER_MINUTE: '100000', CHAT_BURST: '100', CHAT_INTERVAL_MS: '10', CHAT_MAX_LENGTH: '500' });
+  });
+  afterAll(async () => {
+    console.log(figures.join('\n'));
+    await server?.stop();
+  });
+
+  it('is cut once the server holds 1 MiB for it, within the 10 s', { timeout: 60_000 }, async () => {
+    const pid = server.child.pid!;
+    const stalled = await openPolling(server.url);
+    if (!(await authenticate(stalled, (await guest(server.url, 'stalled')).token, ['/lobby']))) throw new Error('stalled client');
+    const chatters = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const conn = await openWebSocket(server.url, { decode: false });
+        if (!(await authenticate(conn, (await guest(server.url, `chatter-${i}`)).token, ['/lobby']))) throw new Error('chatter');
+        return conn;
+      }),
+    );
+    let rssBefore = 0;
+    for (let i = 0; i < 8; i++, await sleep(250)) rssBefore = Math.max(rssBefore, rssKiB(pid));
+    const cutLine = () => server.logs.find((l) => typeof l.msg === 'string' && l.msg.startsWith('client not reading'));
+
+    stalled.stopPolling();
+    const stalledAt = performance.now();
+    const text = 'x'.repeat(500);
+    let sent = 0;
+    let rssPeak = rssBefore;
+    let cutAfterMs: number | null = null;
+    let nextRss = 0;
+    while (performance.now() - stalledAt < PAUSE_MS && cutAfterMs === null) {
+      for (const c of chatters) void c.send([`42/lobby,${sent + 1}["chat",{"text":"${text}"}]`]);
+      sent += chatters.length;
+      await sleep(11);
+      if (performance.now() > nextRss) {
+        rssPeak = Math.max(rssPeak, rssKiB(pid));
+        nextRss = performance.now() + 250;
+      }
+      if (cutLine()) cutAfterMs = performance.now() - stalledAt;
+    }
+    const chatSeconds = (performance.now() - stalledAt) / 1000;
+    const cut = cutLine();
+    // The session is gone: a GET now is refused.
+    const afterCut = await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=${stalled.sid}`);
+    await afterCut.arrayBuffer();
+    const disconnects = await counter(server.url, 'game_slow_consumer_disconnects_total');
+    figures.push(
+      `polling client that stops polling in a busy lobby (${chatters.length} chatters, ${Math.round(sent / chatSeconds)} chat messages/s of ~520 B to every lobby socket):`,
+      `  cut by the send-buffer cap ${cutAfterMs === null ? 'never' : `${(cutAfterMs / 1000).toFixed(1)} s`} after it stopped, holding ${String(cut?.queuedBytes)} B (cap ${1024 * 1024})`,
+      `  server RSS before ${(rssBefore / 1024).toFixed(1)} MB, peak ${(rssPeak / 1024).toFixed(1)} MB; game_slow_consumer_disconnects_total ${disconnects}`,
+    );
+    const chattersClosed = chatters.map((c) => c.outcome.closed);
+    for (const c of [stalled, ...chatters]) await c.close();
+
+    expect(cutAfterMs).not.toBeNull();
+    expect(cut!.queuedBytes as number).toBeGreaterThan(1024 * 1024);
+    expect(disconnects).toBe(1);
+    expect(afterCut.status).toBe(400);
+    // The chatters read, so none of them was cut.
+    expect(chattersClosed).toEqual(chatters.map(() => null));
   });
 });

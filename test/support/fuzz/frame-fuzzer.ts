@@ -28,11 +28,11 @@ async function open(url: string, transport: FrameCase['transport']): Promise<Raw
   return transport === 'websocket' ? openWebSocket(url) : openPolling(url);
 }
 
-/** Connects /lobby and /match with the token; false if the server refused. */
-async function authenticate(conn: RawConn, token: string): Promise<boolean> {
+/** Connects the namespaces (/lobby and /match by default) with the token; false if the server refused. */
+export async function authenticate(conn: RawConn, token: string, namespaces: readonly string[] = ['/lobby', '/match']): Promise<boolean> {
   const auth = JSON.stringify({ token, protocol: 2 });
-  await conn.send([`40/lobby,${auth}`, `40/match,${auth}`]);
-  for (const nsp of ['/lobby', '/match']) {
+  await conn.send(namespaces.map((n) => `40${n},${auth}`));
+  for (const nsp of namespaces) {
     const p = await conn.waitPacket((q) => q.nsp === nsp && (q.type === PacketType.CONNECT || q.type === PacketType.CONNECT_ERROR), 5000);
     if (p?.type !== PacketType.CONNECT) return false;
   }

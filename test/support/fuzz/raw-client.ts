@@ -112,7 +112,7 @@ class Receiver {
 }
 
 /** Opens an engine.io WebSocket directly (no polling first) and waits for the open packet. */
-export async function openWebSocket(baseUrl: string, opts: { timeoutMs?: number } = {}): Promise<RawConn & { ws: WebSocket }> {
+export async function openWebSocket(baseUrl: string, opts: { timeoutMs?: number; decode?: boolean } = {}): Promise<RawConn & { ws: WebSocket }> {
   const url = baseUrl.replace(/^http/, 'ws') + engineQuery('websocket');
   const ws = new WebSocket(url, { perMessageDeflate: false });
   const rx = new Receiver();
@@ -122,8 +122,10 @@ export async function openWebSocket(baseUrl: string, opts: { timeoutMs?: number 
     if (!isBinary) {
       const text = data.toString('utf8');
       if (text[0] === '0') opened();
+      // decode: false, a client that only needs to keep reading: events are not decoded.
+      if (opts.decode === false && (text.startsWith('42') || text.startsWith('43'))) return;
       rx.engine(text, () => ws.readyState === WebSocket.OPEN && ws.send('3'));
-    } else rx.engine(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), () => {});
+    } else if (opts.decode !== false) rx.engine(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), () => {});
   });
   ws.on('close', (code, reason) => {
     rx.close(`ws close ${code}${reason.length ? ` ${reason.toString()}` : ''}`);
@@ -171,7 +173,10 @@ export function asTextFrame(bytes: Uint8Array): Uint8Array {
  * Opens an engine.io long-polling session: the handshake GET, then one outstanding GET at a time
  * (as a browser would), and a POST per `send`.
  */
-export async function openPolling(baseUrl: string, opts: { timeoutMs?: number } = {}): Promise<RawConn & { sid: string; post(body: string | Uint8Array, contentType?: string): Promise<number> }> {
+export async function openPolling(
+  baseUrl: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<RawConn & { sid: string; post(body: string | Uint8Array, contentType?: string): Promise<number>; stopPolling(): void }> {
   const timeoutMs = opts.timeoutMs ?? 5000;
   const rx = new Receiver();
   const first = await fetch(baseUrl + engineQuery('polling'), { signal: AbortSignal.timeout(timeoutMs) });
@@ -197,8 +202,11 @@ export async function openPolling(baseUrl: string, opts: { timeoutMs?: number } 
       rx.engine(p[0] === 'b' ? new Uint8Array(Buffer.from(p.slice(1), 'base64')) : p, () => void post('3'));
     }
   };
+  // A client that stops reading: no new GET after the one in flight (aborting that one would be a
+  // disconnect, not a stall).
+  const stopGets = new AbortController();
   void (async () => {
-    while (rx.outcome.closed === null && !stop.signal.aborted) {
+    while (rx.outcome.closed === null && !stop.signal.aborted && !stopGets.signal.aborted) {
       try {
         const res = await fetch(url, { signal: stop.signal });
         const text = await res.text();
@@ -208,7 +216,7 @@ export async function openPolling(baseUrl: string, opts: { timeoutMs?: number } 
         }
         decodePayload(text);
       } catch (e) {
-        if (!stop.signal.aborted) rx.close(`GET failed: ${(e as Error).message}`);
+        if (!stop.signal.aborted && !stopGets.signal.aborted) rx.close(`GET failed: ${(e as Error).message}`);
         break;
       }
     }
@@ -216,6 +224,7 @@ export async function openPolling(baseUrl: string, opts: { timeoutMs?: number } 
   return {
     sid,
     post,
+    stopPolling: () => stopGets.abort(),
     transport: 'polling',
     outcome: rx.outcome,
     async send(frames) {
