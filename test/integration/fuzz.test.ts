@@ -24,6 +24,7 @@ import { wireParser } from '../../shared/protocol/wire.ts';
 import type { MatchList } from '../../shared/protocol/lobby-events.ts';
 import { fuzzNamespaceEvents, fuzzOthersMatch, fuzzPlayerInputs } from '../support/fuzz/event-fuzzer.ts';
 import { pool, runCase, runMutations } from '../support/fuzz/frame-fuzzer.ts';
+import { runEngineRequests } from '../support/fuzz/engine-requests.ts';
 import { handWrittenCases } from '../support/fuzz/hostile-frames.ts';
 import { freshPlayerPlays, healthCodes, rssKiB, sampleRss, startHonestBots, type HonestRun } from '../support/fuzz/honest.ts';
 import { Prng } from '../support/fuzz/prng.ts';
@@ -93,6 +94,7 @@ describe('hostile clients while honest ones play', () => {
     const startedAt = performance.now();
 
     const frameSide = (async () => {
+      await runEngineRequests(url, frames).catch((e: unknown) => frames.mismatches.push(`engine requests: threw ${String(e)}`));
       const cases = handWrittenCases(fuzzer, MAX_PAYLOAD_BYTES);
       await pool(cases, 4, (c) => runCase(url, fuzzer, c, frames), (c, e) => frames.mismatches.push(`${c.name} (${c.transport}): threw ${String(e)}`));
       // Then seeded mutations of valid frames until the time is up, two connections at a time:

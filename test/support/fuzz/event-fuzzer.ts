@@ -7,14 +7,20 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { encodeInput, INPUT_BYTES } from '../../../shared/games/arena/input-codec.ts';
-import { LOBBY_REQUESTS } from '../../../shared/protocol/lobby-events.ts';
+import type { MatchClientEvents } from '../../../shared/protocol/events.ts';
+import { LOBBY_REQUESTS, type LobbyClientEvents } from '../../../shared/protocol/lobby-events.ts';
 import { handshakeAuth } from '../../../shared/protocol/version.ts';
 import { wireParser } from '../../../shared/protocol/wire.ts';
 import type { Prng } from './prng.ts';
 import type { Tally } from './tally.ts';
 
 /** Every event a client may send on /match (shared/protocol/events.ts MatchClientEvents). */
-export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'input', 'clock'] as const;
+export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'input', 'clock'] as const satisfies readonly (keyof MatchClientEvents)[];
+// A new /match event that is not fuzzed here is a compile error.
+const allLobbyEventsFuzzed: Exclude<keyof LobbyClientEvents, (typeof LOBBY_REQUESTS)[number]> extends never ? true : false = true;
+void allLobbyEventsFuzzed;
+const allMatchEventsFuzzed: Exclude<keyof MatchClientEvents, (typeof MATCH_EVENTS)[number]> extends never ? true : false = true;
+void allMatchEventsFuzzed;
 /** Server-to-client events a client has no business sending, and names nobody handles. */
 const FOREIGN_EVENTS = ['snapshot', 'protocol_error', 'session', 'matched', 'roster', 'constructor', '__proto__', 'hasOwnProperty', ''];
 
