@@ -171,6 +171,11 @@ export function handWrittenCases(token: string, maxPayload: number): FrameCase[]
     add({ category: 'unknown-type', name: `binary header 0x${head.toString(16)}`, auth: true, frames: [new Uint8Array([head, 1, 1, ...new Uint8Array(14)])], expect: head === 2 ? 'refused' : 'closed' }, ws);
   }
   add({ category: 'unknown-type', name: 'binary event index 200', auth: true, frames: [new Uint8Array([2, 1, 200, 1])], expect: 'closed' }, ws);
+  for (const name of ['disconnect', 'disconnecting', 'connect', 'newListener']) {
+    const bytes = new TextEncoder().encode(name);
+    add({ category: 'unknown-type', name: `binary event with the reserved name "${name}"`, auth: true, frames: [concat(new Uint8Array([2, 1, 0xff, bytes.length]), bytes, new Uint8Array([1]))], expect: 'closed' }, ws);
+  }
+  add({ category: 'unknown-type', name: 'text event with the reserved name "disconnect"', auth: true, frames: [event('/match', '["disconnect","x"]')], expect: 'closed' });
   add({ category: 'unknown-type', name: 'binary event "snapshot" from a client', auth: true, frames: [new Uint8Array([2, 1, 0, 1, 2, 3])], expect: 'refused' }, ws);
   add({ category: 'unknown-type', name: 'text frame "b" + base64 of garbage', auth: true, frames: ['bAAECAwQF'], expect: 'closed' }, ws);
 
