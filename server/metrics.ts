@@ -135,6 +135,11 @@ export function createMetrics() {
       labelNames: ['route'] as const,
       registers: [registry],
     }),
+    slowConsumerDisconnects: new Counter({
+      name: 'game_slow_consumer_disconnects_total',
+      help: 'Connections closed because the server held more for them than the send-buffer cap (a client that stopped reading)',
+      registers: [registry],
+    }),
   };
   // Every known label starts at 0, so a rate() or an alert sees the series before the first event.
   for (const kind of ['key', 'delta']) metrics.snapshotBytes.inc({ kind }, 0);

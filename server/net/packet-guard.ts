@@ -3,7 +3,7 @@
  * offenders. It runs before any handler, costs O(1) per packet, and answers the sender only.
  */
 import type { Socket } from 'socket.io';
-import { ErrorCode, type WireError } from '../../shared/protocol/errors.ts';
+import { ErrorCode, type AckResult, type WireError } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -46,7 +46,12 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): { strike
     tokens -= 1;
     const event = packet[0];
     if (typeof event !== 'string' || !opts.allowedEvents.has(event)) {
-      strike({ code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` });
+      const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` };
+      // A client that asked for an answer (an event this server does not know yet, say) gets it
+      // in the ack instead of waiting for its timeout; the packet still counts as a strike.
+      const ack = packet[packet.length - 1];
+      if (packet.length > 1 && typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: false, ...error });
+      strike(error);
       return;
     }
     next();
