@@ -46,7 +46,7 @@ import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { closeMainNamespace } from './net/main-namespace.ts';
 import { installEngineGuard } from './net/engine-guard.ts';
-import { DEFAULT_SEND_BUFFER_CAP_BYTES, installSendBufferCap } from './net/send-buffer-cap.ts';
+import { installSendBufferCap } from './net/send-buffer-cap.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import { NodeBus } from './cluster/node-bus.ts';
@@ -173,7 +173,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   // Under the namespaces' packet guards: one connection carries both namespaces, each with its own
   // budget, so the connection's engine.io packets get three budgets' worth.
   installEngineGuard(io, { packetsPerSecond: config.packetsPerSecond * 3, namespaces: [Namespaces.lobby, Namespaces.match], metrics, log });
-  installSendBufferCap(io, { maxBytes: DEFAULT_SEND_BUFFER_CAP_BYTES, metrics, log });
+  installSendBufferCap(io, { maxBytes: config.sendBufferCapBytes, metrics, log });
   const guestRoute = createGuestRoute({
     tokens,
     nicknames: stores.nicknames,

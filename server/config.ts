@@ -19,6 +19,12 @@ export interface Config {
   inputQueueSize: number;
   maxPayloadBytes: number;
   packetsPerSecond: number;
+  /**
+   * Bytes the server may hold for one connection that does not read before closing it
+   * (net/send-buffer-cap.ts). The default, 1 MiB, is what an honest client never has waiting:
+   * ~30 s of a 16-player match's snapshots, or a long public list.
+   */
+  sendBufferCapBytes: number;
   staticDir: string;
   /** Fixed seed for the first match (then +1 per match): reproducible matches for tests and load runs. */
   matchSeed: number | null;
@@ -161,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
     inputQueueSize: int('INPUT_QUEUE_SIZE', 8, 1, 128),
     maxPayloadBytes: int('MAX_PAYLOAD_BYTES', 4096, 256, 1_048_576),
     packetsPerSecond: int('PACKETS_PER_SECOND', 120, 10, 10_000),
+    sendBufferCapBytes: int('SEND_BUFFER_CAP_BYTES', 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     staticDir: env.STATIC_DIR || 'dist/game',
     matchSeed: env.MATCH_SEED ? int('MATCH_SEED', 0, 0, 0xffffffff) : null,
     authSecret: env.AUTH_SECRET || null,

@@ -21,9 +21,6 @@ import type { Server } from 'socket.io';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 
-/** What an honest client never has waiting: ~30 s of a 16-player match's snapshots, or a long public list. */
-export const DEFAULT_SEND_BUFFER_CAP_BYTES = 1024 * 1024;
-
 interface EngineConn {
   id: string;
   remoteAddress?: string;
