@@ -142,7 +142,8 @@ describe('guest tokens: expiry and renewal', () => {
   }
 
   it('after a drop outlasting the token: the reconnect is refused AUTH_EXPIRED, the SDK renews it and retakes the same seat', async () => {
-    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 4000, false);
+    // 8 s of life: seating the player must not outlast the token on a busy machine.
+    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 8000, false);
     proxy.cut();
     await waitFor(() => Date.now() > session.expiresAt + 500, 'the token to expire', 10_000);
     await sleep(300);
