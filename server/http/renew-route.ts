@@ -15,9 +15,8 @@ import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
-import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
-import { refuseForeignOrigin } from './origin-guard.ts';
-import { BASE_HEADERS } from './security-headers.ts';
+import type { OriginPolicy } from '../net/origin-policy.ts';
+import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
 /** How long after its expiry a token may still be renewed, unless AUTH_RENEW_GRACE_S says otherwise. */
@@ -41,20 +40,6 @@ export interface RenewRouteDeps {
   graceS?: number;
 }
 
-function send(req: IncomingMessage, res: ServerResponse, origins: OriginPolicy, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  const allow = origins.allowOriginHeader(req.headers);
-  res.writeHead(status, {
-    ...BASE_HEADERS,
-    // The answer depends on Origin: a cache must not serve one page's answer to another.
-    ...(allow && { 'access-control-allow-origin': allow }),
-    vary: 'Origin',
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
 
 /** The token of an `Authorization: Bearer …` header, or undefined (AUTH_MISSING). */
 function bearer(req: IncomingMessage): string | undefined {
@@ -91,23 +76,9 @@ export function createRenewRoute(deps: RenewRouteDeps) {
     const refuse = (res: ServerResponse, status: number, code: ErrorCode, message: string, address: string): void => {
       deps.metrics.protocolErrors.inc({ code });
       deps.log.info({ address, code }, 'token renewal refused');
-      send(req, res, deps.origins, status, { ok: false, code, message });
+      sendJson(req, res, deps.origins, status, { ok: false, code, message });
     };
-    if (req.method === 'OPTIONS') {
-      // A preflight changes nothing, so every origin gets one (as on /api/guest): a refused page
-      // then sends its POST and reads ORIGIN_REFUSED in the answer.
-      const origin = reflectableOrigin(req.headers.origin);
-      res.writeHead(204, {
-        ...BASE_HEADERS,
-        ...(origin !== null && { 'access-control-allow-origin': origin }),
-        vary: 'Origin',
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': 'authorization, content-type',
-        'access-control-max-age': '600',
-      });
-      res.end();
-      return;
-    }
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, 'authorization, content-type');
     if (refuseForeignOrigin(req, res, RENEW_PATH, deps)) return;
     const address = deps.addressOf(req);
     if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${RENEW_PATH} with Authorization: Bearer <token>`, address);
@@ -128,6 +99,6 @@ export function createRenewRoute(deps: RenewRouteDeps) {
     const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
     deps.log.info({ guestId, nickname, address, renamed: nickname !== held }, 'guest token renewed');
     // Rounded down: the client renews a little early rather than late.
-    send(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.floor((expiresAt - at) / 1000) });
+    sendJson(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt, expiresInS: Math.floor((expiresAt - at) / 1000) });
   };
 }
