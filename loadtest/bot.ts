@@ -154,13 +154,14 @@ export class Bot {
       timeoutMs: config.requestTimeoutMs,
       decode: false,
       autoRejoin: false,
+      // Straight to WebSocket: the bots measure WebSocket frames (node-wire-meter.ts), and the
+      // SDK's default would open every connection on long-polling first.
+      transports: ['websocket'],
       connection: {
         reconnectionDelay: 500,
         reconnectionDelayMax: 5000,
         randomizationFactor: 0.5,
         timeout: config.requestTimeoutMs,
-        // Bots measure the WebSocket path (the SDK's default may start on polling and upgrade).
-        transports: ['websocket'],
         ...(json ? { parser: defaultParser } : {}),
       },
       match: {

@@ -141,6 +141,9 @@ function nodeEnv(name: string, port: number, secret: string, redis: Record<strin
     NODE_ID: name,
     PUBLIC_URL: `http://${HOST}:${port}`,
     AUTH_SECRET: secret,
+    // The front (scripts/front/) runs on this host and adds X-Forwarded-For: believe it, so the
+    // per-address limits count players, not the front.
+    TRUST_PROXY: 'loopback',
     ...redis,
     ...(opts.tickRate !== null && { TICK_RATE: String(opts.tickRate) }),
   };

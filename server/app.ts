@@ -11,6 +11,7 @@ import { ErrorCode, type AckResult } from '../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../shared/protocol/events.ts';
 import { wireParser } from '../shared/protocol/wire.ts';
 import { createGuestRoute, GUEST_PATH } from './http/guest-route.ts';
+import { createRenewRoute, RENEW_PATH } from './http/renew-route.ts';
 import { requireGuest } from './auth/handshake.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';
@@ -43,6 +44,9 @@ import { engineCors } from './net/engine-cors.ts';
 import { createOriginPolicy } from './net/origin-policy.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
+import { closeMainNamespace } from './net/main-namespace.ts';
+import { installEngineGuard } from './net/engine-guard.ts';
+import { installSendBufferCap } from './net/send-buffer-cap.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
 import { NodeBus } from './cluster/node-bus.ts';
@@ -165,6 +169,11 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
             : null,
     }),
   );
+  closeMainNamespace(io.of('/'), { metrics, log, namespaces: [Namespaces.lobby, Namespaces.match] });
+  // Under the namespaces' packet guards: one connection carries both namespaces, each with its own
+  // budget, so the connection's engine.io packets get three budgets' worth.
+  installEngineGuard(io, { packetsPerSecond: config.packetsPerSecond * 3, namespaces: [Namespaces.lobby, Namespaces.match], metrics, log });
+  installSendBufferCap(io, { maxBytes: config.sendBufferCapBytes, metrics, log });
   const guestRoute = createGuestRoute({
     tokens,
     nicknames: stores.nicknames,
@@ -174,6 +183,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     origins,
     addressOf: admission.addressOf,
   });
+  const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, graceS: config.authRenewGraceS, metrics, log, origins, addressOf: admission.addressOf });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(GAMES, config);
@@ -350,6 +360,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   http.on('request', (req, res) => {
     if (req.url?.startsWith(socketPrefix)) return;
     if (req.url?.split('?')[0] === GUEST_PATH) return void guestRoute(req, res);
+    if (req.url?.split('?')[0] === RENEW_PATH) return void renewRoute(req, res);
     if (adminRoute && isAdminUiPath(req.url?.split('?')[0] ?? '')) return void adminRoute(req, res);
     void handler(req, res);
   });

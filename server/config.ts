@@ -19,6 +19,12 @@ export interface Config {
   inputQueueSize: number;
   maxPayloadBytes: number;
   packetsPerSecond: number;
+  /**
+   * Bytes the server may hold for one connection that does not read before closing it
+   * (net/send-buffer-cap.ts). The default, 1 MiB, is what an honest client never has waiting:
+   * ~30 s of a 16-player match's snapshots, or a long public list.
+   */
+  sendBufferCapBytes: number;
   staticDir: string;
   /** Fixed seed for the first match (then +1 per match): reproducible matches for tests and load runs. */
   matchSeed: number | null;
@@ -27,6 +33,8 @@ export interface Config {
   /** HS256 secret for guest tokens; null: a random one per process (single node only). */
   authSecret: string | null;
   authTokenTtlS: number;
+  /** How long after its expiry a guest token may still be renewed (POST /api/guest/renew) for the same guest. */
+  authRenewGraceS: number;
   /** New guests (POST /api/guest) per client address per minute. */
   guestPerMinute: number;
   /** How long a seat waits for its player to arrive, or to come back after a drop. */
@@ -159,10 +167,12 @@ export function loadConfig(env: Env = process.env): Config {
     inputQueueSize: int('INPUT_QUEUE_SIZE', 8, 1, 128),
     maxPayloadBytes: int('MAX_PAYLOAD_BYTES', 4096, 256, 1_048_576),
     packetsPerSecond: int('PACKETS_PER_SECOND', 120, 10, 10_000),
+    sendBufferCapBytes: int('SEND_BUFFER_CAP_BYTES', 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
     staticDir: env.STATIC_DIR || 'dist/game',
     matchSeed: env.MATCH_SEED ? int('MATCH_SEED', 0, 0, 0xffffffff) : null,
     authSecret: env.AUTH_SECRET || null,
     authTokenTtlS: int('AUTH_TOKEN_TTL_S', 86_400, 60, 30 * 86_400),
+    authRenewGraceS: int('AUTH_RENEW_GRACE_S', 86_400, 0, 30 * 86_400),
     guestPerMinute: int('GUEST_PER_MINUTE', 600, 1, 1_000_000),
     reconnectGraceMs: int('RECONNECT_GRACE_MS', 30_000, 100, 3_600_000),
     queueMinPlayers: optionalInt('QUEUE_MIN_PLAYERS', 1, 64),

@@ -27,7 +27,7 @@ export type DisconnectReason = (typeof DISCONNECT_REASONS)[number];
 export const NAMESPACE_LABELS = ['/lobby', '/match'] as const;
 
 /** Where an Origin can be refused: the socket.io handshake and the state-changing HTTP routes. */
-export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/dev/netsim'] as const;
+export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/guest/renew', '/api/dev/netsim'] as const;
 export type OriginRoute = (typeof ORIGIN_ROUTES)[number];
 
 /** Codes the client itself makes up (timeouts, unknown games): never counted by the server. */
@@ -133,6 +133,11 @@ export function createMetrics() {
       name: 'game_origin_refused_total',
       help: 'Requests from a page of an origin this node does not take (CORS_ORIGINS), by route',
       labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    slowConsumerDisconnects: new Counter({
+      name: 'game_slow_consumer_disconnects_total',
+      help: 'Connections closed because the server held more for them than the send-buffer cap (a client that stopped reading)',
       registers: [registry],
     }),
   };

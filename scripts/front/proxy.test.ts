@@ -246,9 +246,9 @@ describe('front: failover', () => {
 });
 
 describe('front: socket.io through it', () => {
-  async function socketIoNode(name: string): Promise<string> {
+  async function socketIoNode(name: string, health = { ready: true }): Promise<string> {
     const http = createServer((req, res) => {
-      if (req.url === '/readyz') res.writeHead(200).end();
+      if (req.url === '/readyz') res.writeHead(health.ready ? 200 : 503).end();
     });
     const io = new SocketIoServer(http);
     io.on('connection', (s) => {
@@ -271,7 +271,7 @@ describe('front: socket.io through it', () => {
   }
 
   it('keeps a long-polling session, and its upgrade to WebSocket, on one node; spreads WebSocket-only clients', async () => {
-    const urls = await Promise.all(['a', 'b', 'c'].map(socketIoNode));
+    const urls = await Promise.all(['a', 'b', 'c'].map((n) => socketIoNode(n)));
     const f = await startFront({ nodes: urls, port: 0, healthIntervalMs: 100 });
     cleanups.push(() => f.close());
 
@@ -284,5 +284,23 @@ describe('front: socket.io through it', () => {
 
     const ws = await Promise.all([1, 2, 3].map(() => client(f, ['websocket'])));
     expect(new Set(ws.map((c) => c.node)).size).toBe(3);
+  });
+
+  it('routes polling sessions by sid: new ones from one address spread, each stays on its node, even while it drains', async () => {
+    const health = [{ ready: true }, { ready: true }, { ready: true }];
+    const urls = await Promise.all(['a', 'b', 'c'].map((n, i) => socketIoNode(n, health[i])));
+    const f = await startFront({ nodes: urls, port: 0, healthIntervalMs: 100 });
+    cleanups.push(() => f.close());
+    // Sticky by address alone would put all six on one node.
+    const clients = await Promise.all([1, 2, 3, 4, 5, 6].map(() => client(f, ['polling'])));
+    expect(new Set(clients.map((c) => c.node)).size).toBe(3);
+    expect(f.status().nodes.map((n) => n.pollingSessions)).toEqual([2, 2, 2]);
+    for (const c of clients) expect(await c.socket.emitWithAck('echo', 1)).toEqual({ name: c.node, x: 1 });
+    // A draining node takes no new sessions, and keeps serving the ones it holds.
+    health[0]!.ready = false;
+    await until(() => !f.status().nodes[0]!.ready, 'the front to see a draining');
+    for (const c of clients) expect(await c.socket.emitWithAck('echo', 2)).toEqual({ name: c.node, x: 2 });
+    const later = await Promise.all([1, 2, 3, 4].map(() => client(f, ['polling'])));
+    expect(later.map((c) => c.node).filter((n) => n === 'a')).toEqual([]);
   });
 });

@@ -2,10 +2,14 @@
  * The front of a local cluster: one port that forwards to the game nodes, with nothing but
  * node:http and node:net (the role nginx plays in docker-compose.yml).
  *
- * - Plain HTTP (the page, POST /api/guest, socket.io long-polling) is forwarded sticky by client
- *   address; a WebSocket upgrade is piped as raw bytes to a node chosen as node-pool.ts explains
- *   (the least busy one for a new session; the sticky one when the upgrade names a long-polling
- *   session, `sid=…`, which lives on that node). Both pass X-Forwarded-For.
+ * - socket.io long-polling is sticky by session: a polling handshake goes to the least busy node,
+ *   the front reads the session id from the node's answer (session-routes.ts), and every later
+ *   request naming that `sid`, and the upgrade to WebSocket, goes to that node, even while it
+ *   drains. A sid the front never saw (the front restarted) falls back to the client's address.
+ * - Other plain HTTP (the page, POST /api/guest) is forwarded sticky by client address; a
+ *   WebSocket that opens a new session is piped as raw bytes to the least busy node
+ *   (node-pool.ts explains why). All of it passes X-Forwarded-For and X-Real-IP, for the
+ *   nodes' TRUST_PROXY.
  * - Only nodes whose GET /readyz answers 200 get traffic. A node that refuses a connection is
  *   marked down at once, and a request that has no body (so nothing was lost) or an upgrade is
  *   tried on the next node: a dead node's share moves to the others without an error.
@@ -14,6 +18,7 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { NodePool, type GameNode, type NodeState } from './node-pool.ts';
+import { engineRequest, HANDSHAKE_PEEK_BYTES, handshakeSid, SessionRoutes, type EngineRequest } from './session-routes.ts';
 
 export const STATUS_PATH = '/front/status';
 
@@ -44,6 +49,8 @@ export interface FrontStatus {
     httpRequests: number;
     websocketsOpen: number;
     websocketsTotal: number;
+    /** Long-polling sessions the front routes to this node (recently active). */
+    pollingSessions: number;
   }[];
 }
 
@@ -69,6 +76,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   });
   // Keep-alive towards the nodes: long-polling clients send a request every few seconds.
   const agent = new Agent({ keepAlive: true });
+  const sessions = new SessionRoutes<GameNode>();
   /** Every upgraded client socket and node-side connection, to end them all on close. */
   const tunnels = new Set<Socket>();
   const startedAt = Date.now();
@@ -78,8 +86,8 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     url,
     uptimeS: Math.round((Date.now() - startedAt) / 1000),
     routing: {
-      http: 'sticky by client address (rendezvous hash over the ready nodes)',
-      websocket: 'new session: the ready node with the fewest open WebSockets; upgrade of a polling session (sid): sticky like HTTP',
+      http: 'long-polling: by session (sid learnt from the handshake answer; a new session goes to the least busy node); other requests: sticky by client address (rendezvous hash over the ready nodes)',
+      websocket: 'new session: the ready node with the fewest open WebSockets; upgrade of a polling session (sid): the node holding it',
     },
     nodes: pool.nodes.map((n) => ({
       url: n.url,
@@ -91,11 +99,28 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       httpRequests: n.httpRequests,
       websocketsOpen: n.websocketsOpen,
       websocketsTotal: n.websocketsTotal,
+      pollingSessions: sessions.countFor(n),
     })),
   });
 
+  /**
+   * The node for an engine.io request: the one holding its session, while that node is not down
+   * (a draining node still serves its sessions); a new polling session, the least busy node.
+   */
+  const engineNode = (engine: EngineRequest | null, client: string, tried: Set<GameNode>): GameNode | null => {
+    if (engine?.sid) {
+      const held = sessions.lookup(engine.sid);
+      if (held && held.state !== 'down' && !tried.has(held)) return held;
+      return pool.pickSticky(client, tried);
+    }
+    if (engine?.transport === 'polling') return pool.pickFresh(tried);
+    return null;
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse, client: string, tried: Set<GameNode>): void => {
-    const node = pool.pickSticky(client, tried);
+    const engine = engineRequest(req.url);
+    const handshake = engine !== null && engine.sid === null && engine.transport === 'polling';
+    const node = engine ? engineNode(engine, client, tried) : pool.pickSticky(client, tried);
     if (!node) return unavailable(res, tried.size > 0 ? 'no game node took the request' : 'no game node is ready');
     node.httpRequests += 1;
     const upstream = request({
@@ -111,6 +136,9 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       answered = true;
       const headers = withoutHopByHop(nodeRes.headers);
       res.writeHead(nodeRes.statusCode ?? 502, nodeRes.statusMessage, headers);
+      // Learn the new session's id before its bytes reach the client: the client's next request
+      // names it, and must find its node. (A 'data' listener added before pipe() sees each chunk first.)
+      if (handshake && nodeRes.statusCode === 200 && !nodeRes.headers['content-encoding']) learnSid(nodeRes, node);
       nodeRes.pipe(res);
       nodeRes.once('error', () => res.destroy());
     });
@@ -137,10 +165,21 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     }
   };
 
+  const learnSid = (nodeRes: IncomingMessage, node: GameNode): void => {
+    let peek = '';
+    const onData = (chunk: Buffer): void => {
+      peek += chunk.toString('latin1', 0, HANDSHAKE_PEEK_BYTES);
+      const sid = handshakeSid(peek);
+      if (sid) sessions.remember(sid, node);
+      if (sid || peek.length >= HANDSHAKE_PEEK_BYTES) nodeRes.off('data', onData);
+    };
+    nodeRes.on('data', onData);
+  };
+
   const tunnel = (req: IncomingMessage, socket: Socket, head: Buffer, client: string, tried: Set<GameNode>): void => {
     // The upgrade of a long-polling session (sid=…) must reach the node that holds it.
-    const sticky = new URL(req.url ?? '/', 'http://front').searchParams.has('sid');
-    const node = sticky ? pool.pickSticky(client, tried) : pool.pickFresh(tried);
+    const engine = engineRequest(req.url);
+    const node = engine?.sid ? engineNode(engine, client, tried) : pool.pickFresh(tried);
     if (!node) return refuseUpgrade(socket, 'no game node is ready');
     // Counted from now, not from the connect: upgrades that arrive together spread too.
     node.websocketsOpen += 1;
@@ -218,6 +257,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   server.on('clientError', (_error, socket) => socket.destroy());
 
   await pool.start();
+  sessions.start();
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -227,6 +267,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     });
   }).catch((error: unknown) => {
     pool.stop();
+    sessions.stop();
     agent.destroy();
     throw error;
   });
@@ -240,6 +281,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     status,
     close: async () => {
       pool.stop();
+      sessions.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       for (const s of tunnels) s.destroy();
@@ -275,20 +317,23 @@ function forwardedHeaders(headers: IncomingHttpHeaders, client: string): Incomin
   const out = withoutHopByHop(headers);
   const before = headers['x-forwarded-for'];
   out['x-forwarded-for'] = before ? `${Array.isArray(before) ? before.join(', ') : before}, ${client}` : client;
+  out['x-real-ip'] = client;
   out['x-forwarded-proto'] = 'http';
   if (headers.host) out['x-forwarded-host'] = headers.host;
   return out;
 }
 
-/** The client's upgrade request as the node will read it: the same headers, plus X-Forwarded-For. */
+/** The client's upgrade request as the node will read it: the same headers, plus X-Forwarded-For and X-Real-IP. */
 function upgradeHead(req: IncomingMessage, client: string): string {
   const lines = [`${req.method} ${req.url} HTTP/1.1`];
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() !== 'x-forwarded-for') lines.push(`${raw[i]}: ${raw[i + 1]}`);
+    const name = raw[i]!.toLowerCase();
+    if (name !== 'x-forwarded-for' && name !== 'x-real-ip') lines.push(`${raw[i]}: ${raw[i + 1]}`);
   }
   const before = req.headers['x-forwarded-for'];
   lines.push(`X-Forwarded-For: ${before ? `${before}, ${client}` : client}`);
+  lines.push(`X-Real-IP: ${client}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 

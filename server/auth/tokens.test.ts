@@ -27,4 +27,22 @@ describe('guest tokens', () => {
       expect(await tokens.verify(t)).toMatchObject({ ok: false, code: 'AUTH_INVALID' });
     }
   });
+
+  it('refuses a token at the handshake once expired, and takes it for renewal within the grace only', async () => {
+    let at = Date.UTC(2026, 0, 1);
+    const clocked = createTokenService({ secret, ttlS: 60, now: () => at });
+    const guestId = newGuestId();
+    const { token, expiresAt } = await clocked.issue({ guestId, nickname: 'Ada' });
+    expect(expiresAt).toBe(at + 60_000);
+    at += 59_000;
+    expect(await clocked.verify(token)).toMatchObject({ ok: true });
+    at += 2_000; // one second past expiry
+    expect(await clocked.verify(token)).toMatchObject({ ok: false, code: 'AUTH_EXPIRED' });
+    expect(await clocked.verifyForRenewal(token, 3600)).toEqual({ ok: true, value: { guestId, nickname: 'Ada' } });
+    at += 3600_000; // past the grace
+    expect(await clocked.verifyForRenewal(token, 3600)).toMatchObject({ ok: false, code: 'AUTH_EXPIRED' });
+    // The grace never excuses a bad signature.
+    const forged = await createTokenService({ secret: new TextEncoder().encode('y'.repeat(40)), ttlS: 60, now: () => at }).issue({ guestId, nickname: 'Ada' });
+    expect(await clocked.verifyForRenewal(forged.token, 3600)).toMatchObject({ ok: false, code: 'AUTH_INVALID' });
+  });
 });

@@ -11,9 +11,8 @@ import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
 import { newGuestId, type TokenService } from '../auth/tokens.ts';
-import { reflectableOrigin, type OriginPolicy } from '../net/origin-policy.ts';
-import { refuseForeignOrigin } from './origin-guard.ts';
-import { BASE_HEADERS } from './security-headers.ts';
+import type { OriginPolicy } from '../net/origin-policy.ts';
+import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const GUEST_PATH = '/api/guest';
 const MAX_BODY_BYTES = 1024;
@@ -31,24 +30,6 @@ export interface GuestRouteDeps {
   addressOf: (req: IncomingMessage) => string;
 }
 
-/** CORS headers for an allowed cross-origin page (none for the others: same-origin needs none). */
-function corsHeaders(req: IncomingMessage, origins: OriginPolicy): Record<string, string> {
-  const allow = origins.allowOriginHeader(req.headers);
-  // The answer depends on Origin: a cache must not serve one page's answer to another.
-  return allow ? { 'access-control-allow-origin': allow, vary: 'Origin' } : { vary: 'Origin' };
-}
-
-function send(req: IncomingMessage, res: ServerResponse, origins: OriginPolicy, status: number, body: object): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...BASE_HEADERS,
-    ...corsHeaders(req, origins),
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
-}
 
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
@@ -75,23 +56,9 @@ export function createGuestRoute(deps: GuestRouteDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refuse = (status: number, code: ErrorCode, message: string): void => {
       deps.metrics.protocolErrors.inc({ code });
-      send(req, res, deps.origins, status, { ok: false, code, message });
+      sendJson(req, res, deps.origins, status, { ok: false, code, message });
     };
-    if (req.method === 'OPTIONS') {
-      // A preflight changes nothing, so every origin gets one: a refused page then sends its
-      // POST and reads ORIGIN_REFUSED in the answer, instead of a bare CORS failure.
-      const origin = reflectableOrigin(req.headers.origin);
-      res.writeHead(204, {
-        ...BASE_HEADERS,
-        ...(origin !== null && { 'access-control-allow-origin': origin }),
-        vary: 'Origin',
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': 'content-type',
-        'access-control-max-age': '600',
-      });
-      res.end();
-      return;
-    }
+    if (req.method === 'OPTIONS') return answerPreflight(req, res, 'content-type');
     if (refuseForeignOrigin(req, res, GUEST_PATH, deps)) return;
     if (req.method !== 'POST') return refuse(405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
     const address = deps.addressOf(req);
@@ -121,6 +88,6 @@ export function createGuestRoute(deps: GuestRouteDeps) {
     if (nickname === null) return refuse(409, ErrorCode.BadNickname, 'this nickname and all its variants are taken');
     const { token, expiresAt } = await deps.tokens.issue({ guestId, nickname });
     deps.log.info({ guestId, nickname, address }, 'guest created');
-    send(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt });
+    sendJson(req, res, deps.origins, 200, { ok: true, token, guestId, nickname, expiresAt });
   };
 }

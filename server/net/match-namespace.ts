@@ -137,7 +137,9 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     });
 
     // `leave` has always allowed a missing acknowledgement, so it stays outside the request router.
-    socket.on('leave', (ack: unknown) => {
+    // The acknowledgement is the last argument: a client that sends a payload too still gets its answer.
+    socket.on('leave', (...args: unknown[]) => {
+      const ack = args[args.length - 1];
       const host = hostOf();
       const matchId = socket.data.matchId;
       host?.detach(socket.id, 'leave');
@@ -181,7 +183,8 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       });
     }
 
-    socket.on('clock', (ack: unknown) => {
+    socket.on('clock', (...args: unknown[]) => {
+      const ack = args[args.length - 1];
       if (typeof ack !== 'function') return strike({ code: ErrorCode.BadRequest, message: 'clock needs an acknowledgement callback' });
       (ack as (t: number) => void)(Math.round(deps.clock() * 1000) / 1000);
     });

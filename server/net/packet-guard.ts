@@ -3,7 +3,7 @@
  * offenders. It runs before any handler, costs O(1) per packet, and answers the sender only.
  */
 import type { Socket } from 'socket.io';
-import { ErrorCode, type WireError } from '../../shared/protocol/errors.ts';
+import { ErrorCode, type AckResult, type WireError } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 
@@ -31,7 +31,7 @@ export interface PacketGuard {
    * The check `socket.use` runs on every packet, for packets that reach their handler another
    * way (the /match input fast path): false when the packet was refused (the sender was told).
    */
-  admit: (event: unknown) => boolean;
+  admit: (event: unknown, ack?: unknown) => boolean;
 }
 
 export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGuard {
@@ -44,7 +44,8 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGu
     refuse(socket, error, opts, strikes >= opts.maxStrikes);
   };
 
-  const admit = (event: unknown): boolean => {
+  /** `ack`: the packet's last argument when it has more than the event name (maybe a callback). */
+  const admit = (event: unknown, ack?: unknown): boolean => {
     const now = performance.now();
     tokens = Math.min(opts.packetsPerSecond, tokens + ((now - last) / 1000) * opts.packetsPerSecond);
     last = now;
@@ -54,14 +55,18 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGu
     }
     tokens -= 1;
     if (typeof event !== 'string' || !opts.allowedEvents.has(event)) {
-      strike({ code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` });
+      const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` };
+      // A client that asked for an answer (an event this server does not know yet, say) gets it
+      // in the ack instead of waiting for its timeout; the packet still counts as a strike.
+      if (typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: false, ...error });
+      strike(error);
       return false;
     }
     return true;
   };
 
   socket.use((packet, next) => {
-    if (admit(packet[0])) next();
+    if (admit(packet[0], packet.length > 1 ? packet[packet.length - 1] : undefined)) next();
   });
   return { strike, admit };
 }

@@ -6,7 +6,12 @@
  * Typical flow: `getGuestToken(url, nickname)` (auth.ts) → `new LobbyClient(url, { token })` →
  * `ready()` → `findMatch('ffa')` (or `createPrivate` / `joinByCode`) → a MatchConnection with the
  * same token joins the granted match. Pass one `createManager(url)` to both clients to share a
- * single WebSocket.
+ * single connection.
+ *
+ * Transports: socket.io's own way by default. The connection opens on HTTP long-polling, which
+ * passes any proxy or firewall that lets the page load, and upgrades to WebSocket when that
+ * works; `transports: ['websocket']` skips polling (the load-test bots), `['polling']` never
+ * upgrades. Binary snapshots and inputs cross both (over polling, engine.io sends them base64).
  */
 import { Manager, io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts';
@@ -22,9 +27,9 @@ import {
   type SeatGrant,
   type SessionInfo,
 } from '../protocol/events.ts';
-import { handshakeAuth } from '../protocol/version.ts';
 import { wireParser } from '../protocol/wire.ts';
-import { ackRequest } from './lobby-request.ts';
+import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
+import { settle } from './lobby-request.ts';
 
 export type LobbySocket = Socket<LobbyServerEvents, LobbyClientEvents>;
 
@@ -46,7 +51,7 @@ export interface LobbyClientHandlers {
 }
 
 export interface LobbyClientOptions {
-  token: string;
+  token: TokenSource;
   /** Share this connection (e.g. with the player's MatchConnection); default: socket.io's own. */
   manager?: Manager;
   /** Extra socket.io-client options when no manager is given. */
@@ -55,9 +60,12 @@ export interface LobbyClientOptions {
   timeoutMs?: number;
 }
 
-/** One connection (one WebSocket) that a player's lobby and match clients can share. */
+/**
+ * One connection that a player's lobby and match clients share (socket.io multiplexes both
+ * namespaces over it): polling first, upgraded to WebSocket, unless `opts.transports` says.
+ */
 export function createManager(url: string, opts: Partial<ManagerOptions> = {}): Manager {
-  return new Manager(url, { parser: wireParser, transports: ['websocket'], ...opts });
+  return new Manager(url, { parser: wireParser, transports: [...DEFAULT_TRANSPORTS], ...opts });
 }
 
 export class LobbyClient {
@@ -79,11 +87,11 @@ export class LobbyClient {
     opts: LobbyClientOptions,
   ) {
     this.timeoutMs = opts.timeoutMs ?? 5000;
-    const auth = handshakeAuth(opts.token);
+    const auth = authFor(opts.token);
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.lobby, { auth })
-        : io(new URL(Namespaces.lobby, url).toString(), { parser: wireParser, transports: ['websocket'], ...opts.socket, auth })
+        : io(new URL(Namespaces.lobby, url).toString(), { parser: wireParser, transports: [...DEFAULT_TRANSPORTS], ...opts.socket, auth })
     ) as LobbySocket;
     this.socket.on('session', (session) => {
       this.session = session;
@@ -136,7 +144,7 @@ export class LobbyClient {
   /** Joins the mode's queue; the placement comes later as `matched` (see findMatch). */
   quickPlay(mode: string): Promise<AckResult<{ mode: string; waiting: number }>> {
     this.lastMatched = null;
-    return this.request((ack) => this.socket.emit('quickplay', { mode }, ack));
+    return this.request(this.acked().emitWithAck('quickplay', { mode }));
   }
 
   /** Queues and waits for the placement. */
@@ -163,30 +171,30 @@ export class LobbyClient {
   }
 
   cancelQueue(): Promise<AckResult<{ cancelled: boolean }>> {
-    return this.request((ack) => this.socket.emit('quickplay_cancel', {}, ack));
+    return this.request(this.acked().emitWithAck('quickplay_cancel', {}));
   }
 
   createPrivate(options: PrivateMatchOptions = {}): Promise<AckResult<SeatGrant>> {
-    return this.request((ack) => this.socket.emit('create_private', options, ack));
+    return this.request(this.acked().emitWithAck('create_private', options));
   }
 
   joinByCode(code: string): Promise<AckResult<SeatGrant>> {
-    return this.request((ack) => this.socket.emit('join_code', { code }, ack));
+    return this.request(this.acked().emitWithAck('join_code', { code }));
   }
 
   /** Takes a free seat in a public match from the list. */
   joinMatch(matchId: string): Promise<AckResult<SeatGrant>> {
-    return this.request((ack) => this.socket.emit('join_match', { matchId }, ack));
+    return this.request(this.acked().emitWithAck('join_match', { matchId }));
   }
 
   leaveMatch(): Promise<AckResult<{ left: boolean }>> {
-    return this.request((ack) => this.socket.emit('leave_match', {}, ack));
+    return this.request(this.acked().emitWithAck('leave_match', {}));
   }
 
   /** Gets the public list, then keeps `matches` in sync from live events. */
   async subscribeList(): Promise<AckResult<MatchList>> {
     this.early = [];
-    const res = await this.request<MatchList>((ack) => this.socket.emit('list_subscribe', {}, ack));
+    const res = await this.request<MatchList>(this.acked().emitWithAck('list_subscribe', {}));
     const early = this.early ?? [];
     this.early = null;
     if (!res.ok) return res;
@@ -199,12 +207,12 @@ export class LobbyClient {
 
   async unsubscribeList(): Promise<AckResult> {
     this.listVersion = null;
-    return this.request((ack) => this.socket.emit('list_unsubscribe', {}, ack));
+    return this.request(this.acked().emitWithAck('list_unsubscribe', {}));
   }
 
   /** Sends a lobby chat line; the answer carries the text as the others will see it. */
   chat(text: string): Promise<AckResult<{ text: string }>> {
-    return this.request((ack) => this.socket.emit('chat', { text }, ack));
+    return this.request(this.acked().emitWithAck('chat', { text }));
   }
 
   close(): void {
@@ -227,7 +235,12 @@ export class LobbyClient {
     this.handlers.list?.([...this.matches.values()], event);
   }
 
-  private request<T extends object>(send: (ack: (res: AckResult<T>) => void) => void): Promise<AckResult<T>> {
-    return ackRequest(send, this.timeoutMs);
+  /** The socket with this client's request timeout (socket.io's `timeout()` flag, per emit). */
+  private acked() {
+    return this.socket.timeout(this.timeoutMs);
+  }
+
+  private request<T extends object>(pending: Promise<AckResult<T>>): Promise<AckResult<T>> {
+    return settle(pending, this.timeoutMs);
   }
 }

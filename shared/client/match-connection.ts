@@ -22,10 +22,10 @@ import type {
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
 import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
-import { handshakeAuth } from '../protocol/version.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
-import { ackRequest } from './lobby-request.ts';
+import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
+import { ackFailure, settle } from './lobby-request.ts';
 import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
@@ -40,8 +40,11 @@ export interface MatchConnectionOptions {
    * chosen when the join answers with `game`.
    */
   games: readonly AnyGame[];
-  /** Guest token from getGuestToken (auth.ts); sent at the handshake. */
-  token?: string;
+  /**
+   * Guest token from getGuestToken (auth.ts), sent at the handshake; a function is asked at every
+   * (re)connect, so a renewed token is the one presented.
+   */
+  token?: TokenSource;
   /** Share this connection with the player's LobbyClient (createManager in lobby-client.ts). */
   manager?: Manager;
   /** Extra socket.io-client options (auth, transports, reconnection…) when no manager is given. */
@@ -90,13 +93,13 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     const decode = opts.decode ?? true;
-    const auth = opts.token === undefined ? undefined : handshakeAuth(opts.token);
+    const auth = opts.token === undefined ? undefined : authFor(opts.token);
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.match, auth ? { auth } : {})
         : io(new URL(Namespaces.match, url).toString(), {
             parser: wireParser,
-            transports: ['websocket'],
+            transports: [...DEFAULT_TRANSPORTS],
             ...opts.socket,
             ...(auth ? { auth } : {}),
           })
@@ -158,29 +161,29 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
    */
   async join(target?: string | JoinRequest): Promise<AckResult<MatchInfo<Setup>>> {
     const req: JoinRequest = typeof target === 'string' ? { matchId: target } : (target ?? {});
-    return this.entered(await ackRequest<MatchInfo<Setup>>((ack) => this.socket.emit('join', req, ack as (res: AckResult<MatchInfo>) => void), this.timeoutMs));
+    return this.entered(await settle<MatchInfo<Setup>>(this.acked().emitWithAck('join', req), this.timeoutMs));
   }
 
   /** Watches a public match: snapshots and room events; inputs are refused. */
   async spectate(matchId: string): Promise<AckResult<MatchInfo<Setup>>> {
-    return this.entered(await ackRequest<MatchInfo<Setup>>((ack) => this.socket.emit('spectate', { matchId }, ack as (res: AckResult<MatchInfo>) => void), this.timeoutMs));
+    return this.entered(await settle<MatchInfo<Setup>>(this.acked().emitWithAck('spectate', { matchId }), this.timeoutMs));
   }
 
   /** Gives up the seat for good (closing the connection instead keeps it for the grace period). */
   leave(): Promise<AckResult> {
     this.rejoin = null;
     this.info = null;
-    return ackRequest((ack) => this.socket.emit('leave', ack), this.timeoutMs);
+    return settle(this.acked().emitWithAck('leave'), this.timeoutMs);
   }
 
   /** Private match creator: start without waiting for the match to fill. */
   start(): Promise<AckResult> {
-    return ackRequest((ack) => this.socket.emit('start', ack), this.timeoutMs);
+    return settle(this.acked().emitWithAck('start'), this.timeoutMs);
   }
 
   /** Match chat; the answer carries the text as the others will see it. */
   chat(text: string): Promise<AckResult<{ text: string }>> {
-    return ackRequest((ack) => this.socket.emit('chat', { text }, ack), this.timeoutMs);
+    return settle(this.acked().emitWithAck('chat', { text }), this.timeoutMs);
   }
 
   private entered(res: AckResult<MatchInfo<Setup>>): AckResult<MatchInfo<Setup>> {
@@ -203,7 +206,13 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   /** One clock-sync round trip; returns the sample's RTT in ms. */
   async syncClock(): Promise<number> {
     const sentAt = this.now();
-    const serverTime = await this.request<number>((ack) => this.socket.emit('clock', ack));
+    let serverTime: number;
+    try {
+      serverTime = (await this.acked().emitWithAck('clock')) as number;
+    } catch (error) {
+      // A clock sample is no AckResult: callers catch this and skip the sample.
+      throw new Error(`clock sync failed: ${ackFailure(error, this.timeoutMs).message}`);
+    }
     return this.clock.add(sentAt, serverTime, this.now()).rtt;
   }
 
@@ -224,13 +233,8 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.socket.off();
   }
 
-  private request<T>(send: (ack: (res: T) => void) => void): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`request timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
-      send((res) => {
-        clearTimeout(timer);
-        resolve(res);
-      });
-    });
+  /** The socket with this connection's request timeout (socket.io's `timeout()` flag, per emit). */
+  private acked() {
+    return this.socket.timeout(this.timeoutMs);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The one way a client plays: a guest token (renewed when the server stops taking it), one
- * WebSocket shared by /lobby and /match, a seat from the lobby (quick play, a private match, a
+ * The one way a client plays: a guest token (renewed before it expires, and when the server
+ * stops taking it), one connection shared by /lobby and /match (long-polling upgraded to
+ * WebSocket by default; `transports` forces one), a seat from the lobby (quick play, a private match, a
  * code, a listed match), the match stream, rejoin after a drop, and an input loop on the server's
  * tick grid. The game page, the load-test bots and the tests all go through here; no DOM and no
  * Node-only APIs.
@@ -9,15 +10,19 @@
  *   if (!client.ok) …;                     // AckResult: a code and a message, never a throw
  *   const info = await client.value.enter({ kind: 'quickplay', mode: 'ffa' });
  */
-import type { Manager, ManagerOptions } from 'socket.io-client';
+import type { Manager, ManagerOptions, Socket } from 'socket.io-client';
 import type { AnyGame, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
 import { ok, type Result } from '../protocol/result.ts';
-import { handshakeAuth } from '../protocol/version.ts';
-import { getGuestToken, type GuestSession } from './auth.ts';
+import { getGuestToken, renewGuestToken, type GuestSession } from './auth.ts';
+import type { Transport } from './connection-options.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';
 import { MatchConnection, type MatchConnectionEvents } from './match-connection.ts';
+import { RenewalSchedule, type ScheduleTimers } from './renewal-schedule.ts';
+
+/** Handshakes refused for the token in a row, each followed by a renewal, before giving up. */
+const MAX_AUTH_REFUSALS = 3;
 
 /** How to get into a match. */
 export type Entry =
@@ -34,7 +39,20 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
   nickname: string;
   /** The games this client can play (their codecs decode the match's snapshots). */
   games: readonly AnyGame[];
-  /** Options of the one connection (reconnection policy, parser, transports). */
+  /**
+   * The transports the connection may use, in order. Default `['polling', 'websocket']`: it opens
+   * on HTTP long-polling and upgrades to WebSocket when it can, so a network that blocks
+   * WebSocket still plays. `['websocket']` skips polling (load-test bots); `['polling']` never
+   * upgrades.
+   */
+  transports?: Transport[];
+  /**
+   * socket.io's path on the server (its SOCKET_PATH; default `/socket.io`). A page or bot that
+   * does not know it asks `getConnectionConfig(url)` (connection-options.ts), which also names
+   * the transports the server takes.
+   */
+  path?: string;
+  /** Options of the one connection (reconnection policy, parser…); `transports` and `path` above win. */
   connection?: Partial<ManagerOptions>;
   /** Acknowledgement and HTTP timeout (ms). Default 5000. */
   timeoutMs?: number;
@@ -44,7 +62,17 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
   autoRejoin?: boolean;
   match?: MatchConnectionEvents<S>;
   lobby?: LobbyClientHandlers;
-  /** A refused token was replaced; the connection tries again with the new one. */
+  /**
+   * Renew the token before it expires (default true), at 80 % of its remaining life. Off, it is
+   * renewed only when a handshake is refused for it (AUTH_EXPIRED).
+   */
+  renewAhead?: boolean;
+  /** The renewal timer's clock and timers (tests). */
+  timers?: ScheduleTimers;
+  /**
+   * The token was renewed (same guestId, unless the server no longer took the old one and a new
+   * guest was made); every reconnect presents the new one.
+   */
   tokenRenewed?: (guest: GuestSession) => void;
   /** The token could not be renewed (the server is unreachable or refuses new guests). */
   tokenRenewalFailed?: (error: { code: string; message: string }) => void;
@@ -58,29 +86,59 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   code: string | null = null;
   private closed = false;
   private renewing: Promise<AckResult> | null = null;
+  private readonly schedule: RenewalSchedule | null;
+  /** Handshakes refused for the token since the last accepted one. */
+  private authRefusals = 0;
 
   private constructor(
     public guest: GuestSession,
     private readonly opts: PlayerClientOptions<S>,
   ) {
     const timeoutMs = opts.timeoutMs ?? 5000;
-    this.manager = createManager(opts.url, opts.connection);
-    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: guest.token, manager: this.manager, timeoutMs });
+    this.manager = createManager(opts.url, {
+      ...opts.connection,
+      ...(opts.transports && { transports: opts.transports }),
+      ...(opts.path !== undefined && { path: opts.path }),
+    });
+    // Asked at every (re)connect: a reconnect always presents the newest token.
+    // Each socket notes the token it presented: a refusal of a token already replaced needs no
+    // new renewal, only a new attempt.
+    const presented = { lobby: '', match: '' };
+    const tokenFor = (ns: 'lobby' | 'match') => (): string => (presented[ns] = this.guest.token);
+    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
-      token: guest.token,
+      token: tokenFor('match'),
       manager: this.manager,
       timeoutMs,
       decode: opts.decode ?? true,
       autoRejoin: opts.autoRejoin ?? true,
     });
     // A token the server refuses (expired, or signed by a node that restarted with another
-    // secret) is not retried by socket.io: get a new one and connect again.
-    for (const socket of [this.match.socket, this.lobby.socket]) {
-      socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
-        if (e.data?.code?.startsWith('AUTH_')) void this.renewToken();
+    // secret) is not retried by socket.io: renew it and connect again. Bounded: a server that
+    // refuses every token it just issued must not keep the client renewing in a loop.
+    const sockets: ['lobby' | 'match', Socket][] = [
+      ['match', this.match.socket as Socket],
+      ['lobby', this.lobby.socket as Socket],
+    ];
+    for (const [ns, socket] of sockets) {
+      socket.on('connect', () => (this.authRefusals = 0));
+      socket.on('connect_error', (e: Error & { data?: { code?: string; message?: string } }) => {
+        if (!e.data?.code?.startsWith('AUTH_')) return;
+        if (this.renewing) return; // both namespaces are refused together: one renewal
+        if (presented[ns] !== this.guest.token) return this.reconnect(); // renewed meanwhile
+        if (++this.authRefusals > MAX_AUTH_REFUSALS) {
+          this.opts.tokenRenewalFailed?.({ code: e.data.code, message: `the server refused ${MAX_AUTH_REFUSALS} renewed tokens in a row: ${e.data.message ?? e.message}` });
+          return;
+        }
+        void this.renewToken();
       });
     }
+    this.schedule =
+      opts.renewAhead === false
+        ? null
+        : new RenewalSchedule({ renew: async () => ((await this.renewToken()).ok ? this.guest.expiresAt : null), timers: opts.timers });
+    this.schedule?.arm(guest.expiresAt);
   }
 
   /** Gets a guest token and opens the connection; resolves once the lobby accepted it. */
@@ -99,7 +157,14 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     guest: GuestSession,
   ): Promise<Result<PlayerClient<S, I, Setup>, ErrorCode>> {
     const client = new PlayerClient<S, I, Setup>(guest, opts);
-    const ready = await client.lobby.ready();
+    let ready = await client.lobby.ready();
+    if (!ready.ok && ready.code === ErrorCode.AuthExpired) {
+      // The token ran out while the player was away (a reload after a laptop slept): the refusal
+      // already started a renewal (same guest, so the seat it holds is still its own); wait for
+      // it and for the connection it opens.
+      const renewed = await client.renewToken();
+      if (renewed.ok) ready = await client.lobby.ready();
+    }
     if (!ready.ok) {
       client.close();
       return ready;
@@ -133,12 +198,17 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   }
 
   /**
-   * A new guest token under the same nickname, presented by both sockets on their next connect,
-   * which this starts. One renewal at a time.
+   * Renews the guest token (POST /api/guest/renew): the same guestId and nickname, so the seat
+   * and the name stay this player's. Only when the server no longer takes the old token at all
+   * (forged, signed with another secret, or expired beyond the server's grace) does it fall back
+   * to a new guest under the same nickname: a fresh start beats no start. Then connects whichever
+   * socket is down, presenting the new token. One renewal at a time.
    */
   renewToken(): Promise<AckResult> {
     this.renewing ??= (async (): Promise<AckResult> => {
-      const guest = await getGuestToken(this.opts.url, this.guest.nickname, { timeoutMs: this.opts.timeoutMs });
+      const timeoutMs = this.opts.timeoutMs;
+      let guest = await renewGuestToken(this.opts.url, this.guest.token, { timeoutMs });
+      if (!guest.ok && isTokenRefusal(guest.code) && !this.closed) guest = await getGuestToken(this.opts.url, this.guest.nickname, { timeoutMs });
       if (this.closed) return { ok: false, code: ErrorCode.Unavailable, message: 'closed' };
       if (!guest.ok) {
         this.opts.tokenRenewalFailed?.(guest);
@@ -146,8 +216,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       }
       const { ok: _ok, ...session } = guest;
       this.guest = session;
-      this.match.socket.auth = handshakeAuth(session.token);
-      this.lobby.socket.auth = handshakeAuth(session.token);
+      this.schedule?.arm(session.expiresAt);
       this.opts.tokenRenewed?.(session);
       this.reconnect();
       return { ok: true };
@@ -166,6 +235,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
 
   close(): void {
     this.closed = true;
+    this.schedule?.stop();
     this.match.close();
     this.lobby.close();
     this.manager.engine?.close();
@@ -183,4 +253,9 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
         return this.lobby.joinMatch(entry.matchId);
     }
   }
+}
+
+/** The server refused the token itself (not a network failure): the old identity is gone. */
+function isTokenRefusal(code: string): boolean {
+  return code === ErrorCode.AuthMissing || code === ErrorCode.AuthExpired || code === ErrorCode.AuthInvalid;
 }

@@ -44,6 +44,12 @@ describe('wire parser', () => {
     expect(() => decoder.add(new Uint8Array([0x00, 1]))).toThrow(/packet type/);
     expect(() => decoder.add(new Uint8Array([0xf2, 1, 0]))).toThrow(/reserved/);
     expect(() => decoder.add('51-/match,["x",{"_placeholder":true,"num":0}]')).toThrow(/placeholder/);
+    // Reserved names are refused inline as socket.io-parser refuses them in text packets.
+    const named = (name: string) => new Uint8Array([0x02, 1, 0xff, name.length, ...new TextEncoder().encode(name), 1]);
+    for (const name of ['disconnect', 'connect', 'disconnecting', 'newListener', 'removeListener', 'connect_error']) {
+      expect(() => decoder.add(named(name))).toThrow(/reserved event name/);
+    }
+    expect(() => decoder.add(named('chat'))).not.toThrow();
   });
 
   it('refuses to encode binary nested inside other arguments', () => {

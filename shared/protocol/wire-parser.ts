@@ -16,6 +16,11 @@ import { Decoder as TextDecoder_, Encoder as TextEncoder_, PacketType, type Pack
 
 const INLINE = 0xff;
 const HAS_ACK = 0b1000;
+/**
+ * Event names socket.io keeps for itself. socket.io-parser refuses them in text packets; a binary
+ * frame naming one inline (a 'disconnect' event from a client, say) is refused here the same way.
+ */
+const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -153,6 +158,7 @@ export function createWireParser(table: WireTable) {
         event = name;
       } else {
         event = inlineName(bytes, pos);
+        if (RESERVED_EVENTS.has(event)) throw new Error(`reserved event name ${event}`);
         pos += 1 + bytes[pos]!;
       }
     }

@@ -20,7 +20,7 @@ import { MatchConnection } from '../../shared/client/match-connection.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import { guest, GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { startRedis, startRedisCluster } from '../support/redis.ts';
+import { REDIS_BACKENDS, type RedisBackend } from '../support/redis.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -237,21 +237,9 @@ describe('admin UI in development mode, not read-only: every socket, event and a
   });
 });
 
-type Backend = { env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }; stop(): Promise<void> };
 
-const backends: [string, () => Promise<Backend>][] = [
-  ['one redis-server', async () => {
-    const r = await startRedis();
-    return { env: { REDIS_URL: r.url }, stop: () => r.stop() };
-  }],
-  ['a 3-shard Redis Cluster', async () => {
-    const c = await startRedisCluster(3);
-    return { env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') }, stop: () => c.stop() };
-  }],
-];
-
-describe.each(backends)('admin UI on two nodes joined by %s', (_name, startBackend) => {
-  let backend: Backend;
+describe.each(REDIS_BACKENDS)('admin UI on two nodes joined by %s', (_name, startBackend) => {
+  let backend: RedisBackend;
   let cluster: TestCluster;
   const open: Socket[] = [];
   beforeAll(async () => {

@@ -13,7 +13,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import type { ChatMessage, MatchListing } from '../../shared/protocol/events.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { startRedis, startRedisCluster, type RedisServer } from '../support/redis.ts';
+import { REDIS_BACKENDS, startRedis, type RedisBackend, type RedisServer } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
 const TICK_RATE = 20;
@@ -50,21 +50,9 @@ async function rider(url: string, nickname: string): Promise<Rider> {
 const latest = (r: Rider) => r.snapshots.at(-1)!.s;
 const cycle = (s: CyclesSnapshot, slot: number) => s.players.find((p) => p.id === slot)!;
 
-type Backend = { env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string }; stop(): Promise<void> };
 
-const backends: [string, () => Promise<Backend>][] = [
-  ['one redis-server', async () => {
-    const r = await startRedis();
-    return { env: { REDIS_URL: r.url }, stop: () => r.stop() };
-  }],
-  ['a 3-shard Redis Cluster', async () => {
-    const c = await startRedisCluster(3);
-    return { env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') }, stop: () => c.stop() };
-  }],
-];
-
-describe.each(backends)('two nodes on %s: one lobby, one match across them', (_name, startBackend) => {
-  let backend: Backend;
+describe.each(REDIS_BACKENDS)('two nodes on %s: one lobby, one match across them', (_name, startBackend) => {
+  let backend: RedisBackend;
   let cluster: TestCluster;
   const riders: Rider[] = [];
 

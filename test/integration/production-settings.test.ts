@@ -15,6 +15,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTokenService, newGuestId } from '../../server/auth/tokens.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { eventually, waitFor } from '../support/wait.ts';
 
@@ -81,8 +82,18 @@ async function metric(url: string, series: string, token: string | null = TOKEN)
 }
 
 /** An engine.io connection on the main namespace (no auth there): connects, or says why not. */
+/** The servers' secret, so this suite can mint guest tokens without spending the guest route's budget. */
+const SECRET = 's'.repeat(48);
+const minter = createTokenService({ secret: new TextEncoder().encode(SECRET), ttlS: 3600 });
+
+/**
+ * A guest's socket.io client on /lobby: engine.io's admission (origin, per-address cap) decides
+ * at the handshake, before any namespace; admitted, the client joins the lobby (the main
+ * namespace serves nothing and refuses everyone).
+ */
 function openSocket(url: string, path: string, opts: { transports?: ('polling' | 'websocket')[]; headers?: Record<string, string> } = {}) {
-  const socket: Socket = connectSocket(url, {
+  const socket: Socket = connectSocket(new URL('/lobby', url).toString(), {
+    auth: (cb: (data: object) => void) => void minter.issue({ guestId: newGuestId(), nickname: 'cap' }).then(({ token }) => cb({ token })),
     path,
     transports: opts.transports ?? ['websocket'],
     reconnection: false,
@@ -133,6 +144,7 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
 
   beforeAll(async () => {
     server = await startServer({
+      AUTH_SECRET: SECRET,
       TRUST_PROXY: 'loopback',
       CORS_ORIGINS: ALLOWED,
       GUEST_PER_MINUTE: '2',
@@ -304,6 +316,7 @@ describe('a node behind an untrusted peer, any origin, WebSocket only, metrics o
 
   beforeAll(async () => {
     server = await startServer({
+      AUTH_SECRET: SECRET,
       // The test's connections come from 127.0.0.1, which is not in this list: not a proxy.
       TRUST_PROXY: '10.0.0.0/8',
       CORS_ORIGINS: '*',

@@ -208,3 +208,21 @@ function isFree(port: number): Promise<boolean> {
     server.listen(port, HOST, () => server.close(() => resolve(true)));
   });
 }
+
+/** What a cluster test's nodes need to join one Redis, and how to stop it. */
+export interface RedisBackend {
+  env: { REDIS_URL: string } | { REDIS_CLUSTER_NODES: string };
+  stop(): Promise<void>;
+}
+
+/** The two Redis set-ups every cluster suite runs on (`describe.each(REDIS_BACKENDS)`). */
+export const REDIS_BACKENDS: [string, () => Promise<RedisBackend>][] = [
+  ['one redis-server', async () => {
+    const r = await startRedis();
+    return { env: { REDIS_URL: r.url }, stop: () => r.stop() };
+  }],
+  ['a 3-shard Redis Cluster', async () => {
+    const c = await startRedisCluster(3);
+    return { env: { REDIS_CLUSTER_NODES: c.nodes.map((n) => `${n.host}:${n.port}`).join(',') }, stop: () => c.stop() };
+  }],
+];

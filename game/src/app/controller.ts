@@ -8,6 +8,7 @@
 import type { GuestSession } from '../../../shared/client/auth.ts';
 import { PlayerClient, type Entry, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
 import { frameBytes } from '../../../shared/client/byte-counter.ts';
+import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
 import { GAMES } from '../../../shared/games/index.ts';
 import { ErrorCode, type AckResult } from '../../../shared/protocol/errors.ts';
 import type { GameInfo, MatchInfo, PrivateMatchOptions, SeatGrant, SessionInfo } from '../../../shared/protocol/events.ts';
@@ -72,6 +73,8 @@ export class PageController {
   private retryMs = RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly fetch: typeof fetch;
+  /** How the server wants to be reached (socket.io's path, the transports it takes), asked once. */
+  private connection: Promise<ConnectionConfig | null> | null = null;
 
   constructor(private readonly deps: ControllerDeps) {
     this.session = new MatchSession({ dispatch: deps.store.dispatch, stats: this.stats });
@@ -129,7 +132,11 @@ export class PageController {
       this.requested = nickname;
       this.deps.storage.setNickname(nickname);
       this.dispatch(connectionActions.connecting());
-      const opts = this.clientOptions(nickname, gen);
+      // The server's SOCKET_PATH and TRANSPORTS; unknown (an older server), socket.io's defaults.
+      this.connection ??= getConnectionConfig(this.deps.url);
+      const connection = await this.connection;
+      if (connection === null) this.connection = null; // ask again on the next sign-in
+      const opts = { ...this.clientOptions(nickname, gen), ...(connection && { path: connection.socketPath, transports: connection.transports }) };
       let res = guest && guest.nickname.length > 0 ? await PlayerClient.resume(opts, guest) : await PlayerClient.connect(opts);
       if (!res.ok && guest && isAuthCode(res.code)) res = await PlayerClient.connect(opts);
       if (gen !== this.generation) {

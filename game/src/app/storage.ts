@@ -23,6 +23,9 @@ function attempt<T>(fn: () => T, fallback: T): T {
   }
 }
 
+/** How long after its expiry a stored token may still be renewed (the server's RENEW_GRACE_S, less an hour of margin). */
+const RENEWABLE_FOR_MS = 23 * 3600_000;
+
 export function browserStorage(now: () => number = Date.now): PageStorage {
   return {
     nickname: () => attempt(() => localStorage.getItem(NICKNAME), null),
@@ -31,8 +34,9 @@ export function browserStorage(now: () => number = Date.now): PageStorage {
       const raw = attempt(() => sessionStorage.getItem(GUEST), null);
       if (!raw) return null;
       const g = attempt(() => JSON.parse(raw) as GuestSession, null);
-      // A token about to expire is not worth presenting: sign in afresh.
-      if (!g || typeof g.token !== 'string' || typeof g.expiresAt !== 'number' || g.expiresAt < now() + 60_000) return null;
+      // A token expired for less than the server's renewal grace (24 h) is still worth presenting:
+      // the SDK renews it for the same guest, who keeps its seat. Older ones: sign in afresh.
+      if (!g || typeof g.token !== 'string' || typeof g.expiresAt !== 'number' || g.expiresAt < now() - RENEWABLE_FOR_MS) return null;
       return g;
     },
     setGuest: (guest) =>
