@@ -29,6 +29,7 @@ import { GAMES } from '../shared/games/index.ts';
 import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
+import { RawMatchFrames } from './raw-match-frames.ts';
 import type { RunStats } from './run-stats.ts';
 import type { TimerHandle, TimerQueue } from './timer-queue.ts';
 
@@ -79,6 +80,8 @@ interface Playing {
   view: SnapshotHeader | null;
   /** The newest tick known (light bots count deltas after a keyframe). */
   tick: number | null;
+  /** Light bots number their own inputs (they write them past socket.io-client); from 1 per join, as the SDK does. */
+  seq: number;
 }
 
 export class Bot {
@@ -90,6 +93,8 @@ export class Bot {
   played = false;
   private phase: Phase = 'idle';
   private client: PlayerClient | null = null;
+  /** Light bots: snapshots in and inputs out straight on the WebSocket (raw-match-frames.ts). */
+  private raw: RawMatchFrames | null = null;
   private playing: Playing | null = null;
   private readonly acks = new InputAckTracker();
   /** Input-loop skips already reported. */
@@ -186,6 +191,7 @@ export class Bot {
     this.client = client;
     this.guest = client.guest;
     this.meter.attach(client.manager);
+    this.raw = !config.decodeAll && !json ? new RawMatchFrames(client.manager, (bytes) => this.onBinarySnapshot(bytes)) : null;
     const socket = client.match.socket;
     if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));
     socket.on('connect', () => this.onConnect());
@@ -302,6 +308,7 @@ export class Bot {
       stream: new SnapshotStream(game.snapshotCodec),
       view: null,
       tick: null,
+      seq: 0,
       loop: new InputLoop<object, TimerHandle>({
         tickRate: info.tickRate,
         timers: { now: this.deps.now, at: (t, fn) => timers.at(t, fn), cancel: (h) => timers.cancel(h) },
@@ -380,6 +387,8 @@ export class Bot {
     const p = this.playing!;
     p.view = s;
     const acked = p.game.lastInputSeq(s, p.info.slot);
+    // A light bot played once a keyframe shows the server applied one of its inputs.
+    if (acked !== null && acked > 0 && !this.config.decodeAll) this.played = true;
     if (acked !== null) {
       this.acks.acked(acked, now, (ms) => {
         this.played = true;
@@ -412,13 +421,21 @@ export class Bot {
   private send(input: object & { clientTick: number }): number | null {
     const conn = this.client?.match;
     if (!conn?.socket.connected) return null;
-    const seq = conn.sendInput(input as never);
+    const seq = this.raw && this.playing ? this.sendRaw(this.playing, input) : conn.sendInput(input as never);
     if (seq === null) return null;
+    // Light bots see their acknowledgement only in the keyframe each second (onSnapshot).
     if (this.config.decodeAll || this.config.wire === 'json') this.acks.sent(seq, this.deps.now());
-    else this.played = true;
     this.deps.stats.input();
     this.countSkips();
     return seq;
+  }
+
+  /** The light bot's input: the game's codec, written past socket.io-client when the WebSocket is open. */
+  private sendRaw(p: Playing, input: object): number {
+    p.seq += 1;
+    const bytes = p.game.inputCodec.encode({ ...input, seq: p.seq } as never);
+    if (!this.raw!.writeInput(bytes)) this.client!.match.socket.emit('input', bytes);
+    return p.seq;
   }
 
   private countSkips(): void {

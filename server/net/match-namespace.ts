@@ -16,6 +16,8 @@ import type { RemoteMatches } from '../cluster/remote-matches.ts';
 import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import { matchRoom } from './match-room.ts';
+import { speaksWire } from './engine-direct.ts';
+import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
 import { objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
@@ -47,9 +49,10 @@ const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'input', '
 const MATCH_ID_MAX = 64;
 
 export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDeps): void {
+  const fastInputs = speaksWire(nsp);
   nsp.on('connection', (socket: MatchSocket) => {
     const guest = socket.data.guest;
-    const { strike } = installPacketGuard(socket, {
+    const { strike, admit } = installPacketGuard(socket, {
       allowedEvents: EVENTS,
       packetsPerSecond: deps.config.packetsPerSecond,
       maxStrikes: 10,
@@ -148,7 +151,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       });
     });
 
-    socket.on('input', (bytes: unknown) => {
+    const onInput = (bytes: unknown): void => {
       if (!(bytes instanceof Uint8Array)) {
         return refuse(socket, { code: ErrorCode.BadInput, message: 'input must be binary' }, deps, true);
       }
@@ -170,7 +173,15 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const outcome = host.pushInput(socket.id, decoded.value);
       if (outcome === 'overflow') deps.metrics.inputsDropped.inc({ reason: 'overflow' });
       else if (outcome === 'replayed') deps.metrics.inputsDropped.inc({ reason: 'replayed' });
-    });
+    };
+    socket.on('input', onInput);
+    // The per-tick input skips engine.io's and socket.io's inbound layers; the guard still
+    // admits each one, then the same checks run (input-fast-path.ts says when it stands aside).
+    if (fastInputs) {
+      installInputFastPath(socket, (payload) => {
+        if (admit('input')) onInput(payload);
+      });
+    }
 
     socket.on('clock', (...args: unknown[]) => {
       const ack = args[args.length - 1];

@@ -25,7 +25,16 @@ export function refuse(socket: Socket, error: WireError, deps: { metrics: Metric
   if (fatal) socket.disconnect(true);
 }
 
-export function installPacketGuard(socket: Socket, opts: GuardOptions): { strike: (error: WireError) => void } {
+export interface PacketGuard {
+  strike: (error: WireError) => void;
+  /**
+   * The check `socket.use` runs on every packet, for packets that reach their handler another
+   * way (the /match input fast path): false when the packet was refused (the sender was told).
+   */
+  admit: (event: unknown, ack?: unknown) => boolean;
+}
+
+export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGuard {
   let tokens = opts.packetsPerSecond;
   let last = performance.now();
   let strikes = 0;
@@ -35,26 +44,29 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): { strike
     refuse(socket, error, opts, strikes >= opts.maxStrikes);
   };
 
-  socket.use((packet, next) => {
+  /** `ack`: the packet's last argument when it has more than the event name (maybe a callback). */
+  const admit = (event: unknown, ack?: unknown): boolean => {
     const now = performance.now();
     tokens = Math.min(opts.packetsPerSecond, tokens + ((now - last) / 1000) * opts.packetsPerSecond);
     last = now;
     if (tokens < 1) {
       refuse(socket, { code: ErrorCode.RateLimited, message: `more than ${opts.packetsPerSecond} packets per second` }, opts, true);
-      return;
+      return false;
     }
     tokens -= 1;
-    const event = packet[0];
     if (typeof event !== 'string' || !opts.allowedEvents.has(event)) {
       const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` };
       // A client that asked for an answer (an event this server does not know yet, say) gets it
       // in the ack instead of waiting for its timeout; the packet still counts as a strike.
-      const ack = packet[packet.length - 1];
-      if (packet.length > 1 && typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: false, ...error });
+      if (typeof ack === 'function') (ack as (res: AckResult) => void)({ ok: false, ...error });
       strike(error);
-      return;
+      return false;
     }
-    next();
+    return true;
+  };
+
+  socket.use((packet, next) => {
+    if (admit(packet[0], packet.length > 1 ? packet[packet.length - 1] : undefined)) next();
   });
-  return { strike };
+  return { strike, admit };
 }

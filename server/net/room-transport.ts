@@ -1,10 +1,13 @@
 /**
- * The snapshot fan-out's transport over a socket.io room of this node's sockets: one emit to the
- * room, which socket.io encodes once and writes to every socket in it. Local only (`nsp.local`):
+ * The snapshot fan-out's transport over a socket.io room of this node's sockets: the snapshot is
+ * framed once and written to every socket in the room (directly to idle WebSockets, through
+ * socket.io for the rest; with the JSON baseline parser, one room emit). Local only (`nsp.local`):
  * in a cluster the stream reaches other nodes once per tick over the node bus, and each node's
  * relay fans it out to its own sockets, with their own keyframes and slow-reader handling.
  */
+import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import { binaryFrame, engineConn, idleWebSocket, reportSent, speaksWire, tellAnyOutgoingListeners } from './engine-direct.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
@@ -16,8 +19,43 @@ function pendingPackets(socket: MatchSocket): number {
   return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
 }
 
+/**
+ * A snapshot broadcast that frames the socket.io packet and its WebSocket frame once and hands
+ * the same bytes to every idle member's `ws` sender: no per-socket engine.io packet object,
+ * encode, write callback and `drain`/`flush` emits (engine-direct.ts says when a socket is idle).
+ * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
+ * overtaken and a reader that cannot keep up shows in `writeBuffer` as before.
+ */
+function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array) => number) | null {
+  const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
+  if (!prefix) return null;
+  return (bytes) => {
+    const members = nsp.adapter.rooms.get(room);
+    if (!members || members.size === 0) return 0;
+    const frame = binaryFrame(prefix, bytes);
+    const list = [frame];
+    // The socket.io packet inside the frame, for whoever counts engine.io's packets.
+    const packet = frame.subarray(frame.length - prefix.length - bytes.length);
+    let reached = 0;
+    for (const id of members) {
+      const socket = nsp.sockets.get(id);
+      if (!socket) continue;
+      const conn = engineConn(socket);
+      const ws = idleWebSocket(conn);
+      if (ws) {
+        ws._sender!.sendFrame(list);
+        reportSent(conn, packet);
+        tellAnyOutgoingListeners(socket, 'snapshot', bytes);
+      } else socket.emit('snapshot', bytes);
+      reached++;
+    }
+    return reached;
+  };
+}
+
 export function roomTransport(nsp: MatchNamespace, room: string): FanoutTransport {
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
+  const direct = speaksWire(nsp) ? directBroadcast(nsp, room) : null;
   const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
     ? {
         broadcastState(snapshot) {
@@ -30,6 +68,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
   return {
     ...baseline,
     broadcast(bytes) {
+      if (direct) return direct(bytes);
       nsp.local.to(room).emit('snapshot', bytes);
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },

@@ -10,6 +10,11 @@ export interface ClockSample {
 
 export class ClockSync {
   private readonly samples: ClockSample[] = [];
+  /**
+   * The lowest-RTT sample, kept as samples come and go: the input loop asks for the RTT every
+   * tick (2,000 light load-test bots: 40,000 times a second), samples change once a second.
+   */
+  private bestSample: ClockSample | undefined;
 
   constructor(private readonly keep = 8) {}
 
@@ -18,6 +23,8 @@ export class ClockSync {
     const sample = { rtt, offset: serverTime + rtt / 2 - receivedAt };
     this.samples.push(sample);
     if (this.samples.length > this.keep) this.samples.shift();
+    this.bestSample = undefined;
+    for (const s of this.samples) if (!this.bestSample || s.rtt < this.bestSample.rtt) this.bestSample = s;
     return sample;
   }
 
@@ -45,8 +52,6 @@ export class ClockSync {
   }
 
   private best(): ClockSample | undefined {
-    let best: ClockSample | undefined;
-    for (const s of this.samples) if (!best || s.rtt < best.rtt) best = s;
-    return best;
+    return this.bestSample;
   }
 }

@@ -55,4 +55,12 @@ describe('wire parser', () => {
   it('refuses to encode binary nested inside other arguments', () => {
     expect(() => new wireParser.Encoder().encode({ type: PacketType.EVENT, nsp: '/', data: ['x', { b: new Uint8Array(1) }] })).toThrow();
   });
+
+  it('gives the prefix the Encoder writes before a binary event payload, for names in the table', () => {
+    const payload = Uint8Array.of(9, 8, 7);
+    const [frame] = new wireParser.Encoder().encode({ type: PacketType.EVENT, nsp: '/match', data: ['snapshot', payload] });
+    const prefix = wireParser.eventPrefix('/match', 'snapshot')!;
+    expect([...(frame as Uint8Array)]).toEqual([...prefix, ...payload]);
+    expect(wireParser.eventPrefix('/match', 'teleport')).toBeNull();
+  });
 });

@@ -167,7 +167,18 @@ export function createWireParser(table: WireTable) {
     return id === undefined ? { type, nsp, data } : { type, nsp, data, id };
   }
 
-  return { Encoder, Decoder };
+  /**
+   * The bytes before the payload of a binary EVENT without ack id, for a namespace and event the
+   * table names: what the server's direct snapshot write and the fast paths put or look for
+   * in front of the payload without going through an Encoder. Null for names sent inline.
+   */
+  function eventPrefix(nsp: string, event: string): Uint8Array | null {
+    const n = nspIndex.get(nsp);
+    const e = eventIndex.get(event);
+    return n === undefined || e === undefined ? null : Uint8Array.of(PacketType.EVENT, n, e);
+  }
+
+  return { Encoder, Decoder, eventPrefix };
 }
 
 /** A name sent inline: u8 length at `pos`, then that many UTF-8 bytes. */

@@ -113,6 +113,26 @@ describe('npm run loadtest', () => {
     expect(html).toContain('32 bots');
   });
 
+  it('drives light bots (--light: snapshots counted and inputs written on the raw WebSocket) that play as honestly as full ones', async () => {
+    const reportPath = join(dir, 'light.json');
+    // --sample-every 64: every one of the 16 bots but bot 0 is light.
+    const run = await loadtest(['--url', server.url, '--bots', '16', '--light', '--sample-every', '64', '--duration', '5', '--ramp-up', '1', '--report', reportPath, '--seed', '5']);
+    expect(run.code, run.stderr).toBe(0);
+    const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
+    // A light bot counts as played only when a keyframe shows the server applied one of its
+    // own inputs: inputs it wrote past socket.io-client were decoded and accepted in sequence.
+    expect(r.played).toBe(16);
+    expect(r.errors).toBe(0);
+    expect(r.disconnects).toBe(0);
+    // Snapshots it never hands to socket.io-client still count, one per tick.
+    expect(r.snapshotRateHz.p50).toBeGreaterThan(TICK_RATE * 0.8);
+    expect(r.snapshotRateHz.p50).toBeLessThan(TICK_RATE * 1.1);
+    expect(r.upBytesPerBotPerSec).toBeGreaterThan(100);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).not.toMatch(/game_protocol_errors_total\{[^}]*\} [1-9]/);
+    expect(metrics).not.toMatch(/game_inputs_dropped_total\{reason="replayed"\} [1-9]/);
+  });
+
   it('plays the second game with --mode cycles: every bot rides, acknowledged, without errors', async () => {
     const reportPath = join(dir, 'cycles.json');
     const run = await loadtest(['--url', server.url, '--mode', 'cycles', '--bots', '12', '--duration', '4', '--ramp-up', '1', '--report', reportPath, '--seed', '3']);

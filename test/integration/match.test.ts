@@ -10,7 +10,8 @@ import type { WireError } from '../../shared/protocol/errors.ts';
 import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { encodeInput } from '../../shared/games/arena/input-codec.ts';
 import { addPlayer, arenaMap, createWorld, defaultRules, movePlayer, Button } from '../../shared/games/arena/sim/index.ts';
-import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
+import { PlayerClient } from '../../shared/client/player-client.ts';
+import { connectPlayer, GAMES, guest, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -171,6 +172,45 @@ describe('a match on one node', () => {
     expect(bystander.snapshots.length - before).toBeGreaterThan(10);
     expect(consecutive(bystander.snapshots)).toBe(true);
     expect(bystander.disconnects).toEqual([]);
+  });
+
+  it('keeps applying the inputs of a client that starts on long-polling and upgrades to WebSocket', async () => {
+    // The server takes /match inputs straight off the WebSocket (input-fast-path.ts), hooked when
+    // the connection upgrades; before that they go the ordinary way. Either way each is applied.
+    const session = await guest(server.url, 'upgrader');
+    let last: Snapshot | null = null;
+    const opened = await PlayerClient.resume<Snapshot, ArenaInput, ArenaSetup>(
+      { url: server.url, nickname: session.nickname, games: GAMES, autoRejoin: false, connection: { transports: ['polling', 'websocket'], reconnection: false }, match: { snapshot: (snap) => (last = snap) } },
+      session,
+    );
+    if (!opened.ok) throw new Error(`lobby: ${opened.code}`);
+    const client = opened.value;
+    try {
+      const room = await client.lobby.createPrivate({ maxPlayers: 2 });
+      if (!room.ok) throw new Error(`create: ${room.code}`);
+      const joined = await client.match.join(room.matchId);
+      if (!joined.ok) throw new Error(`join: ${joined.code}`);
+      expect((await client.match.start()).ok).toBe(true);
+      const transport = () => (client.manager.engine as unknown as { transport: { name: string } }).transport.name;
+      const applied = () => {
+        const s = last as Snapshot | null;
+        return s?.players.find((p) => p.id === joined.slot)?.lastInputSeq ?? 0;
+      };
+      let seq = 0;
+      const send = async (untilMs: number) => {
+        const end = performance.now() + untilMs;
+        while (performance.now() < end) {
+          seq = client.match.sendInput({ buttons: Button.Right, aim: 0, clientTick: 0 }) ?? seq;
+          await sleep(1000 / TICK_RATE);
+        }
+      };
+      await waitFor(() => transport() === 'websocket', 'the upgrade to WebSocket', 10_000);
+      await send(500);
+      await waitFor(() => applied() === seq, 'every input after the upgrade applied', 5_000);
+      expect(seq).toBeGreaterThan(5);
+    } finally {
+      client.close();
+    }
   });
 
   it('reports health and Prometheus metrics', async () => {

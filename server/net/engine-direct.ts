@@ -1,0 +1,182 @@
+/**
+ * What the two direct paths of /match (net/input-fast-path.ts in, net/room-transport.ts out) may
+ * rely on in engine.io and `ws`, and when they must stand aside. Issue 9's floor ladder measured
+ * engine.io + socket.io at ~1.5x a raw `ws` server per player; most of that is per-message work
+ * on the two messages every player exchanges 20-30 times a second (an input up, a snapshot down).
+ *
+ * engine.io 6 keeps these members out of its typings but has had them since v3/v4:
+ * `conn.transport` (`name`, `writable`, `socket`: the `ws` WebSocket), `conn.writeBuffer`.
+ * `ws` documents `bufferedAmount`; `_sender.sendFrame` is how engine.io itself writes its
+ * pre-encoded broadcast frames (transports/websocket.js).
+ *
+ * A connection takes a direct path only when nothing can tell the difference:
+ * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
+ * - nobody wraps the connection's `write` or `emit` (the network simulator delays every packet
+ *   by replacing them on the instance);
+ * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
+ *   emit `packet` for an input they take, and `packetCreate` then `flush` for a snapshot they
+ *   write (a packet created and handed to the transport at once), but only when someone listens
+ *   (the Admin UI's packet and byte counts, per-connection packet budgets or send-buffer caps);
+ *   socket.io's catch-all listeners (`onAny`, `onAnyOutgoing`: the Admin UI's development mode
+ *   forwards every event) are called with the event as socket.io would call them.
+ */
+import type { Namespace } from 'socket.io';
+import { wireParser } from '../../shared/protocol/wire.ts';
+
+export interface RawWebSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  _sender?: { sendFrame(list: Buffer[], cb?: () => void): void };
+  listeners(event: 'message'): ((data: unknown, isBinary: boolean) => void)[];
+  removeListener(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
+  on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
+}
+
+export interface EngineTransport {
+  readonly name: string;
+  readonly writable: boolean;
+  readonly socket?: RawWebSocket;
+}
+
+export interface EngineConn {
+  readonly readyState: string;
+  readonly transport: EngineTransport;
+  readonly writeBuffer?: readonly unknown[];
+  listenerCount(event: string): number;
+  emit(event: string, ...args: unknown[]): boolean;
+  on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
+  on(event: 'newListener' | 'removeListener', fn: (event: string | symbol) => void): unknown;
+  off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
+}
+
+/** Who watches a connection's packets, kept current as listeners come and go. */
+interface Watchers {
+  /** `write` or `emit` replaced on the instance (the network simulator): no direct path at all. */
+  wrapped: boolean;
+  /** Someone listens to `packet` (each packet received). */
+  inbound: boolean;
+  /** Someone listens to `packetCreate` or `flush` (each packet sent, each write to the transport). */
+  outbound: boolean;
+}
+
+const WS_OPEN = 1;
+
+/** True when the namespace's server speaks the wire parser (the frame layout both paths assume). */
+export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
+  return nsp.server.encoder instanceof wireParser.Encoder;
+}
+
+/** The connection as engine.io holds it (the members above are not in socket.io's typings). */
+export function engineConn(socket: { conn: unknown }): EngineConn {
+  return socket.conn as EngineConn;
+}
+
+/** Where a connection keeps its Watchers: on itself, so they live and die with it. */
+const WATCHERS = Symbol('packetWatchers');
+
+/**
+ * Asked per message (40 times a second per player), so the answer is kept on the connection and
+ * updated by EventEmitter's own `newListener`/`removeListener` events rather than recomputed
+ * (`listenerCount` and two `hasOwn` per input were 3 % of the server's CPU at 128 bots).
+ */
+function watchersOf(conn: EngineConn): Watchers {
+  const holder = conn as EngineConn & { [WATCHERS]?: Watchers };
+  return holder[WATCHERS] ?? (holder[WATCHERS] = watch(conn));
+}
+
+function watch(conn: EngineConn): Watchers {
+  // The network simulator replaces write/emit when the connection opens, before any socket.
+  const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, outbound: false };
+  const update = (): void => {
+    w.inbound = conn.listenerCount('packet') > 0;
+    w.outbound = conn.listenerCount('packetCreate') > 0 || conn.listenerCount('flush') > 0;
+  };
+  update();
+  // `newListener` fires before the listener is added, `removeListener` after it is gone.
+  conn.on('newListener', (event) => {
+    if (event === 'packet') w.inbound = true;
+    else if (event === 'packetCreate' || event === 'flush') w.outbound = true;
+  });
+  conn.on('removeListener', (event) => {
+    if (event === 'packet' || event === 'packetCreate' || event === 'flush') update();
+  });
+  return w;
+}
+
+/** False when the connection's packets must all go through engine.io (the network simulator). */
+export function allowsDirect(conn: EngineConn): boolean {
+  return !watchersOf(conn).wrapped;
+}
+
+/** An input taken by the fast path, told to `packet` listeners as engine.io would have. */
+export function reportReceived(conn: EngineConn, data: Uint8Array): void {
+  if (watchersOf(conn).inbound) conn.emit('packet', { type: 'message', data });
+}
+
+/** A frame written directly, told to `packetCreate` and `flush` listeners as engine.io would have. */
+export function reportSent(conn: EngineConn, data: Uint8Array): void {
+  if (!watchersOf(conn).outbound) return;
+  const packet = { type: 'message', data, options: { compress: false } };
+  conn.emit('packetCreate', packet);
+  conn.emit('flush', [packet]);
+}
+
+/** The socket.io side of a /match socket the direct paths tell (public socket.io API). */
+interface AnyListeners {
+  listenersAny(): ((...args: unknown[]) => void)[];
+  listenersAnyOutgoing(): ((...args: unknown[]) => void)[];
+}
+
+/** An event taken by the input fast path, told to `socket.onAny` listeners as socket.io would. */
+export function tellAnyListeners(socket: AnyListeners, event: string, payload: Uint8Array): void {
+  const listeners = socket.listenersAny();
+  if (listeners.length === 0) return;
+  for (const listener of [...listeners]) listener.call(socket, event, payload);
+}
+
+/** An event written directly, told to `socket.onAnyOutgoing` listeners as socket.io would. */
+export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, payload: Uint8Array): void {
+  const listeners = socket.listenersAnyOutgoing();
+  if (listeners.length === 0) return;
+  for (const listener of [...listeners]) listener.call(socket, event, payload);
+}
+
+/**
+ * The `ws` socket a frame may be written to right now without overtaking anything or hiding
+ * back-pressure: the connection is open on WebSocket, engine.io holds nothing unsent and has no
+ * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, whose
+ * `writeBuffer` then shows a reader that cannot keep up (room-transport's slow-reader check).
+ */
+export function idleWebSocket(conn: EngineConn): RawWebSocket | null {
+  const transport = conn.transport;
+  if (conn.readyState !== 'open' || transport.name !== 'websocket' || !transport.writable) return null;
+  const ws = transport.socket;
+  if (!ws?._sender || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
+  if ((conn.writeBuffer?.length ?? 0) !== 0 || !allowsDirect(conn)) return null;
+  return ws;
+}
+
+/**
+ * One unmasked, final, binary WebSocket frame (RFC 6455 5.2) holding `prefix` then `payload`, in
+ * one buffer (one copy, one write per socket): servers never mask, and engine.io sends a binary
+ * message as its bare bytes (protocol v4), so this is exactly what engine.io would put on the
+ * wire for the wire parser's frame `prefix + payload`.
+ */
+export function binaryFrame(prefix: Uint8Array, payload: Uint8Array): Buffer {
+  const length = prefix.length + payload.length;
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x82;
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(0, 2);
+    frame.writeUInt32BE(length, 6);
+  }
+  frame.set(prefix, header);
+  frame.set(payload, header + prefix.length);
+  return frame;
+}

@@ -1,0 +1,79 @@
+/**
+ * Binary `input` frames on /match go from the `ws` socket straight to the input handler,
+ * skipping the layers that cost the most per message on the way in: engine.io's packet decode
+ * and its `packet`/`data`/`message` emits, then socket.io's decoder, `ondecoded` → nextTick →
+ * `_onpacket` → middleware → nextTick → `emit`. Every player sends one 14-byte input per tick.
+ * Measured in the floor ladder (BENCHMARKS.md, issue 9).
+ *
+ * Only the frame the game sends every tick is taken: an EVENT without ack id on /match naming
+ * `input` by index (wire-parser.ts: `02 nsp ev payload`). Anything else (text packets, acks,
+ * other events or namespaces, polling) goes to engine.io's own listener untouched and in order.
+ * The caller still runs the packet guard on each input (rate limit, unknown events), as the
+ * guard's `socket.use` does on the normal path.
+ *
+ * Listeners of engine.io's `packet` event still hear each input (engine-direct.ts). What
+ * engine.io itself does not see: these frames do not refresh its ping timeout ("got a packet
+ * while waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
+ */
+import { wireParser } from '../../shared/protocol/wire.ts';
+import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type EngineTransport, type RawWebSocket } from './engine-direct.ts';
+import type { MatchSocket } from './types.ts';
+
+type MessageListener = (data: unknown, isBinary: boolean) => void;
+
+const PREFIX = wireParser.eventPrefix('/match', 'input')!;
+const [TYPE, NSP, EVENT] = PREFIX as unknown as [number, number, number];
+const HEADER = PREFIX.length;
+
+/**
+ * Puts `onInput` in front of engine.io for this socket's WebSocket (now, or once the connection
+ * upgrades from polling) until the /match socket disconnects; the connection may outlive it (the
+ * lobby shares it), so engine.io's listener is put back then.
+ */
+export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uint8Array) => void): void {
+  const conn = engineConn(socket);
+  let restore: (() => void) | null = null;
+
+  const hook = (transport: EngineTransport): void => {
+    restore?.();
+    restore = null;
+    const ws: RawWebSocket | undefined = transport.name === 'websocket' ? transport.socket : undefined;
+    if (!ws) return;
+    const engineListeners = ws.listeners('message');
+    const fast: MessageListener = (data, isBinary) => {
+      if (
+        isBinary &&
+        data instanceof Uint8Array &&
+        data.length > HEADER &&
+        data[0] === TYPE &&
+        data[1] === NSP &&
+        data[2] === EVENT &&
+        socket.connected &&
+        allowsDirect(conn)
+      ) {
+        reportReceived(conn, data);
+        // A packet budget listening above may have closed the connection for this one.
+        if (conn.readyState !== 'open') return;
+        const payload = data.subarray(HEADER);
+        tellAnyListeners(socket, 'input', payload);
+        onInput(payload);
+        return;
+      }
+      for (const listener of engineListeners) listener.call(ws, data, isBinary);
+    };
+    for (const listener of engineListeners) ws.removeListener('message', listener);
+    ws.on('message', fast);
+    restore = () => {
+      ws.removeListener('message', fast);
+      for (const listener of engineListeners) ws.on('message', listener);
+    };
+  };
+
+  hook(conn.transport);
+  conn.on('upgrade', hook);
+  socket.once('disconnect', () => {
+    conn.off('upgrade', hook);
+    restore?.();
+    restore = null;
+  });
+}
