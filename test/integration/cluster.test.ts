@@ -174,15 +174,20 @@ describe('failover: the owner of a match is killed', () => {
     expect((await bo.client.enter({ kind: 'code', code: created.code! })).ok).toBe(true);
     expect((await ada.client.enter({ kind: 'rejoin' })).ok).toBe(true);
     await waitFor(() => ada.snapshots.at(-1)?.s.roundState === 'live', 'a live round', 15_000);
-    // Give Bo a point: Ada rides into the nearest wall.
+    // Give Bo a point: Ada rides into the nearest wall, Bo toward the farthest (so that on a slow
+    // machine Bo's straight line cannot meet a wall first).
     const setup = ada.client.match.info!.setup;
-    const steer = setInterval(() => {
-      const s = latest(ada);
-      const me = cycle(s, 0);
+    const steerTo = (r: Rider, slot: number, nearest: boolean): void => {
+      const s = latest(r);
+      const me = cycle(s, slot);
       if (!me.alive) return;
       const gaps: [number, Dir][] = [[me.y, Dir.Up], [setup.width - 1 - me.x, Dir.Right], [setup.height - 1 - me.y, Dir.Down], [me.x, Dir.Left]];
-      gaps.sort((a, b) => a[0] - b[0]);
-      ada.client.match.sendInput({ dir: gaps[0]![1], boost: false, clientTick: s.tick });
+      gaps.sort((a, b) => (nearest ? a[0] - b[0] : b[0] - a[0]));
+      r.client.match.sendInput({ dir: gaps[0]![1], boost: false, clientTick: s.tick });
+    };
+    const steer = setInterval(() => {
+      steerTo(ada, 0, true);
+      steerTo(bo, 1, false);
     }, 1000 / TICK_RATE);
     try {
       await waitFor(() => cycle(latest(bo), 1).score === 1, "Bo's point", 15_000);
