@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Capacity run (BENCHMARKS.md, issue 9): a fresh server pinned to core 0, its RSS read at idle
+# from /proc, then BOTS light bots (`--light`: raw WebSocket, inputs on the tick grid, one
+# keyframe a second decoded) pinned to core 1 for DURATION_S seconds; prints the load test's
+# summary and the server's RSS before and after.
+#
+#   loadtest/bench/capacity.sh BOTS [DURATION_S] [TAG] [extra `npm run loadtest` options…]
+#
+# Environment: PORT (default 3331), SERVER_NODE_FLAGS (e.g. --max-semi-space-size=32),
+# SERVER_CORE / BOT_CORE (0 / 1). Reports go to loadtest-out/TAG.{json,html,server.log}.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BOTS=${1:?bots}
+DURATION=${2:-30}
+TAG=${3:-capacity-$BOTS}
+shift $(( $# < 3 ? $# : 3 ))
+PORT=${PORT:-3331}
+SERVER_CORE=${SERVER_CORE:-0}
+BOT_CORE=${BOT_CORE:-1}
+mkdir -p loadtest-out
+
+# taskset execs node, so $! is the server's own PID (its /proc entry is the server's RSS).
+env HOST=127.0.0.1 PORT="$PORT" TICK_RATE=20 MAX_PLAYERS_PER_MATCH=16 MATCH_SEED=1 GUEST_PER_MINUTE=1000000 LOG_LEVEL=warn \
+  taskset -c "$SERVER_CORE" node ${SERVER_NODE_FLAGS:-} --import tsx server/main.ts > "loadtest-out/$TAG.server.log" 2>&1 &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+sleep 3
+echo "idle server RSS: $(grep VmRSS "/proc/$SERVER/status")"
+RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
+taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts --url "http://127.0.0.1:$PORT" \
+  --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup 5 \
+  --report "loadtest-out/$TAG.json" --html "loadtest-out/$TAG.html" --label capacity --quiet --light "$@"
+echo "server RSS after: $(grep VmRSS "/proc/$SERVER/status")"
