@@ -78,7 +78,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export const botSeed = (seed: number, index: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 
 export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) => void): Promise<Report> {
-  const probes = opts.urls.map((url) => new ServerProbe(url, opts.timeoutS * 1000));
+  // A node whose /metrics is behind METRICS_TOKEN: the same variable in the load test's environment.
+  const probes = opts.urls.map((url) => new ServerProbe(url, opts.timeoutS * 1000, process.env.METRICS_TOKEN || null));
   const nodeIds = await Promise.all(
     probes.map(async (p) => {
       try {

@@ -46,6 +46,8 @@ export class ServerProbe {
   constructor(
     readonly url: string,
     private readonly timeoutMs = 3000,
+    /** The nodes' METRICS_TOKEN, when /metrics is behind one. */
+    private readonly metricsToken: string | null = null,
   ) {}
 
   /** Throws with a readable reason when the node does not answer. */
@@ -71,7 +73,10 @@ export class ServerProbe {
   /** One scrape, or null when the node did not answer in time (counted, never fatal). */
   async sample(now: () => number): Promise<ServerSample | null> {
     try {
-      const res = await fetch(new URL('/metrics', this.url), { signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await fetch(new URL('/metrics', this.url), {
+        signal: AbortSignal.timeout(this.timeoutMs),
+        ...(this.metricsToken !== null && { headers: { authorization: `Bearer ${this.metricsToken}` } }),
+      });
       if (!res.ok) return null;
       const text = await res.text();
       return { at: now(), scrape: parsePrometheusText(text) };
