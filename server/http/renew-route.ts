@@ -10,12 +10,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
-import type { TokenService } from '../auth/tokens.ts';
-import type { Logger } from '../log.ts';
-import type { Metrics } from '../metrics.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
-import type { NicknameRegistry } from '../lobby/stores/index.ts';
-import type { OriginPolicy } from '../net/origin-policy.ts';
+import type { GuestRouteDeps } from './guest-route.ts';
 import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
@@ -24,22 +20,15 @@ export const RENEW_GRACE_S = 24 * 3600;
 /** A renewal carries no body; anything bigger than this is not one. */
 const MAX_BODY_BYTES = 1024;
 
-export interface RenewRouteDeps {
-  tokens: TokenService;
-  nicknames: NicknameRegistry;
-  /** Renewals per client address per minute (also the burst): the guest route's budget. */
-  perMinute: number;
-  metrics: Metrics;
-  log: Logger;
-  /** Pages of other origins are refused (CORS_ORIGINS), as on POST /api/guest. */
-  origins: OriginPolicy;
-  /** The real client address: the rate limit's key (behind a trusted proxy, the forwarded one). */
-  addressOf: (req: IncomingMessage) => string;
+/**
+ * What the guest route needs (same stores, same origin policy and client address); `perMinute`
+ * is the renewals per client address per minute, the guest route's budget.
+ */
+export interface RenewRouteDeps extends GuestRouteDeps {
   /** Epoch ms (tests). */
   now?: () => number;
   graceS?: number;
 }
-
 
 /** The token of an `Authorization: Bearer …` header, or undefined (AUTH_MISSING). */
 function bearer(req: IncomingMessage): string | undefined {
