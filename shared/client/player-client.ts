@@ -101,10 +101,20 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       ...(opts.path !== undefined && { path: opts.path }),
     });
     // Asked at every (re)connect: a reconnect always presents the newest token.
-    // Each socket notes the token it presented: a refusal of a token already replaced needs no
-    // new renewal, only a new attempt.
-    const presented = { lobby: '', match: '' };
-    const tokenFor = (ns: 'lobby' | 'match') => (): string => (presented[ns] = this.guest.token);
+    // Each socket notes the tokens its connect attempts presented, oldest first (the server answers
+    // a namespace's attempts in order): a refusal of a token already replaced needs no new
+    // renewal, only a new attempt. One note per attempt, not one per socket: the reconnect that
+    // follows a renewal can present the new token while the refusal of the old one is on its way.
+    const presented: Record<'lobby' | 'match', string[]> = { lobby: [], match: [] };
+    const tokenFor = (ns: 'lobby' | 'match') => (): string => {
+      presented[ns].push(this.guest.token);
+      return this.guest.token;
+    };
+    // A connection that closes takes its unanswered attempts with it.
+    this.manager.on('close', () => {
+      presented.lobby.length = 0;
+      presented.match.length = 0;
+    });
     this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
@@ -122,11 +132,16 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       ['lobby', this.lobby.socket as Socket],
     ];
     for (const [ns, socket] of sockets) {
-      socket.on('connect', () => (this.authRefusals = 0));
+      socket.on('connect', () => {
+        presented[ns].shift();
+        this.authRefusals = 0;
+      });
       socket.on('connect_error', (e: Error & { data?: { code?: string; message?: string } }) => {
+        // The server's refusals carry `data`; a connection that failed to open answered no attempt.
+        const refused = e.data === undefined ? undefined : presented[ns].shift();
         if (!e.data?.code?.startsWith('AUTH_')) return;
         if (this.renewing) return; // both namespaces are refused together: one renewal
-        if (presented[ns] !== this.guest.token) return this.reconnect(); // renewed meanwhile
+        if (refused !== this.guest.token) return this.reconnect(); // renewed meanwhile
         if (++this.authRefusals > MAX_AUTH_REFUSALS) {
           this.opts.tokenRenewalFailed?.({ code: e.data.code, message: `the server refused ${MAX_AUTH_REFUSALS} renewed tokens in a row: ${e.data.message ?? e.message}` });
           return;

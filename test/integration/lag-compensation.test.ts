@@ -76,8 +76,11 @@ describe('lag compensation', () => {
   it('a shooter 80 ms away hits a walking target by aiming where its screen shows it', async () => {
     const views: Snapshot[] = [];
     const seats = await privateMatchSeats(server.url, ['target', 'shooter']);
-    const target = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, {}, { token: seats.tokens[0], games: GAMES });
-    const shooter = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, { snapshot: (s) => views.push(s) }, { token: seats.tokens[1], games: GAMES });
+    // WebSocket from the start: a long-poll cycle before the upgrade would add its own delay to
+    // what the shooter sees, which the server's rewind (RTT/2 + interpolation) does not know of.
+    const socket = { transports: ['websocket' as const] };
+    const target = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, {}, { token: seats.tokens[0], games: GAMES, socket });
+    const shooter = new MatchConnection<Snapshot, ArenaInput, ArenaSetup>(server.url, { snapshot: (s) => views.push(s) }, { token: seats.tokens[1], games: GAMES, socket });
     conns.push(target, shooter);
     const t = await target.join(seats.matchId);
     const s = await shooter.join(seats.matchId);
