@@ -12,6 +12,7 @@ import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { NicknameRegistry } from '../lobby/stores/index.ts';
 import { newGuestId, type TokenService } from '../auth/tokens.ts';
 import type { OriginPolicy } from '../net/origin-policy.ts';
+import { readBody } from './body.ts';
 import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const GUEST_PATH = '/api/guest';
@@ -31,25 +32,6 @@ export interface GuestRouteDeps {
 }
 
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop reading; the caller answers 413 and closes the connection.
-        req.pause();
-        req.removeAllListeners('data');
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 export function createGuestRoute(deps: GuestRouteDeps) {
   const limiter = new KeyedRateLimiter({ burst: deps.perMinute, intervalMs: 60_000 / deps.perMinute });
@@ -63,7 +45,7 @@ export function createGuestRoute(deps: GuestRouteDeps) {
     if (req.method !== 'POST') return refuse(405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
     const address = deps.addressOf(req);
     if (!limiter.take(address, Date.now())) return refuse(429, ErrorCode.RateLimited, 'too many new guests from this address');
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_BODY_BYTES);
     if (body === null) {
       res.setHeader('connection', 'close');
       res.on('finish', () => req.destroy());

@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { GuestRouteDeps } from './guest-route.ts';
+import { readBody } from './body.ts';
 import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
@@ -39,22 +40,6 @@ function bearer(req: IncomingMessage): string | undefined {
   return match ? match[1] : header.slice(0, 2048) || undefined;
 }
 
-/** Reads and discards the body, up to MAX_BODY_BYTES; false when it was bigger. */
-function drainBody(req: IncomingMessage): Promise<boolean> {
-  return new Promise((resolve) => {
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        req.pause();
-        req.removeAllListeners('data');
-        resolve(false);
-      }
-    });
-    req.on('end', () => resolve(true));
-    req.on('error', () => resolve(false));
-  });
-}
 
 export function createRenewRoute(deps: RenewRouteDeps) {
   const now = deps.now ?? Date.now;
@@ -72,7 +57,8 @@ export function createRenewRoute(deps: RenewRouteDeps) {
     const address = deps.addressOf(req);
     if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${RENEW_PATH} with Authorization: Bearer <token>`, address);
     if (!limiter.take(address, now())) return refuse(res, 429, ErrorCode.RateLimited, 'too many token renewals from this address', address);
-    if (!(await drainBody(req))) {
+    // A renewal carries its token in a header; a body, if any, is read only to be bounded.
+    if ((await readBody(req, MAX_BODY_BYTES).catch(() => null)) === null) {
       res.setHeader('connection', 'close');
       res.on('finish', () => req.destroy());
       return refuse(res, 413, ErrorCode.BadRequest, `a renewal has no body (at most ${MAX_BODY_BYTES} bytes are read)`, address);

@@ -13,27 +13,17 @@
  */
 import bcrypt from 'bcryptjs';
 import type { BrowserContext, Page } from 'playwright-core';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wireParser } from '../../shared/protocol/wire.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
-import { guest } from '../support/lobby.ts';
+import { bareMatchSocket } from '../support/lobby.ts';
 import { shot } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
-async function matchSocket(url: string, nickname: string): Promise<Socket> {
-  const { token } = await guest(url, nickname);
-  const socket = connect(`${url}/match`, { auth: { token }, parser: wireParser, reconnection: false, transports: ['websocket'], forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
 
 describe('the socket.io Admin UI served at /admin/', () => {
   let server: ServerProcess;
@@ -43,7 +33,7 @@ describe('the socket.io Admin UI served at /admin/', () => {
   beforeAll(async () => {
     server = await startServer({ ADMIN_UI_USER: 'ops', ADMIN_UI_PASSWORD_HASH: bcrypt.hashSync(PASSWORD, 4), NODE_ID: 'admin-node' });
     browser = await launchChromium();
-    for (const name of ['ada', 'bob', 'cy']) players.push(await matchSocket(server.url, name));
+    for (const name of ['ada', 'bob', 'cy']) players.push(await bareMatchSocket(server.url, name));
   });
   afterAll(async () => {
     for (const p of players) p.close();
@@ -126,7 +116,7 @@ describe('the Admin UI of two nodes on one redis-server, development mode', () =
       ADMIN_UI_MODE: 'development',
     });
     browser = await launchChromium();
-    players.push(await matchSocket(cluster.nodes[0]!.url, 'near'), await matchSocket(cluster.nodes[1]!.url, 'far'));
+    players.push(await bareMatchSocket(cluster.nodes[0]!.url, 'near'), await bareMatchSocket(cluster.nodes[1]!.url, 'far'));
   });
   afterAll(async () => {
     for (const p of players) p.close();

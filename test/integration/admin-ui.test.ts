@@ -17,8 +17,7 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { MatchConnection } from '../../shared/client/match-connection.ts';
-import { wireParser } from '../../shared/protocol/wire.ts';
-import { guest, GAMES, privateMatchSeats } from '../support/lobby.ts';
+import { bareMatchSocket, GAMES, privateMatchSeats } from '../support/lobby.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { REDIS_BACKENDS, type RedisBackend } from '../support/redis.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
@@ -78,16 +77,6 @@ async function login(url: string, auth: Record<string, unknown> = { username: 'o
   return res.view;
 }
 
-/** A guest's bare /match connection (no match joined): one socket in the namespace. */
-async function matchSocket(url: string, nickname: string): Promise<Socket> {
-  const { token } = await guest(url, nickname);
-  const socket = connect(`${url}/match`, { auth: { token }, parser: wireParser, reconnection: false, transports: ['websocket'], forceNew: true });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', resolve);
-    socket.once('connect_error', reject);
-  });
-  return socket;
-}
 
 async function metric(url: string, line: string): Promise<number | null> {
   const text = await (await fetch(`${url}/metrics`)).text();
@@ -142,7 +131,7 @@ describe('admin UI on, one node, defaults (read-only, production mode)', () => {
   });
 
   it('lets the operator in, lists /match with its sockets, and gives a session for the next visit', async () => {
-    open.push(await matchSocket(server.url, 'm1'), await matchSocket(server.url, 'm2'));
+    open.push(await bareMatchSocket(server.url, 'm1'), await bareMatchSocket(server.url, 'm2'));
     const view = await login(server.url);
     open.push(view.socket);
     await waitFor(() => view.sessions.length === 1 && view.features.length > 0 && view.stats.length > 0, 'session, config and stats');
@@ -162,7 +151,7 @@ describe('admin UI on, one node, defaults (read-only, production mode)', () => {
   });
 
   it('does nothing when a read-only operator asks to disconnect sockets', async () => {
-    const player = await matchSocket(server.url, 'm3');
+    const player = await bareMatchSocket(server.url, 'm3');
     open.push(player);
     const view = await login(server.url);
     open.push(view.socket);
@@ -226,7 +215,7 @@ describe('admin UI in development mode, not read-only: every socket, event and a
   });
 
   it('disconnects sockets when the operator asks', async () => {
-    const player = await matchSocket(server.url, 'kicked');
+    const player = await bareMatchSocket(server.url, 'kicked');
     const reasons: string[] = [];
     player.on('disconnect', (reason) => reasons.push(reason));
     const view = await login(server.url);
@@ -254,7 +243,7 @@ describe.each(REDIS_BACKENDS)('admin UI on two nodes joined by %s', (_name, star
 
   it('shows both nodes and the sockets of both to a UI connected to one', async () => {
     const [node1, node2] = cluster.nodes as [ServerProcess, ServerProcess];
-    open.push(await matchSocket(node2.url, 'far'));
+    open.push(await bareMatchSocket(node2.url, 'far'));
     const view = await login(node1.url);
     open.push(view.socket);
     await waitFor(() => latestFrom(view, 'node1') && latestFrom(view, 'node2'), 'statistics from node1 and node2', 15_000);
@@ -263,7 +252,7 @@ describe.each(REDIS_BACKENDS)('admin UI on two nodes joined by %s', (_name, star
     expect(list.filter((s) => s.nsp === '/match')).toHaveLength(1);
 
     // A socket arriving on node2 is announced to the UI on node1 as it happens.
-    const late = await matchSocket(node2.url, 'later');
+    const late = await bareMatchSocket(node2.url, 'later');
     open.push(late);
     await waitFor(() => view.connected.some((s) => s.id === late.id && s.nsp === '/match'), 'socket_connected from node2');
   });

@@ -4,7 +4,7 @@
  * ends with.
  */
 import { expect } from 'vitest';
-import type { Manager } from 'socket.io-client';
+import { io, type Manager, type Socket } from 'socket.io-client';
 import { getGuestToken, type GuestSession } from '../../shared/client/auth.ts';
 import type { LobbyClient, ListEvent } from '../../shared/client/lobby-client.ts';
 import type { MatchConnection, MatchConnectionEvents } from '../../shared/client/match-connection.ts';
@@ -13,6 +13,7 @@ import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
+import { wireParser } from '../../shared/protocol/wire.ts';
 import type { ChatMessage, MatchListing, PhaseChange, PlayerInfo, PresenceChange, SeatGrant } from '../../shared/protocol/events.ts';
 
 export { GAMES };
@@ -22,6 +23,17 @@ export async function guest(url: string, nickname: string): Promise<GuestSession
   if (!res.ok) throw new Error(`guest ${nickname}: ${res.code} ${res.message}`);
   const { ok: _ok, ...session } = res;
   return session;
+}
+
+/** A guest's bare /match connection (no match joined): one socket in the namespace. */
+export async function bareMatchSocket(url: string, nickname: string): Promise<Socket> {
+  const { token } = await guest(url, nickname);
+  const socket = io(`${url}/match`, { auth: { token }, parser: wireParser, reconnection: false, transports: ['websocket'], forceNew: true });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', resolve);
+    socket.once('connect_error', reject);
+  });
+  return socket;
 }
 
 export interface MatchView {
