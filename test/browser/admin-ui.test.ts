@@ -21,6 +21,7 @@ import { startRedis, type RedisServer } from '../support/redis.ts';
 import { bareMatchSocket } from '../support/lobby.ts';
 import { shot } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
+import { waitFor } from '../support/wait.ts';
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -70,7 +71,7 @@ describe('the socket.io Admin UI served at /admin/', () => {
     await page.getByRole('button', { name: 'Connect' }).click();
     await page.getByText('Invalid credentials').waitFor({ timeout: 20_000 });
     await shot(page, 'admin-ui-wrong-password');
-    expect(server.logs.some((l) => l.msg === 'admin UI login refused' && l.reason === 'bad_credentials')).toBe(true);
+    await waitFor(() => server.logs.some((l) => l.msg === 'admin UI login refused' && l.reason === 'bad_credentials'), 'the refusal logged');
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Connect' }).click();
