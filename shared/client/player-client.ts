@@ -241,11 +241,17 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     return this.renewing;
   }
 
-  /** Connects whichever socket the server disconnected (socket.io does not retry those). */
+  /**
+   * Connects whichever socket the server disconnected or refused (socket.io does not retry
+   * those; they are no longer `active`). A socket that is not connected but still active has an
+   * attempt under way or the manager's own retry coming: calling `connect()` on it would send a
+   * second CONNECT for the namespace, the server would open a second socket for it, and the
+   * seat taken on one would drop the other, failing the rejoin in flight (seen in CI).
+   */
   reconnect(): void {
     if (this.closed) return;
-    if (!this.lobby.socket.connected) this.lobby.socket.connect();
-    if (!this.match.socket.connected) this.match.socket.connect();
+    if (!this.lobby.socket.active) this.lobby.socket.connect();
+    if (!this.match.socket.active) this.match.socket.connect();
   }
 
   close(): void {

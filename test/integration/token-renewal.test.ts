@@ -157,6 +157,25 @@ describe('guest tokens: expiry and renewal', () => {
     await waitFor(() => seen.snapshots > before + 10, 'snapshots in the retaken seat', 10_000);
   });
 
+  it('reconnect() leaves a connect attempt under way alone: one CONNECT, one socket on the server', async () => {
+    // A late refusal of an old token calls reconnect() while the new token's attempt is out. A
+    // second CONNECT would open a second /match socket, and the seat taken on one drops the other.
+    const res = await PlayerClient.resume({ url: server.url, nickname: 'Ivy', games: GAMES, connection: { reconnection: false } }, await oldToken('Ivy', 0));
+    if (!res.ok) throw new Error(`${res.code} ${res.message}`);
+    const client = res.value;
+    closers.push(() => client.close());
+    await client.match.connected();
+    let connects = 0;
+    client.match.socket.on('connect', () => void (connects += 1));
+    client.match.socket.disconnect();
+    client.match.socket.connect();
+    client.reconnect();
+    await waitFor(() => connects > 0, 'the reconnect');
+    await sleep(500);
+    expect(connects).toBe(1);
+    expect(client.match.socket.connected).toBe(true);
+  });
+
   it('renews ahead of expiry without a drop, so a later reconnect presents a valid token at once', async () => {
     const { proxy, session, seen, client, info } = await seatedPlayer('Fay', 8000, true);
     // Due at 80 % of the ~8 s left.
