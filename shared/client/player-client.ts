@@ -86,6 +86,8 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   code: string | null = null;
   private closed = false;
   private renewing: Promise<AckResult> | null = null;
+  /** Per namespace, the tokens of connect attempts the server has not answered yet, oldest first. */
+  private readonly presented: Record<'lobby' | 'match', string[]> = { lobby: [], match: [] };
   private readonly schedule: RenewalSchedule | null;
   /** Handshakes refused for the token since the last accepted one. */
   private authRefusals = 0;
@@ -105,7 +107,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     // a namespace's attempts in order): a refusal of a token already replaced needs no new
     // renewal, only a new attempt. One note per attempt, not one per socket: the reconnect that
     // follows a renewal can present the new token while the refusal of the old one is on its way.
-    const presented: Record<'lobby' | 'match', string[]> = { lobby: [], match: [] };
+    const presented = this.presented;
     const tokenFor = (ns: 'lobby' | 'match') => (): string => {
       presented[ns].push(this.guest.token);
       return this.guest.token;
@@ -242,16 +244,17 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   }
 
   /**
-   * Connects whichever socket the server disconnected or refused (socket.io does not retry
-   * those; they are no longer `active`). A socket that is not connected but still active has an
-   * attempt under way or the manager's own retry coming: calling `connect()` on it would send a
-   * second CONNECT for the namespace, the server would open a second socket for it, and the
-   * seat taken on one would drop the other, failing the rejoin in flight (seen in CI).
+   * Connects whichever socket is down and has no attempt out: refused or disconnected by the
+   * server (socket.io does not retry those), or dropped with the manager's reconnection off. A
+   * socket whose CONNECT is out (its token presented, no answer yet) is left alone: `connect()`
+   * on it would send a second CONNECT on the open connection, which socket.io answers with a
+   * second server socket or by closing the whole connection, and the rejoin in flight fails
+   * (seen in CI: a rejoin answered UNAVAILABLE after a renewal).
    */
   reconnect(): void {
     if (this.closed) return;
-    if (!this.lobby.socket.active) this.lobby.socket.connect();
-    if (!this.match.socket.active) this.match.socket.connect();
+    if (!this.lobby.socket.connected && this.presented.lobby.length === 0) this.lobby.socket.connect();
+    if (!this.match.socket.connected && this.presented.match.length === 0) this.match.socket.connect();
   }
 
   close(): void {
