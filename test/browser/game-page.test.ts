@@ -144,9 +144,13 @@ describe('the game page at 150 ± 30 ms round trip', () => {
     // Interpolated, Bob moves at his walking speed on every frame. Drawn from raw snapshots he
     // would stand still on some frames and jump two snapshots on others, as their arrival
     // drifts against the frame clock.
-    // Measured: interpolated 218-225 px/s on every frame; raw snapshots 131-490 px/s.
+    // Measured: interpolated 218-225 px/s on every frame on a quiet machine; raw snapshots
+    // 131-490 px/s, off on most frames. On a loaded 2-core machine (CI with a load test beside
+    // it) one frame in five came out off, as snapshots met the network simulator's jitter late
+    // and Bob's own Node timers slipped: a quarter still tells interpolation from raw drawing.
     const jerky = walkingFrames.filter((v) => Math.abs(v - rules.playerSpeed) > rules.playerSpeed * 0.25).length;
-    expect(jerky / walkingFrames.length).toBeLessThan(0.1);
+    console.log(`interpolation: ${jerky} of ${walkingFrames.length} walking frames off Bob's speed by more than 25 %`);
+    expect(jerky / walkingFrames.length).toBeLessThan(0.25);
 
     // 2. Prediction: Alice presses D; her player moves on her screen before any snapshot could
     // carry that input back (150 ms round trip).
