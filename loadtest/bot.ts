@@ -191,7 +191,14 @@ export class Bot {
     this.client = client;
     this.guest = client.guest;
     this.meter.attach(client.manager);
-    this.raw = !config.decodeAll && !json ? new RawMatchFrames(client.manager, (bytes) => this.onBinarySnapshot(bytes)) : null;
+    this.raw =
+      !config.decodeAll && !json
+        ? new RawMatchFrames(client.manager, (bytes) => {
+            // Read off the TCP socket, these frames never reach ws's 'message' event, where the meter counts.
+            if (this.raw?.onTcp) this.meter.framesIn += 1;
+            this.onBinarySnapshot(bytes);
+          })
+        : null;
     const socket = client.match.socket;
     if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));
     socket.on('connect', () => this.onConnect());

@@ -7,6 +7,7 @@
 #   loadtest/bench/capacity.sh BOTS [DURATION_S] [TAG] [extra `npm run loadtest` options…]
 #
 # Environment: PORT (default 3331), SERVER_NODE_FLAGS (e.g. --max-semi-space-size=32),
+# BOT_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=loadtest-out/profiles` to profile the bots),
 # SERVER_CORE / BOT_CORE (0 / 1). Reports go to loadtest-out/TAG.{json,html,server.log}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +29,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 sleep 3
 echo "idle server RSS: $(grep VmRSS "/proc/$SERVER/status")"
 RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
-taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts --url "http://127.0.0.1:$PORT" \
+taskset -c "$BOT_CORE" node --max-old-space-size=4096 ${BOT_NODE_FLAGS:-} --import tsx loadtest/cli.ts --url "http://127.0.0.1:$PORT" \
   --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup 5 \
   --report "loadtest-out/$TAG.json" --html "loadtest-out/$TAG.html" --label capacity --quiet --light "$@"
 echo "server RSS after: $(grep VmRSS "/proc/$SERVER/status")"

@@ -1,0 +1,62 @@
+/**
+ * Reads a `ws` client socket's frames off its TCP socket (raw-match-frames.ts says why): a
+ * SnapshotFrameReader takes the place of ws's 'data' listener, hands frames that start with a
+ * given prefix to a callback, and gives every other byte to ws's listener, in order, unchanged.
+ * Relies on ws 8's wiring (lib/websocket.js `setSocket`: one 'data' listener, `socketOnData`,
+ * writing each chunk to the Receiver; it stops reading by removing that listener); a socket wired
+ * otherwise is left alone.
+ */
+import type { Socket as NetSocket } from 'node:net';
+import { SnapshotFrameReader } from './ws-snapshot-reader.ts';
+
+/** Frames are a few hundred bytes; anything larger is left to ws (and its maxPayload). */
+const MAX_MATCHED_FRAME = 1 << 20;
+
+/** The ws internals read once per connection: the TCP socket and the negotiated extensions. */
+export interface TappableWs {
+  _socket?: NetSocket | null;
+  _extensions?: Record<string, unknown>;
+}
+
+type DataListener = (chunk: Buffer) => void;
+
+/**
+ * Puts a SnapshotFrameReader for frames starting with `prefix` in place of ws's 'data' listener on its TCP socket; returns the
+ * socket, or null when ws is not shaped as expected (nothing is changed then).
+ */
+export function tapWsSocket(ws: TappableWs, prefix: Uint8Array, onSnapshot: (payload: Uint8Array) => void): NetSocket | null {
+  const socket = ws._socket;
+  // With permessage-deflate, ws's Sender queues frames while it compresses: a direct write could overtake them.
+  if (!socket || !ws._extensions || Object.keys(ws._extensions).length > 0) return null;
+  const listeners = socket.listeners('data') as DataListener[];
+  const wsOnData = listeners[0];
+  if (listeners.length !== 1 || wsOnData?.name !== 'socketOnData') return null;
+  // ws's Receiver holds no partial frame here: engine.io-client opens (and this runs) on a whole
+  // text frame, the handshake, and the Receiver parses every chunk synchronously.
+  let reading = true;
+  const reader = new SnapshotFrameReader(prefix, MAX_MATCHED_FRAME, {
+    // ws may stop reading in the middle of a chunk (at a close frame): the rest is dropped, as ws drops it.
+    match: (payload) => {
+      if (reading) onSnapshot(payload);
+    },
+    pass: (bytes) => {
+      if (reading) wsOnData.call(socket, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    },
+  });
+  const onData: DataListener = (chunk) => reader.push(chunk);
+  socket.removeListener('data', wsOnData);
+  socket.on('data', onData);
+  // ws stops reading by removing its listener (websocket.js: receiverOnConclude, receiverOnError,
+  // socketOnClose); that now removes the tap's.
+  const removeListener = socket.removeListener;
+  socket.removeListener = function (this: NetSocket, event: string | symbol, fn: (...args: unknown[]) => void) {
+    if (event !== 'data' || fn !== wsOnData || !reading) return removeListener.call(this, event, fn);
+    reading = false;
+    // The socket closed with a frame half read: ws's Receiver gets those bytes first, then what the
+    // socket still buffers (socketOnClose writes that next), as it would have without the tap.
+    const held = this.destroyed ? reader.takeHeld() : null;
+    if (held) wsOnData.call(this, Buffer.from(held.buffer, held.byteOffset, held.length));
+    return removeListener.call(this, 'data', onData);
+  } as NetSocket['removeListener'];
+  return socket;
+}
