@@ -95,7 +95,7 @@ export class RawMatchFrames {
     this.ws = ws ?? null;
     this.socket = null;
     if (!ws) return;
-    this.socket = tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot);
+    this.socket = tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot, { sharedReads: true });
     if (this.socket) return;
     // No TCP tap: engine.io-client listens through `onmessage`, which `ws` wraps in a
     // MessageEvent per frame: take its handler off and listen to the raw event instead.

@@ -92,13 +92,13 @@ export class SnapshotFrameReader {
     return held;
   }
 
-  push(chunk: Uint8Array): void {
-    const end = chunk.length;
+  /** Reads chunk[0..end): the bytes that came next. */
+  push(chunk: Uint8Array, end = chunk.length): void {
     let pos = 0;
     // Start of the pass-through bytes of this chunk not yet handed to `pass`.
     let passFrom = 0;
     if (this.state === State.Head && this.headLen > 0) {
-      pos = this.fillHead(chunk);
+      pos = this.fillHead(chunk, end);
       passFrom = pos;
     }
     while (pos < end) {
@@ -170,10 +170,10 @@ export class SnapshotFrameReader {
    * Completes the frame start held in `head` from the beginning of `chunk`; returns how many
    * bytes of the chunk it used. A byte at a time: this path runs only when a frame header is split.
    */
-  private fillHead(chunk: Uint8Array): number {
+  private fillHead(chunk: Uint8Array, end: number): number {
     let used = 0;
     while (!this.decide(this.head, 0, this.headLen)) {
-      if (used === chunk.length) return used;
+      if (used === end) return used;
       this.head[this.headLen++] = chunk[used++]!;
     }
     const held = this.headLen;

@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** A server whose first connection is handed to `serve`, and a client tapped once open. */
-async function pair(serve: (peer: WebSocket) => Promise<void> | void): Promise<{ client: WebSocket; socket: NetSocket | null; log: string[] }> {
+async function pair(serve: (peer: WebSocket) => Promise<void> | void, sharedReads: boolean): Promise<{ client: WebSocket; socket: NetSocket | null; log: string[] }> {
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await once(server, 'listening');
   server.on('connection', (peer) => void serve(peer));
@@ -42,7 +42,10 @@ async function pair(serve: (peer: WebSocket) => Promise<void> | void): Promise<{
   client.on('close', (code, reason) => log.push(`close:${code}:${String(reason)}`));
   client.on('error', (e) => log.push(`error:${e.message}`));
   await once(client, 'open');
-  const socket = tapWsSocket(client as never, PREFIX, (p) => log.push(`snap:${p.length}:${p[0]}`));
+  // A view of the shared read buffer is valid only during the call: read what is needed now.
+  const socket = tapWsSocket(client as never, PREFIX, (p) => log.push(`snap:${p.length}:${p[0]}`), { sharedReads });
+  // Reads into the shared buffer bypass the stream: no 'data' event may fire then.
+  if (sharedReads) socket?.on('data', () => log.push('data event'));
   return { client, socket, log };
 }
 
@@ -54,7 +57,7 @@ async function until(cond: () => boolean, ms = 10_000): Promise<void> {
   }
 }
 
-describe('tapWsSocket', () => {
+describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sharedReads) => {
   it('hands snapshot frames to the callback and every other frame to ws, in order, then the close', async () => {
     const { socket, log } = await pair(async (peer) => {
       // Let the client tap its socket first: frames sent before are ws's alone.
@@ -78,7 +81,7 @@ describe('tapWsSocket', () => {
       }
       peer.send('end');
       peer.close(4000, 'bye');
-    });
+    }, sharedReads);
     expect(socket).not.toBeNull();
     await until(() => log.some((l) => l.startsWith('close:')));
     expect(log).toEqual([
@@ -100,7 +103,7 @@ describe('tapWsSocket', () => {
     const got: string[] = [];
     const { client, socket } = await pair((peer) => {
       peer.on('message', (data, isBinary) => got.push(isBinary ? Buffer.from(data as Buffer).toString('hex') : `text:${String(data)}`));
-    });
+    }, sharedReads);
     const masks = new MaskSource();
     const sent: string[] = [];
     for (let i = 0; i < 50; i++) {
@@ -126,7 +129,7 @@ describe('tapWsSocket', () => {
       const text = (t: string): Buffer => Buffer.concat([Buffer.from([0x81, t.length]), Buffer.from(t)]);
       const close = Buffer.from([0x88, 2, 0x0f, 0xa1]); // 4001
       raw.write(Buffer.concat([text('a'), Buffer.from([0x82, 4]), snapshot(4, 1), close, text('after'), Buffer.from([0x82, 4]), snapshot(4, 2)]));
-    });
+    }, sharedReads);
     await until(() => log.some((l) => l.startsWith('close:')));
     expect(log).toEqual(['text:a', 'snap:1:1', 'close:4001:']);
   });
@@ -139,7 +142,7 @@ describe('tapWsSocket', () => {
       raw.write(Buffer.concat([Buffer.from([0x82, 126, 0x01, 0x2c]), snapshot(100, 2)]));
       await sleep(50);
       peer.terminate();
-    });
+    }, sharedReads);
     expect(socket).not.toBeNull();
     await until(() => log.some((l) => l.startsWith('close:')));
     expect(log).toEqual(['snap:17:1', 'close:1006:']);
