@@ -95,10 +95,19 @@ export class RawMatchFrames {
     this.ws = ws ?? null;
     this.socket = null;
     if (!ws) return;
-    this.socket = tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot, { sharedReads: true });
-    if (this.socket) return;
-    // No TCP tap: engine.io-client listens through `onmessage`, which `ws` wraps in a
-    // MessageEvent per frame: take its handler off and listen to the raw event instead.
+    // 'open' fires inside ws's Receiver, while it parses the handshake frame. Once it is done with
+    // that chunk (before the next read), it is at a frame boundary and the socket can be tapped.
+    process.nextTick(() => {
+      if (this.ws !== ws) return;
+      this.socket = tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot, { sharedReads: true });
+      if (!this.socket) this.listenOnWs(ws);
+    });
+  }
+
+  /** No TCP tap: snapshots are picked out of ws's 'message' events, ahead of engine.io-client. */
+  private listenOnWs(ws: RawWs): void {
+    // engine.io-client listens through `onmessage`, which `ws` wraps in a MessageEvent per
+    // frame: take its handler off and listen to the raw event instead.
     const engineHandler = ws.onmessage;
     ws.onmessage = null;
     ws.on('message', (data, isBinary) => {

@@ -148,6 +148,17 @@ describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sha
     expect(log).toEqual(['snap:17:1', 'close:1006:']);
   });
 
+  it('leaves a socket alone while ws holds half a frame (the reader would start mid-frame)', async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (peer) => (peer as unknown as { _socket: NetSocket })._socket.write(Buffer.from([0x81, 5, 0x68])));
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await once(client, 'open');
+    await until(() => (client as unknown as { _receiver: { _bufferedBytes: number; _state: number } })._receiver._state !== 0);
+    expect(tapWsSocket(client as never, PREFIX, () => {}, { sharedReads })).toBeNull();
+    client.terminate();
+  });
+
   it('leaves a socket with permessage-deflate alone (its Sender may queue frames)', async () => {
     server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
     await once(server, 'listening');

@@ -12,11 +12,15 @@ import { SnapshotFrameReader } from './ws-snapshot-reader.ts';
 /** Frames are a few hundred bytes; anything larger is left to ws (and its maxPayload). */
 const MAX_MATCHED_FRAME = 1 << 20;
 
-/** The ws internals read once per connection: the TCP socket and the negotiated extensions. */
+/** The ws internals read once per connection: the TCP socket, the negotiated extensions, the Receiver's state. */
 export interface TappableWs {
   _socket?: NetSocket | null;
   _extensions?: Record<string, unknown>;
+  _receiver?: { _state?: number; _bufferedBytes?: number; _fragmented?: number };
 }
+
+/** receiver.js GET_INFO: waiting for the first byte of a frame. */
+const RECEIVER_AT_FRAME_START = 0;
 
 type DataListener = (chunk: Buffer) => void;
 
@@ -31,8 +35,10 @@ export function tapWsSocket(ws: TappableWs, prefix: Uint8Array, onSnapshot: (pay
   const listeners = socket.listeners('data') as DataListener[];
   const wsOnData = listeners[0];
   if (listeners.length !== 1 || wsOnData?.name !== 'socketOnData') return null;
-  // ws's Receiver holds no partial frame here: engine.io-client opens (and this runs) on a whole
-  // text frame, the handshake, and the Receiver parses every chunk synchronously.
+  // From here on the reader sees the stream first: ws's Receiver must be at a frame boundary,
+  // holding nothing, outside a fragmented message (call this outside its parse loop).
+  const receiver = ws._receiver;
+  if (!receiver || receiver._state !== RECEIVER_AT_FRAME_START || receiver._bufferedBytes !== 0 || receiver._fragmented !== 0) return null;
   let reading = true;
   // Bytes read into the shared buffer are overwritten by the next read: ws gets a copy.
   let copyPassed = false;
