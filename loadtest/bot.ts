@@ -191,7 +191,14 @@ export class Bot {
     this.client = client;
     this.guest = client.guest;
     this.meter.attach(client.manager);
-    this.raw = !config.decodeAll && !json ? new RawMatchFrames(client.manager, (bytes) => this.onBinarySnapshot(bytes)) : null;
+    this.raw =
+      !config.decodeAll && !json
+        ? new RawMatchFrames(client.manager, (bytes) => {
+            // Read off the TCP socket, these frames never reach ws's 'message' event, where the meter counts.
+            if (this.raw?.onTcp) this.meter.framesIn += 1;
+            this.onBinarySnapshot(bytes);
+          })
+        : null;
     const socket = client.match.socket;
     if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));
     socket.on('connect', () => this.onConnect());
@@ -433,7 +440,9 @@ export class Bot {
   /** The light bot's input: the game's codec, written past socket.io-client when the WebSocket is open. */
   private sendRaw(p: Playing, input: object): number {
     p.seq += 1;
-    const bytes = p.game.inputCodec.encode({ ...input, seq: p.seq } as never);
+    // The input loop made `input` for this send alone: numbering it in place spares a copy per input.
+    (input as { seq?: number }).seq = p.seq;
+    const bytes = p.game.inputCodec.encode(input as never);
     if (!this.raw!.writeInput(bytes)) this.client!.match.socket.emit('input', bytes);
     return p.seq;
   }

@@ -7,6 +7,7 @@
 #   loadtest/bench/capacity.sh BOTS [DURATION_S] [TAG] [extra `npm run loadtest` options…]
 #
 # Environment: PORT (default 3331), SERVER_NODE_FLAGS (e.g. --max-semi-space-size=32),
+# BOT_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=loadtest-out/profiles` to profile the bots),
 # SERVER_CORE / BOT_CORE (0 / 1). Reports go to loadtest-out/TAG.{json,html,server.log}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,7 +29,20 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 sleep 3
 echo "idle server RSS: $(grep VmRSS "/proc/$SERVER/status")"
 RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
-taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts --url "http://127.0.0.1:$PORT" \
+taskset -c "$BOT_CORE" node --max-old-space-size=4096 ${BOT_NODE_FLAGS:-} --import tsx loadtest/cli.ts --url "http://127.0.0.1:$PORT" \
   --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup 5 \
-  --report "loadtest-out/$TAG.json" --html "loadtest-out/$TAG.html" --label capacity --quiet --light "$@"
+  --report "loadtest-out/$TAG.json" --html "loadtest-out/$TAG.html" --label capacity --quiet --light "$@" &
+BOTS_PID=$!
+# The bot process's user and system (syscalls, and the loopback TCP work done in its name) CPU,
+# from /proc, over most of the measured window (it opens after ramp-up + 5 s warm-up + start-up).
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$BOTS_PID/stat" 2>/dev/null || echo "0 0"; }
+sleep $(( RAMP + 8 ))
+read -r U1 S1 <<< "$(cpu_ticks)"; T1=$(date +%s.%N)
+sleep $(( DURATION > 6 ? DURATION - 4 : 2 ))
+read -r U2 S2 <<< "$(cpu_ticks)"; T2=$(date +%s.%N)
+wait $BOTS_PID
+HZ=$(getconf CLK_TCK)
+awk -v u=$(( U2 - U1 )) -v s=$(( S2 - S1 )) -v t1="$T1" -v t2="$T2" -v hz="$HZ" -v bots="$BOTS" 'BEGIN {
+  dt = t2 - t1; if (dt <= 0 || u < 0 || s < 0) exit
+  printf "bot process over %.1f s: user %.1f%%, system %.1f%% of a core; %.0f + %.0f µs per bot-second\n", dt, 100*u/hz/dt, 100*s/hz/dt, 1e6*u/hz/dt/bots, 1e6*s/hz/dt/bots }'
 echo "server RSS after: $(grep VmRSS "/proc/$SERVER/status")"

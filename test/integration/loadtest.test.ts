@@ -128,6 +128,8 @@ describe('npm run loadtest', () => {
     expect(r.snapshotRateHz.p50).toBeGreaterThan(TICK_RATE * 0.8);
     expect(r.snapshotRateHz.p50).toBeLessThan(TICK_RATE * 1.1);
     expect(r.upBytesPerBotPerSec).toBeGreaterThan(100);
+    // Frames read off the TCP socket (ws-socket-tap.ts) are counted too: about one per snapshot.
+    expect(r.framesPerSnapshot).toBeGreaterThan(0.9);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).not.toMatch(/game_protocol_errors_total\{[^}]*\} [1-9]/);
     expect(metrics).not.toMatch(/game_inputs_dropped_total\{reason="replayed"\} [1-9]/);
