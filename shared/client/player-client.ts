@@ -86,7 +86,13 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   code: string | null = null;
   private closed = false;
   private renewing: Promise<AckResult> | null = null;
-  /** Per namespace, the tokens of connect attempts the server has not answered yet, oldest first. */
+  /**
+   * Per namespace, the tokens its connect attempts presented and the server has not answered
+   * yet, oldest first (the server answers a namespace's attempts in order): a refusal of a token
+   * already replaced needs no new renewal, only a new attempt, and a socket with an attempt out
+   * needs no `connect()`. One note per attempt, not one per socket: the reconnect that follows a
+   * renewal can present the new token while the refusal of the old one is on its way.
+   */
   private readonly presented: Record<'lobby' | 'match', string[]> = { lobby: [], match: [] };
   private readonly schedule: RenewalSchedule | null;
   /** Handshakes refused for the token since the last accepted one. */
@@ -103,19 +109,14 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       ...(opts.path !== undefined && { path: opts.path }),
     });
     // Asked at every (re)connect: a reconnect always presents the newest token.
-    // Each socket notes the tokens its connect attempts presented, oldest first (the server answers
-    // a namespace's attempts in order): a refusal of a token already replaced needs no new
-    // renewal, only a new attempt. One note per attempt, not one per socket: the reconnect that
-    // follows a renewal can present the new token while the refusal of the old one is on its way.
-    const presented = this.presented;
     const tokenFor = (ns: 'lobby' | 'match') => (): string => {
-      presented[ns].push(this.guest.token);
+      this.presented[ns].push(this.guest.token);
       return this.guest.token;
     };
     // A connection that closes takes its unanswered attempts with it.
     this.manager.on('close', () => {
-      presented.lobby.length = 0;
-      presented.match.length = 0;
+      this.presented.lobby.length = 0;
+      this.presented.match.length = 0;
     });
     this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
@@ -135,12 +136,12 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     ];
     for (const [ns, socket] of sockets) {
       socket.on('connect', () => {
-        presented[ns].shift();
+        this.presented[ns].shift();
         this.authRefusals = 0;
       });
       socket.on('connect_error', (e: Error & { data?: { code?: string; message?: string } }) => {
         // The server's refusals carry `data`; a connection that failed to open answered no attempt.
-        const refused = e.data === undefined ? undefined : presented[ns].shift();
+        const refused = e.data === undefined ? undefined : this.presented[ns].shift();
         if (!e.data?.code?.startsWith('AUTH_')) return;
         if (this.renewing) return; // both namespaces are refused together: one renewal
         if (refused !== this.guest.token) return this.reconnect(); // renewed meanwhile
