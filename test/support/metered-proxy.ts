@@ -4,7 +4,8 @@
  * connection costs on the wire, HTTP headers and WebSocket framing included, and which
  * transports it opened, in order. One proxy per player measured.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
+import { linkUpstream } from './tcp-proxy.ts';
 
 export interface MeteredProxy {
   url: string;
@@ -31,18 +32,9 @@ export async function startMeteredProxy(targetPort: number): Promise<MeteredProx
     connections += 1;
     const index = requestLines.push('') - 1;
     let head = '';
-    const upstream = connect(targetPort, '127.0.0.1');
+    const upstream = linkUpstream(client, targetPort, live);
     upstream.setNoDelay(true);
     client.setNoDelay(true);
-    live.add(client).add(upstream);
-    const drop = (): void => {
-      client.destroy();
-      upstream.destroy();
-      live.delete(client);
-      live.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
     let upgraded = false;
     client.on('data', (chunk: Buffer) => {
       up += chunk.length;

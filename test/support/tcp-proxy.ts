@@ -14,6 +14,24 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
+/**
+ * Opens the proxied connection to the server for `client`, keeps both in `live` (for closing
+ * everything at once), and closes each when the other closes or fails. The caller moves the bytes.
+ */
+export function linkUpstream(client: Socket, targetPort: number, live: Set<Socket>): Socket {
+  const upstream = connect(targetPort, '127.0.0.1');
+  live.add(client).add(upstream);
+  const drop = (): void => {
+    client.destroy();
+    upstream.destroy();
+    live.delete(client);
+    live.delete(upstream);
+  };
+  client.on('error', drop).on('close', drop);
+  upstream.on('error', drop).on('close', drop);
+  return upstream;
+}
+
 export async function startProxy(targetPort: number): Promise<TcpProxy> {
   const live = new Set<Socket>();
   let down = false;
@@ -22,17 +40,7 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       client.destroy();
       return;
     }
-    const upstream = connect(targetPort, '127.0.0.1');
-    live.add(client);
-    live.add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      live.delete(client);
-      live.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
+    const upstream = linkUpstream(client, targetPort, live);
     client.pipe(upstream);
     upstream.pipe(client);
   });
