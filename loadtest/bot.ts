@@ -110,6 +110,8 @@ export class Bot {
   private unreachableSince: number | null = null;
   private connectErrors = 0;
   private failoverTimer: TimerHandle | null = null;
+  /** Entries started (see enter): only the newest one's answer counts. */
+  private entries = 0;
 
   constructor(
     readonly config: BotConfig,
@@ -278,15 +280,24 @@ export class Bot {
     void this.enter();
   }
 
+  /**
+   * Into a match: back to the seat the server holds, or quick play. One entry at a time: the
+   * reconnect, MATCH_MOVED and a retry can all ask, and a second join for the seat just taken
+   * would only be refused. An entry overtaken by a newer one (made after a reconnect) is ignored.
+   */
   private async enter(): Promise<void> {
     const client = this.client;
-    if (!client || this.phase === 'stopped' || !client.match.socket.connected) return;
+    if (!client || this.phase === 'stopped' || this.phase === 'playing' || this.phase === 'entering' || !client.match.socket.connected) return;
     this.phase = 'entering';
+    const entry = ++this.entries;
     const res = await client.rejoinOrQueue(this.config.mode, QUEUE_TIMEOUT_MS);
     // The phase (or the node) may have changed while the request was out.
-    if ((this.phase as Phase) === 'stopped' || this.client !== client || !client.match.socket.connected) return;
+    if ((this.phase as Phase) === 'stopped' || entry !== this.entries || this.client !== client || !client.match.socket.connected) return;
     if (!res.ok) {
       this.deps.stats.error(`join:${res.code}`, res.message);
+      // The server holds a seat for this guest that it did not give back: a player out of play
+      // on its side only (failover-stats.ts counts it pending, however long it lasts).
+      if (res.code === ErrorCode.AlreadyInMatch) this.deps.stats.botSeatedIdle(this.config.index, this.deps.now());
       // A draining node takes no one: another node of the cluster will.
       if (res.code === ErrorCode.ServerDraining && this.config.urls.length > 1) return this.failover();
       this.retryLater();
@@ -483,6 +494,8 @@ export class Bot {
     if (this.phase === 'playing') this.deps.stats.botDropped(this.config.index, 'disconnected', this.deps.now());
     this.unreachableSince ??= this.deps.now();
     this.armFailoverCheck();
+    // A pending entry (after MATCH_MOVED, or a retry) would race the reconnect's own.
+    this.deps.timers.cancel(this.retryTimer);
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;

@@ -8,8 +8,9 @@ describe('failover figures', () => {
       botsBack: 0,
       botsLost: 0,
       botsPending: 0,
+      botsSeatedIdle: 0,
       backInMatchMs: { p50: null, max: null },
-      causes: { disconnected: 0, matchMoved: 0 },
+      causes: { disconnected: 0, matchMoved: 0, refused: 0 },
       urlSwitches: 0,
     });
   });
@@ -27,8 +28,9 @@ describe('failover figures', () => {
       botsBack: 4,
       botsLost: 2,
       botsPending: 0,
+      botsSeatedIdle: 0,
       backInMatchMs: { p50: 3_000, max: 10_500 },
-      causes: { disconnected: 5, matchMoved: 1 },
+      causes: { disconnected: 5, matchMoved: 1, refused: 0 },
       urlSwitches: 4,
     });
   });
@@ -48,6 +50,29 @@ describe('failover figures', () => {
     f.back(7, 3_100); // not out: nothing
     f.dropped(7, 'disconnected', 20_000);
     f.back(7, 21_000);
-    expect(f.figures(60_000)).toMatchObject({ botsDropped: 2, botsBack: 2, backInMatchMs: { p50: 1_000, max: 2_000 }, causes: { disconnected: 2, matchMoved: 0 } });
+    expect(f.figures(60_000)).toMatchObject({ botsDropped: 2, botsBack: 2, backInMatchMs: { p50: 1_000, max: 2_000 }, causes: { disconnected: 2, matchMoved: 0, refused: 0 } });
+  });
+
+  it('a bot idle on its side while the server holds its seat is pending however long, never back nor lost', () => {
+    const f = new FailoverStats();
+    // Moved, back, then its second join is refused ALREADY_IN_MATCH: idle while seated, for 71 s.
+    f.dropped(3, 'matchMoved', 213_000);
+    f.back(3, 213_400);
+    f.seatedIdle(3, 213_500);
+    f.seatedIdle(3, 214_500); // every refused retry: still the same drop
+    // Another bot refused while already out after a drop: pending too, its cause stays the drop's.
+    f.dropped(4, 'disconnected', 213_000);
+    f.seatedIdle(4, 214_000);
+    expect(f.figures(284_000)).toMatchObject({
+      botsDropped: 3,
+      botsBack: 1,
+      botsLost: 0,
+      botsPending: 2,
+      botsSeatedIdle: 2,
+      causes: { disconnected: 1, matchMoved: 1, refused: 1 },
+    });
+    // Playing again: back (late), no longer pending.
+    f.back(3, 284_000);
+    expect(f.figures(284_000)).toMatchObject({ botsDropped: 3, botsBack: 1, botsLost: 1, botsPending: 1, botsSeatedIdle: 1 });
   });
 });

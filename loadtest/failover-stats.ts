@@ -8,17 +8,21 @@
  * bot dropped twice counts twice. At the end of the run every drop is in exactly one of:
  * `botsBack` (in a match again within LOST_AFTER_MS), `botsLost` (not within LOST_AFTER_MS, back
  * later or never) and `botsPending` (dropped less than LOST_AFTER_MS before the end, not back yet:
- * too early to tell). `backInMatchMs` covers every return, late ones included.
+ * too early to tell; or seated on the server but idle on its side, however long: see `seatedIdle`).
+ * `backInMatchMs` covers every return, late ones included.
  */
 export const LOST_AFTER_MS = 10_000;
 
-export type DropCause = 'disconnected' | 'matchMoved';
+/** `refused`: an entry refused because the server holds a seat for it (see `seatedIdle`). */
+export type DropCause = 'disconnected' | 'matchMoved' | 'refused';
 
 export interface FailoverFigures {
   botsDropped: number;
   botsBack: number;
   botsLost: number;
   botsPending: number;
+  /** Of `botsPending`: out at the end while the server holds their seat (see `seatedIdle`). */
+  botsSeatedIdle: number;
   backInMatchMs: { p50: number | null; max: number | null };
   /** What put the bots out of their match. */
   causes: Record<DropCause, number>;
@@ -30,7 +34,9 @@ export class FailoverStats {
   /** Bot → when its current drop started. */
   private readonly out = new Map<number, number>();
   private readonly backMs: number[] = [];
-  private readonly causes: Record<DropCause, number> = { disconnected: 0, matchMoved: 0 };
+  /** Bots out while the server holds their seat, since `seatedIdle`. */
+  private readonly seated = new Set<number>();
+  private readonly causes: Record<DropCause, number> = { disconnected: 0, matchMoved: 0, refused: 0 };
   private switches = 0;
 
   /** `bot` was put out of its match at `at` (ms). A bot already out stays out since the first time. */
@@ -40,11 +46,22 @@ export class FailoverStats {
     this.causes[cause] += 1;
   }
 
+  /**
+   * `bot` is idle on its side while the server holds its seat (its entry was refused
+   * ALREADY_IN_MATCH): out from now if it was not already, and neither back nor lost, however long
+   * it stays so, but pending and counted in `botsSeatedIdle`: a player the client lost track of.
+   */
+  seatedIdle(bot: number, at: number): void {
+    this.dropped(bot, 'refused', at);
+    this.seated.add(bot);
+  }
+
   /** `bot` is in a match again. */
   back(bot: number, at: number): void {
     const since = this.out.get(bot);
     if (since === undefined) return;
     this.out.delete(bot);
+    this.seated.delete(bot);
     this.backMs.push(at - since);
   }
 
@@ -53,9 +70,9 @@ export class FailoverStats {
   }
 
   figures(at: number): FailoverFigures {
-    const stillOut = [...this.out.values()].map((since) => at - since);
+    const stillOut = [...this.out].map(([bot, since]) => ({ ms: at - since, seated: this.seated.has(bot) }));
     const backInTime = this.backMs.filter((ms) => ms <= LOST_AFTER_MS).length;
-    const pending = stillOut.filter((ms) => ms < LOST_AFTER_MS).length;
+    const pending = stillOut.filter((o) => o.seated || o.ms < LOST_AFTER_MS).length;
     const dropped = this.backMs.length + stillOut.length;
     const sorted = [...this.backMs].sort((a, b) => a - b);
     const round = (ms: number | undefined): number | null => (ms === undefined ? null : Math.round(ms));
@@ -64,6 +81,7 @@ export class FailoverStats {
       botsBack: backInTime,
       botsLost: dropped - backInTime - pending,
       botsPending: pending,
+      botsSeatedIdle: stillOut.filter((o) => o.seated).length,
       backInMatchMs: { p50: round(sorted[Math.floor((sorted.length - 1) / 2)]), max: round(sorted[sorted.length - 1]) },
       causes: { ...this.causes },
       urlSwitches: this.switches,

@@ -4,7 +4,7 @@
  * latency, errors), then per-node details and the run's options. One self-contained file:
  * inline CSS and SVG, no script, no network.
  */
-import type { Report, TimelinePoint } from './report.ts';
+import { pendingText, type Report, type TimelinePoint } from './report.ts';
 import { formatTick, lineChart, type ChartSpec, type Series } from './svg-chart.ts';
 
 const COLORS = ['#2563eb', '#f59e0b', '#dc2626', '#0d9488', '#7c3aed', '#db2777', '#65a30d', '#0891b2'];
@@ -50,13 +50,14 @@ function failoverKpi(r: Report): Kpi | null {
   if (f.botsDropped === 0) {
     return { label: 'Failover', value: '0', unit: ' dropped', sub: `no bot was put out of its match · ${f.urlSwitches} moves to another URL`, tone: 'good' };
   }
-  const pending = f.botsPending > 0 ? ` · ${f.botsPending} too recent to tell` : '';
+  const pending = pendingText(f).replace(/^, /, ' · ');
+  const refused = f.causes.refused ? `, ${f.causes.refused} refused while seated` : '';
   return {
     label: 'Failover: back in a match',
     value: `${f.botsBack}`,
     unit: ` / ${f.botsDropped}`,
-    sub: `within 10 s · p50 ${fmt(f.backInMatchMs.p50, 0)} ms · max ${fmt(f.backInMatchMs.max, 0)} ms · ${f.botsLost} lost${pending} · ${f.urlSwitches} moved to another URL · ${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved`,
-    tone: f.botsLost > 0 ? 'bad' : f.botsPending > 0 ? 'neutral' : 'good',
+    sub: `within 10 s · p50 ${fmt(f.backInMatchMs.p50, 0)} ms · max ${fmt(f.backInMatchMs.max, 0)} ms · ${f.botsLost} lost${pending} · ${f.urlSwitches} moved to another URL · ${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved${refused}`,
+    tone: f.botsLost > 0 || f.botsSeatedIdle > 0 ? 'bad' : f.botsPending > 0 ? 'neutral' : 'good',
   };
 }
 

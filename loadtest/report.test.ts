@@ -16,6 +16,17 @@ describe('CLI summary: failover line', () => {
     );
   });
 
+  it('names the bots seated on the server but idle on their side among the pending ones', () => {
+    const f = new FailoverStats();
+    f.dropped(0, 'matchMoved', 0);
+    f.back(0, 500);
+    f.seatedIdle(0, 1_000);
+    f.dropped(1, 'disconnected', 25_000);
+    expect(failoverLine({ failover: f.figures(30_000) })).toBe(
+      'failover: 3 bots put out of their match (1 disconnected, 1 match moved, 1 refused while seated), 1 back within 10 s (p50 500 ms, max 500 ms), 0 lost, 2 pending (1 too recent to tell, 1 seated on the server but idle), 0 moves to another --url',
+    );
+  });
+
   it('is one short line when nothing happened, and copes with a report from before the figures existed', () => {
     expect(failoverLine({ failover: new FailoverStats().figures(1) })).toBe('failover: no bot was put out of its match');
     expect(failoverLine({} as Pick<Report, 'failover'>)).toBe('failover: no bot was put out of its match');

@@ -157,9 +157,18 @@ export function failoverLine(r: Pick<Report, 'failover'>): string {
   // Reports written before the failover figures existed have none.
   if (!f || f.botsDropped === 0) return `failover: no bot was put out of its match${f?.urlSwitches ? ` (${f.urlSwitches} moves to another --url)` : ''}`;
   const ms = (v: number | null): string => (v === null ? 'n/a' : `${v} ms`);
+  const refused = f.causes.refused ? `, ${f.causes.refused} refused while seated` : '';
   return (
-    `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved), ` +
+    `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved${refused}), ` +
     `${f.botsBack} back within ${LOST_AFTER_MS / 1000} s (p50 ${ms(f.backInMatchMs.p50)}, max ${ms(f.backInMatchMs.max)}), ${f.botsLost} lost` +
-    `${f.botsPending ? `, ${f.botsPending} too recent to tell` : ''}, ${f.urlSwitches} moves to another --url`
+    `${pendingText(f)}, ${f.urlSwitches} moves to another --url`
   );
+}
+
+/** The pending drops, split when some are bots seated on the server but idle on their side. */
+export function pendingText(f: FailoverFigures): string {
+  if (!f.botsPending) return '';
+  const seated = f.botsSeatedIdle ?? 0;
+  if (seated === 0) return `, ${f.botsPending} too recent to tell`;
+  return `, ${f.botsPending} pending (${f.botsPending - seated} too recent to tell, ${seated} seated on the server but idle)`;
 }

@@ -100,6 +100,10 @@ export class RunStats {
     if (this.live) this.failover.dropped(bot, cause, at);
   }
 
+  botSeatedIdle(bot: number, at: number): void {
+    if (this.live) this.failover.seatedIdle(bot, at);
+  }
+
   botBack(bot: number, at: number): void {
     if (this.live) this.failover.back(bot, at);
   }

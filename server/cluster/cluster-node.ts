@@ -370,9 +370,12 @@ export class ClusterNode {
     const matchId = String(body.matchId ?? '');
     const host = this.deps.registry.get(matchId);
     const gone: AckResult<never> = { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
+    const moving: AckResult<never> = { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the match is moving to another node: try again in a moment' };
     switch (body.kind) {
       case 'attach': {
-        if (!host) return gone;
+        // Handed over or lost, and the new owner has not listed it yet: the same answer a join
+        // on this node gets (match-namespace.ts), so the player's client tries again.
+        if (!host) return (await this.locate(matchId))?.nodeId === this.deps.nodeId ? moving : gone;
         const connectionId = remoteConnectionId(from, String(body.socketId));
         const res: AckResult<MatchInfo> =
           body.role === 'spectator' ? host.spectate(connectionId) : host.attach(connectionId, body.guest as GuestIdentity);

@@ -266,6 +266,29 @@ describe('MatchHost: drops, returns and takeovers', () => {
     expect(m.inWorld('c-bob')).toEqual([0, 1]);
   });
 
+  it('the same connection joining its seat again is answered as a rejoin: same slot, nobody told twice, a fresh keyframe', () => {
+    const m = setup();
+    m.host.claim(ann);
+    m.host.claim(bob);
+    m.host.attach('c-ann', ann);
+    m.host.attach('c-bob', bob);
+    m.tick(3);
+    const again = m.host.attach('c-ann', ann);
+    expect(again).toMatchObject({ ok: true, slot: 0, role: 'player', matchId: 'm1' });
+    if (again.ok) expect(again.roster.find((p) => p.slot === 0)).toMatchObject({ connected: true });
+    // Not a takeover (nothing replaced or let go) and no "joined"/"back" line for the others.
+    expect(m.room.of('replaced')).toEqual([]);
+    expect(m.room.dismissed()).toEqual([]);
+    expect(m.room.presence().map((p) => p.status)).toEqual(['joined', 'joined']);
+    // The client starts its stream over on the answer: it gets a keyframe, and plays on.
+    const before = m.net.received('c-ann').length;
+    m.tick(2);
+    expect(m.net.received('c-ann').slice(before).some((r) => r.how === 'send' && r.kind === 'key')).toBe(true);
+    expect(m.inWorld('c-bob')).toEqual([0, 1]);
+    m.host.detach('c-ann', 'drop');
+    expect(m.room.presence().at(-1)).toEqual({ slot: 0, nickname: 'Ann', status: 'away' });
+  });
+
   it('a second tab takes the seat over: the first is told, let go, and plays no more', () => {
     const m = setup();
     m.host.claim(ann);

@@ -121,6 +121,17 @@ describe('attach', () => {
     expect(b.ofGuest('g1')?.connectionId).toBe('tab2');
   });
 
+  it('the connection already on the seat attaching again is a return, not a takeover of itself', () => {
+    const b = book();
+    b.claim('g1', 'Ann');
+    b.attach('g1', 'c1');
+    expect(b.attach('g1', 'c1')).toMatchObject({ ok: true, how: 'returned', replaced: null, seat: { connectionId: 'c1', deadline: null } });
+    expect(b.connections()).toEqual(['c1']);
+    // Still one mapping: its drop starts the grace once.
+    expect(b.detach('c1')).toMatchObject({ kind: 'player' });
+    expect(b.detach('c1')).toBeNull();
+  });
+
   it('says returned for a comeback after a drop, not took_over', () => {
     const b = book();
     b.claim('g1', 'Ann');

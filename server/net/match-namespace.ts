@@ -79,19 +79,26 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       code: ErrorCode.AlreadyInMatch,
       message: 'this connection is already in a match: leave it first',
     };
+    /**
+     * In another match than `matchId` (or watching one). A player asking again for the match it
+     * plays is answered as a rejoin: its first answer may have been lost, or two of its client's
+     * triggers (a reconnect, a move) asked at once, and a refusal would tell it that it is out.
+     */
+    const busyElsewhere = (matchId: string | undefined): boolean =>
+      socket.data.matchId !== undefined && (socket.data.role !== 'player' || (matchId !== undefined && matchId !== socket.data.matchId));
 
     on('join', async (raw): Promise<AckResult<MatchInfo>> => {
       const req = objectPayload(raw, 'join');
       if (!req.ok) return req;
       const requested = optionalString(req.value, 'matchId', MATCH_ID_MAX);
       if (!requested.ok) return requested;
-      if (socket.data.matchId !== undefined) return alreadyIn;
+      if (busyElsewhere(requested.value)) return alreadyIn;
       // Without a match id: wherever this player holds its seat (the way back after a reload).
-      const matchId = requested.value ?? (await deps.seats.seatOf(guest.guestId));
+      const matchId = requested.value ?? socket.data.matchId ?? (await deps.seats.seatOf(guest.guestId));
       if (matchId === null) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat: get one from the lobby' };
       const owner = await ownerElsewhere(matchId);
       if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
-      if (socket.data.matchId !== undefined) return alreadyIn;
+      if (busyElsewhere(matchId)) return alreadyIn;
       // Any node serves any player: a match owned elsewhere is joined through this node.
       if (owner === 'moving') return moving;
       if (owner !== null && remote) return remote.attach(socket, owner, matchId, guest, 'player');

@@ -26,11 +26,12 @@ import { wireParser } from '../protocol/wire.ts';
 import { ClockSync } from './clock-sync.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
 import { ackFailure, settle } from './lobby-request.ts';
+import { SeatReturn, type ReturnTarget } from './seat-return.ts';
 import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
-/** After MATCH_MOVED: how long to keep trying to join the match on its new node, and how often. */
+/** Getting the seat back: how long to keep trying while the match is between nodes, and how often. */
 const MOVE_TIMEOUT_MS = 15_000;
 const MOVE_RETRY_MS = 300;
 
@@ -53,6 +54,11 @@ export interface MatchConnectionOptions {
   autoRejoin?: boolean;
   /** Acknowledgement timeout for requests (ms). */
   timeoutMs?: number;
+  /**
+   * The pause before each attempt to follow a moved match (default: MOVE_RETRY_MS on a timer).
+   * Tests hold it to choose the moment the attempt goes out.
+   */
+  moveWait?: (ms: number) => Promise<void>;
   /** Skip decoding: count snapshot bytes only (load-test bots in light mode). */
   decode?: boolean;
   now?: () => number;
@@ -67,7 +73,11 @@ export interface MatchConnectionEvents<S extends SnapshotHeader = SnapshotHeader
   phase?: (change: PhaseChange) => void;
   presence?: (change: PresenceChange) => void;
   chat?: (message: ChatMessage) => void;
-  /** With autoRejoin: the answer to the automatic join after a reconnect. */
+  /**
+   * With autoRejoin: the answer to the automatic join after a reconnect or a move, once per
+   * return. A failure means the server holds no seat for this guest any more (asked before
+   * giving up), or could not be reached in time.
+   */
   rejoined?: (res: AckResult<MatchInfo>) => void;
   protocolError?: (error: WireError) => void;
   disconnect?: (reason: string) => void;
@@ -83,15 +93,26 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   info: MatchInfo<Setup> | null = null;
   private readonly games: readonly AnyGame[];
   private seq = 0;
-  /** What to join again after a reconnect (autoRejoin). */
-  private rejoin: { matchId: string; role: MatchInfo['role'] } | null = null;
+  /** What to join again after a reconnect or a move (autoRejoin). */
+  private rejoin: ReturnTarget | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly seatReturn: SeatReturn<AckResult<MatchInfo<Setup>>>;
 
   constructor(url: string, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions) {
     this.games = opts.games;
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
+    this.seatReturn = new SeatReturn(
+      {
+        join: (target) => (target === null ? this.join() : target.role === 'spectator' ? this.spectate(target.matchId) : this.join(target.matchId)),
+        connection: () => (this.socket.connected ? this.socket.id : undefined),
+        wanted: (target) => this.rejoin?.matchId === target.matchId && this.rejoin.role === target.role,
+        wait: opts.moveWait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        now: this.now,
+      },
+      { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
+    );
     const decode = opts.decode ?? true;
     const auth = opts.token === undefined ? undefined : authFor(opts.token);
     this.socket = (
@@ -121,30 +142,20 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.socket.on('chat', (message) => handlers.chat?.(message));
     this.socket.on('protocol_error', (error) => {
       handlers.protocolError?.(error);
-      // The match moved to another node (its owner died or shut down): join it again there. The
-      // new owner may take a few seconds to adopt it; until then the join answers it is busy.
-      if (error.code === ErrorCode.MatchMoved && opts.autoRejoin && this.rejoin) void this.followMove(this.rejoin, handlers);
+      // The match moved to another node (its owner died or shut down): join it again there.
+      if (error.code === ErrorCode.MatchMoved && opts.autoRejoin && this.rejoin) this.takeSeatBack(this.rejoin, 'moved', handlers);
     });
     this.socket.on('disconnect', (reason) => handlers.disconnect?.(reason));
     if (opts.autoRejoin) {
       this.socket.on('connect', () => {
-        const target = this.rejoin;
-        if (!target) return;
-        const again = target.role === 'spectator' ? this.spectate(target.matchId) : this.join(target.matchId);
-        void again.then((res) => handlers.rejoined?.(res));
+        if (this.rejoin) this.takeSeatBack(this.rejoin, 'reconnected', handlers);
       });
     }
   }
 
-  private async followMove(target: { matchId: string; role: MatchInfo['role'] }, handlers: MatchConnectionEvents<S>): Promise<void> {
-    const deadline = this.now() + MOVE_TIMEOUT_MS;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, MOVE_RETRY_MS));
-      if (!this.socket.connected || this.rejoin !== target) return;
-      const res = target.role === 'spectator' ? await this.spectate(target.matchId) : await this.join(target.matchId);
-      const retry = !res.ok && (res.code === ErrorCode.ClusterUnavailable || res.code === ErrorCode.Timeout) && this.now() < deadline;
-      if (!retry) return void handlers.rejoined?.(res);
-    }
+  /** One attempt at a time for both triggers (seat-return.ts says why); it reports once. */
+  private takeSeatBack(target: ReturnTarget, why: 'moved' | 'reconnected', handlers: MatchConnectionEvents<S>): void {
+    void this.seatReturn.start(target, why).then((res) => res && handlers.rejoined?.(res));
   }
 
   connected(): Promise<void> {

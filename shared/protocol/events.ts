@@ -95,6 +95,11 @@ export interface PresenceChange {
 
 /** Events a client sends on /match. Binary payloads are Uint8Array. */
 export interface MatchClientEvents {
+  /**
+   * Take (or come back to) the seat the lobby gave: `{ matchId }`, or `{}` for wherever this guest
+   * holds one. Asking again for the match this connection already plays is answered as a rejoin;
+   * ALREADY_IN_MATCH only when it is in another match (or watching one).
+   */
   join: (req: JoinRequest, ack: (res: AckResult<MatchInfo>) => void) => void;
   /** Watch a public match: snapshots and events, no inputs. */
   spectate: (req: SpectateRequest, ack: (res: AckResult<MatchInfo>) => void) => void;

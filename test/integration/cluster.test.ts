@@ -80,6 +80,9 @@ describe.each(REDIS_BACKENDS)('two nodes on %s: one lobby, one match across them
     expect(joinedB).toMatchObject({ ok: true, matchId: created.matchId, slot: 1, game: 'cycles' });
     const joinedA = await ada.client.enter({ kind: 'rejoin' });
     expect(joinedA).toMatchObject({ ok: true, slot: 0 });
+    // Asking again for its own seat, through node2's relay as on the owner: answered as a rejoin.
+    expect(await bo.client.match.join(created.matchId)).toMatchObject({ ok: true, matchId: created.matchId, slot: 1 });
+    expect(await ada.client.match.join()).toMatchObject({ ok: true, matchId: created.matchId, slot: 0 });
 
     await waitFor(() => ada.snapshots.at(-1)?.s.roundState === 'live' && bo.snapshots.at(-1)?.s.roundState === 'live', 'a live round on both nodes', 15_000);
     expect(latest(bo).phase).toBe(MatchPhase.Playing);

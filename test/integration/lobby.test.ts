@@ -446,8 +446,13 @@ describe('lobby', () => {
       const gv = greedy!.openMatch();
       expect(await gv.conn.join(lost.matchId)).toMatchObject({ ok: false, code: 'NO_SEAT' });
       const inWon = await gv.conn.join();
-      expect(inWon).toMatchObject({ ok: true, matchId: won.ok ? won.matchId : '' });
-      expect(await gv.conn.join()).toMatchObject({ ok: false, code: 'ALREADY_IN_MATCH' });
+      const wonId = won.ok ? won.matchId : '';
+      expect(inWon).toMatchObject({ ok: true, matchId: wonId });
+      // Its own seat again, by id or not: answered as a rejoin. Another match: refused.
+      const slot = inWon.ok ? inWon.slot : -1;
+      expect(await gv.conn.join()).toMatchObject({ ok: true, matchId: wonId, slot });
+      expect(await gv.conn.join(wonId)).toMatchObject({ ok: true, matchId: wonId, slot });
+      expect(await gv.conn.join(lost.matchId)).toMatchObject({ ok: false, code: 'ALREADY_IN_MATCH' });
       expect(await gv.conn.spectate(lost.matchId)).toMatchObject({ ok: false, code: 'ALREADY_IN_MATCH' });
       expect(await seatOf(url, greedy!.session)).toBe(won.ok ? won.matchId : null);
     });

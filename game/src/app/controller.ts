@@ -378,10 +378,12 @@ export class PageController {
   private onRejoined(res: AckResult<MatchInfo>): void {
     if (res.ok) {
       this.dispatch(connectionActions.noticed(null));
-      const joined = this.state.match.joined;
+      // The SDK may have found the seat in another match than the one shown (it asks the server where the seat is).
+      const joined = this.state.match.joined?.matchId === res.matchId ? this.state.match.joined : null;
       this.joined(res, { code: joined?.code ?? null, host: joined?.host ?? false, maxPlayers: joined?.maxPlayers ?? null });
     } else {
-      // The seat is gone (the grace ran out, or the match ended meanwhile): back to the lobby.
+      // The seat is gone (the grace ran out, or the match ended meanwhile; the SDK asked the
+      // server where the seat is before giving up): back to the lobby.
       this.toLobby();
       this.dispatch(lobbyActions.failed({ code: res.code, message: adviceFor(res.code, res.message).message }));
     }
