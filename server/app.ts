@@ -198,6 +198,10 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
         onError: (e) => log.debug({ err: e }, 'node bus'),
         onPublish: (kind, n) => metrics.clusterPublishBytes.inc({ kind }, n),
         onInputRelayed: (ms) => metrics.inputRelayLatency.observe(ms / 1000),
+        onRefused: (refusal) => {
+          metrics.busRefused.inc({ frame: refusal.frame, kind: refusal.kind });
+          log.warn({ code: 'BUS_REFUSED', frame: refusal.frame, kind: refusal.kind, from: refusal.from, reason: refusal.reason }, 'refused a node bus message');
+        },
       })
     : null;
   const remote = bus ? new RemoteMatches({ nsp: matchNsp, bus, games, metrics, log, keyframeEveryTicks }) : null;
@@ -247,8 +251,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     ? {
         nodeId: config.nodeId,
         locate: (matchId) => stores.directory.get(matchId),
-        claim: (node, matchId, guest) => bus.request<number | null>(node, { kind: 'claim', matchId, guest }),
-        release: async (node, matchId, guestId) => void (await bus.request(node, { kind: 'release', matchId, guestId })),
+        claim: (node, matchId, guest) => bus.request(node, 'claim', { matchId, guest: { guestId: guest.guestId, nickname: guest.nickname } }),
+        release: async (node, matchId, guestId) => void (await bus.request(node, 'release', { matchId, guestId })),
       }
     : null;
   const routing: MatchRouting | null =
@@ -257,7 +261,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
           nodeId: config.nodeId,
           locate: (matchId) => stores.directory.get(matchId),
           remote,
-          ask: (node, body) => bus.request<AckResult>(node, body).catch((e: unknown) => unavailable(e)),
+          ask: (node, { matchId, guestId }) => bus.request(node, 'start', { matchId: matchId ?? '', guestId }).catch((e: unknown) => unavailable(e)),
         }
       : null;
   // One node registry for the cluster node's heartbeats and the lobby's online count.

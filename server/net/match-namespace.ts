@@ -29,7 +29,7 @@ export interface MatchRouting {
   locate(matchId: string): Promise<DirectoryEntry | null>;
   remote: RemoteMatches;
   /** Asks the owner node something about its match (start). */
-  ask(nodeId: string, body: Record<string, unknown>): Promise<AckResult>;
+  ask(nodeId: string, body: { kind: 'start'; matchId: string | undefined; guestId: string }): Promise<AckResult>;
 }
 
 export interface MatchNamespaceDeps {

@@ -82,7 +82,7 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBu
       if (far) {
         const conns = remote.get(far.nodeId);
         if (conns?.delete(connectionId) && conns.size === 0) remote.delete(far.nodeId);
-        bus?.notify(far.nodeId, { kind: 'dismiss', matchId, socketId: far.socketId });
+        bus?.notify(far.nodeId, 'dismiss', { matchId, socketId: far.socketId });
         return;
       }
       const socket = nsp.sockets.get(connectionId);
@@ -92,7 +92,7 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBu
     },
     replaced(connectionId) {
       const far = parseRemoteConnection(connectionId);
-      if (far) return bus?.notify(far.nodeId, { kind: 'replaced', matchId, socketId: far.socketId });
+      if (far) return bus?.notify(far.nodeId, 'replaced', { matchId, socketId: far.socketId });
       const socket = nsp.sockets.get(connectionId);
       if (socket) replacedNotice(socket);
     },
