@@ -17,6 +17,7 @@ import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
 import { bindSocket, matchRoom, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
 import { roomTransport } from '../net/room-transport.ts';
+import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
 import { ClusterUnavailableError, type NodeBus } from './node-bus.ts';
 
@@ -43,7 +44,7 @@ export const unavailable = (error: unknown): AckResult<never> => ({
   message: error instanceof ClusterUnavailableError ? error.message : 'the node that runs this match did not answer',
 });
 
-export class RemoteMatches {
+export class RemoteMatches implements RemoteSockets {
   private readonly relays = new Map<string, Relay>();
 
   constructor(private readonly deps: RemoteMatchesDeps) {}
