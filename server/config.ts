@@ -4,6 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import type { LogLevel } from './log.ts';
 import { parseProxyTrust, type ProxyTrust } from './net/client-address.ts';
 import { parseOriginList, type OriginList } from './net/origin-policy.ts';
 
@@ -11,7 +12,7 @@ export interface Config {
   host: string;
   port: number;
   nodeId: string;
-  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  logLevel: LogLevel;
   tickRate: number;
   snapshotEvery: number;
   keyframeIntervalS: number;

@@ -1,8 +1,9 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import type { Config } from './config.ts';
 import { LogThrottle } from './log-throttle.ts';
 
 export type { Logger };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Lines per second of one `code` (a refusal of some client's packet or request) written to the log. */
 export const CODE_LINES_PER_SECOND = 20;
@@ -14,7 +15,7 @@ export const CODE_LINES_PER_SECOND = 20;
  * throttled per code (log-throttle.ts): at most CODE_LINES_PER_SECOND a second each, then one line
  * saying how many were left out. Metrics still count every refusal.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'nodeId'>, destination?: DestinationStream): Logger {
+export function createLogger(config: { logLevel: LogLevel; nodeId: string }, destination?: DestinationStream): Logger {
   let root: Logger | null = null;
   const throttle = new LogThrottle({
     perWindow: CODE_LINES_PER_SECOND,

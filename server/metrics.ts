@@ -117,6 +117,12 @@ export function createMetrics() {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05],
       registers: [registry],
     }),
+    busRefused: new Counter({
+      name: 'game_cluster_bus_refused_total',
+      help: 'Node bus messages refused as malformed (by frame, and the request or notice kind they named; "unknown" otherwise)',
+      labelNames: ['frame', 'kind'] as const,
+      registers: [registry],
+    }),
     failovers: new Counter({ name: 'game_failovers_total', help: 'Matches this node adopted from a node that was gone', registers: [registry] }),
     checkpoints: new Counter({ name: 'game_checkpoints_total', help: 'Match checkpoints written (with the lease renewal)', registers: [registry] }),
     slowConsumers: new Counter({

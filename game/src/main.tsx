@@ -24,14 +24,14 @@ const timings: { lobbyRenderedMs: number | null; lobbyInteractiveMs: number | nu
   phaserLoadedMs: null,
   phaserLoadedBeforeLobby: null,
 };
-let view: Awaited<ReturnType<typeof import('./phaser/game-view.ts')['createGameView']>> | null = null;
+let view: Awaited<ReturnType<typeof import('./scenes/game-view.ts')['createGameView']>> | null = null;
 
 const controller = new PageController({
   store,
   storage,
   url: location.origin,
   loadView: async (session) => {
-    const { createGameView } = await import('./phaser/game-view.ts');
+    const { createGameView } = await import('./scenes/game-view.ts');
     view = await createGameView(session, gameEl);
     timings.phaserLoadedMs ??= performance.now();
     return view;

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify } from 'jose';
 import { normalizeNickname } from '../../shared/protocol/lobby-rules.ts';
-import { err, ok, type Result } from '../../shared/protocol/result.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
 import type { GuestIdentity } from './identity.ts';
 
 export type TokenErrorCode = 'AUTH_MISSING' | 'AUTH_EXPIRED' | 'AUTH_INVALID';

@@ -19,7 +19,7 @@ import type { Metrics } from '../metrics.ts';
 import { matchRoom, parseRemoteConnection, remoteConnectionId, unbindSocket } from '../net/match-room.ts';
 import type { MatchNamespace } from '../net/types.ts';
 import { MatchLeases } from './match-leases.ts';
-import type { NodeBus } from './node-bus.ts';
+import type { NodeBus, NoticeHandlers, RequestHandlers } from './node-bus.ts';
 import type { NodeRegistry } from './node-registry.ts';
 import type { RedisConnections } from './redis-connect.ts';
 import type { RemoteMatches } from './remote-matches.ts';
@@ -84,8 +84,8 @@ export class ClusterNode {
   constructor(private readonly deps: ClusterNodeDeps) {
     this.intervalMs = deps.intervalMs ?? 500;
     this.leases = new MatchLeases(deps.redis.commands, { nodeId: deps.nodeId, leaseMs: deps.leaseMs ?? 2500, checkpointTtlMs: 10 * 60_000 });
-    deps.bus.handleRequests((from, body) => this.onRequest(from, body));
-    deps.bus.handleNotices((from, body) => this.onNotice(from, body));
+    deps.bus.handleRequests(this.requests());
+    deps.bus.handleNotices(this.notices());
     deps.bus.handleInputs((matchId, connectionId, bytes) => this.onInput(matchId, connectionId, bytes));
   }
 
@@ -162,7 +162,8 @@ export class ClusterNode {
     this.placedSinceBeat.set(target, (this.placedSinceBeat.get(target) ?? 0) + 1);
     if (target === this.deps.nodeId) return false;
     try {
-      const matchId = await this.deps.bus.request<string | null>(target, { kind: 'open', mode, group });
+      const members = group.map(({ guestId, nickname, enqueuedAt }) => ({ guestId, nickname, enqueuedAt }));
+      const matchId = await this.deps.bus.request(target, 'open', { mode, group: members });
       if (matchId === null) return false;
       this.deps.log.info({ matchId, mode, node: target, players: group.length }, 'quick play match placed on another node');
       return true;
@@ -366,52 +367,51 @@ export class ClusterNode {
     this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
   }
 
-  private async onRequest(from: string, body: Record<string, unknown>): Promise<unknown> {
-    const matchId = String(body.matchId ?? '');
-    const host = this.deps.registry.get(matchId);
+  /** What other nodes ask this one about the matches it owns (bodies checked by the bus). */
+  private requests(): RequestHandlers {
     const gone: AckResult<never> = { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
     const moving: AckResult<never> = { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the match is moving to another node: try again in a moment' };
-    switch (body.kind) {
-      case 'attach': {
+    const host = (matchId: string) => this.deps.registry.get(matchId);
+    return {
+      attach: async (from, { matchId, socketId, guest, role }) => {
+        const match = host(matchId);
         // Handed over or lost, and the new owner has not listed it yet: the same answer a join
         // on this node gets (match-namespace.ts), so the player's client tries again.
-        if (!host) return (await this.locate(matchId))?.nodeId === this.deps.nodeId ? moving : gone;
-        const connectionId = remoteConnectionId(from, String(body.socketId));
-        const res: AckResult<MatchInfo> =
-          body.role === 'spectator' ? host.spectate(connectionId) : host.attach(connectionId, body.guest as GuestIdentity);
+        if (!match) return (await this.locate(matchId))?.nodeId === this.deps.nodeId ? moving : gone;
+        const connectionId = remoteConnectionId(from, socketId);
+        const res: AckResult<MatchInfo> = role === 'spectator' ? match.spectate(connectionId) : match.attach(connectionId, guest);
         return res;
-      }
-      case 'detach':
-        host?.detach(remoteConnectionId(from, String(body.socketId)), body.how === 'leave' ? 'leave' : 'drop');
+      },
+      detach: async (from, { matchId, socketId, how }) => {
+        host(matchId)?.detach(remoteConnectionId(from, socketId), how);
         await this.deps.settled(matchId);
-        return true;
-      case 'claim': {
-        const slot = host ? host.claim(body.guest as GuestIdentity) : null;
+        return true as const;
+      },
+      claim: async (_from, { matchId, guest }) => {
+        const match = host(matchId);
+        const slot = match ? match.claim(guest) : null;
         // In the checkpoint before the answer: a seat granted survives this node's death.
-        if (host && slot !== null) await this.persist(host);
+        if (match && slot !== null) await this.persist(match);
         return slot;
-      }
-      case 'release':
-        if (host?.hasSeat(String(body.guestId))) host.release(String(body.guestId), 'left');
-        else await this.deps.stores.seats.release(matchId, String(body.guestId));
+      },
+      release: async (_from, { matchId, guestId }) => {
+        const match = host(matchId);
+        if (match?.hasSeat(guestId)) match.release(guestId, 'left');
+        else await this.deps.stores.seats.release(matchId, guestId);
         await this.deps.settled(matchId);
-        return true;
-      case 'start':
-        return host ? host.requestStart(String(body.guestId)) : gone;
-      case 'open':
-        if (this.draining) return null;
-        return this.deps.openGroup(String(body.mode), body.group as { guestId: string; nickname: string; enqueuedAt: number }[]);
-      default:
-        throw new Error(`unknown request ${String(body.kind)}`);
-    }
+        return true as const;
+      },
+      start: (_from, { matchId, guestId }) => host(matchId)?.requestStart(guestId) ?? gone,
+      open: (_from, { mode, group }) => (this.draining ? null : this.deps.openGroup(mode, group)),
+    };
   }
 
-  private onNotice(_from: string, body: Record<string, unknown>): void {
-    const matchId = String(body.matchId ?? '');
-    const socketId = String(body.socketId ?? '');
-    if (body.kind === 'dismiss') this.deps.remote.dismissed(matchId, socketId);
-    else if (body.kind === 'replaced') this.deps.remote.replaced(matchId, socketId);
-    else if (body.kind === 'detach') this.deps.registry.get(matchId)?.detach(remoteConnectionId(_from, socketId), 'drop');
+  private notices(): NoticeHandlers {
+    return {
+      dismiss: (_from, { matchId, socketId }) => this.deps.remote.dismissed(matchId, socketId),
+      replaced: (_from, { matchId, socketId }) => this.deps.remote.replaced(matchId, socketId),
+      detach: (from, { matchId, socketId }) => this.deps.registry.get(matchId)?.detach(remoteConnectionId(from, socketId), 'drop'),
+    };
   }
 
   private onInput(matchId: string, connectionId: string, bytes: Uint8Array): void {

@@ -14,8 +14,29 @@
  *   4 inputs   | f64 sentAt | u16 count | count × (u8 len matchId | u8 len conn | u16 len | bytes)
  *   stream     | u8 len ownerNodeId | ownerNodeId | snapshot bytes
  * Inputs are binary because they are the hot path (20–30 a second per remote player).
+ *
+ * What a request or notice carries, and what a request is answered, is listed once in
+ * bus-messages.ts. Everything that arrives is checked before it is acted on: a frame that is
+ * not one of these shapes (a node of another version, a stray publish) is refused through
+ * `onRefused` and dropped; a request with a bad body is answered with an error, so its asker
+ * fails at once instead of timing out; an answer that is not the reply its request expects
+ * rejects that request.
  */
 import { randomUUID } from 'node:crypto';
+import {
+  isNoticeKind,
+  isRequestKind,
+  parseNotice,
+  parseRequest,
+  REQUEST_REPLIES,
+  type BusNotice,
+  type BusNotices,
+  type BusRequest,
+  type NoticeKind,
+  type RequestBody,
+  type RequestKind,
+  type RequestReply,
+} from './bus-messages.ts';
 import type { RedisClient } from './redis-script.ts';
 
 const REQUEST = 1;
@@ -29,8 +50,22 @@ export class ClusterUnavailableError extends Error {
   override readonly name = 'ClusterUnavailableError';
 }
 
-export type RequestHandler = (from: string, body: Record<string, unknown>) => Promise<unknown> | unknown;
-export type NoticeHandler = (from: string, body: Record<string, unknown>) => void;
+/** One handler per request kind, given the checked body; each answers its kind's reply. */
+export type RequestHandlers = { [K in RequestKind]: (from: string, body: RequestBody<K>) => Promise<RequestReply<K>> | RequestReply<K> };
+/** One handler per notice kind, given the checked body. */
+export type NoticeHandlers = { [K in NoticeKind]: (from: string, body: BusNotices[K]) => void };
+
+/** Which frame of the bus a refused message came as. */
+export type BusFrame = 'request' | 'answer' | 'notice' | 'input' | 'stream' | 'unknown';
+
+/** A message refused at this node: what it was, the request or notice kind if it named a known one, and why. */
+export interface BusRefusal {
+  frame: BusFrame;
+  kind: RequestKind | NoticeKind | 'unknown';
+  /** The sending node, when the frame named one. */
+  from: string | null;
+  reason: string;
+}
 export type InputHandler = (matchId: string, connectionId: string, bytes: Uint8Array) => void;
 export type StreamHandler = (ownerNodeId: string, bytes: Uint8Array) => void;
 
@@ -46,13 +81,25 @@ export interface NodeBusOptions {
   onPublish?: (kind: 'stream' | 'input' | 'control', bytes: number) => void;
   /** A relayed input arrived, `ms` after it left its node. */
   onInputRelayed?: (ms: number) => void;
+  /** A message from another node (or anyone publishing on this node's channel) failed its check. */
+  onRefused?: (refusal: BusRefusal) => void;
 }
 
 interface Pending {
+  kind: RequestKind;
   resolve(value: unknown): void;
   reject(error: Error): void;
   timer: NodeJS.Timeout;
 }
+
+/** A request answered with an error by the node asked (or refused as malformed there). */
+export class BusRequestError extends Error {
+  override readonly name = 'BusRequestError';
+}
+
+/** Longest node id a frame may name (ids are host names or short labels). */
+const NODE_ID_MAX = 128;
+const isNodeId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= NODE_ID_MAX;
 
 export const nodeChannel = (nodeId: string): string => `{node:${nodeId}}:bus`;
 export const streamChannel = (matchId: string): string => `{snap:${matchId}}`;
@@ -63,10 +110,8 @@ export class NodeBus {
   /** Inputs waiting to go, per owner node (see sendInput). */
   private readonly inputBatches = new Map<string, { items: Buffer[]; size: number }>();
   private readonly streams = new Map<string, StreamHandler>();
-  private onRequest: RequestHandler = () => {
-    throw new Error('no request handler');
-  };
-  private onNotice: NoticeHandler = () => undefined;
+  private onRequest: RequestHandlers | null = null;
+  private onNotice: NoticeHandlers | null = null;
   private onInput: InputHandler = () => undefined;
   private readonly ownChannel: string;
   private readonly timeoutMs: number;
@@ -82,11 +127,11 @@ export class NodeBus {
     void (sub.ssubscribe(this.ownChannel) as Promise<unknown>).catch((e: unknown) => this.opts.onError?.(e));
   }
 
-  handleRequests(handler: RequestHandler): void {
+  handleRequests(handler: RequestHandlers): void {
     this.onRequest = handler;
   }
 
-  handleNotices(handler: NoticeHandler): void {
+  handleNotices(handler: NoticeHandlers): void {
     this.onNotice = handler;
   }
 
@@ -94,16 +139,19 @@ export class NodeBus {
     this.onInput = handler;
   }
 
-  /** Asks `nodeId`; rejects with ClusterUnavailableError when it does not answer in time. */
-  request<T = unknown>(nodeId: string, body: Record<string, unknown>): Promise<T> {
+  /**
+   * Asks `nodeId`; rejects with ClusterUnavailableError when it does not answer in time, and with
+   * BusRequestError when it answers an error or a reply that is not this kind's.
+   */
+  request<K extends RequestKind>(nodeId: string, kind: K, body: RequestBody<K>): Promise<RequestReply<K>> {
     const id = randomUUID();
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<RequestReply<K>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(new ClusterUnavailableError(`node ${nodeId} did not answer ${String(body.kind)} within ${this.timeoutMs} ms`));
+        reject(new ClusterUnavailableError(`node ${nodeId} did not answer ${kind} within ${this.timeoutMs} ms`));
       }, this.timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
-      this.publish(nodeChannel(nodeId), this.json(REQUEST, { id, from: this.nodeId, body })).catch((error: unknown) => {
+      this.pending.set(id, { kind, resolve: resolve as (v: unknown) => void, reject, timer });
+      this.publish(nodeChannel(nodeId), this.json(REQUEST, { id, from: this.nodeId, body: { kind, ...body } })).catch((error: unknown) => {
         clearTimeout(timer);
         this.pending.delete(id);
         reject(new ClusterUnavailableError(`cannot reach node ${nodeId}: ${error instanceof Error ? error.message : String(error)}`));
@@ -112,8 +160,8 @@ export class NodeBus {
   }
 
   /** Fire and forget (told, not asked): dismissals, takeovers. */
-  notify(nodeId: string, body: Record<string, unknown>): void {
-    this.publish(nodeChannel(nodeId), this.json(NOTICE, { from: this.nodeId, body })).catch((e: unknown) => this.opts.onError?.(e));
+  notify<K extends NoticeKind>(nodeId: string, kind: K, body: BusNotices[K]): void {
+    this.publish(nodeChannel(nodeId), this.json(NOTICE, { from: this.nodeId, body: { kind, ...body } })).catch((e: unknown) => this.opts.onError?.(e));
   }
 
   /**
@@ -204,57 +252,134 @@ export class NodeBus {
 
   private receive(channel: string, message: Buffer): void {
     try {
-      if (channel !== this.ownChannel) {
-        const handler = this.streams.get(channel);
-        if (!handler || message.length < 1) return;
-        const len = message[0]!;
-        handler(this.decoder.decode(message.subarray(1, 1 + len)), new Uint8Array(message.buffer, message.byteOffset + 1 + len, message.length - 1 - len));
-        return;
-      }
+      if (channel !== this.ownChannel) return this.receiveStream(channel, message);
       const kind = message[0];
-      if (kind === INPUT) {
-        const delay = this.opts.clock() - message.readDoubleBE(1);
-        const count = message.readUInt16BE(9);
-        let at = 11;
-        for (let i = 0; i < count; i++) {
-          const ml = message[at]!;
-          const matchId = this.decoder.decode(message.subarray(at + 1, at + 1 + ml));
-          const cl = message[at + 1 + ml]!;
-          const conn = this.decoder.decode(message.subarray(at + 2 + ml, at + 2 + ml + cl));
-          const len = message.readUInt16BE(at + 2 + ml + cl);
-          const start = at + 4 + ml + cl;
-          this.opts.onInputRelayed?.(delay);
-          this.onInput(matchId, conn, new Uint8Array(message.buffer, message.byteOffset + start, len));
-          at = start + len;
-        }
-        return;
+      if (kind === INPUT) return this.receiveInputs(message);
+      const frame: BusFrame = kind === REQUEST ? 'request' : kind === ANSWER ? 'answer' : kind === NOTICE ? 'notice' : 'unknown';
+      if (frame === 'unknown') return this.refuse({ frame, kind: 'unknown', from: null, reason: `unknown frame type ${String(kind)}` });
+      let value: unknown;
+      try {
+        value = JSON.parse(message.subarray(1).toString());
+      } catch {
+        return this.refuse({ frame, kind: 'unknown', from: null, reason: 'not JSON' });
       }
-      const value = JSON.parse(message.subarray(1).toString()) as Record<string, unknown>;
-      if (kind === REQUEST) void this.answer(value);
-      else if (kind === ANSWER) this.settle(value);
-      else if (kind === NOTICE) this.onNotice(String(value.from), value.body as Record<string, unknown>);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return this.refuse({ frame, kind: 'unknown', from: null, reason: 'not an object' });
+      const envelope = value as Record<string, unknown>;
+      if (frame === 'answer') return this.settle(envelope);
+      const from = envelope.from;
+      if (!isNodeId(from)) return this.refuse({ frame, kind: 'unknown', from: null, reason: 'no sending node' });
+      if (frame === 'request') return void this.answer(from, envelope);
+      const notice = parseNotice(envelope.body);
+      if (!notice.ok) return this.refuse({ frame, kind: kindOf(envelope.body), from, reason: notice.message });
+      this.dispatchNotice(from, notice.value);
     } catch (error) {
       this.opts.onError?.(error);
     }
   }
 
-  private async answer(req: Record<string, unknown>): Promise<void> {
-    const from = String(req.from);
+  /** `u8 len ownerNodeId | ownerNodeId | snapshot bytes`: the snapshot is the game codec's to check. */
+  private receiveStream(channel: string, message: Buffer): void {
+    const handler = this.streams.get(channel);
+    if (!handler) return;
+    const len = message.length > 0 ? message[0]! : 0;
+    if (len === 0 || message.length < 1 + len) return this.refuse({ frame: 'stream', kind: 'unknown', from: null, reason: 'stream frame shorter than its header' });
+    handler(this.decoder.decode(message.subarray(1, 1 + len)), new Uint8Array(message.buffer, message.byteOffset + 1 + len, message.length - 1 - len));
+  }
+
+  /**
+   * `f64 sentAt | u16 count | count × (u8 len matchId | u8 len conn | u16 len | bytes)`. The
+   * whole frame is walked before any input is handed on: a batch cut short or padded is refused
+   * as one, not applied in part.
+   */
+  private receiveInputs(message: Buffer): void {
+    const refuse = (reason: string): void => this.refuse({ frame: 'input', kind: 'unknown', from: null, reason });
+    if (message.length < 11) return refuse('input frame shorter than its header');
+    const sentAt = message.readDoubleBE(1);
+    if (!Number.isFinite(sentAt)) return refuse('input frame without a send time');
+    const count = message.readUInt16BE(9);
+    const items: { matchId: string; conn: string; start: number; len: number }[] = [];
+    let at = 11;
+    for (let i = 0; i < count; i++) {
+      if (at + 1 > message.length) return refuse('input batch cut short');
+      const ml = message[at]!;
+      if (at + 2 + ml > message.length) return refuse('input batch cut short');
+      const cl = message[at + 1 + ml]!;
+      const start = at + 4 + ml + cl;
+      if (start > message.length) return refuse('input batch cut short');
+      const len = message.readUInt16BE(at + 2 + ml + cl);
+      if (start + len > message.length) return refuse('input batch cut short');
+      items.push({
+        matchId: this.decoder.decode(message.subarray(at + 1, at + 1 + ml)),
+        conn: this.decoder.decode(message.subarray(at + 2 + ml, at + 2 + ml + cl)),
+        start,
+        len,
+      });
+      at = start + len;
+    }
+    if (at !== message.length) return refuse('input frame longer than its batch');
+    const delay = this.opts.clock() - sentAt;
+    for (const item of items) {
+      this.opts.onInputRelayed?.(delay);
+      this.onInput(item.matchId, item.conn, new Uint8Array(message.buffer, message.byteOffset + item.start, item.len));
+    }
+  }
+
+  private async answer(from: string, envelope: Record<string, unknown>): Promise<void> {
+    const id = envelope.id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 64) return this.refuse({ frame: 'request', kind: kindOf(envelope.body), from, reason: 'no request id' });
+    const request = parseRequest(envelope.body);
     let reply: unknown;
-    try {
-      reply = { id: req.id, ok: true, body: await this.onRequest(from, req.body as Record<string, unknown>) };
-    } catch (error) {
-      reply = { id: req.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+    if (!request.ok) {
+      this.refuse({ frame: 'request', kind: kindOf(envelope.body), from, reason: request.message });
+      reply = { id, ok: false, error: `refused: ${request.message}` };
+    } else {
+      try {
+        reply = { id, ok: true, body: await this.dispatchRequest(from, request.value) };
+      } catch (error) {
+        reply = { id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
     }
     await this.publish(nodeChannel(from), this.json(ANSWER, reply)).catch((e: unknown) => this.opts.onError?.(e));
   }
 
   private settle(answer: Record<string, unknown>): void {
-    const p = this.pending.get(String(answer.id));
-    if (!p) return;
-    this.pending.delete(String(answer.id));
+    const id = answer.id;
+    const p = typeof id === 'string' ? this.pending.get(id) : undefined;
+    // An answer nobody waits for: late (its request timed out), or not for this node. Not refused:
+    // a late answer is the normal end of a timeout.
+    if (!p || typeof id !== 'string') return;
+    this.pending.delete(id);
     clearTimeout(p.timer);
-    if (answer.ok) p.resolve(answer.body);
-    else p.reject(new Error(String(answer.error)));
+    if (answer.ok === true) {
+      const reply = REQUEST_REPLIES[p.kind](answer.body);
+      if (reply.ok) return p.resolve(reply.value);
+      this.refuse({ frame: 'answer', kind: p.kind, from: null, reason: reply.message });
+      return p.reject(new BusRequestError(`the answer to ${p.kind} was malformed: ${reply.message}`));
+    }
+    const error = typeof answer.error === 'string' ? answer.error.slice(0, 500) : 'the node answered an error without a message';
+    p.reject(new BusRequestError(error));
   }
+
+  private dispatchRequest(from: string, request: BusRequest): unknown {
+    if (!this.onRequest) throw new Error('no request handler');
+    // The parser paired the kind with its body's type; TypeScript cannot follow the pair through the union.
+    const handler = this.onRequest[request.kind] as (from: string, body: BusRequest['body']) => unknown;
+    return handler(from, request.body);
+  }
+
+  private dispatchNotice(from: string, notice: BusNotice): void {
+    const handler = this.onNotice?.[notice.kind] as ((from: string, body: BusNotice['body']) => void) | undefined;
+    handler?.(from, notice.body);
+  }
+
+  private refuse(refusal: BusRefusal): void {
+    this.opts.onRefused?.(refusal);
+  }
+}
+
+/** The kind a body names, if it is one of the map's (for the refusal's label). */
+function kindOf(body: unknown): RequestKind | NoticeKind | 'unknown' {
+  if (body === null || typeof body !== 'object') return 'unknown';
+  const kind = (body as { kind?: unknown }).kind;
+  return isRequestKind(kind) || isNoticeKind(kind) ? kind : 'unknown';
 }

@@ -17,6 +17,7 @@ import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
 import { bindSocket, matchRoom, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
 import { roomTransport } from '../net/room-transport.ts';
+import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
 import { ClusterUnavailableError, type NodeBus } from './node-bus.ts';
 
@@ -43,7 +44,7 @@ export const unavailable = (error: unknown): AckResult<never> => ({
   message: error instanceof ClusterUnavailableError ? error.message : 'the node that runs this match did not answer',
 });
 
-export class RemoteMatches {
+export class RemoteMatches implements RemoteSockets {
   private readonly relays = new Map<string, Relay>();
 
   constructor(private readonly deps: RemoteMatchesDeps) {}
@@ -59,13 +60,13 @@ export class RemoteMatches {
   async attach(socket: MatchSocket, owner: string, matchId: string, guest: GuestIdentity, role: 'player' | 'spectator'): Promise<AckResult<MatchInfo>> {
     let res: AckResult<MatchInfo>;
     try {
-      res = await this.deps.bus.request<AckResult<MatchInfo>>(owner, { kind: 'attach', matchId, guest, socketId: socket.id, role });
+      res = await this.deps.bus.request(owner, 'attach', { matchId, guest: { guestId: guest.guestId, nickname: guest.nickname }, socketId: socket.id, role });
     } catch (error) {
       return unavailable(error);
     }
     if (!res.ok) return res;
     if (!socket.connected) {
-      this.deps.bus.notify(owner, { kind: 'detach', matchId, socketId: socket.id, how: 'drop' });
+      this.deps.bus.notify(owner, 'detach', { matchId, socketId: socket.id, how: 'drop' });
       return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
     }
     const game = this.deps.games.game(res.game);
@@ -86,10 +87,10 @@ export class RemoteMatches {
     this.forget(matchId, socket.id);
     unbindSocket(socket, matchId);
     void socket.leave(matchRoom(matchId));
-    const body = { kind: 'detach', matchId, socketId: socket.id, how };
+    const body = { matchId, socketId: socket.id, how };
     // A leave is answered once the owner has freed the seat, as on the owner's own node.
-    if (how === 'leave') await this.deps.bus.request(owner, body).catch(() => undefined);
-    else this.deps.bus.notify(owner, body);
+    if (how === 'leave') await this.deps.bus.request(owner, 'detach', body).catch(() => undefined);
+    else this.deps.bus.notify(owner, 'detach', body);
   }
 
   /** An input from one of this node's sockets, checked here, applied by the owner. */

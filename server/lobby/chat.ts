@@ -4,7 +4,7 @@
  */
 import type { ChatMessage } from '../../shared/protocol/lobby-events.ts';
 import { cleanChatText } from '../../shared/protocol/lobby-rules.ts';
-import { err, ok, type Result } from '../../shared/protocol/result.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import { KeyedRateLimiter } from './rate-limit.ts';
 

@@ -3,7 +3,8 @@
  * list subscriptions, chat and placement notices go out from here. The handshake (auth) ran
  * before any of this, so every socket has a verified guest.
  */
-import { LOBBY_REQUESTS, type SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import { LOBBY_REQUESTS, type PrivateMatchOptions, type QuickPlayRequest, type SeatGrant } from '../../shared/protocol/lobby-events.ts';
+import { ok } from '../../shared/result.ts';
 import { CODE_LENGTH } from '../../shared/protocol/lobby-rules.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -14,7 +15,7 @@ import type { LobbyService } from '../lobby/lobby-service.ts';
 import type { MatchDirectory } from '../lobby/stores/index.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { LIST_ROOM, publicList } from './list-feed.ts';
-import { objectPayload, optionalInt, optionalIntRecord, optionalString, stringField } from './payload.ts';
+import { objectPayload, optionalInt, optionalIntRecord, optionalString, stringField, type PayloadResult } from './payload.ts';
 import { requestRouter } from './requests.ts';
 
 export interface LobbyNamespaceDeps {
@@ -32,6 +33,44 @@ export interface LobbyNamespaceDeps {
 
 const EVENTS: ReadonlySet<string> = new Set(LOBBY_REQUESTS);
 const MATCH_ID_MAX = 64;
+
+function quickPlayRequest(raw: unknown): PayloadResult<QuickPlayRequest> {
+  const req = objectPayload(raw, 'quickplay');
+  if (!req.ok) return req;
+  const mode = stringField(req.value, 'mode', 32);
+  return mode.ok ? ok({ mode: mode.value }) : mode;
+}
+
+function privateMatchOptions(raw: unknown, maxPlayersPerMatch: number): PayloadResult<PrivateMatchOptions> {
+  const req = objectPayload(raw, 'create_private');
+  if (!req.ok) return req;
+  const mode = optionalString(req.value, 'mode', 32);
+  if (!mode.ok) return mode;
+  const maxPlayers = optionalInt(req.value, 'maxPlayers', 1, maxPlayersPerMatch);
+  if (!maxPlayers.ok) return maxPlayers;
+  const options = optionalIntRecord(req.value, 'options', 16);
+  if (!options.ok) return options;
+  return ok({
+    ...(mode.value !== undefined && { mode: mode.value }),
+    ...(maxPlayers.value !== undefined && { maxPlayers: maxPlayers.value }),
+    ...(options.value !== undefined && { options: options.value }),
+  });
+}
+
+function joinCodeRequest(raw: unknown): PayloadResult<{ code: string }> {
+  const req = objectPayload(raw, 'join_code');
+  if (!req.ok) return req;
+  // Room for dashes and spaces a player may type around the code.
+  const code = stringField(req.value, 'code', CODE_LENGTH * 4);
+  return code.ok ? ok({ code: code.value }) : code;
+}
+
+function joinMatchRequest(raw: unknown): PayloadResult<{ matchId: string }> {
+  const req = objectPayload(raw, 'join_match');
+  if (!req.ok) return req;
+  const matchId = stringField(req.value, 'matchId', MATCH_ID_MAX);
+  return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
+}
 
 /** Every lobby socket of a player is in this room: placement notices reach all its tabs. */
 export const guestRoom = (guestId: string): string => `guest:${guestId}`;
@@ -66,73 +105,30 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
     });
     const on = requestRouter(socket, { metrics: deps.metrics, log: deps.log, strike });
 
-    on('quickplay', (raw) => {
-      const req = objectPayload(raw, 'quickplay');
-      if (!req.ok) return req;
-      const mode = stringField(req.value, 'mode', 32);
-      if (!mode.ok) return mode;
-      return service.quickPlay(guest, mode.value);
-    });
+    /** Requests without fields still take an object (or nothing), like every other. */
+    const noFields = (event: string) => (raw: unknown) => objectPayload(raw, event);
 
-    on('quickplay_cancel', (raw) => {
-      const req = objectPayload(raw, 'quickplay_cancel');
-      return req.ok ? service.cancelQueue(guest) : req;
-    });
+    on('quickplay', quickPlayRequest, (req) => service.quickPlay(guest, req.mode));
+    on('quickplay_cancel', noFields('quickplay_cancel'), () => service.cancelQueue(guest));
+    on('create_private', (raw) => privateMatchOptions(raw, deps.maxPlayersPerMatch), (options) => service.createPrivate(guest, options));
+    on('join_code', joinCodeRequest, (req) => service.joinByCode(guest, req.code));
+    on('join_match', joinMatchRequest, (req) => service.joinPublic(guest, req.matchId));
+    on('leave_match', noFields('leave_match'), () => service.leaveMatch(guest));
 
-    on('create_private', (raw) => {
-      const req = objectPayload(raw, 'create_private');
-      if (!req.ok) return req;
-      const mode = optionalString(req.value, 'mode', 32);
-      if (!mode.ok) return mode;
-      const maxPlayers = optionalInt(req.value, 'maxPlayers', 1, deps.maxPlayersPerMatch);
-      if (!maxPlayers.ok) return maxPlayers;
-      const options = optionalIntRecord(req.value, 'options', 16);
-      if (!options.ok) return options;
-      return service.createPrivate(guest, {
-        ...(mode.value !== undefined && { mode: mode.value }),
-        ...(maxPlayers.value !== undefined && { maxPlayers: maxPlayers.value }),
-        ...(options.value !== undefined && { options: options.value }),
-      });
-    });
-
-    on('join_code', (raw) => {
-      const req = objectPayload(raw, 'join_code');
-      if (!req.ok) return req;
-      // Room for dashes and spaces a player may type around the code.
-      const code = stringField(req.value, 'code', CODE_LENGTH * 4);
-      if (!code.ok) return code;
-      return service.joinByCode(guest, code.value);
-    });
-
-    on('join_match', (raw) => {
-      const req = objectPayload(raw, 'join_match');
-      if (!req.ok) return req;
-      const matchId = stringField(req.value, 'matchId', MATCH_ID_MAX);
-      if (!matchId.ok) return matchId;
-      return service.joinPublic(guest, matchId.value);
-    });
-
-    on('leave_match', (raw) => {
-      const req = objectPayload(raw, 'leave_match');
-      return req.ok ? service.leaveMatch(guest) : req;
-    });
-
-    on('list_subscribe', async (raw) => {
-      const req = objectPayload(raw, 'list_subscribe');
-      if (!req.ok) return req;
+    on('list_subscribe', noFields('list_subscribe'), async () => {
       // Join first, then read: a change in between arrives as an event the client skips by
       // version, instead of falling between the list and the stream.
       await socket.join(LIST_ROOM);
       return { ok: true, ...(await publicList(deps.directory)) };
     });
 
-    on('list_unsubscribe', async (raw) => {
-      const req = objectPayload(raw, 'list_unsubscribe');
-      if (!req.ok) return req;
+    on('list_unsubscribe', noFields('list_unsubscribe'), async () => {
       await socket.leave(LIST_ROOM);
       return { ok: true };
     });
 
+    // The text is the chat gate's to check (length, control characters, rate): it answers each
+    // with its own code, the same on /lobby and /match.
     on('chat', (raw) => {
       const req = objectPayload(raw, 'chat');
       if (!req.ok) return req;

@@ -6,13 +6,11 @@
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { Clock } from '../clock.ts';
-import type { Config } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ChatGate } from '../lobby/chat.ts';
 import type { DirectorySync } from '../lobby/directory-sync.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
-import type { RemoteMatches } from '../cluster/remote-matches.ts';
 import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import { matchRoom } from './match-room.ts';
@@ -21,19 +19,25 @@ import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
 import { objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
+import type { RemoteSockets } from './remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
 /** In a cluster: where a match runs, and this node's connections to matches others own. */
 export interface MatchRouting {
   nodeId: string;
   locate(matchId: string): Promise<DirectoryEntry | null>;
-  remote: RemoteMatches;
+  remote: RemoteSockets;
   /** Asks the owner node something about its match (start). */
-  ask(nodeId: string, body: Record<string, unknown>): Promise<AckResult>;
+  ask(nodeId: string, body: { kind: 'start'; matchId: string | undefined; guestId: string }): Promise<AckResult>;
+}
+
+/** The settings this namespace reads (server/config.ts has them all). */
+export interface MatchNamespaceConfig {
+  packetsPerSecond: number;
 }
 
 export interface MatchNamespaceDeps {
-  config: Config;
+  config: MatchNamespaceConfig;
   registry: MatchRegistry;
   /** Null on a single node: every match is local. */
   routing: MatchRouting | null;

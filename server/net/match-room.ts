@@ -9,7 +9,6 @@
  * sockets; dismissals and takeovers are told to its node.
  */
 import { ErrorCode } from '../../shared/protocol/errors.ts';
-import type { NodeBus } from '../cluster/node-bus.ts';
 import type { MatchEvents } from '../match/match-events.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { roomTransport } from './room-transport.ts';
@@ -46,7 +45,16 @@ export function replacedNotice(socket: MatchSocket): void {
   socket.disconnect(true);
 }
 
-export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBus | null): { events: MatchEvents; transport: FanoutTransport } {
+/**
+ * The other nodes, as a match's room reaches them (the node bus, server/cluster/node-bus.ts, in
+ * a cluster): tell a relayed connection's node it was dismissed or replaced, publish the stream.
+ */
+export interface OtherNodes {
+  notify(nodeId: string, kind: 'dismiss' | 'replaced', body: { matchId: string; socketId: string }): void;
+  publishSnapshot(matchId: string, bytes: Uint8Array): void;
+}
+
+export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherNodes | null): { events: MatchEvents; transport: FanoutTransport } {
   const room = matchRoom(matchId);
   const to = () => nsp.to(room);
   /** Remote connections in the match, by node: the nodes its stream is published to. */
@@ -82,7 +90,7 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBu
       if (far) {
         const conns = remote.get(far.nodeId);
         if (conns?.delete(connectionId) && conns.size === 0) remote.delete(far.nodeId);
-        bus?.notify(far.nodeId, { kind: 'dismiss', matchId, socketId: far.socketId });
+        bus?.notify(far.nodeId, 'dismiss', { matchId, socketId: far.socketId });
         return;
       }
       const socket = nsp.sockets.get(connectionId);
@@ -92,7 +100,7 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: NodeBu
     },
     replaced(connectionId) {
       const far = parseRemoteConnection(connectionId);
-      if (far) return bus?.notify(far.nodeId, { kind: 'replaced', matchId, socketId: far.socketId });
+      if (far) return bus?.notify(far.nodeId, 'replaced', { matchId, socketId: far.socketId });
       const socket = nsp.sockets.get(connectionId);
       if (socket) replacedNotice(socket);
     },

@@ -2,7 +2,7 @@
  * Shape checks for request payloads. Everything from the network is `unknown` until one of these
  * says otherwise; each answers a message naming what was wrong, never throws.
  */
-import { err, ok, type Result } from '../../shared/protocol/result.ts';
+import { err, ok, type Result } from '../../shared/result.ts';
 
 export type PayloadResult<T> = Result<T, 'BAD_REQUEST'>;
 

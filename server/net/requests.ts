@@ -3,11 +3,19 @@
  * socket's requests one at a time in the order sent (so "join, leave, join" from one client means
  * exactly that, whatever the stores' latency), turns a thrown error into INTERNAL, and counts and
  * logs refused payloads.
+ *
+ * Registration is typed by the namespace's event map (shared/protocol): only an event whose last
+ * argument is an acknowledgement can be registered, and a handler must answer that
+ * acknowledgement's type. The payload is another matter: it comes from the network, so it is
+ * `unknown` until a check (payload.ts) turns it into the map's payload type. `on(event, check,
+ * handler)` runs the check and answers its refusal itself; `on(event, handler)` hands the raw
+ * payload to a handler that checks it.
  */
 import type { Socket } from 'socket.io';
 import { ErrorCode, type AckResult, type WireError } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import type { PayloadResult } from './payload.ts';
 
 /** Codes that mean the client sent something malformed or too much, as opposed to a refusal. */
 const PROTOCOL_CODES: ReadonlySet<string> = new Set([ErrorCode.BadRequest, ErrorCode.TooLong, ErrorCode.RateLimited, ErrorCode.UnknownMode]);
@@ -22,11 +30,29 @@ export interface RequestDeps {
   strike: (error: WireError) => void;
 }
 
-// The handlers validate their payloads themselves, so any result shape is fine here.
 type AnyResult = AckResult<object>;
-export type RequestHandler = (payload: unknown) => Promise<AnyResult> | AnyResult;
 
-export function requestRouter(socket: Socket, deps: RequestDeps) {
+/** What an event's acknowledgement is called with, when the event is a request (never otherwise). */
+export type ReplyOf<F> = F extends (...args: infer A) => void ? (A extends [...unknown[], (res: infer R) => void] ? (R extends AnyResult ? R : never) : never) : never;
+/** The payload a request event carries before its acknowledgement (undefined when none). */
+export type PayloadOf<F> = F extends (...args: infer A) => void ? (A extends [infer P, unknown] ? P : undefined) : undefined;
+/** The events of a map that are requests: acknowledged with an AckResult. */
+export type RequestEvent<E> = { [K in keyof E & string]: [ReplyOf<E[K]>] extends [never] ? never : K }[keyof E & string];
+
+type Reply<E, K extends keyof E> = Promise<ReplyOf<E[K]>> | ReplyOf<E[K]>;
+
+export interface RequestRouter<E> {
+  /** `check` turns the raw payload into the map's payload type, or the refusal to answer. */
+  <K extends RequestEvent<E>>(event: K, check: (raw: unknown) => PayloadResult<PayloadOf<E[K]>>, handler: (req: PayloadOf<E[K]>) => Reply<E, K>): void;
+  /** The handler checks the raw payload itself (or the request carries none). */
+  <K extends RequestEvent<E>>(event: K, handler: (raw: unknown) => Reply<E, K>): void;
+}
+
+type RawHandler = (raw: unknown) => Promise<AnyResult> | AnyResult;
+
+export function requestRouter<E extends object>(typed: Socket<E, never, never, unknown>, deps: RequestDeps): RequestRouter<E> {
+  // The map types registration; the socket itself is driven untyped below (payloads are unknown).
+  const socket = typed as unknown as Socket;
   let tail: Promise<void> = Promise.resolve();
   let pending = 0;
   const logFields = { socketId: socket.id, guestId: (socket.data as { guest?: { guestId: string } }).guest?.guestId };
@@ -39,7 +65,13 @@ export function requestRouter(socket: Socket, deps: RequestDeps) {
     if (socket.connected) ack(res);
   };
 
-  return function on(event: string, handler: RequestHandler): void {
+  function on(event: string, first: RawHandler | ((raw: unknown) => PayloadResult<unknown>), second?: (req: unknown) => Promise<AnyResult> | AnyResult): void {
+    const handler: RawHandler = second
+      ? (raw) => {
+          const req = (first as (raw: unknown) => PayloadResult<unknown>)(raw);
+          return req.ok ? second(req.value) : req;
+        }
+      : (first as RawHandler);
     socket.on(event, (...args: unknown[]) => {
       const ack = args[args.length - 1];
       if (typeof ack !== 'function') {
@@ -67,7 +99,8 @@ export function requestRouter(socket: Socket, deps: RequestDeps) {
         }
       });
     });
-  };
+  }
+  return on as RequestRouter<E>;
 }
 
 /**

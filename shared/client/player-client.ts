@@ -14,7 +14,7 @@ import type { Manager, ManagerOptions, Socket } from 'socket.io-client';
 import type { AnyGame, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
-import { ok, type Result } from '../protocol/result.ts';
+import { ok, type Result } from '../result.ts';
 import { getGuestToken, renewGuestToken, type GuestSession } from './auth.ts';
 import type { Transport } from './connection-options.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';

@@ -4,7 +4,7 @@
  * keyframe (the server sends one every second), so a bad delta is never applied to the wrong base.
  */
 import type { SnapshotCodec, SnapshotHeader } from '../game/game-definition.ts';
-import type { Result } from '../protocol/result.ts';
+import type { Result } from '../result.ts';
 
 export class SnapshotStream<S extends SnapshotHeader = SnapshotHeader> {
   private current: S | null = null;

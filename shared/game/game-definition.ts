@@ -14,7 +14,7 @@
  * - Decoders never throw: bad bytes come back as an error code.
  * - Slots are the numbers 0..maxPlayers-1 the framework gives players; a game may not renumber.
  */
-import type { Result } from '../protocol/result.ts';
+import type { Result } from '../result.ts';
 import type { MatchPhase } from './phase.ts';
 
 /** What every game's input carries; the rest of an input is the game's own. */

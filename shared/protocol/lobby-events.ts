@@ -154,14 +154,21 @@ export interface LobbyServerEvents {
   protocol_error: (error: WireError) => void;
 }
 
-export const LOBBY_REQUESTS = [
-  'quickplay',
-  'quickplay_cancel',
-  'create_private',
-  'join_code',
-  'join_match',
-  'leave_match',
-  'list_subscribe',
-  'list_unsubscribe',
-  'chat',
-] as const satisfies readonly (keyof LobbyClientEvents)[];
+/**
+ * Every event of LobbyClientEvents, once: the server's packet guard admits exactly these on
+ * /lobby. The `satisfies` makes an event of the map missing here (or one here not in the map) a
+ * compile error, so a new request cannot be silently refused by the guard.
+ */
+const LOBBY_REQUEST_EVENTS = {
+  quickplay: true,
+  quickplay_cancel: true,
+  create_private: true,
+  join_code: true,
+  join_match: true,
+  leave_match: true,
+  list_subscribe: true,
+  list_unsubscribe: true,
+  chat: true,
+} as const satisfies Record<keyof LobbyClientEvents, true>;
+
+export const LOBBY_REQUESTS = Object.keys(LOBBY_REQUEST_EVENTS) as readonly (keyof typeof LOBBY_REQUEST_EVENTS)[];

@@ -3,7 +3,7 @@
  * asks: nicknames, private match codes and chat text. Each normalizer returns a Result and never
  * throws, whatever it is given.
  */
-import { err, ok, type Result } from './result.ts';
+import { err, ok, type Result } from '../result.ts';
 
 export const NICKNAME_MAX_LENGTH = 16;
 /**

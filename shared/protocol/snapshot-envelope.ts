@@ -14,7 +14,7 @@
 import type { SnapshotHeader } from '../game/game-definition.ts';
 import type { MatchPhase } from '../game/phase.ts';
 import { BitReader, BitsError, type BitWriter } from './bits.ts';
-import { err, ok, type Result } from './result.ts';
+import { err, ok, type Result } from '../result.ts';
 
 export type SnapshotErrorCode = 'TRUNCATED' | 'MALFORMED' | 'BAD_VERSION' | 'NO_BASE' | 'BASE_MISMATCH';
 

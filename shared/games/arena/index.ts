@@ -6,7 +6,7 @@
  * waiting for the next snapshot), and the lag-compensation cap on the tick a shooter says it saw.
  */
 import type { BotOptions, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
-import { err, ok, type Result } from '../../protocol/result.ts';
+import { err, ok, type Result } from '../../result.ts';
 import { BotBrain, BOT_BEHAVIOURS, type BotBehaviour } from './bot-brain.ts';
 import { decodeInput, encodeInput, type InputMessage } from './input-codec.ts';
 import { buildSnapshot } from './snapshot-builder.ts';

@@ -6,7 +6,7 @@
  * saw its targets. The aim is a float so the shooter's own shots go exactly where it pointed.
  */
 import { ALL_BUTTONS } from './sim/types.ts';
-import { err, ok, type Result } from '../../protocol/result.ts';
+import { err, ok, type Result } from '../../result.ts';
 
 export const INPUT_VERSION = 1;
 export const INPUT_BYTES = 14;

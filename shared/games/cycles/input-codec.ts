@@ -6,7 +6,7 @@
  * are refused rather than ignored: a newer client must bump the version, not be half-understood.
  */
 import type { InputHeader } from '../../game/game-definition.ts';
-import { err, ok, type Result } from '../../protocol/result.ts';
+import { err, ok, type Result } from '../../result.ts';
 
 export const INPUT_VERSION = 1;
 export const INPUT_BYTES = 10;

@@ -29,7 +29,7 @@
  */
 import type { SnapshotHeader } from '../../game/game-definition.ts';
 import { BitWriter, type BitReader } from '../../protocol/bits.ts';
-import { ok, type Result } from '../../protocol/result.ts';
+import { ok, type Result } from '../../result.ts';
 import {
   decodeEnvelope,
   malformed,

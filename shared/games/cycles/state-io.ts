@@ -4,7 +4,7 @@
  * trails and never stored. A checkpoint crosses processes (failover, replays), so fromState
  * trusts nothing: garbage answers an error, never a state that would misbehave later.
  */
-import { err, ok, type Result } from '../../protocol/result.ts';
+import { err, ok, type Result } from '../../result.ts';
 import { isDir } from './direction.ts';
 import { Occupancy } from './occupancy.ts';
 import { checkOptions, energyMax, GRID_HEIGHT, GRID_WIDTH, isValidTickRate, MAX_PLAYERS } from './rules.ts';
