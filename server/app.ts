@@ -46,6 +46,7 @@ import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { closeMainNamespace } from './net/main-namespace.ts';
 import { installEngineGuard } from './net/engine-guard.ts';
+import { directPathsOf } from './net/internals/direct-paths.ts';
 import { installSendBufferCap } from './net/send-buffer-cap.ts';
 import { createShardedAdapter } from '@socket.io/redis-adapter';
 import { ClusterNode } from './cluster/cluster-node.ts';
@@ -174,6 +175,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   // budget, so the connection's engine.io packets get three budgets' worth.
   installEngineGuard(io, { packetsPerSecond: config.packetsPerSecond * 3, namespaces: [Namespaces.lobby, Namespaces.match], metrics, log });
   installSendBufferCap(io, { maxBytes: config.sendBufferCapBytes, metrics, log });
+  // The engine.io and ws members the /match direct paths reach, checked before any connection.
+  directPathsOf(io, (line) => log.warn(line));
   const guestRoute = createGuestRoute({
     tokens,
     nicknames: stores.nicknames,

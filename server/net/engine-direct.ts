@@ -4,10 +4,8 @@
  * engine.io + socket.io at ~1.5x a raw `ws` server per player; most of that is per-message work
  * on the two messages every player exchanges 20-30 times a second (an input up, a snapshot down).
  *
- * engine.io 6 keeps these members out of its typings but has had them since v3/v4:
- * `conn.transport` (`name`, `writable`, `socket`: the `ws` WebSocket), `conn.writeBuffer`.
- * `ws` documents `bufferedAmount`; `_sender.sendFrame` is how engine.io itself writes its
- * pre-encoded broadcast frames (transports/websocket.js).
+ * The engine.io and `ws` members outside their typings live in internals/ (engine-io.ts, ws.ts),
+ * checked at start-up; when one has moved, internals/direct-paths.ts turns the paths off.
  *
  * A connection takes a direct path only when nothing can tell the difference:
  * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
@@ -22,32 +20,11 @@
  */
 import type { Namespace } from 'socket.io';
 import { wireParser } from '../../shared/protocol/wire.ts';
+import type { DirectPaths } from './internals/direct-paths.ts';
+import { webSocketOf, type EngineConn } from './internals/engine-io.ts';
+import { writesFrames, type ServerWebSocket } from './internals/ws.ts';
 
-export interface RawWebSocket {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  _sender?: { sendFrame(list: Buffer[], cb?: () => void): void };
-  listeners(event: 'message'): ((data: unknown, isBinary: boolean) => void)[];
-  removeListener(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
-  on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
-}
-
-export interface EngineTransport {
-  readonly name: string;
-  readonly writable: boolean;
-  readonly socket?: RawWebSocket;
-}
-
-export interface EngineConn {
-  readonly readyState: string;
-  readonly transport: EngineTransport;
-  readonly writeBuffer?: readonly unknown[];
-  listenerCount(event: string): number;
-  emit(event: string, ...args: unknown[]): boolean;
-  on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
-  on(event: 'newListener' | 'removeListener', fn: (event: string | symbol) => void): unknown;
-  off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
-}
+export type { EngineConn, EngineTransport } from './internals/engine-io.ts';
 
 /** Who watches a connection's packets, kept current as listeners come and go. */
 interface Watchers {
@@ -66,7 +43,7 @@ export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
   return nsp.server.encoder instanceof wireParser.Encoder;
 }
 
-/** The connection as engine.io holds it (the members above are not in socket.io's typings). */
+/** The engine.io connection under a socket.io socket. */
 export function engineConn(socket: { conn: unknown }): EngineConn {
   return socket.conn as EngineConn;
 }
@@ -144,15 +121,15 @@ export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, pa
 /**
  * The `ws` socket a frame may be written to right now without overtaking anything or hiding
  * back-pressure: the connection is open on WebSocket, engine.io holds nothing unsent and has no
- * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, whose
- * `writeBuffer` then shows a reader that cannot keep up (room-transport's slow-reader check).
+ * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, where
+ * the packets then waiting show a reader that cannot keep up (room-transport's slow-reader check).
  */
-export function idleWebSocket(conn: EngineConn): RawWebSocket | null {
+export function idleWebSocket(conn: EngineConn, paths: DirectPaths): ServerWebSocket | null {
   const transport = conn.transport;
-  if (conn.readyState !== 'open' || transport.name !== 'websocket' || !transport.writable) return null;
-  const ws = transport.socket;
-  if (!ws?._sender || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
-  if ((conn.writeBuffer?.length ?? 0) !== 0 || !allowsDirect(conn)) return null;
+  if (!paths.snapshots || conn.readyState !== 'open' || !transport.writable) return null;
+  const ws = webSocketOf(transport);
+  if (!ws || !writesFrames(ws) || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
+  if (paths.pendingPackets(conn) !== 0 || !allowsDirect(conn)) return null;
   return ws;
 }
 
