@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { binaryFrame, idleWebSocket, reportReceived, reportSent, type EngineConn } from './engine-direct.ts';
+import { binaryFrame, blindToDirectWrites, idleWebSocket, reportReceived, reportSent, type EngineConn } from './engine-direct.ts';
 import type { DirectPaths } from './internals/direct-paths.ts';
 import { bufferedPackets } from './internals/engine-io.ts';
 
@@ -86,5 +86,24 @@ describe('packet observers', () => {
     emitter.off('packet', onPacket);
     reportReceived(conn, data);
     expect(heard).toHaveLength(3);
+  });
+
+  it('do not build reports for listeners blind to direct writes (the send-buffer cap), but do once another listens', () => {
+    const conn = fakeConn();
+    const emitter = conn as unknown as EventEmitter;
+    let blindHeard = 0;
+    emitter.on('packetCreate', blindToDirectWrites(() => blindHeard++));
+    emitter.on('flush', blindToDirectWrites(() => blindHeard++));
+    const data = Uint8Array.of(2, 1, 0, 42);
+    reportSent(conn, data);
+    expect(blindHeard).toBe(0);
+    const counted: string[] = [];
+    const counter = (p: { type: string }): number => counted.push(p.type);
+    emitter.on('packetCreate', counter);
+    reportSent(conn, data);
+    expect(counted).toEqual(['message']);
+    emitter.off('packetCreate', counter);
+    reportSent(conn, data);
+    expect(counted).toEqual(['message']);
   });
 });

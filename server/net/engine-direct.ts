@@ -14,7 +14,9 @@
  * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
  *   emit `packet` for an input they take, and `packetCreate` then `flush` for a snapshot they
  *   write (a packet created and handed to the transport at once), but only when someone listens
- *   (the Admin UI's packet and byte counts, per-connection packet budgets or send-buffer caps);
+ *   (the Admin UI's packet and byte counts, per-connection packet budgets); a listener marked
+ *   `blindToDirectWrites` (the send-buffer cap) is not told of a direct write: it counts what
+ *   engine.io holds, to which a direct write, made only when engine.io holds nothing, adds nothing;
  *   socket.io's catch-all listeners (`onAny`, `onAnyOutgoing`: the Admin UI's development mode
  *   forwards every event) are called with the event as socket.io would call them.
  */
@@ -34,6 +36,22 @@ interface Watchers {
   inbound: boolean;
   /** Someone listens to `packetCreate` or `flush` (each packet sent, each write to the transport). */
   outbound: boolean;
+}
+
+const BLIND = Symbol('blindToDirectWrites');
+
+/**
+ * Marks a `packetCreate`/`flush` listener that needs no report of direct writes: one that follows
+ * only what engine.io holds unsent. Building and emitting that report for every member every tick
+ * cost the send-buffer cap's listeners (installed on every connection) an allocation per write.
+ */
+export function blindToDirectWrites<F extends Function>(listener: F): F {
+  (listener as F & { [BLIND]?: true })[BLIND] = true;
+  return listener;
+}
+
+function hearsDirectWrites(conn: EngineConn, event: string): boolean {
+  return conn.listeners(event).some((l) => !(l as Function & { [BLIND]?: true })[BLIND]);
 }
 
 const WS_OPEN = 1;
@@ -66,13 +84,13 @@ function watch(conn: EngineConn): Watchers {
   const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, outbound: false };
   const update = (): void => {
     w.inbound = conn.listenerCount('packet') > 0;
-    w.outbound = conn.listenerCount('packetCreate') > 0 || conn.listenerCount('flush') > 0;
+    w.outbound = hearsDirectWrites(conn, 'packetCreate') || hearsDirectWrites(conn, 'flush');
   };
   update();
   // `newListener` fires before the listener is added, `removeListener` after it is gone.
-  conn.on('newListener', (event) => {
+  conn.on('newListener', (event, listener) => {
     if (event === 'packet') w.inbound = true;
-    else if (event === 'packetCreate' || event === 'flush') w.outbound = true;
+    else if ((event === 'packetCreate' || event === 'flush') && !(listener as Function & { [BLIND]?: true })[BLIND]) w.outbound = true;
   });
   conn.on('removeListener', (event) => {
     if (event === 'packet' || event === 'packetCreate' || event === 'flush') update();

@@ -29,9 +29,10 @@ export interface EngineConn {
   readonly readyState: string;
   readonly transport: EngineTransport;
   listenerCount(event: string): number;
+  listeners(event: string): Function[];
   emit(event: string, ...args: unknown[]): boolean;
   on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
-  on(event: 'newListener' | 'removeListener', fn: (event: string | symbol) => void): unknown;
+  on(event: 'newListener' | 'removeListener', fn: (event: string | symbol, listener: Function) => void): unknown;
   on(event: 'packetCreate' | 'flush', fn: () => void): unknown;
   off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
 }
