@@ -29,6 +29,7 @@ import { GAMES } from '../shared/games/index.ts';
 import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
+import type { BotInternals } from './internals/bot-internals.ts';
 import { RawMatchFrames } from './raw-match-frames.ts';
 import type { RunStats } from './run-stats.ts';
 import type { TimerHandle, TimerQueue } from './timer-queue.ts';
@@ -57,6 +58,8 @@ export interface BotConfig {
 
 export interface BotDeps {
   stats: RunStats;
+  /** Which shortcuts past ws, engine.io-client and Node the bots may take (checked at start). */
+  internals: BotInternals;
   timers: TimerQueue;
   now: () => number;
 }
@@ -195,11 +198,15 @@ export class Bot {
     this.meter.attach(client.manager);
     this.raw =
       !config.decodeAll && !json
-        ? new RawMatchFrames(client.manager, (bytes) => {
-            // Read off the TCP socket, these frames never reach ws's 'message' event, where the meter counts.
-            if (this.raw?.onTcp) this.meter.framesIn += 1;
-            this.onBinarySnapshot(bytes);
-          })
+        ? new RawMatchFrames(
+            client.manager,
+            (bytes) => {
+              // Read off the TCP socket, these frames never reach ws's 'message' event, where the meter counts.
+              if (this.raw?.onTcp) this.meter.framesIn += 1;
+              this.onBinarySnapshot(bytes);
+            },
+            this.deps.internals,
+          )
         : null;
     const socket = client.match.socket;
     if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));

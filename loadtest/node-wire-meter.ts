@@ -8,9 +8,10 @@
  */
 import type { Socket as NetSocket } from 'node:net';
 import type { Manager } from 'socket.io-client';
+import { webSocketOf, type ClientEngine } from './internals/engine-io-client.ts';
+import { tcpSocketOf } from './internals/ws.ts';
 
 interface WsLike {
-  _socket?: NetSocket;
   on(event: 'message', fn: () => void): void;
 }
 
@@ -22,8 +23,9 @@ export class NodeWireMeter {
 
   /** Follows the connection `manager` has open now, if any, and every (re)connection from now on. */
   attach(manager: Manager): void {
-    const current = (): WsLike | null => (manager.engine as unknown as { transport?: { ws?: WsLike } } | undefined)?.transport?.ws ?? null;
-    if ((manager.engine as unknown as { readyState?: string } | undefined)?.readyState === 'open') this.follow(current());
+    const engine = (): ClientEngine | undefined => manager.engine as unknown as ClientEngine | undefined;
+    const current = (): WsLike | null => webSocketOf(engine()) as WsLike | null;
+    if (engine()?.readyState === 'open') this.follow(current());
     manager.on('open', () => this.follow(current()));
   }
 
@@ -32,7 +34,7 @@ export class NodeWireMeter {
       this.closedIn += this.socket.bytesRead;
       this.closedOut += this.socket.bytesWritten;
     }
-    this.socket = ws?._socket ?? null;
+    this.socket = tcpSocketOf(ws);
     ws?.on('message', () => {
       this.framesIn += 1;
     });

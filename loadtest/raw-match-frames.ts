@@ -20,8 +20,9 @@
  *   writes each frame whole, synchronously. Returns false when the connection is not open on
  *   WebSocket (the caller then emits the ordinary way).
  *
- * If the `ws` socket is not shaped as expected (another ws version, no TCP socket), the bot
- * falls back to listening to ws's 'message' event and writing through `ws.send`.
+ * If the `ws` socket is not shaped as expected (another ws version, no TCP socket: the start-up
+ * check says so, internals/bot-internals.ts), the bot falls back to listening to ws's 'message'
+ * event and writing through `ws.send`; if engine.io-client's is not, to socket.io-client.
  *
  * Nothing is lost for the server: it gets the same frames. Engine.io-client does not see the
  * snapshot frames, which is fine: its liveness check follows the server's pings, which still reach it.
@@ -29,24 +30,26 @@
 import type { Socket as NetSocket } from 'node:net';
 import type { Manager } from 'socket.io-client';
 import { wireParser } from '../shared/protocol/wire.ts';
+import type { BotInternals } from './internals/bot-internals.ts';
+import { webSocketOf, type ClientEngine } from './internals/engine-io-client.ts';
 import { MaskSource, maskedBinaryFrame } from './ws-client-frame.ts';
-import { tapWsSocket, type TappableWs } from './ws-socket-tap.ts';
+import { tapWsSocket } from './ws-socket-tap.ts';
 
 const INPUT_PREFIX = wireParser.eventPrefix('/match', 'input')!;
 const SNAPSHOT_PREFIX = wireParser.eventPrefix('/match', 'snapshot')!;
 const HEADER = INPUT_PREFIX.length;
 const WS_OPEN = 1;
 
-interface RawWs extends TappableWs {
+/** The public members of the `ws` WebSocket this module uses. */
+interface RawWs {
   readyState: number;
   onmessage: ((ev: { data: unknown }) => void) | null;
   on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
   send(data: Uint8Array, opts: { binary: boolean; compress: boolean }): void;
 }
 
-interface EngineLike {
-  readyState?: string;
-  transport?: { name?: string; ws?: RawWs };
+interface EngineLike extends ClientEngine {
+  on(ev: 'upgrade', fn: (t: ClientEngine['transport']) => void): void;
 }
 
 export class RawMatchFrames {
@@ -58,14 +61,16 @@ export class RawMatchFrames {
   constructor(
     private readonly manager: Manager,
     private readonly onSnapshot: (payload: Uint8Array) => void,
+    private readonly internals: BotInternals,
   ) {
+    if (!internals.engineWs) return;
     const engine = (): EngineLike | undefined => manager.engine as unknown as EngineLike | undefined;
     if (engine()?.readyState === 'open') this.tap(engine()?.transport);
     // Every (re)connection opens a new engine.io socket, and with it a new `ws` socket.
     manager.on('open', () => {
       this.tap(engine()?.transport);
       // A connection that starts on polling reaches WebSocket by upgrading.
-      (manager.engine as unknown as { on(ev: 'upgrade', fn: (t: EngineLike['transport']) => void): void }).on('upgrade', (t) => this.tap(t));
+      engine()?.on('upgrade', (t) => this.tap(t));
     });
   }
 
@@ -78,7 +83,7 @@ export class RawMatchFrames {
   writeInput(payload: Uint8Array): boolean {
     const ws = this.ws;
     const engine = this.manager.engine as unknown as EngineLike | undefined;
-    if (!ws || ws.readyState !== WS_OPEN || engine?.readyState !== 'open' || engine.transport?.ws !== ws) return false;
+    if (!ws || ws.readyState !== WS_OPEN || engine?.readyState !== 'open' || webSocketOf(engine) !== ws) return false;
     if (this.socket) {
       this.socket.write(maskedBinaryFrame(INPUT_PREFIX, payload, this.masks));
       return true;
@@ -90,16 +95,17 @@ export class RawMatchFrames {
     return true;
   }
 
-  private tap(transport: EngineLike['transport']): void {
-    const ws = transport?.name === 'websocket' ? transport.ws : undefined;
-    this.ws = ws ?? null;
+  private tap(transport: ClientEngine['transport']): void {
+    const ws = webSocketOf({ transport }) as RawWs | null;
+    this.ws = ws;
     this.socket = null;
     if (!ws) return;
     // 'open' fires inside ws's Receiver, while it parses the handshake frame. Once it is done with
     // that chunk (before the next read), it is at a frame boundary and the socket can be tapped.
     process.nextTick(() => {
       if (this.ws !== ws) return;
-      this.socket = tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot, { sharedReads: true });
+      const internals = this.internals;
+      this.socket = internals.tap ? tapWsSocket(ws, SNAPSHOT_PREFIX, this.onSnapshot, { sharedReads: internals.sharedReads, onReadShapeMoved: () => internals.nodeHandleMoved() }) : null;
       if (!this.socket) this.listenOnWs(ws);
     });
   }

@@ -10,6 +10,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bot, type BotBehaviour, type WireFormat } from './bot.ts';
+import { checkBotInternals } from './internals/bot-internals.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
 import { RunStats } from './run-stats.ts';
 import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
@@ -92,6 +93,11 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   );
 
   const notes: string[] = [];
+  // The ws, engine.io-client and Node members the bots reach past those libraries' APIs.
+  const internals = checkBotInternals((line) => {
+    console.error(`loadtest: ${line}`);
+    notes.push(line);
+  });
   for (const probe of probes) {
     let offered: Awaited<ReturnType<ServerProbe['modes']>>;
     try {
@@ -127,7 +133,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
           pingIntervalMs: opts.pingIntervalS * 1000,
           requestTimeoutMs: opts.timeoutS * 1000,
         },
-        { stats, timers, now },
+        { stats, timers, now, internals },
       ),
   );
 

@@ -9,6 +9,7 @@ import { once } from 'node:events';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
+import { receiverAtFrameStart, tcpSocketOf } from './internals/ws.ts';
 import { MaskSource, maskedBinaryFrame } from './ws-client-frame.ts';
 import { tapWsSocket } from './ws-socket-tap.ts';
 
@@ -62,7 +63,7 @@ describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sha
     const { socket, log } = await pair(async (peer) => {
       // Let the client tap its socket first: frames sent before are ws's alone.
       await sleep(50);
-      const raw = (peer as unknown as { _socket: NetSocket })._socket;
+      const raw = tcpSocketOf(peer)!;
       peer.send('hello');
       peer.send(snapshot(40, 1));
       peer.send(Buffer.concat([OTHER_PREFIX, Buffer.from([9])]));
@@ -125,7 +126,7 @@ describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sha
   it('stops reading where ws does: bytes after a close frame in the same chunk reach no one', async () => {
     const { log } = await pair(async (peer) => {
       await sleep(50);
-      const raw = (peer as unknown as { _socket: NetSocket })._socket;
+      const raw = tcpSocketOf(peer)!;
       const text = (t: string): Buffer => Buffer.concat([Buffer.from([0x81, t.length]), Buffer.from(t)]);
       const close = Buffer.from([0x88, 2, 0x0f, 0xa1]); // 4001
       raw.write(Buffer.concat([text('a'), Buffer.from([0x82, 4]), snapshot(4, 1), close, text('after'), Buffer.from([0x82, 4]), snapshot(4, 2)]));
@@ -138,7 +139,7 @@ describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sha
     const { socket, log } = await pair(async (peer) => {
       await sleep(50);
       peer.send(snapshot(20, 1));
-      const raw = (peer as unknown as { _socket: NetSocket })._socket;
+      const raw = tcpSocketOf(peer)!;
       raw.write(Buffer.concat([Buffer.from([0x82, 126, 0x01, 0x2c]), snapshot(100, 2)]));
       await sleep(50);
       peer.terminate();
@@ -151,10 +152,10 @@ describe.each([false, true])('tapWsSocket, reads into a shared buffer: %s', (sha
   it('leaves a socket alone while ws holds half a frame (the reader would start mid-frame)', async () => {
     server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
     await once(server, 'listening');
-    server.on('connection', (peer) => (peer as unknown as { _socket: NetSocket })._socket.write(Buffer.from([0x81, 5, 0x68])));
+    server.on('connection', (peer) => tcpSocketOf(peer)!.write(Buffer.from([0x81, 5, 0x68])));
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
     await once(client, 'open');
-    await until(() => (client as unknown as { _receiver: { _bufferedBytes: number; _state: number } })._receiver._state !== 0);
+    await until(() => !receiverAtFrameStart(client));
     expect(tapWsSocket(client as never, PREFIX, () => {}, { sharedReads })).toBeNull();
     client.terminate();
   });

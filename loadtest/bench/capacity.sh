@@ -8,7 +8,9 @@
 #
 # Environment: PORT (default 3331), SERVER_NODE_FLAGS (e.g. --max-semi-space-size=32),
 # BOT_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=loadtest-out/profiles` to profile the bots),
-# SERVER_CORE / BOT_CORE (0 / 1). Reports go to loadtest-out/TAG.{json,html,server.log}.
+# SERVER_CORE / BOT_CORE (0 / 1), SERVER_PERF=FILE (`perf record -g` on the server over the
+# window; add SERVER_NODE_FLAGS=--perf-basic-prof to name JS frames). Reports go to
+# loadtest-out/TAG.{json,html,server.log}.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BOTS=${1:?bots}
@@ -35,14 +37,19 @@ taskset -c "$BOT_CORE" node --max-old-space-size=4096 ${BOT_NODE_FLAGS:-} --impo
 BOTS_PID=$!
 # The bot process's user and system (syscalls, and the loopback TCP work done in its name) CPU,
 # from /proc, over most of the measured window (it opens after ramp-up + 5 s warm-up + start-up).
-cpu_ticks() { awk '{ print $14, $15 }' "/proc/$BOTS_PID/stat" 2>/dev/null || echo "0 0"; }
+cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo "0 0"; }
 sleep $(( RAMP + 8 ))
-read -r U1 S1 <<< "$(cpu_ticks)"; T1=$(date +%s.%N)
-sleep $(( DURATION > 6 ? DURATION - 4 : 2 ))
-read -r U2 S2 <<< "$(cpu_ticks)"; T2=$(date +%s.%N)
+WINDOW=$(( DURATION > 6 ? DURATION - 4 : 2 ))
+if [ -n "${SERVER_PERF:-}" ]; then perf record -g -o "$SERVER_PERF" -p "$SERVER" -- sleep "$WINDOW" > /dev/null 2>&1 & PERF=$!; fi
+read -r U1 S1 <<< "$(cpu_ticks $BOTS_PID)"; read -r SU1 SS1 <<< "$(cpu_ticks $SERVER)"; T1=$(date +%s.%N)
+sleep "$WINDOW"
+read -r U2 S2 <<< "$(cpu_ticks $BOTS_PID)"; read -r SU2 SS2 <<< "$(cpu_ticks $SERVER)"; T2=$(date +%s.%N)
+[ -n "${PERF:-}" ] && wait "$PERF"
 wait $BOTS_PID
 HZ=$(getconf CLK_TCK)
-awk -v u=$(( U2 - U1 )) -v s=$(( S2 - S1 )) -v t1="$T1" -v t2="$T2" -v hz="$HZ" -v bots="$BOTS" 'BEGIN {
+per_bot() { awk -v who="$1" -v u="$2" -v s="$3" -v t1="$T1" -v t2="$T2" -v hz="$HZ" -v bots="$BOTS" 'BEGIN {
   dt = t2 - t1; if (dt <= 0 || u < 0 || s < 0) exit
-  printf "bot process over %.1f s: user %.1f%%, system %.1f%% of a core; %.0f + %.0f µs per bot-second\n", dt, 100*u/hz/dt, 100*s/hz/dt, 1e6*u/hz/dt/bots, 1e6*s/hz/dt/bots }'
+  printf "%s over %.1f s: user %.1f%%, system %.1f%% of a core; %.0f + %.0f µs per bot-second\n", who, dt, 100*u/hz/dt, 100*s/hz/dt, 1e6*u/hz/dt/bots, 1e6*s/hz/dt/bots }'; }
+per_bot "bot process" $(( U2 - U1 )) $(( S2 - S1 ))
+per_bot "server" $(( SU2 - SU1 )) $(( SS2 - SS1 ))
 echo "server RSS after: $(grep VmRSS "/proc/$SERVER/status")"

@@ -13,7 +13,17 @@ import * as msgpackParser from 'socket.io-msgpack-parser';
 import * as defaultParser from 'socket.io-parser';
 import { encodeDelta } from '../../shared/games/arena/snapshot-codec.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
+import { probeEngineIoClient, webSocketOf, type ClientEngine } from '../internals/engine-io-client.ts';
+import { probeWsClient, tcpSocketOf } from '../internals/ws.ts';
 import { recordArena } from './arena-recording.ts';
+
+// Frames and bytes are read below engine.io-client and ws: without their members there is nothing to measure.
+for (const problem of [probeEngineIoClient(), probeWsClient()]) {
+  if (problem) {
+    console.error(`frames.bench: ${problem}; cannot count frames and bytes`);
+    process.exit(1);
+  }
+}
 
 const COUNT = 300;
 const snapshots = recordArena({ players: 16, tickRate: 20, ticks: COUNT + 101 }).slice(100);
@@ -35,18 +45,19 @@ async function measure(name: string, parser: unknown, payloads: unknown[]): Prom
   const client: Socket = connect(`http://127.0.0.1:${port}/`, { parser: parser as never, transports: ['websocket'] });
   const [socket] = (await once(server, 'connection')) as [import('socket.io').Socket];
   await new Promise<void>((r) => (client.connected ? r() : client.once('connect', () => r())));
-  const ws = (client.io.engine as unknown as { transport: { ws: { _socket: { bytesRead: number }; on: (e: string, f: () => void) => void } } }).transport.ws;
+  const ws = webSocketOf(client.io.engine as unknown as ClientEngine) as { on: (e: string, f: () => void) => void };
+  const tcp = tcpSocketOf(ws)!;
   let frames = 0;
   ws.on('message', () => frames++);
   let received = 0;
   const done = new Promise<void>((r) => client.on('snapshot', () => ++received === payloads.length && r()));
-  const bytes0 = ws._socket.bytesRead;
+  const bytes0 = tcp.bytesRead;
   for (const p of payloads) {
     socket.emit('snapshot', p);
     await new Promise((r) => setImmediate(r));
   }
   await done;
-  const row = { name, frames: frames / payloads.length, bytes: (ws._socket.bytesRead - bytes0) / payloads.length };
+  const row = { name, frames: frames / payloads.length, bytes: (tcp.bytesRead - bytes0) / payloads.length };
   client.close();
   server.close();
   return row;

@@ -13,6 +13,7 @@ import type { NicknameRegistry } from '../lobby/stores/index.ts';
 import { newGuestId, type TokenService } from '../auth/tokens.ts';
 import type { OriginPolicy } from '../net/origin-policy.ts';
 import { readBody } from './body.ts';
+import { closeAfterAnswer } from './close-after-answer.ts';
 import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const GUEST_PATH = '/api/guest';
@@ -41,6 +42,7 @@ export function createGuestRoute(deps: GuestRouteDeps) {
       sendJson(req, res, deps.origins, status, { ok: false, code, message });
     };
     if (req.method === 'OPTIONS') return answerPreflight(req, res, 'content-type');
+    closeAfterAnswer(res);
     if (refuseForeignOrigin(req, res, GUEST_PATH, deps)) return;
     if (req.method !== 'POST') return refuse(405, ErrorCode.BadRequest, `use POST ${GUEST_PATH}`);
     const address = deps.addressOf(req);

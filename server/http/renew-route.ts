@@ -13,6 +13,7 @@ import { ErrorCode } from '../../shared/protocol/errors.ts';
 import { KeyedRateLimiter } from '../lobby/rate-limit.ts';
 import type { GuestRouteDeps } from './guest-route.ts';
 import { readBody } from './body.ts';
+import { closeAfterAnswer } from './close-after-answer.ts';
 import { answerPreflight, refuseForeignOrigin, sendJson } from './origin-guard.ts';
 
 export const RENEW_PATH = '/api/guest/renew';
@@ -53,6 +54,7 @@ export function createRenewRoute(deps: RenewRouteDeps) {
       sendJson(req, res, deps.origins, status, { ok: false, code, message });
     };
     if (req.method === 'OPTIONS') return answerPreflight(req, res, 'authorization, content-type');
+    closeAfterAnswer(res);
     if (refuseForeignOrigin(req, res, RENEW_PATH, deps)) return;
     const address = deps.addressOf(req);
     if (req.method !== 'POST') return refuse(res, 405, ErrorCode.BadRequest, `use POST ${RENEW_PATH} with Authorization: Bearer <token>`, address);

@@ -6,13 +6,18 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { binaryFrame, idleWebSocket, reportReceived, reportSent, type EngineConn } from './engine-direct.ts';
+import { binaryFrame, blindToDirectWrites, idleWebSocket, reportReceived, reportSent, type EngineConn } from './engine-direct.ts';
+import type { DirectPaths } from './internals/direct-paths.ts';
+import { bufferedPackets } from './internals/engine-io.ts';
 
 const Sender = (ws as unknown as { Sender: { frame(data: Buffer, opts: object): Buffer[] } }).Sender;
 
 function wsFrame(payload: Buffer): Buffer {
   return Buffer.concat(Sender.frame(payload, { fin: true, opcode: 2, mask: false, rsv1: false, readOnly: true }));
 }
+
+/** What a server whose engine.io and ws passed the start-up probes gets. */
+const PATHS: DirectPaths = { inputs: true, snapshots: true, pendingPackets: bufferedPackets };
 
 function fakeConn(over: { readyState?: string; name?: string; writable?: boolean; wsState?: number; buffered?: number; queued?: number } = {}): EngineConn {
   const conn = new EventEmitter() as EventEmitter & Record<string, unknown>;
@@ -38,7 +43,7 @@ describe('binaryFrame', () => {
 
 describe('idleWebSocket', () => {
   it('gives the ws socket of an open, idle, unobserved WebSocket connection', () => {
-    expect(idleWebSocket(fakeConn())).not.toBeNull();
+    expect(idleWebSocket(fakeConn(), PATHS)).not.toBeNull();
   });
 
   it('stands aside when a direct write could overtake or hide something', () => {
@@ -50,13 +55,13 @@ describe('idleWebSocket', () => {
       ['bytes buffered in ws (slow reader)', fakeConn({ buffered: 1 })],
       ['ws closing', fakeConn({ wsState: 2 })],
     ];
-    for (const [what, conn] of cases) expect(idleWebSocket(conn), what).toBeNull();
+    for (const [what, conn] of cases) expect(idleWebSocket(conn, PATHS), what).toBeNull();
   });
 
   it('stands aside when write is wrapped on the instance (the network simulator delays every packet)', () => {
     const wrapped = fakeConn();
     (wrapped as unknown as { write: () => void }).write = () => {};
-    expect(idleWebSocket(wrapped)).toBeNull();
+    expect(idleWebSocket(wrapped, PATHS)).toBeNull();
   });
 });
 
@@ -74,12 +79,31 @@ describe('packet observers', () => {
     const onPacket = (p: { type: string; data: Uint8Array }): number => heard.push(`packet ${p.type} ${p.data.length}`);
     emitter.on('packet', onPacket);
     // A counted connection still takes the direct path.
-    expect(idleWebSocket(conn)).not.toBeNull();
+    expect(idleWebSocket(conn, PATHS)).not.toBeNull();
     reportSent(conn, data);
     reportReceived(conn, data);
     expect(heard).toEqual(['create message 4', 'flush 1', 'packet message 4']);
     emitter.off('packet', onPacket);
     reportReceived(conn, data);
     expect(heard).toHaveLength(3);
+  });
+
+  it('do not build reports for listeners blind to direct writes (the send-buffer cap), but do once another listens', () => {
+    const conn = fakeConn();
+    const emitter = conn as unknown as EventEmitter;
+    let blindHeard = 0;
+    emitter.on('packetCreate', blindToDirectWrites(() => blindHeard++));
+    emitter.on('flush', blindToDirectWrites(() => blindHeard++));
+    const data = Uint8Array.of(2, 1, 0, 42);
+    reportSent(conn, data);
+    expect(blindHeard).toBe(0);
+    const counted: string[] = [];
+    const counter = (p: { type: string }): number => counted.push(p.type);
+    emitter.on('packetCreate', counter);
+    reportSent(conn, data);
+    expect(counted).toEqual(['message']);
+    emitter.off('packetCreate', counter);
+    reportSent(conn, data);
+    expect(counted).toEqual(['message']);
   });
 });

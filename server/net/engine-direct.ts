@@ -4,10 +4,8 @@
  * engine.io + socket.io at ~1.5x a raw `ws` server per player; most of that is per-message work
  * on the two messages every player exchanges 20-30 times a second (an input up, a snapshot down).
  *
- * engine.io 6 keeps these members out of its typings but has had them since v3/v4:
- * `conn.transport` (`name`, `writable`, `socket`: the `ws` WebSocket), `conn.writeBuffer`.
- * `ws` documents `bufferedAmount`; `_sender.sendFrame` is how engine.io itself writes its
- * pre-encoded broadcast frames (transports/websocket.js).
+ * The engine.io and `ws` members outside their typings live in internals/ (engine-io.ts, ws.ts),
+ * checked at start-up; when one has moved, internals/direct-paths.ts turns the paths off.
  *
  * A connection takes a direct path only when nothing can tell the difference:
  * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
@@ -16,38 +14,19 @@
  * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
  *   emit `packet` for an input they take, and `packetCreate` then `flush` for a snapshot they
  *   write (a packet created and handed to the transport at once), but only when someone listens
- *   (the Admin UI's packet and byte counts, per-connection packet budgets or send-buffer caps);
+ *   (the Admin UI's packet and byte counts, per-connection packet budgets); a listener marked
+ *   `blindToDirectWrites` (the send-buffer cap) is not told of a direct write: it counts what
+ *   engine.io holds, to which a direct write, made only when engine.io holds nothing, adds nothing;
  *   socket.io's catch-all listeners (`onAny`, `onAnyOutgoing`: the Admin UI's development mode
  *   forwards every event) are called with the event as socket.io would call them.
  */
 import type { Namespace } from 'socket.io';
 import { wireParser } from '../../shared/protocol/wire.ts';
+import type { DirectPaths } from './internals/direct-paths.ts';
+import { webSocketOf, type EngineConn } from './internals/engine-io.ts';
+import { writesFrames, type ServerWebSocket } from './internals/ws.ts';
 
-export interface RawWebSocket {
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  _sender?: { sendFrame(list: Buffer[], cb?: () => void): void };
-  listeners(event: 'message'): ((data: unknown, isBinary: boolean) => void)[];
-  removeListener(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
-  on(event: 'message', fn: (data: unknown, isBinary: boolean) => void): unknown;
-}
-
-export interface EngineTransport {
-  readonly name: string;
-  readonly writable: boolean;
-  readonly socket?: RawWebSocket;
-}
-
-export interface EngineConn {
-  readonly readyState: string;
-  readonly transport: EngineTransport;
-  readonly writeBuffer?: readonly unknown[];
-  listenerCount(event: string): number;
-  emit(event: string, ...args: unknown[]): boolean;
-  on(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
-  on(event: 'newListener' | 'removeListener', fn: (event: string | symbol) => void): unknown;
-  off(event: 'upgrade', fn: (transport: EngineTransport) => void): unknown;
-}
+export type { EngineConn, EngineTransport } from './internals/engine-io.ts';
 
 /** Who watches a connection's packets, kept current as listeners come and go. */
 interface Watchers {
@@ -59,6 +38,22 @@ interface Watchers {
   outbound: boolean;
 }
 
+const BLIND = Symbol('blindToDirectWrites');
+
+/**
+ * Marks a `packetCreate`/`flush` listener that needs no report of direct writes: one that follows
+ * only what engine.io holds unsent. Building and emitting that report for every member every tick
+ * cost the send-buffer cap's listeners (installed on every connection) an allocation per write.
+ */
+export function blindToDirectWrites<F extends Function>(listener: F): F {
+  (listener as F & { [BLIND]?: true })[BLIND] = true;
+  return listener;
+}
+
+function hearsDirectWrites(conn: EngineConn, event: string): boolean {
+  return conn.listeners(event).some((l) => !(l as Function & { [BLIND]?: true })[BLIND]);
+}
+
 const WS_OPEN = 1;
 
 /** True when the namespace's server speaks the wire parser (the frame layout both paths assume). */
@@ -66,7 +61,7 @@ export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
   return nsp.server.encoder instanceof wireParser.Encoder;
 }
 
-/** The connection as engine.io holds it (the members above are not in socket.io's typings). */
+/** The engine.io connection under a socket.io socket. */
 export function engineConn(socket: { conn: unknown }): EngineConn {
   return socket.conn as EngineConn;
 }
@@ -89,13 +84,13 @@ function watch(conn: EngineConn): Watchers {
   const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, outbound: false };
   const update = (): void => {
     w.inbound = conn.listenerCount('packet') > 0;
-    w.outbound = conn.listenerCount('packetCreate') > 0 || conn.listenerCount('flush') > 0;
+    w.outbound = hearsDirectWrites(conn, 'packetCreate') || hearsDirectWrites(conn, 'flush');
   };
   update();
   // `newListener` fires before the listener is added, `removeListener` after it is gone.
-  conn.on('newListener', (event) => {
+  conn.on('newListener', (event, listener) => {
     if (event === 'packet') w.inbound = true;
-    else if (event === 'packetCreate' || event === 'flush') w.outbound = true;
+    else if ((event === 'packetCreate' || event === 'flush') && !(listener as Function & { [BLIND]?: true })[BLIND]) w.outbound = true;
   });
   conn.on('removeListener', (event) => {
     if (event === 'packet' || event === 'packetCreate' || event === 'flush') update();
@@ -144,15 +139,15 @@ export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, pa
 /**
  * The `ws` socket a frame may be written to right now without overtaking anything or hiding
  * back-pressure: the connection is open on WebSocket, engine.io holds nothing unsent and has no
- * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, whose
- * `writeBuffer` then shows a reader that cannot keep up (room-transport's slow-reader check).
+ * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, where
+ * the packets then waiting show a reader that cannot keep up (room-transport's slow-reader check).
  */
-export function idleWebSocket(conn: EngineConn): RawWebSocket | null {
+export function idleWebSocket(conn: EngineConn, paths: DirectPaths): ServerWebSocket | null {
   const transport = conn.transport;
-  if (conn.readyState !== 'open' || transport.name !== 'websocket' || !transport.writable) return null;
-  const ws = transport.socket;
-  if (!ws?._sender || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
-  if ((conn.writeBuffer?.length ?? 0) !== 0 || !allowsDirect(conn)) return null;
+  if (!paths.snapshots || conn.readyState !== 'open' || !transport.writable) return null;
+  const ws = webSocketOf(transport);
+  if (!ws || !writesFrames(ws) || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
+  if (paths.pendingPackets(conn) !== 0 || !allowsDirect(conn)) return null;
   return ws;
 }
 

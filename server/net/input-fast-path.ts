@@ -16,7 +16,9 @@
  * while waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
-import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type EngineTransport, type RawWebSocket } from './engine-direct.ts';
+import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type EngineTransport } from './engine-direct.ts';
+import { directPathsOf } from './internals/direct-paths.ts';
+import { webSocketOf } from './internals/engine-io.ts';
 import type { MatchSocket } from './types.ts';
 
 type MessageListener = (data: unknown, isBinary: boolean) => void;
@@ -28,16 +30,19 @@ const HEADER = PREFIX.length;
 /**
  * Puts `onInput` in front of engine.io for this socket's WebSocket (now, or once the connection
  * upgrades from polling) until the /match socket disconnects; the connection may outlive it (the
- * lobby shares it), so engine.io's listener is put back then.
+ * lobby shares it), so engine.io's listener is put back then. Nothing is installed when the
+ * server's engine.io is not shaped as expected (internals/direct-paths.ts): inputs then take
+ * the socket.io path.
  */
 export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uint8Array) => void): void {
+  if (!directPathsOf(socket.nsp.server).inputs) return;
   const conn = engineConn(socket);
   let restore: (() => void) | null = null;
 
   const hook = (transport: EngineTransport): void => {
     restore?.();
     restore = null;
-    const ws: RawWebSocket | undefined = transport.name === 'websocket' ? transport.socket : undefined;
+    const ws = webSocketOf(transport);
     if (!ws) return;
     const engineListeners = ws.listeners('message');
     const fast: MessageListener = (data, isBinary) => {

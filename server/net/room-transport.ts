@@ -8,25 +8,22 @@
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { binaryFrame, engineConn, idleWebSocket, reportSent, speaksWire, tellAnyOutgoingListeners } from './engine-direct.ts';
+import { directPathsOf, type DirectPaths } from './internals/direct-paths.ts';
+import { writeFrame } from './internals/ws.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
 /** About one second of snapshots at 30 Hz waiting in a socket: it is not keeping up. */
 const BACKED_UP_PACKETS = 32;
 
-/** engine.io keeps unsent packets in `writeBuffer`; it is not in the typings but is stable since v3. */
-function pendingPackets(socket: MatchSocket): number {
-  return (socket.conn as unknown as { writeBuffer?: unknown[] }).writeBuffer?.length ?? 0;
-}
-
 /**
  * A snapshot broadcast that frames the socket.io packet and its WebSocket frame once and hands
  * the same bytes to every idle member's `ws` sender: no per-socket engine.io packet object,
  * encode, write callback and `drain`/`flush` emits (engine-direct.ts says when a socket is idle).
  * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
- * overtaken and a reader that cannot keep up shows in `writeBuffer` as before.
+ * overtaken and a reader that cannot keep up shows in the packets engine.io holds as before.
  */
-function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array) => number) | null {
+function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths): ((bytes: Uint8Array) => number) | null {
   const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
   if (!prefix) return null;
   return (bytes) => {
@@ -41,9 +38,9 @@ function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
       const conn = engineConn(socket);
-      const ws = idleWebSocket(conn);
+      const ws = idleWebSocket(conn, paths);
       if (ws) {
-        ws._sender!.sendFrame(list);
+        writeFrame(ws, list);
         reportSent(conn, packet);
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
       } else socket.emit('snapshot', bytes);
@@ -55,7 +52,9 @@ function directBroadcast(nsp: MatchNamespace, room: string): ((bytes: Uint8Array
 
 export function roomTransport(nsp: MatchNamespace, room: string): FanoutTransport {
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
-  const direct = speaksWire(nsp) ? directBroadcast(nsp, room) : null;
+  const paths = directPathsOf(nsp.server);
+  const pendingPackets = (socket: MatchSocket): number => paths.pendingPackets(engineConn(socket));
+  const direct = speaksWire(nsp) && paths.snapshots ? directBroadcast(nsp, room, paths) : null;
   const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
     ? {
         broadcastState(snapshot) {

@@ -20,6 +20,7 @@
 import type { Server } from 'socket.io';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { blindToDirectWrites } from './engine-direct.ts';
 
 interface EngineConn {
   id: string;
@@ -39,17 +40,21 @@ function sizeOf(data: unknown): number {
 export function installSendBufferCap(io: Server, opts: { maxBytes: number; metrics: Metrics; log: Logger }): void {
   io.engine.on('connection', (conn: EngineConn) => {
     let queued = 0;
-    const onPacket = (packet: { data?: unknown }): void => {
+    // A /match direct write (engine-direct.ts) happens only when nothing is held: it would add and clear at once.
+    const onPacket = blindToDirectWrites((packet: { data?: unknown }): void => {
       queued += sizeOf(packet.data);
       if (queued <= opts.maxBytes) return;
       conn.off('packetCreate', onPacket);
       opts.metrics.slowConsumerDisconnects.inc();
       opts.log.warn({ engineId: conn.id, address: conn.remoteAddress, queuedBytes: queued, maxBytes: opts.maxBytes }, 'client not reading: send buffer over its cap, connection closed');
       conn.close(true);
-    };
-    conn.on('packetCreate', onPacket);
-    conn.on('flush', () => {
-      queued = 0;
     });
+    conn.on('packetCreate', onPacket);
+    conn.on(
+      'flush',
+      blindToDirectWrites(() => {
+        queued = 0;
+      }),
+    );
   });
 }

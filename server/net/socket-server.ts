@@ -21,6 +21,7 @@ import { closeMainNamespace } from './main-namespace.ts';
 import type { ProxyTrust } from './client-address.ts';
 import { createOriginPolicy, type OriginList, type OriginPolicy } from './origin-policy.ts';
 import { installSendBufferCap } from './send-buffer-cap.ts';
+import { directPathsOf } from './internals/direct-paths.ts';
 import type { LobbyNamespace, MatchNamespace, MatchSocketData } from './types.ts';
 
 export interface SocketServerDeps<I> {
@@ -114,6 +115,8 @@ export function createSocketServer<I>(http: HttpServer, config: SocketServerConf
   // budget, so the connection's engine.io packets get three budgets' worth.
   installEngineGuard(io, { packetsPerSecond: config.packetsPerSecond * 3, namespaces: [Namespaces.lobby, Namespaces.match], metrics, log });
   installSendBufferCap(io, { maxBytes: config.sendBufferCapBytes, metrics, log });
+  // The engine.io and ws members the /match direct paths reach, checked before any connection.
+  directPathsOf(io, (line) => log.warn(line));
 
   const updateConnected = (): void => metrics.playersConnected.set(io.engine.clientsCount);
   io.engine.on('connection', (conn: EngineConnection) => {

@@ -53,7 +53,7 @@ async function askForToken(
     const timedOut = error instanceof Error && error.name === 'TimeoutError';
     return timedOut
       ? { ok: false, code: ErrorCode.Timeout, message: `no answer within ${timeoutMs} ms` }
-      : { ok: false, code: ErrorCode.Unavailable, message: error instanceof Error ? error.message : String(error) };
+      : { ok: false, code: ErrorCode.Unavailable, message: failureOf(error) };
   }
   let answer: Record<string, unknown>;
   try {
@@ -70,4 +70,15 @@ async function askForToken(
     return { ok: false, code: ErrorCode.Unavailable, message: `${path} answered an unexpected body` };
   }
   return { ok: true, token, guestId, nickname, expiresAt, ...(typeof expiresInS === 'number' && { expiresInS }) };
+}
+
+/**
+ * fetch's network failures all read "fetch failed"; the reason (ECONNRESET, ECONNREFUSED, "other
+ * side closed", …) is in its `cause`, and is what tells a refused connection from a dropped one.
+ */
+function failureOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const why = [cause?.code, cause?.message].filter((part) => typeof part === 'string' && part !== '').join(': ');
+  return why ? `${error.message} (${why})` : error.message;
 }

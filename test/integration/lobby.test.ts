@@ -65,6 +65,8 @@ describe('lobby', () => {
       const post = (body: string) => fetch(`${url}/api/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const res = await post(JSON.stringify({ nickname: '  Ada  Lovelace ' }));
       expect(res.status).toBe(200);
+      // Not kept open: a client reusing it as the server times it out would see its next POST reset.
+      expect(res.headers.get('connection')).toBe('close');
       const first = (await res.json()) as Record<string, unknown>;
       expect(first).toMatchObject({ ok: true, nickname: 'Ada Lovelace' });
       expect(first.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);

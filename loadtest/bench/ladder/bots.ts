@@ -26,6 +26,8 @@ import { Button, DIRECTION_BUTTONS } from '../../../shared/games/arena/sim/index
 import { peekSnapshotHeader } from '../../../shared/games/arena/snapshot-codec.ts';
 import { Namespaces } from '../../../shared/protocol/events.ts';
 import { wireParser } from '../../../shared/protocol/wire.ts';
+import { probeEngineIoClient, webSocketOf, type ClientEngine } from '../../internals/engine-io-client.ts';
+import { probeWsClient, tcpSocketOf } from '../../internals/ws.ts';
 import { EIO_PATH, WS_PATH } from './transports.ts';
 
 const { values } = parseArgs({
@@ -50,11 +52,15 @@ interface Link {
   close(): void;
 }
 interface RawWs {
-  _socket?: NetSocket;
   on(event: 'message', fn: () => void): void;
 }
+
+// Bytes and frames are counted below the client libraries; a moved member leaves them uncounted, said once here.
+for (const problem of [probeEngineIoClient(), probeWsClient()]) {
+  if (problem) console.error(`ladder bots: ${problem}; bytes and frames are not counted`);
+}
 interface LinkHandlers {
-  open(raw: RawWs): void;
+  open(raw: RawWs | null): void;
   state(bytes: Uint8Array): void;
 }
 
@@ -70,7 +76,7 @@ function connect(h: LinkHandlers): Link {
   }
   if (rung === 2) {
     const socket = new EngineClient(url, { path: EIO_PATH, transports: ['websocket'] });
-    socket.on('open', () => h.open((socket.transport as unknown as { ws: RawWs }).ws));
+    socket.on('open', () => h.open(webSocketOf(socket as unknown as ClientEngine) as RawWs | null));
     socket.on('message', (data) => {
       if (typeof data !== 'string') h.state(data as Uint8Array);
     });
@@ -81,7 +87,7 @@ function connect(h: LinkHandlers): Link {
     reconnection: false,
     ...(rung >= 4 ? { parser: wireParser } : {}),
   });
-  socket.on('connect', () => h.open((socket.io.engine.transport as unknown as { ws: RawWs }).ws));
+  socket.on('connect', () => h.open(webSocketOf(socket.io.engine as unknown as ClientEngine) as RawWs | null));
   socket.on('snapshot', (bytes: Uint8Array) => h.state(bytes));
   return { send: (b) => socket.emit('input', b), close: () => socket.close() };
 }
@@ -111,8 +117,9 @@ class LadderBot {
     this.link = connect({
       open: (raw) => {
         totals.opened++;
-        if (raw._socket) rawSockets.push(raw._socket);
-        raw.on('message', () => totals.framesIn++);
+        const tcp = tcpSocketOf(raw);
+        if (tcp) rawSockets.push(tcp);
+        raw?.on('message', () => totals.framesIn++);
       },
       state: (bytes) => this.onState(bytes),
     });

@@ -1,0 +1,57 @@
+/**
+ * Whether the /match direct paths may run on this server's engine.io and `ws`, decided once per
+ * server from the two start-up probes (engine-io.ts, ws.ts), and kept on the socket.io server
+ * so every namespace and room of that server reads the same answer.
+ *
+ * Each problem is told in one line naming the member that moved and the public path taken
+ * instead; nothing switches off silently and nothing throws.
+ */
+import { bufferedPackets, countedPackets, countPackets, probeEngineIo, type EngineConn } from './engine-io.ts';
+import { probeWs, type ShapeProblem } from './ws.ts';
+
+export interface DirectPaths {
+  /** Inputs may be taken off the `ws` socket in front of engine.io (input-fast-path.ts). */
+  readonly inputs: boolean;
+  /** Snapshots may be written straight to the `ws` sender (room-transport.ts). */
+  readonly snapshots: boolean;
+  /** The packets a connection holds unsent (engine.io's buffer, or the public-event count). */
+  pendingPackets(conn: EngineConn): number;
+}
+
+/** The part of a socket.io server this module needs. */
+export interface EngineHolder {
+  readonly engine: { on(event: 'connection', fn: (conn: EngineConn) => void): unknown };
+}
+
+export interface Probes {
+  engine(): ShapeProblem;
+  ws(): ShapeProblem;
+}
+
+const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs() };
+
+const PATHS = Symbol('directPaths');
+
+/**
+ * The server's DirectPaths, probing on first call: call it at start-up with the server's logger
+ * so a problem is logged there. A server nobody checked at start-up still probes on its first
+ * match, and tells a problem as a process warning.
+ */
+export function directPathsOf(io: EngineHolder, warn?: (line: string) => void, probes: Probes = REAL_PROBES): DirectPaths {
+  const holder = io as EngineHolder & { [PATHS]?: DirectPaths };
+  const known = holder[PATHS];
+  if (known) return known;
+  const tell = warn ?? ((line: string) => process.emitWarning(line));
+  const engineProblem = probes.engine();
+  const wsProblem = probes.ws();
+  if (engineProblem) tell(`${engineProblem}; /match inputs and snapshots take the socket.io path, slow readers are seen through engine.io's packetCreate/flush events`);
+  if (wsProblem) tell(`${wsProblem}; /match snapshots are sent with socket.emit`);
+  if (engineProblem) io.engine.on('connection', countPackets);
+  const paths: DirectPaths = {
+    inputs: engineProblem === null,
+    snapshots: engineProblem === null && wsProblem === null,
+    pendingPackets: engineProblem === null ? bufferedPackets : countedPackets,
+  };
+  holder[PATHS] = paths;
+  return paths;
+}

@@ -1,0 +1,131 @@
+/**
+ * The start-up probes must pass on the engine.io and ws this repository pins, and must name the
+ * member when an upgrade moves one (faked here by subclasses that keep the field under another
+ * name). The server then takes the public paths: no direct snapshot writes, no input fast path,
+ * and slow readers still seen, through engine.io's public events.
+ */
+import { EventEmitter } from 'node:events';
+import { Socket, transports } from 'engine.io';
+import { describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { idleWebSocket, type EngineConn } from '../engine-direct.ts';
+import { directPathsOf } from './direct-paths.ts';
+import { probeEngineIo, type EngineClasses } from './engine-io.ts';
+import { probeWs, type WsClass } from './ws.ts';
+
+/** A connection of an engine.io release that keeps its unsent packets in `outbox`, not `writeBuffer`. */
+class RenamedBufferSocket extends EventEmitter {
+  readonly outbox: unknown[] = [];
+  constructor(
+    readonly id: string,
+    _server: unknown,
+    readonly transport: unknown,
+  ) {
+    super();
+    this.outbox.push({ type: 'open' });
+  }
+  send(data: unknown): void {
+    this.outbox.push({ type: 'message', data });
+  }
+  close(): void {}
+}
+
+/** engine.io's WebSocket transport as a release that keeps its ws socket in `ws` would build it. */
+class RenamedSocketTransport extends (transports.websocket as unknown as new (req: unknown) => Record<string, unknown>) {
+  constructor(req: unknown) {
+    super(req);
+    this.ws = this.socket;
+    delete this.socket;
+  }
+}
+
+/** ws's WebSocket as a release that renamed `_sender` would build it. */
+class RenamedSenderWs extends (WebSocket as unknown as new (...args: unknown[]) => Record<string, unknown> & { setSocket(...a: unknown[]): void }) {
+  override setSocket(...args: unknown[]): void {
+    super.setSocket(...args);
+    this._frameSender = this._sender;
+    this._sender = null;
+  }
+}
+
+const REAL: EngineClasses = {
+  Socket: Socket as unknown as EngineClasses['Socket'],
+  WebSocketTransport: transports.websocket as unknown as EngineClasses['WebSocketTransport'],
+};
+
+function fakeConn(): EngineConn & EventEmitter {
+  const ws = { readyState: 1, bufferedAmount: 0, _sender: { sendFrame() {} } };
+  return Object.assign(new EventEmitter(), { readyState: 'open', writeBuffer: [], transport: { name: 'websocket', writable: true, socket: ws } }) as unknown as EngineConn & EventEmitter;
+}
+
+describe('start-up probes', () => {
+  it('pass on the installed engine.io and ws', () => {
+    expect(probeEngineIo()).toBeNull();
+    expect(probeWs()).toBeNull();
+  });
+
+  it('name the member an upgrade moved', () => {
+    expect(probeEngineIo({ ...REAL, Socket: RenamedBufferSocket as unknown as EngineClasses['Socket'] })).toMatch(/engine\.io: Socket#writeBuffer/);
+    expect(probeEngineIo({ ...REAL, WebSocketTransport: RenamedSocketTransport as unknown as EngineClasses['WebSocketTransport'] })).toMatch(/engine\.io: .*`socket`/);
+    expect(probeWs(RenamedSenderWs as unknown as WsClass)).toMatch(/ws: WebSocket#_sender\.sendFrame/);
+  });
+
+  it('say so instead of throwing when the classes cannot be built at all', () => {
+    const Broken = class {
+      constructor() {
+        throw new Error('constructor changed');
+      }
+    };
+    expect(probeEngineIo({ ...REAL, Socket: Broken as unknown as EngineClasses['Socket'] })).toMatch(/engine\.io: the probe connection could not be built \(constructor changed\)/);
+    expect(probeWs(Broken as unknown as WsClass)).toMatch(/ws: the probe WebSocket could not be built/);
+  });
+});
+
+describe('directPathsOf', () => {
+  function server(): { engine: EventEmitter } {
+    return { engine: new EventEmitter() };
+  }
+
+  it('keeps the direct paths when both probes pass, and logs nothing', () => {
+    const lines: string[] = [];
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null });
+    expect(paths).toMatchObject({ inputs: true, snapshots: true });
+    expect(idleWebSocket(fakeConn(), paths)).not.toBeNull();
+    expect(lines).toEqual([]);
+  });
+
+  it('with writeBuffer renamed: one line naming it, no direct path, slow readers counted on public events', () => {
+    const lines: string[] = [];
+    const io = server();
+    const problem = probeEngineIo({ ...REAL, Socket: RenamedBufferSocket as unknown as EngineClasses['Socket'] });
+    const paths = directPathsOf(io, (l) => lines.push(l), { engine: () => problem, ws: () => null });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Socket#writeBuffer.*socket\.io path.*packetCreate\/flush/);
+    expect(paths).toMatchObject({ inputs: false, snapshots: false });
+
+    const conn = fakeConn();
+    io.engine.emit('connection', conn);
+    expect(idleWebSocket(conn, paths)).toBeNull();
+    for (let i = 0; i < 40; i++) conn.emit('packetCreate', { type: 'message' });
+    expect(paths.pendingPackets(conn)).toBe(40);
+    conn.emit('flush', []);
+    expect(paths.pendingPackets(conn)).toBe(0);
+  });
+
+  it('with the ws sender renamed: one line naming it, snapshots through socket.io, inputs still direct', () => {
+    const lines: string[] = [];
+    const problem = probeWs(RenamedSenderWs as unknown as WsClass);
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => problem });
+    expect(lines).toEqual([expect.stringMatching(/_sender\.sendFrame.*socket\.emit/)]);
+    expect(paths).toMatchObject({ inputs: true, snapshots: false });
+    expect(idleWebSocket(fakeConn(), paths)).toBeNull();
+  });
+
+  it('probes once per server', () => {
+    const io = server();
+    let probes = 0;
+    const count = { engine: () => (probes++, null), ws: () => null };
+    expect(directPathsOf(io, undefined, count)).toBe(directPathsOf(io, undefined, count));
+    expect(probes).toBe(1);
+  });
+});
