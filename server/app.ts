@@ -15,6 +15,7 @@ import { createRenewRoute, RENEW_PATH } from './http/renew-route.ts';
 import { requireGuest } from './auth/handshake.ts';
 import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';
+import type { AnyGame } from '../shared/game/game-definition.ts';
 import type { Config } from './config.ts';
 import { GAMES } from './games.ts';
 import { createRequestHandler } from './http/routes.ts';
@@ -80,6 +81,8 @@ export interface GameServerOptions {
   log?: Logger;
   /** The lobby's shared state; defaults to in-memory stores (one node). */
   stores?: LobbyStores;
+  /** The games this node runs; defaults to server/games.ts (a benchmark adds its own game here). */
+  games?: readonly AnyGame[];
 }
 
 export function createGameServer(config: Config, opts: GameServerOptions = {}): GameServer {
@@ -186,7 +189,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const renewRoute = createRenewRoute({ tokens, nicknames: stores.nicknames, perMinute: config.guestPerMinute, graceS: config.authRenewGraceS, metrics, log, origins, addressOf: admission.addressOf });
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
-  const games = new GameRegistry(GAMES, config);
+  const games = new GameRegistry(opts.games ?? GAMES, config);
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
   const bus = redis
