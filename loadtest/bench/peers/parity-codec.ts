@@ -63,7 +63,7 @@ export function encodeParityInput(input: ParityInput): Uint8Array {
   view.setUint8(0, PARITY_INPUT_VERSION);
   view.setUint32(1, input.seq);
   view.setUint8(5, (input.dx + 1) * 3 + (input.dy + 1) + (input.fire ? FIRE_BIT : 0));
-  view.setUint16(6, Math.round((((input.angle % TURN) + TURN) % TURN) / TURN * 0x10000) & 0xffff);
+  view.setUint16(6, Math.round(((((input.angle + Math.PI) % TURN) + TURN) % TURN / TURN) * 0x10000) & 0xffff);
   view.setUint32(8, input.clientTick);
   return bytes;
 }
@@ -98,7 +98,9 @@ export function encodeParityKeyframe(s: ParitySnapshot): Uint8Array {
 export function encodeParityDelta(base: ParitySnapshot, s: ParitySnapshot): Uint8Array {
   const w = new BitWriter(8 + s.players.length * 4);
   writeDeltaHeader(w, PARITY_SNAPSHOT_VERSION, base, s);
-  const same = base.players.length === s.players.length && base.players.every((p, i) => p.slot === s.players[i]!.slot);
+  // Scores only grow while players stay; a score that dropped (a seat given to someone new)
+  // cannot be a delta, so the full list goes instead.
+  const same = base.players.length === s.players.length && base.players.every((p, i) => p.slot === s.players[i]!.slot && p.score <= s.players[i]!.score);
   w.bool(same);
   if (!same) {
     writePlayers(w, s.players);
@@ -113,7 +115,6 @@ export function encodeParityDelta(base: ParitySnapshot, s: ParitySnapshot): Uint
     if (p.hp !== b.hp) w.bits(p.hp, 8);
     const scored = p.score - b.score;
     w.bool(scored !== 0);
-    // Scores only grow while players stay: a drop cannot be a delta, so keyframes carry it.
     if (scored !== 0) w.varuint(scored - 1);
     writeInputSeqChange(w, b.lastInputSeq, p.lastInputSeq);
   });

@@ -103,6 +103,23 @@ export interface PeerRun {
   botsCpuPercent?: number | null;
   /** Machine busy time that was neither this server nor its bots (% of one core). */
   otherPercent?: number | null;
+  /**
+   * What the window fell short of the scenario's load (fewer than 19 states or inputs per
+   * bot-second: starved bots, a server behind), or null when it ran the full load. A short
+   * window did less work, so its CPU figure flatters its implementation.
+   */
+  shortfall?: string | null;
+}
+
+/** The least a window must carry per bot-second to count as the scenario's full load (20 Hz). */
+export const FULL_LOAD_PER_S = 19;
+
+/** Why a window did not carry the full load, or null when it did. */
+export function shortfallOf(statesPerBotPerSec: number | null, inputsPerBotPerSec: number | null): string | null {
+  const short: string[] = [];
+  if (statesPerBotPerSec !== null && statesPerBotPerSec < FULL_LOAD_PER_S) short.push(`${statesPerBotPerSec} states/bot-s`);
+  if (inputsPerBotPerSec !== null && inputsPerBotPerSec < FULL_LOAD_PER_S) short.push(`${inputsPerBotPerSec} inputs/bot-s`);
+  return short.length ? `short of the full load: ${short.join(', ')} (< ${FULL_LOAD_PER_S})` : null;
 }
 
 export interface PeerRow {
@@ -141,6 +158,8 @@ export interface Ratio {
   /** The target the median must not exceed, if there is one. */
   target: number | null;
   met: boolean | null;
+  /** Rounds in which both windows carried the full load (see PeerRun.shortfall). */
+  fullLoadRounds: number;
 }
 
 /** The pairs the benchmark reports, with the targets of the issue. */
@@ -154,7 +173,8 @@ export const RATIO_PAIRS: readonly { a: Impl; b: Impl; target: number | null }[]
 ];
 
 /** a/b in each round where both ran, and the median of those (targets are judged on it). */
-export function ratios(rows: readonly PeerRow[]): Ratio[] {
+export function ratios(rows: readonly PeerRow[], runs: readonly PeerRun[] = []): Ratio[] {
+  const full = (impl: Impl, round: number): boolean => runs.some((r) => r.impl === impl && r.round === round && r.ok && !r.shortfall);
   const of = (impl: Impl): PeerRow | undefined => rows.find((r) => r.impl === impl);
   const out: Ratio[] = [];
   for (const { a, b, target } of RATIO_PAIRS) {
@@ -166,7 +186,8 @@ export function ratios(rows: readonly PeerRow[]): Ratio[] {
       return x === null || y === null || y === undefined || y === 0 ? null : round2(x / y);
     });
     const m = round2(median(finite(perRound)));
-    out.push({ name: `${a}/${b}`, perRound, median: m, target, met: target === null || m === null ? null : m <= target });
+    const fullLoadRounds = perRound.filter((v, i) => v !== null && full(a, i + 1) && full(b, i + 1)).length;
+    out.push({ name: `${a}/${b}`, perRound, median: m, target, met: target === null || m === null ? null : m <= target, fullLoadRounds });
   }
   return out;
 }
@@ -183,7 +204,11 @@ export function formatTable(rows: readonly PeerRow[], rs: readonly Ratio[]): str
   out.push('');
   for (const r of rs) {
     const verdict = r.target === null ? '' : r.met === null ? `  (target ≤ ${r.target}: not measured)` : `  (target ≤ ${r.target}: ${r.met ? 'met' : 'missed'})`;
-    out.push(`${r.name.padEnd(18)} per round ${r.perRound.map((v) => (v === null ? '-' : v.toFixed(2))).join(' · ')}  median ${r.median === null ? '-' : r.median.toFixed(2)}${verdict}`);
+    const rounds = r.perRound.filter((v) => v !== null).length;
+    out.push(
+      `${r.name.padEnd(18)} per round ${r.perRound.map((v) => (v === null ? '-' : v.toFixed(2))).join(' · ')}  median ${r.median === null ? '-' : r.median.toFixed(2)}${verdict}` +
+        (r.fullLoadRounds < rounds ? `  [${rounds - r.fullLoadRounds} of ${rounds} rounds short of the full load]` : ''),
+    );
   }
   return out;
 }

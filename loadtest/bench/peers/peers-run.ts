@@ -11,7 +11,7 @@ import { sleep, spawnPinned, type Child } from '../ladder/children.ts';
 import { processCpuMs, processRssMB } from '../ladder/proc-cpu.ts';
 import { parseRungSpec, runTogether, type LadderOptions } from '../ladder/run-rung.ts';
 import type { MeterSample } from './bot-meter.ts';
-import type { Impl, PeerRun } from './peers-report.ts';
+import { shortfallOf, type Impl, type PeerRun } from './peers-report.ts';
 
 export interface PeersContext {
   bots: number;
@@ -103,6 +103,8 @@ async function runOwn(impl: Exclude<Impl, 'arena'>, round: number, ctx: PeersCon
     const machine = busyCorePercent(a.machine, b.machine, 2);
     const per = (k: keyof MeterSample): number => ((b1[k] as number) - (b0[k] as number)) / (ctx.bots * windowS);
     const pct = (ms: number): number => (ms / 1000 / windowS) * 100;
+    const states = round1(per('statesIn'), 2);
+    const inputs = round1(per('inputs'), 2);
     return {
       impl,
       round,
@@ -112,8 +114,9 @@ async function runOwn(impl: Exclude<Impl, 'arena'>, round: number, ctx: PeersCon
       serverCpuPercent: round1(pct(serverMs)),
       downBytesPerBotPerSec: Math.round(per('bytesIn')),
       upBytesPerBotPerSec: Math.round(per('bytesOut')),
-      statesPerBotPerSec: round1(per('statesIn'), 2),
-      inputsPerBotPerSec: round1(per('inputs'), 2),
+      statesPerBotPerSec: states,
+      inputsPerBotPerSec: inputs,
+      shortfall: shortfallOf(states, inputs),
       gapP50Ms: b1.gapP50Ms === null ? null : round1(b1.gapP50Ms),
       gapP99Ms: b1.gapP99Ms === null ? null : round1(b1.gapP99Ms),
       serverRssMB: nullable(processRssMB(server.pid)),
@@ -169,6 +172,7 @@ async function runArena(round: number, ctx: PeersContext): Promise<PeerRun> {
     upBytesPerBotPerSec: r.upBytesPerBotPerSec,
     statesPerBotPerSec: l?.snapshotRateHz.p50 ?? null,
     inputsPerBotPerSec: null,
+    shortfall: shortfallOf(l?.snapshotRateHz.p50 ?? null, null),
     gapP50Ms: l?.snapshotGapMs.p50 ?? null,
     gapP99Ms: l?.snapshotGapMs.p99 ?? null,
     serverRssMB: r.serverRssMB,

@@ -48,6 +48,7 @@ function runLine(r: PeerRun): string {
     fmt(r.serverRssMB, 0).padStart(6),
     fmt(r.botsCpuPercent).padStart(9),
     fmt(r.otherPercent).padStart(8),
+    r.shortfall ? `  ${r.shortfall}` : '',
   ].join('  ');
 }
 
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     }
   }
   const rows = buildRows(runs, opts.impls, opts.rounds);
-  const rs = ratios(rows);
+  const rs = ratios(rows, runs);
   console.log('\nserver CPU per 1,000 bot-seconds (ms), bytes and gap p99 as medians over the rounds:');
   for (const line of formatTable(rows, rs)) console.log(line);
   if (opts.json) {

@@ -12,6 +12,8 @@
  *   keeps the latest angle, leaves hp at 100 and adds 1 to score per 10 ticks of held fire.
  */
 
+import { nextRandom, seedToState } from '../../../shared/game/rng.ts';
+
 export const ROOM_SIZE = 16;
 export const TICK_RATE = 20;
 export const SPEED_PX_PER_S = 200;
@@ -25,16 +27,10 @@ export const FIRE_SHARE = 0.25;
 export const PERIOD_MIN_INPUTS = 16;
 export const PERIOD_MAX_INPUTS = 24;
 
-/** mulberry32: a seeded 32-bit generator; returns a function giving floats in [0, 1). */
+/** The project's seeded mulberry32 (shared/game/rng.ts) as a function giving floats in [0, 1). */
 export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const holder = { rngState: seedToState(seed) };
+  return () => nextRandom(holder);
 }
 
 /** The eight directions a bot may move in: never (0, 0), so players keep moving. */
