@@ -13,11 +13,13 @@ export type Impl = (typeof IMPLS)[number];
 
 export const USAGE = `usage: npm run bench:peers -- [--bots 128] [--seconds 20] [--rounds 3] [--json FILE]
        [--warmup 10] [--impls ws,colyseus,parity,arena] [--port 0] [--seed 1] [--server-node-flags "--cpu-prof"]
+       [--perf DIR]
 
   Runs each implementation of the arena-16 scenario in turn, round after round (ws, colyseus,
   parity, arena, ws, …): server pinned to core 0, bots to core 1, a warm-up, then a window in
   which the server's CPU (user + system, /proc/PID/stat) is read, as ms per 1,000 bot-seconds.
-  --port 0 picks a free loopback port for every run.`;
+  --port 0 picks a free loopback port for every run. --perf DIR records each server's window with
+  \`perf record -g\` (JIT code named); summarise with loadtest/bench/ladder/perf-top.ts.`;
 
 export class UsageError extends Error {}
 
@@ -32,6 +34,7 @@ export interface PeersOptions {
   seed: number;
   json: string | null;
   serverNodeFlags: string[];
+  perfDir: string | null;
   help: boolean;
 }
 
@@ -50,6 +53,7 @@ export function parsePeersArgs(argv: string[]): PeersOptions {
         seed: { type: 'string', default: '1' },
         json: { type: 'string' },
         'server-node-flags': { type: 'string', default: '' },
+        perf: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -80,6 +84,7 @@ export function parsePeersArgs(argv: string[]): PeersOptions {
     seed: int('seed', values.seed, 0, 2 ** 31 - 1),
     json: values.json ?? null,
     serverNodeFlags: values['server-node-flags'].split(' ').filter(Boolean),
+    perfDir: values.perf ?? null,
     help: values.help,
   };
 }

@@ -5,11 +5,13 @@
  * busy time alongside to show what else ran. `arena` is the ladder's rung 6 (server/main.ts under
  * the project's load test, ladder/run-rung.ts), measured the same way.
  */
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { resolve } from 'node:path';
 import { busyCorePercent, readCpuTimes } from '../../host-load.ts';
 import { sleep, spawnPinned, type Child } from '../ladder/children.ts';
 import { processCpuMs, processRssMB } from '../ladder/proc-cpu.ts';
-import { parseRungSpec, runTogether, type LadderOptions } from '../ladder/run-rung.ts';
+import { injectJit, parseRungSpec, runTogether, startPerf, type LadderOptions } from '../ladder/run-rung.ts';
 import type { MeterSample } from './bot-meter.ts';
 import { shortfallOf, type Impl, type PeerRun } from './peers-report.ts';
 
@@ -25,9 +27,11 @@ export interface PeersContext {
   botCore: number;
   /** Scratch directory (the arena run's load-test report). */
   outDir: string;
+  /** Directory for `perf record` data of each server over its window (as the ladder's --perf), or null. */
+  perfDir: string | null;
 }
 
-const TSX = ['--import', 'tsx'];
+const TSX = ['--import', import.meta.resolve('tsx')];
 const DIR = 'loadtest/bench/peers';
 
 /** The real server's environment for a benchmark: no rate limits in the way, quiet logs. */
@@ -84,15 +88,28 @@ async function runOwn(impl: Exclude<Impl, 'arena'>, round: number, ctx: PeersCon
   const own = OWN[impl];
   const port = ctx.port || (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const server = spawnPinned(`${impl} server`, ctx.serverCore, ['node', ...ctx.serverNodeFlags, ...TSX, own.server.script, ...own.server.args(port)], own.server.env(port));
+  // With --perf the server runs in its own directory: V8's --perf-prof writes its JIT dump to the cwd.
+  const runName = `peers-${impl}-round${round}`;
+  const cwd = ctx.perfDir ? resolve(ctx.perfDir, runName) : undefined;
+  if (cwd) mkdirSync(cwd, { recursive: true });
+  const perfFlags = ctx.perfDir ? ['--perf-prof', '--interpreted-frames-native-stack'] : [];
+  const server = spawnPinned(
+    `${impl} server`,
+    ctx.serverCore,
+    ['node', ...perfFlags, ...ctx.serverNodeFlags, ...TSX, resolve(own.server.script), ...own.server.args(port)],
+    own.server.env(port),
+    cwd,
+  );
   let bots: Child | null = null;
+  let perf: Child | null = null;
   try {
     await server.nextLine('ready', 30_000);
-    bots = spawnPinned(`${impl} bots`, ctx.botCore, ['node', ...TSX, own.bots, '--url', url, '--bots', String(ctx.bots), '--seed', String(ctx.seed)]);
+    bots = spawnPinned(`${impl} bots`, ctx.botCore, ['node', ...TSX, resolve(own.bots), '--url', url, '--bots', String(ctx.bots), '--seed', String(ctx.seed)]);
     await bots.nextLine('ready', own.readyMs);
     await sleep(ctx.warmupS * 1000);
     const b0 = (await bots.sample('statesIn')) as unknown as MeterSample;
     const a = mark(server, bots);
+    perf = startPerf({ perfDir: ctx.perfDir, botCore: ctx.botCore, seconds: ctx.seconds }, server, runName);
     await sleep(ctx.seconds * 1000);
     const b = mark(server, bots);
     const b1 = (await bots.sample('statesIn')) as unknown as MeterSample;
@@ -124,8 +141,10 @@ async function runOwn(impl: Exclude<Impl, 'arena'>, round: number, ctx: PeersCon
       otherPercent: machine === null ? null : round1(machine - pct(serverMs) - pct(botsMs)),
     };
   } finally {
+    await perf?.stop('SIGINT', 10_000);
     await bots?.stop();
     await server.stop('SIGTERM', 10_000);
+    injectJit({ perfDir: ctx.perfDir }, runName);
   }
 }
 
@@ -151,7 +170,7 @@ async function runArena(round: number, ctx: PeersContext): Promise<PeerRun> {
     serverCore: ctx.serverCore,
     botCore: ctx.botCore,
     cpuProfDir: null,
-    perfDir: null,
+    perfDir: ctx.perfDir,
     serverNodeFlags: ctx.serverNodeFlags,
     quietOtherPercent: 10,
     loadtestArgs: [],

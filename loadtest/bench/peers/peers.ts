@@ -69,8 +69,10 @@ async function main(): Promise<void> {
     serverCore: 0,
     botCore: 1,
     outDir: 'loadtest-out/peers',
+    perfDir: opts.perfDir,
   };
   await mkdir(ctx.outDir, { recursive: true });
+  if (opts.perfDir) await mkdir(opts.perfDir, { recursive: true });
   const perRunS = opts.seconds + opts.warmupS + 8;
   console.log(
     `peers: ${opts.bots} bots in rooms of 16 at 20 Hz; ${opts.impls.join(', ')} × ${opts.rounds} rounds, interleaved; ` +
@@ -95,6 +97,10 @@ async function main(): Promise<void> {
     const { json: _json, help: _help, ...shown } = opts;
     await writeFile(opts.json, `${JSON.stringify({ rows, ratios: rs, runs, options: shown, finishedAt: new Date().toISOString() }, null, 2)}\n`);
     console.log(`\nwritten: ${opts.json}`);
+  }
+  if (opts.perfDir) {
+    const files = runs.filter((r) => r.ok).map((r) => `${opts.perfDir}/${r.impl === 'arena' ? `ladder-rung6-round${r.round}` : `peers-${r.impl}-round${r.round}`}/perf.jit.data`);
+    console.log(`\nperf, side by side:\n  node --import tsx loadtest/bench/ladder/perf-top.ts ${files.join(' ')} --bots ${opts.bots} --seconds ${opts.seconds}`);
   }
   if (runs.some((r) => !r.ok)) process.exitCode = 1;
 }
