@@ -42,6 +42,8 @@ async function startBot(index: number): Promise<void> {
     url: url!,
     nickname: `bot${index}`,
     games: [parity],
+    // A generous answer time: 128 guests join at once on a server sharing its core.
+    timeoutMs: 15_000,
     transports: ['websocket'],
     decode: false,
     autoRejoin: false,
@@ -64,17 +66,36 @@ async function startBot(index: number): Promise<void> {
   clients.push(client);
   meter.socket((client.manager.engine as unknown as { transport?: { ws?: { _socket?: Socket } } }).transport?.ws?._socket);
   const entered = await client.enter({ kind: 'quickplay', mode: PARITY_MODE, queueTimeoutMs: 60_000 });
-  if (!entered.ok) throw new Error(`could not enter a match: ${entered.code} ${entered.message}`);
+  if (!entered.ok) {
+    client.close();
+    clients.splice(clients.indexOf(client), 1);
+    throw new Error(`could not enter a match: ${entered.code} ${entered.message}`);
+  }
 }
 
+/** A bot that could not get in (a timeout while 128 join at once) tries again, a few times. */
+async function startWithRetries(index: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBot(index);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      if (attempt >= ATTEMPTS) throw new Error(`${why} (attempt ${attempt} of ${ATTEMPTS})`);
+      console.error(`bot ${index}: ${why}; trying again`);
+      await new Promise((resolve) => setTimeout(resolve, 1000 + Math.random() * 1000));
+    }
+  }
+}
+
+const ATTEMPTS = 4;
 for (let i = 0; i < count; i++) {
   setTimeout(
     () =>
-      startBot(i).catch((error: unknown) => {
+      startWithRetries(i).catch((error: unknown) => {
         console.error(`bot ${i}: ${error instanceof Error ? error.message : String(error)}`);
         process.exit(1);
       }),
-    i * 10,
+    i * 20,
   );
 }
 meter.serve(() => {
