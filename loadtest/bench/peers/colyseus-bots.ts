@@ -34,13 +34,17 @@ async function startBot(index: number): Promise<void> {
   rooms.push(room);
   meter.socket((room.connection?.transport?.ws as { _socket?: Socket } | undefined)?._socket);
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let owed = 0;
   const send = (): void => {
     timer = null;
-    room.send('input', script.next());
-    meter.inputs++;
+    for (; owed > 0; owed--) {
+      room.send('input', script.next());
+      meter.inputs++;
+    }
   };
   room.onStateChange(() => {
     meter.state(index);
+    owed++;
     timer ??= setTimeout(send, leadMs);
   });
 }

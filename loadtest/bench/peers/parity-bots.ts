@@ -2,7 +2,8 @@
  * The parity game's bots, all in one process: each is the project's client SDK (PlayerClient over
  * socket.io-client, WebSocket only) as a player would use it: a guest token, the lobby, quick
  * play in `parity-16`, then one input per snapshot, sent `--lead-ms` after it (10 ms before the
- * room's next tick), with the scenario's seeded commands. Snapshots are counted, not decoded.
+ * room's next tick), with the scenario's seeded commands; snapshots that arrive while a send is
+ * pending are each still answered, as the ws floor's bots do. Snapshots are counted, not decoded.
  *
  *   node --import tsx loadtest/bench/peers/parity-bots.ts --url http://127.0.0.1:P --bots 128 [--seed 1]
  */
@@ -34,9 +35,10 @@ async function startBot(index: number): Promise<void> {
   let tick = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let client: PlayerClient<ParitySnapshot, ParityInput> | null = null;
+  let owed = 0;
   const send = (): void => {
     timer = null;
-    if (client?.match.sendInput({ ...script.next(), clientTick: tick }) != null) meter.inputs++;
+    for (; owed > 0; owed--) if (client?.match.sendInput({ ...script.next(), clientTick: tick }) != null) meter.inputs++;
   };
   const opened = await PlayerClient.connect<ParitySnapshot, ParityInput>({
     url: url!,
@@ -57,6 +59,7 @@ async function startBot(index: number): Promise<void> {
         }
         tick = head.value.tick ?? tick + 1;
         meter.state(index);
+        owed++;
         timer ??= setTimeout(send, leadMs);
       },
     },
