@@ -11,6 +11,7 @@ import type { Namespace, Server } from 'socket.io';
 import { createTokenService } from './auth/tokens.ts';
 import { monotonicClock, type Clock } from './clock.ts';
 import { connectCluster, createNode, routeMatches } from './cluster/wiring.ts';
+import type { AnyGame } from '../shared/game/game-definition.ts';
 import type { Config } from './config.ts';
 import { GAMES } from './games.ts';
 import { createAdminUiRoute } from './http/admin-ui-route.ts';
@@ -60,6 +61,8 @@ export interface GameServerOptions {
   log?: Logger;
   /** The lobby's shared state; defaults to in-memory stores (one node). */
   stores?: LobbyStores;
+  /** The games this node runs; defaults to server/games.ts (a benchmark adds its own game here). */
+  games?: readonly AnyGame[];
 }
 
 export function createGameServer(config: Config, opts: GameServerOptions = {}): GameServer {
@@ -113,7 +116,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const { adminUi } = sockets.instrumented;
 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
-  const games = new GameRegistry(GAMES, config);
+  const games = new GameRegistry(opts.games ?? GAMES, config);
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
   const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks }) : null;

@@ -18,6 +18,10 @@
  * (--repeat 2: 1..6, 1..6) so a noisy minute hits one row, not one rung; each row shows the
  * whole machine's busy share over its window and what was not the server or the bots.
  * Results: a table on stdout and loadtest-out/ladder/ladder-<time>.json.
+ *
+ * The ladder splits this project's own cost by layer; the comparison with other servers on the
+ * same work (a raw `ws` floor, Colyseus) is `npm run bench:peers` (../peers/peers.ts), which runs
+ * rung 6 as its `arena` and reuses this folder's processes, CPU readings and perf recording.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

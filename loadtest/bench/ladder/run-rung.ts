@@ -225,7 +225,7 @@ function unpinSampler(server: Child, core: number): void {
 }
 
 /** `perf record` of the server for the window, itself on the bots' core. */
-function startPerf(opts: LadderOptions, server: Child, name: string): Child | null {
+export function startPerf(opts: Pick<LadderOptions, 'perfDir' | 'botCore' | 'seconds'>, server: Child, name: string): Child | null {
   if (!opts.perfDir) return null;
   return spawnPinned(`perf(${name})`, opts.botCore, [
     'perf',
@@ -248,7 +248,7 @@ function startPerf(opts: LadderOptions, server: Child, name: string): Child | nu
 }
 
 /** Once the server has exited: merges its JIT dump into the samples (perf.jit.data). */
-function injectJit(opts: LadderOptions, name: string): void {
+export function injectJit(opts: Pick<LadderOptions, 'perfDir'>, name: string): void {
   if (!opts.perfDir) return;
   const dir = resolve(opts.perfDir, name);
   spawnSync('perf', ['inject', '--jit', '-i', 'perf.data', '-o', 'perf.jit.data'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
