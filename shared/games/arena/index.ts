@@ -105,7 +105,7 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
   },
   applyInput(s, slot, input) {
     // What the shooter saw: the tick it was drawing when it pressed fire, capped by the rules
-    // (250 ms) so a client cannot claim a longer rewind than the game allows.
+    // (rules.maxLagCompensationS) so a client cannot claim a longer rewind than the game allows.
     const nextTick = s.world.tick + 1;
     const viewDelayTicks = Math.max(0, Math.min(maxViewDelayTicks(s.rules), nextTick - input.clientTick));
     s.inputs.push({ slot, buttons: input.buttons, aim: input.aim, viewDelayTicks });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { input, mustFind, place, run } from './test-support.ts';
 import { Button } from './types.ts';
 import type { World } from './types.ts';
+import { frameAt } from './history.ts';
 import { addPlayer, cloneWorld, createWorld } from './world.ts';
 
 const SHOOTER = 0;
@@ -87,5 +88,23 @@ describe('lag compensation', () => {
     const world = setUp();
     run(world, 1, () => new Map([[SHOOTER, input(Button.Fire, -Math.PI / 2, 1000)]]));
     expect(world.projectiles[0]?.viewDelayTicks).toBe(Math.round(world.rules.maxLagCompensationS * world.rules.tickRate));
+  });
+});
+
+describe('history depth', () => {
+  it('holds the exact frame for every rewind a shot may claim, down to maxLagCompensationS', () => {
+    const world = setUp();
+    const maxDelay = Math.round(world.rules.maxLagCompensationS * world.rules.tickRate);
+    // 150 ms RTT plus a jittery render delay asks for 9-14 ticks at 30 Hz: the cap must cover it.
+    expect(maxDelay).toBeGreaterThanOrEqual(14);
+    run(world, 3 * maxDelay, () => new Map([[TARGET, input(Button.Right)]]));
+    for (let d = 0; d <= maxDelay; d++) expect(frameAt(world, world.tick - d)?.tick).toBe(world.tick - d);
+  });
+
+  it('keeps a rewind deeper than historyS when the rules allow it', () => {
+    const world = createWorld({ seed: 11, rules: { historyS: 0.1, maxLagCompensationS: 2 } });
+    addPlayer(world, TARGET);
+    run(world, 100, () => new Map([[TARGET, input(Button.Right)]]));
+    expect(frameAt(world, world.tick - 60)?.tick).toBe(world.tick - 60);
   });
 });

@@ -62,7 +62,8 @@ export interface Rules {
   timeLimitS: number; // 0 = no time limit
   /** Seconds of position history kept for lag compensation. */
   historyS: number;
-  maxLagCompensationS: number; // cap on viewDelay, 0.25 s
+  /** Cap on the rewind a shot may claim (viewDelay), seconds; the history is kept at least this deep. */
+  maxLagCompensationS: number;
 }
 
 export interface PlayerState {
