@@ -202,7 +202,7 @@ function parseArenaState(data: unknown): Result<ArenaState, string> {
   if (!arrayOf(map.spawns, (p) => hasNumbers(p, ['x', 'y'])) || (map.spawns as unknown[]).length === 0) return bad('map spawns');
   const slotOk = (v: unknown) => isUint(v) && v < 64;
   const playerOk = (p: unknown) =>
-    hasNumbers(p, ['x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons']) && slotOk(p.id) && typeof p.alive === 'boolean';
+    hasNumbers(p, ['x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons', 'viewDelayTicks']) && slotOk(p.id) && typeof p.alive === 'boolean';
   if (!arrayOf(w.players, playerOk)) return bad('a player record');
   if (!arrayOf(w.projectiles, (p) => hasNumbers(p, ['id', 'ownerId', 'x0', 'y0', 'angle', 'spawnTick', 'viewDelayTicks']))) return bad('a projectile record');
   const frameOk = (f: unknown) => hasNumbers(f, ['tick']) && arrayOf(f.players, (p) => hasNumbers(p, ['id', 'x', 'y']) && typeof p.alive === 'boolean');

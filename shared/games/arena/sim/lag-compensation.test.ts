@@ -91,6 +91,39 @@ describe('lag compensation', () => {
   });
 });
 
+/**
+ * Fire held through a tick whose input never came (a late page timer, a lost packet): the
+ * shooter's screen still runs DELAY ticks behind, so the shot must be judged on that view, not
+ * on the present (which misses, as above). The shooter holds Fire aiming away from the target
+ * from tick 2 (shot on tick 2, the next one due on tick 10); its tick-9 input turns the aim up;
+ * tick 10 has no input, and the repeated Fire shoots the same shot as the scenario above.
+ */
+function shootWithoutInputOnFireTick(viewDelayTicks: number) {
+  const world = setUp();
+  const events = run(world, 40, (t) => {
+    const inputs = new Map([[TARGET, input(Button.Right)]]);
+    if (t >= 2 && t < 9) inputs.set(SHOOTER, input(Button.Fire, Math.PI / 2, viewDelayTicks));
+    if (t === 9) inputs.set(SHOOTER, input(Button.Fire, -Math.PI / 2, viewDelayTicks));
+    return inputs;
+  });
+  return { world, events };
+}
+
+describe('fire held on a tick without an input', () => {
+  it('is judged on the view of the latest input: the shot hits', () => {
+    const { events } = shootWithoutInputOnFireTick(DELAY);
+    expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
+    const hits = events.filter((e) => e.event.type === 'hit');
+    expect(hits.map((e) => e.tick)).toEqual([FIRE_TICK + 11]);
+  });
+
+  it('with a view on the present the same held shot misses (the counterfactual)', () => {
+    const { events } = shootWithoutInputOnFireTick(0);
+    expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
+    expect(events.filter((e) => e.event.type === 'hit')).toEqual([]);
+  });
+});
+
 describe('history depth', () => {
   it('holds the exact frame for every rewind a shot may claim, down to maxLagCompensationS', () => {
     const world = setUp();

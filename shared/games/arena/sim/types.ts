@@ -79,6 +79,12 @@ export interface PlayerState {
   deaths: number;
   /** Last input applied (kept and repeated when a tick has no new input). */
   lastButtons: number;
+  /**
+   * How far behind the present the player's screen was at its last input (ticks, capped). A tick
+   * without a fresh input keeps it: the screen still runs that far behind, so fire held through
+   * it is judged on the same view.
+   */
+  viewDelayTicks: number;
 }
 
 export interface ProjectileState {
