@@ -22,19 +22,59 @@ describe('InputPacer', () => {
     expect(pacer.nextSendAt(20 * I + 10, 0)).toBe(21 * I + 10 - 8);
   });
 
-  it('skips to the first reachable tick after a stall instead of sending a burst', () => {
-    const pacer = new InputPacer({ tickRate: 20 });
+  it('after a stall, sends an input for each of the last maxCatchUp missed ticks and skips the older ones', () => {
+    const pacer = new InputPacer({ tickRate: 20, maxCatchUp: 4 });
     pacer.onSnapshot(10, 10 * I);
     pacer.nextSendAt(10 * I, 0);
     pacer.sent(1);
-    // The process stalled for 400 ms: ticks 12..18 are gone.
+    // The process stalled for 400 ms: tick 19 is the first it can still make; 12..18 missed.
+    const now = 18 * I + 20;
+    const sentFor: number[] = [];
+    let seq = 1;
+    for (let at = pacer.nextSendAt(now, 0)!; at <= now; at = pacer.nextSendAt(now, 0)!) sentFor.push(pacer.sent(++seq));
+    expect(sentFor).toEqual([15, 16, 17, 18]);
+    expect(pacer.skipped).toBe(3);
+    expect(pacer.nextTick).toBe(19);
+    expect(pacer.nextSendAt(now, 0)).toBeGreaterThan(now);
+  });
+
+  it('with maxCatchUp 0, skips to the first reachable tick after a stall instead of sending a burst', () => {
+    const pacer = new InputPacer({ tickRate: 20, maxCatchUp: 0 });
+    pacer.onSnapshot(10, 10 * I);
+    pacer.nextSendAt(10 * I, 0);
+    pacer.sent(1);
     const at = pacer.nextSendAt(18 * I + 20, 0)!;
     expect(pacer.nextTick).toBe(19);
     expect(at).toBeGreaterThanOrEqual(18 * I);
   });
 
-  it('sends a little late timer anyway, but moves a tick on when waking too late to make it', () => {
+  it('a timer a little late still sends for its tick (a catch-up)', () => {
     const pacer = new InputPacer({ tickRate: 20, marginMs: 8 });
+    pacer.onSnapshot(10, 10 * I);
+    const at = pacer.nextSendAt(10 * I, 0)!; // tick 11, at 542
+    expect(pacer.nextSendAt(at + 6, 0)).toBe(at); // 6 ms late: too late for tick 11, sent anyway
+    expect(pacer.nextTick).toBe(11);
+    expect(pacer.skipped).toBe(0);
+  });
+
+  it('acknowledgements of inputs sent late, or in one burst behind them, are no evidence of a backlog', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    pacer.onSnapshot(10, 10 * I);
+    let seq = 0;
+    // Every wake is 1.5 ticks late and sends what is due: the server applies each input a tick
+    // or two after the one it was meant for, by construction, and nothing should be skipped.
+    for (let wake = 0; wake < 20; wake++) {
+      const now = 10 * I + wake * 75 + 60;
+      for (let at = pacer.nextSendAt(now, 0)!; at <= now + I / 2; at = pacer.nextSendAt(now, 0)!) {
+        const meant = pacer.sent(++seq);
+        pacer.onAck(meant + 2, seq);
+      }
+    }
+    expect(pacer.skipped).toBe(0);
+  });
+
+  it('sends a little late timer anyway, but moves a tick on when waking too late to make it (maxCatchUp 0)', () => {
+    const pacer = new InputPacer({ tickRate: 20, marginMs: 8, maxCatchUp: 0 });
     pacer.onSnapshot(10, 10 * I);
     const at = pacer.nextSendAt(10 * I, 0)!; // tick 11, at 542
     expect(pacer.nextSendAt(at + 3, 0)).toBe(at); // 3 ms late: still half the margin left

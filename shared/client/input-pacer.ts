@@ -19,6 +19,15 @@
  * acknowledgements in a row the pacer skips one send, and the server, finding the queue short
  * by one, repeats the last buttons for that tick: nobody notices, the extra tick of latency goes.
  * (A skip that was not needed costs the same one tick once, which is why two is enough.)
+ *
+ * A client that wakes late (a page whose main thread is busy drawing, a bot process behind on
+ * its timers) has missed the send time of one or more ticks. Each of those ticks still gets its
+ * own input, sent at once (up to `maxCatchUp`): the server applies them one per tick, in order,
+ * so the player's every tick carries what it pressed and what it saw, and the input rate stays
+ * the tick rate instead of falling to the rate the page wakes at. Inputs sent late are no
+ * evidence of a standing backlog (they are late by construction, and so is an input sent in the
+ * same burst behind them), so the backlog drain looks only at inputs sent on their own. A stall longer than `maxCatchUp` ticks (a hidden tab) drops the
+ * older ticks: a burst that long would only queue behind itself.
  */
 export interface InputPacerOptions {
   tickRate: number;
@@ -26,12 +35,15 @@ export interface InputPacerOptions {
   marginMs?: number;
   /** Snapshot arrivals the phase estimate looks at. Default 40. */
   window?: number;
+  /** Missed ticks a late wake still sends an input for (0: skip every missed tick). Default 4. */
+  maxCatchUp?: number;
 }
 
 export class InputPacer {
   private readonly intervalMs: number;
   private readonly marginMs: number;
   private readonly window: number;
+  private readonly maxCatchUp: number;
   private readonly offsets: number[] = [];
   private cursor = 0;
   private phase: number | null = null;
@@ -39,6 +51,12 @@ export class InputPacer {
   /** Recent inputs: the tick each was meant for, to tell a backlog from acknowledgements. */
   private readonly sentSeqs = new Float64Array(64);
   private readonly sentTicks = new Float64Array(64);
+  /** Whether each recent input left after its send time (a catch-up). */
+  private readonly sentLate = new Uint8Array(64);
+  private nextIsLate = false;
+  /** When nextSendAt was last asked, and when the last late input left (one burst shares its time). */
+  private askedAt = NaN;
+  private lateAt = NaN;
   private sentCount = 0;
   private lastAcked = -1;
   private lateInARow = 0;
@@ -49,6 +67,7 @@ export class InputPacer {
     this.intervalMs = 1000 / options.tickRate;
     this.marginMs = options.marginMs ?? 8;
     this.window = options.window ?? 40;
+    this.maxCatchUp = Math.max(0, Math.floor(options.maxCatchUp ?? 4));
   }
 
   /** Feeds the arrival (local ms) of the snapshot for server tick `tick`. */
@@ -69,9 +88,9 @@ export class InputPacer {
 
   /**
    * Local time (ms) to send the next input at, given the current round trip, or null before
-   * the first snapshot. Ask again when the timer fires: a client that woke up too late for
-   * its tick (a stall, a GC pause) is moved on to the first tick it can still make, instead of
-   * sending an input that would arrive with the next one and queue behind it.
+   * the first snapshot. Ask again when the timer fires and after each send: a client that woke
+   * up too late gets a time in the past for each missed tick, up to maxCatchUp of them (send
+   * them now); older ones are skipped.
    */
   nextSendAt(now: number, rttMs: number): number | null {
     if (this.phase === null) return null;
@@ -79,12 +98,12 @@ export class InputPacer {
     // Still reachable: sending now leaves at least half the margin before the tick runs.
     const reachable = Math.ceil((now + lead - this.marginMs / 2 - this.phase) / this.intervalMs);
     if (this.next === null) this.next = reachable;
-    else if (this.next < reachable) {
-      // Late (the client stalled): that tick is lost either way, and an input sent now would
-      // reach the server together with the next one and leave a backlog behind. Skip ahead.
-      this.skips += reachable - this.next;
-      this.next = reachable;
+    else if (this.next < reachable - this.maxCatchUp) {
+      this.skips += reachable - this.maxCatchUp - this.next;
+      this.next = reachable - this.maxCatchUp;
     }
+    this.nextIsLate = this.next < reachable;
+    this.askedAt = now;
     return this.phase + this.next * this.intervalMs - lead;
   }
 
@@ -99,12 +118,18 @@ export class InputPacer {
     const i = this.sentCount++ % this.sentSeqs.length;
     this.sentSeqs[i] = seq;
     this.sentTicks[i] = this.next;
+    // An input sent in the same burst as a late one queues behind it: late too, by construction.
+    const late = this.nextIsLate || this.askedAt === this.lateAt;
+    if (late) this.lateAt = this.askedAt;
+    this.sentLate[i] = late ? 1 : 0;
+    this.nextIsLate = false;
     return this.next++;
   }
 
   /** Nothing was sent for the next tick (nothing to say, or no connection): plan the one after. */
   pass(): void {
     if (this.next !== null) this.next += 1;
+    this.nextIsLate = false;
   }
 
   /**
@@ -115,7 +140,7 @@ export class InputPacer {
     if (ackedSeq <= this.lastAcked) return; // nothing applied since: not evidence of a backlog
     this.lastAcked = ackedSeq;
     const meant = this.plannedTick(ackedSeq);
-    if (meant === null) return;
+    if (meant === null) return; // unknown, or sent late on purpose: no evidence either way
     this.lateInARow = tick > meant ? this.lateInARow + 1 : 0;
     if (this.lateInARow >= 2 && this.next !== null) {
       this.next += 1;
@@ -133,7 +158,7 @@ export class InputPacer {
     const n = Math.min(this.sentCount, this.sentSeqs.length);
     for (let k = 1; k <= n; k++) {
       const i = (this.sentCount - k) % this.sentSeqs.length;
-      if (this.sentSeqs[i] === seq) return this.sentTicks[i]!;
+      if (this.sentSeqs[i] === seq) return this.sentLate[i] ? null : this.sentTicks[i]!;
       if (this.sentSeqs[i]! < seq) return null;
     }
     return null;
@@ -145,6 +170,7 @@ export class InputPacer {
     this.cursor = 0;
     this.phase = null;
     this.next = null;
+    this.nextIsLate = false;
     this.sentCount = 0;
     this.lastAcked = -1;
     this.lateInARow = 0;

@@ -49,6 +49,8 @@ export class ArenaScene extends Phaser.Scene {
   private following: Phaser.GameObjects.Image | null = null;
   /** How the camera is placed now ('follow', or fitted at a zoom and size): changed only when it must. */
   private cameraMode = '';
+  /** A left click since the last command: a click shorter than the gap between two samples still fires. */
+  private firePressed = false;
 
   constructor(private readonly session: MatchSession) {
     super('arena');
@@ -94,6 +96,10 @@ export class ArenaScene extends Phaser.Scene {
       .setScrollFactor(0)
       .setDepth(50);
     this.input.mouse?.disableContextMenu();
+    this.firePressed = false;
+    this.input.on(Phaser.Input.Events.POINTER_DOWN, (pointer: Phaser.Input.Pointer) => {
+      if (pointer.button === 0) this.firePressed = true;
+    });
     this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(), this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
   }
@@ -107,6 +113,8 @@ export class ArenaScene extends Phaser.Scene {
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
     const aim = me ? Math.atan2(world.y - me.y, world.x - me.x) : 0;
+    const clicked = this.firePressed;
+    this.firePressed = false;
     // Typing in the chat moves nobody.
     if (isTyping()) return { buttons: 0, aim };
     const k = this.keys;
@@ -115,7 +123,7 @@ export class ArenaScene extends Phaser.Scene {
     if (k.S.isDown || k.DOWN.isDown) buttons |= Button.Down;
     if (k.A.isDown || k.LEFT.isDown) buttons |= Button.Left;
     if (k.D.isDown || k.RIGHT.isDown) buttons |= Button.Right;
-    if (pointer.isDown && pointer.button === 0) buttons |= Button.Fire;
+    if ((pointer.isDown && pointer.button === 0) || clicked) buttons |= Button.Fire;
     return { buttons, aim };
   }
 
