@@ -72,7 +72,7 @@ describe('lag compensation', () => {
     const { events } = shoot(DELAY);
     const hits = events.filter((e) => e.event.type === 'hit');
     expect(hits.map((e) => e.event)).toEqual([
-      { type: 'hit', projectileId: 0, attackerId: SHOOTER, victimId: TARGET, damage: 25 },
+      { type: 'hit', projectileId: 0, attackerId: SHOOTER, victimId: TARGET, damage: 25, viewDelayTicks: DELAY },
     ]);
     expect(hits[0]?.tick).toBe(FIRE_TICK + 11);
   });

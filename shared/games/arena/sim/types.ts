@@ -105,7 +105,10 @@ export interface HistoryFrame {
 
 export type SimEvent =
   | { type: 'shot'; projectileId: number; ownerId: number }
-  | { type: 'hit'; projectileId: number; attackerId: number; victimId: number; damage: number }
+  /** viewDelayTicks: how far back the shot was judged (the rewind lag compensation applied). */
+  | { type: 'hit'; projectileId: number; attackerId: number; victimId: number; damage: number; viewDelayTicks: number }
+  /** A wall stopped a shot that would have hit victimId behind it. */
+  | { type: 'blocked'; projectileId: number; attackerId: number; victimId: number }
   | { type: 'kill'; killerId: number; victimId: number }
   | { type: 'respawn'; playerId: number }
   | { type: 'end'; reason: 'kills' | 'time'; winnerId: number | null };
