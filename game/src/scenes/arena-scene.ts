@@ -2,7 +2,9 @@
  * Draws an Arena match: the floor and walls, each player (body tinted by slot, aim barrel, name,
  * health bar), projectiles with a glow, a white flash and sparks on a hit, a burst on a death, a
  * ghost with a respawn countdown, and a camera that follows the own player when the map is
- * bigger than the window (a spectator sees the whole map). The scene reads the MatchSession and
+ * bigger than the window (a spectator sees the whole map). The server's hit events give the
+ * shooter a hit marker and a damage number over its target (a grey "blocked" when a wall took
+ * the shot) and the target a red edge flash. The scene reads the MatchSession and
  * turns keys and mouse into commands; netcode lives in the SDK.
  */
 import Phaser from 'phaser';
@@ -138,7 +140,42 @@ export class ArenaScene extends Phaser.Scene {
     this.drawShots(s, view.renderTick, setup);
     this.drawPlayers(view.players, setup, time);
     this.drawRespawn();
+    this.drawFeedback();
     this.placeCamera();
+  }
+
+  /** Marks for what the server confirmed since the last frame (session.feedback). */
+  private drawFeedback(): void {
+    for (const f of this.session.feedback.take()) {
+      if (f.kind === 'hurt') {
+        this.cameras.main.flash(120, 160, 20, 20, true);
+        continue;
+      }
+      if (f.kind === 'covered') continue;
+      const target = this.avatars.get(f.victimId)?.body;
+      if (!target || !target.visible) continue;
+      const { x, y } = target;
+      if (f.kind === 'hit') {
+        const color = f.fatal ? 0xff5a4e : 0xffffff;
+        const marker = this.add.graphics({ x, y }).setDepth(60);
+        marker.lineStyle(3, color, 1);
+        for (const [dx, dy] of [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const) marker.lineBetween(dx * 8, dy * 8, dx * 16, dy * 16);
+        this.tweens.add({ targets: marker, alpha: 0, scale: 1.3, duration: 260, onComplete: () => marker.destroy() });
+      }
+      const text = f.kind === 'hit' ? `-${f.damage}` : 'blocked';
+      const label = this.add
+        .text(x + 14, y - 26, text, {
+          fontFamily: 'system-ui, sans-serif',
+          fontSize: f.kind === 'hit' ? '18px' : '13px',
+          fontStyle: 'bold',
+          color: f.kind === 'hit' ? (f.fatal ? '#ff5a4e' : '#ffe08a') : '#9aa4ae',
+          stroke: '#000000',
+          strokeThickness: 4,
+        })
+        .setOrigin(0.5)
+        .setDepth(61);
+      this.tweens.add({ targets: label, y: y - 56, alpha: 0, duration: 700, ease: 'Cubic.easeOut', onComplete: () => label.destroy() });
+    }
   }
 
   /** Floor, walls and border: built once per map. */
