@@ -107,5 +107,8 @@ const session = controller.session;
   rendered: (frameMs: number) => session.rendered(frameMs),
   state: () => store.getState(),
   frameTimes: () => view?.frameTimes() ?? [],
+  /** Arena: where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse. */
+  worldToScreen: (x: number, y: number) => view?.worldToScreen(x, y) ?? null,
+  screenToWorld: (x: number, y: number) => view?.screenToWorld(x, y) ?? null,
   timings,
 };

@@ -64,6 +64,41 @@ describe('the game page in Chromium', () => {
     expect(status).toMatch(/Arena · Free for all\s+as alice/);
     await alice.waitForFunction(() => /ping \d+ ms/.test(document.getElementById('net')?.textContent ?? ''), null, { timeout: 10_000 });
     await shot(alice, 'game-page');
+
+    // window.arena.worldToScreen: the mouse put where Bob is drawn aims Alice at Bob.
+    await alice.bringToFront();
+    const drawn = await alice.evaluate(() => {
+      type P = { id: number; x: number; y: number };
+      const a = (window as unknown as {
+        arena: {
+          info: { slot: number };
+          roster: { slot: number; nickname: string }[];
+          rendered: (ms: number) => { players: P[] };
+          worldToScreen: (x: number, y: number) => { x: number; y: number } | null;
+          screenToWorld: (x: number, y: number) => { x: number; y: number } | null;
+        };
+      }).arena;
+      const bobId = a.roster.find((r) => r.nickname === 'bob')!.slot;
+      const players = a.rendered(16).players;
+      const bob = players.find((p) => p.id === bobId)!;
+      const screen = a.worldToScreen(bob.x, bob.y)!;
+      return { bob, screen, back: a.screenToWorld(screen.x, screen.y)!, slot: a.info.slot };
+    });
+    expect(drawn.back.x).toBeCloseTo(drawn.bob.x, 3);
+    expect(drawn.back.y).toBeCloseTo(drawn.bob.y, 3);
+    await alice.mouse.move(drawn.screen.x, drawn.screen.y);
+    // The aim travels as 1/256 of a turn (0.025 rad) in snapshots.
+    await alice.waitForFunction(
+      ({ slot, bob }) => {
+        const s = (window as unknown as { arena: { latest: { players: { id: number; x: number; y: number; aim: number }[] } } }).arena.latest;
+        const me = s.players.find((p) => p.id === slot)!;
+        const want = Math.atan2(bob.y - me.y, bob.x - me.x);
+        return Math.abs(Math.atan2(Math.sin(me.aim - want), Math.cos(me.aim - want))) < 0.03;
+      },
+      drawn,
+      { timeout: 5_000 },
+    );
+
     // A phone-sized window: the canvas fills it, the camera follows, the HUD wraps.
     await alice.setViewportSize({ width: 420, height: 760 });
     await alice.waitForTimeout(300);

@@ -106,6 +106,52 @@ export class ArenaScene extends Phaser.Scene {
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
   }
 
+  /**
+   * Where world point (x, y) is drawn, in the page's viewport (CSS px, as mouse events and test
+   * drivers use them); null while the scene is not drawing. Camera follow, zoom and the canvas'
+   * place on the page are all in it.
+   */
+  worldToScreen(x: number, y: number): { x: number; y: number } | null {
+    const m = this.screenToWorldAffine();
+    if (!m) return null;
+    // Invert world = o + gx * a + gy * b (game px gx, gy) for the game point, then to the viewport.
+    const det = m.a.x * m.b.y - m.a.y * m.b.x;
+    if (det === 0) return null;
+    const dx = x - m.o.x;
+    const dy = y - m.o.y;
+    const gx = (dx * m.b.y - dy * m.b.x) / det;
+    const gy = (m.a.x * dy - m.a.y * dx) / det;
+    return { x: m.rect.left + gx * m.cssPerGame.x, y: m.rect.top + gy * m.cssPerGame.y };
+  }
+
+  /** The world point drawn at viewport point (x, y) (CSS px); null while the scene is not drawing. */
+  screenToWorld(x: number, y: number): { x: number; y: number } | null {
+    const m = this.screenToWorldAffine();
+    if (!m) return null;
+    const gx = (x - m.rect.left) / m.cssPerGame.x;
+    const gy = (y - m.rect.top) / m.cssPerGame.y;
+    return { x: m.o.x + gx * m.a.x + gy * m.b.x, y: m.o.y + gx * m.a.y + gy * m.b.y };
+  }
+
+  /** The camera's game-px-to-world map as an affine (it is one: scroll, zoom, no rotation used). */
+  private screenToWorldAffine() {
+    if (!this.sys.isActive() || !this.cameras?.main) return null;
+    const cam = this.cameras.main;
+    const canvas = this.sys.game.canvas;
+    const rect = canvas.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return null;
+    const o = cam.getWorldPoint(0, 0);
+    const px = cam.getWorldPoint(1, 0);
+    const py = cam.getWorldPoint(0, 1);
+    return {
+      o: { x: o.x, y: o.y },
+      a: { x: px.x - o.x, y: px.y - o.y },
+      b: { x: py.x - o.x, y: py.y - o.y },
+      rect,
+      cssPerGame: { x: rect.width / this.scale.width, y: rect.height / this.scale.height },
+    };
+  }
+
   /** What the keys and the mouse ask for now; the session's input loop reads it once per tick. */
   command(): { buttons: number; aim: number } | null {
     const info = this.session.info;
