@@ -54,7 +54,7 @@ const events: fc.Arbitrary<SnapshotEvent[]> = fc.array(
     }),
     fc.record({ type: fc.constant('blocked' as const), attackerId: slot, victimId: slot }),
   ),
-  { maxLength: 24 },
+  { maxLength: 12 },
 );
 
 const snapshot: fc.Arbitrary<Snapshot> = fc.integer({ min: 0, max: 0xffffffff - 1000 }).chain((tick) =>
