@@ -34,6 +34,16 @@ describe('inputs from a page with a busy main thread', () => {
     expect(r.ticksWithoutInput).toBeGreaterThan(r.ticks / 2);
   });
 
+  it('after one 150 ms stall, the catch-up burst is applied and the backlog it leaves drains without emptying the queue', () => {
+    const stalled = simulateBusyPage({ ...BUSY, busyMs: 0, ...AT_150_MS, stallAtMs: 5_000, stallMs: 150 });
+    const skipping = simulateBusyPage({ ...BUSY, busyMs: 0, ...AT_150_MS, stallAtMs: 5_000, stallMs: 150, maxCatchUp: 0 });
+    // No more ticks without an input than the stall itself costs when its ticks are skipped ...
+    expect(stalled.ticksWithoutInput).toBeLessThanOrEqual(skipping.ticksWithoutInput);
+    expect(stalled.overflowed).toBe(0);
+    // ... and the drain skips one send per input of backlog, not one per acknowledgement in flight.
+    expect(stalled.skipped).toBeLessThanOrEqual(4);
+  });
+
   it('an idle page keeps one input per tick, on time, at 150 ± 30 ms RTT', () => {
     const r = simulateBusyPage({ ...BUSY, busyMs: 0, ...AT_150_MS });
     expect(r.ticksWithoutInput).toBe(0);

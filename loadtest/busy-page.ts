@@ -22,6 +22,9 @@ export interface BusyPageOptions {
   /** Extra one-way delay, uniform in [0, jitterMs), per message (order is kept). */
   jitterMs: number;
   seconds: number;
+  /** One stall of the whole page (a GC pause, a long task): from stallAtMs, stallMs long. */
+  stallAtMs?: number;
+  stallMs?: number;
   /** Seconds at the start left out of the figures (the pacer learning the grid). */
   warmupS?: number;
   maxCatchUp?: number;
@@ -72,9 +75,12 @@ export function simulateBusyPage(o: BusyPageOptions): BusyPageResult {
     return task;
   };
   /** The page runs a callback due at `at` once its main thread is free. */
+  const stallFrom = o.stallAtMs ?? Infinity;
+  const stallTo = stallFrom + (o.stallMs ?? 0);
   const onPage = (at: number, fn: () => void): Task => {
     const phase = ((at % o.periodMs) + o.periodMs) % o.periodMs;
-    return schedule(phase < o.busyMs ? at - phase + o.busyMs : at, fn);
+    const free = phase < o.busyMs ? at - phase + o.busyMs : at;
+    return schedule(free >= stallFrom && free < stallTo ? stallTo : free, fn);
   };
 
   // Ordered links: a message never overtakes the previous one.

@@ -57,20 +57,28 @@ describe('InputPacer', () => {
     expect(pacer.skipped).toBe(0);
   });
 
-  it('acknowledgements of inputs sent late, or in one burst behind them, are no evidence of a backlog', () => {
-    const pacer = new InputPacer({ tickRate: 20 });
-    pacer.onSnapshot(10, 10 * I);
-    let seq = 0;
-    // Every wake is 1.5 ticks late and sends what is due: the server applies each input a tick
-    // or two after the one it was meant for, by construction, and nothing should be skipped.
-    for (let wake = 0; wake < 20; wake++) {
-      const now = 10 * I + wake * 75 + 60;
-      for (let at = pacer.nextSendAt(now, 0)!; at <= now + I / 2; at = pacer.nextSendAt(now, 0)!) {
-        const meant = pacer.sent(++seq);
-        pacer.onAck(meant + 2, seq);
+  it('judges an input sent late against the first tick it could make plus its place in its burst', () => {
+    // Every wake is 1.5 ticks late and sends what is due. With the server applying each input at
+    // the earliest tick it could (first reachable tick + place in the burst), that is no backlog.
+    const run = (extraTicks: number): number => {
+      const pacer = new InputPacer({ tickRate: 20 });
+      pacer.onSnapshot(10, 10 * I);
+      let seq = 0;
+      for (let wake = 0; wake < 20; wake++) {
+        const now = 10 * I + wake * 75 + 60;
+        // Sending now, the first tick it can make: the send time plus half the margin, rounded up.
+        const reachable = Math.ceil((now + 4) / I);
+        let place = 0;
+        for (let at = pacer.nextSendAt(now, 0)!; at <= now + I / 2; at = pacer.nextSendAt(now, 0)!) {
+          const meant = pacer.sent(++seq);
+          pacer.onAck(Math.max(meant, reachable + place++) + extraTicks, seq);
+        }
       }
-    }
-    expect(pacer.skipped).toBe(0);
+      return pacer.skipped;
+    };
+    expect(run(0)).toBe(0);
+    // One tick later than that, on every input: a standing backlog, drained by skipping sends.
+    expect(run(1)).toBeGreaterThan(0);
   });
 
   it('sends a little late timer anyway, but moves a tick on when waking too late to make it (maxCatchUp 0)', () => {

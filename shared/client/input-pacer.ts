@@ -24,9 +24,10 @@
  * its timers) has missed the send time of one or more ticks. Each of those ticks still gets its
  * own input, sent at once (up to `maxCatchUp`): the server applies them one per tick, in order,
  * so the player's every tick carries what it pressed and what it saw, and the input rate stays
- * the tick rate instead of falling to the rate the page wakes at. Inputs sent late are no
- * evidence of a standing backlog (they are late by construction, and so is an input sent in the
- * same burst behind them), so the backlog drain looks only at inputs sent on their own. A stall longer than `maxCatchUp` ticks (a hidden tab) drops the
+ * the tick rate instead of falling to the rate the page wakes at. An input sent late is judged
+ * against the earliest tick it could make (the first reachable one, plus its place in its
+ * burst), so the burst's own queueing is not mistaken for a standing backlog, and a backlog
+ * beyond it is still drained. A stall longer than `maxCatchUp` ticks (a hidden tab) drops the
  * older ticks: a burst that long would only queue behind itself.
  */
 export interface InputPacerOptions {
@@ -48,19 +49,25 @@ export class InputPacer {
   private cursor = 0;
   private phase: number | null = null;
   private next: number | null = null;
-  /** Recent inputs: the tick each was meant for, to tell a backlog from acknowledgements. */
+  /**
+   * Recent inputs and the earliest tick each could be applied at: its planned tick, or for one
+   * sent late the first tick still reachable when it left, plus its place in the burst (the
+   * server takes one a tick). Applied later than that means a backlog.
+   */
   private readonly sentSeqs = new Float64Array(64);
   private readonly sentTicks = new Float64Array(64);
-  /** Whether each recent input left after its send time (a catch-up). */
-  private readonly sentLate = new Uint8Array(64);
-  private nextIsLate = false;
-  /** When nextSendAt was last asked, and when the last late input left (one burst shares its time). */
+  /** The first tick reachable when nextSendAt was last asked, and when (one burst shares it). */
+  private reachable = 0;
   private askedAt = NaN;
-  private lateAt = NaN;
+  private burstAt = NaN;
+  private burstIndex = 0;
   private sentCount = 0;
   private lastAcked = -1;
   private lateInARow = 0;
   private skips = 0;
+  private lastSentSeq = -1;
+  /** Inputs up to this one left before the last drain skip: their lateness is already answered. */
+  private drainFence = -1;
 
   constructor(options: InputPacerOptions) {
     if (!(options.tickRate > 0)) throw new RangeError('tickRate must be > 0');
@@ -102,7 +109,7 @@ export class InputPacer {
       this.skips += reachable - this.maxCatchUp - this.next;
       this.next = reachable - this.maxCatchUp;
     }
-    this.nextIsLate = this.next < reachable;
+    this.reachable = reachable;
     this.askedAt = now;
     return this.phase + this.next * this.intervalMs - lead;
   }
@@ -117,19 +124,16 @@ export class InputPacer {
     if (this.next === null) throw new Error('sent() before nextSendAt()');
     const i = this.sentCount++ % this.sentSeqs.length;
     this.sentSeqs[i] = seq;
-    this.sentTicks[i] = this.next;
-    // An input sent in the same burst as a late one queues behind it: late too, by construction.
-    const late = this.nextIsLate || this.askedAt === this.lateAt;
-    if (late) this.lateAt = this.askedAt;
-    this.sentLate[i] = late ? 1 : 0;
-    this.nextIsLate = false;
+    this.lastSentSeq = seq;
+    this.burstIndex = this.askedAt === this.burstAt ? this.burstIndex + 1 : 0;
+    this.burstAt = this.askedAt;
+    this.sentTicks[i] = Math.max(this.next, this.reachable + this.burstIndex);
     return this.next++;
   }
 
   /** Nothing was sent for the next tick (nothing to say, or no connection): plan the one after. */
   pass(): void {
     if (this.next !== null) this.next += 1;
-    this.nextIsLate = false;
   }
 
   /**
@@ -139,13 +143,17 @@ export class InputPacer {
   onAck(tick: number, ackedSeq: number): void {
     if (ackedSeq <= this.lastAcked) return; // nothing applied since: not evidence of a backlog
     this.lastAcked = ackedSeq;
+    // Inputs sent before the last skip queued behind the same backlog: counting them again would
+    // skip once more for every round trip of acknowledgements in flight, and empty the queue.
+    if (ackedSeq <= this.drainFence) return;
     const meant = this.plannedTick(ackedSeq);
-    if (meant === null) return; // unknown, or sent late on purpose: no evidence either way
+    if (meant === null) return;
     this.lateInARow = tick > meant ? this.lateInARow + 1 : 0;
     if (this.lateInARow >= 2 && this.next !== null) {
       this.next += 1;
       this.skips += 1;
       this.lateInARow = 0;
+      this.drainFence = this.lastSentSeq;
     }
   }
 
@@ -158,7 +166,7 @@ export class InputPacer {
     const n = Math.min(this.sentCount, this.sentSeqs.length);
     for (let k = 1; k <= n; k++) {
       const i = (this.sentCount - k) % this.sentSeqs.length;
-      if (this.sentSeqs[i] === seq) return this.sentLate[i] ? null : this.sentTicks[i]!;
+      if (this.sentSeqs[i] === seq) return this.sentTicks[i]!;
       if (this.sentSeqs[i]! < seq) return null;
     }
     return null;
@@ -170,9 +178,11 @@ export class InputPacer {
     this.cursor = 0;
     this.phase = null;
     this.next = null;
-    this.nextIsLate = false;
+    this.burstAt = NaN;
     this.sentCount = 0;
     this.lastAcked = -1;
     this.lateInARow = 0;
+    this.lastSentSeq = -1;
+    this.drainFence = -1;
   }
 }
