@@ -14,7 +14,7 @@ for (const busyMs of [0, 20, 40]) {
     [1, 0],
     [75, 30],
   ] as const) {
-    for (const maxCatchUp of [0, 4]) {
+    for (const maxCatchUp of [0, 2]) {
       const r = simulateBusyPage({ tickRate: 30, busyMs, periodMs: 50, oneWayMs, jitterMs, seconds: 60, maxCatchUp });
       const rtt = jitterMs > 0 ? `${2 * oneWayMs} ± ${jitterMs} ms` : `${2 * oneWayMs} ms`;
       console.log(

@@ -36,7 +36,11 @@ export interface InputPacerOptions {
   marginMs?: number;
   /** Snapshot arrivals the phase estimate looks at. Default 40. */
   window?: number;
-  /** Missed ticks a late wake still sends an input for (0: skip every missed tick). Default 4. */
+  /**
+   * Missed ticks a late wake still sends an input for (0: skip every missed tick). Default 2: a
+   * page whose frames take up to two ticks loses nothing, and a longer stall adds at most two
+   * ticks of backlog (each input sent late waits behind the ones before it).
+   */
   maxCatchUp?: number;
 }
 
@@ -74,7 +78,7 @@ export class InputPacer {
     this.intervalMs = 1000 / options.tickRate;
     this.marginMs = options.marginMs ?? 8;
     this.window = options.window ?? 40;
-    this.maxCatchUp = Math.max(0, Math.floor(options.maxCatchUp ?? 4));
+    this.maxCatchUp = Math.max(0, Math.floor(options.maxCatchUp ?? 2));
   }
 
   /** Feeds the arrival (local ms) of the snapshot for server tick `tick`. */
