@@ -38,6 +38,20 @@ describe('InputPacer', () => {
     expect(pacer.nextSendAt(now, 0)).toBeGreaterThan(now);
   });
 
+  it('does not stop sending when the round trip estimate falls from seconds to milliseconds', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    pacer.onSnapshot(10, 10 * I);
+    let now = 10 * I;
+    let seq = 0;
+    // A first estimate of 2 s plans inputs 40 ticks ahead ...
+    for (let i = 0; i < 5; i++) {
+      now = pacer.nextSendAt(now, 2_000)!;
+      pacer.sent(++seq);
+    }
+    // ... then the estimate falls to 10 ms: the next send is due within two ticks, not in 2 s.
+    expect(pacer.nextSendAt(now, 10)! - now).toBeLessThan(3 * I);
+  });
+
   it('with maxCatchUp 0, skips to the first reachable tick after a stall instead of sending a burst', () => {
     const pacer = new InputPacer({ tickRate: 20, maxCatchUp: 0 });
     pacer.onSnapshot(10, 10 * I);
@@ -96,8 +110,9 @@ describe('InputPacer', () => {
     const pacer = new InputPacer({ tickRate: 20 });
     pacer.onSnapshot(10, 10 * I);
     let seq = 0;
+    let now = 10 * I;
     const send = (): number => {
-      pacer.nextSendAt(10 * I, 0);
+      now = pacer.nextSendAt(now, 0)!;
       return pacer.sent(++seq);
     };
     for (let i = 0; i < 6; i++) send(); // inputs 1..6 meant for ticks 11..16

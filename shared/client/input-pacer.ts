@@ -112,6 +112,12 @@ export class InputPacer {
     else if (this.next < reachable - this.maxCatchUp) {
       this.skips += reachable - this.maxCatchUp - this.next;
       this.next = reachable - this.maxCatchUp;
+    } else if (this.next > reachable + 2) {
+      // The round trip fell (a first estimate taken while the page was still loading can be
+      // seconds): the plan is further ahead than an input sent now needs, and waiting for it
+      // would send nothing for that long. Plan from what is reachable now; one tick beyond it
+      // is the plan right after a send, two after a drain skip, which must stand.
+      this.next = reachable + 2;
     }
     this.reachable = reachable;
     this.askedAt = now;
