@@ -90,6 +90,11 @@ const session = controller.session;
   get inputsSent() {
     return session.inputsSent;
   },
+  /** Confirmed by the server's hit events: the player's hits, damage dealt, shots a wall blocked, recent rewinds (ticks). */
+  get hits() {
+    const f = session.feedback;
+    return { hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
+  },
   get predictor() {
     return session.predictor;
   },
@@ -102,5 +107,8 @@ const session = controller.session;
   rendered: (frameMs: number) => session.rendered(frameMs),
   state: () => store.getState(),
   frameTimes: () => view?.frameTimes() ?? [],
+  /** Arena: where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse. */
+  worldToScreen: (x: number, y: number) => view?.worldToScreen(x, y) ?? null,
+  screenToWorld: (x: number, y: number) => view?.screenToWorld(x, y) ?? null,
   timings,
 };

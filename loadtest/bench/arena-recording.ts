@@ -6,6 +6,7 @@ import { addPlayer, arenaMap, Button, createWorld, defaultRules, nextRandom, ste
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { MatchPhase } from '../../shared/games/arena/snapshot.ts';
 import { buildSnapshot } from '../../shared/games/arena/snapshot-builder.ts';
+import { snapshotEventsOf } from '../../shared/games/arena/snapshot-events.ts';
 
 const DIRECTIONS = [Button.Up, Button.Down, Button.Left, Button.Right, Button.Up | Button.Left, Button.Up | Button.Right, Button.Down | Button.Left, Button.Down | Button.Right, 0];
 
@@ -39,13 +40,12 @@ export function recordArena(opts: { players?: number; tickRate?: number; ticks?:
       seq.set(p.id, (seq.get(p.id) ?? 0) + 1);
     }
     const events = step(world, inputs);
-    const kills = events.flatMap((e) => (e.type === 'kill' ? [{ type: 'kill' as const, killerId: e.killerId, victimId: e.victimId }] : []));
     previous = buildSnapshot(world, previous, {
       serverTime: 1_700_000_000_000 + Math.round((t * 1000) / tickRate),
       phase: MatchPhase.Playing,
       phaseEndTick: 0,
       lastInputSeq: seq,
-      events: kills,
+      events: snapshotEventsOf(events),
     });
     snapshots.push(previous);
   }

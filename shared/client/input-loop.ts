@@ -1,7 +1,8 @@
 /**
  * One input per server tick, sent to land just before the tick that applies it (the pacing is
  * InputPacer's; see why there). The loop learns the tick grid from the snapshots it is told
- * about, asks `produce` what to send when a send is due, and sends it. The timers are injected:
+ * about, asks `produce` what to send when a send is due, and sends it; after a late wake, one
+ * input for each tick it missed (bounded by the pacer). The timers are injected:
  * the page uses setTimeout, the load test one shared timer queue for thousands of bots.
  */
 import { InputPacer } from './input-pacer.ts';
@@ -14,6 +15,8 @@ export interface LoopTimers<H> {
 
 export interface InputLoopOptions<C extends object, H> {
   tickRate: number;
+  /** Missed ticks a late wake still sends an input for (InputPacer's maxCatchUp). */
+  maxCatchUp?: number;
   timers: LoopTimers<H>;
   /** Round trip to the server now (ms): inputs leave that much before their tick. */
   rtt: () => number;
@@ -44,7 +47,7 @@ export class InputLoop<C extends object, H> {
   private running = true;
 
   constructor(private readonly opts: InputLoopOptions<C, H>) {
-    this.pacer = new InputPacer({ tickRate: opts.tickRate });
+    this.pacer = new InputPacer({ tickRate: opts.tickRate, ...(opts.maxCatchUp !== undefined ? { maxCatchUp: opts.maxCatchUp } : {}) });
     this.intervalMs = 1000 / opts.tickRate;
   }
 
@@ -80,20 +83,23 @@ export class InputLoop<C extends object, H> {
     this.timer = null;
     if (!this.running) return;
     const now = this.opts.timers.now();
-    // Woke up too late for the planned tick (the process stalled): the pacer moves on to the
-    // first tick still reachable. Wait for its send time only if that is well ahead: a page
-    // whose frames take longer than the margin (a busy main thread) wakes up late every time,
-    // and would never send if it always waited.
-    const at = this.pacer.nextSendAt(now, this.opts.rtt());
-    if (at !== null && at > now + this.intervalMs / 2) {
-      this.timer = this.opts.timers.at(at, () => this.fire());
-      return;
+    // Every send that is due goes now: one on time, or after a late wake one per missed tick
+    // (the pacer bounds them), oldest first. A send time less than half a tick ahead goes too:
+    // a page whose frames take longer than the margin (a busy main thread) wakes up late every
+    // time, and would never send if it always waited. Each input is produced afresh: the page
+    // could not sample in between, but a bot's produce() depends on the tick.
+    for (;;) {
+      const at = this.pacer.nextSendAt(now, this.opts.rtt());
+      if (at === null) return;
+      if (at > now + this.intervalMs / 2) {
+        this.timer = this.opts.timers.at(at, () => this.fire());
+        return;
+      }
+      const tick = this.pacer.nextTick;
+      const next = tick === null ? null : this.opts.produce(tick);
+      const seq = next ? this.opts.send({ ...next.command, clientTick: next.clientTick }) : null;
+      if (seq !== null) this.pacer.sent(seq);
+      else this.pacer.pass();
     }
-    const tick = this.pacer.nextTick;
-    const next = tick === null ? null : this.opts.produce(tick);
-    const seq = next ? this.opts.send({ ...next.command, clientTick: next.clientTick }) : null;
-    if (seq !== null) this.pacer.sent(seq);
-    else this.pacer.pass();
-    this.schedule(now);
   }
 }

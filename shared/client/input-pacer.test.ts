@@ -22,19 +22,81 @@ describe('InputPacer', () => {
     expect(pacer.nextSendAt(20 * I + 10, 0)).toBe(21 * I + 10 - 8);
   });
 
-  it('skips to the first reachable tick after a stall instead of sending a burst', () => {
-    const pacer = new InputPacer({ tickRate: 20 });
+  it('after a stall, sends an input for each of the last maxCatchUp missed ticks and skips the older ones', () => {
+    const pacer = new InputPacer({ tickRate: 20, maxCatchUp: 4 });
     pacer.onSnapshot(10, 10 * I);
     pacer.nextSendAt(10 * I, 0);
     pacer.sent(1);
-    // The process stalled for 400 ms: ticks 12..18 are gone.
+    // The process stalled for 400 ms: tick 19 is the first it can still make; 12..18 missed.
+    const now = 18 * I + 20;
+    const sentFor: number[] = [];
+    let seq = 1;
+    for (let at = pacer.nextSendAt(now, 0)!; at <= now; at = pacer.nextSendAt(now, 0)!) sentFor.push(pacer.sent(++seq));
+    expect(sentFor).toEqual([15, 16, 17, 18]);
+    expect(pacer.skipped).toBe(3);
+    expect(pacer.nextTick).toBe(19);
+    expect(pacer.nextSendAt(now, 0)).toBeGreaterThan(now);
+  });
+
+  it('does not stop sending when the round trip estimate falls from seconds to milliseconds', () => {
+    const pacer = new InputPacer({ tickRate: 20 });
+    pacer.onSnapshot(10, 10 * I);
+    let now = 10 * I;
+    let seq = 0;
+    // A first estimate of 2 s plans inputs 40 ticks ahead ...
+    for (let i = 0; i < 5; i++) {
+      now = pacer.nextSendAt(now, 2_000)!;
+      pacer.sent(++seq);
+    }
+    // ... then the estimate falls to 10 ms: the next send is due within two ticks, not in 2 s.
+    expect(pacer.nextSendAt(now, 10)! - now).toBeLessThan(3 * I);
+  });
+
+  it('with maxCatchUp 0, skips to the first reachable tick after a stall instead of sending a burst', () => {
+    const pacer = new InputPacer({ tickRate: 20, maxCatchUp: 0 });
+    pacer.onSnapshot(10, 10 * I);
+    pacer.nextSendAt(10 * I, 0);
+    pacer.sent(1);
     const at = pacer.nextSendAt(18 * I + 20, 0)!;
     expect(pacer.nextTick).toBe(19);
     expect(at).toBeGreaterThanOrEqual(18 * I);
   });
 
-  it('sends a little late timer anyway, but moves a tick on when waking too late to make it', () => {
+  it('a timer a little late still sends for its tick (a catch-up)', () => {
     const pacer = new InputPacer({ tickRate: 20, marginMs: 8 });
+    pacer.onSnapshot(10, 10 * I);
+    const at = pacer.nextSendAt(10 * I, 0)!; // tick 11, at 542
+    expect(pacer.nextSendAt(at + 6, 0)).toBe(at); // 6 ms late: too late for tick 11, sent anyway
+    expect(pacer.nextTick).toBe(11);
+    expect(pacer.skipped).toBe(0);
+  });
+
+  it('judges an input sent late against the first tick it could make plus its place in its burst', () => {
+    // Every wake is 1.5 ticks late and sends what is due. With the server applying each input at
+    // the earliest tick it could (first reachable tick + place in the burst), that is no backlog.
+    const run = (extraTicks: number): number => {
+      const pacer = new InputPacer({ tickRate: 20 });
+      pacer.onSnapshot(10, 10 * I);
+      let seq = 0;
+      for (let wake = 0; wake < 20; wake++) {
+        const now = 10 * I + wake * 75 + 60;
+        // Sending now, the first tick it can make: the send time plus half the margin, rounded up.
+        const reachable = Math.ceil((now + 4) / I);
+        let place = 0;
+        for (let at = pacer.nextSendAt(now, 0)!; at <= now + I / 2; at = pacer.nextSendAt(now, 0)!) {
+          const meant = pacer.sent(++seq);
+          pacer.onAck(Math.max(meant, reachable + place++) + extraTicks, seq);
+        }
+      }
+      return pacer.skipped;
+    };
+    expect(run(0)).toBe(0);
+    // One tick later than that, on every input: a standing backlog, drained by skipping sends.
+    expect(run(1)).toBeGreaterThan(0);
+  });
+
+  it('sends a little late timer anyway, but moves a tick on when waking too late to make it (maxCatchUp 0)', () => {
+    const pacer = new InputPacer({ tickRate: 20, marginMs: 8, maxCatchUp: 0 });
     pacer.onSnapshot(10, 10 * I);
     const at = pacer.nextSendAt(10 * I, 0)!; // tick 11, at 542
     expect(pacer.nextSendAt(at + 3, 0)).toBe(at); // 3 ms late: still half the margin left
@@ -48,8 +110,9 @@ describe('InputPacer', () => {
     const pacer = new InputPacer({ tickRate: 20 });
     pacer.onSnapshot(10, 10 * I);
     let seq = 0;
+    let now = 10 * I;
     const send = (): number => {
-      pacer.nextSendAt(10 * I, 0);
+      now = pacer.nextSendAt(now, 0)!;
       return pacer.sent(++seq);
     };
     for (let i = 0; i < 6; i++) send(); // inputs 1..6 meant for ticks 11..16

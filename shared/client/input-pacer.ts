@@ -19,6 +19,16 @@
  * acknowledgements in a row the pacer skips one send, and the server, finding the queue short
  * by one, repeats the last buttons for that tick: nobody notices, the extra tick of latency goes.
  * (A skip that was not needed costs the same one tick once, which is why two is enough.)
+ *
+ * A client that wakes late (a page whose main thread is busy drawing, a bot process behind on
+ * its timers) has missed the send time of one or more ticks. Each of those ticks still gets its
+ * own input, sent at once (up to `maxCatchUp`): the server applies them one per tick, in order,
+ * so the player's every tick carries what it pressed and what it saw, and the input rate stays
+ * the tick rate instead of falling to the rate the page wakes at. An input sent late is judged
+ * against the earliest tick it could make (the first reachable one, plus its place in its
+ * burst), so the burst's own queueing is not mistaken for a standing backlog, and a backlog
+ * beyond it is still drained. A stall longer than `maxCatchUp` ticks (a hidden tab) drops the
+ * older ticks: a burst that long would only queue behind itself.
  */
 export interface InputPacerOptions {
   tickRate: number;
@@ -26,29 +36,49 @@ export interface InputPacerOptions {
   marginMs?: number;
   /** Snapshot arrivals the phase estimate looks at. Default 40. */
   window?: number;
+  /**
+   * Missed ticks a late wake still sends an input for (0: skip every missed tick). Default 2: a
+   * page whose frames take up to two ticks loses nothing, and a longer stall adds at most two
+   * ticks of backlog (each input sent late waits behind the ones before it).
+   */
+  maxCatchUp?: number;
 }
 
 export class InputPacer {
   private readonly intervalMs: number;
   private readonly marginMs: number;
   private readonly window: number;
+  private readonly maxCatchUp: number;
   private readonly offsets: number[] = [];
   private cursor = 0;
   private phase: number | null = null;
   private next: number | null = null;
-  /** Recent inputs: the tick each was meant for, to tell a backlog from acknowledgements. */
+  /**
+   * Recent inputs and the earliest tick each could be applied at: its planned tick, or for one
+   * sent late the first tick still reachable when it left, plus its place in the burst (the
+   * server takes one a tick). Applied later than that means a backlog.
+   */
   private readonly sentSeqs = new Float64Array(64);
   private readonly sentTicks = new Float64Array(64);
+  /** The first tick reachable when nextSendAt was last asked, and when (one burst shares it). */
+  private reachable = 0;
+  private askedAt = NaN;
+  private burstAt = NaN;
+  private burstIndex = 0;
   private sentCount = 0;
   private lastAcked = -1;
   private lateInARow = 0;
   private skips = 0;
+  private lastSentSeq = -1;
+  /** Inputs up to this one left before the last drain skip: their lateness is already answered. */
+  private drainFence = -1;
 
   constructor(options: InputPacerOptions) {
     if (!(options.tickRate > 0)) throw new RangeError('tickRate must be > 0');
     this.intervalMs = 1000 / options.tickRate;
     this.marginMs = options.marginMs ?? 8;
     this.window = options.window ?? 40;
+    this.maxCatchUp = Math.max(0, Math.floor(options.maxCatchUp ?? 2));
   }
 
   /** Feeds the arrival (local ms) of the snapshot for server tick `tick`. */
@@ -69,9 +99,9 @@ export class InputPacer {
 
   /**
    * Local time (ms) to send the next input at, given the current round trip, or null before
-   * the first snapshot. Ask again when the timer fires: a client that woke up too late for
-   * its tick (a stall, a GC pause) is moved on to the first tick it can still make, instead of
-   * sending an input that would arrive with the next one and queue behind it.
+   * the first snapshot. Ask again when the timer fires and after each send: a client that woke
+   * up too late gets a time in the past for each missed tick, up to maxCatchUp of them (send
+   * them now); older ones are skipped.
    */
   nextSendAt(now: number, rttMs: number): number | null {
     if (this.phase === null) return null;
@@ -79,12 +109,18 @@ export class InputPacer {
     // Still reachable: sending now leaves at least half the margin before the tick runs.
     const reachable = Math.ceil((now + lead - this.marginMs / 2 - this.phase) / this.intervalMs);
     if (this.next === null) this.next = reachable;
-    else if (this.next < reachable) {
-      // Late (the client stalled): that tick is lost either way, and an input sent now would
-      // reach the server together with the next one and leave a backlog behind. Skip ahead.
-      this.skips += reachable - this.next;
-      this.next = reachable;
+    else if (this.next < reachable - this.maxCatchUp) {
+      this.skips += reachable - this.maxCatchUp - this.next;
+      this.next = reachable - this.maxCatchUp;
+    } else if (this.next > reachable + 2) {
+      // The round trip fell (a first estimate taken while the page was still loading can be
+      // seconds): the plan is further ahead than an input sent now needs, and waiting for it
+      // would send nothing for that long. Plan from what is reachable now; one tick beyond it
+      // is the plan right after a send, two after a drain skip, which must stand.
+      this.next = reachable + 2;
     }
+    this.reachable = reachable;
+    this.askedAt = now;
     return this.phase + this.next * this.intervalMs - lead;
   }
 
@@ -98,7 +134,10 @@ export class InputPacer {
     if (this.next === null) throw new Error('sent() before nextSendAt()');
     const i = this.sentCount++ % this.sentSeqs.length;
     this.sentSeqs[i] = seq;
-    this.sentTicks[i] = this.next;
+    this.lastSentSeq = seq;
+    this.burstIndex = this.askedAt === this.burstAt ? this.burstIndex + 1 : 0;
+    this.burstAt = this.askedAt;
+    this.sentTicks[i] = Math.max(this.next, this.reachable + this.burstIndex);
     return this.next++;
   }
 
@@ -114,6 +153,9 @@ export class InputPacer {
   onAck(tick: number, ackedSeq: number): void {
     if (ackedSeq <= this.lastAcked) return; // nothing applied since: not evidence of a backlog
     this.lastAcked = ackedSeq;
+    // Inputs sent before the last skip queued behind the same backlog: counting them again would
+    // skip once more for every round trip of acknowledgements in flight, and empty the queue.
+    if (ackedSeq <= this.drainFence) return;
     const meant = this.plannedTick(ackedSeq);
     if (meant === null) return;
     this.lateInARow = tick > meant ? this.lateInARow + 1 : 0;
@@ -121,6 +163,7 @@ export class InputPacer {
       this.next += 1;
       this.skips += 1;
       this.lateInARow = 0;
+      this.drainFence = this.lastSentSeq;
     }
   }
 
@@ -145,8 +188,11 @@ export class InputPacer {
     this.cursor = 0;
     this.phase = null;
     this.next = null;
+    this.burstAt = NaN;
     this.sentCount = 0;
     this.lastAcked = -1;
     this.lateInARow = 0;
+    this.lastSentSeq = -1;
+    this.drainFence = -1;
   }
 }

@@ -64,6 +64,53 @@ describe('the game page in Chromium', () => {
     expect(status).toMatch(/Arena · Free for all\s+as alice/);
     await alice.waitForFunction(() => /ping \d+ ms/.test(document.getElementById('net')?.textContent ?? ''), null, { timeout: 10_000 });
     await shot(alice, 'game-page');
+
+    // window.arena.worldToScreen: the mouse put where Bob is drawn aims Alice at Bob.
+    await alice.bringToFront();
+    const drawn = await alice.evaluate(() => {
+      type P = { id: number; x: number; y: number };
+      const a = (window as unknown as {
+        arena: {
+          info: { slot: number };
+          roster: { slot: number; nickname: string }[];
+          rendered: (ms: number) => { players: P[] };
+          worldToScreen: (x: number, y: number) => { x: number; y: number } | null;
+          screenToWorld: (x: number, y: number) => { x: number; y: number } | null;
+        };
+      }).arena;
+      const bobId = a.roster.find((r) => r.nickname === 'bob')!.slot;
+      const players = a.rendered(16).players;
+      const bob = players.find((p) => p.id === bobId)!;
+      const me = players.find((p) => p.id === a.info.slot)!;
+      let screen = a.worldToScreen(bob.x, bob.y)!;
+      // The camera follows Alice and the map is larger than the window: when Bob is drawn off
+      // screen, point 150 px from Alice towards him (the same direction, on screen).
+      if (screen.x < 0 || screen.y < 0 || screen.x >= window.innerWidth || screen.y >= window.innerHeight) {
+        const d = Math.hypot(bob.x - me.x, bob.y - me.y);
+        screen = a.worldToScreen(me.x + ((bob.x - me.x) / d) * 150, me.y + ((bob.y - me.y) / d) * 150)!;
+      }
+      return { bob, screen, slot: a.info.slot, onScreen: a.worldToScreen(bob.x, bob.y)! };
+    });
+    // screenToWorld inverts worldToScreen.
+    const back = await alice.evaluate(({ onScreen }) => {
+      const a = (window as unknown as { arena: { screenToWorld: (x: number, y: number) => { x: number; y: number } | null } }).arena;
+      return a.screenToWorld(onScreen.x, onScreen.y)!;
+    }, drawn);
+    expect(back.x).toBeCloseTo(drawn.bob.x, 3);
+    expect(back.y).toBeCloseTo(drawn.bob.y, 3);
+    await alice.mouse.move(drawn.screen.x, drawn.screen.y);
+    // The aim travels as 1/256 of a turn (0.025 rad) in snapshots.
+    await alice.waitForFunction(
+      ({ slot, bob }) => {
+        const s = (window as unknown as { arena: { latest: { players: { id: number; x: number; y: number; aim: number }[] } } }).arena.latest;
+        const me = s.players.find((p) => p.id === slot)!;
+        const want = Math.atan2(bob.y - me.y, bob.x - me.x);
+        return Math.abs(Math.atan2(Math.sin(me.aim - want), Math.cos(me.aim - want))) < 0.03;
+      },
+      drawn,
+      { timeout: 15_000 },
+    );
+
     // A phone-sized window: the canvas fills it, the camera follows, the HUD wraps.
     await alice.setViewportSize({ width: 420, height: 760 });
     await alice.waitForTimeout(300);

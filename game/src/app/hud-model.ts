@@ -61,13 +61,20 @@ export function arenaModel(setup: ArenaSetup): HudModel<Snapshot> {
       return { clockS: clock(s, ctx.tickRate), scoreLabel: 'Kills', rows, round: null, target: setup.rules.killTarget };
     },
     feed(s, ctx) {
-      return s.events.map((e) => ({
-        kind: 'kill' as const,
-        actor: nameOf(ctx.roster, e.killerId),
-        subject: nameOf(ctx.roster, e.victimId),
-        text: 'eliminated',
-        mine: e.killerId === ctx.slot || e.victimId === ctx.slot,
-      }));
+      // Hits and blocked shots are drawn on the map (hit marker, damage number), not listed.
+      return s.events.flatMap((e) =>
+        e.type !== 'kill'
+          ? []
+          : [
+              {
+                kind: 'kill' as const,
+                actor: nameOf(ctx.roster, e.killerId),
+                subject: nameOf(ctx.roster, e.victimId),
+                text: 'eliminated',
+                mine: e.killerId === ctx.slot || e.victimId === ctx.slot,
+              },
+            ],
+      );
     },
   };
 }

@@ -17,6 +17,7 @@ import type { CyclesSetup } from '../../../shared/games/cycles/index.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
 import { matchActions, type Hud } from '../state/match-slice.ts';
 import type { AppDispatch } from '../state/store.ts';
+import { HitFeedback } from './hit-feedback.ts';
 import { arenaModel, cyclesModel, sameHud, type HudModel } from './hud-model.ts';
 import type { NetStats } from './net-stats.ts';
 
@@ -53,6 +54,8 @@ export class MatchSession {
   controller: (() => object | null) | null = null;
   /** Local time (ms) each slot was last seen dying: the respawn countdown runs from it. */
   readonly diedAt = new Map<number, number>();
+  /** Arena: the player's hits, damage and blocked shots from the snapshots' events (the scene draws them). */
+  readonly feedback = new HitFeedback();
   private client: PlayerClient | null = null;
   private loop: InputLoop<object, Timer> | null = null;
   private model: HudModel<SnapshotHeader> | null = null;
@@ -80,6 +83,8 @@ export class MatchSession {
     this.deps.stats.resetGap();
     if (!same) {
       this.diedAt.clear();
+      this.feedback.reset();
+      this.deps.stats.setHitRewind(null);
       this.hud = null;
     }
     if (info.game === 'arena') {
@@ -136,6 +141,10 @@ export class MatchSession {
         if (!p.alive && !this.diedAt.has(p.id)) this.diedAt.set(p.id, now);
         else if (p.alive) this.diedAt.delete(p.id);
       }
+    }
+    if (info.game === 'arena') {
+      const mine = this.feedback.onEvents((s as Snapshot).events, info.role === 'player' ? info.slot : -1);
+      for (const f of mine) if (f.kind === 'hit') this.deps.stats.setHitRewind((f.rewindTicks * 1000) / info.tickRate);
     }
     this.deps.stats.setInterpDelay(this.interpolation ? this.interpolation.delayMs : (1000 / info.tickRate) * info.snapshotEvery);
     this.updateHud(s);

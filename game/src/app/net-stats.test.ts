@@ -23,6 +23,19 @@ describe('the net graph figures', () => {
     expect(s.latest('serverTick')).toBeNull();
   });
 
+  it('holds the rewind of the latest hit until the next one, and forgets it for a new match', () => {
+    const s = new NetStats();
+    s.sample(0);
+    expect(s.latest('hitRewind')).toBeNull();
+    s.setHitRewind(300);
+    s.sample(1000);
+    s.sample(2000);
+    expect(s.points('hitRewind').slice(-2)).toEqual([300, 300]);
+    s.setHitRewind(null);
+    s.sample(3000);
+    expect(s.latest('hitRewind')).toBeNull();
+  });
+
   it('shows a stalled stream as a growing gap, not as zero', () => {
     const s = new NetStats();
     s.sample(0);

@@ -4,7 +4,7 @@
  * for the sparklines). Pure: time comes in as arguments.
  */
 
-export const SERIES = ['rtt', 'snapshotRate', 'snapshotGap', 'interpDelay', 'down', 'up', 'corrections', 'serverTick'] as const;
+export const SERIES = ['rtt', 'snapshotRate', 'snapshotGap', 'interpDelay', 'hitRewind', 'down', 'up', 'corrections', 'serverTick'] as const;
 export type SeriesKey = (typeof SERIES)[number];
 
 export interface SeriesInfo {
@@ -19,6 +19,8 @@ export const SERIES_INFO: Record<SeriesKey, SeriesInfo> = {
   snapshotRate: { label: 'snapshots', unit: '/s', digits: 0 },
   snapshotGap: { label: 'worst gap', unit: 'ms', digits: 0 },
   interpDelay: { label: 'interp delay', unit: 'ms', digits: 0 },
+  /** How far back the server judged the player's latest hit (lag compensation). */
+  hitRewind: { label: 'hit rewind', unit: 'ms', digits: 0 },
   down: { label: 'down', unit: 'B/s', digits: 0 },
   up: { label: 'up', unit: 'B/s', digits: 0 },
   corrections: { label: 'corrections', unit: 'px/s', digits: 1 },
@@ -40,6 +42,7 @@ export class NetStats {
   private correctedPx = 0;
   private rtt: number | null = null;
   private interpDelay: number | null = null;
+  private hitRewind: number | null = null;
   private serverTick: number | null = null;
   private windowStart: number | null = null;
 
@@ -74,6 +77,11 @@ export class NetStats {
     this.interpDelay = ms;
   }
 
+  /** The server judged the player's latest hit `ms` in the past (held until the next hit). */
+  setHitRewind(ms: number | null): void {
+    this.hitRewind = ms;
+  }
+
   setServerTick(ms: number | null): void {
     this.serverTick = ms;
   }
@@ -93,6 +101,7 @@ export class NetStats {
     this.push('snapshotRate', this.snapshots / seconds);
     this.push('snapshotGap', gap);
     this.push('interpDelay', this.interpDelay);
+    this.push('hitRewind', this.hitRewind);
     this.push('down', this.bytesDown / seconds);
     this.push('up', this.bytesUp / seconds);
     this.push('corrections', this.correctedPx / seconds);

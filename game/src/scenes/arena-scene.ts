@@ -2,7 +2,9 @@
  * Draws an Arena match: the floor and walls, each player (body tinted by slot, aim barrel, name,
  * health bar), projectiles with a glow, a white flash and sparks on a hit, a burst on a death, a
  * ghost with a respawn countdown, and a camera that follows the own player when the map is
- * bigger than the window (a spectator sees the whole map). The scene reads the MatchSession and
+ * bigger than the window (a spectator sees the whole map). The server's hit events give the
+ * shooter a hit marker and a damage number over its target (a grey "blocked" when a wall took
+ * the shot) and the target a red edge flash. The scene reads the MatchSession and
  * turns keys and mouse into commands; netcode lives in the SDK.
  */
 import Phaser from 'phaser';
@@ -49,6 +51,8 @@ export class ArenaScene extends Phaser.Scene {
   private following: Phaser.GameObjects.Image | null = null;
   /** How the camera is placed now ('follow', or fitted at a zoom and size): changed only when it must. */
   private cameraMode = '';
+  /** A left click since the last command: a click shorter than the gap between two samples still fires. */
+  private firePressed = false;
 
   constructor(private readonly session: MatchSession) {
     super('arena');
@@ -94,8 +98,58 @@ export class ArenaScene extends Phaser.Scene {
       .setScrollFactor(0)
       .setDepth(50);
     this.input.mouse?.disableContextMenu();
+    this.firePressed = false;
+    this.input.on(Phaser.Input.Events.POINTER_DOWN, (pointer: Phaser.Input.Pointer) => {
+      if (pointer.button === 0) this.firePressed = true;
+    });
     this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(), this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
+  }
+
+  /**
+   * Where world point (x, y) is drawn, in the page's viewport (CSS px, as mouse events and test
+   * drivers use them); null while the scene is not drawing. Camera follow, zoom and the canvas'
+   * place on the page are all in it.
+   */
+  worldToScreen(x: number, y: number): { x: number; y: number } | null {
+    const m = this.screenToWorldAffine();
+    if (!m) return null;
+    // Invert world = o + gx * a + gy * b (game px gx, gy) for the game point, then to the viewport.
+    const det = m.a.x * m.b.y - m.a.y * m.b.x;
+    if (det === 0) return null;
+    const dx = x - m.o.x;
+    const dy = y - m.o.y;
+    const gx = (dx * m.b.y - dy * m.b.x) / det;
+    const gy = (m.a.x * dy - m.a.y * dx) / det;
+    return { x: m.rect.left + gx * m.cssPerGame.x, y: m.rect.top + gy * m.cssPerGame.y };
+  }
+
+  /** The world point drawn at viewport point (x, y) (CSS px); null while the scene is not drawing. */
+  screenToWorld(x: number, y: number): { x: number; y: number } | null {
+    const m = this.screenToWorldAffine();
+    if (!m) return null;
+    const gx = (x - m.rect.left) / m.cssPerGame.x;
+    const gy = (y - m.rect.top) / m.cssPerGame.y;
+    return { x: m.o.x + gx * m.a.x + gy * m.b.x, y: m.o.y + gx * m.a.y + gy * m.b.y };
+  }
+
+  /** The camera's game-px-to-world map as an affine (it is one: scroll, zoom, no rotation used). */
+  private screenToWorldAffine() {
+    if (!this.sys.isActive() || !this.cameras?.main) return null;
+    const cam = this.cameras.main;
+    const canvas = this.sys.game.canvas;
+    const rect = canvas.getBoundingClientRect();
+    if (rect.width === 0 || rect.height === 0) return null;
+    const o = cam.getWorldPoint(0, 0);
+    const px = cam.getWorldPoint(1, 0);
+    const py = cam.getWorldPoint(0, 1);
+    return {
+      o: { x: o.x, y: o.y },
+      a: { x: px.x - o.x, y: px.y - o.y },
+      b: { x: py.x - o.x, y: py.y - o.y },
+      rect,
+      cssPerGame: { x: rect.width / this.scale.width, y: rect.height / this.scale.height },
+    };
   }
 
   /** What the keys and the mouse ask for now; the session's input loop reads it once per tick. */
@@ -107,6 +161,8 @@ export class ArenaScene extends Phaser.Scene {
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
     const aim = me ? Math.atan2(world.y - me.y, world.x - me.x) : 0;
+    const clicked = this.firePressed;
+    this.firePressed = false;
     // Typing in the chat moves nobody.
     if (isTyping()) return { buttons: 0, aim };
     const k = this.keys;
@@ -115,7 +171,7 @@ export class ArenaScene extends Phaser.Scene {
     if (k.S.isDown || k.DOWN.isDown) buttons |= Button.Down;
     if (k.A.isDown || k.LEFT.isDown) buttons |= Button.Left;
     if (k.D.isDown || k.RIGHT.isDown) buttons |= Button.Right;
-    if (pointer.isDown && pointer.button === 0) buttons |= Button.Fire;
+    if ((pointer.isDown && pointer.button === 0) || clicked) buttons |= Button.Fire;
     return { buttons, aim };
   }
 
@@ -130,7 +186,42 @@ export class ArenaScene extends Phaser.Scene {
     this.drawShots(s, view.renderTick, setup);
     this.drawPlayers(view.players, setup, time);
     this.drawRespawn();
+    this.drawFeedback();
     this.placeCamera();
+  }
+
+  /** Marks for what the server confirmed since the last frame (session.feedback). */
+  private drawFeedback(): void {
+    for (const f of this.session.feedback.take()) {
+      if (f.kind === 'hurt') {
+        this.cameras.main.flash(120, 160, 20, 20, true);
+        continue;
+      }
+      if (f.kind === 'covered') continue;
+      const target = this.avatars.get(f.victimId)?.body;
+      if (!target || !target.visible) continue;
+      const { x, y } = target;
+      if (f.kind === 'hit') {
+        const color = f.fatal ? 0xff5a4e : 0xffffff;
+        const marker = this.add.graphics({ x, y }).setDepth(60);
+        marker.lineStyle(3, color, 1);
+        for (const [dx, dy] of [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const) marker.lineBetween(dx * 8, dy * 8, dx * 16, dy * 16);
+        this.tweens.add({ targets: marker, alpha: 0, scale: 1.3, duration: 260, onComplete: () => marker.destroy() });
+      }
+      const text = f.kind === 'hit' ? `-${f.damage}` : 'blocked';
+      const label = this.add
+        .text(x + 14, y - 26, text, {
+          fontFamily: 'system-ui, sans-serif',
+          fontSize: f.kind === 'hit' ? '18px' : '13px',
+          fontStyle: 'bold',
+          color: f.kind === 'hit' ? (f.fatal ? '#ff5a4e' : '#ffe08a') : '#9aa4ae',
+          stroke: '#000000',
+          strokeThickness: 4,
+        })
+        .setOrigin(0.5)
+        .setDepth(61);
+      this.tweens.add({ targets: label, y: y - 56, alpha: 0, duration: 700, ease: 'Cubic.easeOut', onComplete: () => label.destroy() });
+    }
   }
 
   /** Floor, walls and border: built once per map. */

@@ -17,6 +17,9 @@ const FRAMES_KEPT = 1200;
 export interface PhaserGameView extends GameView {
   /** JavaScript time of each recent frame (ms), oldest first. */
   frameTimes(): number[];
+  /** Arena: where a world point is drawn in the viewport (CSS px), and back; null when not drawing Arena. */
+  worldToScreen(x: number, y: number): { x: number; y: number } | null;
+  screenToWorld(x: number, y: number): { x: number; y: number } | null;
 }
 
 export async function createGameView(session: MatchSession, parent: HTMLElement): Promise<PhaserGameView> {
@@ -72,6 +75,8 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
       for (const key of Object.keys(scenes)) if (game.scene.isActive(key)) game.scene.stop(key);
       delete parent.dataset.drawing;
     },
+    worldToScreen: (x, y) => (shown !== null && game.scene.isActive('arena') ? arena.worldToScreen(x, y) : null),
+    screenToWorld: (x, y) => (shown !== null && game.scene.isActive('arena') ? arena.screenToWorld(x, y) : null),
     frameTimes() {
       const n = Math.min(count, FRAMES_KEPT);
       const out: number[] = [];

@@ -12,6 +12,7 @@ import { decodeInput, encodeInput, type InputMessage } from './input-codec.ts';
 import { buildSnapshot } from './snapshot-builder.ts';
 import { decodeSnapshot, encodeDelta, encodeKeyframe, peekSnapshotHeader } from './snapshot-codec.ts';
 import type { Snapshot, SnapshotEvent } from './snapshot.ts';
+import { queueSnapshotEvents, snapshotEventsOf } from './snapshot-events.ts';
 import {
   addPlayer,
   arenaMap,
@@ -46,7 +47,7 @@ export interface ArenaState {
   kept: { slot: number; kills: number; deaths: number }[];
   /** Inputs for the next step (empty between ticks). */
   inputs: QueuedInput[];
-  /** What happened since the last snapshot (kills), for the next one. */
+  /** What happened since the last snapshot (kills, hits, blocked shots), for the next one. */
   events: SnapshotEvent[];
 }
 
@@ -105,7 +106,7 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
   },
   applyInput(s, slot, input) {
     // What the shooter saw: the tick it was drawing when it pressed fire, capped by the rules
-    // (250 ms) so a client cannot claim a longer rewind than the game allows.
+    // (rules.maxLagCompensationS) so a client cannot claim a longer rewind than the game allows.
     const nextTick = s.world.tick + 1;
     const viewDelayTicks = Math.max(0, Math.min(maxViewDelayTicks(s.rules), nextTick - input.clientTick));
     s.inputs.push({ slot, buttons: input.buttons, aim: input.aim, viewDelayTicks });
@@ -120,8 +121,9 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
     const inputs = new Map<number, PlayerInput>(s.inputs.map(({ slot, ...input }) => [slot, input]));
     s.inputs = [];
     let ended: { reason: string; winner: number | null } | null = null;
-    for (const e of step(s.world, inputs)) {
-      if (e.type === 'kill') s.events.push({ type: 'kill', killerId: e.killerId, victimId: e.victimId });
+    const events = step(s.world, inputs);
+    queueSnapshotEvents(s.events, snapshotEventsOf(events));
+    for (const e of events) {
       // The kill target names its winner; at the time limit the sim only sees who is in the
       // world, so the winner is ranked over everyone, away players included, and a tie is a draw.
       if (e.type === 'end') ended = { reason: e.reason, winner: e.reason === 'kills' ? e.winnerId : timeWinner(s) };
@@ -202,17 +204,22 @@ function parseArenaState(data: unknown): Result<ArenaState, string> {
   if (!arrayOf(map.spawns, (p) => hasNumbers(p, ['x', 'y'])) || (map.spawns as unknown[]).length === 0) return bad('map spawns');
   const slotOk = (v: unknown) => isUint(v) && v < 64;
   const playerOk = (p: unknown) =>
-    hasNumbers(p, ['x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons']) && slotOk(p.id) && typeof p.alive === 'boolean';
+    hasNumbers(p, ['x', 'y', 'aim', 'hp', 'respawnTicks', 'fireCooldownTicks', 'kills', 'deaths', 'lastButtons', 'viewDelayTicks']) && slotOk(p.id) && typeof p.alive === 'boolean';
   if (!arrayOf(w.players, playerOk)) return bad('a player record');
   if (!arrayOf(w.projectiles, (p) => hasNumbers(p, ['id', 'ownerId', 'x0', 'y0', 'angle', 'spawnTick', 'viewDelayTicks']))) return bad('a projectile record');
   const frameOk = (f: unknown) => hasNumbers(f, ['tick']) && arrayOf(f.players, (p) => hasNumbers(p, ['id', 'x', 'y']) && typeof p.alive === 'boolean');
   if (!arrayOf(w.history, frameOk)) return bad('a history frame');
   if (!arrayOf(kept, (k) => hasNumbers(k, ['kills', 'deaths']) && slotOk(k.slot))) return bad('a kept score');
   if (!arrayOf(inputs, (i) => hasNumbers(i, ['buttons', 'aim', 'viewDelayTicks']) && slotOk(i.slot))) return bad('a queued input');
-  if (!arrayOf(events, (e) => e.type === 'kill' && slotOk(e.killerId) && slotOk(e.victimId))) return bad('a pending event');
+  const eventOk = (e: Record<string, unknown>) =>
+    (e.type === 'kill' && slotOk(e.killerId) && slotOk(e.victimId)) ||
+    (e.type === 'hit' && slotOk(e.attackerId) && slotOk(e.victimId) && isByte(e.damage) && isUint(e.rewindTicks)) ||
+    (e.type === 'blocked' && slotOk(e.attackerId) && slotOk(e.victimId));
+  if (!arrayOf(events, eventOk)) return bad('a pending event');
   return ok(structuredClone(data) as unknown as ArenaState);
 }
 
+const isByte = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
 const isUint = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
 
 function hasNumbers(v: unknown, keys: readonly string[]): v is Record<string, unknown> {

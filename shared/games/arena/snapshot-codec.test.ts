@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stepsToProjectileAngle } from './sim/quantize.ts';
-import { aimFromSteps, decodeSnapshot, encodeDelta, encodeKeyframe, peekSnapshotHeader } from './snapshot-codec.ts';
-import type { PlayerSnapshot, ProjectileSnapshot, Snapshot } from './snapshot.ts';
+import { aimFromSteps, decodeSnapshot, encodeDelta, encodeKeyframe, MAX_REWIND_TICKS, peekSnapshotHeader } from './snapshot-codec.ts';
+import type { PlayerSnapshot, ProjectileSnapshot, Snapshot, SnapshotEvent } from './snapshot.ts';
 
 // Values on the documented quantization grid round-trip exactly: positions on 1/8 px,
 // player aim on 1/256 turn, projectile angle on 1/4096 turn.
@@ -41,9 +41,20 @@ const projectiles = (tick: number, exclude: Set<number> = new Set()) =>
     .uniqueArray(fc.integer({ min: 0, max: 0xffff }).filter((id) => !exclude.has(id)), { maxLength: 40 })
     .chain((ids) => fc.tuple(...ids.map((id) => projectile(tick).map((p): ProjectileSnapshot => ({ id, ...p })))));
 
-const events = fc.array(
-  fc.record({ type: fc.constant('kill' as const), killerId: fc.integer({ min: 0, max: 63 }), victimId: fc.integer({ min: 0, max: 63 }) }),
-  { maxLength: 8 },
+const slot = fc.integer({ min: 0, max: 63 });
+const events: fc.Arbitrary<SnapshotEvent[]> = fc.array(
+  fc.oneof(
+    fc.record({ type: fc.constant('kill' as const), killerId: slot, victimId: slot }),
+    fc.record({
+      type: fc.constant('hit' as const),
+      attackerId: slot,
+      victimId: slot,
+      damage: fc.oneof(fc.constant(25), fc.integer({ min: 0, max: 255 })),
+      rewindTicks: fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: MAX_REWIND_TICKS })),
+    }),
+    fc.record({ type: fc.constant('blocked' as const), attackerId: slot, victimId: slot }),
+  ),
+  { maxLength: 12 },
 );
 
 const snapshot: fc.Arbitrary<Snapshot> = fc.integer({ min: 0, max: 0xffffffff - 1000 }).chain((tick) =>

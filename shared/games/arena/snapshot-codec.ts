@@ -20,6 +20,13 @@
  * Version 3: the counts a delta carries every tick (players removed and added, projectiles
  * removed and added, removal gaps, events) are `count`s: one bit when zero, five up to eight;
  * one tick after the base is one bit.
+ *
+ * Version 4: events carry hits and blocked shots beside kills (3-bit type, then the two slots):
+ *   0 kill    | killer u6 | victim u6
+ *   1 hit     | attacker u6 | victim u6 | damage ('0': the default rules' damage, '1' u8) | rewind ticks as a count
+ *   2 blocked | attacker u6 | victim u6
+ * Every client of the match gets them (one stream); a hit costs about 4 bytes (BENCHMARKS.md,
+ * "Hit feedback" has the per-player bytes this adds).
  */
 import type { SnapshotHeader as EnvelopeHeader } from '../../game/game-definition.ts';
 import { BitWriter, type BitReader } from '../../protocol/bits.ts';
@@ -45,11 +52,19 @@ import {
   type SnapshotEvent,
 } from './snapshot.ts';
 import { ANGLE_STEPS, POSITION_SCALE, projectileAngleToSteps, stepsToProjectileAngle } from './sim/quantize.ts';
+import { defaultRules } from './sim/rules.ts';
 
-export const SNAPSHOT_VERSION = 3;
+export const SNAPSHOT_VERSION = 4;
 const AIM_STEPS = 256;
 /** Projectile angle steps per player aim step (4096 / 256). */
 const ANGLE_PER_AIM = 16;
+const EVENT_KILL = 0;
+const EVENT_HIT = 1;
+const EVENT_BLOCKED = 2;
+/** Damage of a hit under the default rules: one bit instead of eight. */
+const USUAL_DAMAGE = defaultRules().projectileDamage;
+/** A hit's rewind is at most a few seconds of ticks; a larger count is garbage, not a shot. */
+export const MAX_REWIND_TICKS = 1023;
 /** Beyond this residual (in 1/8 px) a position is sent whole: a respawn, not a step. */
 const TELEPORT_UNITS = 255;
 
@@ -271,9 +286,22 @@ function learnMuzzle(base: Snapshot): number | null {
 function writeEvents(w: BitWriter, events: readonly SnapshotEvent[]): void {
   w.count(events.length);
   for (const e of events) {
-    w.bits(0, 3); // event type: 0 kill (room for seven more without a version bump)
-    w.bits(e.killerId, 6);
-    w.bits(e.victimId, 6);
+    if (e.type === 'kill') {
+      w.bits(EVENT_KILL, 3);
+      w.bits(e.killerId, 6);
+      w.bits(e.victimId, 6);
+    } else if (e.type === 'hit') {
+      w.bits(EVENT_HIT, 3);
+      w.bits(e.attackerId, 6);
+      w.bits(e.victimId, 6);
+      w.bool(e.damage !== USUAL_DAMAGE);
+      if (e.damage !== USUAL_DAMAGE) w.bits(e.damage, 8);
+      w.count(e.rewindTicks);
+    } else {
+      w.bits(EVENT_BLOCKED, 3);
+      w.bits(e.attackerId, 6);
+      w.bits(e.victimId, 6);
+    }
   }
 }
 
@@ -465,8 +493,16 @@ function readEvents(r: BitReader): SnapshotEvent[] {
   const events: SnapshotEvent[] = [];
   for (let i = 0; i < count; i++) {
     const type = r.bits(3);
-    if (type !== 0) malformed(`unknown event type ${type}`);
-    events.push({ type: 'kill', killerId: r.bits(6), victimId: r.bits(6) });
+    if (type === EVENT_KILL) events.push({ type: 'kill', killerId: r.bits(6), victimId: r.bits(6) });
+    else if (type === EVENT_HIT) {
+      const attackerId = r.bits(6);
+      const victimId = r.bits(6);
+      const damage = r.bool() ? r.bits(8) : USUAL_DAMAGE;
+      const rewindTicks = r.count();
+      if (rewindTicks > MAX_REWIND_TICKS) malformed(`rewind of ${rewindTicks} ticks`);
+      events.push({ type: 'hit', attackerId, victimId, damage, rewindTicks });
+    } else if (type === EVENT_BLOCKED) events.push({ type: 'blocked', attackerId: r.bits(6), victimId: r.bits(6) });
+    else malformed(`unknown event type ${type}`);
   }
   return events;
 }

@@ -30,7 +30,17 @@ export interface ProjectileSnapshot {
   spawnTick: number;
 }
 
-export type SnapshotEvent = { type: 'kill'; killerId: number; victimId: number };
+/**
+ * What happened since the previous snapshot. Hits and blocked shots let the shooter see a hit
+ * marker (and the rewind its shot was judged with) and the target a flash, without inferring
+ * them from hp.
+ */
+export type SnapshotEvent =
+  | { type: 'kill'; killerId: number; victimId: number }
+  /** damage 0..255; rewindTicks: how far back the server judged the shot (lag compensation). */
+  | { type: 'hit'; attackerId: number; victimId: number; damage: number; rewindTicks: number }
+  /** A wall stopped attackerId's shot that would have hit victimId. */
+  | { type: 'blocked'; attackerId: number; victimId: number };
 
 export interface Snapshot {
   tick: number;

@@ -212,7 +212,7 @@ describe('Arena checkpoint', () => {
     expect(checkpoint(s)).toStrictEqual(arena.toState(s));
   });
 
-  it('a kill not yet sent in a snapshot survives the checkpoint and is sent by the node that adopts it', () => {
+  it('a kill (and the hit that made it) not yet sent in a snapshot survives the checkpoint and is sent by the node that adopts it', () => {
     const s = arena.create({ options: { killTarget: 0, timeLimitS: 0 }, seed: 3, tickRate: 20 });
     arena.addPlayer(s, 0);
     arena.addPlayer(s, 1);
@@ -220,23 +220,29 @@ describe('Arena checkpoint', () => {
     Object.assign(s.world.players[0]!, { x: 300, y: 300 });
     Object.assign(s.world.players[1]!, { x: 500, y: 300 });
     arena.beginPlay(s);
-    for (let seq = 1; s.events.length === 0 && seq < 200; seq++) {
+    for (let seq = 1; !s.events.some((e) => e.type === 'kill') && seq < 200; seq++) {
+      // Hits that did not kill went out with earlier snapshots.
+      s.events = [];
       arena.applyInput(s, 0, { seq, clientTick: arena.tickOf(s), buttons: Button.Fire, aim: 0 });
       arena.step(s, true);
     }
-    expect(s.events).toEqual([{ type: 'kill', killerId: 0, victimId: 1 }]);
+    const pending = [
+      { type: 'hit', attackerId: 0, victimId: 1, damage: 25, rewindTicks: 1 },
+      { type: 'kill', killerId: 0, victimId: 1 },
+    ];
+    expect(s.events).toEqual(pending);
     const restored = arena.fromState(checkpoint(s));
     if (!restored.ok) throw new Error(restored.message);
     const frame = { serverTime: 0, phase: MatchPhase.Playing, phaseEndTick: 0, lastInputSeq: new Map<number, number>() };
     const sent = arena.snapshotCodec.encodeKeyframe(arena.snapshot(restored.value, null, frame));
     const decoded = arena.snapshotCodec.decode(sent, null);
-    expect(decoded.ok && decoded.value.events).toEqual([{ type: 'kill', killerId: 0, victimId: 1 }]);
+    expect(decoded.ok && decoded.value.events).toEqual(pending);
     expect([...sent]).toEqual([...arena.snapshotCodec.encodeKeyframe(arena.snapshot(s, null, frame))]);
   });
 });
 
 describe('Arena fromState on garbage', () => {
-  /** A checkpoint with something in every part: a player away (kept), a kill not yet sent (events), a queued input. */
+  /** A checkpoint with something in every part: a player away (kept), a hit not yet sent (events), a queued input. */
   const valid = (): Record<string, unknown> => {
     const s = arena.create({ options: { killTarget: 5, timeLimitS: 60 }, seed: 1, tickRate: 20 });
     arena.addPlayer(s, 0);

@@ -38,6 +38,7 @@ describe('projectiles', () => {
         attackerId: SHOOTER,
         victimId: TARGET,
         damage: 25,
+        viewDelayTicks: 0,
       })),
     );
     expect(ofType(events, 'kill').map((k) => k.event)).toEqual([{ type: 'kill', killerId: SHOOTER, victimId: TARGET }]);
@@ -76,6 +77,21 @@ describe('projectiles', () => {
     expect(ofType(events, 'shot').length).toBeGreaterThan(5);
     expect(ofType(events, 'hit')).toEqual([]);
     expect(world.projectiles.every((p) => world.tick - p.spawnTick < 5)).toBe(true);
+    // Each shot that the wall stopped is reported as blocked, naming the player it shielded.
+    const blocked = ofType(events, 'blocked');
+    expect(blocked.length).toBe(ofType(events, 'shot').length - world.projectiles.length);
+    expect(blocked.every((e) => e.event.type === 'blocked' && e.event.attackerId === SHOOTER && e.event.victimId === TARGET)).toBe(true);
+  });
+
+  it('a shot into a wall with nobody behind it is not reported as blocked', () => {
+    const world = createWorld({ seed: 5 });
+    addPlayer(world, SHOOTER);
+    addPlayer(world, TARGET);
+    place(world, SHOOTER, 560, 500);
+    place(world, TARGET, 800, 200); // off the line of fire
+    const events = run(world, 60, holdFire);
+    expect(ofType(events, 'shot').length).toBeGreaterThan(5);
+    expect(ofType(events, 'blocked')).toEqual([]);
   });
 
   it('a wall and a player in the same tick of flight: whichever comes first along the path wins', () => {
@@ -98,6 +114,7 @@ describe('projectiles', () => {
     const events = run(world, 20, tapFire());
     expect(ofType(events, 'hit')).toEqual([]);
     expect(world.projectiles).toEqual([]);
+    expect(ofType(events, 'blocked').map((e) => e.event)).toMatchObject([{ attackerId: SHOOTER, victimId: TARGET }]);
   });
 
   it('of two players in one tick of flight, the nearer one along the path takes the hit', () => {

@@ -29,7 +29,11 @@ export function advanceProjectiles(world: World, events: SimEvent[]): void {
       damage(world, p, target.player, events);
       continue;
     }
-    if (wallT !== null) continue;
+    if (wallT !== null) {
+      const shielded = playerBehindWall(world, p, a, b, wallT, lifetimeTicks);
+      if (shielded) events.push({ type: 'blocked', projectileId: p.id, attackerId: p.ownerId, victimId: shielded.id });
+      continue;
+    }
     const outside = b.x < 0 || b.y < 0 || b.x > map.width || b.y > map.height;
     if (outside || age >= lifetimeTicks) continue;
     kept.push(p);
@@ -62,6 +66,24 @@ function firstPlayerHit(
   return best;
 }
 
+/**
+ * Who the wall saved: the first player (as the shooter saw them) on the rest of the shot's path,
+ * from the wall to where its lifetime would have ended. Tells the shooter its aim was good and
+ * the target that cover worked.
+ */
+function playerBehindWall(
+  world: World,
+  p: ProjectileState,
+  a: { x: number; y: number },
+  b: { x: number; y: number },
+  wallT: number,
+  lifetimeTicks: number,
+): PlayerState | null {
+  const wall = { x: a.x + (b.x - a.x) * wallT, y: a.y + (b.y - a.y) * wallT };
+  const end = projectilePositionAt(p, p.spawnTick + lifetimeTicks, world.rules);
+  return firstPlayerHit(world, p, wall, end)?.player ?? null;
+}
+
 function damage(world: World, p: ProjectileState, victim: PlayerState, events: SimEvent[]): void {
   const { rules } = world;
   victim.hp -= rules.projectileDamage;
@@ -71,6 +93,7 @@ function damage(world: World, p: ProjectileState, victim: PlayerState, events: S
     attackerId: p.ownerId,
     victimId: victim.id,
     damage: rules.projectileDamage,
+    viewDelayTicks: p.viewDelayTicks,
   });
   if (victim.hp > 0) return;
   victim.hp = 0;

@@ -10,12 +10,17 @@ export const PROJECTILE_ID_SPACE = 65536;
 /** Gap in px between the player's collision circle and a fresh projectile's, so it never starts touching its owner. */
 const MUZZLE_GAP = 2;
 
+/** A claimed view delay as the sim honours it: a whole number of ticks, 0 up to the rules' cap. */
+export function cappedViewDelay(world: World, requested: number): number {
+  return Number.isFinite(requested) ? Math.min(Math.max(Math.round(requested), 0), maxViewDelayTicks(world.rules)) : 0;
+}
+
 /**
  * Fires for `player` (alive, cooldown at 0, Fire held): spawns a projectile in front of it, starts
- * the cooldown and emits 'shot'. `requestedViewDelay` is the input's viewDelayTicks, or 0 when the
- * tick had no input (no evidence of what the player saw: judge the shot on the present).
+ * the cooldown and emits 'shot'. The shot is judged on the player's view as of its latest input
+ * (player.viewDelayTicks), also on a tick whose input is late or lost.
  */
-export function fire(world: World, player: PlayerState, requestedViewDelay: number, events: SimEvent[]): void {
+export function fire(world: World, player: PlayerState, events: SimEvent[]): void {
   const { rules } = world;
   // The flight and the spawn offset both use the quantized angle, so a client replaying the
   // flight from (x0, y0, angle) draws exactly the path the server tests.
@@ -23,9 +28,7 @@ export function fire(world: World, player: PlayerState, requestedViewDelay: numb
   const offset = rules.playerRadius + rules.projectileRadius + MUZZLE_GAP;
   const x0 = quantizePosition(player.x + Math.cos(angle) * offset);
   const y0 = quantizePosition(player.y + Math.sin(angle) * offset);
-  const viewDelayTicks = Number.isFinite(requestedViewDelay)
-    ? Math.min(Math.max(Math.round(requestedViewDelay), 0), maxViewDelayTicks(rules))
-    : 0;
+  const viewDelayTicks = player.viewDelayTicks;
   const id = world.nextProjectileId;
   world.nextProjectileId = (id + 1) % PROJECTILE_ID_SPACE;
   player.fireCooldownTicks = fireIntervalTicks(rules);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { input, mustFind, place, run } from './test-support.ts';
 import { Button } from './types.ts';
 import type { World } from './types.ts';
+import { frameAt } from './history.ts';
 import { addPlayer, cloneWorld, createWorld } from './world.ts';
 
 const SHOOTER = 0;
@@ -71,7 +72,7 @@ describe('lag compensation', () => {
     const { events } = shoot(DELAY);
     const hits = events.filter((e) => e.event.type === 'hit');
     expect(hits.map((e) => e.event)).toEqual([
-      { type: 'hit', projectileId: 0, attackerId: SHOOTER, victimId: TARGET, damage: 25 },
+      { type: 'hit', projectileId: 0, attackerId: SHOOTER, victimId: TARGET, damage: 25, viewDelayTicks: DELAY },
     ]);
     expect(hits[0]?.tick).toBe(FIRE_TICK + 11);
   });
@@ -87,5 +88,56 @@ describe('lag compensation', () => {
     const world = setUp();
     run(world, 1, () => new Map([[SHOOTER, input(Button.Fire, -Math.PI / 2, 1000)]]));
     expect(world.projectiles[0]?.viewDelayTicks).toBe(Math.round(world.rules.maxLagCompensationS * world.rules.tickRate));
+  });
+});
+
+/**
+ * Fire held through a tick whose input never came (a late page timer, a lost packet): the
+ * shooter's screen still runs DELAY ticks behind, so the shot must be judged on that view, not
+ * on the present (which misses, as above). The shooter holds Fire aiming away from the target
+ * from tick 2 (shot on tick 2, the next one due on tick 10); its tick-9 input turns the aim up;
+ * tick 10 has no input, and the repeated Fire shoots the same shot as the scenario above.
+ */
+function shootWithoutInputOnFireTick(viewDelayTicks: number) {
+  const world = setUp();
+  const events = run(world, 40, (t) => {
+    const inputs = new Map([[TARGET, input(Button.Right)]]);
+    if (t >= 2 && t < 9) inputs.set(SHOOTER, input(Button.Fire, Math.PI / 2, viewDelayTicks));
+    if (t === 9) inputs.set(SHOOTER, input(Button.Fire, -Math.PI / 2, viewDelayTicks));
+    return inputs;
+  });
+  return { world, events };
+}
+
+describe('fire held on a tick without an input', () => {
+  it('is judged on the view of the latest input: the shot hits', () => {
+    const { events } = shootWithoutInputOnFireTick(DELAY);
+    expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
+    const hits = events.filter((e) => e.event.type === 'hit');
+    expect(hits.map((e) => e.tick)).toEqual([FIRE_TICK + 11]);
+  });
+
+  it('with a view on the present the same held shot misses (the counterfactual)', () => {
+    const { events } = shootWithoutInputOnFireTick(0);
+    expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
+    expect(events.filter((e) => e.event.type === 'hit')).toEqual([]);
+  });
+});
+
+describe('history depth', () => {
+  it('holds the exact frame for every rewind a shot may claim, down to maxLagCompensationS', () => {
+    const world = setUp();
+    const maxDelay = Math.round(world.rules.maxLagCompensationS * world.rules.tickRate);
+    // 150 ms RTT plus a jittery render delay asks for 9-14 ticks at 30 Hz: the cap must cover it.
+    expect(maxDelay).toBeGreaterThanOrEqual(14);
+    run(world, 3 * maxDelay, () => new Map([[TARGET, input(Button.Right)]]));
+    for (let d = 0; d <= maxDelay; d++) expect(frameAt(world, world.tick - d)?.tick).toBe(world.tick - d);
+  });
+
+  it('keeps a rewind deeper than historyS when the rules allow it', () => {
+    const world = createWorld({ seed: 11, rules: { historyS: 0.1, maxLagCompensationS: 2 } });
+    addPlayer(world, TARGET);
+    run(world, 100, () => new Map([[TARGET, input(Button.Right)]]));
+    expect(frameAt(world, world.tick - 60)?.tick).toBe(world.tick - 60);
   });
 });

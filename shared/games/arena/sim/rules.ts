@@ -19,7 +19,11 @@ export function defaultRules(tickRate = 30): Rules {
     killTarget: 20,
     timeLimitS: 300,
     historyS: 1,
-    maxLagCompensationS: 0.25,
+    // A shot is judged where the shooter saw its target: RTT/2 + the render delay (the client's
+    // interpolation adapts up to 500 ms to jitter) + input queueing. 150 ms RTT with a jittery
+    // 200-300 ms render delay asks for 9-14 ticks at 30 Hz; 1 s (Valve's default cap) leaves room
+    // for a bad connection without letting a client claim more than the history holds.
+    maxLagCompensationS: 1,
   };
 }
 
@@ -42,9 +46,12 @@ export function maxViewDelayTicks(rules: Rules): number {
   return Math.max(0, Math.round(rules.maxLagCompensationS * rules.tickRate));
 }
 
-/** Number of history frames kept for lag compensation. */
+/**
+ * Number of history frames kept for lag compensation: historyS, and always enough for the
+ * deepest rewind a shot may claim (the frame maxViewDelayTicks before the newest one, hence +1).
+ */
 export function historyLength(rules: Rules): number {
-  return Math.max(1, Math.round(rules.historyS * rules.tickRate));
+  return Math.max(1, Math.round(rules.historyS * rules.tickRate), maxViewDelayTicks(rules) + 1);
 }
 
 /** Tick at which the time limit ends the match (0 = no limit). */

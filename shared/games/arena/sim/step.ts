@@ -1,6 +1,6 @@
 /** One simulation tick: the only entry point that advances time. */
 import { advanceProjectiles } from './combat.ts';
-import { fire } from './firing.ts';
+import { cappedViewDelay, fire } from './firing.ts';
 import { recordHistory } from './history.ts';
 import { checkMatchEnd } from './match-end.ts';
 import { movePlayer } from './movement.ts';
@@ -33,6 +33,7 @@ function updatePlayer(world: World, player: PlayerState, input: PlayerInput | un
   const buttons = input ? input.buttons & ALL_BUTTONS : player.lastButtons;
   player.lastButtons = buttons;
   if (input && Number.isFinite(input.aim)) player.aim = normalizeAngle(input.aim);
+  if (input) player.viewDelayTicks = cappedViewDelay(world, input.viewDelayTicks);
   if (player.fireCooldownTicks > 0) player.fireCooldownTicks -= 1;
 
   if (!player.alive) {
@@ -47,7 +48,7 @@ function updatePlayer(world: World, player: PlayerState, input: PlayerInput | un
   // Cooldown is decremented above before this check: holding Fire shoots on exactly every
   // fireIntervalTicks-th tick.
   if (buttons & Button.Fire && player.fireCooldownTicks === 0) {
-    fire(world, player, input ? input.viewDelayTicks : 0, events);
+    fire(world, player, events);
   }
 }
 

@@ -62,7 +62,8 @@ export interface Rules {
   timeLimitS: number; // 0 = no time limit
   /** Seconds of position history kept for lag compensation. */
   historyS: number;
-  maxLagCompensationS: number; // cap on viewDelay, 0.25 s
+  /** Cap on the rewind a shot may claim (viewDelay), seconds; the history is kept at least this deep. */
+  maxLagCompensationS: number;
 }
 
 export interface PlayerState {
@@ -78,6 +79,12 @@ export interface PlayerState {
   deaths: number;
   /** Last input applied (kept and repeated when a tick has no new input). */
   lastButtons: number;
+  /**
+   * How far behind the present the player's screen was at its last input (ticks, capped). A tick
+   * without a fresh input keeps it: the screen still runs that far behind, so fire held through
+   * it is judged on the same view.
+   */
+  viewDelayTicks: number;
 }
 
 export interface ProjectileState {
@@ -98,7 +105,10 @@ export interface HistoryFrame {
 
 export type SimEvent =
   | { type: 'shot'; projectileId: number; ownerId: number }
-  | { type: 'hit'; projectileId: number; attackerId: number; victimId: number; damage: number }
+  /** viewDelayTicks: how far back the shot was judged (the rewind lag compensation applied). */
+  | { type: 'hit'; projectileId: number; attackerId: number; victimId: number; damage: number; viewDelayTicks: number }
+  /** A wall stopped a shot that would have hit victimId behind it. */
+  | { type: 'blocked'; projectileId: number; attackerId: number; victimId: number }
   | { type: 'kill'; killerId: number; victimId: number }
   | { type: 'respawn'; playerId: number }
   | { type: 'end'; reason: 'kills' | 'time'; winnerId: number | null };

@@ -57,6 +57,7 @@ export function addPlayer(world: World, id: number): PlayerState {
     kills: 0,
     deaths: 0,
     lastButtons: 0,
+    viewDelayTicks: 0,
   };
   const at = world.players.findIndex((p) => p.id > id);
   if (at === -1) world.players.push(player);
