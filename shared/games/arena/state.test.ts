@@ -197,7 +197,9 @@ describe('Arena checkpoint', () => {
       }),
       { numRuns: 100 },
     );
-  });
+    // 100 matches simulated twice with a checkpoint compared every tick: seconds of pure CPU, which a
+    // 2-core machine running other test files beside it stretches past vitest's 5 s default.
+  }, 30_000);
 
   it('the checkpoint is plain JSON: the same data after a trip through JSON.stringify', () => {
     const s = arena.create({ options: { killTarget: 5, timeLimitS: 60 }, seed: 42, tickRate: 20 });

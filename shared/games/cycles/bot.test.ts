@@ -47,7 +47,7 @@ describe('cycles bots', () => {
     expect(roundTicks).toHaveLength(8);
     // A cycle driving straight from its spawn hits a wall or a rival in ~4 s; bots that look ahead last far longer.
     expect(mean(lifetimes)).toBeGreaterThan(10);
-  });
+  }, 30_000); // eight whole bot rounds: seconds of pure CPU on a loaded 2-core machine
 
   it('idle bots drive straight on and crash within seconds', () => {
     const { lifetimes, roundTicks } = botMatch(4, 'idle', 5, 3);
