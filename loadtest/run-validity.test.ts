@@ -22,6 +22,13 @@ describe('judgeRun: was the load generator the limit?', () => {
     expect(v.reasons[0]).toMatch(reason);
   });
 
+  it('names a machine busy with other work as the likely cause, only when the generator fell short', () => {
+    expect(judgeRun({ ...fine, machineOtherPercent: 150 })).toEqual({ valid: true, reasons: [] });
+    const v = judgeRun({ ...fine, inputsPerBotSecond: 4, machineOtherPercent: 150 });
+    expect(v.reasons).toHaveLength(2);
+    expect(v.reasons[1]).toMatch(/other work during the window \(150 % of a core/);
+  });
+
   it('scales the input floor with the tick rate and lists every reason', () => {
     expect(judgeRun({ ...fine, tickRateHz: 30, inputsPerBotSecond: 29 }).reasons[0]).toMatch(/below 29.25 \(30 Hz/);
     expect(judgeRun({ ...fine, loadgenCpuPercent: 99, inputsPerBotSecond: 9 }).reasons).toHaveLength(2);

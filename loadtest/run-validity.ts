@@ -10,6 +10,8 @@
  *   (19.5 at 20 Hz): the rest are ticks the generator was too late for;
  * - the raw bots' tick scheduler ran its steps late by more than a quarter of a tick at p99;
  * - the generator's event loop stalled more than 20 ms at p99.
+ * A machine busy with other work (more than half a core that was neither the bots nor the nodes)
+ * is named among the reasons when one of the above holds: it is then the likely cause.
  */
 
 export interface RunFacts {
@@ -21,11 +23,14 @@ export interface RunFacts {
   /** The raw bots' scheduler lateness p99, ms (null: no raw bots). */
   tickLateP99Ms: number | null;
   eventLoopDelayP99Ms: number | null;
+  /** The machine's busy time that was neither the bots nor the nodes, % of one core. */
+  machineOtherPercent?: number | null;
 }
 
 export const MAX_LOADGEN_CPU_PERCENT = 90;
 export const MIN_INPUT_SHARE = 0.975;
 export const MAX_EVENT_LOOP_P99_MS = 20;
+export const OTHER_WORK_PERCENT = 50;
 
 export function judgeRun(f: RunFacts): { valid: boolean; reasons: string[] } {
   const reasons: string[] = [];
@@ -41,6 +46,9 @@ export function judgeRun(f: RunFacts): { valid: boolean; reasons: string[] } {
   }
   if (f.eventLoopDelayP99Ms !== null && f.eventLoopDelayP99Ms > MAX_EVENT_LOOP_P99_MS) {
     reasons.push(`the load generator's event loop stalled ${f.eventLoopDelayP99Ms} ms at p99 (limit ${MAX_EVENT_LOOP_P99_MS} ms)`);
+  }
+  if (reasons.length > 0 && (f.machineOtherPercent ?? 0) > OTHER_WORK_PERCENT) {
+    reasons.push(`the machine ran other work during the window (${f.machineOtherPercent} % of a core that was neither the bots nor the nodes): the generator was starved of CPU`);
   }
   return { valid: reasons.length === 0, reasons };
 }

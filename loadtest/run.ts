@@ -422,6 +422,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     tickRateHz: report.tickRateHz,
     tickLateP99Ms: report.loadgen.tickLateMs?.p99 ?? null,
     eventLoopDelayP99Ms: report.loadgen.eventLoopDelayMs.p99,
+    machineOtherPercent: report.machine.otherPercent,
   });
   report.valid = verdict.valid;
   report.invalidReasons = verdict.reasons;
