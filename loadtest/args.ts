@@ -31,7 +31,7 @@ until they played again.
                         keyframes; 16 with --light-wire sdk)
   --light-wire WIRE     with --light: raw (default: each bot speaks WebSocket and engine.io itself
                         on a plain socket, one core drives thousands) | sdk (socket.io-client bots
-                        that read snapshots off ws's socket); several --url always use sdk
+                        that read snapshots off ws's socket); several --url or https use sdk
   --keyframe-every N    raw light bots decode one keyframe in N (default 1: one a second at the
                         server's default keyframe rate); each proves the bot's inputs were applied
   --wire FORMAT         binary (default) | json: for a server started with WIRE_FORMAT=json (the

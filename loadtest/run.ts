@@ -123,7 +123,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
 
   const stats = new RunStats();
   const timers = new TimerQueue(now);
-  const raw = opts.light && opts.wire === 'binary' && opts.lightWire === 'raw' && opts.urls.length === 1;
+  // Raw bots speak plain ws:// on one node; TLS and failover across nodes stay with the SDK bots.
+  const raw = opts.light && opts.wire === 'binary' && opts.lightWire === 'raw' && opts.urls.length === 1 && opts.urls[0]!.startsWith('http:');
   // One scheduler per tick rate for every raw bot, ten steps a tick: their writes spread over it.
   const schedulers = new Map<number, TickScheduler>();
   const schedulerFor = (tickRate: number): TickScheduler => {
