@@ -15,6 +15,17 @@ describe('loadtest options', () => {
     expect(o.mode).toBe('ffa');
   });
 
+  it('reads the light bots\' wire, their keyframe sampling and a sample rate that follows the wire', () => {
+    const base = ['--url', 'http://127.0.0.1:3000', '--bots', '10', '--light'];
+    const raw = parseCliArgs(base);
+    expect([raw.lightWire, raw.keyframeEvery, raw.sampleEvery]).toEqual(['raw', 1, 64]);
+    const sdk = parseCliArgs([...base, '--light-wire', 'sdk', '--keyframe-every', '3']);
+    expect([sdk.lightWire, sdk.keyframeEvery, sdk.sampleEvery]).toEqual(['sdk', 3, 16]);
+    expect(parseCliArgs([...base, '--sample-every', '8']).sampleEvery).toBe(8);
+    expect(() => parseCliArgs([...base, '--light-wire', 'udp'])).toThrow(/--light-wire "udp": expected raw or sdk/);
+    expect(() => parseCliArgs([...base, '--keyframe-every', '0'])).toThrow(/--keyframe-every/);
+  });
+
   it('names the option that is wrong', () => {
     expect(() => parseCliArgs(['--bots', '10'])).toThrow(/--url is required/);
     expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', 'ten'])).toThrow(/--bots "ten"/);

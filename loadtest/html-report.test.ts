@@ -90,6 +90,14 @@ describe('HTML report', () => {
     expect(renderHtmlReport({ ...report, failover: undefined } as unknown as Report)).toMatch(/^<!doctype html>/);
   });
 
+  it('marks a run whose generator was the limit as not valid, with its reasons, above everything else', () => {
+    expect(renderHtmlReport(report)).not.toContain('Not a valid run');
+    const html = renderHtmlReport({ ...report, valid: false, invalidReasons: ['bots sent 12.1 inputs per bot-second, below 19.5 (20 Hz ticks)'] });
+    expect(html).toContain('Not valid: generator-bound');
+    expect(html).toMatch(/Not a valid run: the load generator was the limit<\/h3>.*<li>bots sent 12.1 inputs per bot-second, below 19.5 \(20 Hz ticks\)<\/li>/s);
+    expect(html.indexOf('Not a valid run')).toBeLessThan(html.indexOf('class="kpis"'));
+  });
+
   it('breaks a line where nothing was measured instead of drawing zero', () => {
     const svg = lineChart({ unit: 'ms', series: [{ name: 'p50', color: '#000', points: [[1, 5], [2, null], [3, 6], [4, 7]] }] });
     expect(svg.match(/<circle/g)?.length).toBe(1); // the lone point before the gap

@@ -229,6 +229,10 @@ export function renderHtmlReport(r: Report): string {
     .join('');
   const title = r.label ? `${r.label}: ${r.bots} bots` : `${r.bots} bots`;
   const started = r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const invalid =
+    r.valid === false
+      ? `<section class="card invalid"><h3>Not a valid run: the load generator was the limit</h3><p>Its figures describe the generator, not the server; do not read them as a server result.</p><ul>${(r.invalidReasons ?? []).map((x) => `<li>${esc(x)}</li>`).join('')}</ul></section>`
+      : '';
   const mode = `${r.options.light ? 'light' : 'full'} bots · behaviour ${String(r.options.behaviour)} · mode ${String(r.options.mode)} · ${String(r.options.wire)} wire`;
 
   return `<!doctype html>
@@ -243,13 +247,13 @@ export function renderHtmlReport(r: Report): string {
     <div class="meta">${esc(started)} · ${r.rampUpS} s ramp-up${r.warmupS ? ` + ${r.warmupS} s warm-up` : ''} + ${fmt(r.durationS)} s measured · ${esc(mode)} · seed ${esc(String(opts.seed))}</div>
     <div class="meta">${r.urls.map((u) => `<code>${esc(u)}</code>`).join(' ')}</div>
   </div>
-  <div class="verdict ${r.errors === 0 && r.connected === r.bots ? 'good' : 'bad'}">${r.errors === 0 && r.connected === r.bots ? 'Completed cleanly' : 'Completed with problems'}</div>
+  <div class="verdict ${r.valid !== false && r.errors === 0 && r.connected === r.bots ? 'good' : 'bad'}">${r.valid === false ? 'Not valid: generator-bound' : r.errors === 0 && r.connected === r.bots ? 'Completed cleanly' : 'Completed with problems'}</div>
 </header>
-<section class="kpis">${kpis.map(kpiCard).join('')}</section>
+${invalid}<section class="kpis">${kpis.map(kpiCard).join('')}</section>
 <section class="grid">${charts.join('')}</section>
 <section class="card"><h3>Nodes</h3>
 <table><thead><tr><th>node</th><th>url</th><th>tick p50 ms</th><th>tick p99 ms</th><th>lateness p99 ms</th><th>cpu %</th><th>rss MB</th><th>players</th><th>matches</th><th>ticks skipped</th><th>slow-consumer skips</th></tr></thead><tbody>${serverRows}</tbody></table>
-<p class="caption">Figures over the measured window, from the difference between two scrapes of each node’s <code>/metrics</code>. Tick percentiles are interpolated inside the histogram’s buckets. Load generator: ${fmt(r.loadgen.cpuPercent)} % of one core, ${r.loadgen.rssMB} MB, ${r.loadgen.cores} core(s) available to it, event-loop delay p99 ${fmt(r.loadgen.eventLoopDelayMs.p99)} ms, max ${fmt(r.loadgen.eventLoopDelayMs.max)} ms, Node ${esc(r.loadgen.node)}. Machine: ${r.machine.cores} cores, ${fmt(r.machine.busyPercent)} % of one core busy, ${fmt(r.machine.otherPercent)} % neither the bots nor the nodes.</p>
+<p class="caption">Figures over the measured window, from the difference between two scrapes of each node’s <code>/metrics</code>. Tick percentiles are interpolated inside the histogram’s buckets. Load generator: ${fmt(r.loadgen.cpuPercent)} % of one core (${fmt(r.loadgen.usPerBotSecond ?? null, 0)} µs per bot-second), ${fmt(r.inputsPerBotSecond ?? null)} inputs per bot-second, tick scheduler late p99 ${fmt(r.loadgen.tickLateMs?.p99 ?? null)} ms, ${r.loadgen.rssMB} MB, ${r.loadgen.cores} core(s) available to it, event-loop delay p99 ${fmt(r.loadgen.eventLoopDelayMs.p99)} ms, max ${fmt(r.loadgen.eventLoopDelayMs.max)} ms, Node ${esc(r.loadgen.node)}. Machine: ${r.machine.cores} cores, ${fmt(r.machine.busyPercent)} % of one core busy, ${fmt(r.machine.otherPercent)} % neither the bots nor the nodes.</p>
 </section>
 <section class="two">
 <div class="card"><h3>Errors by kind</h3>${errorRows ? `<table><tbody>${errorRows}</tbody></table>` : '<p class="ok">No errors.</p>'}${notes ? `<ul class="notes">${notes}</ul>` : ''}</div>
@@ -309,6 +313,7 @@ td{border-bottom:1px solid #f1f5f9;padding:6px 8px}
 .options{display:grid;grid-template-columns:repeat(3,1fr);gap:8px 16px;margin:10px 0 0}
 .options dt{color:var(--muted);font-size:11px}.options dd{margin:0;font-size:13px;font-variant-numeric:tabular-nums}
 .ok{color:var(--good);margin:8px 0 0}
+.invalid{border-color:#dc2626;background:#fef2f2}.invalid h3{color:#b91c1c}
 .notes{color:var(--muted);font-size:12px;padding-left:18px}
 footer{color:var(--muted);font-size:12px;margin-top:20px;text-align:center}
 @media (max-width:900px){.kpis{grid-template-columns:repeat(2,1fr)}.grid,.two{grid-template-columns:1fr}}

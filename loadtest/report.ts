@@ -92,18 +92,30 @@ export interface Report {
   /** Bots that sent inputs the server applied (full bots: acknowledged; light bots: sent while in a match). */
   played: number;
   inputs: number;
+  /** Inputs sent per in-match bot-second over the window (the tick rate when every bot sent on every tick). */
+  inputsPerBotSecond?: number | null;
   /** Ticks bots sent no input for (woke too late for the tick, or drained a backlog); the server repeated their last buttons. */
   inputsSkipped: number;
   snapshots: number;
   inputToAckSamples: number;
   errorsByKind: Record<string, number>;
   notes: string[];
+  /**
+   * False when the load generator was the limit (run-validity.ts): its figures then describe
+   * the generator, not the server. Reports written before this field existed have none.
+   */
+  valid?: boolean;
+  invalidReasons?: string[];
   loadgen: {
     pid: number;
     node: string;
     cores: number;
     cpuPercent: number | null;
     rssMB: number;
+    /** The generator's user + system CPU per connected bot-second over the window, µs. */
+    usPerBotSecond?: number | null;
+    /** How late the raw bots' tick scheduler ran its steps (null: no raw bots). */
+    tickLateMs?: { p50: number | null; p99: number | null; max: number | null } | null;
     /** The bots' own event loop over the window: stalls here show up as gaps and RTT that the server did not cause. */
     eventLoopDelayMs: { p99: number | null; max: number | null };
   };
@@ -143,11 +155,12 @@ export function summaryLines(r: Report): string[] {
       (s) =>
         `server ${s.nodeId ?? '?'} (${s.url}): tick p50 ${f(s.tickMs.p50)} p99 ${f(s.tickMs.p99)} ms, cpu ${f(s.cpuPercent, '%')}, rss ${f(s.rssMB)} MB, gc ${f(s.gcMsPerSec ?? null)} ms/s, event-loop stall max ${f(s.eventLoopLagMaxMs ?? null)} ms`,
     ),
-    `load generator: cpu ${f(r.loadgen.cpuPercent, '%')} of one core, rss ${r.loadgen.rssMB} MB, ${r.loadgen.cores} core(s) available, event-loop delay p99 ${f(r.loadgen.eventLoopDelayMs.p99)} max ${f(r.loadgen.eventLoopDelayMs.max)} ms`,
+    `load generator: cpu ${f(r.loadgen.cpuPercent, '%')} of one core (${f(r.loadgen.usPerBotSecond ?? null)} µs per bot-second), ${f(r.inputsPerBotSecond ?? null)} inputs per bot-second, tick lateness p99 ${f(r.loadgen.tickLateMs?.p99 ?? null)} ms, rss ${r.loadgen.rssMB} MB, ${r.loadgen.cores} core(s) available, event-loop delay p99 ${f(r.loadgen.eventLoopDelayMs.p99)} max ${f(r.loadgen.eventLoopDelayMs.max)} ms`,
   ];
   lines.push(`machine: ${r.machine.cores} cores, busy ${f(r.machine.busyPercent, '%')} of one core, of which neither bots nor server ${f(r.machine.otherPercent, '%')}`);
   for (const [kind, n] of Object.entries(r.errorsByKind)) lines.push(`  error ${kind}: ${n}`);
   for (const note of r.notes) lines.push(`  note: ${note}`);
+  if (r.valid === false) lines.unshift(`NOT A VALID RUN (the load generator was the limit, not the server): ${(r.invalidReasons ?? []).join('; ')}`);
   return lines;
 }
 

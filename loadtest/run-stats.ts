@@ -29,6 +29,8 @@ export class RunStats {
   readonly rtt = new Histogram();
   readonly gap = new Histogram();
   readonly inputAck = new Histogram();
+  /** How late the raw bots' tick scheduler ran its steps (window): a late generator delays its own inputs. */
+  readonly tickLate = new Histogram();
   snapshots = 0;
   inputs = 0;
   /** Ticks a bot sent no input for: it woke too late for them, or drained a backlog (window). */
@@ -70,6 +72,10 @@ export class RunStats {
   input(): void {
     this.second.inputs += 1;
     if (this.measuring) this.inputs += 1;
+  }
+
+  tickLateSample(ms: number): void {
+    if (this.measuring) this.tickLate.record(ms);
   }
 
   inputSkipped(n: number): void {

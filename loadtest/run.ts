@@ -16,6 +16,11 @@ import { RunStats } from './run-stats.ts';
 import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
 import { busyCorePercent, readCpuTimes } from './host-load.ts';
 import { TimerQueue } from './timer-queue.ts';
+import { getConnectionConfig } from '../shared/client/connection-options.ts';
+import { GAMES } from '../shared/games/index.ts';
+import { RawBot } from './raw/raw-bot.ts';
+import { TickScheduler } from './raw/tick-scheduler.ts';
+import { judgeRun } from './run-validity.ts';
 
 export interface RunOptions {
   urls: string[];
@@ -29,6 +34,14 @@ export interface RunOptions {
   light: boolean;
   /** Light runs: one bot in this many decodes every snapshot, to measure input-to-ack. */
   sampleEvery: number;
+  /**
+   * Light runs: 'raw' bots speak WebSocket and engine.io themselves on a plain socket
+   * (loadtest/raw/); 'sdk' bots run on socket.io-client and read their snapshots off ws's socket.
+   * Several URLs (failover) always take the SDK bots.
+   */
+  lightWire: 'raw' | 'sdk';
+  /** Raw light bots decode one keyframe in this many. */
+  keyframeEvery: number;
   wire: WireFormat;
   mode: string;
   matchSize: number | null;
@@ -54,7 +67,7 @@ export interface Progress {
 }
 
 const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
-  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'sampleEvery', 'wire', 'pingIntervalS', 'timeoutS', 'label',
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'timeoutS', 'label',
 ];
 
 /** The run's own options for the report (a caller may pass an object with more in it). */
@@ -116,25 +129,55 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
 
   const stats = new RunStats();
   const timers = new TimerQueue(now);
-  const bots = Array.from(
-    { length: opts.bots },
-    (_, i) =>
-      new Bot(
-        {
-          index: i,
-          url: opts.urls[i % opts.urls.length]!,
-          urls: opts.urls,
-          nickname: `bot-${i}`,
-          seed: botSeed(opts.seed, i),
-          behaviour: opts.behaviour,
-          wire: opts.wire,
-          decodeAll: !opts.light || i % opts.sampleEvery === 0,
-          mode: opts.mode,
-          pingIntervalMs: opts.pingIntervalS * 1000,
-          requestTimeoutMs: opts.timeoutS * 1000,
-        },
-        { stats, timers, now, internals },
-      ),
+  // Raw bots speak plain ws:// on one node; TLS and failover across nodes stay with the SDK bots.
+  const raw = opts.light && opts.wire === 'binary' && opts.lightWire === 'raw' && opts.urls.length === 1 && opts.urls[0]!.startsWith('http:');
+  // One scheduler per tick rate for every raw bot, ten steps a tick: their writes spread over it.
+  const schedulers = new Map<number, TickScheduler>();
+  const schedulerFor = (tickRate: number): TickScheduler => {
+    let s = schedulers.get(tickRate);
+    if (!s) {
+      s = new TickScheduler({ periodMs: 1000 / tickRate, slices: 10, now, late: (ms) => stats.tickLateSample(ms), missed: (n) => stats.inputSkipped(n) });
+      schedulers.set(tickRate, s);
+    }
+    return s;
+  };
+  const socketPath = raw ? ((await getConnectionConfig(opts.urls[0]!, { timeoutMs: opts.timeoutS * 1000 }))?.socketPath ?? '/socket.io') : '/socket.io';
+  // Every raw connection's reads land here, one at a time (the event loop runs one callback at a time).
+  const readBuffer = raw ? Buffer.allocUnsafe(64 * 1024) : new Uint8Array(0);
+  const bots: (Bot | RawBot)[] = Array.from({ length: opts.bots }, (_, i) =>
+    raw
+      ? new RawBot(
+          {
+            index: i,
+            url: opts.urls[0]!,
+            path: socketPath,
+            nickname: `bot-${i}`,
+            seed: botSeed(opts.seed, i),
+            behaviour: opts.behaviour,
+            mode: opts.mode,
+            decodeAll: i % opts.sampleEvery === 0,
+            keyframeEvery: opts.keyframeEvery,
+            pingIntervalMs: opts.pingIntervalS * 1000,
+            requestTimeoutMs: opts.timeoutS * 1000,
+          },
+          { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer },
+        )
+      : new Bot(
+          {
+            index: i,
+            url: opts.urls[i % opts.urls.length]!,
+            urls: opts.urls,
+            nickname: `bot-${i}`,
+            seed: botSeed(opts.seed, i),
+            behaviour: opts.behaviour,
+            wire: opts.wire,
+            decodeAll: !opts.light || i % opts.sampleEvery === 0,
+            mode: opts.mode,
+            pingIntervalMs: opts.pingIntervalS * 1000,
+            requestTimeoutMs: opts.timeoutS * 1000,
+          },
+          { stats, timers, now, internals },
+        ),
   );
 
   const startedAt = new Date();
@@ -197,6 +240,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   const machineCores = cpus().length;
   let lastAt = t0;
   let connectedInWindow = 0;
+  let inMatchInWindow = 0;
+  let measuredS = 0;
   let windowSeconds = 0;
   const sampleSecond = (): void => {
     const at = now();
@@ -216,6 +261,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     const phase = at > windowStart + SAMPLE_MS / 2 ? 'measure' : 'ramp';
     if (phase === 'measure') {
       connectedInWindow += connected;
+      inMatchInWindow += inMatch * elapsed;
+      measuredS += elapsed;
       windowSeconds += 1;
     }
     const point: TimelinePoint = {
@@ -288,6 +335,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   // ---- shut down: every socket closed before the report is returned ----
   stats.live = false;
   timers.stop();
+  for (const sch of schedulers.values()) sch.stop();
   for (const b of bots) b.stop();
   await Promise.allSettled(pending);
   await sleep(100);
@@ -345,17 +393,23 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     inMatch,
     played: bots.filter((b) => b.played).length,
     inputs: stats.inputs,
+    // Bots in a match on average over the sampled seconds, times the whole window.
+    inputsPerBotSecond: inMatchInWindow > 0 && measuredS > 0 ? r2(stats.inputs / ((inMatchInWindow / measuredS) * windowS)) : null,
     inputsSkipped: stats.inputsSkipped,
     snapshots: stats.snapshots,
     inputToAckSamples: stats.inputAck.count,
     errorsByKind: Object.fromEntries(stats.errorsByKind),
     notes,
+    valid: true,
+    invalidReasons: [],
     loadgen: {
       pid: process.pid,
       node: process.version,
       cores: availableParallelism(),
       cpuPercent: loadgenCpu,
       rssMB: Math.round(mem.rss / 2 ** 20),
+      usPerBotSecond: avgConnected > 0 && windowS > 0 ? Math.round((endCpu.user - startCpu.user + endCpu.system - startCpu.system) / avgConnected / windowS) : null,
+      tickLateMs: raw ? { p50: r2(stats.tickLate.quantile(0.5)), p99: r2(stats.tickLate.quantile(0.99)), max: r2(stats.tickLate.count ? stats.tickLate.max : null) } : null,
       eventLoopDelayMs: {
         p99: r2(windowLoop.count > 0 ? windowLoop.percentile(99) / 1e6 : null),
         max: r2(windowLoop.count > 0 ? windowLoop.max / 1e6 : null),
@@ -369,6 +423,16 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     },
     timeline,
   };
+  const verdict = judgeRun({
+    loadgenCpuPercent: report.loadgen.cpuPercent,
+    inputsPerBotSecond: report.inputsPerBotSecond ?? null,
+    tickRateHz: report.tickRateHz,
+    tickLateP99Ms: report.loadgen.tickLateMs?.p99 ?? null,
+    eventLoopDelayP99Ms: report.loadgen.eventLoopDelayMs.p99,
+    machineOtherPercent: report.machine.otherPercent,
+  });
+  report.valid = verdict.valid;
+  report.invalidReasons = verdict.reasons;
   for (const s of server) {
     if (s.restarted) notes.push(`${s.url} restarted during the window: its CPU and tick figures cover only the new process`);
   }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Capacity run (BENCHMARKS.md, issue 9): a fresh server pinned to core 0, its RSS read at idle
-# from /proc, then BOTS light bots (`--light`: raw WebSocket, inputs on the tick grid, one
-# keyframe a second decoded) pinned to core 1 for DURATION_S seconds; prints the load test's
+# from /proc, then BOTS light bots (`--light`: each its own plain socket speaking WebSocket and
+# engine.io itself, an input every tick, one keyframe a second decoded; loadtest/raw/) pinned to
+# core 1 for DURATION_S seconds; prints the load test's
 # summary and the server's RSS before and after.
 #
 #   loadtest/bench/capacity.sh BOTS [DURATION_S] [TAG] [extra `npm run loadtest` options…]

@@ -113,10 +113,12 @@ describe('npm run loadtest', () => {
     expect(html).toContain('32 bots');
   });
 
-  it('drives light bots (--light: snapshots counted and inputs written on the raw WebSocket) that play as honestly as full ones', async () => {
-    const reportPath = join(dir, 'light.json');
+  // raw: each bot speaks WebSocket and engine.io itself on a plain socket (loadtest/raw/); sdk:
+  // socket.io-client bots that read snapshots off ws's TCP socket and write inputs on it.
+  it.each(['raw', 'sdk'])('drives light bots (--light --light-wire %s: snapshots counted, inputs written on the raw WebSocket) that play as honestly as full ones', async (wire) => {
+    const reportPath = join(dir, `light-${wire}.json`);
     // --sample-every 64: every one of the 16 bots but bot 0 is light.
-    const run = await loadtest(['--url', server.url, '--bots', '16', '--light', '--sample-every', '64', '--duration', '5', '--ramp-up', '1', '--report', reportPath, '--seed', '5']);
+    const run = await loadtest(['--url', server.url, '--bots', '16', '--light', '--light-wire', wire, '--sample-every', '64', '--duration', '5', '--ramp-up', '1', '--report', reportPath, '--seed', '5']);
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
     // A light bot counts as played only when a keyframe shows the server applied one of its
@@ -128,8 +130,12 @@ describe('npm run loadtest', () => {
     expect(r.snapshotRateHz.p50).toBeGreaterThan(TICK_RATE * 0.8);
     expect(r.snapshotRateHz.p50).toBeLessThan(TICK_RATE * 1.1);
     expect(r.upBytesPerBotPerSec).toBeGreaterThan(100);
-    // Frames read off the TCP socket (ws-socket-tap.ts) are counted too: about one per snapshot.
+    // Frames read off the TCP socket are counted too: about one per snapshot.
     expect(r.framesPerSnapshot).toBeGreaterThan(0.9);
+    // The generator's own figures: its cost per bot-second, and the verdict on it.
+    expect(r.loadgen.usPerBotSecond).toBeGreaterThan(0);
+    expect(typeof r.valid).toBe('boolean');
+    if (wire === 'raw') expect(r.inputsPerBotSecond).toBeGreaterThan(TICK_RATE * 0.8);
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).not.toMatch(/game_protocol_errors_total\{[^}]*\} [1-9]/);
     expect(metrics).not.toMatch(/game_inputs_dropped_total\{reason="replayed"\} [1-9]/);
