@@ -1,6 +1,6 @@
 /**
  * The lobby and the screens around a match, driven as a player would through the accessible
- * names issue 10 fixes (they are the contract these tests rely on): a private match created in
+ * names the page promises (they are the contract these tests rely on): a private match created in
  * one page and joined from its invite link in another, lobby and match chat, play, the results;
  * the live public list in a third page showing a quick-play match appear and go; spectating from
  * that list; cancelling quick play. Each screen is saved in test-results/.

@@ -1,5 +1,5 @@
 /**
- * The game page under its Content-Security-Policy (issue 11): Chromium loads the lobby, quick-plays
+ * The game page under its Content-Security-Policy: Chromium loads the lobby, quick-plays
  * into a bot-filled match of each game and plays it for a moment, and the page reports no CSP
  * violation (`securitypolicyviolation` events, recorded from before the first script runs) and no
  * console error. A policy that forgot a source the page needs (the inline style's hash, data:
