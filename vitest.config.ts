@@ -1,14 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// The files that run load-test bots judge rates and delays of a load they make themselves
-// (snapshot rate and gaps, time to kick a flood, failover times, RSS): they get the machine to
-// themselves, after the other integration files.
+// Files that judge rates and delays of a load they make themselves (load-test bots: snapshot
+// rate and gaps, time to kick a flood, failover times, RSS; polling players: ~40 HTTP requests a
+// second each, inputs acknowledged per tick) get the machine to themselves, after the other
+// integration files. Beside another file on a 2-core machine their figures would be the other
+// file's too.
 const ALONE = [
   'test/integration/fuzz.test.ts',
   'test/integration/flood.test.ts',
   'test/integration/slow-reader.test.ts',
   'test/integration/loadtest.test.ts',
   'test/integration/loadtest-failover.test.ts',
+  'test/integration/polling.test.ts',
+  'test/integration/polling-cluster.test.ts',
 ];
 
 // Four suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
