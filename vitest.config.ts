@@ -1,7 +1,23 @@
 import { defineConfig } from 'vitest/config';
 
-// Three suites, run in this order by scripts/test.sh: fast pure tests, then suites that start
-// real processes (server, redis-server), then suites that drive Chromium.
+// Files that judge rates and delays of a load they make themselves (load-test bots: snapshot
+// rate and gaps, time to kick a flood, failover times, RSS; polling players: ~40 HTTP requests a
+// second each, inputs acknowledged per tick) get the machine to themselves, after the other
+// integration files. Beside another file on a 2-core machine their figures would be the other
+// file's too.
+const ALONE = [
+  'test/integration/fuzz.test.ts',
+  'test/integration/flood.test.ts',
+  'test/integration/slow-reader.test.ts',
+  'test/integration/loadtest.test.ts',
+  'test/integration/loadtest-failover.test.ts',
+  'test/integration/polling.test.ts',
+  'test/integration/polling-cluster.test.ts',
+];
+
+// Four suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
+// fast pure tests, then suites that start real processes (server, redis-server), then suites
+// that drive Chromium.
 export default defineConfig({
   test: {
     projects: [
@@ -10,16 +26,33 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'game/**/*.test.ts', 'loadtest/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
+          // Files run two at a time: each starts its own processes on its own ports (PORT=0, or
+          // freePort below the ephemeral range) with its own temporary directories, and most of
+          // their time is spent waiting on those processes.
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ALONE,
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'integration-alone',
+          include: ALONE,
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -29,7 +62,11 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 90_000,
+          // One file at a time (the page's frame timing is judged under Chromium's software
+          // rendering), all in one Chromium: each file gets its own context in it.
           fileParallelism: false,
+          globalSetup: ['test/support/chromium-setup.ts'],
+          sequence: { groupOrder: 3 },
         },
       },
     ],

@@ -3,7 +3,7 @@
  * bypass socket.io-client, engine.io-client and the `ws` library's stream machinery, the way the
  * server's /match fast paths bypass socket.io and engine.io (server/net/input-fast-path.ts,
  * room-transport.ts). At 2,000 bots those layers cost the load generator more than the game it
- * plays (issue 9's capacity run: one core at 99 %).
+ * plays (the 2,000-bot capacity run: one core at 99 %).
  *
  * - In: the bot reads the TCP socket under the `ws` socket engine.io-client opened. Its 'data'
  *   listener takes the place of `ws`'s own (websocket.js `socketOnData`, which writes each chunk

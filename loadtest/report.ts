@@ -1,5 +1,5 @@
 /**
- * The load-test report: the JSON every other check reads (field names fixed by issue 4), plus a
+ * The load-test report: the JSON every other check reads (its field names are a contract: scripts and BENCHMARKS.md read them), plus a
  * per-second timeline for the HTML charts. Latencies in ms, sizes in bytes, rates per second.
  * A figure nobody could measure (no samples) is null, never 0.
  */

@@ -3,7 +3,7 @@
  * receiver sees them (`--light` bots, raw-match-frames.ts). The receiver is a Writable stream:
  * per TCP chunk it runs write → _write → parse → emit 'message' and copies each message into a
  * new Buffer; at 500 light bots that was ~20 % of the load generator's core, for frames the bot
- * only peeks at (issue 9, capacity).
+ * only peeks at (BENCHMARKS.md, "Capacity").
  *
  * `push(chunk)` walks the frame headers (RFC 6455 §5.2) of each chunk:
  * - a complete, unfragmented binary frame (first byte 0x82: FIN=1, RSV=0, opcode 2), unmasked,

@@ -25,7 +25,7 @@ echo "== build the game page"
 npm run build:game --silent
 echo "== unit tests"
 npx vitest run --project unit
-echo "== integration tests (real server processes on loopback)"
-npx vitest run --project integration
+echo "== integration tests (real server processes on loopback; two files at a time, then the files that judge a load they make, one by one)"
+npx vitest run --project 'integration*'
 echo "== browser tests (Chromium)"
 npx vitest run --project browser

@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ NET_SIM_LATENCY_MS: '50' }).netSim).toEqual({ latencyMs: 50, jitterMs: 0 });
   });
 
-  // --- socket.io Admin UI (issue 11) ---
+  // --- socket.io Admin UI ---
   describe('admin UI', () => {
     // bcryptjs.hashSync('secret', 4): a real hash, so the format check is tried on the real thing.
     const HASH = '$2a$04$E1lUvcg5mSj6xsxvc8QqY.oAjPQhIdynvL.R970BM0ToacQ5SsLwW';

@@ -90,7 +90,7 @@ export interface Config {
   metricsToken: string | null;
   /** A separate listener for /metrics only (then the game port has none); null: on the game port. */
   metricsListen: { host: string; port: number } | null;
-  // --- socket.io Admin UI (issue 11): one block, kept together ---
+  // --- socket.io Admin UI: one block, kept together ---
   /**
    * The socket.io Admin UI at /admin/ and its `/admin` namespace; null (the default) when
    * ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH are not set: no page, no namespace.
@@ -292,7 +292,7 @@ export function loadConfig(env: Env = process.env): Config {
   return config;
 }
 
-// --- socket.io Admin UI (issue 11) ---
+// --- socket.io Admin UI ---
 // "$2b$" + two-digit cost + "$" + 22 characters of salt and 31 of hash (bcrypt's own base64).
 const BCRYPT_HASH = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
 

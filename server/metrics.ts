@@ -64,7 +64,7 @@ export function createMetrics() {
     tickDuration: new Histogram({
       name: 'game_tick_duration_seconds',
       help: 'Time one match tick takes: inputs, simulation step, snapshot encode and broadcast',
-      // Fine below 1 ms, where a 16-player match's tick lives (target p50 0.15 ms, issue 9): the p50 is interpolated within a bucket.
+      // Fine below 1 ms, where a 16-player match's tick lives (budget p50 0.15 ms): the p50 is interpolated within a bucket.
       buckets: [0.00005, 0.0001, 0.00015, 0.0002, 0.00025, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.002, 0.004, 0.008, 0.016, 0.033, 0.066],
       registers: [registry],
     }),

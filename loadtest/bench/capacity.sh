@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Capacity run (BENCHMARKS.md, issue 9): a fresh server pinned to core 0, its RSS read at idle
+# Capacity run (BENCHMARKS.md, "Capacity"): a fresh server pinned to core 0, its RSS read at idle
 # from /proc, then BOTS light bots (`--light`: each its own plain socket speaking WebSocket and
 # engine.io itself, an input every tick, one keyframe a second decoded; loadtest/raw/) pinned to
 # core 1 for DURATION_S seconds; prints the load test's

@@ -1,6 +1,6 @@
 /**
- * One 16-player Arena match tick, timed (issue 9: "at most 0.15 ms p50 per 16-player match:
- * sim, history, encode, fan-out"):
+ * One 16-player Arena match tick, timed against its budget (at most 0.15 ms p50 per 16-player
+ * match: sim, history, encode, fan-out):
  *
  *   node --import tsx loadtest/bench/tick.bench.ts [--ticks 4000] [--tick-rate 20]
  *   (pin it as the ladder does: taskset -c 0 node --import tsx loadtest/bench/tick.bench.ts)

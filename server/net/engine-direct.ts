@@ -1,6 +1,6 @@
 /**
  * What the two direct paths of /match (net/input-fast-path.ts in, net/room-transport.ts out) may
- * rely on in engine.io and `ws`, and when they must stand aside. Issue 9's floor ladder measured
+ * rely on in engine.io and `ws`, and when they must stand aside. The floor ladder (BENCHMARKS.md) measured
  * engine.io + socket.io at ~1.5x a raw `ws` server per player; most of that is per-message work
  * on the two messages every player exchanges 20-30 times a second (an input up, a snapshot down).
  *

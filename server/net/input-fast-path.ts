@@ -3,7 +3,7 @@
  * skipping the layers that cost the most per message on the way in: engine.io's packet decode
  * and its `packet`/`data`/`message` emits, then socket.io's decoder, `ondecoded` → nextTick →
  * `_onpacket` → middleware → nextTick → `emit`. Every player sends one 14-byte input per tick.
- * Measured in the floor ladder (BENCHMARKS.md, issue 9).
+ * Measured in the floor ladder (BENCHMARKS.md).
  *
  * Only the frame the game sends every tick is taken: an EVENT without ack id on /match naming
  * `input` by index (wire-parser.ts: `02 nsp ev payload`). Anything else (text packets, acks,

@@ -250,7 +250,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
    * socket whose CONNECT is out (its token presented, no answer yet) is left alone: `connect()`
    * on it would send a second CONNECT on the open connection, which socket.io answers with a
    * second server socket or by closing the whole connection, and the rejoin in flight fails
-   * (seen in CI: a rejoin answered UNAVAILABLE after a renewal).
+   * (a rejoin right after a token renewal is then answered UNAVAILABLE).
    */
   reconnect(): void {
     if (this.closed) return;

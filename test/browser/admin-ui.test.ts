@@ -15,7 +15,7 @@ import bcrypt from 'bcryptjs';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { bareMatchSocket } from '../support/lobby.ts';
@@ -33,7 +33,7 @@ describe('the socket.io Admin UI served at /admin/', () => {
 
   beforeAll(async () => {
     server = await startServer({ ADMIN_UI_USER: 'ops', ADMIN_UI_PASSWORD_HASH: bcrypt.hashSync(PASSWORD, 4), NODE_ID: 'admin-node' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
     for (const name of ['ada', 'bob', 'cy']) players.push(await bareMatchSocket(server.url, name));
   });
   afterAll(async () => {
@@ -116,7 +116,7 @@ describe('the Admin UI of two nodes on one redis-server, development mode', () =
       ADMIN_UI_PASSWORD_HASH: bcrypt.hashSync(PASSWORD, 4),
       ADMIN_UI_MODE: 'development',
     });
-    browser = await launchChromium();
+    browser = await sharedChromium();
     players.push(await bareMatchSocket(cluster.nodes[0]!.url, 'near'), await bareMatchSocket(cluster.nodes[1]!.url, 'far'));
   });
   afterAll(async () => {

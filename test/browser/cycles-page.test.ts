@@ -8,7 +8,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { chooseGame, lobbyReady, openPage, setNickname, shot } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
@@ -24,7 +24,7 @@ describe('the Cycles page in Chromium', () => {
   beforeAll(async () => {
     // One person queues: after the short wait the match forms with server bots in the empty seats.
     server = await startServer({ TICK_RATE: '20', QUEUE_WAIT_MS: '300', COUNTDOWN_MS: '300' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

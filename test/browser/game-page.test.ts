@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { Button, movePlayer } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForPlaying, type GamePage } from '../support/page.ts';
@@ -27,7 +27,7 @@ describe('the game page in Chromium', () => {
   beforeAll(async () => {
     // Two quick players make a full match at once, and the countdown is short.
     server = await startServer({ TICK_RATE: '30', QUEUE_MAX_PLAYERS: '2', QUEUE_WAIT_MS: '60000', COUNTDOWN_MS: '300' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -129,7 +129,7 @@ describe('the game page at 150 ± 30 ms round trip', () => {
   beforeAll(async () => {
     // One way: 60 ms plus up to 30 ms of jitter, both directions: a round trip of 120–180 ms.
     server = await startServer({ TICK_RATE: '30', NET_SIM_LATENCY_MS: '60', NET_SIM_JITTER_MS: '30', QUEUE_MAX_PLAYERS: '2', QUEUE_WAIT_MS: '60000', COUNTDOWN_MS: '300' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     bob?.close();

@@ -1,13 +1,13 @@
 /**
  * The lobby and the screens around a match, driven as a player would through the accessible
- * names issue 10 fixes (they are the contract these tests rely on): a private match created in
+ * names the page promises (they are the contract these tests rely on): a private match created in
  * one page and joined from its invite link in another, lobby and match chat, play, the results;
  * the live public list in a third page showing a quick-play match appear and go; spectating from
  * that list; cancelling quick play. Each screen is saved in test-results/.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForPlaying, waitForScreen, type ArenaWindow } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
@@ -20,7 +20,7 @@ describe('the lobby and the screens around a match', () => {
   beforeAll(async () => {
     // A lone quick player waits 4 s, long enough to see and cancel the queue, then bots join.
     server = await startServer({ TICK_RATE: '30', QUEUE_WAIT_MS: '4000', COUNTDOWN_MS: '1500', ENDED_LINGER_MS: '20000' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

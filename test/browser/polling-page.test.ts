@@ -9,7 +9,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForPlaying, type ArenaWindow } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
@@ -27,7 +27,7 @@ describe('the page on long-polling only', () => {
       BOT_FILL: 'on',
       COUNTDOWN_MS: '300',
     });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,5 +1,5 @@
 /**
- * The game page under its Content-Security-Policy (issue 11): Chromium loads the lobby, quick-plays
+ * The game page under its Content-Security-Policy: Chromium loads the lobby, quick-plays
  * into a bot-filled match of each game and plays it for a moment, and the page reports no CSP
  * violation (`securitypolicyviolation` events, recorded from before the first script runs) and no
  * console error. A policy that forgot a source the page needs (the inline style's hash, data:
@@ -12,7 +12,7 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { chooseGame, lobbyReady, openPage, setNickname, waitForPlaying } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
@@ -28,7 +28,7 @@ describe('the game page under its security headers', () => {
 
   beforeAll(async () => {
     server = await startServer({ TICK_RATE: '20', QUEUE_WAIT_MS: '300', COUNTDOWN_MS: '300', BOT_FILL: 'on' });
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit } from '../../shared/games/arena/sim/index.ts';
-import { launchChromium } from '../support/chromium.ts';
+import { sharedChromium } from '../support/shared-chromium.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForPlaying, waitForScreen, type ArenaWindow } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
@@ -39,7 +39,7 @@ describe('the page through a dropped connection', () => {
   beforeAll(async () => {
     server = await startServer({ TICK_RATE: String(TICK_RATE), MATCH_SEED: String(seedWithLineOfFire()), COUNTDOWN_MS: '300', BOT_FILL: 'off' });
     proxy = await startProxy(server.port);
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
   afterAll(async () => {
     bob?.close();

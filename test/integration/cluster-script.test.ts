@@ -3,7 +3,7 @@
  * front reaches the nodes, a node killed with -9 is reported and routed around, and stopping the
  * script (SIGTERM, or even SIGKILL) leaves no process behind. The counterfactual of the last
  * test: without the nodes' parent watch and setpriv around redis-server, all three processes
- * outlive a script killed with -9 (seen while building it).
+ * outlive a script killed with -9.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';

@@ -176,7 +176,8 @@ describe('failover: the owner of a match is killed', () => {
     if (!created.ok) throw new Error(`create: ${created.code}`);
     expect((await bo.client.enter({ kind: 'code', code: created.code! })).ok).toBe(true);
     expect((await ada.client.enter({ kind: 'rejoin' })).ok).toBe(true);
-    await waitFor(() => ada.snapshots.at(-1)?.s.roundState === 'live', 'a live round', 15_000);
+    // Bo's snapshots come through node2's relay and may start a little later than Ada's.
+    await waitFor(() => ada.snapshots.at(-1)?.s.roundState === 'live' && bo.snapshots.length > 0, 'a live round on both nodes', 15_000);
     // Give Bo a point: Ada rides into the nearest wall, Bo toward the farthest (so that on a slow
     // machine Bo's straight line cannot meet a wall first).
     const setup = ada.client.match.info!.setup;

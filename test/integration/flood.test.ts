@@ -1,5 +1,5 @@
 /**
- * Floods (issue 11): one connection sending 10,000 packets a second is kicked within a second,
+ * Floods: one connection sending 10,000 packets a second is kicked within a second,
  * told RATE_LIMITED first, while eight load-test bots play and notice nothing.
  *
  * Two layers are flooded. socket.io events (valid inputs on /match from a seated player, valid

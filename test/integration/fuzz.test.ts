@@ -1,5 +1,5 @@
 /**
- * The fuzz suite (issue 11): hostile frames and hostile events against a real server process
+ * The fuzz suite: hostile frames and hostile events against a real server process
  * while twelve load-test bots play, then the server must be as it was.
  *
  * Hostile side, for about 30 s: raw engine.io/socket.io frames over WebSocket and over HTTP

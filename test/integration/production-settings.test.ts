@@ -1,5 +1,5 @@
 /**
- * Issue 11's production settings against real server processes: configuration errors stop the
+ * The production settings against real server processes: configuration errors stop the
  * process naming the variable; pages of another origin are refused (POST /api/guest, the polling
  * handshake, the WebSocket upgrade) with ORIGIN_REFUSED while this origin, listed origins and
  * clients without an Origin work; limits key on the real client address behind a trusted proxy

@@ -1,5 +1,5 @@
 /**
- * The slow reader (issue 11): a player in a match whose client stops reading for 10 s, through a
+ * The slow reader: a player in a match whose client stops reading for 10 s, through a
  * proxy that stops reading from the server (test/support/fuzz/stall-proxy.ts), while eight bots
  * play on. The server must not buffer its snapshots without limit, and when the client reads
  * again it must decode snapshots again from a keyframe, its delta chain unbroken.

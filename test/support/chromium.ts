@@ -1,24 +1,57 @@
-/** Headless Debian Chromium through playwright-core (never a downloaded browser). */
+/**
+ * Headless Debian Chromium through playwright-core (never a downloaded browser), two ways:
+ *
+ * - `launchChromium()`: a browser process of its own with a fresh profile on disk, for scripts
+ *   that measure a cold start (test/browser/page-figures.ts).
+ * - `launchChromiumServer()` + `connectChromium(endpoint)`: the browser suite starts Chromium once
+ *   (chromium-setup.ts, a vitest globalSetup) and each test file connects to it and gets its own
+ *   browser context: separate cookies, storage and cache, as separate profiles would have, without
+ *   starting a browser per file (a launch costs 1-2 s of a core on the 2-core test machine).
+ */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserServer } from 'playwright-core';
+
+const VIEWPORT = { width: 1280, height: 860 };
+
+const LAUNCH = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
 
 export async function launchChromium(): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'arena-chromium-'));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1280, height: 860 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: VIEWPORT });
+}
+
+/** One Chromium that test files connect to over its WebSocket endpoint (`wsEndpoint()`). */
+export function launchChromiumServer(): Promise<BrowserServer> {
+  return chromium.launchServer(LAUNCH);
+}
+
+/**
+ * A new browser context in the shared Chromium. Its `close()` closes this file's connection too,
+ * after the context (the shared browser goes on for the other files): a connection left open
+ * would keep the test worker alive.
+ */
+export async function connectChromium(wsEndpoint: string): Promise<BrowserContext> {
+  const browser = await chromium.connect(wsEndpoint);
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const closeContext = context.close.bind(context);
+  context.close = async (options) => {
+    await closeContext(options);
+    await browser.close();
+  };
+  return context;
 }

@@ -1,6 +1,6 @@
 /**
  * Driving the game page as a player does: through the accessible names of the lobby (the stable
- * contract of issue 10), waiting on `window.arena.screen` rather than on time. Every page records
+ * contract between page and tests), waiting on `window.arena.screen` rather than on time. Every page records
  * its uncaught errors and console errors; tests end by expecting none.
  */
 import { mkdirSync } from 'node:fs';

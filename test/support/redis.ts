@@ -5,6 +5,7 @@
  * `npm run cluster` (scripts/cluster.ts) starts its Redis through here too.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,7 +57,7 @@ export async function startRedisCluster(shards = 3, options: RedisProcessOptions
   // A cluster node also listens on port + 10000 (the cluster bus): both must be free.
   while (ports.length < shards) {
     const port = await freePort();
-    if (port + 10_000 < 65_536 && !ports.includes(port) && (await isFree(port + 10_000))) ports.push(port);
+    if (!ports.includes(port) && (await isFree(port + 10_000))) ports.push(port);
   }
   const started: RunningNode[] = [];
   const stop = async () => {
@@ -189,16 +190,32 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs: num
   }
 }
 
-/** A free TCP port on loopback (scripts and tests that start their own servers). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+/**
+ * A free TCP port on loopback for a process that will bind it later (scripts and tests that start
+ * their own servers): a random one below the kernel's ephemeral range, checked free. Between the
+ * check and the bind the port is unguarded; below that range, nothing that binds port 0 (game
+ * servers, proxies, Chromium, the outgoing side of every connection) can take it meanwhile, which
+ * matters when test files run in parallel. Such a port also has room for a cluster node's bus
+ * port (port + 10000) below the range.
+ */
+export async function freePort(): Promise<number> {
+  const lowest = 10_000;
+  const end = ephemeralStart() - 10_000;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = lowest + Math.floor(Math.random() * (end - lowest));
+    if (await isFree(port)) return port;
+  }
+  throw new Error(`no free port found in ${lowest}-${end - 1} after 100 tries`);
+}
+
+/** The first port of the kernel's ephemeral range (Linux; 32768, its default, elsewhere). */
+function ephemeralStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 20_001 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
 }
 
 function isFree(port: number): Promise<boolean> {

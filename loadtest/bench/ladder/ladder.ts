@@ -1,5 +1,5 @@
 /**
- * The floor ladder (issue 9): how much server CPU each layer between a raw WebSocket and the
+ * The floor ladder: how much server CPU each layer between a raw WebSocket and the
  * real game server costs per player, measured in one run on one machine.
  *
  *   npm run bench:ladder -- [--bots 128] [--seconds 20] [--rungs 1,2,3,4,5,6] [--repeat 2]

@@ -1,0 +1,8 @@
+/** A test file's own browser context in the suite's one Chromium (chromium-setup.ts). */
+import type { BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
+import { connectChromium } from './chromium.ts';
+
+export function sharedChromium(): Promise<BrowserContext> {
+  return connectChromium(inject('chromiumEndpoint'));
+}
