@@ -11,6 +11,7 @@ const ALONE = [
   'test/integration/slow-reader.test.ts',
   'test/integration/loadtest.test.ts',
   'test/integration/loadtest-failover.test.ts',
+  'test/integration/loadtest-drain.test.ts',
   'test/integration/polling.test.ts',
   'test/integration/polling-cluster.test.ts',
 ];
