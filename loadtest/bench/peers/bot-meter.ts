@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { Histogram } from '../../histogram.ts';
 
 export interface MeterSample {
@@ -107,4 +108,41 @@ export class BotMeter {
 /** The bots' URL argument: loopback only, never another host. */
 export function loopbackUrl(url: string | undefined): string | null {
   return url && /^(http|ws):\/\/(127\.0\.0\.1|localhost|\[::1\]):\d+$/.test(url) ? url : null;
+}
+
+export interface BotArgs {
+  url: string;
+  count: number;
+  seed: number;
+  leadMs: number;
+}
+
+/** The options every peer's bot process takes; a bad one ends the process with its usage line. */
+export function parseBotArgs(script: string): BotArgs {
+  const { values } = parseArgs({
+    options: { url: { type: 'string' }, bots: { type: 'string', default: '128' }, seed: { type: 'string', default: '1' }, 'lead-ms': { type: 'string', default: '40' } },
+  });
+  const url = loopbackUrl(values.url);
+  const count = Number(values.bots);
+  const seed = Number(values.seed);
+  const leadMs = Number(values['lead-ms']);
+  if (!url || !(count > 0) || !Number.isInteger(seed)) {
+    console.error(`usage: ${script} --url http://127.0.0.1:PORT --bots N [--seed S] [--lead-ms 40] (loopback only)`);
+    process.exit(2);
+  }
+  return { url, count, seed, leadMs };
+}
+
+/** Starts bot 0…count-1 spacingMs apart; a bot that cannot start ends the run (its figures would be short). */
+export function startBots(count: number, spacingMs: number, start: (index: number) => Promise<void>): void {
+  for (let i = 0; i < count; i++) {
+    setTimeout(
+      () =>
+        start(i).catch((error: unknown) => {
+          console.error(`bot ${i}: ${error instanceof Error ? error.message : String(error)}`);
+          process.exit(1);
+        }),
+      i * spacingMs,
+    );
+  }
 }

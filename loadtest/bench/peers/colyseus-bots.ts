@@ -6,22 +6,11 @@
  *   node --import tsx loadtest/bench/peers/colyseus-bots.ts --url http://127.0.0.1:P --bots 128 [--seed 1]
  */
 import type { Socket } from 'node:net';
-import { parseArgs } from 'node:util';
-import { BotMeter, loopbackUrl } from './bot-meter.ts';
+import { BotMeter, parseBotArgs, startBots } from './bot-meter.ts';
 import { requirePeer } from './peer-packages.ts';
 import { InputScript, ROOM_SIZE } from './scenario.ts';
 
-const { values } = parseArgs({
-  options: { url: { type: 'string' }, bots: { type: 'string', default: '128' }, seed: { type: 'string', default: '1' }, 'lead-ms': { type: 'string', default: '40' } },
-});
-const url = loopbackUrl(values.url);
-const count = Number(values.bots);
-const seed = Number(values.seed);
-const leadMs = Number(values['lead-ms']);
-if (!url || !(count > 0) || !Number.isInteger(seed)) {
-  console.error('usage: colyseus-bots.ts --url http://127.0.0.1:PORT --bots N [--seed S] [--lead-ms 40] (loopback only)');
-  process.exit(2);
-}
+const { url, count, seed, leadMs } = parseBotArgs('colyseus-bots.ts');
 const { Client } = requirePeer('@colyseus/sdk');
 const meter = new BotMeter(count);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -49,16 +38,7 @@ async function startBot(index: number): Promise<void> {
   });
 }
 
-for (let i = 0; i < count; i++) {
-  setTimeout(
-    () =>
-      startBot(i).catch((error: unknown) => {
-        console.error(`bot ${i}: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      }),
-    i * 5,
-  );
-}
+startBots(count, 5, startBot);
 meter.serve(() => {
   for (const room of rooms) void room.leave(true).catch(() => {});
 });

@@ -8,25 +8,14 @@
  *   node --import tsx loadtest/bench/peers/parity-bots.ts --url http://127.0.0.1:P --bots 128 [--seed 1]
  */
 import type { Socket } from 'node:net';
-import { parseArgs } from 'node:util';
 import { PlayerClient } from '../../../shared/client/player-client.ts';
-import { BotMeter, loopbackUrl } from './bot-meter.ts';
+import { BotMeter, parseBotArgs, startBots } from './bot-meter.ts';
 import type { ParityInput, ParitySnapshot } from './parity-codec.ts';
 import { parity, PARITY_MODE } from './parity-game.ts';
 import { peekParitySnapshot } from './parity-codec.ts';
 import { InputScript } from './scenario.ts';
 
-const { values } = parseArgs({
-  options: { url: { type: 'string' }, bots: { type: 'string', default: '128' }, seed: { type: 'string', default: '1' }, 'lead-ms': { type: 'string', default: '40' } },
-});
-const url = loopbackUrl(values.url);
-const count = Number(values.bots);
-const seed = Number(values.seed);
-const leadMs = Number(values['lead-ms']);
-if (!url || !(count > 0) || !Number.isInteger(seed)) {
-  console.error('usage: parity-bots.ts --url http://127.0.0.1:PORT --bots N [--seed S] [--lead-ms 40] (loopback only)');
-  process.exit(2);
-}
+const { url, count, seed, leadMs } = parseBotArgs('parity-bots.ts');
 const meter = new BotMeter(count);
 const clients: PlayerClient<ParitySnapshot, ParityInput>[] = [];
 
@@ -91,16 +80,7 @@ async function startWithRetries(index: number): Promise<void> {
 }
 
 const ATTEMPTS = 4;
-for (let i = 0; i < count; i++) {
-  setTimeout(
-    () =>
-      startWithRetries(i).catch((error: unknown) => {
-        console.error(`bot ${i}: ${error instanceof Error ? error.message : String(error)}`);
-        process.exit(1);
-      }),
-    i * 20,
-  );
-}
+startBots(count, 20, startWithRetries);
 meter.serve(() => {
   for (const c of clients) c.close();
 });

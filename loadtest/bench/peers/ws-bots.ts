@@ -7,24 +7,13 @@
  *   node --import tsx loadtest/bench/peers/ws-bots.ts --url http://127.0.0.1:P --bots 128 [--seed 1]
  */
 import type { Socket } from 'node:net';
-import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { WS_PATH } from '../ladder/transports.ts';
-import { BotMeter, loopbackUrl } from './bot-meter.ts';
+import { BotMeter, parseBotArgs, startBots } from './bot-meter.ts';
 import { encodeFloorInput, floorStateTick } from './floor-wire.ts';
 import { InputScript } from './scenario.ts';
 
-const { values } = parseArgs({
-  options: { url: { type: 'string' }, bots: { type: 'string', default: '128' }, seed: { type: 'string', default: '1' }, 'lead-ms': { type: 'string', default: '40' } },
-});
-const url = loopbackUrl(values.url);
-const count = Number(values.bots);
-const seed = Number(values.seed);
-const leadMs = Number(values['lead-ms']);
-if (!url || !(count > 0) || !Number.isInteger(seed)) {
-  console.error('usage: ws-bots.ts --url http://127.0.0.1:PORT --bots N [--seed S] [--lead-ms 40] (loopback only)');
-  process.exit(2);
-}
+const { url, count, seed, leadMs } = parseBotArgs('ws-bots.ts');
 const meter = new BotMeter(count);
 const sockets: WebSocket[] = [];
 
