@@ -14,9 +14,7 @@
  * write for both, per round, and the median of the per-round ratios.
  *
  * `--fanout`: every broadcast goes through the match's SnapshotFanout (`relay`, so the slow-reader
- * check and the metrics are in the figure), members admitted by a first keyframe; interleaved
- * with it ("two-pass"), the same fan-out over the same transport without its one-pass
- * `broadcastUnlessBackedUp` (a backed-up check per member, then the broadcast).
+ * check and the metrics are in the figure), members admitted by a first keyframe.
  * `--single`: only today's figure, one line a round (`µs <figure>`), to compare two checkouts of
  * the code by running their copies of this file alternately.
  */
@@ -65,16 +63,12 @@ if (process.argv.includes('--drain')) {
   const delta = new Uint8Array(40).fill(7);
   const metrics = createMetrics();
   // Relayed bytes need no codec: the first (a keyframe) admits every member, the rest are deltas.
-  const onePass = new SnapshotFanout(transport, null as never, 1 << 30, metrics);
-  const twoPass = new SnapshotFanout({ ...transport, broadcastUnlessBackedUp: undefined }, null as never, 1 << 30, metrics);
-  let fanout = onePass;
+  const fanout = new SnapshotFanout(transport, null as never, 1 << 30, metrics);
   let tick = 0;
   if (values.fanout) {
-    for (const f of [onePass, twoPass]) {
-      for (const id of nsp.sockets.keys()) f.add(id);
-      f.relay({ tick: tick++ } as never, delta, true);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    for (const id of nsp.sockets.keys()) fanout.add(id);
+    fanout.relay({ tick: tick++ } as never, delta, true);
+    await new Promise((r) => setTimeout(r, 50));
   }
   const broadcast = (): number => {
     if (!values.fanout) return transport.broadcast(delta);
@@ -105,17 +99,15 @@ if (process.argv.includes('--drain')) {
     const order = r % 2 === 0 ? ['blind', 'heard'] : ['heard', 'blind'];
     const row = { blind: 0, heard: 0 };
     for (const which of order) {
-      fanout = which === 'heard' ? twoPass : onePass;
-      if (which === 'heard' && !values.fanout) for (const c of conns) c.on('packetCreate', extra);
+      if (which === 'heard') for (const c of conns) c.on('packetCreate', extra);
       row[which as 'blind' | 'heard'] = await run();
-      if (which === 'heard' && !values.fanout) for (const c of conns) c.off('packetCreate', extra);
+      if (which === 'heard') for (const c of conns) c.off('packetCreate', extra);
     }
     rows.push(row);
-    const names = values.fanout ? ['one pass', 'two passes'] : ['cap blind to direct writes', 'packetCreate/flush reported'];
-    console.log(`round ${r + 1}: ${row.blind.toFixed(2)} µs per member write (${names[0]}), ${row.heard.toFixed(2)} µs (${names[1]})`);
+    console.log(`round ${r + 1}: ${row.blind.toFixed(2)} µs per member write (cap blind to direct writes), ${row.heard.toFixed(2)} µs (packetCreate/flush reported)`);
   }
   const ratios = rows.map((r) => r.blind / r.heard).sort((a, b) => a - b);
-  console.log(`median ${values.fanout ? 'one-pass/two-pass' : 'blind/heard'} ratio: ${ratios[Math.floor(ratios.length / 2)]!.toFixed(3)} (${members} members, ${ticks} broadcasts a round)`);
+  console.log(`median blind/heard ratio: ${ratios[Math.floor(ratios.length / 2)]!.toFixed(3)} (${members} members, ${ticks} broadcasts a round)`);
   drain.kill();
   io.close();
   process.exit(0);

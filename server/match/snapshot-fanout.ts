@@ -17,12 +17,6 @@ export interface FanoutTransport {
   unsubscribe(subscriberId: string): void;
   /** True when this client's outgoing buffer is so full that it should leave the delta chain. */
   isBackedUp(subscriberId: string): boolean;
-  /**
-   * `broadcast` and `isBackedUp` in one pass over the subscribers, when the transport can: sends
-   * to every subscribed client that is not backed up, appends those that are to `backedUp` (sent
-   * nothing), and returns how many it reached. The fan-out then takes them off the chain.
-   */
-  broadcastUnlessBackedUp?(bytes: Uint8Array, backedUp: string[]): number;
   /** True when this client's outgoing buffer is empty again. */
   isDrained(subscriberId: string): boolean;
   /**
@@ -45,8 +39,6 @@ export class SnapshotFanout {
   private readonly onChain = new Set<string>();
   /** Not on the delta chain; they get a keyframe as soon as their socket can take one. */
   private readonly waiting = new Set<string>();
-  /** Reused every publish: who broadcastUnlessBackedUp found backed up. */
-  private readonly backedUp: string[] = [];
 
   constructor(
     private readonly transport: FanoutTransport,
@@ -83,9 +75,10 @@ export class SnapshotFanout {
   }
 
   private deliver(snapshot: Snapshot, bytes: Uint8Array, isKey: boolean): void {
+    this.dropBackedUp();
     if (isKey) this.lastKeyframeTick = snapshot.tick;
     const kind = isKey ? 'key' : 'delta';
-    const reached = this.broadcast(bytes);
+    const reached = this.onChain.size > 0 || this.transport.hasOtherReaders?.() === true ? this.transport.broadcast(bytes) : 0;
     this.metrics.snapshotBytes.inc({ kind }, bytes.length * reached);
     this.base = snapshot;
     this.admitWaiting(snapshot, isKey ? bytes : null);
@@ -102,30 +95,14 @@ export class SnapshotFanout {
     broadcastState(snapshot);
   }
 
-  /** Sends to the chain, minus whoever is backed up: they leave it first and wait for a keyframe. */
-  private broadcast(bytes: Uint8Array): number {
-    const transport = this.transport;
-    if (!transport.broadcastUnlessBackedUp) {
-      for (const id of this.onChain) if (transport.isBackedUp(id)) this.dropFromChain(id);
-      return this.anyReader() ? transport.broadcast(bytes) : 0;
+  private dropBackedUp(): void {
+    for (const id of this.onChain) {
+      if (!this.transport.isBackedUp(id)) continue;
+      this.onChain.delete(id);
+      this.transport.unsubscribe(id);
+      this.waiting.add(id);
+      this.metrics.slowConsumers.inc();
     }
-    if (!this.anyReader()) return 0;
-    const backedUp = this.backedUp;
-    const reached = transport.broadcastUnlessBackedUp(bytes, backedUp);
-    for (const id of backedUp) if (this.onChain.has(id)) this.dropFromChain(id);
-    backedUp.length = 0;
-    return reached;
-  }
-
-  private anyReader(): boolean {
-    return this.onChain.size > 0 || this.transport.hasOtherReaders?.() === true;
-  }
-
-  private dropFromChain(id: string): void {
-    this.onChain.delete(id);
-    this.transport.unsubscribe(id);
-    this.waiting.add(id);
-    this.metrics.slowConsumers.inc();
   }
 
   /** One keyframe encode serves everybody admitted this tick. */

@@ -22,13 +22,11 @@ const BACKED_UP_PACKETS = 32;
  * encode, write callback and `drain`/`flush` emits (engine-direct.ts says when a socket is idle).
  * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
  * overtaken and a reader that cannot keep up shows in the packets engine.io holds as before.
- * Given `backedUp`, a member holding more than BACKED_UP_PACKETS is not sent to but listed there
- * (the slow-reader check in the same pass: one socket lookup and buffer read per member).
  */
-function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths): ((bytes: Uint8Array, backedUp: string[] | null) => number) | null {
+function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths): ((bytes: Uint8Array) => number) | null {
   const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
   if (!prefix) return null;
-  return (bytes, backedUp) => {
+  return (bytes) => {
     const members = nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
     const frame = binaryFrame(prefix, bytes);
@@ -40,12 +38,7 @@ function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths):
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
       const conn = engineConn(socket);
-      const pending = paths.pendingPackets(conn);
-      if (backedUp && pending > BACKED_UP_PACKETS) {
-        backedUp.push(id);
-        continue;
-      }
-      const ws = pending === 0 ? idleWebSocket(conn, paths) : null;
+      const ws = idleWebSocket(conn, paths);
       if (ws) {
         writeFrame(ws, list);
         reportSent(conn, packet);
@@ -73,9 +66,8 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
     : {};
   return {
     ...baseline,
-    ...(direct && { broadcastUnlessBackedUp: (bytes: Uint8Array, backedUp: string[]) => direct(bytes, backedUp) }),
     broadcast(bytes) {
-      if (direct) return direct(bytes, null);
+      if (direct) return direct(bytes);
       nsp.local.to(room).emit('snapshot', bytes);
       return nsp.adapter.rooms.get(room)?.size ?? 0;
     },
