@@ -12,6 +12,11 @@
  * `packetCreate` listener per connection (what every connection had before: each direct write
  * then built engine.io's packet and emitted `packetCreate` and `flush`). Prints µs per member
  * write for both, per round, and the median of the per-round ratios.
+ *
+ * `--fanout`: every broadcast goes through the match's SnapshotFanout (`relay`, so the slow-reader
+ * check and the metrics are in the figure), members admitted by a first keyframe.
+ * `--single`: only today's figure, one line a round (`µs <figure>`), to compare two checkouts of
+ * the code by running their copies of this file alternately.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,13 +28,14 @@ import { io as connect } from 'socket.io-client';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import { createLogger } from '../../server/log.ts';
 import { createMetrics } from '../../server/metrics.ts';
+import { SnapshotFanout } from '../../server/match/snapshot-fanout.ts';
 import { roomTransport } from '../../server/net/room-transport.ts';
 import { installSendBufferCap } from '../../server/net/send-buffer-cap.ts';
 import type { MatchNamespace } from '../../server/net/types.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--drain'),
-  options: { members: { type: 'string', default: '256' }, ticks: { type: 'string', default: '400' }, rounds: { type: 'string', default: '6' }, port: { type: 'string' } },
+  options: { fanout: { type: 'boolean', default: false }, single: { type: 'boolean', default: false }, members: { type: 'string', default: '256' }, ticks: { type: 'string', default: '400' }, rounds: { type: 'string', default: '6' }, port: { type: 'string' } },
 });
 const members = Number(values.members);
 
@@ -48,26 +54,46 @@ if (process.argv.includes('--drain')) {
   const io = new Server(http, { parser: wireParser, serveClient: false });
   installSendBufferCap(io, { maxBytes: 1 << 20, metrics: createMetrics(), log: createLogger({ logLevel: 'warn', nodeId: 'bench' }) });
   const nsp = io.of('/match') as unknown as MatchNamespace;
-  nsp.on('connection', (socket) => void socket.join('room'));
+  if (!values.fanout) nsp.on('connection', (socket) => void socket.join('room'));
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const drain = fork(new URL(import.meta.url).pathname, ['--drain', '--members', String(members), '--port', String((http.address() as AddressInfo).port)], { execArgv: ['--import', 'tsx'] });
   await once(drain, 'message');
   const transport = roomTransport(nsp, 'room');
   const delta = new Uint8Array(40).fill(7);
+  const metrics = createMetrics();
+  // Relayed bytes need no codec: the first (a keyframe) admits every member, the rest are deltas.
+  const fanout = new SnapshotFanout(transport, null as never, 1 << 30, metrics);
+  let tick = 0;
+  if (values.fanout) {
+    for (const id of nsp.sockets.keys()) fanout.add(id);
+    fanout.relay({ tick: tick++ } as never, delta, true);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const broadcast = (): number => {
+    if (!values.fanout) return transport.broadcast(delta);
+    fanout.relay({ tick: tick++ } as never, delta, false);
+    return members;
+  };
   const extra = (): void => {};
   const conns = [...nsp.sockets.values()].map((s) => s.conn as unknown as { on(e: string, f: () => void): void; off(e: string, f: () => void): void });
   const run = async (): Promise<number> => {
     const before = process.cpuUsage();
     let writes = 0;
     for (let t = 0; t < ticks; t++) {
-      writes += transport.broadcast(delta);
+      writes += broadcast();
       await new Promise((r) => setTimeout(r, 5));
     }
     const used = process.cpuUsage(before);
     return (used.user + used.system) / writes;
   };
   await run();
+  if (values.single) {
+    for (let r = 0; r < rounds; r++) console.log(`µs ${(await run()).toFixed(3)}`);
+    drain.kill();
+    io.close();
+    process.exit(0);
+  }
   const rows: { blind: number; heard: number }[] = [];
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ['blind', 'heard'] : ['heard', 'blind'];

@@ -29,7 +29,7 @@ import { writesFrames, type ServerWebSocket } from './internals/ws.ts';
 export type { EngineConn, EngineTransport } from './internals/engine-io.ts';
 
 /** Who watches a connection's packets, kept current as listeners come and go. */
-interface Watchers {
+export interface Watchers {
   /** `write` or `emit` replaced on the instance (the network simulator): no direct path at all. */
   wrapped: boolean;
   /** Someone listens to `packet` (each packet received). */
@@ -74,7 +74,7 @@ const WATCHERS = Symbol('packetWatchers');
  * updated by EventEmitter's own `newListener`/`removeListener` events rather than recomputed
  * (`listenerCount` and two `hasOwn` per input were 3 % of the server's CPU at 128 bots).
  */
-function watchersOf(conn: EngineConn): Watchers {
+export function watchersOf(conn: EngineConn): Watchers {
   const holder = conn as EngineConn & { [WATCHERS]?: Watchers };
   return holder[WATCHERS] ?? (holder[WATCHERS] = watch(conn));
 }
@@ -109,8 +109,8 @@ export function reportReceived(conn: EngineConn, data: Uint8Array): void {
 }
 
 /** A frame written directly, told to `packetCreate` and `flush` listeners as engine.io would have. */
-export function reportSent(conn: EngineConn, data: Uint8Array): void {
-  if (!watchersOf(conn).outbound) return;
+export function reportSent(conn: EngineConn, data: Uint8Array, watchers = watchersOf(conn)): void {
+  if (!watchers.outbound) return;
   const packet = { type: 'message', data, options: { compress: false } };
   conn.emit('packetCreate', packet);
   conn.emit('flush', [packet]);
@@ -142,12 +142,12 @@ export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, pa
  * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, where
  * the packets then waiting show a reader that cannot keep up (room-transport's slow-reader check).
  */
-export function idleWebSocket(conn: EngineConn, paths: DirectPaths): ServerWebSocket | null {
+export function idleWebSocket(conn: EngineConn, paths: DirectPaths, watchers = watchersOf(conn)): ServerWebSocket | null {
   const transport = conn.transport;
   if (!paths.snapshots || conn.readyState !== 'open' || !transport.writable) return null;
   const ws = webSocketOf(transport);
   if (!ws || !writesFrames(ws) || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
-  if (paths.pendingPackets(conn) !== 0 || !allowsDirect(conn)) return null;
+  if (paths.pendingPackets(conn) !== 0 || watchers.wrapped) return null;
   return ws;
 }
 

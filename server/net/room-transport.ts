@@ -7,7 +7,7 @@
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
-import { binaryFrame, engineConn, idleWebSocket, reportSent, speaksWire, tellAnyOutgoingListeners } from './engine-direct.ts';
+import { binaryFrame, engineConn, idleWebSocket, reportSent, speaksWire, tellAnyOutgoingListeners, watchersOf } from './engine-direct.ts';
 import { directPathsOf, type DirectPaths } from './internals/direct-paths.ts';
 import { writeFrame } from './internals/ws.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
@@ -38,10 +38,12 @@ function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths):
       const socket = nsp.sockets.get(id);
       if (!socket) continue;
       const conn = engineConn(socket);
-      const ws = idleWebSocket(conn, paths);
+      // Read once per member: a keyed load on connections of many shapes.
+      const watchers = watchersOf(conn);
+      const ws = idleWebSocket(conn, paths, watchers);
       if (ws) {
         writeFrame(ws, list);
-        reportSent(conn, packet);
+        reportSent(conn, packet, watchers);
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
       } else socket.emit('snapshot', bytes);
       reached++;
