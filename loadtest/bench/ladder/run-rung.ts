@@ -392,6 +392,18 @@ async function startOwnRung(round: number, spec: RungSpec, opts: LadderOptions, 
 }
 
 /** Rung 6: server/main.ts under the real load test, as loadtest/bench/arena-16.sh runs it. */
+/** The real server as every benchmark runs it: 16-player matches, one seed, no guest limit, quiet logs, no drain wait. */
+export const REAL_SERVER_ENV = {
+  HOST: '127.0.0.1',
+  TICK_RATE: '20',
+  MAX_PLAYERS_PER_MATCH: '16',
+  MATCH_SEED: '1',
+  GUEST_PER_MINUTE: '1000000',
+  LOG_LEVEL: 'warn',
+  WIRE_FORMAT: 'binary',
+  DRAIN_TIMEOUT_MS: '0',
+};
+
 async function startRealServer(round: number, spec: RungSpec, opts: LadderOptions, port: number): Promise<Running> {
   const url = `http://127.0.0.1:${port}`;
   const runName = `ladder-rung${labelSlug(spec.label)}-round${round}`;
@@ -405,15 +417,9 @@ async function startRealServer(round: number, spec: RungSpec, opts: LadderOption
     opts.serverCore,
     cmd.argv,
     {
-      HOST: '127.0.0.1',
+      ...REAL_SERVER_ENV,
       PORT: String(port),
       TICK_RATE: String(opts.tickRate),
-      MAX_PLAYERS_PER_MATCH: '16',
-      MATCH_SEED: '1',
-      GUEST_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'warn',
-      WIRE_FORMAT: 'binary',
-      DRAIN_TIMEOUT_MS: '0',
       ...opts.serverEnv,
     },
     cmd.cwd,

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { busyCorePercent, readCpuTimes } from '../../host-load.ts';
 import { sleep, spawnPinned, type Child } from '../ladder/children.ts';
 import { processCpuMs, processRssMB } from '../ladder/proc-cpu.ts';
-import { injectJit, parseRungSpec, runTogether, startPerf, type LadderOptions } from '../ladder/run-rung.ts';
+import { injectJit, parseRungSpec, REAL_SERVER_ENV, runTogether, startPerf, type LadderOptions } from '../ladder/run-rung.ts';
 import type { MeterSample } from './bot-meter.ts';
 import { shortfallOf, type Impl, type PeerRun } from './peers-report.ts';
 
@@ -35,16 +35,6 @@ const TSX = ['--import', import.meta.resolve('tsx')];
 const DIR = 'loadtest/bench/peers';
 
 /** The real server's environment for a benchmark: no rate limits in the way, quiet logs. */
-export const REAL_SERVER_ENV = {
-  HOST: '127.0.0.1',
-  TICK_RATE: '20',
-  MAX_PLAYERS_PER_MATCH: '16',
-  MATCH_SEED: '1',
-  GUEST_PER_MINUTE: '1000000',
-  LOG_LEVEL: 'warn',
-  WIRE_FORMAT: 'binary',
-  DRAIN_TIMEOUT_MS: '0',
-};
 
 interface Own {
   server: { script: string; args: (port: number) => string[]; env: (port: number) => Record<string, string> };
