@@ -54,8 +54,8 @@ export interface ArenaState {
 export type ArenaInput = InputMessage;
 
 const MODES: readonly GameMode[] = [
-  { id: 'ffa', label: 'Free for all', minPlayers: 2, maxPlayers: 16, options: { killTarget: 20, timeLimitS: 300 } },
-  { id: 'duel', label: 'Duel', minPlayers: 2, maxPlayers: 2, options: { killTarget: 10, timeLimitS: 180 } },
+  { id: 'ffa', label: 'Free for all', minPlayers: 2, maxPlayers: 16, options: { killTarget: 20, timeLimitS: 300, damage: 25 } },
+  { id: 'duel', label: 'Duel', minPlayers: 2, maxPlayers: 2, options: { killTarget: 10, timeLimitS: 180, damage: 25 } },
 ];
 
 export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup> = {
