@@ -5,7 +5,7 @@
  * listed match, spectating, chat, leaving). React components only read the store and call
  * these methods; the Phaser scenes only read the MatchSession.
  */
-import type { GuestSession } from '../../../shared/client/auth.ts';
+import { getGuestToken, type GuestSession } from '../../../shared/client/auth.ts';
 import { PlayerClient, type Entry, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
 import { frameBytes } from '../../../shared/client/byte-counter.ts';
 import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
@@ -19,6 +19,7 @@ import { selectScreen, type Store } from '../state/store.ts';
 import { adviceFor, isAuthCode } from './connection-messages.ts';
 import { MatchSession } from './match-session.ts';
 import { NetStats, parseTickTotals, tickMsBetween, type TickTotals } from './net-stats.ts';
+import type { EarlySignIn } from './early-sign-in.ts';
 import type { PageStorage } from './storage.ts';
 
 /** The drawing side, loaded on demand (Phaser is most of the page's bytes). */
@@ -89,10 +90,14 @@ export class PageController {
     this.deps.store.dispatch(action);
   }
 
-  /** Loads the game list, signs in (this tab's token if it has one), starts the once-a-second work. */
-  start(nickname: string): void {
+  /**
+   * Loads the game list, signs in (this tab's token if it has one, else the token `early` asked
+   * for), starts the once-a-second work.
+   */
+  start(early: Pick<EarlySignIn, 'nickname' | 'guest' | 'config' | 'token'>): void {
     void this.loadCatalogue();
-    void this.signIn(nickname, this.deps.storage.guest());
+    this.connection = early.config;
+    void this.signIn(early.nickname, early.guest, early.token);
     this.ticker = setInterval(() => this.everySecond(), 1000);
   }
 
@@ -119,9 +124,10 @@ export class PageController {
 
   /**
    * A new connection under `nickname` (closing the one before). With `guest`, presents that token
-   * first (a reload); a refused one is replaced by a fresh guest token.
+   * first (a reload); a refused one is replaced by a fresh guest token. `asked`: a token request
+   * for `nickname` already on its way (the page's entry module sent it).
    */
-  signIn(nickname: string, guest: GuestSession | null = null): Promise<boolean> {
+  signIn(nickname: string, guest: GuestSession | null = null, asked: Promise<AckResult<GuestSession>> | null = null): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
@@ -134,11 +140,21 @@ export class PageController {
       this.dispatch(connectionActions.connecting());
       // The server's SOCKET_PATH and TRANSPORTS; unknown (an older server), socket.io's defaults.
       this.connection ??= getConnectionConfig(this.deps.url);
+      const held = guest && guest.nickname.length > 0 ? guest : null;
+      // A new guest's token does not depend on the connection's settings: both requests go out
+      // together, one round trip less before the lobby is usable.
+      const token = held ? null : (asked ?? getGuestToken(this.deps.url, nickname));
       const connection = await this.connection;
       if (connection === null) this.connection = null; // ask again on the next sign-in
       const opts = { ...this.clientOptions(nickname, gen), ...(connection && { path: connection.socketPath, transports: connection.transports }) };
-      let res = guest && guest.nickname.length > 0 ? await PlayerClient.resume(opts, guest) : await PlayerClient.connect(opts);
-      if (!res.ok && guest && isAuthCode(res.code)) res = await PlayerClient.connect(opts);
+      const fresh = async () => {
+        const got = await (token ?? getGuestToken(this.deps.url, nickname));
+        if (!got.ok) return got;
+        const { ok: _ok, ...session } = got;
+        return PlayerClient.resume(opts, session);
+      };
+      let res = held ? await PlayerClient.resume(opts, held) : await fresh();
+      if (!res.ok && held && isAuthCode(res.code)) res = await fresh();
       if (gen !== this.generation) {
         if (res.ok) res.value.close();
         return false;
