@@ -7,6 +7,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
+import { fetchCounting, gameChunkOf } from './app/chunk-loader.ts';
 import { PageController } from './app/controller.ts';
 import type { EarlySignIn } from './app/early-sign-in.ts';
 import type { PageStorage } from './app/storage.ts';
@@ -31,7 +32,10 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     store,
     storage,
     url: location.origin,
-    loadView: async (session) => {
+    loadView: async (session, progress) => {
+      // Fetched first, counting bytes for the progress bar; the import then reads the HTTP cache.
+      const chunk = gameChunkOf(document, location.href);
+      if (chunk) await fetchCounting(chunk.url, chunk.bytes, progress);
       const { createGameView } = await import('./scenes/game-view.ts');
       view = await createGameView(session, gameEl);
       timings.phaserLoadedMs ??= performance.now();

@@ -128,9 +128,10 @@ async function recordFetches(page: import('playwright-core').Page): Promise<() =
   await cdp.send('Network.enable');
   const seen = new Map<string, { path: string; encoding: string }>();
   const done: Fetched[] = [];
-  cdp.on('Network.responseReceived', (e: { requestId: string; response: { url: string; headers: Record<string, string> } }) => {
+  cdp.on('Network.responseReceived', (e: { requestId: string; response: { url: string; headers: Record<string, string>; fromDiskCache?: boolean; fromPrefetchCache?: boolean } }) => {
     const path = new URL(e.response.url).pathname;
-    if (pageFile(path) === null) return;
+    // The game chunk's import() after the progress bar's fetch is a cache hit: no bytes moved.
+    if (pageFile(path) === null || e.response.fromDiskCache || e.response.fromPrefetchCache) return;
     const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
     seen.set(e.requestId, { path, encoding: h['content-encoding'] ?? 'identity' });
   });

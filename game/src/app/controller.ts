@@ -15,7 +15,8 @@ import type { GameInfo, MatchInfo, PrivateMatchOptions, SeatGrant, SessionInfo }
 import { connectionActions } from '../state/connection-slice.ts';
 import { chatLine, lobbyActions, type Pending } from '../state/lobby-slice.ts';
 import { matchActions } from '../state/match-slice.ts';
-import { selectScreen, type Store } from '../state/store.ts';
+import { selectScreen, uiActions, type Store } from '../state/store.ts';
+import type { LoadProgress } from './chunk-loader.ts';
 import { adviceFor, isAuthCode } from './connection-messages.ts';
 import { MatchSession } from './match-session.ts';
 import { NetStats, parseTickTotals, tickMsBetween, type TickTotals } from './net-stats.ts';
@@ -34,7 +35,8 @@ export interface ControllerDeps {
   storage: PageStorage;
   /** The server's origin. */
   url: string;
-  loadView: (session: MatchSession) => Promise<GameView>;
+  /** Loads the drawing side, reporting the game chunk's bytes as they arrive. */
+  loadView: (session: MatchSession, progress: (p: LoadProgress) => void) => Promise<GameView>;
   fetch?: typeof fetch;
 }
 
@@ -66,7 +68,7 @@ export class PageController {
   private signingIn: Promise<boolean> | null = null;
   private chatIds = 0;
   private queueCancelled = false;
-  private view: Promise<GameView> | null = null;
+  private view: Promise<GameView | null> | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private seconds = 0;
   private tickTotals: TickTotals | null = null;
@@ -106,9 +108,27 @@ export class PageController {
     void this.gameView();
   }
 
-  private gameView(): Promise<GameView> {
-    this.view ??= this.deps.loadView(this.session);
+  /** The drawing side, loaded once; null when loading failed (the page offers to try again). */
+  private gameView(): Promise<GameView | null> {
+    this.view ??= this.deps.loadView(this.session, (p) => this.dispatch(uiActions.gameLoading(p))).then(
+      (view) => {
+        this.dispatch(uiActions.gameLoaded());
+        return view;
+      },
+      () => {
+        this.view = null; // the next call tries again
+        this.dispatch(uiActions.gameLoadFailed());
+        return null;
+      },
+    );
     return this.view;
+  }
+
+  /** Loading the game failed (the network dropped mid-chunk): load it again and draw the match if one is on. */
+  async retryGameLoad(): Promise<void> {
+    const view = await this.gameView();
+    const info = this.session.info;
+    if (view && info) view.show(info.game, info.matchId);
   }
 
   private async loadCatalogue(): Promise<void> {
@@ -387,7 +407,7 @@ export class PageController {
       }),
     );
     this.dispatch(lobbyActions.settled());
-    void this.gameView().then((v) => this.session.info?.matchId === info.matchId && v.show(info.game, info.matchId));
+    void this.gameView().then((v) => v !== null && this.session.info?.matchId === info.matchId && v.show(info.game, info.matchId));
     void this.ping();
   }
 
@@ -438,7 +458,7 @@ export class PageController {
   private toLobby(): void {
     this.session.left();
     this.dispatch(matchActions.left());
-    void this.view?.then((v) => v.hide());
+    void this.view?.then((v) => v?.hide());
   }
 
   /** Match chat while in a match, else lobby chat. */
