@@ -60,6 +60,11 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
    * After the last attempt the manager emits `reconnect_failed` and stays closed.
    */
   reconnection?: ReconnectionPolicy | null;
+  /**
+   * The chat lines an earlier client of this player saw last (its `lobby.lastChatId` and
+   * `match.lastChat`): a new connection after giving up catches up from there.
+   */
+  chatSince?: { lobby: number | null; match: { matchId: string; id: number } | null };
   /** Acknowledgement and HTTP timeout (ms). Default 5000. */
   timeoutMs?: number;
   /** Decode snapshots (default) or only count them (load-test bots in light mode). */
@@ -125,7 +130,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       this.presented.lobby.length = 0;
       this.presented.match.length = 0;
     });
-    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
+    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs, chatSince: opts.chatSince?.lobby ?? null });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
       token: tokenFor('match'),
@@ -133,6 +138,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       timeoutMs,
       decode: opts.decode ?? true,
       autoRejoin: opts.autoRejoin ?? true,
+      chatSince: opts.chatSince?.match ?? null,
     });
     // A token the server refuses (expired, or signed by a node that restarted with another
     // secret) is not retried by socket.io: renew it and connect again. Bounded: a server that

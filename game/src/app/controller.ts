@@ -76,6 +76,8 @@ export class PageController {
   private retryMs = RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly fetch: typeof fetch;
+  /** The last chat lines the page showed, from the connection before this one. */
+  private chatSince: PlayerClientOptions['chatSince'] | null = null;
   /** How the server wants to be reached (socket.io's path, the transports it takes), asked once. */
   private connection: Promise<ConnectionConfig | null> | null = null;
 
@@ -151,6 +153,9 @@ export class PageController {
     const run = async (): Promise<boolean> => {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
+      // The chat this page has shown: a new connection catches up from there (lines sent while
+      // the old one was down come once, in order).
+      if (this.client) this.chatSince = { lobby: this.client.lobby.lastChatId, match: this.client.match.lastChat };
       this.client?.close();
       this.client = null;
       this.session.attach(null);
@@ -166,7 +171,11 @@ export class PageController {
       const token = held ? null : (asked ?? getGuestToken(this.deps.url, nickname));
       const connection = await this.connection;
       if (connection === null) this.connection = null; // ask again on the next sign-in
-      const opts = { ...this.clientOptions(nickname, gen), ...(connection && { path: connection.socketPath, transports: connection.transports }) };
+      const opts = {
+        ...this.clientOptions(nickname, gen),
+        ...(this.chatSince && { chatSince: this.chatSince }),
+        ...(connection && { path: connection.socketPath, transports: connection.transports, reconnection: connection.reconnection }),
+      };
       const fresh = async () => {
         const got = await (token ?? getGuestToken(this.deps.url, nickname));
         if (!got.ok) return got;
@@ -211,7 +220,8 @@ export class PageController {
     const retry = res.code === ErrorCode.Unavailable || res.code === ErrorCode.Timeout;
     this.dispatch(connectionActions.noticed({ code: res.code, message: advice.message, failed: true }));
     if (retry) {
-      this.retryTimer = setTimeout(() => void this.signIn(nickname), this.retryMs);
+      // The tab's token again (the seat it may hold is this guest's), not a new guest.
+      this.retryTimer = setTimeout(() => void this.signIn(nickname, this.deps.storage.guest()), this.retryMs);
       this.retryMs = Math.min(RETRY_CAP_MS, this.retryMs * 2);
     }
   }
@@ -219,6 +229,19 @@ export class PageController {
   /** Tries to sign in again now (the player pressed Retry). */
   retry(): Promise<boolean> {
     return this.signIn(this.requested ?? 'Guest');
+  }
+
+  /**
+   * After the connection gave up reconnecting (the player pressed Retry): a new connection as the
+   * same guest, back into the seat if the server still holds it, else to the lobby with a word.
+   */
+  async reconnectAgain(): Promise<void> {
+    const wasInMatch = this.state.match.joined !== null && !this.state.match.results;
+    const ok = await this.signIn(this.requested ?? 'Guest', this.deps.storage.guest());
+    if (ok && wasInMatch && !this.client?.lobby.session?.matchId) {
+      this.toLobby();
+      this.dispatch(lobbyActions.failed({ code: ErrorCode.NoSeat, message: adviceFor(ErrorCode.NoSeat).message }));
+    }
   }
 
   /** Signed in under the nickname typed; signs in again first when it changed. */
@@ -308,6 +331,8 @@ export class PageController {
     countBytes();
     manager.on('open', countBytes);
     manager.on('reconnect_attempt', (n) => live() && this.dispatch(connectionActions.reconnecting(n)));
+    // The server's policy ran out of attempts: say so and wait for the player (socket.io stops).
+    manager.on('reconnect_failed', () => live() && this.dispatch(connectionActions.reconnectFailed()));
     manager.on('reconnect', () => {
       if (!live()) return;
       // In a match, back means back in the seat: the rejoin answer ends the overlay. A match
