@@ -18,7 +18,7 @@ export function ReconnectOverlay() {
           <p className="muted">
             {inMatch ? 'The server kept your seat for a while: retry to take it back.' : 'Check the connection, then retry.'}
           </p>
-          {notice && <p className="notice">{notice.message}</p>}
+          {/* The last attempt's notice ("…Retrying…") no longer holds: nothing is retrying now. */}
           <button className="primary" autoFocus onClick={() => void controller.reconnectAgain()}>
             Retry
           </button>
