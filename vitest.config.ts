@@ -27,6 +27,10 @@ export default defineConfig({
           name: 'unit',
           include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'game/**/*.test.ts', 'loadtest/**/*.test.ts', 'scripts/**/*.test.ts'],
           environment: 'node',
+          // One worker process per core runs file after file without a fresh module graph for each:
+          // the code under test keeps no module-level state, and a fresh fork per file cost more
+          // than the tests (unit suite on 2 cores: 59-92 s isolated, 30-46 s not).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },

@@ -1,13 +1,18 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { pageChunks } from './build/page-chunks.ts';
+import { precompress } from './build/precompress.ts';
 
-// The game page is built into dist/game, which the game server serves at `/`. The lobby (React,
-// Redux Toolkit, the SDK) is the entry chunk; Phaser and the scenes come in a chunk of their own
-// through a dynamic import (game/src/scenes/game-view.ts), so the lobby does not wait for them.
+// The game page is built into dist/game, which the game server serves at `/`. Three chunks: a
+// small entry (src/boot.ts) that starts signing in at once; the lobby (src/main.tsx: React, Redux
+// Toolkit, the SDK), preloaded beside it; Phaser and the scenes, imported once the lobby is up
+// (src/scenes/game-view.ts), so the lobby does not wait for them (build/page-chunks.ts). Every
+// text file is also written Brotli- and gzip-compressed (build/precompress.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  plugins: [pageChunks({ lobby: 'main', game: 'game-view' }), precompress()],
   build: {
     outDir: fileURLToPath(new URL('../dist/game', import.meta.url)),
     emptyOutDir: true,

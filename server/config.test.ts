@@ -109,6 +109,7 @@ describe('production settings (issue 11)', () => {
       maxConnectionsPerAddress: 0,
       metricsToken: null,
       metricsListen: null,
+      clientReconnection: { delayMs: 1_000, delayMaxMs: 5_000, randomization: 0.5, attempts: 10 },
     });
   });
 
@@ -138,6 +139,10 @@ describe('production settings (issue 11)', () => {
       metricsListen: { host: '127.0.0.1', port: 9100 },
     });
     expect(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins).toEqual({ kind: 'any' });
+    expect(
+      loadConfig({ CLIENT_RECONNECT_DELAY_MS: '250', CLIENT_RECONNECT_DELAY_MAX_MS: '8000', CLIENT_RECONNECT_RANDOMIZATION: '0', CLIENT_RECONNECT_ATTEMPTS: '0' })
+        .clientReconnection,
+    ).toEqual({ delayMs: 250, delayMaxMs: 8_000, randomization: 0, attempts: null });
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ kind: 'hops', hops: 2 });
   });
 
@@ -167,6 +172,11 @@ describe('production settings (issue 11)', () => {
     ['METRICS_PORT', '70000'],
     ['METRICS_HOST', '127.0.0.1'],
     ['PUBLIC_URL', 'game.example.com'],
+    ['CLIENT_RECONNECT_DELAY_MS', '-5'],
+    ['CLIENT_RECONNECT_DELAY_MAX_MS', '10'],
+    ['CLIENT_RECONNECT_RANDOMIZATION', '1.5'],
+    ['CLIENT_RECONNECT_RANDOMIZATION', 'NaN'],
+    ['CLIENT_RECONNECT_ATTEMPTS', '2.5'],
   ])('refuses %s=%j with a problem naming it', (name, value) => {
     expect(problemsOf({ [name]: value })).toContain(name);
   });

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { LogLevel } from './log.ts';
 import { parseProxyTrust, type ProxyTrust } from './net/client-address.ts';
 import { parseOriginList, type OriginList } from './net/origin-policy.ts';
+import type { ReconnectionPolicy } from '../shared/client/connection-options.ts';
 
 export interface Config {
   host: string;
@@ -82,6 +83,8 @@ export interface Config {
   connectTimeoutMs: number;
   /** engine.io transports, in the order clients should try them. */
   transports: ('polling' | 'websocket')[];
+  /** How clients should reconnect after a drop (advertised at GET /api/config; attempts null: forever). */
+  clientReconnection: ReconnectionPolicy;
   /** Whose X-Forwarded-For is believed (net/client-address.ts). */
   trustProxy: ProxyTrust;
   /** engine.io connections one client address may hold (both transports); 0: no cap. */
@@ -144,6 +147,16 @@ export function loadConfig(env: Env = process.env): Config {
     return raw as T;
   };
 
+  const fraction = (name: string, def: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!(n >= 0 && n <= 1)) {
+      problems.push(`${name}=${JSON.stringify(raw)}: expected a number from 0 to 1`);
+      return def;
+    }
+    return n;
+  };
   const onOff = (name: string, def: boolean): boolean => {
     const raw = env[name];
     if (raw === undefined || raw === '') return def;
@@ -200,12 +213,25 @@ export function loadConfig(env: Env = process.env): Config {
     pingTimeoutMs: int('PING_TIMEOUT_MS', 20_000, 1_000, 600_000),
     connectTimeoutMs: int('CONNECT_TIMEOUT_MS', 45_000, 1_000, 600_000),
     transports: ['polling', 'websocket'],
+    // socket.io's delays; a bounded number of attempts (about 40 s with these delays, beyond
+    // the seat's RECONNECT_GRACE_MS), so a page can say it gave up instead of spinning forever.
+    clientReconnection: {
+      delayMs: int('CLIENT_RECONNECT_DELAY_MS', 1_000, 0, 600_000),
+      delayMaxMs: int('CLIENT_RECONNECT_DELAY_MAX_MS', 5_000, 0, 600_000),
+      randomization: fraction('CLIENT_RECONNECT_RANDOMIZATION', 0.5),
+      attempts: int('CLIENT_RECONNECT_ATTEMPTS', 10, 0, 1_000_000) || null,
+    },
     trustProxy: { kind: 'none' },
     maxConnectionsPerAddress: int('MAX_CONNECTIONS_PER_ADDRESS', 0, 0, 1_000_000),
     metricsToken: env.METRICS_TOKEN || null,
     metricsListen: null,
     adminUi: null,
   };
+  if (config.clientReconnection.delayMaxMs < config.clientReconnection.delayMs) {
+    problems.push(
+      `CLIENT_RECONNECT_DELAY_MAX_MS=${config.clientReconnection.delayMaxMs}: at least CLIENT_RECONNECT_DELAY_MS (${config.clientReconnection.delayMs})`,
+    );
+  }
   if (env.PUBLIC_URL) {
     let url: URL | null = null;
     try {

@@ -7,111 +7,120 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
+import { fetchCounting, gameChunkOf } from './app/chunk-loader.ts';
 import { PageController } from './app/controller.ts';
-import { browserStorage, guestName } from './app/storage.ts';
+import type { EarlySignIn } from './app/early-sign-in.ts';
+import type { PageStorage } from './app/storage.ts';
 import { lobbyActions } from './state/lobby-slice.ts';
 import { createStore, selectScreen } from './state/store.ts';
 import { App } from './ui/App.tsx';
 import { ControllerContext } from './ui/context.ts';
-import './ui/styles.css';
 
-const store = createStore();
-const storage = browserStorage();
-const gameEl = document.getElementById('game')!;
-const timings: { lobbyRenderedMs: number | null; lobbyInteractiveMs: number | null; phaserLoadedMs: number | null; phaserLoadedBeforeLobby: boolean | null } = {
-  lobbyRenderedMs: null,
-  lobbyInteractiveMs: null,
-  phaserLoadedMs: null,
-  phaserLoadedBeforeLobby: null,
-};
-let view: Awaited<ReturnType<typeof import('./scenes/game-view.ts')['createGameView']>> | null = null;
+/** Runs the page; `early` is the sign-in boot.ts started before this chunk had loaded. */
+export function startPage(storage: PageStorage, early: EarlySignIn): void {
+  const store = createStore();
+  const gameEl = document.getElementById('game')!;
+  const timings: { lobbyRenderedMs: number | null; lobbyInteractiveMs: number | null; phaserLoadedMs: number | null; phaserLoadedBeforeLobby: boolean | null } = {
+    lobbyRenderedMs: null,
+    lobbyInteractiveMs: null,
+    phaserLoadedMs: null,
+    phaserLoadedBeforeLobby: null,
+  };
+  let view: Awaited<ReturnType<typeof import('./scenes/game-view.ts')['createGameView']>> | null = null;
 
-const controller = new PageController({
-  store,
-  storage,
-  url: location.origin,
-  loadView: async (session) => {
-    const { createGameView } = await import('./scenes/game-view.ts');
-    view = await createGameView(session, gameEl);
-    timings.phaserLoadedMs ??= performance.now();
-    return view;
-  },
-});
+  const controller = new PageController({
+    store,
+    storage,
+    url: location.origin,
+    loadView: async (session, progress) => {
+      // Fetched first, counting bytes for the progress bar; the import then reads the HTTP cache.
+      const chunk = gameChunkOf(document, location.href);
+      if (chunk) await fetchCounting(chunk.url, chunk.bytes, progress);
+      const { createGameView } = await import('./scenes/game-view.ts');
+      view = await createGameView(session, gameEl);
+      timings.phaserLoadedMs ??= performance.now();
+      return view;
+    },
+  });
 
-const params = new URLSearchParams(location.search);
-const invite = params.get('code');
-if (invite) store.dispatch(lobbyActions.invited(invite.trim().toUpperCase().slice(0, 5)));
-const nickname = storage.nickname() ?? guestName();
-store.dispatch(lobbyActions.nicknameTyped(nickname));
+  const params = new URLSearchParams(location.search);
+  const invite = params.get('code');
+  if (invite) store.dispatch(lobbyActions.invited(invite.trim().toUpperCase().slice(0, 5)));
+  const nickname = early.nickname;
+  store.dispatch(lobbyActions.nicknameTyped(nickname));
 
-function lobbyInteractive(): void {
-  if (timings.lobbyInteractiveMs !== null) return;
-  timings.lobbyInteractiveMs = performance.now();
-  timings.phaserLoadedBeforeLobby = timings.phaserLoadedMs !== null;
-  // Now fetch the drawing side while the player reads the lobby.
-  const idle = (window as { requestIdleCallback?: (fn: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-  if (idle) idle(() => controller.preloadView(), { timeout: 1500 });
-  else setTimeout(() => controller.preloadView(), 300);
+  // Signing in is network waits (the guest token, the connection): carry on with them before
+  // React's first render takes the main thread, so they run while it draws.
+  controller.start(early);
+
+  function lobbyInteractive(): void {
+    if (timings.lobbyInteractiveMs !== null) return;
+    timings.lobbyInteractiveMs = performance.now();
+    timings.phaserLoadedBeforeLobby = timings.phaserLoadedMs !== null;
+    // Now fetch the drawing side while the player reads the lobby.
+    const idle = (window as { requestIdleCallback?: (fn: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
+    if (idle) idle(() => controller.preloadView(), { timeout: 1500 });
+    else setTimeout(() => controller.preloadView(), 300);
+  }
+
+  createRoot(document.getElementById('ui')!).render(
+    <StrictMode>
+      <Provider store={store}>
+        <ControllerContext.Provider value={controller}>
+          <App onLobbyInteractive={lobbyInteractive} />
+        </ControllerContext.Provider>
+      </Provider>
+    </StrictMode>,
+  );
+  requestAnimationFrame(() => (timings.lobbyRenderedMs ??= performance.now()));
+
+  // Read by the browser tests and handy in devtools; holds no secrets.
+  const session = controller.session;
+  (window as unknown as { arena: unknown }).arena = {
+    get screen() {
+      return selectScreen(store.getState());
+    },
+    get info() {
+      return session.info;
+    },
+    get latest() {
+      return session.latest;
+    },
+    get previous() {
+      return session.previous;
+    },
+    get roster() {
+      return session.roster;
+    },
+    get snapshotsReceived() {
+      return session.snapshotsReceived;
+    },
+    get inputsSent() {
+      return session.inputsSent;
+    },
+    /**
+     * Confirmed by the server: the player's shots (its projectiles in the snapshots), and from the
+     * hit events its hits, damage dealt, shots a wall blocked, recent rewinds (ticks).
+     */
+    get hits() {
+      const f = session.feedback;
+      return { shots: f.shots, hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
+    },
+    get predictor() {
+      return session.predictor;
+    },
+    get interpolation() {
+      return session.interpolation;
+    },
+    get attempt() {
+      return store.getState().connection.attempt;
+    },
+    rendered: (frameMs: number) => session.rendered(frameMs),
+    state: () => store.getState(),
+    frameTimes: () => view?.frameTimes() ?? [],
+    /** Arena: where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse. */
+    worldToScreen: (x: number, y: number) => view?.worldToScreen(x, y) ?? null,
+    screenToWorld: (x: number, y: number) => view?.screenToWorld(x, y) ?? null,
+    timings,
+  };
 }
-
-createRoot(document.getElementById('ui')!).render(
-  <StrictMode>
-    <Provider store={store}>
-      <ControllerContext.Provider value={controller}>
-        <App onLobbyInteractive={lobbyInteractive} />
-      </ControllerContext.Provider>
-    </Provider>
-  </StrictMode>,
-);
-requestAnimationFrame(() => (timings.lobbyRenderedMs ??= performance.now()));
-controller.start(nickname);
-
-// Read by the browser tests and handy in devtools; holds no secrets.
-const session = controller.session;
-(window as unknown as { arena: unknown }).arena = {
-  get screen() {
-    return selectScreen(store.getState());
-  },
-  get info() {
-    return session.info;
-  },
-  get latest() {
-    return session.latest;
-  },
-  get previous() {
-    return session.previous;
-  },
-  get roster() {
-    return session.roster;
-  },
-  get snapshotsReceived() {
-    return session.snapshotsReceived;
-  },
-  get inputsSent() {
-    return session.inputsSent;
-  },
-  /**
-   * Confirmed by the server: the player's shots (its projectiles in the snapshots), and from the
-   * hit events its hits, damage dealt, shots a wall blocked, recent rewinds (ticks).
-   */
-  get hits() {
-    const f = session.feedback;
-    return { shots: f.shots, hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
-  },
-  get predictor() {
-    return session.predictor;
-  },
-  get interpolation() {
-    return session.interpolation;
-  },
-  get attempt() {
-    return store.getState().connection.attempt;
-  },
-  rendered: (frameMs: number) => session.rendered(frameMs),
-  state: () => store.getState(),
-  frameTimes: () => view?.frameTimes() ?? [],
-  /** Arena: where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse. */
-  worldToScreen: (x: number, y: number) => view?.worldToScreen(x, y) ?? null,
-  screenToWorld: (x: number, y: number) => view?.screenToWorld(x, y) ?? null,
-  timings,
-};

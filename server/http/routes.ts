@@ -4,6 +4,7 @@
  * refused (ORIGIN_REFUSED, 403): reading is harmless, the browser hides the answer from it anyway.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectionConfig } from '../../shared/client/connection-options.ts';
 import type { GameInfo } from '../../shared/protocol/lobby-events.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -40,8 +41,8 @@ export interface RouteDeps {
   log: Logger;
   /** /metrics on this port (with its token, if any), or false when METRICS_PORT serves it. */
   metricsHere: { token: string | null } | false;
-  /** GET /api/config: what a client needs to connect (socket.io's path, the transports to try). */
-  client: { socketPath: string; transports: string[] };
+  /** GET /api/config: what a client needs to connect (socket.io's path, the transports to try, how to reconnect). */
+  client: ConnectionConfig;
   /** The real client address of a request (logs). */
   addressOf: (req: IncomingMessage) => string;
 }

@@ -35,7 +35,7 @@ export interface SiteDeps {
   games: () => GameInfo[];
 }
 
-type SiteConfig = Pick<Config, 'guestPerMinute' | 'authRenewGraceS' | 'staticDir' | 'metricsListen' | 'metricsToken' | 'socketPath' | 'transports'>;
+type SiteConfig = Pick<Config, 'guestPerMinute' | 'authRenewGraceS' | 'staticDir' | 'metricsListen' | 'metricsToken' | 'socketPath' | 'transports' | 'clientReconnection'>;
 
 export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { tokens, nicknames, metrics, log, origins, addressOf } = deps;
@@ -51,7 +51,7 @@ export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMe
     origins,
     log,
     metricsHere: config.metricsListen ? false : { token: config.metricsToken },
-    client: { socketPath: config.socketPath, transports: config.transports },
+    client: { socketPath: config.socketPath, transports: config.transports, reconnection: config.clientReconnection },
     addressOf,
   });
   // socket.io answers its own path first (engine.io matches `${path}/`); everything else is ours.

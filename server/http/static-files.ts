@@ -2,11 +2,20 @@
  * Serves the built game (Vite output) without letting a path escape its folder, each file with
  * the security headers of its path (security-headers.ts). HTML is read whole (it is small) to
  * hash its inline styles into the page's CSP.
+ *
+ * The build writes Brotli and gzip copies beside each text file (`x.js.br`, `x.js.gz`:
+ * game/build/precompress.ts); a request gets the copy its `Accept-Encoding` prefers
+ * (content-encoding.ts) with `Content-Encoding`, the copy's `Content-Length`, and
+ * `Vary: Accept-Encoding` so a cache between keeps the variants apart. A copy older than its
+ * file (the file was replaced without a rebuild) is not trusted. Range requests are not
+ * supported: `Range` is ignored and the whole file sent (RFC 9110 allows it; nothing here
+ * needs resuming, and a byte range of a compressed copy is a range of different bytes).
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chooseEncoding, type Coding } from './content-encoding.ts';
 import { inlineHashes, type InlineHashes, type SecurityHeaders } from './security-headers.ts';
 
 const TYPES: Record<string, string> = {
@@ -20,6 +29,24 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
   '.woff2': 'font/woff2',
 };
+
+const SUFFIX: Record<Coding, string> = { br: '.br', gzip: '.gz' };
+
+/** The precompressed copies of `file` that are at least as new as it, with their sizes. */
+async function copiesOf(file: string, modifiedMs: number): Promise<Map<Coding, number>> {
+  const copies = new Map<Coding, number>();
+  await Promise.all(
+    (Object.keys(SUFFIX) as Coding[]).map(async (coding) => {
+      try {
+        const info = await stat(file + SUFFIX[coding]);
+        if (info.isFile() && info.mtimeMs >= modifiedMs) copies.set(coding, info.size);
+      } catch {
+        // no copy in this coding
+      }
+    }),
+  );
+  return copies;
+}
 
 export function staticFiles(dir: string, security: SecurityHeaders) {
   const root = resolve(dir);
@@ -58,9 +85,23 @@ export function staticFiles(dir: string, security: SecurityHeaders) {
         res.end(req.method === 'HEAD' ? undefined : page.body);
         return true;
       }
-      res.writeHead(200, { ...headers, ...security.headers(req, pathname), 'content-length': info.size });
+      const copies = await copiesOf(file, info.mtimeMs);
+      const coding = copies.size > 0 ? chooseEncoding(req.headers['accept-encoding'], [...copies.keys()]) : 'identity';
+      const sent = coding === 'identity' ? { path: file, size: info.size } : { path: file + SUFFIX[coding], size: copies.get(coding)! };
+      res.writeHead(200, {
+        ...headers,
+        ...security.headers(req, pathname),
+        ...(copies.size > 0 && { vary: 'Accept-Encoding' }),
+        ...(coding !== 'identity' && { 'content-encoding': coding }),
+        'content-length': sent.size,
+      });
       if (req.method === 'HEAD') res.end();
-      else createReadStream(file).pipe(res);
+      else {
+        const stream = createReadStream(sent.path);
+        // Headers are out: a file that vanished meanwhile (a rebuild) can only cut the answer short.
+        stream.on('error', () => res.destroy());
+        stream.pipe(res);
+      }
       return true;
     } catch {
       return false;

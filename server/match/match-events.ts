@@ -7,7 +7,11 @@ import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange } from '../.
 
 export interface MatchEvents {
   roster(players: PlayerInfo[]): void;
-  presence(change: PresenceChange): void;
+  /**
+   * A player joined, came back, dropped or left. `except`: the connection the change is about,
+   * which is in the room already (joined, back) and must not hear about itself.
+   */
+  presence(change: PresenceChange, except?: string): void;
   phase(change: PhaseChange): void;
   ended(results: MatchResults): void;
   /**

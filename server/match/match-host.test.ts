@@ -85,7 +85,7 @@ function recordingTransport() {
 
 type Event =
   | { type: 'roster'; players: PlayerInfo[] }
-  | { type: 'presence'; change: PresenceChange }
+  | { type: 'presence'; change: PresenceChange; except?: string }
   | { type: 'phase'; change: PhaseChange }
   | { type: 'ended'; results: MatchResults }
   | { type: 'admit'; connectionId: string; role: string; slot: number }
@@ -96,7 +96,7 @@ function recordingEvents() {
   const log: Event[] = [];
   const events: MatchEvents = {
     roster: (players) => void log.push({ type: 'roster', players }),
-    presence: (change) => void log.push({ type: 'presence', change }),
+    presence: (change, except) => void log.push({ type: 'presence', change, ...(except !== undefined && { except }) }),
     phase: (change) => void log.push({ type: 'phase', change }),
     ended: (results) => void log.push({ type: 'ended', results }),
     admit: (connectionId, role, slot) => {
@@ -258,6 +258,8 @@ describe('MatchHost: drops, returns and takeovers', () => {
     const res = m.host.attach('c-ann2', ann);
     expect(res).toMatchObject({ ok: true, slot: 0, role: 'player' });
     expect(m.room.presence().map((p) => p.status)).toEqual(['joined', 'joined', 'away', 'back']);
+    // Nobody hears about themselves: "joined" and "back" leave out the connection they are about.
+    expect(m.room.of('presence').map((e) => e.except)).toEqual(['c-ann', 'c-bob', undefined, 'c-ann2']);
     m.tick(3 * GRACE_TICKS);
     expect(m.host.hasSeat(ann.guestId)).toBe(true);
     expect(m.lobby.lifecycle()).toEqual([]);

@@ -288,7 +288,7 @@ export class MatchHost {
     // on another node gets both from its node's relay of this match's stream).
     if (this.deps.events.admit(connectionId, 'player', seat.slot)) this.fanout.add(connectionId);
     this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot, how }, 'player connected');
-    if (!wasPresent) this.presence(seat, how === 'arrived' ? 'joined' : 'back');
+    if (!wasPresent) this.presence(seat, how === 'arrived' ? 'joined' : 'back', connectionId);
     this.changed(true);
     return { ok: true, ...this.info('player', seat.slot) };
   }
@@ -457,8 +457,9 @@ export class MatchHost {
     this.deps.hooks.changed(this);
   }
 
-  private presence(seat: Readonly<Seat>, status: PresenceChange['status']): void {
-    this.deps.events.presence({ slot: seat.slot, nickname: seat.nickname, status });
+  /** Tells the room; `subject`, the player's own connection when it is in the room, is not told. */
+  private presence(seat: Readonly<Seat>, status: PresenceChange['status'], subject?: string): void {
+    this.deps.events.presence({ slot: seat.slot, nickname: seat.nickname, status }, subject);
   }
 
   private emitPhase(results?: MatchResults): void {

@@ -15,7 +15,7 @@ import type { LobbyService } from '../lobby/lobby-service.ts';
 import type { MatchDirectory } from '../lobby/stores/index.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { LIST_ROOM, publicList } from './list-feed.ts';
-import { objectPayload, optionalInt, optionalIntRecord, optionalString, stringField, type PayloadResult } from './payload.ts';
+import { chatMissedRequest, objectPayload, optionalInt, optionalIntRecord, optionalString, stringField, type PayloadResult } from './payload.ts';
 import { requestRouter } from './requests.ts';
 
 export interface LobbyNamespaceDeps {
@@ -32,6 +32,8 @@ export interface LobbyNamespaceDeps {
 }
 
 const EVENTS: ReadonlySet<string> = new Set(LOBBY_REQUESTS);
+/** The lobby's chat in the chat log (server/lobby/chat-log.ts). */
+const LOBBY_CHAT_ROOM = 'lobby';
 const MATCH_ID_MAX = 64;
 
 function quickPlayRequest(raw: unknown): PayloadResult<QuickPlayRequest> {
@@ -134,9 +136,12 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
       if (!req.ok) return req;
       const message = deps.chat.accept(guest, 'lobby', req.value.text);
       if (!message.ok) return { ok: false, code: message.code, message: message.message };
-      nsp.emit('chat', message.value);
+      nsp.emit('chat', deps.chat.log.append(LOBBY_CHAT_ROOM, message.value));
       return { ok: true, text: message.value.text };
     });
+
+    // Back from a drop: the lobby lines after the last one this client saw.
+    on('chat_missed', chatMissedRequest, ({ after }) => ({ ok: true, ...deps.chat.log.missed(LOBBY_CHAT_ROOM, after) }));
 
     socket.on('disconnect', () => {
       // Other tabs of the same player keep its queue place; the last one to go takes it along.

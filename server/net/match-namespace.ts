@@ -17,7 +17,7 @@ import { matchRoom } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
-import { objectPayload, optionalString, stringField } from './payload.ts';
+import { chatMissedRequest, objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
 import type { RemoteSockets } from './remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
@@ -49,7 +49,7 @@ export interface MatchNamespaceDeps {
   clock: Clock;
 }
 
-const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'input', 'clock']);
+const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'input', 'clock']);
 const MATCH_ID_MAX = 64;
 
 export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDeps): void {
@@ -143,8 +143,15 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const message = deps.chat.accept(guest, 'match', req.value.text);
       if (!message.ok) return { ok: false, code: message.code, message: message.message };
       // The room spans the nodes (adapter): players of the match on any node hear it.
-      nsp.to(matchRoom(matchId)).emit('chat', message.value);
+      nsp.to(matchRoom(matchId)).emit('chat', deps.chat.log.append(matchRoom(matchId), message.value));
       return { ok: true, text: message.value.text };
+    });
+
+    // Back from a drop (after the rejoin): this match's lines after the last one this client saw.
+    on('chat_missed', chatMissedRequest, ({ after }) => {
+      const matchId = socket.data.matchId;
+      if (matchId === undefined) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
+      return { ok: true, ...deps.chat.log.missed(matchRoom(matchId), after) };
     });
 
     // `leave` has always allowed a missing acknowledgement, so it stays outside the request router.

@@ -63,7 +63,10 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
 
   const events: MatchEvents = {
     roster: (players) => to().emit('roster', players),
-    presence: (change) => to().emit('presence', change),
+    // The subject's own socket is in the room by now (it was admitted first): leave it out. A
+    // connection of another node is its socket id there, which that node's adapter excludes.
+    presence: (change, except) =>
+      (except === undefined ? to() : to().except(parseRemoteConnection(except)?.socketId ?? except)).emit('presence', change),
     phase: (change) => to().emit('phase', change),
     ended: (results) => to().emit('ended', results),
     admit(connectionId, role, slot) {

@@ -50,3 +50,12 @@ export function optionalIntRecord(obj: Record<string, unknown>, key: string, max
   }
   return ok(out);
 }
+
+/** The id of the last chat line a client saw (`chat_missed`): 0 when it saw none. */
+export function chatMissedRequest(raw: unknown): PayloadResult<{ after: number }> {
+  const req = objectPayload(raw, 'chat_missed');
+  if (!req.ok) return req;
+  if (req.value.after === undefined) return err('BAD_REQUEST', 'after must be an integer from 0 to 2^53 - 1');
+  const after = optionalInt(req.value, 'after', 0, Number.MAX_SAFE_INTEGER);
+  return after.ok ? ok({ after: after.value! }) : after;
+}

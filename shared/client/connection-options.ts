@@ -2,7 +2,7 @@
  * How a client's connection is opened: which transports it may use, and the handshake's `auth`
  * (the guest token and the protocol version). Shared by the lobby and match clients.
  */
-import type { SocketOptions } from 'socket.io-client';
+import type { ManagerOptions, SocketOptions } from 'socket.io-client';
 import { handshakeAuth } from '../protocol/version.ts';
 
 /** The transports a connection may use: `polling` (HTTP long-polling) and `websocket`. */
@@ -24,12 +24,52 @@ export function authFor(token: TokenSource): SocketOptions['auth'] {
   return typeof token === 'function' ? (cb) => cb(handshakeAuth(token())) : handshakeAuth(token);
 }
 
+/**
+ * How a client tries again after its connection drops: socket.io's reconnection settings, as the
+ * server advertises them (its CLIENT_RECONNECT_* settings), so an operator can spread a crowd's
+ * returns after a restart without shipping a new client. The n-th attempt waits
+ * `min(delayMs · 2^(n-1), delayMaxMs)`, moved by up to ± `randomization` of itself; after
+ * `attempts` failed tries (null: never) the client gives up and says so (`reconnect_failed`).
+ */
+export interface ReconnectionPolicy {
+  delayMs: number;
+  delayMaxMs: number;
+  /** 0 to 1. */
+  randomization: number;
+  /** Attempts before giving up; null: keep trying. */
+  attempts: number | null;
+}
+
 /** What a server tells clients about connecting to it (`GET /api/config`). */
 export interface ConnectionConfig {
   /** socket.io's path on the server (its SOCKET_PATH), e.g. `/socket.io`. */
   socketPath: string;
   /** The transports it takes, in the order to try them (its TRANSPORTS). */
   transports: Transport[];
+  /** How to reconnect; null from a server that does not say (socket.io's defaults then). */
+  reconnection: ReconnectionPolicy | null;
+}
+
+/** The policy as socket.io-client's Manager options (pass as PlayerClient's `connection`). */
+export function reconnectionOptions(policy: ReconnectionPolicy): Pick<ManagerOptions, 'reconnection' | 'reconnectionDelay' | 'reconnectionDelayMax' | 'randomizationFactor' | 'reconnectionAttempts'> {
+  return {
+    reconnection: true,
+    reconnectionDelay: policy.delayMs,
+    reconnectionDelayMax: policy.delayMaxMs,
+    randomizationFactor: policy.randomization,
+    reconnectionAttempts: policy.attempts ?? Infinity,
+  };
+}
+
+/** A reconnection policy read from untrusted JSON, or null when it is not a sane one. */
+export function parseReconnectionPolicy(raw: unknown): ReconnectionPolicy | null {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return null;
+  const { delayMs, delayMaxMs, randomization, attempts } = raw as Record<string, unknown>;
+  const ms = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3_600_000;
+  if (!ms(delayMs) || !ms(delayMaxMs) || delayMaxMs < delayMs) return null;
+  if (typeof randomization !== 'number' || !(randomization >= 0 && randomization <= 1)) return null;
+  if (attempts !== null && !(typeof attempts === 'number' && Number.isInteger(attempts) && attempts >= 1 && attempts <= 1_000_000)) return null;
+  return { delayMs, delayMaxMs, randomization, attempts };
 }
 
 export const CONFIG_PATH = '/api/config';
@@ -37,17 +77,19 @@ export const CONFIG_PATH = '/api/config';
 /**
  * Asks the server how to connect (`GET /api/config`); null when it cannot tell (an older server,
  * a network error, an answer of the wrong shape): then socket.io's defaults are the best guess.
- * Pass the answer as PlayerClient's `path` and `transports`.
+ * Pass the answer as PlayerClient's `path` and `transports`, and its reconnection policy through
+ * `reconnectionOptions` as PlayerClient's `connection`.
  */
 export async function getConnectionConfig(url: string, opts: { timeoutMs?: number } = {}): Promise<ConnectionConfig | null> {
   try {
     const res = await fetch(new URL(CONFIG_PATH, url), { signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
     if (!res.ok) return null;
-    const body = (await res.json()) as { socketPath?: unknown; transports?: unknown };
+    const body = (await res.json()) as { socketPath?: unknown; transports?: unknown; reconnection?: unknown };
     const { socketPath, transports } = body;
     if (typeof socketPath !== 'string' || !socketPath.startsWith('/')) return null;
     if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'polling' || t === 'websocket')) return null;
-    return { socketPath, transports: transports as Transport[] };
+    // A policy that does not parse is ignored (socket.io's defaults), not a reason to refuse the rest.
+    return { socketPath, transports: transports as Transport[], reconnection: parseReconnectionPolicy(body.reconnection) };
   } catch {
     return null;
   }

@@ -29,6 +29,7 @@ import {
 } from '../protocol/events.ts';
 import { wireParser } from '../protocol/wire.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
+import { ChatCatchUp } from './chat-catch-up.ts';
 import { settle } from './lobby-request.ts';
 
 export type LobbySocket = Socket<LobbyServerEvents, LobbyClientEvents>;
@@ -58,6 +59,8 @@ export interface LobbyClientOptions {
   socket?: Partial<ManagerOptions & SocketOptions>;
   /** Acknowledgement timeout for requests (ms). */
   timeoutMs?: number;
+  /** The id of the last lobby chat line this player saw on an earlier connection (`lastChatId`). */
+  chatSince?: number | null;
 }
 
 /**
@@ -80,6 +83,8 @@ export class LobbyClient {
   private early: ListEvent[] | null = null;
   private lastMatched: SeatGrant | null = null;
   private readonly timeoutMs: number;
+  /** Lobby chat, each line once and in order across drops (chat-catch-up.ts). */
+  private readonly chatLines: ChatCatchUp;
 
   constructor(
     url: string,
@@ -87,6 +92,7 @@ export class LobbyClient {
     opts: LobbyClientOptions,
   ) {
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.chatLines = new ChatCatchUp((message) => handlers.chat?.(message), opts.chatSince ?? null);
     const auth = authFor(opts.token);
     this.socket = (
       opts.manager
@@ -104,7 +110,9 @@ export class LobbyClient {
     this.socket.on('match_created', (c) => this.onList({ type: 'created', ...c }));
     this.socket.on('match_updated', (c) => this.onList({ type: 'updated', ...c }));
     this.socket.on('match_removed', (r) => this.onList({ type: 'removed', ...r }));
-    this.socket.on('chat', (message) => handlers.chat?.(message));
+    this.socket.on('chat', (message) => this.chatLines.live(message));
+    // Lines sent while this connection was down come back once it is up again.
+    this.socket.on('connect', () => void this.chatLines.connected((after) => this.request(this.acked().emitWithAck('chat_missed', { after }))));
     this.socket.on('online', (count) => {
       this.online = count;
       handlers.online?.(count);
@@ -208,6 +216,11 @@ export class LobbyClient {
   async unsubscribeList(): Promise<AckResult> {
     this.listVersion = null;
     return this.request(this.acked().emitWithAck('list_unsubscribe', {}));
+  }
+
+  /** The id of the last lobby chat line delivered: pass it as `chatSince` to a later connection. */
+  get lastChatId(): number | null {
+    return this.chatLines.lastId;
   }
 
   /** Sends a lobby chat line; the answer carries the text as the others will see it. */

@@ -23,6 +23,7 @@ import type {
 import { Namespaces } from '../protocol/events.ts';
 import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { wireParser } from '../protocol/wire.ts';
+import { ChatCatchUp } from './chat-catch-up.ts';
 import { ClockSync } from './clock-sync.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
 import { ackFailure, settle } from './lobby-request.ts';
@@ -54,6 +55,8 @@ export interface MatchConnectionOptions {
   autoRejoin?: boolean;
   /** Acknowledgement timeout for requests (ms). */
   timeoutMs?: number;
+  /** The last match chat line this player saw on an earlier connection (`lastChat`), to catch up from on rejoin. */
+  chatSince?: { matchId: string; id: number } | null;
   /**
    * The pause before each attempt to follow a moved match (default: MOVE_RETRY_MS on a timer).
    * Tests hold it to choose the moment the attempt goes out.
@@ -98,10 +101,15 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly seatReturn: SeatReturn<AckResult<MatchInfo<Setup>>>;
+  /** Match chat, each line once and in order across drops, and the match it is about. */
+  private readonly chatLines: ChatCatchUp;
+  private chatMatch: string | null;
 
   constructor(url: string, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions) {
     this.games = opts.games;
     this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.chatLines = new ChatCatchUp((message) => handlers.chat?.(message), opts.chatSince?.id ?? null);
+    this.chatMatch = opts.chatSince?.matchId ?? null;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
     this.seatReturn = new SeatReturn(
       {
@@ -139,7 +147,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       handlers.phase?.(change);
     });
     this.socket.on('presence', (change) => handlers.presence?.(change));
-    this.socket.on('chat', (message) => handlers.chat?.(message));
+    this.socket.on('chat', (message) => this.chatLines.live(message));
     this.socket.on('protocol_error', (error) => {
       handlers.protocolError?.(error);
       // The match moved to another node (its owner died or shut down): join it again there.
@@ -192,6 +200,11 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     return settle(this.acked().emitWithAck('start'), this.timeoutMs);
   }
 
+  /** The match and id of the last match chat line delivered: pass it as `chatSince` to a later connection. */
+  get lastChat(): { matchId: string; id: number } | null {
+    return this.chatMatch !== null && this.chatLines.lastId !== null ? { matchId: this.chatMatch, id: this.chatLines.lastId } : null;
+  }
+
   /** Match chat; the answer carries the text as the others will see it. */
   chat(text: string): Promise<AckResult<{ text: string }>> {
     return settle(this.acked().emitWithAck('chat', { text }), this.timeoutMs);
@@ -207,6 +220,10 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     }
     this.info = res;
     this.rejoin = { matchId: res.matchId, role: res.role };
+    // Back in the same match: the lines sent meanwhile; a new match: its starting point.
+    if (this.chatMatch !== res.matchId) this.chatLines.reset();
+    this.chatMatch = res.matchId;
+    void this.chatLines.connected((after) => settle(this.acked().emitWithAck('chat_missed', { after }), this.timeoutMs));
     // The server starts this connection with a keyframe: never apply it to an old base.
     if (this.game !== game || !this.snapshots) this.snapshots = new SnapshotStream<S>(game.snapshotCodec);
     else this.snapshots.reset();

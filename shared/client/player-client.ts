@@ -16,7 +16,7 @@ import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
 import { ok, type Result } from '../result.ts';
 import { getGuestToken, renewGuestToken, type GuestSession } from './auth.ts';
-import type { Transport } from './connection-options.ts';
+import { reconnectionOptions, type ReconnectionPolicy, type Transport } from './connection-options.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';
 import { MatchConnection, type MatchConnectionEvents } from './match-connection.ts';
 import { RenewalSchedule, type ScheduleTimers } from './renewal-schedule.ts';
@@ -52,8 +52,19 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
    * the transports the server takes.
    */
   path?: string;
-  /** Options of the one connection (reconnection policy, parser…); `transports` and `path` above win. */
+  /** Options of the one connection (parser…); `transports`, `path` and `reconnection` win. */
   connection?: Partial<ManagerOptions>;
+  /**
+   * How to reconnect after a drop: the server's policy (`getConnectionConfig(url)`'s
+   * `reconnection`). Absent or null: socket.io's defaults (1 s doubling to 5 s, ± 50 %, forever).
+   * After the last attempt the manager emits `reconnect_failed` and stays closed.
+   */
+  reconnection?: ReconnectionPolicy | null;
+  /**
+   * The chat lines an earlier client of this player saw last (its `lobby.lastChatId` and
+   * `match.lastChat`): a new connection after giving up catches up from there.
+   */
+  chatSince?: { lobby: number | null; match: { matchId: string; id: number } | null };
   /** Acknowledgement and HTTP timeout (ms). Default 5000. */
   timeoutMs?: number;
   /** Decode snapshots (default) or only count them (load-test bots in light mode). */
@@ -105,6 +116,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     const timeoutMs = opts.timeoutMs ?? 5000;
     this.manager = createManager(opts.url, {
       ...opts.connection,
+      ...(opts.reconnection && reconnectionOptions(opts.reconnection)),
       ...(opts.transports && { transports: opts.transports }),
       ...(opts.path !== undefined && { path: opts.path }),
     });
@@ -118,7 +130,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       this.presented.lobby.length = 0;
       this.presented.match.length = 0;
     });
-    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs });
+    this.lobby = new LobbyClient(opts.url, opts.lobby ?? {}, { token: tokenFor('lobby'), manager: this.manager, timeoutMs, chatSince: opts.chatSince?.lobby ?? null });
     this.match = new MatchConnection<S, I, Setup>(opts.url, opts.match ?? {}, {
       games: opts.games,
       token: tokenFor('match'),
@@ -126,6 +138,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
       timeoutMs,
       decode: opts.decode ?? true,
       autoRejoin: opts.autoRejoin ?? true,
+      chatSince: opts.chatSince?.match ?? null,
     });
     // A token the server refuses (expired, or signed by a node that restarted with another
     // secret) is not retried by socket.io: renew it and connect again. Bounded: a server that

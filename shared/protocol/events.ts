@@ -3,7 +3,7 @@
  * maps to socket.io's generics, so a wrong payload is a compile error on both ends.
  */
 import type { AckResult, WireError } from './errors.ts';
-import type { ChatMessage, MatchState, Visibility } from './lobby-events.ts';
+import type { ChatMessage, ChatMissed, MatchState, Visibility } from './lobby-events.ts';
 
 export * from './lobby-events.ts';
 
@@ -108,6 +108,8 @@ export interface MatchClientEvents {
   /** Private matches: the creator starts without waiting for the match to fill. */
   start: (ack: (res: AckResult) => void) => void;
   chat: (req: { text: string }, ack: (res: AckResult<{ text: string }>) => void) => void;
+  /** This match's chat lines after the one with id `after` (the last seen before a drop), oldest first. */
+  chat_missed: (req: { after: number }, ack: (res: AckResult<ChatMissed>) => void) => void;
   input: (bytes: Uint8Array) => void;
   /** Clock sync: the server answers with its clock in ms. */
   clock: (ack: (serverTime: number) => void) => void;

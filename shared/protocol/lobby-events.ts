@@ -79,12 +79,25 @@ export interface SessionInfo {
 }
 
 export interface ChatMessage {
+  /**
+   * Unique and increasing within the server that sent it (its clock in µs, or one more than the
+   * last): the client keeps the last one it saw and asks for the later ones after a drop
+   * (`chat_missed`).
+   */
+  id: number;
   channel: 'lobby' | 'match';
   from: { guestId: string; nickname: string };
   /** Plain text, control characters removed. Render it as text, never as HTML. */
   text: string;
   /** Server clock, epoch ms. */
   at: number;
+}
+
+/** The answer to `chat_missed` (on /lobby and /match). */
+export interface ChatMissed {
+  messages: ChatMessage[];
+  /** The id of the room's latest line; 0 when it has none. */
+  latest: number;
 }
 
 export interface QuickPlayRequest {
@@ -132,6 +145,12 @@ export interface LobbyClientEvents {
   list_subscribe: (req: {}, ack: Ack<MatchList>) => void;
   list_unsubscribe: (req: {}, ack: Ack) => void;
   chat: (req: { text: string }, ack: Ack<{ text: string }>) => void;
+  /**
+   * Lobby chat lines after the one with id `after` (the last seen before a drop), oldest first,
+   * and the id of the room's latest line (0: none), which a client just connected takes as its
+   * starting point (asking `after: Number.MAX_SAFE_INTEGER` for no lines).
+   */
+  chat_missed: (req: { after: number }, ack: Ack<ChatMissed>) => void;
 }
 
 /** How many players are connected, across every node of the cluster. */
@@ -169,6 +188,7 @@ const LOBBY_REQUEST_EVENTS = {
   list_subscribe: true,
   list_unsubscribe: true,
   chat: true,
+  chat_missed: true,
 } as const satisfies Record<keyof LobbyClientEvents, true>;
 
 export const LOBBY_REQUESTS = Object.keys(LOBBY_REQUEST_EVENTS) as readonly (keyof typeof LOBBY_REQUEST_EVENTS)[];

@@ -59,6 +59,56 @@ describe('the lobby and the screens around a match', () => {
     expect(errors).toEqual([]);
   });
 
+  it("shows the game chunk's progress while a match waits for it, and loads it again after a failure", async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+    // The first request for the game chunk fails (the network dropped); later ones wait until
+    // the player is in a match, then come through a slow line.
+    let requests = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    await page.route(/\/assets\/game-view-[^/]+\.js$/, async (route) => {
+      if (++requests === 1) return route.abort('connectionreset');
+      await gate;
+      await route.continue();
+    });
+    await page.goto(server.url);
+    await lobbyReady(page);
+    const retry = page.getByRole('button', { name: 'Load the game again' });
+    await retry.waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('alert').filter({ hasText: 'Couldn’t load the game' }).count()).toBe(1);
+    await shot(page, 'game-load-failed');
+    await retry.click();
+    await page.getByRole('button', { name: 'Create private match' }).click();
+    await waitForScreen(page, 'queue');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 20, downloadThroughput: 250_000, uploadThroughput: 250_000 });
+    open();
+    const bar = page.getByRole('progressbar', { name: 'Loading the game' });
+    await bar.waitFor({ timeout: 20_000 });
+    // Part-way: the bar moves before the chunk is complete.
+    await page.waitForFunction(
+      () => {
+        const now = Number(document.querySelector('[role="progressbar"]')?.getAttribute('aria-valuenow'));
+        return now > 0 && now < 100;
+      },
+      null,
+      { timeout: 20_000, polling: 20 },
+    );
+    expect(await page.getByText('Loading the game…').count()).toBe(1);
+    await shot(page, 'game-load-progress');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await bar.waitFor({ state: 'detached', timeout: 30_000 });
+    // Loaded and drawing the match the player waits in.
+    await page.waitForFunction(() => document.getElementById('game')?.dataset.drawing === 'arena', null, { timeout: 20_000 });
+    expect(await retry.count()).toBe(0);
+    await page.close();
+    expect(errors).toEqual([]);
+  });
+
   it('replaces a refused token by itself', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -1,10 +1,17 @@
 /**
  * The game page's figures for BENCHMARKS.md: bundle sizes (the lobby's entry chunk against the
- * Phaser chunk), the time until the lobby is interactive (cold and warm cache), and JavaScript
+ * Phaser chunk), bytes over the wire per content coding (what the lobby needs, what a match
+ * needs), the time until the lobby is interactive (cold and warm cache), and JavaScript
  * milliseconds per frame in a 16-player Arena match (the page quick-plays, server bots fill the
  * other 15 seats). Run after `npm run build:game`:
  *
- *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--json out.json]
+ *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--cold-runs 3] [--lobby-only] [--static dist/game] [--json out.json]
+ *
+ * Bytes over the wire, two ways: the server asked for each of the page's files with
+ * `Accept-Encoding: br`, `gzip` and none (status line, headers and body as they crossed the
+ * socket), and what Chromium itself fetched on each cold load (CDP's encodedDataLength: headers
+ * and body, in the coding Chromium negotiated). "Lobby" is the HTML, the entry and lobby chunks,
+ * the styles and the icon; "match" adds the game chunk (Phaser and the scenes).
  *
  * Frame time is Phaser's step (update and render submission: PRE_STEP to POST_RENDER) per frame,
  * p50/p99; "script per frame" is Chromium's own ScriptDuration over the window (every script:
@@ -13,7 +20,8 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { connect } from 'node:net';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { launchChromium } from '../support/chromium.ts';
 import { lobbyReady, waitForPlaying, type ArenaWindow } from '../support/page.ts';
 import { startServer } from '../support/server-process.ts';
@@ -24,6 +32,10 @@ const arg = (name: string, fallback: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
 };
 const SECONDS = Number(arg('seconds', '15'));
+const COLD_RUNS = Number(arg('cold-runs', '3'));
+const LOBBY_ONLY = args.includes('--lobby-only');
+/** Another build to serve (an A/B of two builds): the server's STATIC_DIR. */
+const STATIC_DIR = arg('static', 'dist/game');
 const JSON_OUT = arg('json', '');
 
 function percentile(sorted: number[], p: number): number {
@@ -32,22 +44,114 @@ function percentile(sorted: number[], p: number): number {
 }
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
-function bundleSizes(): { file: string; role: string; bytes: number; gzip: number }[] {
-  const dir = 'dist/game/assets';
+/** A file the page needs: the lobby's (HTML, entry chunk, styles, icon) or the game chunk. */
+const isGameChunk = (path: string) => /\/assets\/game-view-[^/]*\.js$/.test(path);
+const pageFile = (path: string): 'lobby' | 'game' | null =>
+  isGameChunk(path) ? 'game' : path === '/' || path.endsWith('.html') || /\/assets\/[^/]*\.(js|css)$/.test(path) || path.endsWith('/favicon.svg') ? 'lobby' : null;
+
+function bundleSizes(): { file: string; role: string; bytes: number; gzip: number; br: number; gzipFile: number | null; brFile: number | null }[] {
+  const dir = join(STATIC_DIR, 'assets');
+  const size = (f: string) => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return null;
+    }
+  };
   return readdirSync(dir)
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((f) => {
       const body = readFileSync(join(dir, f));
-      const role = f.endsWith('.css') ? 'styles' : f.startsWith('game-view') ? 'game chunk (Phaser + scenes)' : 'lobby chunk (entry)';
-      return { file: f, role, bytes: statSync(join(dir, f)).size, gzip: gzipSync(body).length };
+      const role = f.endsWith('.css') ? 'styles' : f.startsWith('game-view') ? 'game chunk (Phaser + scenes)' : f.startsWith('main') ? 'lobby chunk' : 'entry chunk';
+      return {
+        file: f,
+        role,
+        bytes: statSync(join(dir, f)).size,
+        // zlib's defaults, the figure earlier runs reported
+        gzip: gzipSync(body).length,
+        br: brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+        // the build's own copies, which the server sends
+        gzipFile: size(join(dir, `${f}.gz`)),
+        brFile: size(join(dir, `${f}.br`)),
+      };
     });
 }
 
-async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]; rendered: number[]; phaserBefore: boolean[] }> {
+/** Every byte one GET of `path` took on the socket from the server (status line, headers, body). */
+function rawGet(url: string, path: string, acceptEncoding: string | null): Promise<{ bytes: number; encoding: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let bytes = 0;
+    let head = '';
+    socket.on('data', (d: Buffer) => {
+      bytes += d.length;
+      if (head.length < 4096) head += d.toString('latin1');
+    });
+    socket.on('end', () => resolve({ bytes, encoding: /\r\ncontent-encoding: *([^\r]+)/i.exec(head)?.[1] ?? 'identity' }));
+    socket.on('error', reject);
+    const ae = acceptEncoding === null ? '' : `Accept-Encoding: ${acceptEncoding}\r\n`;
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${ae}Connection: close\r\n\r\n`);
+  });
+}
+
+/** The page's files as the server sends them to a client accepting each coding. */
+async function wireBytes(url: string): Promise<Record<string, { lobby: number; match: number; files: Record<string, { bytes: number; encoding: string }> }>> {
+  const html = readFileSync(join(STATIC_DIR, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:src|href|content)="\.\/([^"]+)"/g)].map((m) => `/${m[1]}`);
+  const paths = ['/', ...new Set(refs)].filter((p) => pageFile(p) !== null);
+  const out: Record<string, { lobby: number; match: number; files: Record<string, { bytes: number; encoding: string }> }> = {};
+  for (const [name, ae] of [['br (gzip, deflate, br)', 'gzip, deflate, br'], ['gzip', 'gzip'], ['none', null]] as const) {
+    const files: Record<string, { bytes: number; encoding: string }> = {};
+    let lobby = 0;
+    let game = 0;
+    for (const p of paths) {
+      const r = await rawGet(url, p, ae);
+      files[p] = r;
+      if (pageFile(p) === 'game') game += r.bytes;
+      else lobby += r.bytes;
+    }
+    out[name] = { lobby, match: lobby + game, files };
+  }
+  return out;
+}
+
+interface Fetched {
+  path: string;
+  encoding: string;
+  bytes: number;
+}
+
+/** What Chromium fetched for the page's files on a cold load, until the game chunk has loaded. */
+async function recordFetches(page: import('playwright-core').Page): Promise<() => Promise<Fetched[]>> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const seen = new Map<string, { path: string; encoding: string }>();
+  const done: Fetched[] = [];
+  cdp.on('Network.responseReceived', (e: { requestId: string; response: { url: string; headers: Record<string, string>; fromDiskCache?: boolean; fromPrefetchCache?: boolean } }) => {
+    const path = new URL(e.response.url).pathname;
+    // The game chunk's import() after the progress bar's fetch is a cache hit: no bytes moved.
+    if (pageFile(path) === null || e.response.fromDiskCache || e.response.fromPrefetchCache) return;
+    const h = Object.fromEntries(Object.entries(e.response.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    seen.set(e.requestId, { path, encoding: h['content-encoding'] ?? 'identity' });
+  });
+  cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
+    const r = seen.get(e.requestId);
+    if (r) done.push({ ...r, bytes: e.encodedDataLength });
+  });
+  return async () => {
+    // The game chunk is fetched after the lobby is up (idle time): wait for it.
+    await page.waitForFunction(() => (window as unknown as ArenaWindow).arena.timings.phaserLoadedMs !== null, null, { timeout: 30_000 });
+    return done;
+  };
+}
+
+async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]; rendered: number[]; phaserBefore: boolean[]; fetched: Fetched[][] }> {
   const cold: number[] = [];
   const warm: number[] = [];
   const rendered: number[] = [];
   const phaserBefore: boolean[] = [];
+  const fetched: Fetched[][] = [];
   const measure = async (page: import('playwright-core').Page) => {
     await page.goto(url);
     await lobbyReady(page);
@@ -56,10 +160,13 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
     phaserBefore.push(t.phaserLoadedBeforeLobby!);
     return t.lobbyInteractiveMs!;
   };
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < COLD_RUNS; i++) {
     const browser = await launchChromium(); // a fresh profile: nothing cached
     try {
-      cold.push(await measure(await browser.newPage()));
+      const page = await browser.newPage();
+      const fetches = await recordFetches(page);
+      cold.push(await measure(page));
+      fetched.push(await fetches());
     } finally {
       await browser.close();
     }
@@ -75,7 +182,7 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
   } finally {
     await browser.close();
   }
-  return { cold, warm, rendered, phaserBefore };
+  return { cold, warm, rendered, phaserBefore, fetched };
 }
 
 async function frameTimes(url: string): Promise<Record<string, number>> {
@@ -132,24 +239,41 @@ async function frameTimes(url: string): Promise<Record<string, number>> {
 }
 
 const sizes = bundleSizes();
-const lobbyServer = await startServer();
+const lobbyServer = await startServer({ STATIC_DIR });
 let lobby: Awaited<ReturnType<typeof lobbyTimes>>;
+let wire: Awaited<ReturnType<typeof wireBytes>>;
 try {
+  wire = await wireBytes(lobbyServer.url);
   lobby = await lobbyTimes(lobbyServer.url);
 } finally {
   await lobbyServer.stop();
 }
-const matchServer = await startServer({ TICK_RATE: '30', QUEUE_MIN_PLAYERS: '16', QUEUE_MAX_PLAYERS: '16', QUEUE_WAIT_MS: '500', BOT_FILL: 'on', COUNTDOWN_MS: '500' });
-let frames: Record<string, number>;
-try {
-  frames = await frameTimes(matchServer.url);
-} finally {
-  await matchServer.stop();
+let frames: Record<string, number> | null = null;
+if (!LOBBY_ONLY) {
+  const matchServer = await startServer({ STATIC_DIR, TICK_RATE: '30', QUEUE_MIN_PLAYERS: '16', QUEUE_MAX_PLAYERS: '16', QUEUE_WAIT_MS: '500', BOT_FILL: 'on', COUNTDOWN_MS: '500' });
+  try {
+    frames = await frameTimes(matchServer.url);
+  } finally {
+    await matchServer.stop();
+  }
 }
+/** Chromium's cold loads: bytes per part of the page, the codings it got, how often each file came. */
+const browserWire = lobby.fetched.map((run) => {
+  const sum = (part: 'lobby' | 'game') => run.filter((f) => pageFile(f.path) === part).reduce((s, f) => s + f.bytes, 0);
+  return {
+    lobby: sum('lobby'),
+    match: sum('lobby') + sum('game'),
+    encodings: [...new Set(run.map((f) => `${f.path.replace(/-[\w-]{8}\./, '-*.')}: ${f.encoding}`))],
+    gameChunkFetches: run.filter((f) => pageFile(f.path) === 'game').length,
+  };
+});
 const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
 const report = {
   machine: { loadAverage1m: round(loadavg()[0]!), cores: (await import('node:os')).cpus().length },
   bundles: sizes,
+  wireBytes: Object.fromEntries(Object.entries(wire).map(([k, v]) => [k, { lobby: v.lobby, match: v.match }])),
+  wireFiles: wire,
+  chromiumColdLoads: browserWire,
   lobbyInteractiveMs: {
     coldP50: round(percentile(sorted(lobby.cold), 0.5), 0),
     coldMax: round(Math.max(...lobby.cold), 0),

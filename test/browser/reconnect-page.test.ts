@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addPlayer, arenaMap, Button, createWorld, defaultRules, firstWallHit } from '../../shared/games/arena/sim/index.ts';
 import { sharedChromium } from '../support/shared-chromium.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
-import { lobbyReady, openPage, setNickname, shot, waitForPlaying, waitForScreen, type ArenaWindow } from '../support/page.ts';
+import { lobbyReady, openPage, screenOf, setNickname, shot, waitForPlaying, waitForScreen, type ArenaWindow } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { startProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { sleep } from '../support/wait.ts';
@@ -127,6 +127,60 @@ describe('the page through a dropped connection', () => {
     // Bob was told she was away and is back.
     expect(view.presence.map((p) => p.status)).toEqual(expect.arrayContaining(['away', 'back']));
     await shot(page, 'reconnected');
+    expect(errors).toEqual([]);
+  });
+});
+
+/**
+ * A server whose reconnection policy gives up fast (two attempts, 200–400 ms apart): the page
+ * follows it (GET /api/config), says "Couldn't reconnect" instead of spinning forever, and its
+ * Retry button brings the lobby back with the chat lines sent meanwhile, once each and in order.
+ * With socket.io's default policy (infinite attempts) the overlay would never change.
+ */
+describe('the page when reconnecting gives up', () => {
+  let server: ServerProcess;
+  let proxy: TcpProxy;
+  let browser: BrowserContext;
+  let bob: TestPlayer | null = null;
+
+  beforeAll(async () => {
+    server = await startServer({ CLIENT_RECONNECT_DELAY_MS: '200', CLIENT_RECONNECT_DELAY_MAX_MS: '400', CLIENT_RECONNECT_ATTEMPTS: '2' });
+    proxy = await startProxy(server.port);
+    browser = await sharedChromium();
+  });
+  afterAll(async () => {
+    bob?.close();
+    await browser?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('shows "Couldn\'t reconnect" after the last attempt, and Retry brings the lobby back with the chat it missed', async () => {
+    const { page, errors } = await openPage(browser, proxy.url, 'carol', [/WebSocket connection to .* failed/, /ERR_CONNECTION|ERR_EMPTY_RESPONSE|ERR_SOCKET_NOT_CONNECTED/]);
+    await lobbyReady(page);
+    bob = await connectPlayer(server.url, 'bob');
+    await bob.lobby.chat('before the drop');
+    const chat = page.getByRole('region', { name: 'Lobby chat' });
+    await chat.getByText('before the drop').waitFor({ timeout: 10_000 });
+
+    proxy.cut();
+    const gaveUp = page.getByRole('alertdialog', { name: "Couldn't reconnect" });
+    await gaveUp.waitFor({ timeout: 15_000 });
+    expect(await gaveUp.textContent()).toContain('Couldn’t reconnect');
+    expect(await screenOf(page)).toBe('reconnecting');
+    await shot(page, 'reconnect-gave-up');
+    for (const text of ['missed one', 'missed two']) expect(await bob.lobby.chat(text)).toMatchObject({ ok: true });
+
+    proxy.restore();
+    await gaveUp.getByRole('button', { name: 'Retry' }).click();
+    await lobbyReady(page);
+    await chat.getByText('missed two').waitFor({ timeout: 10_000 });
+    expect(await bob.lobby.chat('after')).toMatchObject({ ok: true });
+    await chat.getByText('after').waitFor({ timeout: 10_000 });
+    const lines = (await chat.getByRole('listitem').allTextContents()).filter((t) => /before the drop|missed|after/.test(t));
+    expect(lines.map((t) => /before the drop|missed one|missed two|after/.exec(t)![0])).toEqual(['before the drop', 'missed one', 'missed two', 'after']);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    await shot(page, 'reconnect-retried');
     expect(errors).toEqual([]);
   });
 });

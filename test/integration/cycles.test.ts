@@ -154,6 +154,9 @@ describe('Cycles, the second game, on the same server', () => {
     const back = await ada.client.enter({ kind: 'rejoin' });
     expect(back).toMatchObject({ ok: true, game: 'cycles', slot: 0, matchId: created.matchId });
     await waitFor(() => bo.presence.some((p) => p.slot === 0 && p.status === 'back'), 'Bo told Ada is back');
+    // Ada is told about Bo, never about herself (her own "joined" and "back" leave her out).
+    expect(ada.presence.filter((p) => p.slot === 0)).toEqual([]);
+    expect(bo.presence.filter((p) => p.slot === 1)).toEqual([]);
     const fresh = ada.snapshots.length;
     await waitFor(() => ada.snapshots.length > fresh + 2, 'snapshots after the rejoin (a keyframe first)');
     expect(latest(ada).phase).toBe(MatchPhase.Playing);

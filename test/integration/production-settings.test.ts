@@ -152,6 +152,8 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
       METRICS_TOKEN: TOKEN,
       SOCKET_PATH: '/rt',
       PING_INTERVAL_MS: '5000',
+      CLIENT_RECONNECT_DELAY_MS: '500',
+      CLIENT_RECONNECT_ATTEMPTS: '4',
       PING_TIMEOUT_MS: '4000',
     });
     url = server.url;
@@ -167,7 +169,11 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
 
   it('tells clients where socket.io listens, and serves socket.io only there', async () => {
     const config = JSON.parse((await send(`${url}/api/config`)).body) as { socketPath: string; transports: string[] };
-    expect(config).toEqual({ socketPath: '/rt', transports: ['polling', 'websocket'] });
+    expect(config).toEqual({
+      socketPath: '/rt',
+      transports: ['polling', 'websocket'],
+      reconnection: { delayMs: 500, delayMaxMs: 5000, randomization: 0.5, attempts: 4 },
+    });
     const handshake = await send(`${url}/rt/?EIO=4&transport=polling`);
     expect(handshake.status).toBe(200);
     // The ping settings reach engine.io's handshake.

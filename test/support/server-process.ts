@@ -19,7 +19,10 @@ export interface ServerProcess {
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    // DRAIN_TIMEOUT_MS 0: a test's teardown stops the server with its matches still running, and
+    // waiting for them (30 s by default, cut to 5 s by the SIGKILL below) tests nothing. Tests of
+    // the drain set their own.
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', DRAIN_TIMEOUT_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];

@@ -5,7 +5,7 @@
  * listed match, spectating, chat, leaving). React components only read the store and call
  * these methods; the Phaser scenes only read the MatchSession.
  */
-import type { GuestSession } from '../../../shared/client/auth.ts';
+import { getGuestToken, type GuestSession } from '../../../shared/client/auth.ts';
 import { PlayerClient, type Entry, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
 import { frameBytes } from '../../../shared/client/byte-counter.ts';
 import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
@@ -15,10 +15,12 @@ import type { GameInfo, MatchInfo, PrivateMatchOptions, SeatGrant, SessionInfo }
 import { connectionActions } from '../state/connection-slice.ts';
 import { chatLine, lobbyActions, type Pending } from '../state/lobby-slice.ts';
 import { matchActions } from '../state/match-slice.ts';
-import { selectScreen, type Store } from '../state/store.ts';
+import { selectScreen, uiActions, type Store } from '../state/store.ts';
+import type { LoadProgress } from './chunk-loader.ts';
 import { adviceFor, isAuthCode } from './connection-messages.ts';
 import { MatchSession } from './match-session.ts';
 import { NetStats, parseTickTotals, tickMsBetween, type TickTotals } from './net-stats.ts';
+import type { EarlySignIn } from './early-sign-in.ts';
 import type { PageStorage } from './storage.ts';
 
 /** The drawing side, loaded on demand (Phaser is most of the page's bytes). */
@@ -33,7 +35,8 @@ export interface ControllerDeps {
   storage: PageStorage;
   /** The server's origin. */
   url: string;
-  loadView: (session: MatchSession) => Promise<GameView>;
+  /** Loads the drawing side, reporting the game chunk's bytes as they arrive. */
+  loadView: (session: MatchSession, progress: (p: LoadProgress) => void) => Promise<GameView>;
   fetch?: typeof fetch;
 }
 
@@ -65,7 +68,7 @@ export class PageController {
   private signingIn: Promise<boolean> | null = null;
   private chatIds = 0;
   private queueCancelled = false;
-  private view: Promise<GameView> | null = null;
+  private view: Promise<GameView | null> | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private seconds = 0;
   private tickTotals: TickTotals | null = null;
@@ -73,6 +76,8 @@ export class PageController {
   private retryMs = RETRY_MS;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly fetch: typeof fetch;
+  /** The last chat lines the page showed, from the connection before this one. */
+  private chatSince: PlayerClientOptions['chatSince'] | null = null;
   /** How the server wants to be reached (socket.io's path, the transports it takes), asked once. */
   private connection: Promise<ConnectionConfig | null> | null = null;
 
@@ -89,10 +94,14 @@ export class PageController {
     this.deps.store.dispatch(action);
   }
 
-  /** Loads the game list, signs in (this tab's token if it has one), starts the once-a-second work. */
-  start(nickname: string): void {
+  /**
+   * Loads the game list, signs in (this tab's token if it has one, else the token `early` asked
+   * for), starts the once-a-second work.
+   */
+  start(early: Pick<EarlySignIn, 'nickname' | 'guest' | 'config' | 'token'>): void {
     void this.loadCatalogue();
-    void this.signIn(nickname, this.deps.storage.guest());
+    this.connection = early.config;
+    void this.signIn(early.nickname, early.guest, early.token);
     this.ticker = setInterval(() => this.everySecond(), 1000);
   }
 
@@ -101,9 +110,27 @@ export class PageController {
     void this.gameView();
   }
 
-  private gameView(): Promise<GameView> {
-    this.view ??= this.deps.loadView(this.session);
+  /** The drawing side, loaded once; null when loading failed (the page offers to try again). */
+  private gameView(): Promise<GameView | null> {
+    this.view ??= this.deps.loadView(this.session, (p) => this.dispatch(uiActions.gameLoading(p))).then(
+      (view) => {
+        this.dispatch(uiActions.gameLoaded());
+        return view;
+      },
+      () => {
+        this.view = null; // the next call tries again
+        this.dispatch(uiActions.gameLoadFailed());
+        return null;
+      },
+    );
     return this.view;
+  }
+
+  /** Loading the game failed (the network dropped mid-chunk): load it again and draw the match if one is on. */
+  async retryGameLoad(): Promise<void> {
+    const view = await this.gameView();
+    const info = this.session.info;
+    if (view && info) view.show(info.game, info.matchId);
   }
 
   private async loadCatalogue(): Promise<void> {
@@ -119,12 +146,16 @@ export class PageController {
 
   /**
    * A new connection under `nickname` (closing the one before). With `guest`, presents that token
-   * first (a reload); a refused one is replaced by a fresh guest token.
+   * first (a reload); a refused one is replaced by a fresh guest token. `asked`: a token request
+   * for `nickname` already on its way (the page's entry module sent it).
    */
-  signIn(nickname: string, guest: GuestSession | null = null): Promise<boolean> {
+  signIn(nickname: string, guest: GuestSession | null = null, asked: Promise<AckResult<GuestSession>> | null = null): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       if (this.retryTimer) clearTimeout(this.retryTimer);
       this.retryTimer = null;
+      // The chat this page has shown: a new connection catches up from there (lines sent while
+      // the old one was down come once, in order).
+      if (this.client) this.chatSince = { lobby: this.client.lobby.lastChatId, match: this.client.match.lastChat };
       this.client?.close();
       this.client = null;
       this.session.attach(null);
@@ -134,11 +165,25 @@ export class PageController {
       this.dispatch(connectionActions.connecting());
       // The server's SOCKET_PATH and TRANSPORTS; unknown (an older server), socket.io's defaults.
       this.connection ??= getConnectionConfig(this.deps.url);
+      const held = guest && guest.nickname.length > 0 ? guest : null;
+      // A new guest's token does not depend on the connection's settings: both requests go out
+      // together, one round trip less before the lobby is usable.
+      const token = held ? null : (asked ?? getGuestToken(this.deps.url, nickname));
       const connection = await this.connection;
       if (connection === null) this.connection = null; // ask again on the next sign-in
-      const opts = { ...this.clientOptions(nickname, gen), ...(connection && { path: connection.socketPath, transports: connection.transports }) };
-      let res = guest && guest.nickname.length > 0 ? await PlayerClient.resume(opts, guest) : await PlayerClient.connect(opts);
-      if (!res.ok && guest && isAuthCode(res.code)) res = await PlayerClient.connect(opts);
+      const opts = {
+        ...this.clientOptions(nickname, gen),
+        ...(this.chatSince && { chatSince: this.chatSince }),
+        ...(connection && { path: connection.socketPath, transports: connection.transports, reconnection: connection.reconnection }),
+      };
+      const fresh = async () => {
+        const got = await (token ?? getGuestToken(this.deps.url, nickname));
+        if (!got.ok) return got;
+        const { ok: _ok, ...session } = got;
+        return PlayerClient.resume(opts, session);
+      };
+      let res = held ? await PlayerClient.resume(opts, held) : await fresh();
+      if (!res.ok && held && isAuthCode(res.code)) res = await fresh();
       if (gen !== this.generation) {
         if (res.ok) res.value.close();
         return false;
@@ -175,7 +220,8 @@ export class PageController {
     const retry = res.code === ErrorCode.Unavailable || res.code === ErrorCode.Timeout;
     this.dispatch(connectionActions.noticed({ code: res.code, message: advice.message, failed: true }));
     if (retry) {
-      this.retryTimer = setTimeout(() => void this.signIn(nickname), this.retryMs);
+      // The tab's token again (the seat it may hold is this guest's), not a new guest.
+      this.retryTimer = setTimeout(() => void this.signIn(nickname, this.deps.storage.guest()), this.retryMs);
       this.retryMs = Math.min(RETRY_CAP_MS, this.retryMs * 2);
     }
   }
@@ -183,6 +229,19 @@ export class PageController {
   /** Tries to sign in again now (the player pressed Retry). */
   retry(): Promise<boolean> {
     return this.signIn(this.requested ?? 'Guest');
+  }
+
+  /**
+   * After the connection gave up reconnecting (the player pressed Retry): a new connection as the
+   * same guest, back into the seat if the server still holds it, else to the lobby with a word.
+   */
+  async reconnectAgain(): Promise<void> {
+    const wasInMatch = this.state.match.joined !== null && !this.state.match.results;
+    const ok = await this.signIn(this.requested ?? 'Guest', this.deps.storage.guest());
+    if (ok && wasInMatch && !this.client?.lobby.session?.matchId) {
+      this.toLobby();
+      this.dispatch(lobbyActions.failed({ code: ErrorCode.NoSeat, message: adviceFor(ErrorCode.NoSeat).message }));
+    }
   }
 
   /** Signed in under the nickname typed; signs in again first when it changed. */
@@ -272,6 +331,8 @@ export class PageController {
     countBytes();
     manager.on('open', countBytes);
     manager.on('reconnect_attempt', (n) => live() && this.dispatch(connectionActions.reconnecting(n)));
+    // The server's policy ran out of attempts: say so and wait for the player (socket.io stops).
+    manager.on('reconnect_failed', () => live() && this.dispatch(connectionActions.reconnectFailed()));
     manager.on('reconnect', () => {
       if (!live()) return;
       // In a match, back means back in the seat: the rejoin answer ends the overlay. A match
@@ -371,7 +432,7 @@ export class PageController {
       }),
     );
     this.dispatch(lobbyActions.settled());
-    void this.gameView().then((v) => this.session.info?.matchId === info.matchId && v.show(info.game, info.matchId));
+    void this.gameView().then((v) => v !== null && this.session.info?.matchId === info.matchId && v.show(info.game, info.matchId));
     void this.ping();
   }
 
@@ -422,7 +483,7 @@ export class PageController {
   private toLobby(): void {
     this.session.left();
     this.dispatch(matchActions.left());
-    void this.view?.then((v) => v.hide());
+    void this.view?.then((v) => v?.hide());
   }
 
   /** Match chat while in a match, else lobby chat. */

@@ -17,6 +17,8 @@ export interface ConnectionState {
   status: ConnectionStatus;
   /** Reconnection attempt (1, 2, …) while status is 'reconnecting'. */
   attempt: number;
+  /** Every attempt the server's policy allows failed: the page waits for the player's Retry. */
+  gaveUp: boolean;
   /** The nickname the server accepted (it may carry a suffix: Ada2); null before sign-in. */
   nickname: string | null;
   guestId: string | null;
@@ -32,6 +34,7 @@ export interface ConnectionState {
 const initialState: ConnectionState = {
   status: 'offline',
   attempt: 0,
+  gaveUp: false,
   nickname: null,
   guestId: null,
   notice: null,
@@ -51,6 +54,7 @@ export const connectionSlice = createSlice({
     },
     connecting(state) {
       state.status = 'connecting';
+      state.gaveUp = false;
     },
     sessionStarted(state, action: PayloadAction<SessionInfo>) {
       const s = action.payload;
@@ -74,6 +78,12 @@ export const connectionSlice = createSlice({
     reconnected(state) {
       if (state.status === 'reconnecting') state.status = 'online';
       state.attempt = 0;
+      state.gaveUp = false;
+    },
+    /** The last reconnection attempt failed: still not connected, and no more tries until Retry. */
+    reconnectFailed(state) {
+      state.status = 'reconnecting';
+      state.gaveUp = true;
     },
     /** Something to tell the player about the connection (status unchanged unless `failed`). */
     noticed(state, action: PayloadAction<(Notice & { failed?: boolean }) | null>) {

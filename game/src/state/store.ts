@@ -9,11 +9,30 @@ import { matchSlice } from './match-slice.ts';
 
 export type Screen = 'lobby' | 'queue' | 'match' | 'results' | 'reconnecting';
 
-/** Panels the player opens and closes. */
+/** The game chunk (Phaser and the scenes): not asked for yet, on its way, there, or failed. */
+export interface GameLoad {
+  status: 'idle' | 'loading' | 'loaded' | 'failed';
+  /** Decoded bytes so far, of `total` (null: unknown). */
+  loaded: number;
+  total: number | null;
+}
+
+const gameLoadIdle: GameLoad = { status: 'idle', loaded: 0, total: null };
+
+/** Panels the player opens and closes, and the game chunk's loading. */
 export const uiSlice = createSlice({
   name: 'ui',
-  initialState: { netGraph: false, scoreboard: false },
+  initialState: { netGraph: false, scoreboard: false, gameLoad: gameLoadIdle },
   reducers: {
+    gameLoading(state, action: PayloadAction<{ loaded: number; total: number | null }>) {
+      state.gameLoad = { status: 'loading', ...action.payload };
+    },
+    gameLoaded(state) {
+      state.gameLoad = { ...state.gameLoad, status: 'loaded' };
+    },
+    gameLoadFailed(state) {
+      state.gameLoad = { ...state.gameLoad, status: 'failed' };
+    },
     netGraphToggled(state) {
       state.netGraph = !state.netGraph;
     },

@@ -2,6 +2,7 @@
 import { selectScreen, selectUnderlyingScreen } from '../state/store.ts';
 import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { useAppSelector } from './context.ts';
+import { GameLoadBar } from './GameLoadBar.tsx';
 import { Hud } from './Hud.tsx';
 import { Lobby } from './Lobby.tsx';
 import { NetGraph } from './NetGraph.tsx';
@@ -21,6 +22,7 @@ export function App(props: { onLobbyInteractive: () => void }) {
       {under === 'results' && <Results />}
       {screen === 'reconnecting' && <ReconnectOverlay />}
       <NetGraph />
+      <GameLoadBar />
       <ConnectionBanner />
     </div>
   );

@@ -15,7 +15,7 @@ import type { Prng } from './prng.ts';
 import type { Tally } from './tally.ts';
 
 /** Every event a client may send on /match (shared/protocol/events.ts MatchClientEvents). */
-export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'input', 'clock'] as const satisfies readonly (keyof MatchClientEvents)[];
+export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'input', 'clock'] as const satisfies readonly (keyof MatchClientEvents)[];
 // A new /match event that is not fuzzed here is a compile error.
 const allLobbyEventsFuzzed: Exclude<keyof LobbyClientEvents, (typeof LOBBY_REQUESTS)[number]> extends never ? true : false = true;
 void allLobbyEventsFuzzed;

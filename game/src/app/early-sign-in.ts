@@ -1,0 +1,31 @@
+/**
+ * The sign-in's first requests, sent by the page's small entry module (game/src/boot.ts) while
+ * the lobby's code (React, the SDK: most of the lobby's bytes) is still downloading and
+ * compiling: the server's connection settings (GET /api/config) and, for a tab that holds no
+ * token, a guest token (POST /api/guest). The controller's first sign-in takes them instead of
+ * asking again, so the lobby is usable about one script-compile sooner on a cold load.
+ *
+ * Nothing here may import React, Redux or socket.io: this module is in the entry chunk, whose
+ * whole point is to be small.
+ */
+import { getGuestToken, type GuestSession } from '../../../shared/client/auth.ts';
+import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
+import type { AckResult } from '../../../shared/protocol/errors.ts';
+import { guestName, type PageStorage } from './storage.ts';
+
+export interface EarlySignIn {
+  /** The nickname the token was asked for: the stored one, or a made-up Guest name. */
+  nickname: string;
+  /** This tab's token from before (a reload), presented instead of asking for a new one. */
+  guest: GuestSession | null;
+  config: Promise<ConnectionConfig | null>;
+  /** A new guest's token, or null when the tab holds one. */
+  token: Promise<AckResult<GuestSession>> | null;
+}
+
+export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
+  const nickname = storage.nickname() ?? guestName();
+  const guest = storage.guest();
+  const held = guest && guest.nickname.length > 0 ? guest : null;
+  return { nickname, guest: held, config: getConnectionConfig(url), token: held ? null : getGuestToken(url, nickname) };
+}
