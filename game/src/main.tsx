@@ -98,10 +98,13 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     get inputsSent() {
       return session.inputsSent;
     },
-    /** Confirmed by the server's hit events: the player's hits, damage dealt, shots a wall blocked, recent rewinds (ticks). */
+    /**
+     * Confirmed by the server: the player's shots (its projectiles in the snapshots), and from the
+     * hit events its hits, damage dealt, shots a wall blocked, recent rewinds (ticks).
+     */
     get hits() {
       const f = session.feedback;
-      return { hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
+      return { shots: f.shots, hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
     },
     get predictor() {
       return session.predictor;

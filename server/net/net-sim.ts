@@ -18,15 +18,42 @@ type EngineConn = {
   emit: (event: string, ...args: unknown[]) => boolean;
 };
 
-/** Delays calls while keeping their order. */
-function delayLine(opts: NetSimOptions): (run: () => void) => void {
+/**
+ * Delays calls while keeping their order: one queue and one timer per line. A timer per call
+ * would not keep it: Node measures a timeout from the event loop's cached clock, so a call
+ * queued late in a busy turn of the loop fires as early as the busy time, ahead of a call queued
+ * before it for the same moment (under load, inputs then reached the server out of order and
+ * were dropped as replays).
+ */
+export function delayLine(opts: NetSimOptions): (run: () => void) => void {
   const random = opts.random ?? Math.random;
   let lastDue = 0;
+  const queue: { due: number; run: () => void }[] = [];
+  let head = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    try {
+      while (head < queue.length && queue[head]!.due <= performance.now()) queue[head++]!.run();
+    } finally {
+      if (head === queue.length) {
+        queue.length = 0;
+        head = 0;
+      } else {
+        if (head > 1024) {
+          queue.splice(0, head);
+          head = 0;
+        }
+        timer = setTimeout(flush, Math.max(0, queue[head]!.due - performance.now()));
+      }
+    }
+  };
   return (run) => {
     const now = performance.now();
     const due = Math.max(lastDue, now + opts.latencyMs + random() * opts.jitterMs);
     lastDue = due;
-    setTimeout(run, due - now);
+    queue.push({ due, run });
+    if (timer === null) timer = setTimeout(flush, due - now);
   };
 }
 

@@ -400,6 +400,8 @@ describe('lobby', () => {
         ['create_private', { options: { speed: 3 } }, 'BAD_REQUEST'],
         ['create_private', { options: [1] }, 'BAD_REQUEST'],
         ['create_private', { options: { killTarget: 0, timeLimitS: 0 } }, 'BAD_REQUEST'],
+        ['create_private', { options: { damage: -1 } }, 'BAD_REQUEST'],
+        ['create_private', { options: { damage: 101 } }, 'BAD_REQUEST'],
         ['create_private', { mode: 'nope' }, 'UNKNOWN_MODE'],
         ['join_code', { code: 5 }, 'BAD_REQUEST'],
         ['join_code', {}, 'BAD_REQUEST'],

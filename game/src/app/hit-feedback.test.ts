@@ -36,6 +36,23 @@ describe('hit feedback', () => {
     expect([f.hits, f.damageDealt, f.blocked, f.recentRewinds.length]).toEqual([0, 0, 0, 0]);
   });
 
+  it('counts the player’s shots from its projectiles, each once however many snapshots carry it', () => {
+    const f = new HitFeedback();
+    const shot = (id: number, ownerId = ME) => ({ id, ownerId, x0: 0, y0: 0, angle: 0, spawnTick: 1 });
+    f.onProjectiles([shot(1)], ME);
+    f.onProjectiles([shot(1), shot(2), shot(3, 7)], ME);
+    // Projectile 1 hit something; 2 flies on; an id freed long ago may come back as a new shot.
+    f.onProjectiles([shot(2), shot(4)], ME);
+    f.onProjectiles([], ME);
+    f.onProjectiles([shot(1)], ME);
+    expect(f.shots).toBe(4);
+    f.onProjectiles([shot(9)], -1);
+    expect(f.shots).toBe(4);
+    f.reset();
+    f.onProjectiles([shot(1)], ME);
+    expect(f.shots).toBe(1);
+  });
+
   it('gives a spectator nothing and keeps what waits to be drawn bounded', () => {
     const f = new HitFeedback();
     expect(f.onEvents(events, -1)).toEqual([]);

@@ -4,7 +4,7 @@
  * took the shot, and a tally (with the rewind each hit was judged at) for the net graph and
  * tools. Pure: the session feeds snapshots in, the scene drains what to draw.
  */
-import type { SnapshotEvent } from '../../../shared/games/arena/snapshot.ts';
+import type { ProjectileSnapshot, SnapshotEvent } from '../../../shared/games/arena/snapshot.ts';
 
 export type Feedback =
   /** The player's shot hit `victimId` for `damage`, judged `rewindTicks` in the past. */
@@ -27,6 +27,14 @@ export class HitFeedback {
   blocked = 0;
   /** Rewind (ticks) of the player's most recent hits, newest last (at most 16). */
   readonly recentRewinds: number[] = [];
+  /**
+   * The player's shots the server fired: its projectiles, each counted in the first snapshot that
+   * carries it (a projectile spends its spawn tick unmoved, so every shot is in one snapshot at
+   * least). With `hits`, an accuracy the server vouches for.
+   */
+  shots = 0;
+  /** Ids of the player's projectiles in the previous snapshot (ids wrap at 65,536; a flight lasts about a second). */
+  private ownProjectiles = new Set<number>();
 
   /** Reads one snapshot's events for the player in `slot` (-1: a spectator, who gets nothing). */
   onEvents(events: readonly SnapshotEvent[], slot: number): Feedback[] {
@@ -51,6 +59,18 @@ export class HitFeedback {
     return fresh;
   }
 
+  /** Reads one snapshot's projectiles: the player's new ones are its new shots. */
+  onProjectiles(projectiles: readonly ProjectileSnapshot[], slot: number): void {
+    if (slot < 0) return;
+    const now = new Set<number>();
+    for (const p of projectiles) {
+      if (p.ownerId !== slot) continue;
+      now.add(p.id);
+      if (!this.ownProjectiles.has(p.id)) this.shots += 1;
+    }
+    this.ownProjectiles = now;
+  }
+
   /** What arrived since the last call, oldest first (the scene draws it once). */
   take(): Feedback[] {
     const out = this.pending;
@@ -65,5 +85,7 @@ export class HitFeedback {
     this.damageDealt = 0;
     this.blocked = 0;
     this.recentRewinds.length = 0;
+    this.shots = 0;
+    this.ownProjectiles.clear();
   }
 }

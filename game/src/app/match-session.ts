@@ -143,7 +143,9 @@ export class MatchSession {
       }
     }
     if (info.game === 'arena') {
-      const mine = this.feedback.onEvents((s as Snapshot).events, info.role === 'player' ? info.slot : -1);
+      const slot = info.role === 'player' ? info.slot : -1;
+      this.feedback.onProjectiles((s as Snapshot).projectiles, slot);
+      const mine = this.feedback.onEvents((s as Snapshot).events, slot);
       for (const f of mine) if (f.kind === 'hit') this.deps.stats.setHitRewind((f.rewindTicks * 1000) / info.tickRate);
     }
     this.deps.stats.setInterpDelay(this.interpolation ? this.interpolation.delayMs : (1000 / info.tickRate) * info.snapshotEvery);

@@ -208,6 +208,8 @@ export class ArenaScene extends Phaser.Scene {
         for (const [dx, dy] of [[-1, -1], [1, -1], [-1, 1], [1, 1]] as const) marker.lineBetween(dx * 8, dy * 8, dx * 16, dy * 16);
         this.tweens.add({ targets: marker, alpha: 0, scale: 1.3, duration: 260, onComplete: () => marker.destroy() });
       }
+      // A practice match (no damage) shows the marker alone: a "-0" would read as a miss.
+      if (f.kind === 'hit' && f.damage === 0) continue;
       const text = f.kind === 'hit' ? `-${f.damage}` : 'blocked';
       const label = this.add
         .text(x + 14, y - 26, text, {

@@ -54,8 +54,8 @@ export interface ArenaState {
 export type ArenaInput = InputMessage;
 
 const MODES: readonly GameMode[] = [
-  { id: 'ffa', label: 'Free for all', minPlayers: 2, maxPlayers: 16, options: { killTarget: 20, timeLimitS: 300 } },
-  { id: 'duel', label: 'Duel', minPlayers: 2, maxPlayers: 2, options: { killTarget: 10, timeLimitS: 180 } },
+  { id: 'ffa', label: 'Free for all', minPlayers: 2, maxPlayers: 16, options: { killTarget: 20, timeLimitS: 300, damage: 25 } },
+  { id: 'duel', label: 'Duel', minPlayers: 2, maxPlayers: 2, options: { killTarget: 10, timeLimitS: 180, damage: 25 } },
 ];
 
 export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup> = {
@@ -66,11 +66,20 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
   options: [
     { name: 'killTarget', label: 'Kills to win (0: none)', min: 0, max: 100 },
     { name: 'timeLimitS', label: 'Time limit in seconds (0: none)', min: 0, max: 3600 },
+    // 0 is a practice match: shots are judged and reported (hit markers, the net graph's rewind)
+    // but nobody is hurt, so a target can be shot at for as long as one likes.
+    { name: 'damage', label: 'Damage per hit (0: practice, nobody is hurt)', min: 0, max: 100 },
   ],
   checkOptions: (o) => (o.killTarget === 0 && o.timeLimitS === 0 ? 'a match needs a kill target or a time limit' : null),
 
   create({ options, seed, tickRate }) {
-    const rules: Rules = { ...defaultRules(tickRate), killTarget: options.killTarget ?? 20, timeLimitS: options.timeLimitS ?? 300 };
+    const defaults = defaultRules(tickRate);
+    const rules: Rules = {
+      ...defaults,
+      killTarget: options.killTarget ?? 20,
+      timeLimitS: options.timeLimitS ?? 300,
+      projectileDamage: options.damage ?? defaults.projectileDamage,
+    };
     return { world: createWorld({ seed, rules, map: arenaMap() }), rules, kept: [], inputs: [], events: [] };
   },
   tickOf: (s) => s.world.tick,

@@ -243,6 +243,32 @@ describe('Arena checkpoint', () => {
   });
 });
 
+describe('Arena practice (damage 0)', () => {
+  it('shots hit and are reported, nobody loses health or dies, and the checkpoint keeps the rule', () => {
+    const s = arena.create({ options: { killTarget: 1, timeLimitS: 0, damage: 0 }, seed: 3, tickRate: 20 });
+    arena.addPlayer(s, 0);
+    arena.addPlayer(s, 1);
+    Object.assign(s.world.players[0]!, { x: 300, y: 300 });
+    Object.assign(s.world.players[1]!, { x: 500, y: 300 });
+    arena.beginPlay(s);
+    const hits: unknown[] = [];
+    for (let seq = 1; seq < 120; seq++) {
+      arena.applyInput(s, 0, { seq, clientTick: arena.tickOf(s), buttons: Button.Fire, aim: 0 });
+      const { ended } = arena.step(s, true);
+      expect(ended).toBeNull();
+      hits.push(...s.events.filter((e) => e.type === 'hit'));
+      expect(s.events.some((e) => e.type === 'kill')).toBe(false);
+      s.events = [];
+    }
+    // With the usual 25 damage the fourth of these would have killed (and ended the match at killTarget 1).
+    expect(hits.length).toBeGreaterThanOrEqual(4);
+    expect(hits[0]).toEqual({ type: 'hit', attackerId: 0, victimId: 1, damage: 0, rewindTicks: 1 });
+    expect(s.world.players[1]).toMatchObject({ hp: s.rules.maxHp, alive: true, deaths: 0 });
+    const restored = arena.fromState(checkpoint(s));
+    expect(restored.ok && restored.value.world.rules.projectileDamage).toBe(0);
+  });
+});
+
 describe('Arena fromState on garbage', () => {
   /** A checkpoint with something in every part: a player away (kept), a hit not yet sent (events), a queued input. */
   const valid = (): Record<string, unknown> => {

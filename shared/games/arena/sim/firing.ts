@@ -18,7 +18,7 @@ export function cappedViewDelay(world: World, requested: number): number {
 /**
  * Fires for `player` (alive, cooldown at 0, Fire held): spawns a projectile in front of it, starts
  * the cooldown and emits 'shot'. The shot is judged on the player's view as of its latest input
- * (player.viewDelayTicks), also on a tick whose input is late or lost.
+ * (player.viewDelayTicks: the tick it was drawing, also on a tick whose input is late or lost).
  */
 export function fire(world: World, player: PlayerState, events: SimEvent[]): void {
   const { rules } = world;

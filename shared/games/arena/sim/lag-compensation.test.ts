@@ -93,17 +93,21 @@ describe('lag compensation', () => {
 
 /**
  * Fire held through a tick whose input never came (a late page timer, a lost packet): the
- * shooter's screen still runs DELAY ticks behind, so the shot must be judged on that view, not
- * on the present (which misses, as above). The shooter holds Fire aiming away from the target
- * from tick 2 (shot on tick 2, the next one due on tick 10); its tick-9 input turns the aim up;
- * tick 10 has no input, and the repeated Fire shoots the same shot as the scenario above.
+ * shooter's latest aim was made on the frame it was drawing then, so the held shot must be judged
+ * on that frame, not on the present (which misses, as above) nor on a frame as many ticks behind
+ * the present as that input claimed (newer than what the aim was made on, by one tick for each
+ * missing input). The shooter
+ * holds Fire aiming away from the target from tick 2 (shot on tick 2, the next one due on tick
+ * 10); its tick-9 input, made while drawing tick 9 - (DELAY - 1) = 4, turns the aim up; tick 10
+ * has no input, and the repeated Fire shoots on the tick-4 view: DELAY ticks back from tick 10,
+ * the same shot as the scenario above.
  */
-function shootWithoutInputOnFireTick(viewDelayTicks: number) {
+function shootWithoutInputOnFireTick(claimAtTick9: number) {
   const world = setUp();
   const events = run(world, 40, (t) => {
     const inputs = new Map([[TARGET, input(Button.Right)]]);
-    if (t >= 2 && t < 9) inputs.set(SHOOTER, input(Button.Fire, Math.PI / 2, viewDelayTicks));
-    if (t === 9) inputs.set(SHOOTER, input(Button.Fire, -Math.PI / 2, viewDelayTicks));
+    if (t >= 2 && t < 9) inputs.set(SHOOTER, input(Button.Fire, Math.PI / 2, claimAtTick9));
+    if (t === 9) inputs.set(SHOOTER, input(Button.Fire, -Math.PI / 2, claimAtTick9));
     return inputs;
   });
   return { world, events };
@@ -111,16 +115,27 @@ function shootWithoutInputOnFireTick(viewDelayTicks: number) {
 
 describe('fire held on a tick without an input', () => {
   it('is judged on the view of the latest input: the shot hits', () => {
-    const { events } = shootWithoutInputOnFireTick(DELAY);
+    const { events } = shootWithoutInputOnFireTick(DELAY - 1);
     expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
+    // Fire stays held with no input after tick 10: every later shot is judged on the same tick-4 view.
     const hits = events.filter((e) => e.event.type === 'hit');
-    expect(hits.map((e) => e.tick)).toEqual([FIRE_TICK + 11]);
+    expect(hits[0]?.tick).toBe(FIRE_TICK + 11);
+    expect(hits[0]?.event).toMatchObject({ viewDelayTicks: DELAY });
   });
 
   it('with a view on the present the same held shot misses (the counterfactual)', () => {
     const { events } = shootWithoutInputOnFireTick(0);
     expect(events.filter((e) => e.event.type === 'shot').map((e) => e.tick)).toContain(FIRE_TICK);
     expect(events.filter((e) => e.event.type === 'hit')).toEqual([]);
+  });
+
+  it('the view goes back one tick per missing input, no further than the cap', () => {
+    const world = setUp();
+    run(world, 1, () => new Map([[SHOOTER, input(0, 0, 3)]]));
+    run(world, 5, () => new Map());
+    expect(mustFind(world, SHOOTER).viewDelayTicks).toBe(8);
+    run(world, 100, () => new Map());
+    expect(mustFind(world, SHOOTER).viewDelayTicks).toBe(Math.round(world.rules.maxLagCompensationS * world.rules.tickRate));
   });
 });
 

@@ -70,14 +70,14 @@ export function validateRules(rules: Rules): void {
     'projectileSpeed',
     'projectileRadius',
     'projectileLifetimeS',
-    'projectileDamage',
     'historyS',
   ];
   for (const key of positive) {
     const v = rules[key];
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`rules.${key} must be > 0, got ${v}`);
   }
-  const nonNegative: (keyof Rules)[] = ['respawnDelayS', 'killTarget', 'timeLimitS', 'maxLagCompensationS'];
+  // projectileDamage 0: a practice match, where hits are reported and nobody is hurt.
+  const nonNegative: (keyof Rules)[] = ['respawnDelayS', 'killTarget', 'timeLimitS', 'maxLagCompensationS', 'projectileDamage'];
   for (const key of nonNegative) {
     const v = rules[key];
     if (!Number.isFinite(v) || v < 0) throw new RangeError(`rules.${key} must be >= 0, got ${v}`);
