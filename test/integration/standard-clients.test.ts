@@ -10,10 +10,13 @@
  * announced is refused the way a compact one is, and the other player does not notice.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeInput } from '../../shared/games/arena/input-codec.ts';
+import { projectileAngleToSteps } from '../../shared/games/arena/sim/quantize.ts';
 import { Button } from '../../shared/games/arena/sim/types.ts';
+import { quantizeAim } from '../../shared/games/arena/snapshot-codec.ts';
 import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import { connectPlayer, type MatchView, type TestPlayer } from '../support/lobby.ts';
@@ -24,6 +27,20 @@ import { waitFor } from '../support/wait.ts';
 const TICK_RATE = 30;
 const PYTHON = '/usr/bin/python3';
 const PY_CLIENT = fileURLToPath(new URL('../support/python/arena_client.py', import.meta.url));
+
+/** Runs the python client; fails the test with its stderr when it exits non-zero. */
+async function run(args: string[]): Promise<{ stdout: string }> {
+  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  expect(out.code, out.stderr).toBe(0);
+  return out;
+}
 
 /** Ticks of a run where each snapshot follows the previous one by exactly one tick. */
 function gaps(snapshots: readonly Snapshot[]): number {
@@ -67,16 +84,35 @@ describe('standard socket.io clients', () => {
     return { matchId, slot: info.slot as number };
   }
 
+  it("the python client's decoder, written from docs/protocol.md, reads the document's Arena examples as the codec does", async () => {
+    const doc = fileURLToPath(new URL('../../docs/protocol.md', import.meta.url));
+    const { stdout } = await run([PY_CLIENT, '--examples', doc]);
+    const decoded = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const examples = [...readFileSync(doc, 'utf8').matchAll(/```wire-example arena\.(keyframe|delta)\n(.*)\n/g)].map((m) => JSON.parse(m[2]!) as Snapshot);
+    expect(decoded).toHaveLength(2);
+    // The python client keeps positions in 1/8 px and angles in steps, as the layout carries them.
+    expect(decoded).toEqual(
+      examples.map((s, i) => ({
+        kind: i === 0 ? 'key' : 'delta',
+        tick: s.tick,
+        serverTime: s.serverTime,
+        phase: s.phase,
+        phaseEndTick: s.phaseEndTick,
+        players: s.players.map((p) => ({ id: p.id, x: p.x * 8, y: p.y * 8, vx: p.vx * 8, vy: p.vy * 8, aim: quantizeAim(p.aim), hp: p.hp, alive: p.alive, kills: p.kills, deaths: p.deaths, seq: p.lastInputSeq })),
+        projectiles: s.projectiles.map((p) => ({ id: p.id, owner: p.ownerId, x0: p.x0 * 8, y0: p.y0 * 8, steps: projectileAngleToSteps(p.angle), spawnTick: p.spawnTick })),
+        events: s.events.map((e) =>
+          e.type === 'kill'
+            ? { type: 'kill', killer: e.killerId, victim: e.victimId }
+            : e.type === 'hit'
+              ? { type: 'hit', attacker: e.attackerId, victim: e.victimId, damage: e.damage, rewindTicks: e.rewindTicks }
+              : { type: 'blocked', attacker: e.attackerId, victim: e.victimId },
+        ),
+      })),
+    );
+  });
+
   it('python-socketio takes a guest, quick-plays, decodes every snapshot, moves its player and leaves', async () => {
-    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(PYTHON, [PY_CLIENT, server.url, '--seconds', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-    expect(out.code, out.stderr).toBe(0);
+    const out = await run([PY_CLIENT, server.url, '--seconds', '2']);
     const report = JSON.parse(out.stdout.trim().split('\n').at(-1)!) as {
       tickRate: number;
       snapshots: number;

@@ -247,11 +247,13 @@ def arena_input(seq, buttons, aim, client_tick):
 
 
 def check_examples(path):
-    """Decodes each `arena-snapshot` example of the document; prints what it got, one per line."""
+    """Decodes the document's Arena snapshot examples in order; prints each, one JSON per line."""
     text = open(path, encoding='utf-8').read()
     base = None
-    for block in text.split('```arena-snapshot')[1:]:
-        hex_line = block.split('```')[0].strip().splitlines()[0]
+    for block in text.split('```wire-example arena.')[1:]:
+        kind, _values, hex_line = block.split('```')[0].strip().splitlines()[:3]
+        if kind not in ('keyframe', 'delta'):
+            continue
         s = decode_arena(bytes.fromhex(hex_line.replace(' ', '')), base)
         base = s
         print(json.dumps(s, sort_keys=True))
