@@ -14,8 +14,8 @@
  * - the server's encoder frames a binary packet compactly and, only when a standard member asks,
  *   once more in the standard encoding, kept with the compact frames: a broadcast reaching both
  *   kinds of member encodes each format once, not once per member;
- * - a standard connection's socket.io Client writes the standard frames (`adopt`, on the first
- *   namespace it connects: before that the server only sends text).
+ * - a standard connection's socket.io Client writes the standard frames (`adopt`, when it first
+ *   connects a namespace, any namespace: before that the server only sends text).
  *
  * The standard decoder takes at most one attachment per packet (nothing in this protocol carries
  * more), so a client announcing many cannot park buffers on the server; a binary frame nobody
@@ -82,10 +82,10 @@ export interface NegotiatingParser {
   Encoder: typeof NegotiatedEncoder;
   Decoder: new () => Emitter<{}, {}, { decoded: (packet: Packet) => void }> & { add(chunk: unknown): void; destroy(): void };
   /**
-   * Reads each connection's choice as engine.io opens it, and adopts standard connections on the
-   * given namespaces (the only ones that send binary); call right after `new Server`.
+   * Reads each connection's choice as engine.io opens it, and adopts standard connections on
+   * every namespace, present and future; call right after `new Server`, before any `io.of`.
    */
-  attach(io: Server, namespaces: readonly string[]): void;
+  attach(io: Server): void;
 }
 
 export function createNegotiatingParser(): NegotiatingParser {
@@ -116,7 +116,7 @@ export function createNegotiatingParser(): NegotiatingParser {
   return {
     Encoder: NegotiatedEncoder,
     Decoder,
-    attach(io, namespaces) {
+    attach(io) {
       io.engine.prependListener('connection', (conn: HandshakeConn) => {
         const format = requestedFormat(conn.request?.url);
         (conn as { [FORMAT]?: WireFormat })[FORMAT] = format;
@@ -126,7 +126,9 @@ export function createNegotiatingParser(): NegotiatingParser {
         if (negotiatedFormat(socket.conn) === 'standard') adopt(socket.client as SocketIoClient);
         done();
       };
-      for (const name of namespaces) io.of(name).use(adoptOnConnect);
+      // First in each namespace's middleware: registered as the namespace is created.
+      io.of('/').use(adoptOnConnect);
+      io.on('new_namespace', (nsp) => nsp.use(adoptOnConnect));
     },
   };
 }
