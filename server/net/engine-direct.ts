@@ -8,7 +8,9 @@
  * checked at start-up; when one has moved, internals/direct-paths.ts turns the paths off.
  *
  * A connection takes a direct path only when nothing can tell the difference:
- * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
+ * - the server speaks the wire parser, alone or negotiated per connection (the JSON baseline
+ *   sends binary as attachments): inputs are taken only from compact connections, snapshots are
+ *   framed in each member's format (wire-negotiation.ts);
  * - nobody wraps the connection's `write` or `emit` (the network simulator delays every packet
  *   by replacing them on the instance);
  * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
@@ -56,7 +58,7 @@ function hearsDirectWrites(conn: EngineConn, event: string): boolean {
 
 const WS_OPEN = 1;
 
-/** True when the namespace's server speaks the wire parser (the frame layout both paths assume). */
+/** True when the namespace's server speaks the wire parser, alone or negotiated per connection. */
 export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
   return nsp.server.encoder instanceof wireParser.Encoder;
 }
