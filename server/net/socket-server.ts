@@ -90,7 +90,7 @@ export function createSocketServer<I>(http: HttpServer, config: SocketServerConf
     connectTimeout: config.connectTimeoutMs,
     allowRequest: (req, callback) => admission.allowRequest(req, callback),
   });
-  negotiating?.attach(io as unknown as Server);
+  negotiating?.attach(io as unknown as Server, (line) => log.warn(line));
   // CORS for long-polling, decided with the request in hand (engine-cors.ts).
   io.engine.use(engineCors(origins));
   // Polling answers carry player-written text (chat): no browser may sniff them into HTML.

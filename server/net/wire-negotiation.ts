@@ -15,7 +15,8 @@
  *   once more in the standard encoding, kept with the compact frames: a broadcast reaching both
  *   kinds of member encodes each format once, not once per member;
  * - a standard connection's socket.io Client writes the standard frames (`adopt`, when it first
- *   connects a namespace, any namespace: before that the server only sends text).
+ *   connects a namespace, any namespace: before that the server only sends text). The Client's
+ *   members this takes are in internals/socket-io-client.ts, checked at start-up.
  *
  * The standard decoder takes at most one attachment per packet (nothing in this protocol carries
  * more), so a client announcing many cannot park buffers on the server; a binary frame nobody
@@ -26,6 +27,8 @@ import { Emitter } from '@socket.io/component-emitter';
 import type { Server } from 'socket.io';
 import { Decoder as StandardDecoder, Encoder as StandardEncoder, type Packet } from 'socket.io-parser';
 import { COMPACT_WIRE, WIRE_QUERY_PARAM, wireParser } from '../../shared/protocol/wire.ts';
+import { probeSocketIoClient, rewriteClient, type SocketIoClient } from './internals/socket-io-client.ts';
+import type { ShapeProblem } from './internals/ws.ts';
 
 export type WireFormat = 'compact' | 'standard';
 
@@ -84,11 +87,13 @@ export interface NegotiatingParser {
   /**
    * Reads each connection's choice as engine.io opens it, and adopts standard connections on
    * every namespace, present and future; call right after `new Server`, before any `io.of`.
+   * When socket.io's Client is not shaped as expected (internals/socket-io-client.ts) every
+   * connection stays on the compact wire, and `warn` says so.
    */
-  attach(io: Server): void;
+  attach(io: Server, warn?: (line: string) => void): void;
 }
 
-export function createNegotiatingParser(): NegotiatingParser {
+export function createNegotiatingParser(probe: () => ShapeProblem = probeSocketIoClient): NegotiatingParser {
   // Set by the engine's first `connection` listener and read by the Decoder socket.io then builds
   // in the same synchronous call; reset so a Decoder built any other way is standard.
   let next: WireFormat = 'standard';
@@ -116,14 +121,16 @@ export function createNegotiatingParser(): NegotiatingParser {
   return {
     Encoder: NegotiatedEncoder,
     Decoder,
-    attach(io) {
+    attach(io, warn = (line) => process.emitWarning(line)) {
+      const problem = probe();
+      if (problem) warn(`${problem}; every connection gets the compact wire, which standard socket.io clients cannot decode`);
       io.engine.prependListener('connection', (conn: HandshakeConn) => {
-        const format = requestedFormat(conn.request?.url);
+        const format = problem ? 'compact' : requestedFormat(conn.request?.url);
         (conn as { [FORMAT]?: WireFormat })[FORMAT] = format;
         next = format;
       });
       const adoptOnConnect = (socket: { client: unknown; conn: unknown }, done: (err?: Error) => void): void => {
-        if (negotiatedFormat(socket.conn) === 'standard') adopt(socket.client as SocketIoClient);
+        if (negotiatedFormat(socket.conn) === 'standard') adopt(socket.client as unknown as SocketIoClient);
         done();
       };
       // First in each namespace's middleware: registered as the namespace is created.
@@ -133,23 +140,12 @@ export function createNegotiatingParser(): NegotiatingParser {
   };
 }
 
-/** The members of socket.io's Client (one per connection) that a standard connection changes. */
-interface SocketIoClient {
-  encoder: { encode(packet: Packet): Frames };
-  writeToEngine(encoded: Frames, opts: unknown): void;
-  [STANDARD_FRAMES]?: true;
-}
+/** Marks a Client already rewritten (one Client, many namespaces). */
+const ADOPTED = Symbol('standardClient');
 
-/**
- * Makes a standard connection's Client encode its own packets with socket.io-parser and write the
- * standard frames of whatever a broadcast encoded for it. Idempotent (one Client, many namespaces).
- */
-function adopt(client: SocketIoClient): void {
-  if (client[STANDARD_FRAMES]) return;
-  client[STANDARD_FRAMES] = true;
-  client.encoder = standardEncoder;
-  const write = client.writeToEngine;
-  client.writeToEngine = function (encoded: Frames, opts: unknown): void {
-    write.call(this, Array.isArray(encoded) ? standardFrames(encoded) : encoded, opts);
-  };
+/** A standard connection's Client: socket.io-parser for its own packets, standard frames of broadcasts. */
+function adopt(client: SocketIoClient & { [ADOPTED]?: true }): void {
+  if (client[ADOPTED]) return;
+  client[ADOPTED] = true;
+  rewriteClient(client, standardEncoder, standardFrames);
 }
