@@ -225,6 +225,14 @@ describe('standard socket.io clients', () => {
       p.close();
     });
 
+    it('an input flood: RATE_LIMITED and a disconnect, the packet budget of the compact wire', async () => {
+      const p = await offender('flooder');
+      for (let seq = 1; seq <= 300; seq++) p.match.emit('input', encodeInput({ seq, buttons: 0, aim: 0, clientTick: 0 }));
+      await closed(p);
+      expect(p.errors).toEqual([expect.objectContaining({ code: ErrorCode.RateLimited })]);
+      p.close();
+    });
+
     it('a binary frame nobody announced, a placeholder naming an attachment that never comes, too many attachments: the connection is closed', async () => {
       const engine = (p: StandardPlayer) => p.manager.engine as unknown as { write(data: string | Uint8Array): void };
       const unannounced = await offender('unannounced');
