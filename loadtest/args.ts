@@ -34,8 +34,10 @@ until they played again.
                         that read snapshots off ws's socket); several --url or https use sdk
   --keyframe-every N    raw light bots decode one keyframe in N (default 1: one a second at the
                         server's default keyframe rate); each proves the bot's inputs were applied
-  --wire FORMAT         binary (default) | json: for a server started with WIRE_FORMAT=json (the
-                        plain-JSON baseline: default socket.io parser, full JSON snapshots)
+  --wire FORMAT         binary (default: the compact wire, one frame per binary event) | standard
+                        (socket.io's default parser, as any third-party client) | json: for a
+                        server started with WIRE_FORMAT=json (the plain-JSON baseline: default
+                        socket.io parser, full JSON snapshots)
   --ping-interval SEC   round-trip probe period per bot (default 1)
   --timeout SECONDS     request and connect timeout (default 5)
   --label TEXT          scenario name shown in the reports
@@ -114,7 +116,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new UsageError(`--behaviour ${JSON.stringify(behaviour)}: expected one of ${BOT_BEHAVIOURS.join(', ')}`);
   }
   const wire = values.wire ?? 'binary';
-  if (wire !== 'binary' && wire !== 'json') throw new UsageError(`--wire ${JSON.stringify(wire)}: expected binary or json`);
+  if (wire !== 'binary' && wire !== 'standard' && wire !== 'json') throw new UsageError(`--wire ${JSON.stringify(wire)}: expected binary, standard or json`);
   const lightWire = values['light-wire'] ?? 'raw';
   if (lightWire !== 'raw' && lightWire !== 'sdk') throw new UsageError(`--light-wire ${JSON.stringify(lightWire)}: expected raw or sdk`);
   const mode = values.mode ?? 'ffa';

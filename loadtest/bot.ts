@@ -34,7 +34,12 @@ import { RawMatchFrames } from './raw-match-frames.ts';
 import type { RunStats } from './run-stats.ts';
 import type { TimerHandle, TimerQueue } from './timer-queue.ts';
 
-export type WireFormat = 'binary' | 'json';
+/**
+ * binary: the compact wire the SDK asks for (one frame per snapshot); standard: socket.io's default
+ * parser against the same server (placeholder plus attachment, what a third-party client gets);
+ * json: the plain-JSON baseline server (WIRE_FORMAT=json).
+ */
+export type WireFormat = 'binary' | 'standard' | 'json';
 /** What the bot's game bot is asked to do; a game that does not know a behaviour plays 'play'. */
 export const BOT_BEHAVIOURS = ['play', 'wander', 'idle'] as const;
 export type BotBehaviour = (typeof BOT_BEHAVIOURS)[number];
@@ -152,6 +157,7 @@ export class Bot {
     const config = this.config;
     const stats = this.deps.stats;
     const json = config.wire === 'json';
+    const defaultParserWire = config.wire !== 'binary';
     const options: PlayerClientOptions = {
       url: this.url,
       nickname: config.nickname,
@@ -167,7 +173,7 @@ export class Bot {
         reconnectionDelayMax: 5000,
         randomizationFactor: 0.5,
         timeout: config.requestTimeoutMs,
-        ...(json ? { parser: defaultParser } : {}),
+        ...(defaultParserWire ? { parser: defaultParser } : {}),
       },
       match: {
         rawSnapshot: json ? undefined : (bytes) => this.onBinarySnapshot(bytes),
@@ -197,7 +203,7 @@ export class Bot {
     this.guest = client.guest;
     this.meter.attach(client.manager);
     this.raw =
-      !config.decodeAll && !json
+      !config.decodeAll && !defaultParserWire
         ? new RawMatchFrames(
             client.manager,
             (bytes) => {

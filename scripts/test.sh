@@ -7,6 +7,10 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# A third-party socket.io client for test/integration/standard-clients.test.ts (its WebSocket
+# transport needs websocket-client).
+/usr/bin/python3 -c 'import socketio' >/dev/null 2>&1 || need_apt+=(python3-socketio)
+/usr/bin/python3 -c 'import websocket' >/dev/null 2>&1 || need_apt+=(python3-websocket)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "== installing ${need_apt[*]} (Debian packages)"

@@ -17,6 +17,9 @@
  * check and the metrics are in the figure), members admitted by a first keyframe.
  * `--single`: only today's figure, one line a round (`µs <figure>`), to compare two checkouts of
  * the code by running their copies of this file alternately.
+ * `--wire compact|standard|mixed`: the server negotiates the wire per connection as server/app.ts
+ * builds it (net/wire-negotiation.ts), and the members ask for the compact wire, speak socket.io's
+ * default parser, or half and half; without it the server speaks only the wire parser.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,17 +28,18 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { Server } from 'socket.io';
 import { io as connect } from 'socket.io-client';
-import { wireParser } from '../../shared/protocol/wire.ts';
+import { compactWireOptions, wireParser } from '../../shared/protocol/wire.ts';
 import { createLogger } from '../../server/log.ts';
 import { createMetrics } from '../../server/metrics.ts';
 import { SnapshotFanout } from '../../server/match/snapshot-fanout.ts';
 import { roomTransport } from '../../server/net/room-transport.ts';
 import { installSendBufferCap } from '../../server/net/send-buffer-cap.ts';
+import { createNegotiatingParser } from '../../server/net/wire-negotiation.ts';
 import type { MatchNamespace } from '../../server/net/types.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--drain'),
-  options: { fanout: { type: 'boolean', default: false }, single: { type: 'boolean', default: false }, members: { type: 'string', default: '256' }, ticks: { type: 'string', default: '400' }, rounds: { type: 'string', default: '6' }, port: { type: 'string' } },
+  options: { wire: { type: 'string' }, fanout: { type: 'boolean', default: false }, single: { type: 'boolean', default: false }, members: { type: 'string', default: '256' }, ticks: { type: 'string', default: '400' }, rounds: { type: 'string', default: '6' }, port: { type: 'string' } },
 });
 const members = Number(values.members);
 
@@ -43,7 +47,9 @@ if (process.argv.includes('--drain')) {
   const url = `http://127.0.0.1:${values.port}/match`;
   let open = 0;
   for (let i = 0; i < members; i++) {
-    const s = connect(url, { parser: wireParser, transports: ['websocket'], forceNew: true, reconnection: false });
+    const base = { transports: ['websocket'], forceNew: true, reconnection: false };
+    const compact = values.wire === undefined || values.wire === 'compact' || (values.wire === 'mixed' && i % 2 === 0);
+    const s = connect(url, compact ? compactWireOptions({ ...base, parser: wireParser }) : base);
     s.on('connect', () => ++open === members && process.send!('ready'));
     s.on('snapshot', () => {});
   }
@@ -51,13 +57,15 @@ if (process.argv.includes('--drain')) {
   const ticks = Number(values.ticks);
   const rounds = Number(values.rounds);
   const http = createServer();
-  const io = new Server(http, { parser: wireParser, serveClient: false });
+  const negotiating = values.wire === undefined ? null : createNegotiatingParser();
+  const io = new Server(http, { parser: negotiating ?? wireParser, serveClient: false });
+  negotiating?.attach(io);
   installSendBufferCap(io, { maxBytes: 1 << 20, metrics: createMetrics(), log: createLogger({ logLevel: 'warn', nodeId: 'bench' }) });
   const nsp = io.of('/match') as unknown as MatchNamespace;
   if (!values.fanout) nsp.on('connection', (socket) => void socket.join('room'));
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
-  const drain = fork(new URL(import.meta.url).pathname, ['--drain', '--members', String(members), '--port', String((http.address() as AddressInfo).port)], { execArgv: ['--import', 'tsx'] });
+  const drain = fork(new URL(import.meta.url).pathname, ['--drain', '--members', String(members), '--port', String((http.address() as AddressInfo).port), ...(values.wire ? ['--wire', values.wire] : [])], { execArgv: ['--import', 'tsx'] });
   await once(drain, 'message');
   const transport = roomTransport(nsp, 'room');
   const delta = new Uint8Array(40).fill(7);

@@ -17,6 +17,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { COMPACT_WIRE, WIRE_QUERY_PARAM } from '../../shared/protocol/wire.ts';
 import { clientFrame, clientTextFrame, OPCODE_CLOSE, OPCODE_PONG } from './client-frames.ts';
 import { Opcode, ServerFrameScanner, type FrameSink } from './server-frames.ts';
 
@@ -68,7 +69,8 @@ export class RawConnection implements FrameSink {
     this.handler = opts.handler;
     const key = randomBytes(16).toString('base64');
     this.accept = createHash('sha1').update(key + WS_GUID).digest('base64');
-    const path = `${opts.path.endsWith('/') ? opts.path : `${opts.path}/`}?EIO=4&transport=websocket`;
+    // The bots speak the compact wire (one binary frame per input and snapshot): they ask for it.
+    const path = `${opts.path.endsWith('/') ? opts.path : `${opts.path}/`}?EIO=4&transport=websocket&${WIRE_QUERY_PARAM}=${COMPACT_WIRE}`;
     this.socket = connect({
       host: opts.host,
       port: opts.port,

@@ -8,7 +8,9 @@
  * checked at start-up; when one has moved, internals/direct-paths.ts turns the paths off.
  *
  * A connection takes a direct path only when nothing can tell the difference:
- * - the wire parser is the server's parser (the JSON baseline sends binary as attachments);
+ * - the server speaks the wire parser, alone or negotiated per connection (the JSON baseline
+ *   sends binary as attachments): inputs are taken only from compact connections, snapshots are
+ *   framed in each member's format (wire-negotiation.ts);
  * - nobody wraps the connection's `write` or `emit` (the network simulator delays every packet
  *   by replacing them on the instance);
  * - whoever listens to engine.io's per-packet events still hears every packet: the direct paths
@@ -56,7 +58,7 @@ function hearsDirectWrites(conn: EngineConn, event: string): boolean {
 
 const WS_OPEN = 1;
 
-/** True when the namespace's server speaks the wire parser (the frame layout both paths assume). */
+/** True when the namespace's server speaks the wire parser, alone or negotiated per connection. */
 export function speaksWire(nsp: Pick<Namespace, 'server'>): boolean {
   return nsp.server.encoder instanceof wireParser.Encoder;
 }
@@ -108,12 +110,16 @@ export function reportReceived(conn: EngineConn, data: Uint8Array): void {
   if (watchersOf(conn).inbound) conn.emit('packet', { type: 'message', data });
 }
 
-/** A frame written directly, told to `packetCreate` and `flush` listeners as engine.io would have. */
-export function reportSent(conn: EngineConn, data: Uint8Array, watchers = watchersOf(conn)): void {
+/**
+ * Frames written directly, told to `packetCreate` and `flush` listeners as engine.io would have:
+ * one engine.io message per socket.io frame (the standard encoding's placeholder and attachment
+ * are two), handed to the transport together.
+ */
+export function reportSent(conn: EngineConn, data: Uint8Array | readonly (string | Uint8Array)[], watchers = watchersOf(conn)): void {
   if (!watchers.outbound) return;
-  const packet = { type: 'message', data, options: { compress: false } };
-  conn.emit('packetCreate', packet);
-  conn.emit('flush', [packet]);
+  const packets = (data instanceof Uint8Array ? [data] : data).map((d) => ({ type: 'message', data: d, options: { compress: false } }));
+  for (const packet of packets) conn.emit('packetCreate', packet);
+  conn.emit('flush', packets);
 }
 
 /** The socket.io side of a /match socket the direct paths tell (public socket.io API). */
@@ -158,10 +164,22 @@ export function idleWebSocket(conn: EngineConn, paths: DirectPaths, watchers = w
  * wire for the wire parser's frame `prefix + payload`.
  */
 export function binaryFrame(prefix: Uint8Array, payload: Uint8Array): Buffer {
+  return webSocketFrame(0x82, prefix, payload);
+}
+
+/**
+ * One unmasked, final WebSocket text frame holding engine.io's message packet of `text` (`4` +
+ * the socket.io packet): what engine.io puts on the wire for a text socket.io packet.
+ */
+export function textMessageFrame(text: string): Buffer {
+  return webSocketFrame(0x81, new Uint8Array(0), Buffer.from(`4${text}`, 'utf8'));
+}
+
+function webSocketFrame(opcode: number, prefix: Uint8Array, payload: Uint8Array): Buffer {
   const length = prefix.length + payload.length;
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(header + length);
-  frame[0] = 0x82;
+  frame[0] = opcode;
   if (header === 2) frame[1] = length;
   else if (header === 4) {
     frame[1] = 126;

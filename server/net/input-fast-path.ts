@@ -8,6 +8,8 @@
  * Only the frame the game sends every tick is taken: an EVENT without ack id on /match naming
  * `input` by index (wire-parser.ts: `02 nsp ev payload`). Anything else (text packets, acks,
  * other events or namespaces, polling) goes to engine.io's own listener untouched and in order.
+ * Only compact connections get the path (wire-negotiation.ts): a standard client's input is a
+ * placeholder packet and an attachment, which socket.io's decoder puts together.
  * The caller still runs the packet guard on each input (rate limit, unknown events), as the
  * guard's `socket.use` does on the normal path.
  *
@@ -20,6 +22,7 @@ import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type Engine
 import { directPathsOf } from './internals/direct-paths.ts';
 import { webSocketOf } from './internals/engine-io.ts';
 import type { MatchSocket } from './types.ts';
+import { negotiatedFormat } from './wire-negotiation.ts';
 
 type MessageListener = (data: unknown, isBinary: boolean) => void;
 
@@ -37,6 +40,8 @@ const HEADER = PREFIX.length;
 export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uint8Array) => void): void {
   if (!directPathsOf(socket.nsp.server).inputs) return;
   const conn = engineConn(socket);
+  // A standard connection's binary frames are attachments its decoder waits for: none is an input.
+  if (negotiatedFormat(conn) === 'standard') return;
   let restore: (() => void) | null = null;
 
   const hook = (transport: EngineTransport): void => {

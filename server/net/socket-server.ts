@@ -8,7 +8,6 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { ErrorCode, type WireError } from '../../shared/protocol/errors.ts';
 import { Namespaces, type MatchClientEvents, type MatchServerEvents } from '../../shared/protocol/events.ts';
-import { wireParser } from '../../shared/protocol/wire.ts';
 import { requireGuest } from '../auth/handshake.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
@@ -21,6 +20,7 @@ import { closeMainNamespace } from './main-namespace.ts';
 import type { ProxyTrust } from './client-address.ts';
 import { createOriginPolicy, type OriginList, type OriginPolicy } from './origin-policy.ts';
 import { installSendBufferCap } from './send-buffer-cap.ts';
+import { createNegotiatingParser } from './wire-negotiation.ts';
 import { directPathsOf } from './internals/direct-paths.ts';
 import type { LobbyNamespace, MatchNamespace, MatchSocketData } from './types.ts';
 
@@ -76,9 +76,11 @@ export function createSocketServer<I>(http: HttpServer, config: SocketServerConf
   // Who may connect: pages of allowed origins (or none: bots, tools), within the per-address cap.
   const origins = createOriginPolicy({ corsOrigins: config.corsOrigins, publicUrl: config.publicUrl });
   const admission = createAdmission({ origins, trust: config.trustProxy, maxPerAddress: config.maxConnectionsPerAddress, metrics, log });
+  // Standard socket.io encoding unless a connection asks for the compact wire (wire-negotiation.ts).
+  const negotiating = config.wireFormat === 'json' ? null : createNegotiatingParser();
   const io = new Server<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>(http, {
     // WIRE_FORMAT=json: the plain-JSON baseline, only for measuring against (net/json-baseline.ts).
-    parser: config.wireFormat === 'json' ? jsonBaselineParser : wireParser,
+    parser: negotiating ?? jsonBaselineParser,
     maxHttpBufferSize: config.maxPayloadBytes,
     serveClient: false,
     path: config.socketPath,
@@ -88,6 +90,7 @@ export function createSocketServer<I>(http: HttpServer, config: SocketServerConf
     connectTimeout: config.connectTimeoutMs,
     allowRequest: (req, callback) => admission.allowRequest(req, callback),
   });
+  negotiating?.attach(io as unknown as Server, (line) => log.warn(line));
   // CORS for long-polling, decided with the request in hand (engine-cors.ts).
   io.engine.use(engineCors(origins));
   // Polling answers carry player-written text (chat): no browser may sniff them into HTML.

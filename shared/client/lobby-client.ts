@@ -27,7 +27,7 @@ import {
   type SeatGrant,
   type SessionInfo,
 } from '../protocol/events.ts';
-import { wireParser } from '../protocol/wire.ts';
+import { compactWireOptions } from '../protocol/wire.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
 import { ChatCatchUp } from './chat-catch-up.ts';
 import { settle } from './lobby-request.ts';
@@ -68,7 +68,7 @@ export interface LobbyClientOptions {
  * namespaces over it): polling first, upgraded to WebSocket, unless `opts.transports` says.
  */
 export function createManager(url: string, opts: Partial<ManagerOptions> = {}): Manager {
-  return new Manager(url, { parser: wireParser, transports: [...DEFAULT_TRANSPORTS], ...opts });
+  return new Manager(url, compactWireOptions({ transports: [...DEFAULT_TRANSPORTS], ...opts }));
 }
 
 export class LobbyClient {
@@ -97,7 +97,7 @@ export class LobbyClient {
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.lobby, { auth })
-        : io(new URL(Namespaces.lobby, url).toString(), { parser: wireParser, transports: [...DEFAULT_TRANSPORTS], ...opts.socket, auth })
+        : io(new URL(Namespaces.lobby, url).toString(), compactWireOptions({ transports: [...DEFAULT_TRANSPORTS], ...opts.socket, auth }))
     ) as LobbySocket;
     this.socket.on('session', (session) => {
       this.session = session;

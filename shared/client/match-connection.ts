@@ -22,7 +22,7 @@ import type {
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
 import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
-import { wireParser } from '../protocol/wire.ts';
+import { compactWireOptions } from '../protocol/wire.ts';
 import { ChatCatchUp } from './chat-catch-up.ts';
 import { ClockSync } from './clock-sync.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
@@ -126,12 +126,14 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.socket = (
       opts.manager
         ? opts.manager.socket(Namespaces.match, auth ? { auth } : {})
-        : io(new URL(Namespaces.match, url).toString(), {
-            parser: wireParser,
-            transports: [...DEFAULT_TRANSPORTS],
-            ...opts.socket,
-            ...(auth ? { auth } : {}),
-          })
+        : io(
+            new URL(Namespaces.match, url).toString(),
+            compactWireOptions({
+              transports: [...DEFAULT_TRANSPORTS],
+              ...opts.socket,
+              ...(auth ? { auth } : {}),
+            }),
+          )
     ) as MatchSocket;
     this.socket.on('snapshot', (bytes) => {
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer);

@@ -40,7 +40,8 @@ describe('the page on long-polling only', () => {
     const polls: string[] = [];
     page.on('websocket', (ws) => websockets.push(ws.url()));
     page.on('request', (r) => {
-      if (r.url().includes('/rt/?EIO=4&transport=polling')) polls.push(r.method());
+      // The page's handshake also asks for the compact wire (`wire=compact`, before or after these).
+      if (r.url().includes('/rt/?') && r.url().includes('EIO=4&transport=polling')) polls.push(r.method());
     });
     await lobbyReady(page);
     await setNickname(page, 'poller');

@@ -22,7 +22,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import { handshakeAuth } from '../../shared/protocol/version.ts';
-import { wireParser } from '../../shared/protocol/wire.ts';
+import { compactWireOptions } from '../../shared/protocol/wire.ts';
 import type { MatchList } from '../../shared/protocol/lobby-events.ts';
 import { fuzzNamespaceEvents, fuzzOthersMatch, fuzzPlayerInputs } from '../support/fuzz/event-fuzzer.ts';
 import { pool, runCase, runMutations } from '../support/fuzz/frame-fuzzer.ts';
@@ -43,7 +43,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 
 /** A public match the bots play in, from the lobby's list. */
 async function honestMatchId(url: string, token: string): Promise<string> {
-  const socket = io(`${url}/lobby`, { parser: wireParser, transports: ['websocket'], forceNew: true, reconnection: false, auth: handshakeAuth(token) });
+  const socket = io(`${url}/lobby`, compactWireOptions({ transports: ['websocket'], forceNew: true, reconnection: false, auth: handshakeAuth(token) }));
   try {
     const list = await new Promise<{ ok: boolean } & Partial<MatchList>>((resolve) => socket.emit('list_subscribe', {}, resolve));
     const match = list.matches?.find((m) => m.humans > 0);

@@ -93,7 +93,8 @@ describe('long-polling fallback', () => {
     await playFor(p, 40);
     await waitFor(() => p.client.manager.engine.transport.name === 'websocket', 'the upgrade to WebSocket', 10_000);
     const engineRequests = proxy.requestLines.filter((l) => l.includes('EIO=4'));
-    expect(engineRequests[0]).toMatch(/^GET \/socket\.io\/\?EIO=4&transport=polling&t=\S+ HTTP/);
+    // The SDK asks for the compact wire in the handshake (docs/protocol.md, "Wire formats").
+    expect(engineRequests[0]).toMatch(/^GET \/socket\.io\/\?wire=compact&EIO=4&transport=polling&t=\S+ HTTP/);
     // The WebSocket names the polling session it upgrades (sid): the same session, not a new one.
     const upgrade = engineRequests.find((l) => l.includes('transport=websocket'));
     expect(upgrade).toMatch(new RegExp(`sid=${p.client.manager.engine.id}`));

@@ -13,7 +13,7 @@ import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
-import { wireParser } from '../../shared/protocol/wire.ts';
+import { compactWireOptions } from '../../shared/protocol/wire.ts';
 import type { ChatMessage, MatchListing, PhaseChange, PlayerInfo, PresenceChange, SeatGrant } from '../../shared/protocol/events.ts';
 
 export { GAMES };
@@ -28,7 +28,7 @@ export async function guest(url: string, nickname: string): Promise<GuestSession
 /** A guest's bare /match connection (no match joined): one socket in the namespace. */
 export async function bareMatchSocket(url: string, nickname: string): Promise<Socket> {
   const { token } = await guest(url, nickname);
-  const socket = io(`${url}/match`, { auth: { token }, parser: wireParser, reconnection: false, transports: ['websocket'], forceNew: true });
+  const socket = io(`${url}/match`, compactWireOptions({ auth: { token }, reconnection: false, transports: ['websocket'], forceNew: true }));
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('connect_error', reject);

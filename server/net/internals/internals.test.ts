@@ -12,6 +12,8 @@ import { idleWebSocket, type EngineConn } from '../engine-direct.ts';
 import { directPathsOf } from './direct-paths.ts';
 import { probeEngineIo, type EngineClasses } from './engine-io.ts';
 import { probeWs, type WsClass } from './ws.ts';
+import { probeSocketIoClient } from './socket-io-client.ts';
+import { createNegotiatingParser, negotiatedFormat } from '../wire-negotiation.ts';
 
 /** A connection of an engine.io release that keeps its unsent packets in `outbox`, not `writeBuffer`. */
 class RenamedBufferSocket extends EventEmitter {
@@ -127,5 +129,34 @@ describe('directPathsOf', () => {
     const count = { engine: () => (probes++, null), ws: () => null };
     expect(directPathsOf(io, undefined, count)).toBe(directPathsOf(io, undefined, count));
     expect(probes).toBe(1);
+  });
+});
+
+describe("socket.io's Client, as the wire negotiation uses it", () => {
+  it('passes the probe on the socket.io this repository pins', () => {
+    expect(probeSocketIoClient()).toBeNull();
+  });
+
+  it('names the member when an upgrade moves it', () => {
+    /** A Client of a release that writes through `sendEncoded` instead of `writeToEngine`. */
+    const renamed = {
+      prototype: {
+        _packet(this: { encoder: { encode(p: unknown): unknown }; sendEncoded?: (e: unknown) => void }, packet: unknown) {
+          this.sendEncoded?.(this.encoder.encode(packet));
+        },
+      },
+    };
+    expect(probeSocketIoClient(() => renamed)).toMatch(/Client#_packet.*writeToEngine/);
+  });
+
+  it('keeps every connection compact when the probe fails, and says so once', () => {
+    const lines: string[] = [];
+    const parser = createNegotiatingParser(() => 'socket.io: moved');
+    const engine = new EventEmitter();
+    parser.attach({ engine, of: () => ({ use: () => {} }), on: () => {} } as never, (l) => lines.push(l));
+    const conn = { request: { url: '/socket.io/?EIO=4&transport=websocket' } };
+    engine.emit('connection', conn);
+    expect(negotiatedFormat(conn)).toBe('compact');
+    expect(lines).toEqual([expect.stringMatching(/socket\.io: moved.*compact wire/)]);
   });
 });

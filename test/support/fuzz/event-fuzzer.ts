@@ -10,7 +10,7 @@ import { encodeInput, INPUT_BYTES } from '../../../shared/games/arena/input-code
 import type { MatchClientEvents } from '../../../shared/protocol/events.ts';
 import { LOBBY_REQUESTS, type LobbyClientEvents } from '../../../shared/protocol/lobby-events.ts';
 import { handshakeAuth } from '../../../shared/protocol/version.ts';
-import { wireParser } from '../../../shared/protocol/wire.ts';
+import { compactWireOptions } from '../../../shared/protocol/wire.ts';
 import type { Prng } from './prng.ts';
 import type { Tally } from './tally.ts';
 
@@ -72,7 +72,7 @@ interface Opened {
 
 /** A fresh connection (forceNew) to one namespace with this token; resolves once connected. */
 export async function openNamespace(url: string, nsp: '/lobby' | '/match', token: string, tally: Tally): Promise<Opened> {
-  const socket = io(url + nsp, { parser: wireParser, transports: ['websocket'], forceNew: true, reconnection: false, auth: handshakeAuth(token), timeout: 5000 });
+  const socket = io(url + nsp, compactWireOptions({ transports: ['websocket'], forceNew: true, reconnection: false, auth: handshakeAuth(token), timeout: 5000 }));
   const errors: string[] = [];
   socket.on('protocol_error', (e: { code?: string }) => {
     errors.push(String(e?.code));

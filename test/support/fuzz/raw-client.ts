@@ -10,7 +10,7 @@
  */
 import type { Packet } from 'socket.io-parser';
 import WebSocket from 'ws';
-import { wireParser } from '../../../shared/protocol/wire.ts';
+import { COMPACT_WIRE, WIRE_QUERY_PARAM, wireParser } from '../../../shared/protocol/wire.ts';
 
 export type Frame = string | Uint8Array;
 
@@ -43,7 +43,8 @@ export interface RawConn {
 const SEPARATOR = '\x1e';
 
 function engineQuery(transport: string, sid?: string): string {
-  return `/socket.io/?EIO=4&transport=${transport}${sid ? `&sid=${encodeURIComponent(sid)}` : ''}`;
+  // These clients speak the compact wire (the hostile frames are written in it), so they ask for it.
+  return `/socket.io/?EIO=4&transport=${transport}&${WIRE_QUERY_PARAM}=${COMPACT_WIRE}${sid ? `&sid=${encodeURIComponent(sid)}` : ''}`;
 }
 
 /** Shared bookkeeping of both transports: decode messages, wake waiters. */

@@ -1,0 +1,92 @@
+/**
+ * The direct snapshot write in a room where players negotiated different wires: each member gets
+ * its own format, and each format is framed once per broadcast however many members speak it
+ * (the same buffers go to every member of that format).
+ */
+import { EventEmitter } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { Decoder as StandardDecoder, type Packet } from 'socket.io-parser';
+import { wireParser } from '../../shared/protocol/wire.ts';
+import { roomTransport } from './room-transport.ts';
+import type { MatchNamespace } from './types.ts';
+import { createNegotiatingParser, NegotiatedEncoder } from './wire-negotiation.ts';
+
+/** A member's connection as engine.io and ws shape it, recording what the direct write hands ws. */
+function member(id: string, url: string, open: (conn: EventEmitter) => void) {
+  const writes: Buffer[][] = [];
+  const ws = { readyState: 1, bufferedAmount: 0, _sender: { sendFrame: (list: Buffer[]) => writes.push(list) } };
+  const conn = Object.assign(new EventEmitter(), {
+    request: { url },
+    readyState: 'open',
+    transport: { name: 'websocket', writable: true, socket: ws },
+    writeBuffer: [] as unknown[],
+  });
+  open(conn);
+  const emitted: unknown[] = [];
+  const socket = { id, conn, listenersAny: () => [], listenersAnyOutgoing: () => [], emit: (...args: unknown[]) => emitted.push(args) };
+  return { id, socket, writes, emitted };
+}
+
+/** The socket.io packets in a run of WebSocket frames written by a server (unmasked, short). */
+function packetsOf(frames: Buffer, decoder: { add(chunk: unknown): void }): void {
+  let at = 0;
+  while (at < frames.length) {
+    const opcode = frames[at]! & 0x0f;
+    const length = frames[at + 1]!;
+    const payload = frames.subarray(at + 2, at + 2 + length);
+    decoder.add(opcode === 1 ? payload.toString('utf8').slice(1) : new Uint8Array(payload));
+    at += 2 + length;
+  }
+}
+
+describe('roomTransport in a room of mixed wires', () => {
+  it('frames each format once and writes every member the one it negotiated', () => {
+    const parser = createNegotiatingParser();
+    const engine = new EventEmitter();
+    const nspStub = { use: () => {} };
+    parser.attach({ engine, of: () => nspStub, on: () => {} } as never);
+    const open = (conn: EventEmitter): void => void engine.emit('connection', conn);
+    const members = [
+      member('c1', '/socket.io/?EIO=4&transport=websocket&wire=compact', open),
+      member('s1', '/socket.io/?EIO=4&transport=websocket', open),
+      member('c2', '/socket.io/?EIO=4&transport=websocket&wire=compact', open),
+      member('s2', '/socket.io/?EIO=4&transport=websocket', open),
+    ];
+    const nsp = {
+      name: '/match',
+      server: { encoder: new NegotiatedEncoder(), engine: { on: () => {} } },
+      adapter: { rooms: new Map([['room', new Set(members.map((m) => m.id))]]) },
+      sockets: new Map(members.map((m) => [m.id, m.socket])),
+    } as unknown as MatchNamespace;
+    const transport = roomTransport(nsp, 'room');
+    const bytes = new Uint8Array([4, 0, 1, 2, 3]);
+
+    expect(transport.broadcast(bytes)).toBe(4);
+    const [c1, s1, c2, s2] = members;
+    for (const m of members) {
+      expect(m.writes).toHaveLength(1);
+      expect(m.emitted).toEqual([]);
+    }
+    // One framing per format: the very same buffers.
+    expect(c2!.writes[0]).toBe(c1!.writes[0]);
+    expect(s2!.writes[0]).toBe(s1!.writes[0]);
+
+    const compact: Packet[] = [];
+    const compactDecoder = new wireParser.Decoder();
+    compactDecoder.on('decoded', (p: Packet) => compact.push(p));
+    packetsOf(Buffer.concat(c1!.writes[0]!), compactDecoder);
+    const standard: Packet[] = [];
+    const standardDecoder = new StandardDecoder();
+    standardDecoder.on('decoded', (p: Packet) => standard.push(p));
+    packetsOf(Buffer.concat(s1!.writes[0]!), standardDecoder);
+    for (const decoded of [compact, standard]) {
+      expect(decoded).toHaveLength(1);
+      expect(decoded[0]!.nsp).toBe('/match');
+      expect(decoded[0]!.data[0]).toBe('snapshot');
+      expect(new Uint8Array(decoded[0]!.data[1])).toEqual(bytes);
+    }
+    // Compact: one frame; standard: the placeholder and the attachment, in one corked write.
+    expect(s1!.writes[0]).toHaveLength(2);
+    expect(c1!.writes[0]).toHaveLength(1);
+  });
+});
