@@ -58,6 +58,8 @@ export interface ReplayEnd {
   slots: number[];
   results: Standing[];
   stateHash: string;
+  /** Seats left after the last tick and before the end (every player left: 'abandoned'). */
+  after?: { slot: number; kind: 'enter' | 'away' | 'gone' }[];
 }
 
 export interface Replay {
@@ -162,6 +164,8 @@ function isEnd(e: unknown): e is ReplayEnd {
     Array.isArray(e.slots) &&
     e.slots.every(isUint) &&
     Array.isArray(e.results) &&
-    typeof e.stateHash === 'string'
+    typeof e.stateHash === 'string' &&
+    (e.after === undefined ||
+      (Array.isArray(e.after) && e.after.every((a) => isObj(a) && isUint(a.slot) && (a.kind === 'enter' || a.kind === 'away' || a.kind === 'gone'))))
   );
 }

@@ -138,6 +138,15 @@ function checkAt(p: PreparedReplay, head: Playhead, cp: TickCheckpoint): ReplayE
 function checkEnd(p: PreparedReplay, head: Playhead): ReplayError | null {
   const end = p.replay.end;
   if (!end) return null;
+  try {
+    for (const e of end.after ?? []) {
+      if (e.slot >= p.replay.header.slots) return fail('CORRUPT', `the end names slot ${e.slot}`);
+      if (e.kind === 'enter') p.game.addPlayer(head.state, e.slot);
+      else p.game.removePlayer(head.state, e.slot, e.kind);
+    }
+  } catch (e) {
+    return fail('CORRUPT', `the game failed at the end: ${(e as Error).message}`);
+  }
   const hash = stateHash(p.game.toState(head.state));
   if (hash !== end.stateHash) return fail('DIVERGED', `the final state at tick ${end.tick} differs (hash ${hash}, recorded ${end.stateHash})`);
   const results = JSON.stringify(p.game.results(head.state, end.slots));

@@ -136,6 +136,11 @@ export class TickLogWriter {
     this.inputs = [];
   }
 
+  /** Seat events since the last tick closed: they changed the state after the log's last tick. */
+  trailing(): { slot: number; kind: SeatEventKind }[] {
+    return this.events.map((e) => ({ slot: Math.floor(e / 4), kind: KINDS[e & 3]! }));
+  }
+
   /** Everything written so far (whole ticks only), and forgets it; inputs' bases carry on. */
   take(): Uint8Array {
     this.flushRun();
