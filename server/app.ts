@@ -29,7 +29,7 @@ import { createLogger, type Logger } from './log.ts';
 import { GameRegistry } from './match/game-registry.ts';
 import { MatchRegistry } from './match/match-registry.ts';
 import { TickScheduler } from './match/scheduler.ts';
-import { RedisReplayStore } from './replay/redis-replay-store.ts';
+import { RedisReplayStore } from './cluster/redis-replay-store.ts';
 import { MemoryReplayStore, type ReplayStore } from './replay/replay-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { countDisconnects } from './net/disconnect-stats.ts';

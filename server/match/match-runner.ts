@@ -4,8 +4,9 @@
  * and the snapshot on snapshot ticks. It knows the game only through its GameDefinition and
  * holds no sockets and no timers, so it can be driven tick by tick in tests.
  */
-import type { AnyGame, InputHeader, SnapshotHeader } from '../../shared/game/game-definition.ts';
+import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../shared/game/phase.ts';
+import type { MatchJournal } from '../replay/journal.ts';
 import { InputQueue, type PushOutcome } from './input-queue.ts';
 
 export interface RunnerOptions {
@@ -42,18 +43,6 @@ export interface TickOutput {
 
 export type RunnerPushOutcome = PushOutcome | 'absent';
 
-/**
- * Hears every call the runner makes that changes the game's state, in order: what a replay
- * needs to make the same calls again (server/replay/match-recorder.ts).
- */
-export interface MatchJournal {
-  seat(slot: number, kind: 'enter' | 'away' | 'gone'): void;
-  beginPlay(): void;
-  /** An input applied for `tick` (the tick about to be stepped); slots come in ascending order. */
-  input(slot: number, input: InputHeader, tick: number): void;
-  /** `tick` was stepped. */
-  stepped(tick: number): void;
-}
 
 /** The runner's part of a checkpoint: the game's whole state as plain data, and the phase. */
 export interface RunnerCheckpoint {

@@ -18,7 +18,7 @@ import type { ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/r
 import { stateHash } from '../../shared/replay/state-hash.ts';
 import { canonicalInput, TickLogWriter } from '../../shared/replay/tick-log.ts';
 import type { Logger } from '../log.ts';
-import type { MatchJournal } from '../match/match-runner.ts';
+import type { MatchJournal } from './journal.ts';
 import type { ReplaySeat, ReplayStore } from './replay-store.ts';
 
 export interface ReplayRecording {

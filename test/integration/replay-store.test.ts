@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { RedisReplayStore } from '../../server/replay/redis-replay-store.ts';
+import { RedisReplayStore } from '../../server/cluster/redis-replay-store.ts';
 import { describeReplayStoreContract } from '../../server/replay/replay-store-contract.ts';
 import { startRedis, startRedisCluster } from '../support/redis.ts';
 

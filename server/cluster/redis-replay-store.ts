@@ -17,8 +17,8 @@
  * write, so a replay whose index entry was lost still goes.
  */
 import type { ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
-import { defineScript, type RedisClient, type Script, type ScriptArg } from '../cluster/redis-script.ts';
-import { seatKey, summaryOf, withSeats, type AdoptOutcome, type AppendOutcome, type ReplayRetention, type ReplaySeat, type ReplayStore, type ReplaySummary, type StoredReplay } from './replay-store.ts';
+import { defineScript, type RedisClient, type Script, type ScriptArg } from './redis-script.ts';
+import { seatKey, summaryOf, withSeats, type AdoptOutcome, type AppendOutcome, type ReplayRetention, type ReplaySeat, type ReplayStore, type ReplaySummary, type StoredReplay } from '../replay/replay-store.ts';
 
 // KEYS: meta. ARGV: header JSON, epoch, createdAt, ttlMs.
 const CREATE = `
