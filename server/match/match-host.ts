@@ -173,6 +173,7 @@ export class MatchHost {
       options: spec.options,
       seed: spec.seed,
       tickRate: this.deps.timing.tickRate,
+      snapshotEvery: this.deps.timing.snapshotEvery,
       maxPlayers: spec.maxPlayers,
     };
     if (from && !from.replay) return null;

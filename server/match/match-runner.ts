@@ -199,14 +199,16 @@ export class MatchRunner {
       }
     }
     const { ended } = this.game.step(this.state, playing);
-    this.journal?.stepped(this.currentTick);
     if (ended) {
       this.phase = MatchPhase.Ended;
       this.phaseEndTick = this.currentTick;
     }
     const tick = this.currentTick;
     const snapshotDue = ended !== null || phaseChanged || tick % this.opts.snapshotEvery === 0;
-    if (!snapshotDue) return { snapshot: null, ended, phaseChanged };
+    if (!snapshotDue) {
+      this.journal?.stepped(tick, false);
+      return { snapshot: null, ended, phaseChanged };
+    }
     const lastInputSeq = new Map<number, number>();
     for (const [slot, p] of this.present) lastInputSeq.set(slot, p.lastAppliedSeq);
     const snapshot = this.game.snapshot(this.state, this.lastSnapshot, {
@@ -216,6 +218,7 @@ export class MatchRunner {
       lastInputSeq,
     }) as SnapshotHeader;
     this.lastSnapshot = snapshot;
+    this.journal?.stepped(tick, true);
     return { snapshot, ended, phaseChanged: phaseChanged || ended !== null };
   }
 

@@ -9,6 +9,9 @@ export interface MatchJournal {
   beginPlay(): void;
   /** An input applied for `tick` (the tick about to be stepped); slots come in ascending order. */
   input(slot: number, input: InputHeader, tick: number): void;
-  /** `tick` was stepped. */
-  stepped(tick: number): void;
+  /**
+   * `tick` was stepped; `snapshot`: the game was asked for a snapshot after it, which is a
+   * state change too (Arena hands its pending events to the snapshot and forgets them).
+   */
+  stepped(tick: number, snapshot: boolean): void;
 }

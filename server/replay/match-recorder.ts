@@ -58,6 +58,7 @@ export interface RecordedMatch {
   options: Record<string, number>;
   seed: number;
   tickRate: number;
+  snapshotEvery: number;
   maxPlayers: number;
 }
 
@@ -85,7 +86,7 @@ export class MatchRecorder implements MatchJournal {
     startTick: number,
   ) {
     this.replayId = replayId;
-    this.writer = new TickLogWriter(match.maxPlayers);
+    this.writer = new TickLogWriter(match.maxPlayers, match.snapshotEvery);
     this.encode = (input) => match.game.inputCodec.encode(input);
     this.durableTo = startTick;
     this.chunkedTo = startTick;
@@ -106,6 +107,7 @@ export class MatchRecorder implements MatchJournal {
       options: match.options,
       seed: match.seed,
       tickRate: match.tickRate,
+      snapshotEvery: match.snapshotEvery,
       slots: match.maxPlayers,
       createdAt: ctx.now(),
       endedAt: null,
@@ -161,9 +163,9 @@ export class MatchRecorder implements MatchJournal {
     if (this.recording) this.writer.input(slot, canonicalInput(this.encode, input, tick));
   }
 
-  stepped(tick: number): void {
+  stepped(tick: number, snapshot: boolean): void {
     if (!this.recording) return;
-    this.writer.endTick();
+    this.writer.endTick(tick, snapshot);
     this.lastTick = tick;
     if (tick % this.ctx.checkpointEveryTicks === 0) this.markCheckpoint();
     if (tick - this.chunkedTo >= this.ctx.flushEveryTicks) this.flush();

@@ -30,6 +30,7 @@ export function header(replayId: string, visibility: 'public' | 'private' = 'pub
     options: { killTarget: 20, timeLimitS: 300 },
     seed: 7,
     tickRate: 30,
+    snapshotEvery: 1,
     slots: 4,
     createdAt,
     endedAt: null,

@@ -34,6 +34,8 @@ export interface ReplayHeader {
   options: Record<string, number>;
   seed: number;
   tickRate: number;
+  /** The runner asked the game for a snapshot every this many ticks (a snapshot may change the state). */
+  snapshotEvery: number;
   /** Seats of the match (slots 0..slots-1). */
   slots: number;
   createdAt: number;
@@ -147,6 +149,7 @@ function checkHeader(h: unknown): string | null {
   if (!isObj(h.options) || !Object.values(h.options).every((v) => typeof v === 'number' && Number.isFinite(v))) return 'has bad options';
   if (!isUint(h.seed)) return 'has no seed';
   if (!isUint(h.tickRate) || h.tickRate < 1 || h.tickRate > 240) return 'has a bad tick rate';
+  if (!isUint(h.snapshotEvery) || h.snapshotEvery < 1 || h.snapshotEvery > 240) return 'has a bad snapshot interval';
   if (!isUint(h.slots) || h.slots < 1 || h.slots > 256) return 'has a bad seat count';
   if (typeof h.createdAt !== 'number' || (h.endedAt !== null && typeof h.endedAt !== 'number')) return 'has bad times';
   if (!Array.isArray(h.players) || !h.players.every((p) => isObj(p) && isUint(p.slot) && typeof p.nickname === 'string' && typeof p.bot === 'boolean')) {

@@ -6,6 +6,7 @@
  * Nothing here throws on a hostile file: every problem comes back as one line naming it.
  */
 import type { AnyGame, InputHeader } from '../game/game-definition.ts';
+import { MatchPhase } from '../game/phase.ts';
 import type { Replay } from './replay-format.ts';
 import { stateHash } from './state-hash.ts';
 import { inputFromCanonical, readTickLog, type SeatEventKind, type TickCheckpoint } from './tick-log.ts';
@@ -20,6 +21,7 @@ export interface PlayableTick {
   events: { slot: number; kind: SeatEventKind }[];
   beginPlay: boolean;
   inputs: { slot: number; input: InputHeader }[];
+  snapshot: boolean;
 }
 
 export interface PreparedReplay {
@@ -54,7 +56,7 @@ export function prepareReplay(replay: Replay, games: readonly AnyGame[]): { ok: 
     joined.set(c.bytes, at);
     at += c.bytes.length;
   }
-  const log = readTickLog(joined, 1, header.slots, total);
+  const log = readTickLog(joined, 1, header.slots, header.snapshotEvery, total);
   if (!log.ok) return fail('CORRUPT', log.message);
   if (log.ticks.length !== total) return fail('TRUNCATED', `the chunks say ${total} ticks, the log holds ${log.ticks.length}`);
   const ticks: PlayableTick[] = [];
@@ -72,7 +74,7 @@ export function prepareReplay(replay: Replay, games: readonly AnyGame[]): { ok: 
       }
       checkpoints.push(ticks.length);
     }
-    ticks.push({ tick: rec.tick, checkpoint: rec.checkpoint, events: rec.events, beginPlay: rec.beginPlay, inputs });
+    ticks.push({ tick: rec.tick, checkpoint: rec.checkpoint, events: rec.events, beginPlay: rec.beginPlay, inputs, snapshot: rec.snapshot });
   }
   if (ticks.length > 0 && checkpoints[0] !== 0) return fail('CORRUPT', 'the log does not start with a checkpoint');
   if (replay.end && replay.end.tick !== total) return fail('CORRUPT', `the results are for tick ${replay.end.tick}, the log ends at ${total}`);
@@ -84,12 +86,14 @@ export interface Playhead {
   state: unknown;
   playing: boolean;
   ended: boolean;
+  /** The last snapshot the game gave (the base of the next, as on the server). */
+  snapshot: unknown;
 }
 
 export function startOf(p: PreparedReplay): { ok: true; value: Playhead } | ReplayError {
   const { header } = p.replay;
   try {
-    return { ok: true, value: { state: p.game.create({ options: header.options, seed: header.seed, tickRate: header.tickRate }), playing: false, ended: false } };
+    return { ok: true, value: { state: p.game.create({ options: header.options, seed: header.seed, tickRate: header.tickRate }), playing: false, ended: false, snapshot: null } };
   } catch (e) {
     return fail('CORRUPT', `the game refused the setup: ${(e as Error).message}`);
   }
@@ -99,7 +103,7 @@ export function fromCheckpoint(p: PreparedReplay, cp: TickCheckpoint): { ok: tru
   const state = p.game.fromState(cp.state);
   if (!state.ok) return fail('CORRUPT', `the checkpoint at tick ${cp.tick}: ${state.message}`);
   if (p.game.tickOf(state.value) !== cp.tick) return fail('CORRUPT', `the checkpoint at tick ${cp.tick} holds a state at tick ${p.game.tickOf(state.value)}`);
-  return { ok: true, value: { state: state.value, playing: cp.playing, ended: false } };
+  return { ok: true, value: { state: state.value, playing: cp.playing, ended: false, snapshot: null } };
 }
 
 /** Steps one recorded tick, exactly as the runner did. */
@@ -119,6 +123,10 @@ export function stepTick(p: PreparedReplay, head: Playhead, t: PlayableTick): Re
     if (head.playing) for (const { slot, input } of t.inputs) game.applyInput(head.state, slot, input);
     const { ended } = game.step(head.state, head.playing);
     if (ended) head.ended = true;
+    if (t.snapshot) {
+      const phase = head.ended ? MatchPhase.Ended : head.playing ? MatchPhase.Playing : MatchPhase.Waiting;
+      head.snapshot = game.snapshot(head.state, head.snapshot, { serverTime: 0, phase, phaseEndTick: 0, lastInputSeq: new Map() });
+    }
   } catch (e) {
     return fail('CORRUPT', `the game failed at tick ${t.tick}: ${(e as Error).message}`);
   }

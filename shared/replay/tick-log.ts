@@ -4,7 +4,9 @@
  *
  *   u8 flags
  *     0x80 | (n - 1)   n (1..128) ticks in a row where nothing but the step happened
- *     otherwise bits   0x01 checkpoint, 0x02 seat events, 0x04 play begins, 0x08 inputs
+ *     otherwise bits   0x01 checkpoint, 0x02 seat events, 0x04 play begins, 0x08 inputs,
+ *                      0x10 a snapshot was taken (only written on ticks that are not a multiple
+ *                      of the match's snapshotEvery: those always have one)
  *   [checkpoint]  varint length, UTF-8 JSON {replay, tick, playing, state}: the state before this
  *                 tick (after the previous one), where a viewer may seek and verify may start
  *   [events]      varint count, then per event varint (slot << 2 | kind): 0 enter, 1 away, 2 gone
@@ -44,12 +46,15 @@ export interface TickRecord {
   beginPlay: boolean;
   /** Canonical input bytes per slot, in slot order. */
   inputs: { slot: number; bytes: Uint8Array }[];
+  /** The game was asked for a snapshot after the step (it may change the state). */
+  snapshot: boolean;
 }
 
 const F_CHECKPOINT = 0x01;
 const F_EVENTS = 0x02;
 const F_BEGIN = 0x04;
 const F_INPUTS = 0x08;
+const F_SNAPSHOT = 0x10;
 const RUN = 0x80;
 const FULL = 0xf0;
 
@@ -73,7 +78,10 @@ export class TickLogWriter {
   private begin = false;
   private inputs: { slot: number; bytes: Uint8Array }[] = [];
 
-  constructor(private readonly slots: number) {
+  constructor(
+    private readonly slots: number,
+    private readonly snapshotEvery: number,
+  ) {
     this.bases = new Array<Uint8Array | null>(slots).fill(null);
     this.bitmap = new Uint8Array(Math.ceil(slots / 8));
   }
@@ -101,9 +109,10 @@ export class TickLogWriter {
     this.inputs.push({ slot, bytes: canonical });
   }
 
-  /** Closes the tick just stepped. */
-  endTick(): void {
-    const empty = this.pendingCheckpoint === null && this.events.length === 0 && !this.begin && this.inputs.length === 0;
+  /** Closes the tick just stepped; `snapshot`: the game was asked for one after the step. */
+  endTick(tick: number, snapshot: boolean): void {
+    const extraSnapshot = snapshot && tick % this.snapshotEvery !== 0;
+    const empty = this.pendingCheckpoint === null && this.events.length === 0 && !this.begin && this.inputs.length === 0 && !extraSnapshot;
     if (empty) {
       this.emptyRun += 1;
       if (this.emptyRun === 128) this.flushRun();
@@ -111,7 +120,7 @@ export class TickLogWriter {
     }
     this.flushRun();
     const out = this.out;
-    const flags = (this.pendingCheckpoint !== null ? F_CHECKPOINT : 0) | (this.events.length ? F_EVENTS : 0) | (this.begin ? F_BEGIN : 0) | (this.inputs.length ? F_INPUTS : 0);
+    const flags = (this.pendingCheckpoint !== null ? F_CHECKPOINT : 0) | (this.events.length ? F_EVENTS : 0) | (this.begin ? F_BEGIN : 0) | (this.inputs.length ? F_INPUTS : 0) | (extraSnapshot ? F_SNAPSHOT : 0);
     out.u8(flags);
     if (this.pendingCheckpoint !== null) {
       out.text(this.pendingCheckpoint);
@@ -191,7 +200,7 @@ export type LogError = { ok: false; message: string };
  * Reads a whole log (chunks already joined) into tick records, starting at `firstTick`. Never
  * throws: a malformed log answers what is wrong and where. `slots` is the match's seat count.
  */
-export function readTickLog(bytes: Uint8Array, firstTick: number, slots: number, maxTicks: number): { ok: true; ticks: TickRecord[] } | LogError {
+export function readTickLog(bytes: Uint8Array, firstTick: number, slots: number, snapshotEvery: number, maxTicks: number): { ok: true; ticks: TickRecord[] } | LogError {
   const r = new ByteReader(bytes);
   const bases: (Uint8Array | null)[] = new Array<Uint8Array | null>(slots).fill(null);
   const bitmapBytes = Math.ceil(slots / 8);
@@ -203,12 +212,12 @@ export function readTickLog(bytes: Uint8Array, firstTick: number, slots: number,
     if (flags & RUN) {
       const n = (flags & 0x7f) + 1;
       if (ticks.length + n > maxTicks) return fail('more ticks than the chunks say');
-      for (let i = 0; i < n; i++) ticks.push({ tick: tick++, checkpoint: null, events: [], beginPlay: false, inputs: [] });
+      for (let i = 0; i < n; i++, tick++) ticks.push({ tick, checkpoint: null, events: [], beginPlay: false, inputs: [], snapshot: tick % snapshotEvery === 0 });
       continue;
     }
-    if (flags & 0x70) return fail(`unknown tick flags 0x${flags.toString(16)}`);
+    if (flags & 0x60) return fail(`unknown tick flags 0x${flags.toString(16)}`);
     if (ticks.length + 1 > maxTicks) return fail('more ticks than the chunks say');
-    const rec: TickRecord = { tick, checkpoint: null, events: [], beginPlay: (flags & F_BEGIN) !== 0, inputs: [] };
+    const rec: TickRecord = { tick, checkpoint: null, events: [], beginPlay: (flags & F_BEGIN) !== 0, inputs: [], snapshot: (flags & F_SNAPSHOT) !== 0 || tick % snapshotEvery === 0 };
     if (flags & F_CHECKPOINT) {
       const text = r.text();
       if (text === null) return fail('a checkpoint cut short or not UTF-8');
