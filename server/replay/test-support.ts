@@ -137,7 +137,7 @@ export async function playRecordedMatch(o: RecordedMatchOptions & { failoverAt?:
   while (host.state !== 'ended' && host.state !== 'disposed' && host.currentTick < maxTicks) {
     const tick = host.currentTick;
     const command = o.command(tick + 1);
-    if (command) host.pushInput('c-ann', { ...command, seq: ++seq, clientTick: Math.max(0, tick - 1) });
+    if (command) host.pushInput('c-ann', { clientTick: Math.max(0, tick - 1), ...command, seq: ++seq });
     if (tick === o.leaveAt) host.detach('c-ann', 'leave');
     clock.now += 1000 / TICK_RATE;
     nodeA.tick();
