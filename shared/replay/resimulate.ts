@@ -178,6 +178,15 @@ function run(p: PreparedReplay, head: Playhead, from: number, to: number): Repla
 }
 
 export function verifyReplay(replay: Replay, games: readonly AnyGame[]): { ok: true; ticks: number; checkpoints: number } | ReplayError {
+  try {
+    return verifyPrepared(replay, games);
+  } catch (e) {
+    // A game that throws on a state its fromState let through: still one line, not a crash.
+    return fail('CORRUPT', `the game failed on this file: ${(e as Error).message}`);
+  }
+}
+
+function verifyPrepared(replay: Replay, games: readonly AnyGame[]): { ok: true; ticks: number; checkpoints: number } | ReplayError {
   const prepared = prepareReplay(replay, games);
   if (!prepared.ok) return prepared;
   const p = prepared.value;
