@@ -53,11 +53,7 @@ export class BotDriver {
     for (const [slot, driven] of this.bots) {
       const command: object = driven.bot.think(view, slot, tick + 1);
       driven.seq += 1;
-      const input = { ...command, seq: driven.seq, clientTick: view?.tick ?? tick };
-      // Through the game's own codec, so a bot plays exactly what a player could send (Arena's
-      // aim is a float32 on the wire): the input a replay records is the one that was applied.
-      const wire = this.game.inputCodec.decode(this.game.inputCodec.encode(input));
-      if (wire.ok) runner.pushInput(slot, wire.value as typeof input);
+      runner.pushInput(slot, { ...command, seq: driven.seq, clientTick: view?.tick ?? tick });
     }
   }
 

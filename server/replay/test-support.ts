@@ -48,6 +48,8 @@ const transport: FanoutTransport = {
 
 export interface RecordedMatchOptions {
   game: AnyGame;
+  /** Seats of the match; default bots + 1. */
+  seats?: number;
   seed: number;
   bots: number;
   options?: Record<string, number>;
@@ -56,8 +58,11 @@ export interface RecordedMatchOptions {
   command: (tick: number) => object | null;
 }
 
-/** One node: its scheduler, its clock, its hosts. Two of them on one store make a failover. */
-export function testNode(store: ReplayStore, clock: { now: number }) {
+/**
+ * One node: its scheduler, its clock, its hosts. Two of them on one store make a failover.
+ * `store` null: matches are not recorded (the benchmark's baseline).
+ */
+export function testNode(store: ReplayStore | null, clock: { now: number }, tickRate = TICK_RATE) {
   const tasks = new Set<TickTask>();
   const scheduler = {
     add(task: TickTask) {
@@ -65,36 +70,37 @@ export function testNode(store: ReplayStore, clock: { now: number }) {
       return () => void tasks.delete(task);
     },
   } as unknown as TickScheduler;
-  const replays: ReplayRecording = {
+  const replays: ReplayRecording | null = store && {
     store,
     log: createLogger({ logLevel: 'silent', nodeId: 'test' }),
     now: () => clock.now,
-    checkpointEveryTicks: 10 * TICK_RATE,
-    flushEveryTicks: TICK_RATE,
+    checkpointEveryTicks: 10 * tickRate,
+    flushEveryTicks: tickRate,
   };
   const deps = {
     scheduler,
     metrics: createMetrics(),
     log: createLogger({ logLevel: 'silent', nodeId: 'test' }),
     clock: () => clock.now,
-    timing,
+    timing: { ...timing, tickRate },
     events,
     transport,
     hooks: { changed: () => {}, seatReleased: () => {}, ended: () => {}, disposed: () => {} },
     replays,
   };
+  let opened = 0;
   return {
     open(o: RecordedMatchOptions): MatchHost {
       const mode = o.game.modes[0]!;
       return new MatchHost(
         {
-          id: `m-${o.seed}`,
+          id: `m-${o.seed}-${opened++}`,
           game: o.game,
           mode: mode.id,
           visibility: o.visibility ?? 'public',
           ownerId: null,
           code: null,
-          maxPlayers: Math.min(mode.maxPlayers, o.bots + 1),
+          maxPlayers: o.seats ?? Math.min(mode.maxPlayers, o.bots + 1),
           options: { ...mode.options, ...o.options },
           autoStart: true,
           seed: o.seed,

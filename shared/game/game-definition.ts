@@ -69,7 +69,9 @@ export type Command<I extends InputHeader> = Omit<I, keyof InputHeader>;
 export interface GameBot<S extends SnapshotHeader, I extends InputHeader> {
   /**
    * `view` is the newest snapshot the bot has (null before the first); `tick` is the server tick
-   * the command is for. Seeded: the same seed and views give the same commands.
+   * the command is for. Seeded: the same seed and views give the same commands. A command is
+   * one a client could send, exactly as the input codec carries it (Arena: the aim a float32):
+   * the server applies it without a trip through the codec, and a replay records the codec's bytes.
    */
   think(view: S | null, slot: number, tick: number): Command<I>;
 }

@@ -16,13 +16,19 @@ export class ByteWriter {
     return this.len;
   }
 
-  private room(n: number): void {
+  /** Makes room for `n` more bytes, for a run of `put`s. */
+  room(n: number): void {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+  }
+
+  /** A byte, without the bounds check: only after `room`. */
+  put(v: number): void {
+    this.buf[this.len++] = v & 0xff;
   }
 
   u8(v: number): void {
@@ -55,6 +61,11 @@ export class ByteWriter {
 
   text(s: string): void {
     this.block(new TextEncoder().encode(s));
+  }
+
+  /** What was written, without a copy: valid until the next write or reset. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.len);
   }
 
   /** A copy of what was written. */

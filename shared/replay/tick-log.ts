@@ -76,7 +76,9 @@ export class TickLogWriter {
   private pendingCheckpoint: string | null = null;
   private events: number[] = [];
   private begin = false;
-  private inputs: { slot: number; bytes: Uint8Array }[] = [];
+  /** This tick's inputs, already delta-coded, in slot order; the bitmap says whose. */
+  private readonly scratch = new ByteWriter(1024);
+  private inputCount = 0;
 
   constructor(
     private readonly slots: number,
@@ -106,13 +108,19 @@ export class TickLogWriter {
 
   /** Inputs of one tick must come in ascending slot order (the runner applies them so). */
   input(slot: number, canonical: Uint8Array): void {
-    this.inputs.push({ slot, bytes: canonical });
+    // A checkpoint before this tick forgets every base: the reader starts afresh there.
+    if (this.inputCount === 0 && this.pendingCheckpoint !== null) this.bases.fill(null);
+    if (this.inputCount === 0) this.bitmap.fill(0);
+    this.bitmap[slot >> 3]! |= 1 << (slot & 7);
+    writeDelta(this.scratch, this.bases[slot] ?? null, canonical);
+    this.bases[slot] = canonical;
+    this.inputCount++;
   }
 
   /** Closes the tick just stepped; `snapshot`: the game was asked for one after the step. */
   endTick(tick: number, snapshot: boolean): void {
     const extraSnapshot = snapshot && tick % this.snapshotEvery !== 0;
-    const empty = this.pendingCheckpoint === null && this.events.length === 0 && !this.begin && this.inputs.length === 0 && !extraSnapshot;
+    const empty = this.pendingCheckpoint === null && this.events.length === 0 && !this.begin && this.inputCount === 0 && !extraSnapshot;
     if (empty) {
       this.emptyRun += 1;
       if (this.emptyRun === 128) this.flushRun();
@@ -120,29 +128,24 @@ export class TickLogWriter {
     }
     this.flushRun();
     const out = this.out;
-    const flags = (this.pendingCheckpoint !== null ? F_CHECKPOINT : 0) | (this.events.length ? F_EVENTS : 0) | (this.begin ? F_BEGIN : 0) | (this.inputs.length ? F_INPUTS : 0) | (extraSnapshot ? F_SNAPSHOT : 0);
+    const flags = (this.pendingCheckpoint !== null ? F_CHECKPOINT : 0) | (this.events.length ? F_EVENTS : 0) | (this.begin ? F_BEGIN : 0) | (this.inputCount ? F_INPUTS : 0) | (extraSnapshot ? F_SNAPSHOT : 0);
     out.u8(flags);
-    if (this.pendingCheckpoint !== null) {
-      out.text(this.pendingCheckpoint);
-      this.bases.fill(null);
-    }
+    if (this.pendingCheckpoint !== null) out.text(this.pendingCheckpoint);
     if (this.events.length) {
       out.varint(this.events.length);
       for (const e of this.events) out.varint(e);
     }
-    if (this.inputs.length) {
-      this.bitmap.fill(0);
-      for (const { slot } of this.inputs) this.bitmap[slot >> 3]! |= 1 << (slot & 7);
+    if (this.inputCount) {
       out.bytes(this.bitmap);
-      for (const { slot, bytes } of this.inputs) {
-        writeDelta(out, this.bases[slot] ?? null, bytes);
-        this.bases[slot] = bytes;
-      }
+      out.bytes(this.scratch.view());
+      this.scratch.reset();
     }
+    // A checkpoint on a tick without inputs still forgets the bases (the reader does).
+    if (this.pendingCheckpoint !== null && this.inputCount === 0) this.bases.fill(null);
     this.pendingCheckpoint = null;
-    this.events = [];
+    if (this.events.length) this.events = [];
     this.begin = false;
-    this.inputs = [];
+    this.inputCount = 0;
   }
 
   /** Seat events since the last tick closed: they changed the state after the log's last tick. */
@@ -166,32 +169,39 @@ export class TickLogWriter {
 }
 
 function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array): void {
-  if (base === null || base.length !== bytes.length) {
+  const n = bytes.length;
+  if (base === null || base.length !== n) {
     out.u8(FULL);
     out.block(bytes);
     return;
   }
-  const segments: { ctrl: number; lit: number[] }[] = [];
+  // At most one control byte per literal byte, plus skips: room once, then unchecked writes.
+  // Each control byte is written once the next run is known to exist (its "more" bit).
+  out.room(2 * n + 2);
   let pos = 0;
-  while (pos < bytes.length) {
+  let pending = -1;
+  let litStart = 0;
+  let litLen = 0;
+  while (pos < n) {
     let skip = 0;
-    while (pos < bytes.length && skip < 14 && bytes[pos] === base[pos]) {
+    while (pos < n && skip < 14 && bytes[pos] === base[pos]) {
       skip++;
       pos++;
     }
-    if (pos >= bytes.length) break; // trailing equal bytes need no control byte
-    const lit: number[] = [];
-    while (pos < bytes.length && lit.length < 7 && bytes[pos] !== base[pos]) {
-      lit.push(bytes[pos]! ^ base[pos]!);
-      pos++;
+    if (pos >= n) break; // trailing equal bytes need no control byte
+    const start = pos;
+    while (pos < n && pos - start < 7 && bytes[pos] !== base[pos]) pos++;
+    if (pending >= 0) {
+      out.put(pending | 1);
+      for (let i = litStart; i < litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
     }
-    segments.push({ ctrl: (skip << 4) | (lit.length << 1), lit });
+    pending = (skip << 4) | ((pos - start) << 1);
+    litStart = start;
+    litLen = pos - start;
   }
-  if (segments.length === 0) return out.u8(0);
-  segments.forEach(({ ctrl, lit }, i) => {
-    out.u8(i < segments.length - 1 ? ctrl | 1 : ctrl);
-    for (const b of lit) out.u8(b);
-  });
+  if (pending < 0) return out.put(0);
+  out.put(pending);
+  for (let i = litStart; i < litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
 }
 
 export type LogError = { ok: false; message: string };
