@@ -58,9 +58,18 @@ const F_SNAPSHOT = 0x10;
 const RUN = 0x80;
 const FULL = 0xf0;
 
-/** The game-independent form of an input: its codec bytes without seq, clientTick as a lag. */
-export function canonicalInput(encode: (input: InputHeader) => Uint8Array, input: InputHeader, tick: number): Uint8Array {
-  return encode({ ...input, seq: 0, clientTick: (tick - input.clientTick) >>> 0 });
+/**
+ * The game-independent form of an input: its codec bytes without seq, clientTick as a lag. This
+ * runs for every input the server applies, so the header is swapped in on a scratch object the
+ * caller keeps (one shape for the whole match) rather than on a fresh copy each time: a game's
+ * inputs all carry the same fields (those its codec writes), so nothing stale is left on it.
+ */
+export function canonicalInput(encode: (input: InputHeader) => Uint8Array, input: InputHeader, tick: number, scratch: InputHeader = { seq: 0, clientTick: 0 }): Uint8Array {
+  Object.assign(scratch, input);
+  const lag = tick - input.clientTick;
+  scratch.seq = 0;
+  scratch.clientTick = lag >= 0 ? lag : lag + 4294967296;
+  return encode(scratch);
 }
 
 /** The input the runner applied, from its canonical bytes (seq 0: applyInput never reads it). */
