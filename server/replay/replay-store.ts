@@ -1,7 +1,7 @@
 /**
  * Where replays live while they are recorded and after: one interface, in memory by default
- * (one node), in Redis with REDIS_URL / REDIS_CLUSTER_NODES (redis-replay-store.ts). Both keep
- * the promises of replay-store-contract.ts.
+ * (one node), in Redis with REDIS_URL / REDIS_CLUSTER_NODES (server/cluster/redis-replay-store.ts).
+ * Both keep the promises of replay-store-contract.ts.
  *
  * Verbs: `create` a replay (its header, and the writer's epoch), `append` the next chunk of its
  * log (only the writer holding the epoch, only the chunk that starts where the log ends),
