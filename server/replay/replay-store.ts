@@ -49,6 +49,12 @@ export interface ReplayRetention {
   maxAgeMs: number;
 }
 
+/**
+ * In memory, also a bound on the bytes kept, oldest replays first: 200 five-minute 16-player
+ * matches would be ~300 MB of logs and checkpoints in the server's heap.
+ */
+export const MEMORY_REPLAY_BYTES = 128 * 1024 * 1024;
+
 export interface ReplayStore {
   create(header: ReplayHeader, epoch: string, now: number): Promise<void>;
   append(replayId: string, epoch: string, chunk: ReplayChunk, seats: readonly ReplaySeat[]): Promise<AppendOutcome>;
@@ -66,6 +72,7 @@ interface MemoryEntry {
   seats: Map<string, ReplaySeat>;
   end: ReplayEnd | null;
   createdAt: number;
+  bytes: number;
 }
 
 export const seatKey = (s: ReplaySeat): string => (s.guestId === null ? `bot:${s.slot}` : `g:${s.guestId}:${s.slot}`);
@@ -94,11 +101,15 @@ export function summaryOf(header: ReplayHeader, seats: Iterable<ReplaySeat>, las
 export class MemoryReplayStore implements ReplayStore {
   private readonly replays = new Map<string, MemoryEntry>();
   private readonly endedAt = new Map<string, number>();
+  private bytes = 0;
 
-  constructor(private readonly retention: ReplayRetention) {}
+  constructor(
+    private readonly retention: ReplayRetention,
+    private readonly maxBytes = MEMORY_REPLAY_BYTES,
+  ) {}
 
   async create(header: ReplayHeader, epoch: string, now: number): Promise<void> {
-    this.replays.set(header.replayId, { header, epoch, chunks: [], seats: new Map(), end: null, createdAt: now });
+    this.replays.set(header.replayId, { header, epoch, chunks: [], seats: new Map(), end: null, createdAt: now, bytes: 0 });
     this.prune(now);
   }
 
@@ -108,7 +119,9 @@ export class MemoryReplayStore implements ReplayStore {
     if (e.epoch !== epoch) return 'stale';
     if (chunk.fromTick !== lastTick(e) + 1 || chunk.toTick < chunk.fromTick) return 'order';
     e.chunks.push(copyChunk(chunk));
+    this.grow(e, chunk.bytes.length);
     for (const s of seats) e.seats.set(seatKey(s), { ...s });
+    if (this.bytes > this.maxBytes) this.prune(e.createdAt);
     return 'ok';
   }
 
@@ -119,6 +132,7 @@ export class MemoryReplayStore implements ReplayStore {
     if (lastTickOf(keep) !== keepTo) return 'gap';
     if (chunk && chunk.fromTick !== keepTo + 1) return 'gap';
     e.chunks = chunk ? [...keep, copyChunk(chunk)] : keep;
+    this.grow(e, e.chunks.reduce((n, c) => n + c.bytes.length, 0) - e.bytes);
     e.epoch = epoch;
     e.end = null;
     this.endedAt.delete(replayId);
@@ -156,12 +170,19 @@ export class MemoryReplayStore implements ReplayStore {
     return out;
   }
 
+  private grow(e: MemoryEntry, by: number): void {
+    e.bytes += by;
+    this.bytes += by;
+  }
+
   private prune(now: number): void {
-    // Map order is creation order: the oldest come first.
+    // Map order is creation order: the oldest come first. The newest always stays.
     for (const [id, e] of this.replays) {
-      if (this.replays.size <= this.retention.maxCount && e.createdAt > now - this.retention.maxAgeMs) break;
+      const over = this.replays.size > this.retention.maxCount || e.createdAt <= now - this.retention.maxAgeMs || (this.bytes > this.maxBytes && this.replays.size > 1);
+      if (!over) break;
       this.replays.delete(id);
       this.endedAt.delete(id);
+      this.bytes -= e.bytes;
     }
   }
 }
