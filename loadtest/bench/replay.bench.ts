@@ -26,7 +26,7 @@ import { readTickLog } from '../../shared/replay/tick-log.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { packReplay } from '../../server/replay/replay-file.ts';
 import { MemoryReplayStore } from '../../server/replay/replay-store.ts';
-import { ANN, testNode } from '../../server/replay/test-support.ts';
+import { ANN, testNode } from '../../test/support/recorded-match.ts';
 import type { MatchHost } from '../../server/match/match-host.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' }, ticks: { type: 'string', default: '600' }, 'tick-rate': { type: 'string', default: '20' }, child: { type: 'string' }, only: { type: 'string' } } });

@@ -13,7 +13,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import { encodeReplayBody, type Replay } from '../../shared/replay/replay-format.ts';
 import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
-import { playRecordedMatch, TICK_RATE } from './test-support.ts';
+import { playRecordedMatch, TICK_RATE } from '../../test/support/recorded-match.ts';
 
 /** mulberry32: the human's commands, the same every run. */
 function rng(seed: number) {

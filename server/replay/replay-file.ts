@@ -27,7 +27,7 @@ export function packReplay(replay: Replay): Buffer {
 
 export function unpackReplay(file: Uint8Array): { ok: true; replay: Replay } | { ok: false; code: FileErrorCode; message: string } {
   if (file.length < 6 || Buffer.from(file.subarray(0, 4)).toString('latin1') !== REPLAY_MAGIC) {
-    return { ok: false, code: 'NOT_A_REPLAY', message: 'not a replay file (no ARPL header)' };
+    return { ok: false, code: 'NOT_A_REPLAY', message: 'the file does not start with ARPL' };
   }
   if (file[4] !== REPLAY_FORMAT_VERSION) return { ok: false, code: 'FORMAT_VERSION', message: `replay format version ${file[4]}, this build reads version ${REPLAY_FORMAT_VERSION}` };
   if (file[5] !== ZLIB) return { ok: false, code: 'CORRUPT', message: `unknown compression ${file[5]}` };

@@ -15,7 +15,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import { encodeReplayBody } from '../../shared/replay/replay-format.ts';
 import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
-import { playRecordedMatch } from './test-support.ts';
+import { playRecordedMatch } from '../../test/support/recorded-match.ts';
 
 const mutation = (length: number) =>
   fc.array(

@@ -14,7 +14,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import { readTickLog, TickLogWriter, type SeatEventKind } from '../../shared/replay/tick-log.ts';
 import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
-import { playRecordedMatch } from './test-support.ts';
+import { playRecordedMatch } from '../../test/support/recorded-match.ts';
 
 const clientTick = fc.oneof(fc.constant(undefined), fc.nat({ max: 400 }), fc.constant(0xffffffff));
 const arenaCommand = fc.option(

@@ -5,14 +5,14 @@
  */
 import type { AnyGame } from '../../shared/game/game-definition.ts';
 import type { Replay } from '../../shared/replay/replay-format.ts';
-import { createLogger } from '../log.ts';
-import type { MatchEvents } from '../match/match-events.ts';
-import { MatchHost, type MatchCheckpoint, type MatchTiming } from '../match/match-host.ts';
-import type { TickScheduler, TickTask } from '../match/scheduler.ts';
-import type { FanoutTransport } from '../match/snapshot-fanout.ts';
-import { createMetrics } from '../metrics.ts';
-import type { ReplayRecording } from './match-recorder.ts';
-import { MemoryReplayStore, type ReplayStore } from './replay-store.ts';
+import { createLogger } from '../../server/log.ts';
+import type { MatchEvents } from '../../server/match/match-events.ts';
+import { MatchHost, type MatchCheckpoint, type MatchTiming } from '../../server/match/match-host.ts';
+import type { TickScheduler, TickTask } from '../../server/match/scheduler.ts';
+import type { FanoutTransport } from '../../server/match/snapshot-fanout.ts';
+import { createMetrics } from '../../server/metrics.ts';
+import type { ReplayRecording } from '../../server/replay/match-recorder.ts';
+import { MemoryReplayStore, type ReplayStore } from '../../server/replay/replay-store.ts';
 
 export const TICK_RATE = 10;
 
