@@ -2,7 +2,7 @@
  * What recording replays costs: CPU of the match work with and without the recorder, and the
  * bytes a replay takes per player.
  *
- *   node --import tsx loadtest/bench/replay.bench.ts [--rounds 15] [--ticks 600] [--tick-rate 20] [--only cpu|bytes]
+ *   node --import tsx loadtest/bench/replay.bench.ts [--rounds 15] [--ticks 600] [--tick-rate 20] [--bytes-rate 30] [--only cpu|bytes]
  *   (pin it: taskset -c 0 node --import tsx loadtest/bench/replay.bench.ts)
  *
  * CPU: two sets of 8 Arena matches of 16 players (one player sending a new input every tick,
@@ -22,6 +22,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { arena } from '../../shared/games/arena/index.ts';
+import { packPlain } from '../../shared/replay/plain-pack.ts';
 import { readTickLog } from '../../shared/replay/tick-log.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { packReplay } from '../../server/replay/replay-file.ts';
@@ -29,7 +30,7 @@ import { MemoryReplayStore } from '../../server/replay/replay-store.ts';
 import { ANN, testNode } from '../../test/support/recorded-match.ts';
 import type { MatchHost } from '../../server/match/match-host.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' }, ticks: { type: 'string', default: '600' }, 'tick-rate': { type: 'string', default: '20' }, child: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '15' }, ticks: { type: 'string', default: '600' }, 'tick-rate': { type: 'string', default: '20' }, 'bytes-rate': { type: 'string', default: '30' }, child: { type: 'string' }, only: { type: 'string' } } });
 const rounds = Number(values.rounds);
 const ticksPerRound = Number(values.ticks);
 const tickRate = Number(values['tick-rate']);
@@ -107,7 +108,7 @@ async function cpuCost(): Promise<void> {
 }
 
 async function bytes(): Promise<void> {
-  const rate = 30;
+  const rate = Number(values['bytes-rate']);
   const set = openSet(true, 1, rate, 300);
   const host = set.hosts[0]!;
   while (host.state !== 'ended') set.tick();
@@ -119,7 +120,7 @@ async function bytes(): Promise<void> {
   const log = readTickLog(new Uint8Array(Buffer.concat(replay.chunks.map((c) => c.bytes))), 1, replay.header.slots, replay.header.snapshotEvery, 1e9);
   if (!log.ok) throw new Error(log.message);
   const checkpoints = log.ticks.filter((t) => t.checkpoint);
-  const cpBytes = checkpoints.reduce((n, t) => n + Buffer.byteLength(JSON.stringify(t.checkpoint)) + 3, 0);
+  const cpBytes = checkpoints.reduce((n, t) => n + packPlain(t.checkpoint).length + 4, 0);
   const file = packReplay(replay);
   const playS = 300;
   const totalS = replay.end!.tick / rate;
@@ -127,7 +128,7 @@ async function bytes(): Promise<void> {
   console.log(`Bytes, one 16-player Arena match at ${rate} Hz, ${totalS.toFixed(1)} s recorded (${playS} s of play), ${checkpoints.length} checkpoints:`);
   console.log(`  raw log: ${raw} B = ${(raw / players / totalS).toFixed(1)} B/s per player (${((raw * 60) / players / totalS / 1024).toFixed(2)} KiB per player-minute)`);
   console.log(`    inputs and seat events: ${raw - cpBytes} B = ${((raw - cpBytes) / players / totalS).toFixed(1)} B/s per player`);
-  console.log(`    checkpoints (JSON of the game's state): ${cpBytes} B = ${(cpBytes / players / totalS).toFixed(1)} B/s per player, ${Math.round(cpBytes / checkpoints.length)} B each`);
+  console.log(`    checkpoints (the game state, packed): ${cpBytes} B = ${(cpBytes / players / totalS).toFixed(1)} B/s per player, ${Math.round(cpBytes / checkpoints.length)} B each`);
   console.log(`  the file as served (zlib): ${file.length} B = ${(file.length / players / totalS).toFixed(1)} B/s per player`);
 }
 

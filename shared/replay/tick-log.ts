@@ -7,8 +7,9 @@
  *     otherwise bits   0x01 checkpoint, 0x02 seat events, 0x04 play begins, 0x08 inputs,
  *                      0x10 a snapshot was taken (only written on ticks that are not a multiple
  *                      of the match's snapshotEvery: those always have one)
- *   [checkpoint]  varint length, UTF-8 JSON {replay, tick, playing, state}: the state before this
- *                 tick (after the previous one), where a viewer may seek and verify may start
+ *   [checkpoint]  varint length, then {replay, tick, playing, state} packed (plain-pack.ts: a
+ *                 quarter of its JSON): the state before this tick (after the previous one),
+ *                 where a viewer may seek and verify may start
  *   [events]      varint count, then per event varint (slot << 2 | kind): 0 enter, 1 away, 2 gone
  *   [inputs]      a bitmap of the slots that sent one (ceil(slots / 8) bytes), then, per slot in
  *                 ascending order, the input against the slot's previous one (see below)
@@ -25,6 +26,7 @@
  */
 import type { InputHeader } from '../game/game-definition.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
+import { packPlain, unpackPlain } from './plain-pack.ts';
 
 export type SeatEventKind = 'enter' | 'away' | 'gone';
 const KINDS: readonly SeatEventKind[] = ['enter', 'away', 'gone'];
@@ -82,7 +84,7 @@ export class TickLogWriter {
   private readonly bases: (Uint8Array | null)[];
   private readonly bitmap: Uint8Array;
   private emptyRun = 0;
-  private pendingCheckpoint: string | null = null;
+  private pendingCheckpoint: Uint8Array | null = null;
   private events: number[] = [];
   private begin = false;
   /** This tick's inputs, already delta-coded, in slot order; the bitmap says whose. */
@@ -104,7 +106,7 @@ export class TickLogWriter {
 
   /** The state before the next tick; the next tick's record carries it. */
   checkpoint(cp: TickCheckpoint): void {
-    this.pendingCheckpoint = JSON.stringify(cp);
+    this.pendingCheckpoint = packPlain(cp);
   }
 
   seat(slot: number, kind: SeatEventKind): void {
@@ -139,7 +141,7 @@ export class TickLogWriter {
     const out = this.out;
     const flags = (this.pendingCheckpoint !== null ? F_CHECKPOINT : 0) | (this.events.length ? F_EVENTS : 0) | (this.begin ? F_BEGIN : 0) | (this.inputCount ? F_INPUTS : 0) | (extraSnapshot ? F_SNAPSHOT : 0);
     out.u8(flags);
-    if (this.pendingCheckpoint !== null) out.text(this.pendingCheckpoint);
+    if (this.pendingCheckpoint !== null) out.block(this.pendingCheckpoint);
     if (this.events.length) {
       out.varint(this.events.length);
       for (const e of this.events) out.varint(e);
@@ -238,15 +240,11 @@ export function readTickLog(bytes: Uint8Array, firstTick: number, slots: number,
     if (ticks.length + 1 > maxTicks) return fail('more ticks than the chunks say');
     const rec: TickRecord = { tick, checkpoint: null, events: [], beginPlay: (flags & F_BEGIN) !== 0, inputs: [], snapshot: (flags & F_SNAPSHOT) !== 0 || tick % snapshotEvery === 0 };
     if (flags & F_CHECKPOINT) {
-      const text = r.text();
-      if (text === null) return fail('a checkpoint cut short or not UTF-8');
-      let cp: unknown;
-      try {
-        cp = JSON.parse(text);
-      } catch {
-        return fail('a checkpoint that is not JSON');
-      }
-      const c = cp as Partial<TickCheckpoint> | null;
+      const packed = r.block();
+      if (r.failed) return fail('a checkpoint cut short');
+      const cp = unpackPlain(packed);
+      if (!cp.ok) return fail(`a damaged checkpoint: ${cp.message}`);
+      const c = cp.value as Partial<TickCheckpoint> | null;
       if (typeof c !== 'object' || c === null || typeof c.replay !== 'string' || c.tick !== tick - 1 || typeof c.playing !== 'boolean' || !('state' in c)) {
         return fail('a checkpoint without its replay, tick, phase and state');
       }
