@@ -20,7 +20,7 @@ describe('plain-pack', () => {
       fc.property(fc.jsonValue(), (v) => {
         expect(canonicalJson(roundTrip(v))).toBe(canonicalJson(v));
       }),
-      { numRuns: 400 },
+      { numRuns: 1000 },
     );
   });
 

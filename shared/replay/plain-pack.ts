@@ -14,18 +14,20 @@
  *
  * Decoding never throws: bad bytes answer null with `failed` set. Depth and counts are bounded.
  *
- *   tag u8: 0 null | 1 false | 2 true | 3 same as context
- *           4 number: u8 k, zigzag varint v * 2^k          5 float32 | 6 float64
- *           7 number: u8 k, zigzag varint (v - context) * 2^k
+ *   tag u8: 0 null | 1 false | 2 true | 3 same as context      5 float32 | 6 float64
  *           8 new string: varint length, UTF-8              9 string: varint index
  *           10 array: varint n, n values
  *           11 object, new shape: varint n, n keys (each a tag 8 or 9 string), n values
  *           12 object, known shape: varint index, its values
+ *           32 + k (k 0..16): number, zigzag varint (v - context) * 2^k
+ *           64 + k (k 0..16): number, zigzag varint v * 2^k
  */
 import { ByteReader, ByteWriter } from './bytes.ts';
 
 const MAX_DEPTH = 64;
 const MAX_SCALE = 16;
+const DELTA = 32;
+const SCALED = 64;
 
 const zigzag = (n: number): number => (n >= 0 ? n * 2 : -n * 2 - 1);
 const unzigzag = (n: number): number => (n % 2 === 0 ? n / 2 : -(n + 1) / 2);
@@ -63,16 +65,14 @@ export function packPlain(value: unknown): Uint8Array {
       // The difference is exact only when both sides are on the same grid.
       const scaled = d * 2 ** k;
       if (k >= 0 && scaleOf(v) >= 0 && scaleOf(ctx) >= 0 && Number.isInteger(scaled) && Math.abs(scaled) < 0x7fffffff && ctx + scaled / 2 ** k === v) {
-        w.u8(7);
-        w.u8(k);
+        w.u8(DELTA + k);
         w.varint(zigzag(scaled));
         return;
       }
     }
     const k = Number.isFinite(v) && !Object.is(v, -0) ? scaleOf(v) : -1;
     if (k >= 0) {
-      w.u8(4);
-      w.u8(k);
+      w.u8(SCALED + k);
       w.varint(zigzag(v * 2 ** k));
       return;
     }
@@ -100,7 +100,7 @@ export function packPlain(value: unknown): Uint8Array {
     }
     const obj = v as Record<string, unknown>;
     const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
-    const id = keys.join('\u0000');
+    const id = JSON.stringify(keys);
     const known = shapes.get(id);
     if (known !== undefined) {
       w.u8(12);
@@ -148,6 +148,15 @@ export function unpackPlain(bytes: Uint8Array): { ok: true; value: unknown } | {
     if (r.failed) return null;
     if (depth > MAX_DEPTH) return fail('plain data nested too deep');
     const tag = r.u8();
+    if ((tag >= DELTA && tag <= DELTA + MAX_SCALE) || (tag >= SCALED && tag <= SCALED + MAX_SCALE)) {
+      const delta = tag < SCALED;
+      const k = tag - (delta ? DELTA : SCALED);
+      const n = r.varint();
+      if (r.failed) return fail('a number cut short');
+      const v = unzigzag(n) / 2 ** k;
+      if (!delta) return v;
+      return typeof ctx === 'number' ? ctx + v : fail('a difference from no number');
+    }
     switch (tag) {
       case 0:
         return null;
@@ -157,15 +166,6 @@ export function unpackPlain(bytes: Uint8Array): { ok: true; value: unknown } | {
         return true;
       case 3:
         return typeof ctx === 'object' || ctx === undefined ? fail('"same as before" with nothing before') : ctx;
-      case 4:
-      case 7: {
-        const k = r.u8();
-        const n = r.varint();
-        if (r.failed || k > MAX_SCALE) return fail('a bad number');
-        const v = unzigzag(n) / 2 ** k;
-        if (tag === 4) return v;
-        return typeof ctx === 'number' ? ctx + v : fail('a difference from no number');
-      }
       case 5: {
         const b = r.bytes(4);
         return r.failed ? fail('a number cut short') : new DataView(b.buffer, b.byteOffset, 4).getFloat32(0, true);
@@ -206,8 +206,10 @@ export function unpackPlain(bytes: Uint8Array): { ok: true; value: unknown } | {
         const c = typeof ctx === 'object' && ctx !== null && !Array.isArray(ctx) ? (ctx as Record<string, unknown>) : null;
         const out: Record<string, unknown> = {};
         for (const k of keys) {
-          if (k === '__proto__') return fail('a forbidden key');
-          out[k] = get(c?.[k], depth + 1);
+          const v = get(c?.[k], depth + 1);
+          // An own "__proto__" key, as JSON.parse makes it, never the prototype.
+          if (k === '__proto__') Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+          else out[k] = v;
         }
         return out;
       }
