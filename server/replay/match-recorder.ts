@@ -78,6 +78,8 @@ export class MatchRecorder implements MatchJournal {
   private chain: Promise<void> = Promise.resolve();
   private off = false;
   private finished = false;
+  /** Matches of a node checkpoint on different ticks, not all on the same one. */
+  private readonly checkpointPhase: number;
 
   private constructor(
     private readonly ctx: ReplayRecording,
@@ -92,6 +94,9 @@ export class MatchRecorder implements MatchJournal {
     this.durableTo = startTick;
     this.chunkedTo = startTick;
     this.lastTick = startTick;
+    let h = 0;
+    for (let i = 0; i < replayId.length; i++) h = (h * 31 + replayId.charCodeAt(i)) >>> 0;
+    this.checkpointPhase = h % ctx.checkpointEveryTicks;
   }
 
   /** A new match: a new replay, which starts with the state the setup and seed made. */
@@ -168,7 +173,7 @@ export class MatchRecorder implements MatchJournal {
     if (!this.recording) return;
     this.writer.endTick(tick, snapshot);
     this.lastTick = tick;
-    if (tick % this.ctx.checkpointEveryTicks === 0) this.markCheckpoint();
+    if ((tick + this.checkpointPhase) % this.ctx.checkpointEveryTicks === 0) this.markCheckpoint();
     if (tick - this.chunkedTo >= this.ctx.flushEveryTicks) this.flush();
   }
 

@@ -59,18 +59,19 @@ export function packPlain(value: unknown): Uint8Array {
   };
 
   const num = (v: number, ctx: unknown) => {
-    if (typeof ctx === 'number' && Number.isFinite(v) && Number.isFinite(ctx)) {
-      const d = v - ctx;
-      const k = Math.max(scaleOf(v), scaleOf(ctx));
-      // The difference is exact only when both sides are on the same grid.
-      const scaled = d * 2 ** k;
-      if (k >= 0 && scaleOf(v) >= 0 && scaleOf(ctx) >= 0 && Number.isInteger(scaled) && Math.abs(scaled) < 0x7fffffff && ctx + scaled / 2 ** k === v) {
+    const kv = Number.isFinite(v) && !Object.is(v, -0) ? scaleOf(v) : -1;
+    if (kv >= 0 && typeof ctx === 'number') {
+      const kc = Number.isFinite(ctx) ? scaleOf(ctx) : -1;
+      // The difference is exact only when both sides are on a grid (the finer one is used).
+      const k = Math.max(kv, kc);
+      const scaled = (v - ctx) * 2 ** k;
+      if (kc >= 0 && Number.isInteger(scaled) && Math.abs(scaled) < 0x7fffffff && ctx + scaled / 2 ** k === v) {
         w.u8(DELTA + k);
         w.varint(zigzag(scaled));
         return;
       }
     }
-    const k = Number.isFinite(v) && !Object.is(v, -0) ? scaleOf(v) : -1;
+    const k = kv;
     if (k >= 0) {
       w.u8(SCALED + k);
       w.varint(zigzag(v * 2 ** k));
