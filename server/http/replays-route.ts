@@ -16,7 +16,7 @@ import { ErrorCode } from '../../shared/protocol/errors.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
 import type { OriginPolicy } from '../net/origin-policy.ts';
-import { packReplay } from '../replay/replay-file.ts';
+import { packReplayAsync } from '../replay/replay-file.ts';
 import type { ReplayStore } from '../replay/replay-store.ts';
 import { sendJson } from './origin-guard.ts';
 import { BASE_HEADERS } from './security-headers.ts';
@@ -26,6 +26,11 @@ export const REPLAY_NOT_FOUND = 'REPLAY_NOT_FOUND';
 const REPLAY_ID = /^[A-Za-z0-9_-]{22}$/;
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
+/**
+ * Replay files being built at once (read from the store, compressed off the event loop); more
+ * answer 503 with Retry-After: a burst of downloads must not queue up memory or slow the ticks.
+ */
+const MAX_BUILDING = 4;
 
 export interface ReplaysRouteDeps {
   store: ReplayStore;
@@ -46,6 +51,7 @@ function bearer(req: IncomingMessage): string | undefined {
 }
 
 export function createReplaysRoute(deps: ReplaysRouteDeps) {
+  let building = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const refuse = (status: number, code: string, message: string) => sendJson(req, res, deps.origins, status, { ok: false, code, message });
@@ -61,6 +67,23 @@ export function createReplaysRoute(deps: ReplaysRouteDeps) {
       }
       const id = url.pathname.slice(REPLAYS_PATH.length + 1);
       if (!REPLAY_ID.test(id)) return refuse(400, ErrorCode.BadRequest, 'a replay id is 22 characters of base64url');
+      if (building >= MAX_BUILDING) {
+        res.setHeader('retry-after', '1');
+        return refuse(503, ErrorCode.RateLimited, 'replays are being sent to others: try again in a second');
+      }
+      building++;
+      try {
+        await sendReplay(id);
+      } finally {
+        building--;
+      }
+      return;
+    } catch (error) {
+      deps.log.warn({ err: error }, 'replay request failed');
+      refuse(503, ErrorCode.Internal, 'replays are not available right now');
+    }
+
+    async function sendReplay(id: string): Promise<void> {
       const stored = await deps.store.get(id);
       if (!stored) return refuse(404, REPLAY_NOT_FOUND, 'no replay with this id (never recorded, or no longer kept)');
       if (stored.replay.header.visibility === 'private') {
@@ -71,7 +94,7 @@ export function createReplaysRoute(deps: ReplaysRouteDeps) {
           return refuse(403, ErrorCode.NotAllowed, "this private match's replay is for its players only");
         }
       }
-      const file = packReplay(stored.replay);
+      const file = await packReplayAsync(stored.replay);
       const allow = deps.origins.allowOriginHeader(req.headers);
       res.writeHead(200, {
         ...BASE_HEADERS,
@@ -84,9 +107,6 @@ export function createReplaysRoute(deps: ReplaysRouteDeps) {
         'cache-control': 'no-store',
       });
       res.end(req.method === 'HEAD' ? undefined : file);
-    } catch (error) {
-      deps.log.warn({ err: error }, 'replay request failed');
-      refuse(503, ErrorCode.Internal, 'replays are not available right now');
     }
   };
 }

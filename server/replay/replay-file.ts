@@ -8,7 +8,8 @@
  * checksum makes a flipped bit in the body an error rather than a different match. Inflating is
  * capped, so a small hostile file cannot ask for gigabytes.
  */
-import { deflateSync, inflateSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflate, deflateSync, inflateSync } from 'node:zlib';
 import { decodeReplayBody, encodeReplayBody, type Replay } from '../../shared/replay/replay-format.ts';
 
 export const REPLAY_MAGIC = 'ARPL';
@@ -19,10 +20,16 @@ const MAX_BODY_BYTES = 256 * 1024 * 1024;
 
 export type FileErrorCode = 'NOT_A_REPLAY' | 'FORMAT_VERSION' | 'CORRUPT' | 'TRUNCATED';
 
+const HEAD = Buffer.from([...Buffer.from(REPLAY_MAGIC, 'latin1'), REPLAY_FORMAT_VERSION, ZLIB]);
+const deflateAsync = promisify(deflate);
+
 export function packReplay(replay: Replay): Buffer {
-  const body = deflateSync(encodeReplayBody(replay), { level: 6 });
-  const head = Buffer.from([...Buffer.from(REPLAY_MAGIC, 'latin1'), REPLAY_FORMAT_VERSION, ZLIB]);
-  return Buffer.concat([head, body]);
+  return Buffer.concat([HEAD, deflateSync(encodeReplayBody(replay), { level: 6 })]);
+}
+
+/** The same file, compressed on libuv's thread pool: a server never deflates on its tick's thread. */
+export async function packReplayAsync(replay: Replay): Promise<Buffer> {
+  return Buffer.concat([HEAD, await deflateAsync(encodeReplayBody(replay), { level: 6 })]);
 }
 
 export function unpackReplay(file: Uint8Array): { ok: true; replay: Replay } | { ok: false; code: FileErrorCode; message: string } {
