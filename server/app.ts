@@ -17,6 +17,7 @@ import { GAMES } from './games.ts';
 import { createAdminUiRoute } from './http/admin-ui-route.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
+import { createReplaysRoute } from './http/replays-route.ts';
 import { createSite } from './http/site.ts';
 import { ChatGate } from './lobby/chat.ts';
 import { createDirectorySync } from './lobby/directory-sync.ts';
@@ -28,6 +29,8 @@ import { createLogger, type Logger } from './log.ts';
 import { GameRegistry } from './match/game-registry.ts';
 import { MatchRegistry } from './match/match-registry.ts';
 import { TickScheduler } from './match/scheduler.ts';
+import { RedisReplayStore } from './cluster/redis-replay-store.ts';
+import { MemoryReplayStore, type ReplayStore } from './replay/replay-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { countDisconnects } from './net/disconnect-stats.ts';
 import { startListFeed } from './net/list-feed.ts';
@@ -47,6 +50,8 @@ export interface GameServer {
   metrics: Metrics;
   log: Logger;
   registry: MatchRegistry;
+  /** Where matches are recorded (REPLAYS); null when they are not. */
+  replays: ReplayStore | null;
   listen(): Promise<AddressInfo>;
   /**
    * Stops taking players (readyz answers 503, the lobby answers SERVER_DRAINING), lets running
@@ -120,8 +125,19 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
   const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks }) : null;
+  // Replays: every match's input log, in Redis beside the lobby's state in a cluster (an adopted
+  // match extends its replay there), in memory alone.
+  const retention = { maxCount: config.replayMaxCount, maxAgeMs: config.replayMaxAgeS * 1000 };
+  const replayStore: ReplayStore | null = !config.replays ? null : cluster ? new RedisReplayStore(cluster.redis.commands, retention) : new MemoryReplayStore(retention);
   const registry = new MatchRegistry({
     games,
+    replays: replayStore && {
+      store: replayStore,
+      log,
+      now: Date.now,
+      checkpointEveryTicks: 10 * config.tickRate,
+      flushEveryTicks: config.tickRate,
+    },
     scheduler,
     metrics,
     log,
@@ -234,6 +250,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       origins: sockets.origins,
       addressOf: sockets.admission.addressOf,
       adminRoute,
+      replaysRoute: replayStore && createReplaysRoute({ store: replayStore, tokens, origins: sockets.origins, log, now: Date.now }),
       security,
       metrics,
       log,
@@ -257,6 +274,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     metrics,
     log,
     registry,
+    replays: replayStore,
     listen: async () => {
       if (metricsServer && config.metricsListen) {
         const { host, port } = config.metricsListen;

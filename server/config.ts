@@ -57,6 +57,11 @@ export interface Config {
   countdownMs: number;
   /** How long an ended match stays so its players can read the results. */
   endedLingerMs: number;
+  /** Every match is recorded (its input log, GET /api/replays); off: none is. */
+  replays: boolean;
+  /** Replays kept: the newest this many, none older than replayMaxAgeS. */
+  replayMaxCount: number;
+  replayMaxAgeS: number;
   chatMaxLength: number;
   chatBurst: number;
   chatIntervalMs: number;
@@ -198,6 +203,9 @@ export function loadConfig(env: Env = process.env): Config {
     botFill: onOff('BOT_FILL', true),
     countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),
     endedLingerMs: int('ENDED_LINGER_MS', 5_000, 0, 600_000),
+    replays: onOff('REPLAYS', true),
+    replayMaxCount: int('REPLAY_MAX_COUNT', 200, 1, 100_000),
+    replayMaxAgeS: int('REPLAY_MAX_AGE_S', 7 * 86_400, 60, 365 * 86_400),
     chatMaxLength: int('CHAT_MAX_LENGTH', 200, 1, 500),
     chatBurst: int('CHAT_BURST', 5, 1, 100),
     chatIntervalMs: int('CHAT_INTERVAL_MS', 1_000, 10, 600_000),

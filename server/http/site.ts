@@ -14,6 +14,7 @@ import type { OriginPolicy } from '../net/origin-policy.ts';
 import { isAdminUiPath } from './admin-ui-route.ts';
 import { createGuestRoute, GUEST_PATH } from './guest-route.ts';
 import { createRenewRoute, RENEW_PATH } from './renew-route.ts';
+import { isReplaysPath } from './replays-route.ts';
 import { createRequestHandler, type HealthSource } from './routes.ts';
 import type { SecurityHeaders } from './security-headers.ts';
 
@@ -26,6 +27,8 @@ export interface SiteDeps {
   addressOf: (req: IncomingMessage) => string;
   /** The Admin UI's page (ADMIN_UI_USER and ADMIN_UI_PASSWORD_HASH), or null. */
   adminRoute: Route | null;
+  /** GET /api/replays (replays-route.ts), or null when matches are not recorded. */
+  replaysRoute: Route | null;
   security: SecurityHeaders;
   metrics: Metrics;
   log: Logger;
@@ -62,6 +65,7 @@ export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMe
     if (pathname === GUEST_PATH) return void guestRoute(req, res);
     if (pathname === RENEW_PATH) return void renewRoute(req, res);
     if (deps.adminRoute && isAdminUiPath(pathname)) return void deps.adminRoute(req, res);
+    if (deps.replaysRoute && isReplaysPath(pathname)) return void deps.replaysRoute(req, res);
     void handler(req, res);
   };
 }

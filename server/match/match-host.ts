@@ -14,6 +14,7 @@ import type { GuestIdentity } from '../auth/identity.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { MatchRecorder, type RecordingCheckpoint, type ReplayRecording } from '../replay/match-recorder.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
 import { MatchRunner, type RunnerCheckpoint, type RunnerOptions, type RunnerPushOutcome } from './match-runner.ts';
@@ -58,6 +59,8 @@ export interface MatchCheckpoint {
   createdAt: number;
   runner: RunnerCheckpoint;
   seats: { slot: number; nickname: string; guestId: string | null }[];
+  /** The replay being recorded and its log since the store last acknowledged it; absent: none. */
+  replay?: RecordingCheckpoint | null;
 }
 
 export interface MatchTiming {
@@ -83,6 +86,8 @@ export interface MatchHostDeps {
   events: MatchEvents;
   transport: FanoutTransport;
   hooks: MatchHooks;
+  /** Where and how matches are recorded; null: not recorded. */
+  replays?: ReplayRecording | null;
 }
 
 const STATES: Record<MatchPhase, MatchState> = {
@@ -102,6 +107,7 @@ export class MatchHost {
   private readonly seats: SeatBook;
   private readonly bots: BotDriver;
   private readonly fanout: SnapshotFanout;
+  private readonly recorder: MatchRecorder | null;
   private readonly unschedule: () => void;
   private disposeAt: number | null = null;
   private disposed = false;
@@ -130,6 +136,7 @@ export class MatchHost {
       ? MatchRunner.restore(runnerOptions, from.runner)
       : new MatchRunner({ ...runnerOptions, state: spec.game.create({ options: spec.options, seed: spec.seed, tickRate: timing.tickRate }) });
     this.bots = new BotDriver(spec.game, this.runner.setup(), spec.seed);
+    this.recorder = this.startRecording(from);
     if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
@@ -138,6 +145,41 @@ export class MatchHost {
 
   get id(): string {
     return this.spec.id;
+  }
+
+  /** The replay this match records into, or null. */
+  get replayId(): string | null {
+    return this.recorder?.replayId ?? null;
+  }
+
+  /** Resolves once the recording's store calls so far have answered. */
+  replaySettled(): Promise<void> {
+    return this.recorder?.settled() ?? Promise.resolve();
+  }
+
+  /**
+   * Before the seats come back: the adopted state is the replay's checkpoint, and the seats'
+   * return (players away until they reconnect) is recorded after it.
+   */
+  private startRecording(from?: MatchCheckpoint): MatchRecorder | null {
+    const ctx = this.deps.replays;
+    if (!ctx) return null;
+    const { spec } = this;
+    const match = {
+      matchId: spec.id,
+      game: spec.game,
+      mode: spec.mode,
+      visibility: spec.visibility,
+      options: spec.options,
+      seed: spec.seed,
+      tickRate: this.deps.timing.tickRate,
+      snapshotEvery: this.deps.timing.snapshotEvery,
+      maxPlayers: spec.maxPlayers,
+    };
+    if (from && !from.replay) return null;
+    const recorder = from?.replay ? MatchRecorder.adopt(ctx, match, this.runner, from.replay) : MatchRecorder.start(ctx, match, this.runner);
+    this.runner.record(recorder);
+    return recorder;
   }
 
   get state(): MatchState {
@@ -211,6 +253,7 @@ export class MatchHost {
     }
     const seat = this.seats.claim(guest.guestId, guest.nickname);
     if (!seat) return null;
+    this.recorder?.sat({ slot: seat.slot, nickname: seat.nickname, guestId: guest.guestId });
     this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot }, 'seat claimed');
     this.changed(true);
     return seat.slot;
@@ -224,6 +267,7 @@ export class MatchHost {
       createdAt: this.createdAt,
       runner: this.runner.checkpoint(),
       seats: this.seats.all().map(({ slot, nickname, guestId }) => ({ slot, nickname, guestId })),
+      replay: this.recorder?.checkpoint() ?? null,
     };
   }
 
@@ -234,6 +278,7 @@ export class MatchHost {
   private restoreSeats(seats: MatchCheckpoint['seats']): void {
     for (const seat of seats) {
       this.seats.restore(seat);
+      this.recorder?.sat(seat);
       if (seat.guestId === null) {
         this.runner.resume(seat.slot);
         this.bots.add(seat.slot);
@@ -252,6 +297,7 @@ export class MatchHost {
     if (this.disposed) return [];
     this.disposed = true;
     this.unschedule();
+    this.recorder?.stop();
     const connections = this.seats.clear();
     for (const id of connections) this.fanout.remove(id);
     this.bots.clear();
@@ -264,6 +310,7 @@ export class MatchHost {
     if (!this.isOpen) return false;
     const seat = this.seats.claimBot(botNickname);
     if (!seat) return false;
+    this.recorder?.sat({ slot: seat.slot, nickname: seat.nickname, guestId: null });
     this.runner.enter(seat.slot);
     this.bots.add(seat.slot);
     this.changed(true);
@@ -342,6 +389,8 @@ export class MatchHost {
 
   dispose(): void {
     if (this.disposed) return;
+    // Every player left before the end: the replay ends here, with the standings as they were.
+    if (!this.runner.ended) this.finishRecording({ reason: 'abandoned', winner: null });
     this.disposed = true;
     this.unschedule();
     this.emitPhase();
@@ -373,6 +422,7 @@ export class MatchHost {
 
   private end(ended: { reason: string; winner?: number | null }): void {
     const results = this.results(ended);
+    this.finishRecording(ended, results.winnerSlot);
     this.emitPhase(results);
     this.deps.events.ended(results);
     this.deps.log.info({ matchId: this.id, reason: results.reason, winnerSlot: results.winnerSlot }, 'match ended');
@@ -380,6 +430,12 @@ export class MatchHost {
     this.disposeAt = this.deps.clock() + this.deps.timing.endedLingerMs;
     this.deps.hooks.ended(this);
     this.changed(false);
+  }
+
+  private finishRecording(ended: { reason: string; winner?: number | null }, winnerSlot: number | null = ended.winner ?? null): void {
+    if (!this.recorder) return;
+    const slots = this.seats.all().map((s) => s.slot);
+    this.recorder.finish({ reason: ended.reason, winnerSlot, slots, results: this.runner.results(slots) });
   }
 
   /** Everyone who holds a seat, ranked by the game, with the score they have now. */

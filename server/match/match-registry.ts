@@ -21,7 +21,7 @@ export interface OpenMatch {
   autoStart: boolean;
 }
 
-export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics' | 'log' | 'clock'> {
+export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics' | 'log' | 'clock' | 'replays'> {
   games: GameRegistry;
   timing: MatchTiming;
   /** Fixed seed for the first match (+1 per match), or null for random seeds. */
@@ -95,6 +95,7 @@ export class MatchRegistry {
         log: this.deps.log,
         clock: this.deps.clock,
         timing: this.deps.timing,
+        replays: this.deps.replays ?? null,
         events,
         transport,
         hooks: {

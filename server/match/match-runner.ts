@@ -6,6 +6,7 @@
  */
 import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../shared/game/phase.ts';
+import type { MatchJournal } from '../replay/journal.ts';
 import { InputQueue, type PushOutcome } from './input-queue.ts';
 
 export interface RunnerOptions {
@@ -42,6 +43,7 @@ export interface TickOutput {
 
 export type RunnerPushOutcome = PushOutcome | 'absent';
 
+
 /** The runner's part of a checkpoint: the game's whole state as plain data, and the phase. */
 export interface RunnerCheckpoint {
   game: unknown;
@@ -67,6 +69,9 @@ export class MatchRunner {
   private readonly state: unknown;
   /** Slots in the world now, with their inputs. */
   private readonly present = new Map<number, Present>();
+  /** The present slots in ascending order: inputs are applied in slot order, whatever the order of arrival. */
+  private order: number[] = [];
+  private journal: MatchJournal | null = null;
   private startRequested = false;
 
   constructor(private readonly opts: RunnerOptions) {
@@ -81,6 +86,21 @@ export class MatchRunner {
 
   get ended(): boolean {
     return this.phase === MatchPhase.Ended;
+  }
+
+  /** True once play began (the game is stepped with `playing`), to the end. */
+  get playing(): boolean {
+    return this.phase === MatchPhase.Playing || this.phase === MatchPhase.Ended;
+  }
+
+  /** From now on every state-changing call is told to `journal`. */
+  record(journal: MatchJournal | null): void {
+    this.journal = journal;
+  }
+
+  /** The game's whole state as plain data (a replay's checkpoint). */
+  gameState(): unknown {
+    return this.game.toState(this.state);
   }
 
   /** Everything needed to run this match on from here on another node (with the seats). */
@@ -104,7 +124,7 @@ export class MatchRunner {
 
   /** A restored slot whose player is still in the game's world (a bot): takes inputs again. */
   resume(slot: number): void {
-    this.present.set(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
+    this.setPresent(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
   }
 
   /** The game's setup for clients (sent on join). */
@@ -120,14 +140,21 @@ export class MatchRunner {
   enter(slot: number): void {
     if (this.present.has(slot)) return;
     this.game.addPlayer(this.state, slot);
+    this.journal?.seat(slot, 'enter');
     // A (re)connecting client numbers its inputs from 1 again.
-    this.present.set(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
+    this.setPresent(slot, { queue: new InputQueue(this.opts.inputQueueSize), lastAppliedSeq: 0 });
   }
 
   /** 'away': out of the world, score kept. 'gone': the seat is free for good. */
   exit(slot: number, why: 'away' | 'gone'): void {
-    this.present.delete(slot);
+    if (this.present.delete(slot)) this.order = this.order.filter((s) => s !== slot);
     this.game.removePlayer(this.state, slot, why);
+    this.journal?.seat(slot, why);
+  }
+
+  private setPresent(slot: number, p: Present): void {
+    if (!this.present.has(slot)) this.order = [...this.order, slot].sort((a, b) => a - b);
+    this.present.set(slot, p);
   }
 
   /** A new connection took the seat over: its inputs are numbered from 1 again. */
@@ -159,12 +186,17 @@ export class MatchRunner {
     if (this.ended) return IDLE;
     const phaseChanged = this.advancePhase();
     const playing = this.phase === MatchPhase.Playing;
-    for (const [slot, p] of this.present) {
+    const stepping = this.currentTick + 1;
+    for (const slot of this.order) {
+      const p = this.present.get(slot)!;
       const input = p.queue.take();
       if (!input) continue;
       // Before play an input is acknowledged (so a client does not replay it forever) but does nothing.
       p.lastAppliedSeq = input.seq;
-      if (playing) this.game.applyInput(this.state, slot, input);
+      if (playing) {
+        this.game.applyInput(this.state, slot, input);
+        this.journal?.input(slot, input, stepping);
+      }
     }
     const { ended } = this.game.step(this.state, playing);
     if (ended) {
@@ -173,7 +205,10 @@ export class MatchRunner {
     }
     const tick = this.currentTick;
     const snapshotDue = ended !== null || phaseChanged || tick % this.opts.snapshotEvery === 0;
-    if (!snapshotDue) return { snapshot: null, ended, phaseChanged };
+    if (!snapshotDue) {
+      this.journal?.stepped(tick, false);
+      return { snapshot: null, ended, phaseChanged };
+    }
     const lastInputSeq = new Map<number, number>();
     for (const [slot, p] of this.present) lastInputSeq.set(slot, p.lastAppliedSeq);
     const snapshot = this.game.snapshot(this.state, this.lastSnapshot, {
@@ -183,6 +218,7 @@ export class MatchRunner {
       lastInputSeq,
     }) as SnapshotHeader;
     this.lastSnapshot = snapshot;
+    this.journal?.stepped(tick, true);
     return { snapshot, ended, phaseChanged: phaseChanged || ended !== null };
   }
 
@@ -198,6 +234,7 @@ export class MatchRunner {
     if (this.phase === MatchPhase.Countdown && nextTick >= this.phaseEndTick) {
       this.phase = MatchPhase.Playing;
       this.phaseEndTick = this.game.beginPlay(this.state);
+      this.journal?.beginPlay();
       changed = true;
     }
     return changed;

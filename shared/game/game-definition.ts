@@ -69,7 +69,9 @@ export type Command<I extends InputHeader> = Omit<I, keyof InputHeader>;
 export interface GameBot<S extends SnapshotHeader, I extends InputHeader> {
   /**
    * `view` is the newest snapshot the bot has (null before the first); `tick` is the server tick
-   * the command is for. Seeded: the same seed and views give the same commands.
+   * the command is for. Seeded: the same seed and views give the same commands. A command is
+   * one a client could send, exactly as the input codec carries it (Arena: the aim a float32):
+   * the server applies it without a trip through the codec, and a replay records the codec's bytes.
    */
   think(view: S | null, slot: number, tick: number): Command<I>;
 }
@@ -130,6 +132,11 @@ export interface StepOutcome {
 export interface GameDefinition<State = unknown, I extends InputHeader = InputHeader, S extends SnapshotHeader = SnapshotHeader, Setup = unknown> {
   readonly id: string;
   readonly name: string;
+  /**
+   * Bumped whenever the same setup, seed and inputs could step to a different state (rules,
+   * physics, the input codec): a replay recorded by another version is refused, not misplayed.
+   */
+  readonly version: number;
   /** Largest match this game can run (its codecs' slot range). */
   readonly maxPlayers: number;
   readonly modes: readonly GameMode[];
@@ -150,7 +157,10 @@ export interface GameDefinition<State = unknown, I extends InputHeader = InputHe
 
   /** Called on the tick play begins; answers the tick at which play ends by time, 0 for none. */
   beginPlay(state: State): number;
-  /** Queues one player's input for the next step (only while playing). */
+  /**
+   * Queues one player's input for the next step (only while playing). `seq` is the connection's
+   * counter, not part of the game: a replay feeds inputs back with seq 0.
+   */
   applyInput(state: State, slot: number, input: I): void;
   /** Advances one tick. `playing` false (waiting, countdown): the clock moves, nothing else. */
   step(state: State, playing: boolean): StepOutcome;

@@ -42,6 +42,7 @@ const round = (v: number): number => Math.min(FIELD_SIZE, Math.max(0, Math.round
 export const parity: GameDefinition<ParityState, ParityInput, ParitySnapshot, ParitySetup> = {
   id: 'parity',
   name: 'Parity (arena-16 benchmark)',
+  version: 1,
   maxPlayers: ROOM_SIZE,
   modes: [{ id: PARITY_MODE, label: 'arena-16 scenario', minPlayers: ROOM_SIZE, maxPlayers: ROOM_SIZE, options: {} }],
   options: [],

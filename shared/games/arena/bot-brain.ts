@@ -70,7 +70,9 @@ export class BotBrain {
   }
 
   think(view: BotView): BotCommand {
-    if (this.opts.behaviour === 'idle') return { buttons: 0, aim: this.aim };
+    // The aim as the wire holds it (float32): a server bot's input is then exactly one a player
+    // could send, and exactly what a replay records.
+    if (this.opts.behaviour === 'idle') return { buttons: 0, aim: Math.fround(this.aim) };
     const me = view.me;
     const target = me ? this.nearestEnemy(me, view.others) : null;
     if (view.tick >= this.untilTick || this.stuck(view)) this.chooseMove(view.tick, me, target);
@@ -84,7 +86,7 @@ export class BotBrain {
     const wantsFire = this.opts.behaviour === 'play' && (me === null || me.alive);
     // A fair bot shoots only at someone it can hit; an eager one keeps the trigger down.
     const fire = wantsFire && (!fair || target !== null) ? Button.Fire : 0;
-    return { buttons: this.buttons | fire, aim: this.aim };
+    return { buttons: this.buttons | fire, aim: Math.fround(this.aim) };
   }
 
   private chooseMove(tick: number, me: SeenPlayer | null, target: SeenPlayer | null): void {

@@ -61,6 +61,7 @@ const MODES: readonly GameMode[] = [
 export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup> = {
   id: 'arena',
   name: 'Arena',
+  version: 1,
   maxPlayers: 64,
   modes: MODES,
   options: [

@@ -26,6 +26,7 @@ export { Dir } from './direction.ts';
 
 export const cycles: GameDefinition<CyclesState, CyclesInput, CyclesSnapshot, CyclesSetup> = {
   id: 'cycles',
+  version: 1,
   name: 'Cycles',
   maxPlayers: MAX_PLAYERS,
   modes: MODES,
