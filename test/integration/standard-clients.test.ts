@@ -146,10 +146,16 @@ describe('standard socket.io clients', () => {
     beforeAll(async () => {
       standard = await standardPlayer(server.url, 'std-js');
       compact = await connectPlayer(server.url, 'compact-sdk');
-      const compactSeat = compact.lobby.findMatch('ffa', 10_000);
-      ({ slot } = await quickPlayAndJoin(standard));
-      const seat = await compactSeat;
+      // A private match for the two of them: quick play with a 200 ms queue wait could give each its
+      // own match and a bot on a busy machine.
+      const created = (await standard.lobby.timeout(5000).emitWithAck('create_private', { mode: 'ffa', maxPlayers: 2 })) as { ok: boolean; matchId: string; code: string };
+      expect(created).toMatchObject({ ok: true });
+      const seat = await compact.lobby.joinByCode(created.code);
       if (!seat.ok) throw new Error(seat.code);
+      expect(seat.matchId).toBe(created.matchId);
+      const info = await standard.match.timeout(5000).emitWithAck('join', { matchId: created.matchId });
+      expect(info).toMatchObject({ ok: true, matchId: created.matchId, role: 'player' });
+      slot = info.slot as number;
       compactView = compact.openMatch();
       const joined = await compactView.conn.join(seat.matchId);
       if (!joined.ok) throw new Error(joined.code);
