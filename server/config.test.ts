@@ -85,7 +85,7 @@ describe('loadConfig', () => {
   });
 });
 
-describe('production settings (issue 11)', () => {
+describe('production settings', () => {
   const problemsOf = (env: Record<string, string>): string => {
     try {
       loadConfig(env);
