@@ -70,6 +70,9 @@ export default defineConfig({
           // One file at a time (the page's frame timing is judged under Chromium's software
           // rendering), all in one Chromium: each file gets its own context in it.
           fileParallelism: false,
+          // One worker runs the files one after another with one module graph: each file's own
+          // server process and browser context keep them apart, and its imports load once.
+          isolate: false,
           globalSetup: ['test/support/chromium-setup.ts'],
           sequence: { groupOrder: 3 },
         },
