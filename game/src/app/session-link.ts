@@ -181,6 +181,12 @@ export class SessionLink {
     this.retryMs = next.nextMs;
   }
 
+  /** Whether the server runs with DEV_TOOLS (the net graph then offers its network simulator). */
+  async devTools(): Promise<boolean> {
+    this.connection ??= getConnectionConfig(this.deps.url);
+    return (await this.connection)?.devTools ?? false;
+  }
+
   /** Tries to sign in again now (the player pressed Retry). */
   retry(): Promise<boolean> {
     return this.signIn(this.requested ?? 'Guest');
