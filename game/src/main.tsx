@@ -59,8 +59,8 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     timings.phaserLoadedBeforeLobby = timings.phaserLoadedMs !== null;
     // Now fetch the drawing side while the player reads the lobby.
     const idle = (window as { requestIdleCallback?: (fn: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-    if (idle) idle(() => controller.preloadView(), { timeout: 1500 });
-    else setTimeout(() => controller.preloadView(), 300);
+    if (idle) idle(() => controller.match.preloadView(), { timeout: 1500 });
+    else setTimeout(() => controller.match.preloadView(), 300);
   }
 
   createRoot(document.getElementById('ui')!).render(

@@ -38,7 +38,7 @@ export interface SiteDeps {
   games: () => GameInfo[];
 }
 
-type SiteConfig = Pick<Config, 'guestPerMinute' | 'authRenewGraceS' | 'staticDir' | 'metricsListen' | 'metricsToken' | 'socketPath' | 'transports' | 'clientReconnection'>;
+type SiteConfig = Pick<Config, 'guestPerMinute' | 'authRenewGraceS' | 'staticDir' | 'metricsListen' | 'metricsToken' | 'socketPath' | 'transports' | 'clientReconnection' | 'devTools'>;
 
 export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const { tokens, nicknames, metrics, log, origins, addressOf } = deps;
@@ -54,7 +54,7 @@ export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMe
     origins,
     log,
     metricsHere: config.metricsListen ? false : { token: config.metricsToken },
-    client: { socketPath: config.socketPath, transports: config.transports, reconnection: config.clientReconnection },
+    client: { socketPath: config.socketPath, transports: config.transports, reconnection: config.clientReconnection, devTools: config.devTools },
     addressOf,
   });
   // socket.io answers its own path first (engine.io matches `${path}/`); everything else is ours.

@@ -3,7 +3,7 @@
  * objects: the net layer implements them over a socket.io room (server/net/match-room.ts), tests
  * implement them with arrays.
  */
-import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange } from '../../shared/protocol/events.ts';
+import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange, ServerTick } from '../../shared/protocol/events.ts';
 
 export interface MatchEvents {
   roster(players: PlayerInfo[]): void;
@@ -14,6 +14,8 @@ export interface MatchEvents {
   presence(change: PresenceChange, except?: string): void;
   phase(change: PhaseChange): void;
   ended(results: MatchResults): void;
+  /** Once a second while the match ticks: how long its ticks took (players' net graphs). */
+  serverTick(tick: ServerTick): void;
   /**
    * The connection now plays `slot` (role player) or watches (spectator, slot -1) this match.
    * True when it is a socket of this node, which the match's fan-out then feeds; false for a

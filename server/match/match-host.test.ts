@@ -18,7 +18,7 @@ import { arena, type ArenaInput } from '../../shared/games/arena/index.ts';
 import { Button } from '../../shared/games/arena/sim/index.ts';
 import { MatchPhase, type Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
-import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange } from '../../shared/protocol/events.ts';
+import type { MatchResults, PhaseChange, PlayerInfo, PresenceChange, ServerTick } from '../../shared/protocol/events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import { createLogger } from '../log.ts';
 import { createMetrics } from '../metrics.ts';
@@ -88,6 +88,7 @@ type Event =
   | { type: 'presence'; change: PresenceChange; except?: string }
   | { type: 'phase'; change: PhaseChange }
   | { type: 'ended'; results: MatchResults }
+  | { type: 'serverTick'; tick: ServerTick }
   | { type: 'admit'; connectionId: string; role: string; slot: number }
   | { type: 'dismiss'; connectionId: string }
   | { type: 'replaced'; connectionId: string };
@@ -99,6 +100,7 @@ function recordingEvents() {
     presence: (change, except) => void log.push({ type: 'presence', change, ...(except !== undefined && { except }) }),
     phase: (change) => void log.push({ type: 'phase', change }),
     ended: (results) => void log.push({ type: 'ended', results }),
+    serverTick: (tick) => void log.push({ type: 'serverTick', tick }),
     admit: (connectionId, role, slot) => {
       log.push({ type: 'admit', connectionId, role, slot });
       return true;
@@ -173,11 +175,17 @@ function setup(spec: Partial<MatchSpec> = {}) {
     room,
     lobby,
     tasks,
-    /** `n` ticks of the scheduler, the clock moving one interval before each. */
-    tick(n = 1) {
+    /**
+     * `n` ticks of the scheduler, the clock moving one interval before each; `durationMs(i)` is
+     * what the scheduler measured the i-th of them took.
+     */
+    tick(n = 1, durationMs: (i: number) => number = () => 1) {
       for (let i = 0; i < n; i++) {
         now += TICK_MS;
-        for (const task of [...tasks]) task.tick(now);
+        for (const task of [...tasks]) {
+          task.tick(now);
+          task.ticked?.({ durationMs: durationMs(i), latenessMs: 0 });
+        }
       }
     },
     inWorld: (id: string) => (net.latest(id)?.players ?? []).map((p) => p.id),
@@ -376,6 +384,28 @@ describe('MatchHost: bots and spectators', () => {
     const m = setup({ visibility: 'private', code: 'ABCD', ownerId: ann.guestId, autoStart: false });
     m.host.claim(ann);
     expect(m.host.spectate('s1')).toMatchObject({ ok: false, code: ErrorCode.MatchNotFound });
+  });
+});
+
+describe('MatchHost: the server tick on the net graph', () => {
+  it('tells the room once a second how long its ticks took (mean, slowest), and stops once it ended', () => {
+    const m = setup({ options: { killTarget: 20, timeLimitS: 3 } });
+    m.host.claim(ann);
+    m.host.attach('c-ann', ann);
+    // timing.tickRate is 10: ten ticks are one second. The ticks take 1..10 ms, then 2 ms each.
+    m.tick(9, (i) => i + 1);
+    expect(m.room.of('serverTick')).toEqual([]);
+    m.tick(1, () => 10);
+    m.tick(10, () => 2);
+    expect(m.room.of('serverTick').map((e) => e.tick)).toEqual([
+      { meanMs: 5.5, maxMs: 10 },
+      { meanMs: 2, maxMs: 2 },
+    ]);
+    for (let i = 0; i < 100 && m.room.of('ended').length === 0; i++) m.tick(1);
+    const sent = m.room.of('serverTick').length;
+    expect(sent).toBeGreaterThanOrEqual(3);
+    m.tick(timing.endedLingerMs / TICK_MS - 1);
+    expect(m.room.of('serverTick').length).toBe(sent);
   });
 });
 

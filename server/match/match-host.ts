@@ -17,6 +17,7 @@ import type { Metrics } from '../metrics.ts';
 import { MatchRecorder, type RecordingCheckpoint, type ReplayRecording } from '../replay/match-recorder.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
+import { TickWindow } from './tick-window.ts';
 import { MatchRunner, type RunnerCheckpoint, type RunnerOptions, type RunnerPushOutcome } from './match-runner.ts';
 import type { TickScheduler } from './scheduler.ts';
 import { SeatBook, type Seat } from './seat-book.ts';
@@ -140,7 +141,15 @@ export class MatchHost {
     if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
-    this.unschedule = deps.scheduler.add({ tick: (at) => this.tick(at) });
+    const tickWindow = new TickWindow(timing.tickRate);
+    this.unschedule = deps.scheduler.add({
+      tick: (at) => this.tick(at),
+      ticked: ({ durationMs }) => {
+        const figures = tickWindow.add(durationMs);
+        // An ended match lingers for its results: its ticks only wait, nothing worth a graph.
+        if (figures && this.disposeAt === null && !this.disposed) deps.events.serverTick(figures);
+      },
+    });
   }
 
   get id(): string {

@@ -38,6 +38,30 @@ describe('TickScheduler', () => {
     expect(times.at(-1)! - times[before]!).toBeLessThanOrEqual(500);
   });
 
+  it("tells each task what its own tick took, as it tells the process's metrics; a throwing report stops nothing", () => {
+    const reported: number[] = [];
+    const mine: number[] = [];
+    const errors: unknown[] = [];
+    const scheduler = new TickScheduler({ tickRate: 20, clock: () => Date.now(), onTick: (s) => reported.push(s.durationMs), onError: (e) => errors.push(e) });
+    let n = 0;
+    // Each tick takes 3 ms of the (fake) clock.
+    scheduler.add({ tick: () => void vi.setSystemTime(Date.now() + 3), ticked: (s) => void mine.push(s.durationMs) });
+    scheduler.add({
+      tick: () => void (n += 1),
+      ticked: () => {
+        throw new Error('report failed');
+      },
+    });
+    scheduler.start();
+    vi.advanceTimersByTime(200);
+    scheduler.stop();
+    expect(mine.length).toBeGreaterThanOrEqual(3);
+    expect(mine.every((ms) => ms === 3)).toBe(true);
+    expect(reported.filter((ms) => ms === 3).length).toBe(mine.length);
+    expect(n).toBe(mine.length);
+    expect(errors.length).toBe(n);
+  });
+
   it('spreads tasks over phase slots instead of running them all at once', () => {
     const scheduler = new TickScheduler({ tickRate: 10, clock: () => Date.now(), slots: 4 });
     const firstTick = new Map<number, number>();

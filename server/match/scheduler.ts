@@ -9,6 +9,8 @@ import type { Clock } from '../clock.ts';
 export interface TickTask {
   /** Runs one tick. `scheduledAt` is the grid time of this tick (server clock, ms). */
   tick(scheduledAt: number): void;
+  /** After each tick: what it took, as the scheduler measured it (the task's own figures). */
+  ticked?(stats: TickStats): void;
 }
 
 export interface TickStats {
@@ -118,7 +120,13 @@ export class TickScheduler {
         this.opts.onError?.(error);
       }
       const end = this.opts.clock();
-      this.opts.onTick?.({ durationMs: end - start, latenessMs: Math.max(0, start - entry.nextDue) });
+      const stats = { durationMs: end - start, latenessMs: Math.max(0, start - entry.nextDue) };
+      this.opts.onTick?.(stats);
+      try {
+        entry.task.ticked?.(stats);
+      } catch (error) {
+        this.opts.onError?.(error);
+      }
       entry.nextDue += this.intervalMs;
     }
     this.reschedule();

@@ -69,6 +69,7 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
       (except === undefined ? to() : to().except(parseRemoteConnection(except)?.socketId ?? except)).emit('presence', change),
     phase: (change) => to().emit('phase', change),
     ended: (results) => to().emit('ended', results),
+    serverTick: (tick) => to().emit('server_tick', tick),
     admit(connectionId, role, slot) {
       const far = parseRemoteConnection(connectionId);
       if (far) {

@@ -64,12 +64,13 @@ describe('getConnectionConfig', () => {
   };
 
   it("returns the server's policy with its path and transports", async () => {
-    const url = await serving({ socketPath: '/rt', transports: ['websocket'], reconnection: POLICY });
-    expect(await getConnectionConfig(url)).toEqual({ socketPath: '/rt', transports: ['websocket'], reconnection: POLICY });
+    const url = await serving({ socketPath: '/rt', transports: ['websocket'], reconnection: POLICY, devTools: true });
+    expect(await getConnectionConfig(url)).toEqual({ socketPath: '/rt', transports: ['websocket'], reconnection: POLICY, devTools: true });
   });
 
   it('keeps the rest when the policy is missing or bad (an older server, a typo)', async () => {
     const url = await serving({ socketPath: '/socket.io', transports: ['polling', 'websocket'], reconnection: { delayMs: 'soon' } });
-    expect(await getConnectionConfig(url)).toEqual({ socketPath: '/socket.io', transports: ['polling', 'websocket'], reconnection: null });
+    // No devTools (an older server), or not exactly true: the page offers no development tools.
+    expect(await getConnectionConfig(url)).toEqual({ socketPath: '/socket.io', transports: ['polling', 'websocket'], reconnection: null, devTools: false });
   });
 });

@@ -48,6 +48,8 @@ export interface ConnectionConfig {
   transports: Transport[];
   /** How to reconnect; null from a server that does not say (socket.io's defaults then). */
   reconnection: ReconnectionPolicy | null;
+  /** The server runs with DEV_TOOLS (its /api/dev routes answer); false from one that does not say. */
+  devTools: boolean;
 }
 
 /** The policy as socket.io-client's Manager options (pass as PlayerClient's `connection`). */
@@ -84,12 +86,12 @@ export async function getConnectionConfig(url: string, opts: { timeoutMs?: numbe
   try {
     const res = await fetch(new URL(CONFIG_PATH, url), { signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
     if (!res.ok) return null;
-    const body = (await res.json()) as { socketPath?: unknown; transports?: unknown; reconnection?: unknown };
+    const body = (await res.json()) as { socketPath?: unknown; transports?: unknown; reconnection?: unknown; devTools?: unknown };
     const { socketPath, transports } = body;
     if (typeof socketPath !== 'string' || !socketPath.startsWith('/')) return null;
     if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'polling' || t === 'websocket')) return null;
     // A policy that does not parse is ignored (socket.io's defaults), not a reason to refuse the rest.
-    return { socketPath, transports: transports as Transport[], reconnection: parseReconnectionPolicy(body.reconnection) };
+    return { socketPath, transports: transports as Transport[], reconnection: parseReconnectionPolicy(body.reconnection), devTools: body.devTools === true };
   } catch {
     return null;
   }

@@ -19,6 +19,7 @@ import type {
   PhaseChange,
   PlayerInfo,
   PresenceChange,
+  ServerTick,
 } from '../protocol/events.ts';
 import { Namespaces } from '../protocol/events.ts';
 import type { AnyGame, Command, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
@@ -76,6 +77,8 @@ export interface MatchConnectionEvents<S extends SnapshotHeader = SnapshotHeader
   phase?: (change: PhaseChange) => void;
   presence?: (change: PresenceChange) => void;
   chat?: (message: ChatMessage) => void;
+  /** Once a second while the match ticks: how long its ticks took on the server. */
+  serverTick?: (tick: ServerTick) => void;
   /**
    * With autoRejoin: the answer to the automatic join after a reconnect or a move, once per
    * return. A failure means the server holds no seat for this guest any more (asked before
@@ -150,6 +153,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     });
     this.socket.on('presence', (change) => handlers.presence?.(change));
     this.socket.on('chat', (message) => this.chatLines.live(message));
+    this.socket.on('server_tick', (tick) => handlers.serverTick?.(tick));
     this.socket.on('protocol_error', (error) => {
       handlers.protocolError?.(error);
       // The match moved to another node (its owner died or shut down): join it again there.

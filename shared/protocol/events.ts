@@ -93,6 +93,18 @@ export interface PresenceChange {
   status: 'joined' | 'away' | 'back' | 'left' | 'timed_out';
 }
 
+/**
+ * How long this match's ticks took on the node that runs it, over the last second (about
+ * `tickRate` ticks): what a player's net graph shows as the server's share of the delay. Sent to
+ * the match's room once a second while the match ticks.
+ */
+export interface ServerTick {
+  /** Mean duration of one tick, ms (two decimals). */
+  meanMs: number;
+  /** The slowest tick of the second, ms (two decimals). */
+  maxMs: number;
+}
+
 /** Events a client sends on /match. Binary payloads are Uint8Array. */
 export interface MatchClientEvents {
   /**
@@ -123,9 +135,18 @@ export interface MatchServerEvents {
   phase: (change: PhaseChange) => void;
   presence: (change: PresenceChange) => void;
   chat: (message: ChatMessage) => void;
+  /** Once a second while the match ticks: its tick durations (the net graph's server tick). */
+  server_tick: (tick: ServerTick) => void;
   /** A request or packet of this client was refused; sent before a disconnect when fatal. */
   protocol_error: (error: WireError) => void;
 }
+
+/** Every event the server sends on /match; the compiler checks the list against the map. */
+export const MATCH_SERVER_EVENTS = ['snapshot', 'roster', 'ended', 'phase', 'presence', 'chat', 'server_tick', 'protocol_error'] as const satisfies readonly (keyof MatchServerEvents)[];
+type Missing = Exclude<keyof MatchServerEvents, (typeof MATCH_SERVER_EVENTS)[number]>;
+// A new server event not in the list is a compile error here (the document test reads the list).
+const _everyServerEvent: [Missing] extends [never] ? true : Missing = true;
+void _everyServerEvent;
 
 /**
  * Names that travel as one-byte indices in binary frames (see wire-parser.ts). Append only:

@@ -12,6 +12,7 @@ import * as arenaSnapshot from '../games/arena/snapshot-codec.ts';
 import * as cyclesInput from '../games/cycles/input-codec.ts';
 import * as cyclesSnapshot from '../games/cycles/snapshot-codec.ts';
 import { ErrorCode } from './errors.ts';
+import { MATCH_SERVER_EVENTS } from './events.ts';
 import { LOBBY_REQUESTS } from './lobby-events.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 import { wireParser } from './wire.ts';
@@ -121,6 +122,13 @@ describe('docs/protocol.md', () => {
     const text = section('### Wire formats');
     expect(text).toContain(`A snapshot\non \`/match\` is therefore \`${hexOf(wireParser.eventPrefix('/match', 'snapshot')!)}\``);
     expect(text).toContain(`an input \`${hexOf(wireParser.eventPrefix('/match', 'input')!)}\``);
+  });
+
+  it('documents every event the server sends on /match, in its server event table', () => {
+    const text = section('## /match');
+    const serverTable = text.slice(text.indexOf('| Server event |'));
+    const documented = tableRows(serverTable).map((r) => r[0]);
+    for (const event of MATCH_SERVER_EVENTS) expect(documented, event).toContain(`\`${event}\``);
   });
 
   it('documents every lobby request and every error code that crosses the wire', () => {

@@ -65,6 +65,23 @@ describe('the game page in Chromium', () => {
     await alice.waitForFunction(() => /ping \d+ ms/.test(document.getElementById('net')?.textContent ?? ''), null, { timeout: 10_000 });
     await shot(alice, 'game-page');
 
+    // The net graph: every figure comes down the match connection. The server tick is the
+    // match's own push (server_tick), so the page asks nothing over HTTP while the graph is open.
+    const asked: string[] = [];
+    alice.on('request', (r) => asked.push(new URL(r.url()).pathname));
+    await alice.bringToFront();
+    await alice.getByRole('button', { name: 'Net graph' }).click();
+    const serverTick = alice.getByRole('region', { name: 'Net graph' }).locator('[data-series="serverTick"] .ng-value');
+    await alice.waitForFunction(
+      () => /^\d+\.\d\d ms$/.test(document.querySelector('[data-series="serverTick"] .ng-value')?.textContent ?? ''),
+      null,
+      { timeout: 10_000 },
+    );
+    expect(Number.parseFloat((await serverTick.textContent()) ?? '')).toBeLessThan(1000 / 30);
+    await shot(alice, 'net-graph');
+    expect(asked.filter((p) => p === '/metrics' || p === '/healthz')).toEqual([]);
+    await alice.getByRole('region', { name: 'Net graph' }).getByRole('button', { name: 'Close' }).click();
+
     // window.arena.worldToScreen: the mouse put where Bob is drawn aims Alice at Bob.
     await alice.bringToFront();
     const drawn = await alice.evaluate(() => {

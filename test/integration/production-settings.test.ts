@@ -173,6 +173,7 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
       socketPath: '/rt',
       transports: ['polling', 'websocket'],
       reconnection: { delayMs: 500, delayMaxMs: 5000, randomization: 0.5, attempts: 4 },
+      devTools: false,
     });
     const handshake = await send(`${url}/rt/?EIO=4&transport=polling`);
     expect(handshake.status).toBe(200);

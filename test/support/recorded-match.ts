@@ -32,6 +32,7 @@ const events: MatchEvents = {
   presence: () => {},
   phase: () => {},
   ended: () => {},
+  serverTick: () => {},
   admit: () => false,
   dismiss: () => {},
   replaced: () => {},

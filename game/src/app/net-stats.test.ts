@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NetStats, parseTickTotals, tickMsBetween } from './net-stats.ts';
+import { NetStats } from './net-stats.ts';
 import { sparklineSegments } from './sparkline.ts';
 
 describe('the net graph figures', () => {
@@ -55,14 +55,18 @@ describe('the net graph figures', () => {
     expect(s.points('rtt')).toEqual([3, 4, 5]);
   });
 
-  it('reads the server tick time from two /metrics scrapes', () => {
-    const text = (sum: number, count: number) =>
-      `# HELP game_tick_duration_seconds x\ngame_tick_duration_seconds_bucket{le="0.001"} 3\ngame_tick_duration_seconds_sum ${sum}\ngame_tick_duration_seconds_count ${count}\n`;
-    const a = parseTickTotals(text(0.5, 1000));
-    const b = parseTickTotals(text(0.53, 1030));
-    expect(tickMsBetween(a, b)).toBeCloseTo(1, 6);
-    expect(tickMsBetween(a, a)).toBeNull();
-    expect(parseTickTotals('nothing here')).toBeNull();
+  it('shows the server tick the server pushed, and nothing once it stopped pushing', () => {
+    const s = new NetStats(10);
+    s.setServerTick(0.42, 900);
+    s.sample(1000);
+    s.sample(2000);
+    // One push missed (2 s old): jitter, still shown. Two missed: unknown, not a steady line.
+    s.sample(3400);
+    s.sample(4400);
+    expect(s.points('serverTick')).toEqual([0.42, 0.42, 0.42, Number.NaN]);
+    s.setServerTick(0.5, 4500);
+    s.sample(5400);
+    expect(s.latest('serverTick')).toBe(0.5);
   });
 });
 

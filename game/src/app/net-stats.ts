@@ -27,6 +27,9 @@ export const SERIES_INFO: Record<SeriesKey, SeriesInfo> = {
   serverTick: { label: 'server tick', unit: 'ms', digits: 2 },
 };
 
+/** The server pushes its tick time every second; one missed push is jitter, two are silence. */
+const SERVER_TICK_STALE_MS = 2500;
+
 /** A prediction error below this is rounding, not a correction (px). */
 const CORRECTION_FLOOR = 0.5;
 
@@ -44,6 +47,7 @@ export class NetStats {
   private interpDelay: number | null = null;
   private hitRewind: number | null = null;
   private serverTick: number | null = null;
+  private serverTickAt = 0;
   private windowStart: number | null = null;
 
   constructor(capacity = 60) {
@@ -82,8 +86,13 @@ export class NetStats {
     this.hitRewind = ms;
   }
 
-  setServerTick(ms: number | null): void {
+  /**
+   * The match's mean tick time, as the server pushed it at `at` (once a second). It is shown until
+   * it is older than SERVER_TICK_STALE_MS: a server that stopped saying must not look steady.
+   */
+  setServerTick(ms: number | null, at: number): void {
     this.serverTick = ms;
+    this.serverTickAt = at;
   }
 
   /** A new match or a reconnect: the gap across it is not the network's. */
@@ -105,7 +114,7 @@ export class NetStats {
     this.push('down', this.bytesDown / seconds);
     this.push('up', this.bytesUp / seconds);
     this.push('corrections', this.correctedPx / seconds);
-    this.push('serverTick', this.serverTick);
+    this.push('serverTick', now - this.serverTickAt <= SERVER_TICK_STALE_MS ? this.serverTick : null);
     this.snapshots = 0;
     this.worstGap = 0;
     this.bytesDown = 0;
@@ -128,36 +137,4 @@ export class NetStats {
     h.push(value ?? Number.NaN);
     if (h.length > this.capacity) h.shift();
   }
-}
-
-/**
- * Mean tick duration (ms) between two scrapes of the server's /metrics: the change of the tick
- * histogram's sum over the change of its count. Null when the text has no such histogram or no
- * tick ran in between.
- */
-export function tickMsBetween(before: TickTotals | null, after: TickTotals | null): number | null {
-  if (!before || !after) return null;
-  const count = after.count - before.count;
-  if (count <= 0) return null;
-  return ((after.sum - before.sum) / count) * 1000;
-}
-
-export interface TickTotals {
-  sum: number;
-  count: number;
-}
-
-/** Reads game_tick_duration_seconds_{sum,count} from Prometheus text (all label sets added up). */
-export function parseTickTotals(text: string): TickTotals | null {
-  let sum = 0;
-  let count = 0;
-  let seen = false;
-  for (const line of text.split('\n')) {
-    const m = /^game_tick_duration_seconds_(sum|count)(?:\{[^}]*\})?\s+([0-9.eE+-]+)/.exec(line);
-    if (!m) continue;
-    seen = true;
-    if (m[1] === 'sum') sum += Number(m[2]);
-    else count += Number(m[2]);
-  }
-  return seen ? { sum, count } : null;
 }

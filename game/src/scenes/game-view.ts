@@ -6,7 +6,7 @@
  */
 import Phaser from 'phaser';
 import type { CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
-import type { GameView } from '../app/controller.ts';
+import type { GameView } from '../app/match-flow.ts';
 import type { MatchSession } from '../app/match-session.ts';
 import { ArenaScene } from './arena-scene.ts';
 import { CyclesScene } from './cycles-scene.ts';

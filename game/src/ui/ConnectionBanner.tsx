@@ -14,7 +14,7 @@ export function ConnectionBanner() {
         </button>
       )}
       {conn.status === 'failed' && conn.notice.code === 'UNAVAILABLE' && (
-        <button className="link" onClick={() => void controller.retry()}>
+        <button className="link" onClick={() => void controller.link.retry()}>
           Retry now
         </button>
       )}

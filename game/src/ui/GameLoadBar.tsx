@@ -14,7 +14,7 @@ export function GameLoadBar() {
     return (
       <div className="banner error game-load-failed" role="alert">
         Couldn’t load the game: check the connection.{' '}
-        <button className="link" onClick={() => void controller.retryGameLoad()}>
+        <button className="link" onClick={() => void controller.match.retryGameLoad()}>
           Load the game again
         </button>
       </div>

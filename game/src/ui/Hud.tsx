@@ -83,7 +83,7 @@ export function Hud() {
         maxLength={conn.chatMaxLength}
         inputRef={chatInput}
         onSend={async (text) => {
-          const ok = await controller.chat(text);
+          const ok = await controller.lobby.chat(text);
           if (ok) chatInput.current?.blur();
           return ok;
         }}
@@ -165,7 +165,7 @@ function TopBar(props: { joined: JoinedMatch; hud: HudState | null; nickname: st
         <button className="secondary small" onClick={() => dispatch(uiActions.netGraphToggled())}>
           Net graph
         </button>
-        <button className="secondary small" onClick={() => void controller.leaveMatch()}>
+        <button className="secondary small" onClick={() => void controller.match.leave()}>
           {joined.role === 'spectator' ? 'Back to lobby' : 'Leave match'}
         </button>
       </div>

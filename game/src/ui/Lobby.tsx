@@ -50,7 +50,7 @@ export function Lobby(props: { onInteractive?: () => void }) {
             className="field"
             onSubmit={(e) => {
               e.preventDefault();
-              void controller.setNickname(nickname);
+              void controller.link.setNickname(nickname);
             }}
           >
             <label htmlFor="nickname">Nickname</label>
@@ -106,7 +106,7 @@ export function Lobby(props: { onInteractive?: () => void }) {
               ))}
             </div>
           </fieldset>
-          <button className="primary big" disabled={!online || busy || !name || !mode} onClick={() => mode && void controller.quickPlay(mode.id, nickname)}>
+          <button className="primary big" disabled={!online || busy || !name || !mode} onClick={() => mode && void controller.lobby.quickPlay(mode.id, nickname)}>
             Quick play
           </button>
           {lobby.notice && (
@@ -129,7 +129,7 @@ export function Lobby(props: { onInteractive?: () => void }) {
           lines={lobby.chat}
           maxLength={conn.chatMaxLength}
           disabled={!online}
-          onSend={(text) => controller.chat(text)}
+          onSend={(text) => controller.lobby.chat(text)}
         />
       </div>
     </main>
@@ -164,7 +164,7 @@ function PrivateMatch(props: { nickname: string; disabled: boolean }) {
       const raw = options[`${lobby.game}.${o.name}`];
       if (raw !== undefined && raw !== '' && Number.isFinite(Number(raw))) chosen[o.name] = Math.round(Number(raw));
     }
-    void controller.createPrivate({ mode: mode.id, maxPlayers: players, options: chosen }, props.nickname);
+    void controller.lobby.createPrivate({ mode: mode.id, maxPlayers: players, options: chosen }, props.nickname);
   };
 
   return (
@@ -208,7 +208,7 @@ function PrivateMatch(props: { nickname: string; disabled: boolean }) {
         aria-label="Join by code"
         onSubmit={(e) => {
           e.preventDefault();
-          if (code.trim()) void controller.joinCode(code, props.nickname);
+          if (code.trim()) void controller.lobby.joinCode(code, props.nickname);
         }}
       >
         <label className="field">
@@ -243,7 +243,7 @@ function PublicMatches(props: { nickname: string; disabled: boolean }) {
       </h2>
       <ul className="match-list" aria-label="Public matches">
         {matches.map((m) => (
-          <MatchRow key={m.matchId} m={m} disabled={props.disabled} games={conn} onJoin={() => void controller.joinListed(m.matchId, props.nickname)} onSpectate={() => void controller.spectate(m.matchId, props.nickname)} />
+          <MatchRow key={m.matchId} m={m} disabled={props.disabled} games={conn} onJoin={() => void controller.lobby.joinListed(m.matchId, props.nickname)} onSpectate={() => void controller.lobby.spectate(m.matchId, props.nickname)} />
         ))}
       </ul>
       {matches.length === 0 && <p className="muted empty">No public matches right now. Quick play starts one.</p>}

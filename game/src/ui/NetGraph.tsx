@@ -65,17 +65,21 @@ interface NetSim {
  * On a production server the route does not exist and nothing shows.
  */
 function NetSimControls() {
+  const controller = useController();
   const [sim, setSim] = useState<NetSim | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    fetch('/api/dev/netsim')
-      .then(async (r) => (r.ok ? ((await r.json()) as NetSim) : null))
+    // Asked only of a server that says it has the route: elsewhere it is a 404 in the console.
+    void controller.link
+      .devTools()
+      .then((on) => (on ? fetch('/api/dev/netsim') : null))
+      .then(async (r) => (r?.ok ? ((await r.json()) as NetSim) : null))
       .then((v) => live && setSim(v), () => undefined);
     return () => {
       live = false;
     };
-  }, []);
+  }, [controller]);
   if (!sim) return null;
   const apply = async (next: NetSim): Promise<void> => {
     setSim(next);

@@ -37,7 +37,7 @@ export function QueueScreen() {
             Waiting {clock(now - queue.since)} · {queue.waiting} in the queue when you joined
           </p>
           <p className="muted small">A match starts when enough players are waiting; bots may fill the empty seats.</p>
-          <button onClick={() => void controller.cancelQueue()}>Cancel</button>
+          <button onClick={() => void controller.lobby.cancelQueue()}>Cancel</button>
         </section>
       </div>
     );
@@ -105,11 +105,11 @@ export function QueueScreen() {
         )}
         <div className="row center">
           {joined.host && !countdown && (
-            <button className="primary" onClick={() => void controller.startMatch()} disabled={match.roster.length < 1}>
+            <button className="primary" onClick={() => void controller.match.start()} disabled={match.roster.length < 1}>
               Start now
             </button>
           )}
-          <button className="secondary" onClick={() => void controller.leaveMatch()}>
+          <button className="secondary" onClick={() => void controller.match.leave()}>
             Cancel
           </button>
         </div>

@@ -19,7 +19,7 @@ export function ReconnectOverlay() {
             {inMatch ? 'The server kept your seat for a while: retry to take it back.' : 'Check the connection, then retry.'}
           </p>
           {/* The last attempt's notice ("…Retrying…") no longer holds: nothing is retrying now. */}
-          <button className="primary" autoFocus onClick={() => void controller.reconnectAgain()}>
+          <button className="primary" autoFocus onClick={() => void controller.link.reconnectAgain()}>
             Retry
           </button>
         </div>

@@ -69,10 +69,10 @@ export function Results() {
           </tbody>
         </table>
         <div className="row center">
-          <button ref={again} className="primary" onClick={() => void controller.playAgain()}>
+          <button ref={again} className="primary" onClick={() => void controller.lobby.playAgain()}>
             Play again
           </button>
-          <button className="secondary" onClick={() => void controller.leaveMatch()}>
+          <button className="secondary" onClick={() => void controller.match.leave()}>
             Back to lobby
           </button>
         </div>

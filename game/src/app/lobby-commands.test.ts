@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { PlayerClient } from '../../../shared/client/player-client.ts';
+import { ErrorCode } from '../../../shared/protocol/errors.ts';
+import type { MatchInfo, SessionInfo } from '../../../shared/protocol/events.ts';
+import { matchActions } from '../state/match-slice.ts';
+import { createStore } from '../state/store.ts';
+import { adviceFor } from './connection-messages.ts';
+import { LobbyCommands, modeAfterSession } from './lobby-commands.ts';
+import type { JoinExtra } from './match-flow.ts';
+
+const mode = (game: string, id: string) => ({ game, id }) as SessionInfo['modes'][number];
+const session = (modes: SessionInfo['modes']): SessionInfo => ({ guestId: 'g1', nickname: 'Ann', matchId: null, modes, games: [], chatMaxLength: 200 });
+
+/** A connection that answers as told and records what was asked of it. */
+function fakeClient(answers: { quickPlay?: unknown; join?: unknown } = {}) {
+  const asked: string[] = [];
+  const client = {
+    code: null as string | null,
+    lobby: {
+      quickPlay: async (m: string) => (asked.push(`quickPlay ${m}`), answers.quickPlay ?? { ok: true, waiting: 1 }),
+      cancelQueue: async () => (asked.push('cancelQueue'), { ok: true }),
+      leaveMatch: async () => (asked.push('leaveMatch'), { ok: true }),
+      chat: async (t: string) => (asked.push(`lobby chat ${t}`), { ok: true, text: t }),
+    },
+    match: {
+      join: async (id: string) => (asked.push(`join ${id}`), answers.join ?? { ok: true, matchId: id }),
+      chat: async (t: string) => (asked.push(`match chat ${t}`), { ok: true, text: t }),
+    },
+  };
+  return { client: client as unknown as PlayerClient, asked };
+}
+
+function setup(client: PlayerClient) {
+  const store = createStore();
+  const joined: { matchId: string; extra: JoinExtra }[] = [];
+  const lobby = new LobbyCommands({
+    store,
+    ready: async () => client,
+    client: () => client,
+    match: { joined: (i: MatchInfo, extra: JoinExtra) => void joined.push({ matchId: i.matchId, extra }), leave: async () => {} },
+    lineId: (() => {
+      let n = 0;
+      return () => ++n;
+    })(),
+  });
+  return { store, lobby, handlers: lobby.handlers(), joined, state: () => store.getState() };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('the lobby commands', () => {
+  it('offers the first game the server has when the one chosen is not among its modes', () => {
+    expect(modeAfterSession(session([mode('arena', 'ffa'), mode('cycles', 'duel')]), 'arena')).toBeNull();
+    expect(modeAfterSession(session([mode('cycles', 'duel')]), 'arena')).toEqual({ game: 'cycles', mode: 'duel' });
+    expect(modeAfterSession(session([]), 'arena')).toBeNull();
+  });
+
+  it('quick play queues; the seat it grants is joined, with the code the grant carries', async () => {
+    const f = fakeClient();
+    const t = setup(f.client);
+    await t.lobby.quickPlay('ffa');
+    expect(t.state().lobby.queue).toMatchObject({ mode: 'ffa', waiting: 1 });
+    t.handlers.matched!({ matchId: 'm1', code: null } as never);
+    await settle();
+    expect(f.asked).toEqual(['quickPlay ffa', 'join m1']);
+    expect(t.joined).toEqual([{ matchId: 'm1', extra: { code: null, host: false, maxPlayers: null } }]);
+    expect(t.state().lobby.queue).toBeNull();
+  });
+
+  it('a seat granted just as the player cancelled is given back, not joined', async () => {
+    const f = fakeClient();
+    const t = setup(f.client);
+    await t.lobby.quickPlay('ffa');
+    await t.lobby.cancelQueue();
+    t.handlers.matched!({ matchId: 'm1', code: null } as never);
+    await settle();
+    expect(f.asked).toEqual(['quickPlay ffa', 'cancelQueue', 'leaveMatch']);
+    expect(t.joined).toEqual([]);
+  });
+
+  it("a refused request shows the server's reason in words and queues nothing", async () => {
+    const f = fakeClient({ quickPlay: { ok: false, code: ErrorCode.RateLimited, message: 'slow down' } });
+    const t = setup(f.client);
+    await t.lobby.quickPlay('ffa');
+    expect(t.state().lobby.queue).toBeNull();
+    expect(t.state().lobby.notice).toEqual({ code: ErrorCode.RateLimited, message: adviceFor(ErrorCode.RateLimited, 'slow down').message });
+  });
+
+  it('chat goes to the match while in one, else to the lobby; blank text is not sent', async () => {
+    const f = fakeClient();
+    const t = setup(f.client);
+    expect(await t.lobby.chat('  ')).toBe(false);
+    expect(await t.lobby.chat('hello lobby')).toBe(true);
+    t.store.dispatch(matchActions.joined({ match: { matchId: 'm1', game: 'arena', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 4 }, phase: 'playing', roster: [] }));
+    expect(await t.lobby.chat('gg')).toBe(true);
+    expect(f.asked).toEqual(['lobby chat hello lobby', 'match chat gg']);
+  });
+});
