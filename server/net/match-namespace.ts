@@ -13,11 +13,11 @@ import type { DirectorySync } from '../lobby/directory-sync.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
 import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
-import { matchRoom } from './match-room.ts';
+import { matchRoom, watchServerTick } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
-import { chatMissedRequest, objectPayload, optionalString, stringField } from './payload.ts';
+import { chatMissedRequest, netGraphRequest, objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
 import type { RemoteSockets } from './remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
@@ -49,7 +49,7 @@ export interface MatchNamespaceDeps {
   clock: Clock;
 }
 
-const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'input', 'clock']);
+const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'net_graph', 'input', 'clock']);
 const MATCH_ID_MAX = 64;
 
 export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDeps): void {
@@ -152,6 +152,12 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const matchId = socket.data.matchId;
       if (matchId === undefined) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
       return { ok: true, ...deps.chat.log.missed(matchRoom(matchId), after) };
+    });
+
+    // The net graph opened or closed: the match's tick time once a second, or no more.
+    on('net_graph', netGraphRequest, ({ on: wanted }) => {
+      watchServerTick(socket, wanted);
+      return { ok: true };
     });
 
     // `leave` has always allowed a missing acknowledgement, so it stays outside the request router.

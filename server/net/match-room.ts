@@ -16,6 +16,8 @@ import type { MatchNamespace, MatchSocket } from './types.ts';
 
 export const matchRoom = (matchId: string): string => `match:${matchId}`;
 export const snapshotRoom = (matchId: string): string => `snap:${matchId}`;
+/** The connections of a match that asked for its tick time (`net_graph`). */
+export const tickRoom = (matchId: string): string => `tick:${matchId}`;
 
 /** A connection of another node, as the match's owner knows it. */
 export const remoteConnectionId = (nodeId: string, socketId: string): string => `${nodeId}#${socketId}`;
@@ -30,11 +32,21 @@ export function bindSocket(socket: MatchSocket, matchId: string, role: 'player' 
   socket.data.matchId = matchId;
   socket.data.role = role;
   socket.data.slot = role === 'player' ? slot : undefined;
+  if (socket.data.netGraph) void socket.join(tickRoom(matchId));
+}
+
+/** Starts or stops `server_tick` for this connection, in its match now and in later ones. */
+export function watchServerTick(socket: MatchSocket, on: boolean): void {
+  socket.data.netGraph = on;
+  const matchId = socket.data.matchId;
+  if (matchId === undefined) return;
+  void (on ? socket.join(tickRoom(matchId)) : socket.leave(tickRoom(matchId)));
 }
 
 /** Forgets the match on the socket, if it still names this one. */
 export function unbindSocket(socket: MatchSocket, matchId: string): void {
   if (socket.data.matchId !== matchId) return;
+  void socket.leave(tickRoom(matchId));
   socket.data.matchId = undefined;
   socket.data.slot = undefined;
   socket.data.role = undefined;
@@ -69,7 +81,8 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
       (except === undefined ? to() : to().except(parseRemoteConnection(except)?.socketId ?? except)).emit('presence', change),
     phase: (change) => to().emit('phase', change),
     ended: (results) => to().emit('ended', results),
-    serverTick: (tick) => to().emit('server_tick', tick),
+    // Only to the connections that asked (on any node: the adapter carries the room).
+    serverTick: (tick) => nsp.to(tickRoom(matchId)).emit('server_tick', tick),
     admit(connectionId, role, slot) {
       const far = parseRemoteConnection(connectionId);
       if (far) {

@@ -51,6 +51,13 @@ export function optionalIntRecord(obj: Record<string, unknown>, key: string, max
   return ok(out);
 }
 
+/** `net_graph`: whether to send this connection the match's tick time. */
+export function netGraphRequest(raw: unknown): PayloadResult<{ on: boolean }> {
+  const req = objectPayload(raw, 'net_graph');
+  if (!req.ok) return req;
+  return typeof req.value.on === 'boolean' ? ok({ on: req.value.on }) : err('BAD_REQUEST', 'on must be true or false');
+}
+
 /** The id of the last chat line a client saw (`chat_missed`): 0 when it saw none. */
 export function chatMissedRequest(raw: unknown): PayloadResult<{ after: number }> {
   const req = objectPayload(raw, 'chat_missed');

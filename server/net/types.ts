@@ -13,6 +13,8 @@ export interface MatchSocketData {
   /** The player's slot in the match; unset for spectators. */
   slot?: number;
   role?: 'player' | 'spectator';
+  /** The connection asked for the match's tick time (`net_graph`); written by match-room.ts. */
+  netGraph?: boolean;
 }
 
 export type MatchNamespace = Namespace<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;

@@ -107,6 +107,8 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   /** Match chat, each line once and in order across drops, and the match it is about. */
   private readonly chatLines: ChatCatchUp;
   private chatMatch: string | null;
+  /** The player wants the match's tick time (the net graph is open): asked again on every join. */
+  private serverTickWanted = false;
 
   constructor(url: string, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions) {
     this.games = opts.games;
@@ -211,6 +213,16 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     return this.chatMatch !== null && this.chatLines.lastId !== null ? { matchId: this.chatMatch, id: this.chatLines.lastId } : null;
   }
 
+  /**
+   * Starts or stops `server_tick` (the `serverTick` handler) for this player: in the match now and
+   * in the next ones, across reconnects. Nothing is sent for it while nobody looks.
+   */
+  watchServerTick(on: boolean): Promise<AckResult> {
+    this.serverTickWanted = on;
+    if (!this.socket.connected) return Promise.resolve({ ok: true });
+    return settle(this.acked().emitWithAck('net_graph', { on }), this.timeoutMs);
+  }
+
   /** Match chat; the answer carries the text as the others will see it. */
   chat(text: string): Promise<AckResult<{ text: string }>> {
     return settle(this.acked().emitWithAck('chat', { text }), this.timeoutMs);
@@ -230,6 +242,8 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     if (this.chatMatch !== res.matchId) this.chatLines.reset();
     this.chatMatch = res.matchId;
     void this.chatLines.connected((after) => settle(this.acked().emitWithAck('chat_missed', { after }), this.timeoutMs));
+    // A new connection starts without the tick time: ask again (the same connection: no change).
+    if (this.serverTickWanted) void settle(this.acked().emitWithAck('net_graph', { on: true }), this.timeoutMs);
     // The server starts this connection with a keyframe: never apply it to an old base.
     if (this.game !== game || !this.snapshots) this.snapshots = new SnapshotStream<S>(game.snapshotCodec);
     else this.snapshots.reset();

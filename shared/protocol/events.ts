@@ -95,8 +95,9 @@ export interface PresenceChange {
 
 /**
  * How long this match's ticks took on the node that runs it, over the last second (about
- * `tickRate` ticks): what a player's net graph shows as the server's share of the delay. Sent to
- * the match's room once a second while the match ticks.
+ * `tickRate` ticks): what a player's net graph shows as the server's share of the delay. Sent once
+ * a second while the match ticks, to the connections that asked for it (`net_graph`): a player
+ * without the graph open (and every bot) pays no bytes for it.
  */
 export interface ServerTick {
   /** Mean duration of one tick, ms (two decimals). */
@@ -123,6 +124,11 @@ export interface MatchClientEvents {
   /** This match's chat lines after the one with id `after` (the last seen before a drop), oldest first. */
   chat_missed: (req: { after: number }, ack: (res: AckResult<ChatMissed>) => void) => void;
   input: (bytes: Uint8Array) => void;
+  /**
+   * `{ on: true }`: send this connection `server_tick` once a second, in this match and in any it
+   * joins later; `{ on: false }`: stop. A new connection starts without it.
+   */
+  net_graph: (req: { on: boolean }, ack: (res: AckResult) => void) => void;
   /** Clock sync: the server answers with its clock in ms. */
   clock: (ack: (serverTime: number) => void) => void;
 }
@@ -135,7 +141,7 @@ export interface MatchServerEvents {
   phase: (change: PhaseChange) => void;
   presence: (change: PresenceChange) => void;
   chat: (message: ChatMessage) => void;
-  /** Once a second while the match ticks: its tick durations (the net graph's server tick). */
+  /** Once a second while the match ticks, if asked for (`net_graph`): its tick durations. */
   server_tick: (tick: ServerTick) => void;
   /** A request or packet of this client was refused; sent before a disconnect when fatal. */
   protocol_error: (error: WireError) => void;

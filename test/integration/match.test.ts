@@ -213,6 +213,38 @@ describe('a match on one node', () => {
     }
   });
 
+  it("sends the match's tick time only to a connection that asked, until it asks no more; a bad request is refused", async () => {
+    const ticks = { asker: 0, other: 0 };
+    const connect = async (name: 'asker' | 'other') => {
+      const player = await connectPlayer(server.url, `tick-${name}`);
+      const view = player.openMatch({ serverTick: (t) => void (ticks[name] += t.meanMs >= 0 && t.maxMs >= t.meanMs ? 1 : 0) });
+      clients.push({ player, conn: view.conn, snapshots: view.snapshots, errors: view.errors, disconnects: view.disconnects });
+      return { player, conn: view.conn };
+    };
+    const asker = await connect('asker');
+    const other = await connect('other');
+    const created = await asker.player.lobby.createPrivate({ maxPlayers: 2 });
+    if (!created.ok) throw new Error(`create: ${created.code}`);
+    const seat = await other.player.lobby.joinByCode(created.code!);
+    if (!seat.ok) throw new Error(`join by code: ${seat.code}`);
+    expect((await asker.conn.join(created.matchId)).ok).toBe(true);
+    expect((await other.conn.join(created.matchId)).ok).toBe(true);
+
+    expect(await asker.conn.watchServerTick(true)).toEqual({ ok: true });
+    await waitFor(() => ticks.asker >= 2, 'two server ticks for the connection that asked', 5000);
+    expect(ticks.other).toBe(0);
+
+    expect(await asker.conn.watchServerTick(false)).toEqual({ ok: true });
+    await sleep(100);
+    const after = ticks.asker;
+    await sleep(1500);
+    expect(ticks.asker).toBe(after);
+    expect(ticks.other).toBe(0);
+
+    const refused = await asker.conn.socket.timeout(5000).emitWithAck('net_graph', { on: 'yes' } as unknown as { on: boolean });
+    expect(refused).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+  });
+
   it('reports health and Prometheus metrics', async () => {
     const health = (await (await fetch(`${server.url}/healthz`)).json()) as Record<string, unknown>;
     expect(health).toMatchObject({ status: 'ok' });

@@ -98,6 +98,7 @@ export async function playerWithSession(url: string, session: GuestSession): Pro
         chat: (m) => view.chat.push(m),
         ended: (r) => extra.ended?.(r),
         rejoined: (r) => extra.rejoined?.(r),
+        serverTick: (t) => extra.serverTick?.(t),
         protocolError: (e) => {
           view.errors.push(e);
           extra.protocolError?.(e);

@@ -11,6 +11,7 @@ function fakeClient(rtt: number | Error) {
   let engine = newEngine();
   const opens: (() => void)[] = [];
   let syncs = 0;
+  const watched: boolean[] = [];
   const manager = { engine: engine as unknown, on: (_e: 'open', fn: () => void) => opens.push(fn) };
   const client: FeedClient = {
     manager,
@@ -21,6 +22,7 @@ function fakeClient(rtt: number | Error) {
         if (rtt instanceof Error) throw rtt;
         return rtt;
       },
+      watchServerTick: (on: boolean) => watched.push(on),
     },
   };
   return {
@@ -33,6 +35,8 @@ function fakeClient(rtt: number | Error) {
       opens.forEach((fn) => fn());
     },
     syncs: () => syncs,
+    /** What the feed asked of the server's tick time, in order. */
+    watched,
   };
 }
 
@@ -55,6 +59,22 @@ function feedWith(inMatch: boolean) {
 }
 
 describe('the net graph feed', () => {
+  it("asks for the server's tick time only while the graph is open, and again on the next connection", () => {
+    const f = feedWith(true);
+    const a = fakeClient(30);
+    f.feed.attach(a.client);
+    expect(a.watched).toEqual([]);
+    f.feed.watch(true);
+    f.feed.watch(true);
+    expect(a.watched).toEqual([true]);
+    const b = fakeClient(30);
+    f.feed.attach(b.client);
+    expect(b.watched).toEqual([true]);
+    f.feed.watch(false);
+    expect(b.watched).toEqual([true, false]);
+    expect(a.watched).toEqual([true]);
+  });
+
   it("counts each frame's bytes both ways, on the engine a reconnect opens too, and not a replaced connection's", async () => {
     const f = feedWith(false);
     const a = fakeClient(30);

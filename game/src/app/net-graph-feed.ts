@@ -1,6 +1,7 @@
 /**
  * The net graph's feed: it counts the bytes each connection's engine sends and receives, takes the
- * server's tick time from its once-a-second `server_tick` push, syncs the clock (the RTT) once a
+ * server's tick time from its once-a-second `server_tick` push (asked for only while the graph is
+ * open: a player who never opens it pays no bytes for it), syncs the clock (the RTT) once a
  * second while a match is on, and closes a one-second window of NetStats each second. Nothing here
  * asks the server over HTTP: everything the graph shows comes down the match connection.
  */
@@ -11,7 +12,7 @@ import type { NetStats } from './net-stats.ts';
 /** What the feed needs of a connection: its engine's packets, and a clock sync on /match. */
 export interface FeedClient {
   manager: { engine?: unknown; on(event: 'open', fn: () => void): unknown };
-  match: { socket: { connected: boolean }; syncClock(): Promise<number> };
+  match: { socket: { connected: boolean }; syncClock(): Promise<number>; watchServerTick(on: boolean): unknown };
 }
 
 interface EngineLike {
@@ -38,6 +39,7 @@ export function packetBytes(packet: { type: string; data?: unknown }, fromClient
 
 export class NetGraphFeed {
   private client: FeedClient | null = null;
+  private watching = false;
   private ticker: unknown = null;
   private readonly now: () => number;
 
@@ -60,10 +62,18 @@ export class NetGraphFeed {
     this.ticker = null;
   }
 
+  /** The graph opened or closed: the server's tick time is sent while it is open. */
+  watch(open: boolean): void {
+    if (open === this.watching) return;
+    this.watching = open;
+    this.client?.match.watchServerTick(open);
+  }
+
   /** A new connection (or none): its bytes are counted from now on, on every engine it opens. */
   attach(client: FeedClient | null): void {
     this.client = client;
     if (!client) return;
+    if (this.watching) client.match.watchServerTick(true);
     const countBytes = (): void => {
       const engine = client.manager.engine as EngineLike | undefined;
       engine?.on('packet', (p) => this.client === client && this.deps.stats.down(packetBytes(p, false)));

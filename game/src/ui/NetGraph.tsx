@@ -36,6 +36,11 @@ function NetGraphPanel() {
     const t = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(t);
   }, []);
+  // The server's tick time comes down only while the graph is open.
+  useEffect(() => {
+    controller.feed.watch(true);
+    return () => controller.feed.watch(false);
+  }, [controller]);
   return (
     <section className="netgraph card" aria-label="Net graph">
       <h2 className="card-title">

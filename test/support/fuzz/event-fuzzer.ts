@@ -15,7 +15,7 @@ import type { Prng } from './prng.ts';
 import type { Tally } from './tally.ts';
 
 /** Every event a client may send on /match (shared/protocol/events.ts MatchClientEvents). */
-export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'input', 'clock'] as const satisfies readonly (keyof MatchClientEvents)[];
+export const MATCH_EVENTS = ['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'net_graph', 'input', 'clock'] as const satisfies readonly (keyof MatchClientEvents)[];
 // A new /match event that is not fuzzed here is a compile error.
 const allLobbyEventsFuzzed: Exclude<keyof LobbyClientEvents, (typeof LOBBY_REQUESTS)[number]> extends never ? true : false = true;
 void allLobbyEventsFuzzed;
@@ -39,7 +39,7 @@ export function wrongPayloads(): unknown[] {
     { maxPlayers: -1 }, { maxPlayers: 1e9 }, { maxPlayers: 2.5 }, { maxPlayers: '4' }, { maxPlayers: Number.POSITIVE_INFINITY },
     { options: [] }, { options: { killTarget: -5 } }, { options: { killTarget: 1e12 } }, { options: { killTarget: 0, timeLimitS: 0 } },
     { options: { x: 'a' } }, { options: manyKeys }, { options: { ['k'.repeat(40)]: 1 } },
-    { slot: 3, guestId: 'someone-else', role: 'player' },
+    { slot: 3, guestId: 'someone-else', role: 'player' }, { on: 'yes' }, { on: 1 },
     new Uint8Array(0), new Uint8Array(INPUT_BYTES), new Uint8Array(3000),
   ];
 }
