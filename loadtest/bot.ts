@@ -28,6 +28,7 @@ import type { AnyGame, GameBot, InputHeader, SnapshotHeader } from '../shared/ga
 import { GAMES } from '../shared/games/index.ts';
 import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
+import type { DropCause } from './failover-stats.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
 import type { BotInternals } from './internals/bot-internals.ts';
 import { RawMatchFrames } from './raw-match-frames.ts';
@@ -103,6 +104,8 @@ export class Bot {
   /** Input-loop skips already reported. */
   private skipsSeen = 0;
   private lastSnapshotAt: number | null = null;
+  /** Put out of its match since its last snapshot: the next one ends the gap the player saw. */
+  private awaitsSnapshotAfterDrop = false;
   private pingTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   /** The node this bot talks to now. */
@@ -304,7 +307,10 @@ export class Bot {
       this.deps.stats.error(`join:${res.code}`, res.message);
       // The server holds a seat for this guest that it did not give back: a player out of play
       // on its side only (failover-stats.ts counts it pending, however long it lasts).
-      if (res.code === ErrorCode.AlreadyInMatch) this.deps.stats.botSeatedIdle(this.config.index, this.deps.now());
+      if (res.code === ErrorCode.AlreadyInMatch) {
+        this.deps.stats.botSeatedIdle(this.config.index, this.deps.now());
+        this.awaitsSnapshotAfterDrop = true;
+      }
       // A draining node takes no one: another node of the cluster will.
       if (res.code === ErrorCode.ServerDraining && this.config.urls.length > 1) return this.failover();
       this.retryLater();
@@ -429,6 +435,10 @@ export class Bot {
     if (stats.measuring) this.windowSnapshots += 1;
     if (this.lastSnapshotAt !== null) stats.gapSample(now - this.lastSnapshotAt);
     this.lastSnapshotAt = now;
+    if (this.awaitsSnapshotAfterDrop) {
+      this.awaitsSnapshotAfterDrop = false;
+      stats.botSnapshotAfterDrop(this.config.index, now);
+    }
     const p = this.playing!;
     p.tick = tick;
     p.loop.onSnapshot(tick, now, acked);
@@ -487,18 +497,23 @@ export class Bot {
   private onProtocolError(e: WireError): void {
     if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
     if (this.phase !== 'playing') return;
-    this.deps.stats.botDropped(this.config.index, 'matchMoved', this.deps.now());
+    this.dropped('matchMoved');
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;
     this.retryTimer = this.deps.timers.after(RETRY_MS * (0.2 + 0.3 * Math.random()), () => void this.enter());
   }
 
+  private dropped(cause: DropCause): void {
+    this.deps.stats.botDropped(this.config.index, cause, this.deps.now(), this.lastSnapshotAt);
+    this.awaitsSnapshotAfterDrop = true;
+  }
+
   private onDisconnect(reason: string): void {
     // The bot closes its own client only to stop or to move to another node.
     if (this.phase === 'stopped' || reason === 'io client disconnect') return;
     this.deps.stats.disconnect();
-    if (this.phase === 'playing') this.deps.stats.botDropped(this.config.index, 'disconnected', this.deps.now());
+    if (this.phase === 'playing') this.dropped('disconnected');
     this.unreachableSince ??= this.deps.now();
     this.armFailoverCheck();
     // A pending entry (after MATCH_MOVED, or a retry) would race the reconnect's own.
