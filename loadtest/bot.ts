@@ -7,7 +7,9 @@
  * runs: `--mode` picks the game.
  *
  * Failover (several --url, the nodes of one cluster): a bot that cannot get back to its node
- * (connect errors for FAILOVER_AFTER_MS, or the node refuses it: SERVER_DRAINING) closes its
+ * (its first connect error after the node dropped it: a node that was up and now refuses
+ * connections has died, as a front would see it; connect errors for FAILOVER_AFTER_MS to a node
+ * it never reached; or the node refuses it: SERVER_DRAINING) closes its
  * client and opens a new one on the next URL with the same guest token, then joins again with
  * `join {}`, which finds the seat the cluster kept for it. A bot whose match moved to another
  * node (MATCH_MOVED) joins again the same way on its own node. Both count in the report's
@@ -106,6 +108,8 @@ export class Bot {
   private lastSnapshotAt: number | null = null;
   /** Put out of its match since its last snapshot: the next one ends the gap the player saw. */
   private awaitsSnapshotAfterDrop = false;
+  /** This node dropped the bot's connection and the bot has not been connected since. */
+  private droppedByNode = false;
   private pingTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   /** The node this bot talks to now. */
@@ -166,7 +170,8 @@ export class Bot {
       // SDK's default would open every connection on long-polling first.
       transports: ['websocket'],
       connection: {
-        reconnectionDelay: 500,
+        // A player whose node died should be back within a second: the first retry comes soon.
+        reconnectionDelay: 250,
         reconnectionDelayMax: 5000,
         randomizationFactor: 0.5,
         timeout: config.requestTimeoutMs,
@@ -232,10 +237,15 @@ export class Bot {
     this.connectErrors += 1;
   }
 
-  /** Time to give up on this node: it refused the bot, or it has not answered for FAILOVER_AFTER_MS. */
+  /**
+   * Time to give up on this node: it refused the bot, it dropped the bot and now refuses
+   * connections (it died: any node of the cluster takes the bot, so waiting costs the player
+   * and gains nothing), or it has not answered for FAILOVER_AFTER_MS.
+   */
   private shouldMove(code: string | undefined): boolean {
     if (this.config.urls.length < 2) return false;
     if (code === ErrorCode.ServerDraining) return true;
+    if (this.droppedByNode && code === undefined) return true;
     return this.unreachableSince !== null && this.deps.now() - this.unreachableSince >= FAILOVER_AFTER_MS;
   }
 
@@ -277,12 +287,14 @@ export class Bot {
     // The next node gets its own FAILOVER_AFTER_MS.
     this.unreachableSince = this.deps.now();
     this.connectErrors = 0;
+    this.droppedByNode = false;
   }
 
   private onConnect(): void {
     if (this.phase === 'stopped') return;
     this.unreachableSince = null;
     this.connectErrors = 0;
+    this.droppedByNode = false;
     this.deps.timers.cancel(this.failoverTimer);
     if (this.everConnected) this.deps.stats.reconnect();
     this.everConnected = true;
@@ -514,6 +526,7 @@ export class Bot {
     if (this.phase === 'stopped' || reason === 'io client disconnect') return;
     this.deps.stats.disconnect();
     if (this.phase === 'playing') this.dropped('disconnected');
+    this.droppedByNode = true;
     this.unreachableSince ??= this.deps.now();
     this.armFailoverCheck();
     // A pending entry (after MATCH_MOVED, or a retry) would race the reconnect's own.
