@@ -513,7 +513,9 @@ export class Bot {
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;
-    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.2 + 0.3 * Math.random()), () => void this.enter());
+    // As the SDK does (MOVE_RETRY_MS): the new owner has listed the match by now; the spread
+    // keeps a whole match from asking in the same millisecond.
+    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.1 + 0.15 * Math.random()), () => void this.enter());
   }
 
   private dropped(cause: DropCause): void {
