@@ -48,20 +48,27 @@ for url in "${URLS[@]}"; do
   for _ in $(seq 1 100); do curl -sf "$url/readyz" >/dev/null && break; sleep 0.1; done
 done
 
-commandstats() { redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | sed -nE 's/^cmdstat_([^:]+):calls=([0-9]+).*/\1 \2/p'; }
+commandstats() {
+  redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | sed -nE 's/^cmdstat_([^:]+):calls=([0-9]+),usec=([0-9]+).*/\1 \2 \3/p'
+  redis-cli -p "$REDIS_PORT" INFO cpu | tr -d '\r' | sed -nE 's/^used_cpu_(sys|user):([0-9.]+)/cpu_\1 0 \2/p' | awk '{ printf "%s 0 %d\n", $1, $3 * 1e6 }'
+}
 commandstats >"$OUT.cmd-before.txt"
 sleep "$IDLE_S"
 commandstats >"$OUT.cmd-after.txt"
 node - "$OUT" "$IDLE_S" <<'EOF'
 const fs = require('node:fs');
 const [out, idle] = process.argv.slice(2);
-const read = (f) => new Map(fs.readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
+const read = (f) => new Map(fs.readFileSync(f, 'utf8').trim().split('\n').filter(Boolean).map((l) => l.split(' ')).map(([k, n, us]) => [k, { n: Number(n), us: Number(us) }]));
 const a = read(`${out}.cmd-before.txt`);
 const b = read(`${out}.cmd-after.txt`);
+const d = (k, f) => (b.get(k)?.[f] ?? 0) - (a.get(k)?.[f] ?? 0);
+const seconds = Number(idle);
 // INFO itself is the script's own command, not the cluster's.
-const rows = [...b].map(([k, v]) => [k, (v - (a.get(k) ?? 0)) / Number(idle) / 2]).filter(([k, r]) => r > 0 && k !== 'info').sort((x, y) => y[1] - x[1]);
+const rows = [...b.keys()].filter((k) => !k.startsWith('cpu_') && k !== 'info').map((k) => [k, d(k, 'n') / seconds / 2, d(k, 'us') / seconds / 2]).filter(([, r]) => r > 0).sort((x, y) => y[1] - x[1]);
 const total = rows.reduce((s, [, r]) => s + r, 0);
-console.log(`redis, idle cluster: ${total.toFixed(1)} commands/s per node (${rows.map(([k, r]) => `${k} ${r.toFixed(1)}`).join(', ')})`);
+const usTotal = rows.reduce((s, [, , u]) => s + u, 0);
+const cpuMs = (d('cpu_sys', 'us') + d('cpu_user', 'us')) / 1000 / seconds;
+console.log(`redis, idle cluster: ${total.toFixed(1)} commands/s per node, ${usTotal.toFixed(0)} µs/s of command time per node, Redis CPU ${cpuMs.toFixed(1)} ms/s for both (${rows.map(([k, r, u]) => `${k} ${r.toFixed(1)}/s ${u.toFixed(0)} µs/s`).join(', ')})`);
 EOF
 
 JOINED=$(IFS=,; echo "${URLS[*]}")

@@ -294,7 +294,7 @@ export class ClusterNode {
   private async watchOnce(): Promise<void> {
     // Right after a Redis outage every node is reconnecting: nobody is dead for that.
     if (!this.deps.redis.ready() || this.draining || Date.now() < this.adoptNotBefore) return;
-    const connected = connectionNames(String(await this.deps.redis.commands.call('CLIENT', 'LIST')));
+    const connected = connectionNames(String(await this.deps.redis.commands.call('CLIENT', 'LIST', 'TYPE', 'normal')));
     if (!this.watch.anyMissing(connected)) return;
     const registered = (await this.deps.nodes.list()).map((n) => n.nodeId);
     const dead = this.watch.observe(connected, registered, Date.now());

@@ -18,8 +18,10 @@
  * adopter takes each match's lease with a larger fencing token, so a node wrongly declared dead
  * fails its next renewal and stops its copies (cluster-node.ts).
  *
- * Cost: one `CLIENT LIST` per poll per node (O(connections): about 4 per node). Measured in
- * BENCHMARKS.md ("Crash failover under 1.5 s").
+ * Cost: one `CLIENT LIST TYPE normal` per poll per node (the command and publisher connections,
+ * 3 per node: subscribers are left out), and a registry read only when a node is missing. Redis
+ * walks every listed connection, so the cost grows with nodes × nodes; measured, and the way
+ * past it for large clusters, in BENCHMARKS.md ("Crash failover under 1.5 s").
  *
  * Verbs: `anyMissing(connected)` says whether a poll needs the registry at all (the common case:
  * everybody connected, one command per poll); `observe(connected, registered, now)` takes one
