@@ -16,7 +16,7 @@ import type { DirectoryEntry, LobbyStores } from '../lobby/stores/index.ts';
 import type { MatchHooks, MatchHost } from '../match/match-host.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { Metrics } from '../metrics.ts';
-import { matchRoom, parseRemoteConnection, remoteConnectionId, unbindSocket } from '../net/match-room.ts';
+import { matchRoom, movedNotice, parseRemoteConnection, remoteConnectionId } from '../net/match-room.ts';
 import type { MatchNamespace } from '../net/types.ts';
 import { connectionNames, DeadNodeWatch } from './dead-node-watch.ts';
 import { MatchLeases } from './match-leases.ts';
@@ -120,7 +120,14 @@ export class ClusterNode {
       // Every node lost its leases with Redis: give the owners time to take their own back before
       // anything counts as an orphan, so a match does not move just because Redis blinked.
       this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
-      void this.resync().catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
+      // If only this node lost Redis, the others may have declared it dead meanwhile
+      // (dead-node-watch.ts) and taken its matches: check the leases before ticking on (a second
+      // copy would broadcast) and before listing the matches here again (the directory would
+      // point away from their new owner). Matches whose lease is gone stop.
+      this.fenced = true;
+      void this.verifyNow()
+        .then(() => this.resync())
+        .catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
     });
     this.unsubscribe = this.deps.stores.directory.subscribe((change) => {
       // A match this node relays moved (adopted, handed over, maybe by this very node): its
@@ -414,9 +421,8 @@ export class ClusterNode {
       if (far) continue; // their node learns the new owner from the directory
       const socket = this.deps.nsp.sockets.get(connectionId);
       if (!socket) continue;
-      unbindSocket(socket, matchId);
       void socket.leave(matchRoom(matchId));
-      socket.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+      movedNotice(socket, matchId, Date.now());
     }
     this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
   }

@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
-import { bindSocket, matchRoom, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
+import { bindSocket, matchRoom, movedNotice, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
 import { roomTransport } from '../net/room-transport.ts';
 import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
@@ -147,7 +147,8 @@ export class RemoteMatches implements RemoteSockets {
     this.deps.log.info({ matchId, from: relay.owner, to: owner }, 'match moved: its players here join again');
     for (const socketId of [...relay.sockets]) {
       this.dismissed(matchId, socketId);
-      this.deps.nsp.sockets.get(socketId)?.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+      const socket = this.deps.nsp.sockets.get(socketId);
+      if (socket) movedNotice(socket, matchId, Date.now());
     }
   }
 

@@ -13,7 +13,7 @@ import type { DirectorySync } from '../lobby/directory-sync.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
 import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
-import { matchRoom } from './match-room.ts';
+import { justMoved, matchRoom } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
@@ -188,6 +188,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const host = hostOf();
       const game = host?.spec.game ?? remote?.gameOf(socket) ?? null;
       if (!game || socket.data.role !== 'player') {
+        if (justMoved(socket, Date.now())) return;
         return strike({ code: ErrorCode.NotInMatch, message: 'inputs are only accepted from a player in a match' });
       }
       // Each game has its own input format: the match's game decodes it (here, also for a match

@@ -13,6 +13,8 @@ export interface MatchSocketData {
   /** The player's slot in the match; unset for spectators. */
   slot?: number;
   role?: 'player' | 'spectator';
+  /** When this socket was last told MATCH_MOVED (Date.now()): its inputs in flight are no offence. */
+  movedAt?: number;
 }
 
 export type MatchNamespace = Namespace<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;
