@@ -7,7 +7,9 @@
  * runs: `--mode` picks the game.
  *
  * Failover (several --url, the nodes of one cluster): a bot that cannot get back to its node
- * (connect errors for FAILOVER_AFTER_MS, or the node refuses it: SERVER_DRAINING) closes its
+ * (its first connect error after the node dropped it: a node that was up and now refuses
+ * connections has died, as a front would see it; connect errors for FAILOVER_AFTER_MS to a node
+ * it never reached; or the node refuses it: SERVER_DRAINING) closes its
  * client and opens a new one on the next URL with the same guest token, then joins again with
  * `join {}`, which finds the seat the cluster kept for it. A bot whose match moved to another
  * node (MATCH_MOVED) joins again the same way on its own node. Both count in the report's
@@ -28,6 +30,7 @@ import type { AnyGame, GameBot, InputHeader, SnapshotHeader } from '../shared/ga
 import { GAMES } from '../shared/games/index.ts';
 import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
+import type { DropCause } from './failover-stats.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
 import type { BotInternals } from './internals/bot-internals.ts';
 import { RawMatchFrames } from './raw-match-frames.ts';
@@ -108,6 +111,10 @@ export class Bot {
   /** Input-loop skips already reported. */
   private skipsSeen = 0;
   private lastSnapshotAt: number | null = null;
+  /** Put out of its match since its last snapshot: the next one ends the gap the player saw. */
+  private awaitsSnapshotAfterDrop = false;
+  /** This node dropped the bot's connection and the bot has not been connected since. */
+  private droppedByNode = false;
   private pingTimer: TimerHandle | null = null;
   private retryTimer: TimerHandle | null = null;
   /** The node this bot talks to now. */
@@ -169,7 +176,8 @@ export class Bot {
       // SDK's default would open every connection on long-polling first.
       transports: ['websocket'],
       connection: {
-        reconnectionDelay: 500,
+        // A player whose node died should be back within a second: the first retry comes soon.
+        reconnectionDelay: 250,
         reconnectionDelayMax: 5000,
         randomizationFactor: 0.5,
         timeout: config.requestTimeoutMs,
@@ -235,10 +243,15 @@ export class Bot {
     this.connectErrors += 1;
   }
 
-  /** Time to give up on this node: it refused the bot, or it has not answered for FAILOVER_AFTER_MS. */
+  /**
+   * Time to give up on this node: it refused the bot, it dropped the bot and now refuses
+   * connections (it died: any node of the cluster takes the bot, so waiting costs the player
+   * and gains nothing), or it has not answered for FAILOVER_AFTER_MS.
+   */
   private shouldMove(code: string | undefined): boolean {
     if (this.config.urls.length < 2) return false;
     if (code === ErrorCode.ServerDraining) return true;
+    if (this.droppedByNode && code === undefined) return true;
     return this.unreachableSince !== null && this.deps.now() - this.unreachableSince >= FAILOVER_AFTER_MS;
   }
 
@@ -280,12 +293,14 @@ export class Bot {
     // The next node gets its own FAILOVER_AFTER_MS.
     this.unreachableSince = this.deps.now();
     this.connectErrors = 0;
+    this.droppedByNode = false;
   }
 
   private onConnect(): void {
     if (this.phase === 'stopped') return;
     this.unreachableSince = null;
     this.connectErrors = 0;
+    this.droppedByNode = false;
     this.deps.timers.cancel(this.failoverTimer);
     if (this.everConnected) this.deps.stats.reconnect();
     this.everConnected = true;
@@ -310,7 +325,10 @@ export class Bot {
       this.deps.stats.error(`join:${res.code}`, res.message);
       // The server holds a seat for this guest that it did not give back: a player out of play
       // on its side only (failover-stats.ts counts it pending, however long it lasts).
-      if (res.code === ErrorCode.AlreadyInMatch) this.deps.stats.botSeatedIdle(this.config.index, this.deps.now());
+      if (res.code === ErrorCode.AlreadyInMatch) {
+        this.deps.stats.botSeatedIdle(this.config.index, this.deps.now());
+        this.awaitsSnapshotAfterDrop = true;
+      }
       // A draining node takes no one: another node of the cluster will.
       if (res.code === ErrorCode.ServerDraining && this.config.urls.length > 1) return this.failover();
       this.retryLater();
@@ -435,6 +453,10 @@ export class Bot {
     if (stats.measuring) this.windowSnapshots += 1;
     if (this.lastSnapshotAt !== null) stats.gapSample(now - this.lastSnapshotAt);
     this.lastSnapshotAt = now;
+    if (this.awaitsSnapshotAfterDrop) {
+      this.awaitsSnapshotAfterDrop = false;
+      stats.botSnapshotAfterDrop(this.config.index, now);
+    }
     const p = this.playing!;
     p.tick = tick;
     p.loop.onSnapshot(tick, now, acked);
@@ -493,18 +515,26 @@ export class Bot {
   private onProtocolError(e: WireError): void {
     if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
     if (this.phase !== 'playing') return;
-    this.deps.stats.botDropped(this.config.index, 'matchMoved', this.deps.now());
+    this.dropped('matchMoved');
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;
-    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.2 + 0.3 * Math.random()), () => void this.enter());
+    // As the SDK does (MOVE_RETRY_MS): the new owner has listed the match by now; the spread
+    // keeps a whole match from asking in the same millisecond.
+    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.1 + 0.15 * Math.random()), () => void this.enter());
+  }
+
+  private dropped(cause: DropCause): void {
+    this.deps.stats.botDropped(this.config.index, cause, this.deps.now(), this.lastSnapshotAt);
+    this.awaitsSnapshotAfterDrop = true;
   }
 
   private onDisconnect(reason: string): void {
     // The bot closes its own client only to stop or to move to another node.
     if (this.phase === 'stopped' || reason === 'io client disconnect') return;
     this.deps.stats.disconnect();
-    if (this.phase === 'playing') this.deps.stats.botDropped(this.config.index, 'disconnected', this.deps.now());
+    if (this.phase === 'playing') this.dropped('disconnected');
+    this.droppedByNode = true;
     this.unreachableSince ??= this.deps.now();
     this.armFailoverCheck();
     // A pending entry (after MATCH_MOVED, or a retry) would race the reconnect's own.

@@ -10,6 +10,7 @@ describe('failover figures', () => {
       botsPending: 0,
       botsSeatedIdle: 0,
       backInMatchMs: { p50: null, max: null },
+      gapDuringMoveMs: { p50: null, p99: null, max: null },
       causes: { disconnected: 0, matchMoved: 0, refused: 0 },
       urlSwitches: 0,
     });
@@ -30,6 +31,8 @@ describe('failover figures', () => {
       botsPending: 0,
       botsSeatedIdle: 0,
       backInMatchMs: { p50: 3_000, max: 10_500 },
+      // No snapshot after any drop was reported: no gap to tell.
+      gapDuringMoveMs: { p50: null, p99: null, max: null },
       causes: { disconnected: 5, matchMoved: 1, refused: 0 },
       urlSwitches: 4,
     });
@@ -74,5 +77,44 @@ describe('failover figures', () => {
     // Playing again: back (late), no longer pending.
     f.back(3, 284_000);
     expect(f.figures(284_000)).toMatchObject({ botsDropped: 3, botsBack: 1, botsLost: 1, botsPending: 1, botsSeatedIdle: 1 });
+  });
+
+  describe('the snapshot gap during a move', () => {
+    it('runs from the last snapshot before the drop to the first one after it, not from the drop to the join', () => {
+      const f = new FailoverStats();
+      // Node dies at 10 s; the bot's last snapshot was at 9.95 s; the drop is seen at 10.4 s
+      // (the connection broke late), the join answers at 11 s, the first snapshot comes at 11.05 s.
+      f.dropped(1, 'disconnected', 10_400, 9_950);
+      f.back(1, 11_000);
+      f.snapshotAfterDrop(1, 11_050);
+      f.snapshotAfterDrop(1, 11_100); // later snapshots are play, not the move
+      expect(f.figures(20_000)).toMatchObject({ backInMatchMs: { p50: 600, max: 600 }, gapDuringMoveMs: { p50: 1_100, p99: 1_100, max: 1_100 } });
+    });
+
+    it('takes p50, p99 and max over every moved bot, a bot moved twice counting twice', () => {
+      const f = new FailoverStats();
+      // 100 bots moved once, with gaps 101..200 ms; bot 0 moved again later with a 900 ms gap.
+      for (let bot = 0; bot < 100; bot++) {
+        f.dropped(bot, 'matchMoved', 1_000, 1_000);
+        f.back(bot, 1_050);
+        f.snapshotAfterDrop(bot, 1_101 + bot);
+      }
+      f.dropped(0, 'disconnected', 5_000, 4_990);
+      f.dropped(0, 'matchMoved', 5_200, null); // the same drop: the gap still counts from 4.99 s
+      f.back(0, 5_800);
+      f.snapshotAfterDrop(0, 5_890);
+      // 101 samples: the 51st is 151 ms, the 100th is 200 ms, the largest 900 ms.
+      expect(f.figures(20_000).gapDuringMoveMs).toEqual({ p50: 151, p99: 200, max: 900 });
+    });
+
+    it('leaves out drops that never saw a snapshot again, and counts a refused bot from its refusal', () => {
+      const f = new FailoverStats();
+      f.dropped(1, 'disconnected', 1_000, 990); // never back: lost, and no gap
+      f.snapshotAfterDrop(2, 1_500); // never dropped: nothing
+      f.seatedIdle(3, 2_000); // refused between matches: no snapshot before, counts from 2 s
+      f.back(3, 2_600);
+      f.snapshotAfterDrop(3, 2_700);
+      expect(f.figures(30_000)).toMatchObject({ botsLost: 1, gapDuringMoveMs: { p50: 700, p99: 700, max: 700 } });
+    });
   });
 });

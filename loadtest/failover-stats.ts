@@ -10,6 +10,13 @@
  * later or never) and `botsPending` (dropped less than LOST_AFTER_MS before the end, not back yet:
  * too early to tell; or seated on the server but idle on its side, however long: see `seatedIdle`).
  * `backInMatchMs` covers every return, late ones included.
+ *
+ * `gapDuringMoveMs` is what the player saw freeze: for each drop that ended with a snapshot, the
+ * time from the bot's last snapshot before the drop to its first snapshot after it. It is longer
+ * than `backInMatchMs` by the silence before the drop was noticed (a dead node is noticed only
+ * when its connection breaks) and by the wait for the first snapshot after the join. A drop that
+ * never saw a snapshot again is not in it (it is lost or pending). A bot with no snapshot before
+ * its drop (refused between two matches) counts from the drop itself.
  */
 export const LOST_AFTER_MS = 10_000;
 
@@ -24,6 +31,8 @@ export interface FailoverFigures {
   /** Of `botsPending`: out at the end while the server holds their seat (see `seatedIdle`). */
   botsSeatedIdle: number;
   backInMatchMs: { p50: number | null; max: number | null };
+  /** Last snapshot before a drop to first snapshot after it, over the drops that saw one again. */
+  gapDuringMoveMs: { p50: number | null; p99: number | null; max: number | null };
   /** What put the bots out of their match. */
   causes: Record<DropCause, number>;
   /** Bots that gave up on their node and moved to the next --url. */
@@ -38,12 +47,27 @@ export class FailoverStats {
   private readonly seated = new Set<number>();
   private readonly causes: Record<DropCause, number> = { disconnected: 0, matchMoved: 0, refused: 0 };
   private switches = 0;
+  /** Bot → its last snapshot before its current drop, until its first snapshot after it. */
+  private readonly gapFrom = new Map<number, number>();
+  private readonly gapMs: number[] = [];
 
-  /** `bot` was put out of its match at `at` (ms). A bot already out stays out since the first time. */
-  dropped(bot: number, cause: DropCause, at: number): void {
+  /**
+   * `bot` was put out of its match at `at` (ms), its last snapshot seen at `lastSnapshotAt` (null:
+   * none since its last match). A bot already out stays out since the first time.
+   */
+  dropped(bot: number, cause: DropCause, at: number, lastSnapshotAt: number | null = null): void {
     if (this.out.has(bot)) return;
     this.out.set(bot, at);
+    if (!this.gapFrom.has(bot)) this.gapFrom.set(bot, lastSnapshotAt ?? at);
     this.causes[cause] += 1;
+  }
+
+  /** `bot` read a snapshot at `at` after a drop: the end of the gap the player saw. */
+  snapshotAfterDrop(bot: number, at: number): void {
+    const from = this.gapFrom.get(bot);
+    if (from === undefined) return;
+    this.gapFrom.delete(bot);
+    this.gapMs.push(at - from);
   }
 
   /**
@@ -52,7 +76,7 @@ export class FailoverStats {
    * it stays so, but pending and counted in `botsSeatedIdle`: a player the client lost track of.
    */
   seatedIdle(bot: number, at: number): void {
-    this.dropped(bot, 'refused', at);
+    this.dropped(bot, 'refused', at, null);
     this.seated.add(bot);
   }
 
@@ -76,6 +100,7 @@ export class FailoverStats {
     const dropped = this.backMs.length + stillOut.length;
     const sorted = [...this.backMs].sort((a, b) => a - b);
     const round = (ms: number | undefined): number | null => (ms === undefined ? null : Math.round(ms));
+    const gaps = [...this.gapMs].sort((a, b) => a - b);
     return {
       botsDropped: dropped,
       botsBack: backInTime,
@@ -83,8 +108,15 @@ export class FailoverStats {
       botsPending: pending,
       botsSeatedIdle: stillOut.filter((o) => o.seated).length,
       backInMatchMs: { p50: round(sorted[Math.floor((sorted.length - 1) / 2)]), max: round(sorted[sorted.length - 1]) },
+      gapDuringMoveMs: { p50: round(nearestRank(gaps, 0.5)), p99: round(nearestRank(gaps, 0.99)), max: round(gaps[gaps.length - 1]) },
       causes: { ...this.causes },
       urlSwitches: this.switches,
     };
   }
+}
+
+/** The nearest-rank percentile of ascending `sorted` (undefined when empty). */
+function nearestRank(sorted: readonly number[], q: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }

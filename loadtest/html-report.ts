@@ -7,6 +7,9 @@
 import { pendingText, type Report, type TimelinePoint } from './report.ts';
 import { formatTick, lineChart, type ChartSpec, type Series } from './svg-chart.ts';
 
+/** A move a player should not notice: the longest freeze a rolling deploy may cause. */
+const MOVE_GAP_GOAL_MS = 250;
+
 const COLORS = ['#2563eb', '#f59e0b', '#dc2626', '#0d9488', '#7c3aed', '#db2777', '#65a30d', '#0891b2'];
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -61,6 +64,20 @@ function failoverKpi(r: Report): Kpi | null {
   };
 }
 
+/** What a moved player saw freeze: last snapshot before the move to first one after it. */
+function moveGapKpi(r: Report): Kpi | null {
+  const g = r.failover?.gapDuringMoveMs;
+  // Reports written before the figure existed have none; runs with no move have no gap.
+  if (!g || g.max === null) return null;
+  return {
+    label: 'Failover: snapshot gap during the move',
+    value: fmt(g.max, 0),
+    unit: ' ms max',
+    sub: `p50 ${fmt(g.p50, 0)} ms · p99 ${fmt(g.p99, 0)} ms · last snapshot before the move to the first after it`,
+    tone: g.max <= MOVE_GAP_GOAL_MS ? 'good' : 'bad',
+  };
+}
+
 export function renderHtmlReport(r: Report): string {
   const tl = r.timeline;
   const before = r.rampUpS + (r.warmupS ?? 0);
@@ -108,6 +125,8 @@ export function renderHtmlReport(r: Report): string {
 
   const failover = failoverKpi(r);
   if (failover) kpis.push(failover);
+  const moveGap = moveGapKpi(r);
+  if (moveGap) kpis.push(moveGap);
 
   const serverSeries = (pick: (s: TimelinePoint['server'][number]) => number | null, label: string, offset = 0): Series[] =>
     r.server.map((s, i) =>

@@ -16,6 +16,16 @@ describe('CLI summary: failover line', () => {
     );
   });
 
+  it('gives the snapshot gap the moved bots saw, after the return figures', () => {
+    const f = new FailoverStats();
+    f.dropped(0, 'matchMoved', 1_000, 950);
+    f.back(0, 1_200);
+    f.snapshotAfterDrop(0, 1_260);
+    expect(failoverLine({ failover: f.figures(30_000) })).toBe(
+      'failover: 1 bots put out of their match (0 disconnected, 1 match moved), 1 back within 10 s (p50 200 ms, max 200 ms), 0 lost, snapshot gap during the move p50 310 ms, p99 310 ms, max 310 ms, 0 moves to another --url',
+    );
+  });
+
   it('names the bots seated on the server but idle on their side among the pending ones', () => {
     const f = new FailoverStats();
     f.dropped(0, 'matchMoved', 0);

@@ -174,8 +174,16 @@ export function failoverLine(r: Pick<Report, 'failover'>): string {
   return (
     `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved${refused}), ` +
     `${f.botsBack} back within ${LOST_AFTER_MS / 1000} s (p50 ${ms(f.backInMatchMs.p50)}, max ${ms(f.backInMatchMs.max)}), ${f.botsLost} lost` +
+    `${gapText(f)}` +
     `${pendingText(f)}, ${f.urlSwitches} moves to another --url`
   );
+}
+
+/** The snapshot gap the moved bots saw; reports written before it existed have none. */
+export function gapText(f: FailoverFigures): string {
+  const g = f.gapDuringMoveMs;
+  if (!g || g.max === null) return '';
+  return `, snapshot gap during the move p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms`;
 }
 
 /** The pending drops, split when some are bots seated on the server but idle on their side. */

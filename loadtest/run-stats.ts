@@ -102,8 +102,12 @@ export class RunStats {
     this.second.reconnects += 1;
   }
 
-  botDropped(bot: number, cause: DropCause, at: number): void {
-    if (this.live) this.failover.dropped(bot, cause, at);
+  botDropped(bot: number, cause: DropCause, at: number, lastSnapshotAt: number | null): void {
+    if (this.live) this.failover.dropped(bot, cause, at, lastSnapshotAt);
+  }
+
+  botSnapshotAfterDrop(bot: number, at: number): void {
+    if (this.live) this.failover.snapshotAfterDrop(bot, at);
   }
 
   botSeatedIdle(bot: number, at: number): void {

@@ -109,7 +109,7 @@ describe('production settings', () => {
       maxConnectionsPerAddress: 0,
       metricsToken: null,
       metricsListen: null,
-      clientReconnection: { delayMs: 1_000, delayMaxMs: 5_000, randomization: 0.5, attempts: 10 },
+      clientReconnection: { delayMs: 250, delayMaxMs: 5_000, randomization: 0.5, attempts: 10 },
     });
   });
 

@@ -79,6 +79,8 @@ export interface Config {
   redis: { url: string } | { clusterNodes: { host: string; port: number }[] } | null;
   /** Where players can reach this node directly (node registry, operators); optional. Its origin is this node's own. */
   publicUrl: string | null;
+  /** Cluster: how often to ask Redis which nodes are connected, to adopt a crashed node's matches at once; 0: leases only. */
+  deadNodePollMs: number;
   /** socket.io's path (engine.io requests and upgrades), without a trailing slash. */
   socketPath: string;
   /** Pages from other origins that may connect: '*' (any, only when set so), or a list beside this node's own origin. */
@@ -214,6 +216,7 @@ export function loadConfig(env: Env = process.env): Config {
     wireFormat: oneOf('WIRE_FORMAT', 'binary', ['binary', 'json'] as const),
     redis: null,
     publicUrl: env.PUBLIC_URL || null,
+    deadNodePollMs: int('DEAD_NODE_POLL_MS', 150, 0, 60_000),
     socketPath: '/socket.io',
     corsOrigins: { kind: 'list', origins: [] },
     // socket.io's own defaults.
@@ -224,7 +227,8 @@ export function loadConfig(env: Env = process.env): Config {
     // socket.io's delays; a bounded number of attempts (about 40 s with these delays, beyond
     // the seat's RECONNECT_GRACE_MS), so a page can say it gave up instead of spinning forever.
     clientReconnection: {
-      delayMs: int('CLIENT_RECONNECT_DELAY_MS', 1_000, 0, 600_000),
+      // Short first: a player whose node died is taken by another at once (the front routes it).
+      delayMs: int('CLIENT_RECONNECT_DELAY_MS', 250, 0, 600_000),
       delayMaxMs: int('CLIENT_RECONNECT_DELAY_MAX_MS', 5_000, 0, 600_000),
       randomization: fraction('CLIENT_RECONNECT_RANDOMIZATION', 0.5),
       attempts: int('CLIENT_RECONNECT_ATTEMPTS', 10, 0, 1_000_000) || null,

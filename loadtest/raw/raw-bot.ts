@@ -111,6 +111,8 @@ export class RawBot implements TickBot {
   private playing: Playing | null = null;
   private scheduler: TickScheduler | null = null;
   private lastSnapshotAt: number | null = null;
+  /** Put out of its match since its last snapshot: the next one ends the gap the player saw. */
+  private awaitsSnapshotAfterDrop = false;
   private ackId = 0;
   private readonly pending = new Map<number, Pending>();
   private matched: SeatGrant | null = null;
@@ -200,6 +202,10 @@ export class RawBot implements TickBot {
     if (stats.measuring) this.windowSnapshots += 1;
     if (this.lastSnapshotAt !== null) stats.gapSample(now - this.lastSnapshotAt);
     this.lastSnapshotAt = now;
+    if (this.awaitsSnapshotAfterDrop) {
+      this.awaitsSnapshotAfterDrop = false;
+      stats.botSnapshotAfterDrop(this.config.index, now);
+    }
     const s = start + SNAPSHOT_PREFIX.length;
     if (p.stream) {
       const r = p.stream.apply(buf.subarray(s, end));
@@ -322,7 +328,10 @@ export class RawBot implements TickBot {
     if (this.phase === 'stopped') return;
     if (wasConnected) stats.disconnect();
     else if (!reason.startsWith('connect')) stats.error('connect', `connection failed: ${reason}`);
-    if (this.phase === 'playing') stats.botDropped(this.config.index, 'disconnected', this.deps.now());
+    if (this.phase === 'playing') {
+      stats.botDropped(this.config.index, 'disconnected', this.deps.now(), this.lastSnapshotAt);
+      this.awaitsSnapshotAfterDrop = true;
+    }
     this.stopPlaying();
     this.lastSnapshotAt = null;
     this.phase = 'connecting';

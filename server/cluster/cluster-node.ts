@@ -16,8 +16,9 @@ import type { DirectoryEntry, LobbyStores } from '../lobby/stores/index.ts';
 import type { MatchHooks, MatchHost } from '../match/match-host.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { Metrics } from '../metrics.ts';
-import { matchRoom, parseRemoteConnection, remoteConnectionId, unbindSocket } from '../net/match-room.ts';
+import { matchRoom, movedNotice, parseRemoteConnection, remoteConnectionId } from '../net/match-room.ts';
 import type { MatchNamespace } from '../net/types.ts';
+import { connectionNames, DeadNodeWatch } from './dead-node-watch.ts';
 import { MatchLeases } from './match-leases.ts';
 import type { NodeBus, NoticeHandlers, RequestHandlers } from './node-bus.ts';
 import type { NodeRegistry } from './node-registry.ts';
@@ -50,7 +51,15 @@ export interface ClusterNodeDeps {
   intervalMs?: number;
   /** A lease (of a match, or of this node in the registry) not renewed this long lapses. */
   leaseMs?: number;
+  /**
+   * How often to ask Redis which nodes are connected, to adopt a crashed node's matches without
+   * waiting for its leases to lapse (dead-node-watch.ts); 0 turns it off. Not on a Redis Cluster.
+   */
+  deadNodePollMs?: number;
 }
+
+/** A node without a Redis connection this long (over two polls at least) has crashed. */
+const DEAD_AFTER_MS = 300;
 
 /** An orphaned match without a checkpoint is given up after this long. */
 const LOST_AFTER_MS = 30_000;
@@ -80,9 +89,12 @@ export class ClusterNode {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private readonly intervalMs: number;
+  private readonly watch: DeadNodeWatch;
+  private watchTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.intervalMs = deps.intervalMs ?? 500;
+    this.watch = new DeadNodeWatch(deps.nodeId, DEAD_AFTER_MS);
     this.leases = new MatchLeases(deps.redis.commands, { nodeId: deps.nodeId, leaseMs: deps.leaseMs ?? 2500, checkpointTtlMs: 10 * 60_000 });
     deps.bus.handleRequests(this.requests());
     deps.bus.handleNotices(this.notices());
@@ -108,7 +120,14 @@ export class ClusterNode {
       // Every node lost its leases with Redis: give the owners time to take their own back before
       // anything counts as an orphan, so a match does not move just because Redis blinked.
       this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
-      void this.resync().catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
+      // If only this node lost Redis, the others may have declared it dead meanwhile
+      // (dead-node-watch.ts) and taken its matches: check the leases before ticking on (a second
+      // copy would broadcast) and before listing the matches here again (the directory would
+      // point away from their new owner). Matches whose lease is gone stop.
+      this.fenced = true;
+      void this.verifyNow()
+        .then(() => this.resync())
+        .catch((e: unknown) => this.warn(e, 'resync after the Redis outage failed'));
     });
     this.unsubscribe = this.deps.stores.directory.subscribe((change) => {
       // A match this node relays moved (adopted, handed over, maybe by this very node): its
@@ -121,12 +140,15 @@ export class ClusterNode {
       if (this.running) this.timer = setTimeout(() => void loop(), this.intervalMs);
     };
     void loop();
+    this.startWatch();
   }
 
   stop(): void {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchTimer = null;
     this.unsubscribe?.();
   }
 
@@ -255,6 +277,42 @@ export class ClusterNode {
     if (!this.draining && Date.now() >= this.adoptNotBefore) await this.adoptOrphans();
   }
 
+  /** Polls Redis' client list for crashed nodes, beside the beat (see dead-node-watch.ts). */
+  private startWatch(): void {
+    const pollMs = this.deps.deadNodePollMs ?? 150;
+    if (pollMs <= 0 || this.deps.redis.sharded) return;
+    const loop = async (): Promise<void> => {
+      if (!this.running) return;
+      try {
+        await this.watchOnce();
+      } catch (e) {
+        // A Redis that refuses CLIENT LIST (an ACL without it) leaves failover to the leases.
+        if (/NOPERM|unknown command/i.test(e instanceof Error ? e.message : '')) {
+          this.deps.log.warn({ err: e }, 'CLIENT LIST refused: crashed nodes are noticed when their leases lapse');
+          return;
+        }
+        this.warn(e, 'dead node watch failed');
+      }
+      if (this.running) this.watchTimer = setTimeout(() => void loop(), pollMs);
+    };
+    this.watchTimer = setTimeout(() => void loop(), pollMs);
+  }
+
+  private async watchOnce(): Promise<void> {
+    // Right after a Redis outage every node is reconnecting: nobody is dead for that.
+    if (!this.deps.redis.ready() || this.draining || Date.now() < this.adoptNotBefore) return;
+    const connected = connectionNames(String(await this.deps.redis.commands.call('CLIENT', 'LIST', 'TYPE', 'normal')));
+    if (!this.watch.anyMissing(connected)) return;
+    const registered = (await this.deps.nodes.list()).map((n) => n.nodeId);
+    const dead = this.watch.observe(connected, registered, Date.now());
+    if (dead.length === 0) return;
+    for (const nodeId of dead) {
+      this.deps.log.warn({ node: nodeId }, 'node lost every Redis connection: declared dead, adopting its matches');
+      await this.deps.nodes.remove(nodeId);
+    }
+    await this.adoptOrphans(new Set(dead));
+  }
+
   /** Lease renewals run one round at a time (two at once could each see the other's retake). */
   private renewChain: Promise<void> = Promise.resolve();
 
@@ -308,15 +366,18 @@ export class ClusterNode {
   }
 
   /** Matches whose owner is gone from the registry and whose lease lapsed: this node takes them. */
-  private async adoptOrphans(): Promise<void> {
+  private async adoptOrphans(dead: ReadonlySet<string> = new Set()): Promise<void> {
     const live = new Set((await this.deps.nodes.list()).map((n) => n.nodeId));
+    for (const nodeId of dead) live.delete(nodeId);
     const { entries } = await this.deps.stores.directory.list();
     for (const entry of entries) {
       const id = entry.listing.matchId;
       if (live.has(entry.nodeId) && entry.nodeId !== this.deps.nodeId) continue;
       if (this.deps.registry.get(id) || entry.listing.state === 'ended') continue;
-      if ((await this.leases.owner(id)) !== null) continue;
-      if (!(await this.leases.acquire(id))) continue;
+      // A node declared dead still holds its leases: take them at once, with a larger token.
+      if (dead.has(entry.nodeId)) {
+        if (!(await this.leases.seize(id, entry.nodeId))) continue;
+      } else if ((await this.leases.owner(id)) !== null || !(await this.leases.acquire(id))) continue;
       await this.adopt(entry);
     }
   }
@@ -360,9 +421,8 @@ export class ClusterNode {
       if (far) continue; // their node learns the new owner from the directory
       const socket = this.deps.nsp.sockets.get(connectionId);
       if (!socket) continue;
-      unbindSocket(socket, matchId);
       void socket.leave(matchRoom(matchId));
-      socket.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+      movedNotice(socket, matchId, Date.now());
     }
     this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
   }

@@ -28,6 +28,13 @@ redis.call('DEL', KEYS[1])
 if ARGV[2] == '1' then redis.call('DEL', KEYS[2]) end
 return 1`;
 
+/** Takes the lease from a node declared dead (or a lapsed one): never from a live holder. */
+const SEIZE = `
+local v = redis.call('GET', KEYS[1])
+if v and string.match(v, '^(.*):[^:]*$') ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`;
+
 export interface MatchLeasesOptions {
   nodeId: string;
   /** How long a lease lives without renewal: an owner silent this long can be replaced. */
@@ -39,6 +46,7 @@ export interface MatchLeasesOptions {
 export class MatchLeases {
   private readonly renewScript: Script<number>;
   private readonly releaseScript: Script<number>;
+  private readonly seizeScript: Script<number>;
   /** matchId -> this node's token for it */
   private readonly held = new Map<string, string>();
 
@@ -48,6 +56,7 @@ export class MatchLeases {
   ) {
     this.renewScript = defineScript<number>(redis, 'matchLeaseRenew', RENEW);
     this.releaseScript = defineScript<number>(redis, 'matchLeaseRelease', RELEASE);
+    this.seizeScript = defineScript<number>(redis, 'matchLeaseSeize', SEIZE);
   }
 
   get leaseMs(): number {
@@ -63,6 +72,18 @@ export class MatchLeases {
     const token = `${this.opts.nodeId}:${await this.redis.incr(FENCE_KEY)}`;
     const ok = await this.redis.set(leaseKey(matchId), token, 'PX', this.opts.leaseMs, 'NX');
     if (ok !== 'OK') return false;
+    this.held.set(matchId, token);
+    return true;
+  }
+
+  /**
+   * Takes the lease of a match whose holder, `deadNode`, is known to be dead, without waiting for
+   * the lease to run out; also takes a lapsed one. A larger token than the dead node's, so if it
+   * was not dead after all, its next renewal fails and it stops (fencing holds).
+   */
+  async seize(matchId: string, deadNode: string): Promise<boolean> {
+    const token = `${this.opts.nodeId}:${await this.redis.incr(FENCE_KEY)}`;
+    if ((await this.seizeScript([leaseKey(matchId)], [deadNode, token, this.opts.leaseMs])) !== 1) return false;
     this.held.set(matchId, token);
     return true;
   }

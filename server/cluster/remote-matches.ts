@@ -15,7 +15,7 @@ import type { Logger } from '../log.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
-import { bindSocket, matchRoom, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
+import { bindSocket, matchRoom, movedNotice, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
 import { roomTransport } from '../net/room-transport.ts';
 import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
@@ -46,6 +46,8 @@ export const unavailable = (error: unknown): AckResult<never> => ({
 
 export class RemoteMatches implements RemoteSockets {
   private readonly relays = new Map<string, Relay>();
+  /** Attaches waiting for their owner's answer, by match (see `moved`). */
+  private readonly attaching = new Map<string, Set<(to: string) => void>>();
 
   constructor(private readonly deps: RemoteMatchesDeps) {}
 
@@ -59,10 +61,24 @@ export class RemoteMatches implements RemoteSockets {
   /** Asks the owner to attach this socket as a player (or spectator), and wires it up here. */
   async attach(socket: MatchSocket, owner: string, matchId: string, guest: GuestIdentity, role: 'player' | 'spectator'): Promise<AckResult<MatchInfo>> {
     let res: AckResult<MatchInfo>;
+    let gaveUp: ((to: string) => void) | undefined;
     try {
-      res = await this.deps.bus.request(owner, 'attach', { matchId, guest: { guestId: guest.guestId, nickname: guest.nickname }, socketId: socket.id, role });
+      const asked = this.deps.bus.request(owner, 'attach', { matchId, guest: { guestId: guest.guestId, nickname: guest.nickname }, socketId: socket.id, role });
+      // An owner that crashed never answers: when the match is adopted meanwhile, stop waiting
+      // for the bus timeout and say so (the caller joins the new owner).
+      const moved = new Promise<string>((resolve) => (gaveUp = (to) => to !== owner && resolve(to)));
+      this.waiting(matchId).add(gaveUp!);
+      const first = await Promise.race([asked, moved.then((to) => ({ movedTo: to }))]);
+      if ('movedTo' in first) {
+        // Should the old owner answer after all, its seat is undone by the usual detach.
+        void asked.then((late) => late.ok && this.deps.bus.notify(owner, 'detach', { matchId, socketId: socket.id, how: 'drop' }), () => undefined);
+        return { ok: false, code: ErrorCode.ClusterUnavailable, message: `the match moved to node ${first.movedTo} while joining: join it there` };
+      }
+      res = first;
     } catch (error) {
       return unavailable(error);
+    } finally {
+      if (gaveUp) this.unwait(matchId, gaveUp);
     }
     if (!res.ok) return res;
     if (!socket.connected) {
@@ -125,12 +141,14 @@ export class RemoteMatches implements RemoteSockets {
    * are told to join again, which the SDK does by itself (MATCH_MOVED), and land on the new owner.
    */
   moved(matchId: string, owner: string): void {
+    for (const giveUp of [...(this.attaching.get(matchId) ?? [])]) giveUp(owner);
     const relay = this.relays.get(matchId);
     if (!relay || relay.owner === owner) return;
     this.deps.log.info({ matchId, from: relay.owner, to: owner }, 'match moved: its players here join again');
     for (const socketId of [...relay.sockets]) {
       this.dismissed(matchId, socketId);
-      this.deps.nsp.sockets.get(socketId)?.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+      const socket = this.deps.nsp.sockets.get(socketId);
+      if (socket) movedNotice(socket, matchId, Date.now());
     }
   }
 
@@ -139,6 +157,18 @@ export class RemoteMatches implements RemoteSockets {
     let n = 0;
     for (const r of this.relays.values()) n += r.sockets.size;
     return n;
+  }
+
+  private waiting(matchId: string): Set<(to: string) => void> {
+    let set = this.attaching.get(matchId);
+    if (!set) this.attaching.set(matchId, (set = new Set()));
+    return set;
+  }
+
+  private unwait(matchId: string, giveUp: (to: string) => void): void {
+    const set = this.attaching.get(matchId);
+    set?.delete(giveUp);
+    if (set?.size === 0) this.attaching.delete(matchId);
   }
 
   private relayOf(matchId: string, owner: string, game: AnyGame): Relay {

@@ -160,7 +160,7 @@ export function routeMatches(
 }
 
 export interface NodeDeps {
-  config: Pick<Config, 'nodeId' | 'publicUrl'>;
+  config: Pick<Config, 'nodeId' | 'publicUrl' | 'deadNodePollMs'>;
   routes: MatchRoutes;
   registry: MatchRegistry;
   nsp: MatchNamespace;
@@ -179,6 +179,7 @@ export function createNode(link: ClusterLink, deps: NodeDeps): ClusterNode {
   const node = new ClusterNode({
     nodeId: deps.config.nodeId,
     publicUrl: deps.config.publicUrl,
+    deadNodePollMs: deps.config.deadNodePollMs,
     redis: link.redis,
     bus: link.bus,
     stores: link.stores,

@@ -13,7 +13,7 @@ import type { DirectorySync } from '../lobby/directory-sync.ts';
 import type { SeatStore } from '../lobby/stores/index.ts';
 import type { DirectoryEntry } from '../lobby/stores/index.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
-import { matchRoom, watchServerTick } from './match-room.ts';
+import { justMoved, matchRoom, watchServerTick } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
@@ -100,12 +100,21 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       // Without a match id: wherever this player holds its seat (the way back after a reload).
       const matchId = requested.value ?? socket.data.matchId ?? (await deps.seats.seatOf(guest.guestId));
       if (matchId === null) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat: get one from the lobby' };
-      const owner = await ownerElsewhere(matchId);
+      let owner = await ownerElsewhere(matchId);
       if (!socket.connected) return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
       if (busyElsewhere(matchId)) return alreadyIn;
       // Any node serves any player: a match owned elsewhere is joined through this node.
       if (owner === 'moving') return moving;
-      if (owner !== null && remote) return remote.attach(socket, owner, matchId, guest, 'player');
+      if (owner !== null && remote) {
+        const res = await remote.attach(socket, owner, matchId, guest, 'player');
+        if (res.ok || res.code !== ErrorCode.ClusterUnavailable || !socket.connected) return res;
+        // Its owner died and another node adopted the match while this one waited: join there,
+        // rather than hand the player an error for a move it cannot see.
+        const now = await ownerElsewhere(matchId);
+        if (now === owner || now === 'moving' || busyElsewhere(matchId)) return res;
+        owner = now;
+        if (owner !== null) return remote.attach(socket, owner, matchId, guest, 'player');
+      }
       const host = deps.registry.get(matchId);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
       // The host admits the socket through its events port (match-room.ts), which sets socket.data.
@@ -185,6 +194,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const host = hostOf();
       const game = host?.spec.game ?? remote?.gameOf(socket) ?? null;
       if (!game || socket.data.role !== 'player') {
+        if (justMoved(socket, Date.now())) return;
         return strike({ code: ErrorCode.NotInMatch, message: 'inputs are only accepted from a player in a match' });
       }
       // Each game has its own input format: the match's game decodes it (here, also for a match

@@ -52,6 +52,24 @@ export function unbindSocket(socket: MatchSocket, matchId: string): void {
   socket.data.role = undefined;
 }
 
+/**
+ * The match left this node (adopted elsewhere, handed over): the player is told to join again.
+ * Inputs it sent before it heard are dropped quietly for a moment (see `justMoved`).
+ */
+export function movedNotice(socket: MatchSocket, matchId: string, now: number): void {
+  unbindSocket(socket, matchId);
+  socket.data.movedAt = now;
+  socket.emit('protocol_error', { code: ErrorCode.MatchMoved, message: 'the match moved to another node: join it again' });
+}
+
+/** How long after MATCH_MOVED a player's inputs may still be on their way. */
+const INPUTS_IN_FLIGHT_MS = 2_000;
+
+/** Told MATCH_MOVED a moment ago: an input now was sent before the player heard, not a mistake. */
+export function justMoved(socket: MatchSocket, now: number): boolean {
+  return socket.data.movedAt !== undefined && now - socket.data.movedAt < INPUTS_IN_FLIGHT_MS;
+}
+
 export function replacedNotice(socket: MatchSocket): void {
   socket.emit('protocol_error', { code: ErrorCode.SessionReplaced, message: 'this seat was taken over by another connection' });
   socket.disconnect(true);

@@ -15,6 +15,8 @@ export interface MatchSocketData {
   role?: 'player' | 'spectator';
   /** The connection asked for the match's tick time (`net_graph`); written by match-room.ts. */
   netGraph?: boolean;
+  /** When this socket was last told MATCH_MOVED (Date.now()): its inputs in flight are no offence. */
+  movedAt?: number;
 }
 
 export type MatchNamespace = Namespace<MatchClientEvents, MatchServerEvents, {}, MatchSocketData>;

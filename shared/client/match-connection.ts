@@ -35,7 +35,9 @@ export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
 /** Getting the seat back: how long to keep trying while the match is between nodes, and how often. */
 const MOVE_TIMEOUT_MS = 15_000;
-const MOVE_RETRY_MS = 300;
+// Short: a move is announced once the new owner has listed the match (a hand-over's brief gap
+// is answered CLUSTER_UNAVAILABLE and retried), and every pause here is a frozen screen.
+const MOVE_RETRY_MS = 150;
 
 export interface MatchConnectionOptions {
   /**

@@ -223,6 +223,7 @@ describe('failover: the owner of a match is killed', () => {
     const backAt = performance.now();
     await waitFor(() => ada.snapshots.at(-1)!.at > backAt && bo.snapshots.at(-1)!.at > backAt, 'snapshots from the adopting node to both', 5000);
     const recovered = performance.now() - killedAt;
+    console.log(`failover: both players back with snapshots from the adopting node ${Math.round(recovered)} ms after the kill (join answered at ${Math.round(backAt - killedAt)} ms)`);
     expect(recovered).toBeLessThan(5000);
     // The score of the checkpoint, on both screens.
     expect(cycle(latest(ada), 1).score).toBeGreaterThanOrEqual(1);

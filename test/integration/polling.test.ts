@@ -119,7 +119,7 @@ describe('a server on another path that takes polling only', () => {
 
   it('is reached with what GET /api/config says (SOCKET_PATH, TRANSPORTS), and played on', async () => {
     const config = await getConnectionConfig(server.url);
-    expect(config).toEqual({ socketPath: '/rt', transports: ['polling'], reconnection: { delayMs: 1000, delayMaxMs: 5000, randomization: 0.5, attempts: 10 }, devTools: false });
+    expect(config).toEqual({ socketPath: '/rt', transports: ['polling'], reconnection: { delayMs: 250, delayMaxMs: 5000, randomization: 0.5, attempts: 10 }, devTools: false });
     const p = await pollingPlayer(server.url, 'configured', { path: config!.socketPath, transports: config!.transports });
     try {
       await p.play('ffa');
