@@ -57,6 +57,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // One after another in one worker: their own processes keep them apart, their imports load once.
+          isolate: false,
           sequence: { groupOrder: 2 },
         },
       },

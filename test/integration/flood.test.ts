@@ -50,7 +50,7 @@ describe('a flood from one connection', () => {
 
   beforeAll(async () => {
     server = await startServer({ TICK_RATE: String(TICK_RATE), GUEST_PER_MINUTE: '100000', COUNTDOWN_MS: '0', QUEUE_WAIT_MS: '1000', PACKETS_PER_SECOND: '120' });
-    honest = startHonestBots(server.url, { bots: HONEST_BOTS, rampUpS: 1, warmupS: 4, durationS: 10 });
+    honest = startHonestBots(server.url, { bots: HONEST_BOTS, rampUpS: 1, warmupS: 4, durationS: 6 });
     await sleep(5_000);
   });
   afterAll(async () => {

@@ -58,7 +58,7 @@ describe('load test across a SIGTERM drain, through the front', () => {
     const reportPath = join(dir, 'report.json');
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', 'loadtest/cli.ts', '--url', front.url, '--bots', String(BOTS), '--ramp-up', '2', '--warmup', '3', '--duration', '20', '--report', reportPath, '--quiet'],
+      ['--import', 'tsx', 'loadtest/cli.ts', '--url', front.url, '--bots', String(BOTS), '--ramp-up', '2', '--warmup', '3', '--duration', '15', '--report', reportPath, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -49,7 +49,7 @@ describe('load test across a node failure', () => {
     const reportPath = join(dir, 'report.json');
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', 'loadtest/cli.ts', '--url', nodes.map((n) => n.url).join(','), '--bots', '8', '--ramp-up', '1', '--warmup', '2', '--duration', '16', '--report', reportPath, '--quiet'],
+      ['--import', 'tsx', 'loadtest/cli.ts', '--url', nodes.map((n) => n.url).join(','), '--bots', '8', '--ramp-up', '1', '--warmup', '2', '--duration', '12', '--report', reportPath, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
