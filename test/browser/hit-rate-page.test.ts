@@ -126,8 +126,8 @@ describe('hit rate on the page at 0 ms and at 150 ± 30 ms round trip', () => {
       return Math.abs(p.y - lane.y) < 40 && p.x >= lane.x0 && p.x <= lane.x1;
     }, 'bob on his lane', 15_000);
 
+    // The page has drawn 0 ms snapshots since the match began: its interpolation is settled.
     await page.evaluate(startAiming, { me, lane });
-    await settle(page);
     const block = (count: number, screenshot?: string) => shootBlock({ page, me, count, serverUrl: server.url, screenshot });
     const at0a = await block(SHOTS / 2);
     await netsim(ONE_WAY_150);

@@ -118,7 +118,7 @@ describe('npm run loadtest', () => {
   it.each(['raw', 'sdk'])('drives light bots (--light --light-wire %s: snapshots counted, inputs written on the raw WebSocket) that play as honestly as full ones', async (wire) => {
     const reportPath = join(dir, `light-${wire}.json`);
     // --sample-every 64: every one of the 16 bots but bot 0 is light.
-    const run = await loadtest(['--url', server.url, '--bots', '16', '--light', '--light-wire', wire, '--sample-every', '64', '--duration', '5', '--ramp-up', '1', '--report', reportPath, '--seed', '5']);
+    const run = await loadtest(['--url', server.url, '--bots', '16', '--light', '--light-wire', wire, '--sample-every', '64', '--duration', '4', '--ramp-up', '1', '--report', reportPath, '--seed', '5']);
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
     // A light bot counts as played only when a keyframe shows the server applied one of its
@@ -143,7 +143,7 @@ describe('npm run loadtest', () => {
 
   it('plays the second game with --mode cycles: every bot rides, acknowledged, without errors', async () => {
     const reportPath = join(dir, 'cycles.json');
-    const run = await loadtest(['--url', server.url, '--mode', 'cycles', '--bots', '12', '--duration', '4', '--ramp-up', '1', '--report', reportPath, '--seed', '3']);
+    const run = await loadtest(['--url', server.url, '--mode', 'cycles', '--bots', '12', '--duration', '3', '--ramp-up', '1', '--report', reportPath, '--seed', '3']);
     expect(run.code, run.stderr).toBe(0);
     const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
     // Two full 6-player matches (the queue forms a group at the mode's maximum at once).
