@@ -22,16 +22,7 @@ BOT_CORE=${BOT_CORE:-1}
 mkdir -p "$(dirname "$OUT")"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
-REDIS_DIR=$(mktemp -d)
-taskset -c "$SERVER_CORE" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$REDIS_DIR" --save '' --appendonly no >"$OUT.redis.log" 2>&1 &
-PIDS=($!)
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$REDIS_DIR"
-}
-trap cleanup EXIT
-for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+REDIS_CORE=$SERVER_CORE source loadtest/bench/bench-redis.sh
 
 URLS=()
 for i in $(seq 1 "$NODES"); do
