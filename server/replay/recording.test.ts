@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { arena } from '../../shared/games/arena/index.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { cycles } from '../../shared/games/cycles/index.ts';
+import { nextRandom, seedToState } from '../../shared/game/rng.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import { encodeReplayBody, type Replay } from '../../shared/replay/replay-format.ts';
 import { prepareReplay } from '../../shared/replay/resimulate.ts';
@@ -16,16 +17,10 @@ import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
 import { playRecordedMatch, TICK_RATE } from '../../test/support/recorded-match.ts';
 
-/** mulberry32: the human's commands, the same every run. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The human's commands, the same every run (the project's seeded generator). */
+function rng(seed: number): () => number {
+  const holder = { rngState: seedToState(seed) };
+  return () => nextRandom(holder);
 }
 
 const arenaCommands = (seed: number) => {
