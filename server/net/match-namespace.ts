@@ -4,7 +4,7 @@
  * bad one gets its sender an error code, nobody else notices.
  */
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
-import type { MatchInfo } from '../../shared/protocol/events.ts';
+import { MATCH_CLIENT_EVENTS, type MatchInfo } from '../../shared/protocol/events.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -49,7 +49,7 @@ export interface MatchNamespaceDeps {
   clock: Clock;
 }
 
-const EVENTS = new Set(['join', 'spectate', 'leave', 'start', 'chat', 'chat_missed', 'net_graph', 'input', 'clock']);
+const EVENTS: ReadonlySet<string> = new Set(MATCH_CLIENT_EVENTS);
 const MATCH_ID_MAX = 64;
 
 export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDeps): void {

@@ -133,6 +133,21 @@ export interface MatchClientEvents {
   clock: (ack: (serverTime: number) => void) => void;
 }
 
+/** Every event a client may send on /match: the packet guard's allow list; a missing one fails to compile. */
+const MATCH_CLIENT_EVENT_SET = {
+  join: true,
+  spectate: true,
+  leave: true,
+  start: true,
+  chat: true,
+  chat_missed: true,
+  net_graph: true,
+  input: true,
+  clock: true,
+} as const satisfies Record<keyof MatchClientEvents, true>;
+
+export const MATCH_CLIENT_EVENTS = Object.keys(MATCH_CLIENT_EVENT_SET) as readonly (keyof MatchClientEvents)[];
+
 /** Events the server sends on /match. */
 export interface MatchServerEvents {
   snapshot: (bytes: Uint8Array) => void;
