@@ -51,7 +51,9 @@ function measure(game: AnyGame) {
   const decode: number[] = [];
   const stringify: number[] = [];
   for (let t = 1; t <= (WARMUP_S + seconds) * tickRate; t++) {
-    host.pushInput('c-ann', { seq: t, clientTick: Math.max(0, host.currentTick - 2), buttons: Math.floor(nextRandom(rng) * 32), aim: Math.fround(nextRandom(rng) * 6 - 3) });
+    // The game's own fields beside the envelope (seq, clientTick), as the wire decoder hands them over.
+    const input = { seq: t, clientTick: Math.max(0, host.currentTick - 2), buttons: Math.floor(nextRandom(rng) * 32), aim: Math.fround(nextRandom(rng) * 6 - 3) };
+    host.pushInput('c-ann', input);
     clock.now += 1000 / tickRate;
     node.tick();
     if (t % tickRate !== 0 || t <= WARMUP_S * tickRate) continue;
