@@ -460,7 +460,8 @@ export class MatchHost {
     }));
     const [first, second] = standings;
     const winnerSlot = ended.winner !== undefined ? ended.winner : first && (!second || first.score > second.score) ? first.slot : null;
-    return { matchId: this.id, game: this.spec.game.id, reason: ended.reason, winnerSlot, standings };
+    const replayId = this.recorder?.replayId;
+    return { matchId: this.id, game: this.spec.game.id, reason: ended.reason, winnerSlot, standings, ...(replayId !== undefined && { replayId }) };
   }
 
   /** A guest's seat is gone (released or timed out): out of the world, off the streams, lobby told. */

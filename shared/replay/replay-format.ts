@@ -16,6 +16,11 @@ import type { Standing } from '../game/game-definition.ts';
 import type { Visibility } from '../protocol/lobby-events.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 
+/** A replay file starts "ARPL", then the format version, then the compression (1: zlib deflate). */
+export const REPLAY_MAGIC = 'ARPL';
+export const REPLAY_FORMAT_VERSION = 1;
+export const REPLAY_ZLIB = 1;
+
 export interface ReplayPlayer {
   slot: number;
   nickname: string;

@@ -54,8 +54,12 @@ export class ArenaScene extends Phaser.Scene {
   /** A left click since the last command: a click shorter than the gap between two samples still fires. */
   private firePressed = false;
 
-  constructor(private readonly session: MatchSession) {
-    super('arena');
+  /** `key`: the scene's name in the game; a replay draws through a second instance on its own session. */
+  constructor(
+    private readonly session: MatchSession,
+    key = 'arena',
+  ) {
+    super(key);
   }
 
   create(): void {

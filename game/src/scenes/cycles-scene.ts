@@ -61,8 +61,12 @@ export class CyclesScene extends Phaser.Scene {
   private flashes: Flash[] = [];
   private roundMessage = '';
 
-  constructor(private readonly view: CyclesView) {
-    super('cycles');
+  /** `key`: the scene's name in the game; a replay draws through a second instance on its own view. */
+  constructor(
+    private readonly view: CyclesView,
+    key = 'cycles',
+  ) {
+    super(key);
   }
 
   create(): void {
