@@ -234,10 +234,10 @@ export class ReplayViewer {
     this.dispatch(replayActions.closed());
   }
 
-  /** Tick on screen, last tick, speed and whether it plays: for tests and devtools. */
-  status(): { tick: number; lastTick: number; playing: boolean; speed: number; follow: number | null } | null {
+  /** Tick on screen, last tick, speed, whether it plays, who is followed and the newest snapshot drawn: for tests and devtools. */
+  status(): { tick: number; lastTick: number; playing: boolean; speed: number; follow: number | null; latest: unknown } | null {
     if (!this.player || !this.clock) return null;
-    return { tick: this.player.tick, lastTick: this.player.lastTick, playing: this.clock.playing, speed: this.clock.speed, follow: this.state.follow };
+    return { tick: this.player.tick, lastTick: this.player.lastTick, playing: this.clock.playing, speed: this.clock.speed, follow: this.state.follow, latest: this.session.latest };
   }
 
   private fail(code: string, message: string): void {
