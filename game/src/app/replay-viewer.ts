@@ -12,9 +12,7 @@
 import type { AnyGame } from '../../../shared/game/game-definition.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
 import type { Replay } from '../../../shared/replay/replay-format.ts';
-import { unpackReplayWeb } from '../../../shared/replay/replay-file-web.ts';
-import { ReplayPlayer } from '../../../shared/replay/replay-player.ts';
-import { prepareReplay } from '../../../shared/replay/resimulate.ts';
+import type { ReplayPlayer } from '../../../shared/replay/replay-player.ts';
 import { matchActions } from '../state/match-slice.ts';
 import { replayActions, type ReplayPlayerRow } from '../state/replay-slice.ts';
 import type { AppDispatch, Store } from '../state/store.ts';
@@ -148,6 +146,12 @@ export class ReplayViewer {
   }
 
   private async load(bytes: Uint8Array, gen: number, askedFor: string | null): Promise<void> {
+    // The reader and the re-simulation load with the first replay: the lobby's own bytes stay lean.
+    const [{ unpackReplayWeb }, { ReplayPlayer }, { prepareReplay }] = await Promise.all([
+      import('../../../shared/replay/replay-file-web.ts'),
+      import('../../../shared/replay/replay-player.ts'),
+      import('../../../shared/replay/resimulate.ts'),
+    ]);
     const file = await unpackReplayWeb(bytes);
     if (gen !== this.generation) return;
     if (!file.ok) return this.fail(file.code, file.message);
