@@ -152,6 +152,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       endedLingerMs: config.endedLingerMs,
       inputQueueSize: config.inputQueueSize,
       maxSpectators: config.maxSpectators,
+      spectatorDelayS: config.spectatorDelayS,
     },
     ports: (matchId) => matchRoomPorts(sockets.match, matchId, cluster?.bus ?? null),
     hooks: {
