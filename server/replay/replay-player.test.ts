@@ -112,6 +112,12 @@ describe('a replay file in the page', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(`${r.code}: ${r.message}`).toMatch(code);
     }
+    // A replay recorded with the tick log before pattern inputs: refused by name, not misread.
+    const old = await recorded(arena, { killTarget: 0, timeLimitS: 4 });
+    const read = await unpackReplayWeb(new Uint8Array(old.file));
+    if (!read.ok) throw new Error(read.message);
+    const v1 = await unpackReplayWeb(new Uint8Array(packReplay({ ...read.replay, header: { ...read.replay.header, tickLog: 1 } })));
+    expect(v1).toEqual({ ok: false, code: 'FORMAT_VERSION', message: 'its tick log is version 1, this build reads version 2' });
     const capped = await unpackReplayWeb(bomb, 1024 * 1024);
     expect(capped).toMatchObject({ ok: false, code: 'CORRUPT', message: expect.stringMatching(/more than 1 MB/) });
   });
