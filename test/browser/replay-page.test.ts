@@ -11,6 +11,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Button } from '../../shared/games/arena/sim/index.ts';
+import { REPLAY_FORMAT_VERSION, REPLAY_ZLIB } from '../../shared/replay/replay-format.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForScreen } from '../support/page.ts';
 import { sharedChromium } from '../support/shared-chromium.ts';
@@ -140,9 +141,11 @@ describe('the replay viewer in Chromium', () => {
         body: JSON.stringify({ ok: true, replays: [{ replayId: fake, matchId: 'm', game: 'arena', mode: 'ffa', createdAt: Date.now(), endedAt: null, ticks: 90, tickRate: 30, players: [{ nickname: 'mallory', bot: false }], running: false }] }),
       }),
     );
-    await page.route(`**/api/replays/${fake}`, (route) => route.fulfill({ contentType: 'application/octet-stream', body: Buffer.concat([Buffer.from('ARPL\x01\x01'), Buffer.from('x'.repeat(300))]) }));
+    await page.route(`**/api/replays/${fake}`, (route) => route.fulfill({ contentType: 'application/octet-stream', body: Buffer.concat([Buffer.from('ARPL'), Buffer.from([REPLAY_FORMAT_VERSION, REPLAY_ZLIB]), Buffer.from('x'.repeat(300))]) }));
     const list = page.getByRole('region', { name: 'Recent replays' });
     await list.getByRole('button', { name: 'Refresh' }).click();
+    await list.getByText('mallory').waitFor();
+    await shot(page, 'replay-lobby-list');
     await list.getByRole('button', { name: 'Watch' }).first().click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
