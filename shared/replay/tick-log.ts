@@ -159,7 +159,10 @@ export class TickLogWriter {
       this.sameBits[this.inputCount >> 3]! |= 1 << (this.inputCount & 7);
       const out = this.scratch;
       out.room(pattern.length);
-      for (const i of pattern) out.put(canonical[i]! ^ base[i]!);
+      for (let k = 0; k < pattern.length; k++) {
+        const i = pattern[k]!;
+        out.put(canonical[i]! ^ base[i]!);
+      }
     } else {
       writeDelta(this.scratch, base, canonical, pattern);
     }
