@@ -98,15 +98,16 @@ export class ReplayViewer {
     this.deps.store.dispatch(action);
   }
 
-  /** The recent public replays, newest first. */
-  async list(limit: number): Promise<{ ok: true; replays: ReplaySummary[] } | { ok: false; message: string }> {
+  /** The recent public replays, newest first; `off`: this server records none (REPLAYS=off). */
+  async list(limit: number): Promise<{ ok: true; replays: ReplaySummary[] } | { ok: false; off: boolean; message: string }> {
     try {
       const res = await this.fetch(new URL(`/api/replays?limit=${limit}`, this.deps.url), { signal: AbortSignal.timeout(10_000) });
+      if (res.status === 404) return { ok: false, off: true, message: 'this server keeps no replays' };
       const body = (await res.json()) as { ok?: boolean; replays?: ReplaySummary[]; message?: string };
-      if (!res.ok || !body.ok || !Array.isArray(body.replays)) return { ok: false, message: body.message ?? `the server answered ${res.status}` };
+      if (!res.ok || !body.ok || !Array.isArray(body.replays)) return { ok: false, off: false, message: body.message ?? `the server answered ${res.status}` };
       return { ok: true, replays: body.replays };
     } catch (error) {
-      return { ok: false, message: `the server could not be asked (${(error as Error).message})` };
+      return { ok: false, off: false, message: `the server could not be asked (${(error as Error).message})` };
     }
   }
 

@@ -16,6 +16,7 @@ export function RecentReplays() {
   const conn = useAppSelector((s) => s.connection);
   const [rows, setRows] = useState<ReplaySummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [off, setOff] = useState(false);
   const load = useCallback(async () => {
     const res = await controller.replay.list(SHOWN);
     if (res.ok) {
@@ -23,9 +24,12 @@ export function RecentReplays() {
       setError(null);
     } else {
       setError(res.message);
+      setOff(res.off);
     }
   }, [controller]);
   useEffect(() => void load(), [load]);
+  // A server that records nothing (REPLAYS=off) has no list to show.
+  if (off) return null;
 
   return (
     <section className="card recent-replays" aria-label="Recent replays">
