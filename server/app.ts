@@ -124,7 +124,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const games = new GameRegistry(opts.games ?? GAMES, config);
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
-  const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks }) : null;
+  const spectatorDelayTicks = Math.round(config.spectatorDelayS * config.tickRate);
+  const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks, spectatorDelayTicks, tickMs: 1000 / config.tickRate }) : null;
   // Replays: every match's input log, in Redis beside the lobby's state in a cluster (an adopted
   // match extends its replay there), in memory alone.
   const retention = { maxCount: config.replayMaxCount, maxAgeMs: config.replayMaxAgeS * 1000 };
@@ -152,6 +153,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       endedLingerMs: config.endedLingerMs,
       inputQueueSize: config.inputQueueSize,
       maxSpectators: config.maxSpectators,
+      spectatorDelayS: config.spectatorDelayS,
     },
     ports: (matchId) => matchRoomPorts(sockets.match, matchId, cluster?.bus ?? null),
     hooks: {

@@ -46,6 +46,8 @@ export interface Config {
   queueMaxPlayers: number | null;
   /** Spectators one match takes. */
   maxSpectators: number;
+  /** Spectators of a public match see it this many seconds behind the players (0: live). */
+  spectatorDelayS: number;
   /** Connections this node takes; beyond, new lobby connections are refused with SERVER_FULL. */
   maxConnections: number;
   /** Development tools: GET/POST /api/dev/netsim changes the network simulator at run time. */
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     queueMinPlayers: optionalInt('QUEUE_MIN_PLAYERS', 1, 64),
     queueMaxPlayers,
     maxSpectators: int('MAX_SPECTATORS', 32, 0, 1000),
+    spectatorDelayS: int('SPECTATOR_DELAY_S', 3, 0, 60),
     maxConnections: int('MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     devTools: onOff('DEV_TOOLS', false),
     queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),

@@ -37,7 +37,7 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
       const chunk = gameChunkOf(document, location.href);
       if (chunk) await fetchCounting(chunk.url, chunk.bytes, progress);
       const { createGameView } = await import('./scenes/game-view.ts');
-      view = await createGameView(session, gameEl);
+      view = await createGameView(session, gameEl, controller.replay.session);
       timings.phaserLoadedMs ??= performance.now();
       return view;
     },
@@ -111,6 +111,10 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     },
     get interpolation() {
       return session.interpolation;
+    },
+    /** The replay being watched: tick on screen, last tick, playing, speed, followed slot (null: none open). */
+    get replay() {
+      return controller.replay.status();
     },
     get attempt() {
       return store.getState().connection.attempt;

@@ -2,7 +2,7 @@
  * What recording replays costs: CPU of the match work with and without the recorder, and the
  * bytes a replay takes per player.
  *
- *   node --import tsx loadtest/bench/replay.bench.ts [--rounds 15] [--ticks 600] [--tick-rate 20] [--bytes-rate 30] [--only cpu|bytes]
+ *   node --import tsx loadtest/bench/replay.bench.ts [--rounds 15] [--ticks 600] [--tick-rate 20] [--bytes-rate 30] [--only cpu|bytes|seek]
  *   (pin it: taskset -c 0 node --import tsx loadtest/bench/replay.bench.ts)
  *
  * CPU: two sets of 8 Arena matches of 16 players (one player sending a new input every tick,
@@ -17,6 +17,11 @@
  * Bytes: one 16-player match (1 player + 15 bots) at 30 Hz played for its whole 5 minutes, then
  * its replay: the raw log (what the 150 B/s per player budget is about, before compression),
  * how much of it the checkpoints are, and the file as served (compressed).
+ *
+ * Seek: the same replay opened as the page's viewer opens it (shared/replay: read, prepare,
+ * ReplayPlayer.open), then 40 seeks to ticks spread over the match, each from the nearest
+ * checkpoint; printed: the time to open and the seeks' median and slowest (Node, one core: the
+ * page's V8 is the same engine).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +29,9 @@ import { parseArgs } from 'node:util';
 import { arena } from '../../shared/games/arena/index.ts';
 import { packPlain } from '../../shared/replay/plain-pack.ts';
 import { readTickLog } from '../../shared/replay/tick-log.ts';
+import { ReplayPlayer } from '../../shared/replay/replay-player.ts';
+import { prepareReplay } from '../../shared/replay/resimulate.ts';
+import { GAMES } from '../../shared/games/index.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { packReplay } from '../../server/replay/replay-file.ts';
 import { MemoryReplayStore } from '../../server/replay/replay-store.ts';
@@ -107,15 +115,44 @@ async function cpuCost(): Promise<void> {
   console.log(`  per-round ratios: ${ratios.map((x) => x.toFixed(3)).join(' ')}`);
 }
 
-async function bytes(): Promise<void> {
-  const rate = Number(values['bytes-rate']);
+async function fiveMinutes(rate: number) {
   const set = openSet(true, 1, rate, 300);
   const host = set.hosts[0]!;
   while (host.state !== 'ended') set.tick();
   await set.settle();
   const stored = await set.store!.get(host.replayId!);
   if (!stored) throw new Error('no replay');
-  const { replay } = stored;
+  return stored.replay;
+}
+
+async function seeks(): Promise<void> {
+  const rate = Number(values['bytes-rate']);
+  const replay = await fiveMinutes(rate);
+  let t0 = performance.now();
+  const prepared = prepareReplay(replay, GAMES);
+  if (!prepared.ok) throw new Error(prepared.message);
+  const opened = ReplayPlayer.open(prepared.value);
+  if (!opened.ok) throw new Error(opened.message);
+  const openMs = performance.now() - t0;
+  const player = opened.value;
+  const times: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    // Spread over the match, never on a checkpoint: the worst case is just before the next one.
+    const tick = Math.floor(((i * 7919) % 40) / 40 * player.lastTick) + 17;
+    t0 = performance.now();
+    const bad = player.seek(tick);
+    if (bad) throw new Error(bad.message);
+    times.push(performance.now() - t0);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  console.log(`Seek, the 5-minute 16-player Arena replay at ${rate} Hz (${player.lastTick} ticks, checkpoints every 10 s):`);
+  console.log(`  open (prepare + the first state): ${openMs.toFixed(0)} ms`);
+  console.log(`  seek: median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, slowest ${sorted.at(-1)!.toFixed(1)} ms over ${times.length} seeks`);
+}
+
+async function bytes(): Promise<void> {
+  const rate = Number(values['bytes-rate']);
+  const replay = await fiveMinutes(rate);
   const raw = replay.chunks.reduce((n, c) => n + c.bytes.length, 0);
   const log = readTickLog(new Uint8Array(Buffer.concat(replay.chunks.map((c) => c.bytes))), 1, replay.header.slots, replay.header.snapshotEvery, 1e9);
   if (!log.ok) throw new Error(log.message);
@@ -136,5 +173,6 @@ if (values.child) {
   process.send!(await measureOne(values.child === 'on'));
   process.exit(0);
 }
-if (values.only !== 'cpu') await bytes();
-if (values.only !== 'bytes') await cpuCost();
+if (values.only === undefined || values.only === 'bytes') await bytes();
+if (values.only === undefined || values.only === 'seek') await seeks();
+if (values.only === undefined || values.only === 'cpu') await cpuCost();

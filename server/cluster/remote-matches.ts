@@ -5,9 +5,12 @@
  * over the node bus, and feeds it the match's stream through a relay: the owner publishes each
  * encoded snapshot once per tick, this node decodes it once and sends it to its own sockets
  * with the same fan-out the owner uses (a personal keyframe for newcomers and slow readers, the
- * shared deltas otherwise), so slow readers here are handled here, the same way.
+ * shared deltas otherwise), so slow readers here are handled here, the same way. Spectators here
+ * get that stream `spectatorDelayTicks` late, delayed here as the owner delays its own
+ * (server/replay/delayed-spectators.ts): the owner does nothing for them.
  */
 import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
+import { MatchPhase } from '../../shared/game/phase.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
@@ -15,7 +18,8 @@ import type { Logger } from '../log.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
-import { bindSocket, matchRoom, movedNotice, remoteConnectionId, replacedNotice, snapshotRoom, unbindSocket } from '../net/match-room.ts';
+import { bindSocket, matchRoom, movedNotice, remoteConnectionId, replacedNotice, snapshotRoom, spectatorRoom, unbindSocket } from '../net/match-room.ts';
+import { DelayedSpectators } from '../replay/delayed-spectators.ts';
 import { roomTransport } from '../net/room-transport.ts';
 import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
@@ -27,6 +31,10 @@ interface Relay {
   fanout: SnapshotFanout;
   base: SnapshotHeader | null;
   sockets: Set<string>;
+  /** This node's spectators of the match, on the delayed stream; null: no delay. */
+  watchers: DelayedSpectators | null;
+  /** After the end the owner sends nothing more: the delayed queue empties on this timer. */
+  drainTimer: ReturnType<typeof setInterval> | null;
 }
 
 export interface RemoteMatchesDeps {
@@ -36,6 +44,10 @@ export interface RemoteMatchesDeps {
   metrics: Metrics;
   log: Logger;
   keyframeEveryTicks: number;
+  /** Spectators see matches this many ticks late (SPECTATOR_DELAY_S × tick rate); 0 or absent: live. */
+  spectatorDelayTicks?: number;
+  /** Length of a tick (ms), the pace at which the delayed queue empties after the end. */
+  tickMs?: number;
 }
 
 export const unavailable = (error: unknown): AckResult<never> => ({
@@ -91,7 +103,8 @@ export class RemoteMatches implements RemoteSockets {
     void socket.join(matchRoom(matchId));
     const relay = this.relayOf(matchId, owner, game);
     relay.sockets.add(socket.id);
-    relay.fanout.add(socket.id);
+    if (res.role === 'spectator' && relay.watchers) relay.watchers.add(socket.id);
+    else relay.fanout.add(socket.id);
     return res;
   }
 
@@ -175,12 +188,19 @@ export class RemoteMatches implements RemoteSockets {
     let relay = this.relays.get(matchId);
     if (relay && relay.owner === owner) return relay;
     if (relay) this.deps.bus.unsubscribeStream(matchId);
+    if (relay?.drainTimer) clearInterval(relay.drainTimer);
+    const delay = this.deps.spectatorDelayTicks ?? 0;
     relay = {
       owner,
       game,
       base: null,
       sockets: relay?.sockets ?? new Set(),
       fanout: new SnapshotFanout(roomTransport(this.deps.nsp, snapshotRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics),
+      watchers:
+        delay > 0
+          ? new DelayedSpectators(new SnapshotFanout(roomTransport(this.deps.nsp, spectatorRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics), delay)
+          : null,
+      drainTimer: null,
     };
     this.relays.set(matchId, relay);
     const r = relay;
@@ -198,13 +218,27 @@ export class RemoteMatches implements RemoteSockets {
     if (!decoded.ok) return;
     relay.base = decoded.value;
     relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
+    const watchers = relay.watchers;
+    if (!watchers) return;
+    watchers.push(decoded.value);
+    if (decoded.value.phase === MatchPhase.Ended && relay.drainTimer === null) {
+      relay.drainTimer = setInterval(() => {
+        watchers.drain();
+        if (watchers.pending === 0 && relay.drainTimer) {
+          clearInterval(relay.drainTimer);
+          relay.drainTimer = null;
+        }
+      }, this.deps.tickMs ?? 50);
+    }
   }
 
   private forget(matchId: string, socketId: string): void {
     const relay = this.relays.get(matchId);
     if (!relay?.sockets.delete(socketId)) return;
     relay.fanout.remove(socketId);
+    relay.watchers?.remove(socketId);
     if (relay.sockets.size > 0) return;
+    if (relay.drainTimer) clearInterval(relay.drainTimer);
     this.relays.delete(matchId);
     this.deps.bus.unsubscribeStream(matchId);
   }

@@ -137,10 +137,10 @@ export interface MatchRoutes {
 
 export function routeMatches(
   link: ClusterLink,
-  deps: { nodeId: string; nsp: MatchNamespace; games: GameRegistry; metrics: Metrics; log: Logger; keyframeEveryTicks: number },
+  deps: { nodeId: string; nsp: MatchNamespace; games: GameRegistry; metrics: Metrics; log: Logger; keyframeEveryTicks: number; spectatorDelayTicks?: number; tickMs?: number },
 ): MatchRoutes {
   const { bus, stores } = link;
-  const remote = new RemoteMatches({ nsp: deps.nsp, bus, games: deps.games, metrics: deps.metrics, log: deps.log, keyframeEveryTicks: deps.keyframeEveryTicks });
+  const remote = new RemoteMatches({ ...deps, bus });
   const locate = (matchId: string) => stores.directory.get(matchId);
   return {
     remote,

@@ -14,6 +14,7 @@ import type { GuestIdentity } from '../auth/identity.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { DelayedSpectators } from '../replay/delayed-spectators.ts';
 import { MatchRecorder, type RecordingCheckpoint, type ReplayRecording } from '../replay/match-recorder.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
@@ -75,6 +76,8 @@ export interface MatchTiming {
   endedLingerMs: number;
   inputQueueSize: number;
   maxSpectators: number;
+  /** Spectators see the match this far behind the players (0: live, on the players' stream). */
+  spectatorDelayS?: number;
 }
 
 export interface MatchHostDeps {
@@ -86,6 +89,8 @@ export interface MatchHostDeps {
   timing: MatchTiming;
   events: MatchEvents;
   transport: FanoutTransport;
+  /** The spectators' own stream (delayed); without it they share the players' stream. */
+  spectators?: FanoutTransport;
   hooks: MatchHooks;
   /** Where and how matches are recorded; null: not recorded. */
   replays?: ReplayRecording | null;
@@ -108,6 +113,8 @@ export class MatchHost {
   private readonly seats: SeatBook;
   private readonly bots: BotDriver;
   private readonly fanout: SnapshotFanout;
+  /** Spectators' stream, SPECTATOR_DELAY_S behind; null: they share the players' stream. */
+  private readonly spectators: DelayedSpectators | null;
   private readonly recorder: MatchRecorder | null;
   private readonly unschedule: () => void;
   private disposeAt: number | null = null;
@@ -141,6 +148,11 @@ export class MatchHost {
     if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
+    const delayTicks = Math.round((timing.spectatorDelayS ?? 0) * timing.tickRate);
+    this.spectators =
+      deps.spectators && delayTicks > 0 && spec.visibility === 'public'
+        ? new DelayedSpectators(new SnapshotFanout(deps.spectators, spec.game.snapshotCodec, keyframeEvery, deps.metrics), delayTicks)
+        : null;
     const tickWindow = new TickWindow(timing.tickRate);
     this.unschedule = deps.scheduler.add({
       tick: (at) => this.tick(at),
@@ -308,7 +320,7 @@ export class MatchHost {
     this.unschedule();
     this.recorder?.stop();
     const connections = this.seats.clear();
-    for (const id of connections) this.fanout.remove(id);
+    for (const id of connections) this.unsubscribe(id);
     this.bots.clear();
     this.deps.log.warn({ matchId: this.id }, 'match abandoned: another node owns it now');
     return connections;
@@ -333,7 +345,7 @@ export class MatchHost {
     if (!res.ok) return { ok: false, code: ErrorCode.NoSeat, message: 'you hold no seat in this match: get one from the lobby' };
     const { seat, how, replaced } = res;
     if (replaced !== null) {
-      this.fanout.remove(replaced);
+      this.unsubscribe(replaced);
       this.deps.events.dismiss(replaced);
       this.deps.events.replaced(replaced);
     }
@@ -355,7 +367,7 @@ export class MatchHost {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
     }
     if (!this.seats.watch(connectionId)) return { ok: false, code: ErrorCode.MatchFull, message: 'this match has as many spectators as it takes' };
-    if (this.deps.events.admit(connectionId, 'spectator', -1)) this.fanout.add(connectionId);
+    if (this.deps.events.admit(connectionId, 'spectator', -1)) (this.spectators ?? this.fanout).add(connectionId);
     this.changed(false);
     return { ok: true, ...this.info('spectator', -1) };
   }
@@ -367,7 +379,7 @@ export class MatchHost {
   detach(connectionId: string, how: 'leave' | 'drop'): void {
     const gone = this.seats.detach(connectionId);
     if (!gone) return;
-    this.fanout.remove(connectionId);
+    this.unsubscribe(connectionId);
     this.deps.events.dismiss(connectionId);
     if (gone.kind === 'spectator') return this.changed(false);
     const { seat } = gone;
@@ -376,6 +388,12 @@ export class MatchHost {
     this.deps.log.info({ matchId: this.id, guestId: seat.guestId, slot: seat.slot, graceMs: this.deps.timing.graceMs }, 'player dropped, seat held');
     this.presence(seat, 'away');
     this.changed(true);
+  }
+
+  /** Off whichever snapshot stream the connection is on. */
+  private unsubscribe(connectionId: string): void {
+    this.fanout.remove(connectionId);
+    this.spectators?.remove(connectionId);
   }
 
   /** Gives a guest's seat up, connected or not (left from the lobby, grace over). */
@@ -404,7 +422,7 @@ export class MatchHost {
     this.unschedule();
     this.emitPhase();
     for (const connectionId of this.seats.clear()) {
-      this.fanout.remove(connectionId);
+      this.unsubscribe(connectionId);
       this.deps.events.dismiss(connectionId);
     }
     this.bots.clear();
@@ -414,6 +432,7 @@ export class MatchHost {
 
   private tick(scheduledAt: number): void {
     if (this.disposeAt !== null) {
+      this.spectators?.drain();
       if (this.deps.clock() >= this.disposeAt) this.dispose();
       return;
     }
@@ -422,6 +441,8 @@ export class MatchHost {
     if (this.runner.phase === MatchPhase.Playing) this.bots.drive(this.runner);
     const { snapshot, ended, phaseChanged } = this.runner.tick(scheduledAt);
     if (snapshot) this.fanout.publish(snapshot);
+    if (snapshot) this.spectators?.push(snapshot);
+    else this.spectators?.drain();
     if (ended) return this.end(ended);
     if (phaseChanged) {
       this.emitPhase();
@@ -460,13 +481,14 @@ export class MatchHost {
     }));
     const [first, second] = standings;
     const winnerSlot = ended.winner !== undefined ? ended.winner : first && (!second || first.score > second.score) ? first.slot : null;
-    return { matchId: this.id, game: this.spec.game.id, reason: ended.reason, winnerSlot, standings };
+    const replayId = this.recorder?.replayId;
+    return { matchId: this.id, game: this.spec.game.id, reason: ended.reason, winnerSlot, standings, ...(replayId !== undefined && { replayId }) };
   }
 
   /** A guest's seat is gone (released or timed out): out of the world, off the streams, lobby told. */
   private seatGone(seat: Readonly<Seat>, reason: 'left' | 'timed_out'): void {
     if (seat.connectionId !== null) {
-      this.fanout.remove(seat.connectionId);
+      this.unsubscribe(seat.connectionId);
       this.deps.events.dismiss(seat.connectionId);
     }
     this.runner.exit(seat.slot, 'gone');

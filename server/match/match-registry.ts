@@ -27,7 +27,7 @@ export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics
   /** Fixed seed for the first match (+1 per match), or null for random seeds. */
   matchSeed: number | null;
   /** How a match reaches its clients (socket.io rooms, in server/net/match-room.ts). */
-  ports: (matchId: string) => { events: MatchEvents; transport: FanoutTransport };
+  ports: (matchId: string) => { events: MatchEvents; transport: FanoutTransport; spectators?: FanoutTransport };
   hooks: MatchHooks;
   metrics: Metrics;
   log: Logger;
@@ -86,7 +86,7 @@ export class MatchRegistry {
   }
 
   private start(spec: MatchSpec, from?: MatchCheckpoint): MatchHost {
-    const { events, transport } = this.deps.ports(spec.id);
+    const { events, transport, spectators } = this.deps.ports(spec.id);
     const host = new MatchHost(
       spec,
       {
@@ -98,6 +98,7 @@ export class MatchRegistry {
         replays: this.deps.replays ?? null,
         events,
         transport,
+        spectators,
         hooks: {
           changed: (h) => this.deps.hooks.changed(h),
           seatReleased: (h, guestId, reason) => this.deps.hooks.seatReleased(h, guestId, reason),

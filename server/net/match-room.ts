@@ -16,6 +16,8 @@ import type { MatchNamespace, MatchSocket } from './types.ts';
 
 export const matchRoom = (matchId: string): string => `match:${matchId}`;
 export const snapshotRoom = (matchId: string): string => `snap:${matchId}`;
+/** The snapshots spectators get: the same match, SPECTATOR_DELAY_S behind (server/replay/delayed-spectators.ts). */
+export const spectatorRoom = (matchId: string): string => `watch:${matchId}`;
 /** The connections of a match that asked for its tick time (`net_graph`). */
 export const tickRoom = (matchId: string): string => `tick:${matchId}`;
 
@@ -84,7 +86,7 @@ export interface OtherNodes {
   publishSnapshot(matchId: string, bytes: Uint8Array): void;
 }
 
-export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherNodes | null): { events: MatchEvents; transport: FanoutTransport } {
+export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherNodes | null): { events: MatchEvents; transport: FanoutTransport; spectators: FanoutTransport } {
   const room = matchRoom(matchId);
   const to = () => nsp.to(room);
   /** Remote connections in the match, by node: the nodes its stream is published to. */
@@ -159,5 +161,5 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
     },
     hasOtherReaders: () => remote.size > 0,
   };
-  return { events, transport };
+  return { events, transport, spectators: roomTransport(nsp, spectatorRoom(matchId)) };
 }

@@ -16,7 +16,7 @@ import type { AnyGame, InputHeader } from '../../shared/game/game-definition.ts'
 import type { Visibility } from '../../shared/protocol/lobby-events.ts';
 import type { ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
 import { stateHash } from '../../shared/replay/state-hash.ts';
-import { canonicalInput, TickLogWriter } from '../../shared/replay/tick-log.ts';
+import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter } from '../../shared/replay/tick-log.ts';
 import type { Logger } from '../log.ts';
 import type { MatchJournal } from './journal.ts';
 import type { ReplaySeat, ReplayStore } from './replay-store.ts';
@@ -108,6 +108,7 @@ export class MatchRecorder implements MatchJournal {
       matchId: match.matchId,
       game: match.game.id,
       gameVersion: match.game.version,
+      tickLog: REPLAY_TICK_LOG_VERSION,
       mode: match.mode,
       visibility: match.visibility,
       options: match.options,

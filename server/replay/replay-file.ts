@@ -10,11 +10,9 @@
  */
 import { promisify } from 'node:util';
 import { deflate, deflateSync, inflateSync } from 'node:zlib';
-import { decodeReplayBody, encodeReplayBody, type Replay } from '../../shared/replay/replay-format.ts';
+import { decodeReplayBody, encodeReplayBody, REPLAY_FORMAT_VERSION, REPLAY_MAGIC, REPLAY_ZLIB as ZLIB, type Replay } from '../../shared/replay/replay-format.ts';
 
-export const REPLAY_MAGIC = 'ARPL';
-export const REPLAY_FORMAT_VERSION = 1;
-const ZLIB = 1;
+export { REPLAY_FORMAT_VERSION, REPLAY_MAGIC };
 /** A 24-hour 64-player match's log is far below this. */
 const MAX_BODY_BYTES = 256 * 1024 * 1024;
 

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
+import { REPLAY_TICK_LOG_VERSION } from '../../shared/replay/tick-log.ts';
 import type { ReplayStore } from './replay-store.ts';
 
 export interface ReplayStoreFixture {
@@ -25,6 +26,7 @@ export function header(replayId: string, visibility: 'public' | 'private' = 'pub
     matchId: `m-${replayId}`,
     game: 'arena',
     gameVersion: 1,
+    tickLog: REPLAY_TICK_LOG_VERSION,
     mode: 'ffa',
     visibility,
     options: { killTarget: 20, timeLimitS: 300 },

@@ -72,6 +72,8 @@ export interface MatchResults {
   /** The slot ranked first, or null (a draw, nobody scored). */
   winnerSlot: number | null;
   standings: ResultRow[];
+  /** The match's replay (GET /api/replays/<replayId>); absent when the match was not recorded. */
+  replayId?: string;
 }
 
 /** Lifecycle step of the match, sent to its room: waiting → countdown → playing → ended → disposed. */

@@ -15,6 +15,13 @@
 import type { Standing } from '../game/game-definition.ts';
 import type { Visibility } from '../protocol/lobby-events.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
+import { REPLAY_TICK_LOG_VERSION } from './tick-log.ts';
+
+/** A replay file starts "ARPL", then the format version, then the compression (1: zlib deflate). */
+export const REPLAY_MAGIC = 'ARPL';
+/** 2: the tick log's pattern inputs (tick-log.ts); a version-1 file is refused, not misread. */
+export const REPLAY_FORMAT_VERSION = 2;
+export const REPLAY_ZLIB = 1;
 
 export interface ReplayPlayer {
   slot: number;
@@ -29,6 +36,8 @@ export interface ReplayHeader {
   game: string;
   /** GameDefinition.version of the game that recorded it: another version may step differently. */
   gameVersion: number;
+  /** The layout of its chunks' tick log (REPLAY_TICK_LOG_VERSION when it was recorded). */
+  tickLog: number;
   mode: string;
   visibility: Visibility;
   options: Record<string, number>;
@@ -88,7 +97,7 @@ export function encodeReplayBody(replay: Replay): Uint8Array {
   return w.finish();
 }
 
-export type FormatError = { ok: false; code: 'CORRUPT' | 'TRUNCATED'; message: string };
+export type FormatError = { ok: false; code: 'CORRUPT' | 'TRUNCATED' | 'FORMAT_VERSION'; message: string };
 
 /** Never throws: a body that is cut short or does not hold what it should answers why. */
 export function decodeReplayBody(bytes: Uint8Array): { ok: true; replay: Replay } | FormatError {
@@ -98,6 +107,11 @@ export function decodeReplayBody(bytes: Uint8Array): { ok: true; replay: Replay 
   const headerText = r.text();
   if (headerText === null) return r.pos >= bytes.length ? truncated('its header') : corrupt('the header is not UTF-8');
   const header = parseJson(headerText);
+  // Chunks stored by an older build keep their layout: refused by name, never misread.
+  if (isObj(header) && header.tickLog !== REPLAY_TICK_LOG_VERSION) {
+    const was = isUint(header.tickLog) ? `version ${header.tickLog}` : 'version 1';
+    return { ok: false, code: 'FORMAT_VERSION', message: `its tick log is ${was}, this build reads version ${REPLAY_TICK_LOG_VERSION}` };
+  }
   const headerProblem = checkHeader(header);
   if (headerProblem) return corrupt(`the header ${headerProblem}`);
   const count = r.varint();

@@ -88,12 +88,14 @@ export interface Playhead {
   ended: boolean;
   /** The last snapshot the game gave (the base of the next, as on the server). */
   snapshot: unknown;
+  /** What beginPlay answered (the tick play ends by time, 0 for none), once play has begun here. */
+  phaseEndTick: number;
 }
 
 export function startOf(p: PreparedReplay): { ok: true; value: Playhead } | ReplayError {
   const { header } = p.replay;
   try {
-    return { ok: true, value: { state: p.game.create({ options: header.options, seed: header.seed, tickRate: header.tickRate }), playing: false, ended: false, snapshot: null } };
+    return { ok: true, value: { state: p.game.create({ options: header.options, seed: header.seed, tickRate: header.tickRate }), playing: false, ended: false, snapshot: null, phaseEndTick: 0 } };
   } catch (e) {
     return fail('CORRUPT', `the game refused the setup: ${(e as Error).message}`);
   }
@@ -103,7 +105,7 @@ export function fromCheckpoint(p: PreparedReplay, cp: TickCheckpoint): { ok: tru
   const state = p.game.fromState(cp.state);
   if (!state.ok) return fail('CORRUPT', `the checkpoint at tick ${cp.tick}: ${state.message}`);
   if (p.game.tickOf(state.value) !== cp.tick) return fail('CORRUPT', `the checkpoint at tick ${cp.tick} holds a state at tick ${p.game.tickOf(state.value)}`);
-  return { ok: true, value: { state: state.value, playing: cp.playing, ended: false, snapshot: null } };
+  return { ok: true, value: { state: state.value, playing: cp.playing, ended: false, snapshot: null, phaseEndTick: 0 } };
 }
 
 /** Steps one recorded tick, exactly as the runner did. */
@@ -117,7 +119,7 @@ export function stepTick(p: PreparedReplay, head: Playhead, t: PlayableTick): Re
     }
     if (t.beginPlay) {
       if (head.playing) return fail('CORRUPT', `play begins twice (tick ${t.tick})`);
-      game.beginPlay(head.state);
+      head.phaseEndTick = game.beginPlay(head.state);
       head.playing = true;
     }
     if (head.playing) for (const { slot, input } of t.inputs) game.applyInput(head.state, slot, input);
@@ -125,7 +127,7 @@ export function stepTick(p: PreparedReplay, head: Playhead, t: PlayableTick): Re
     if (ended) head.ended = true;
     if (t.snapshot) {
       const phase = head.ended ? MatchPhase.Ended : head.playing ? MatchPhase.Playing : MatchPhase.Waiting;
-      head.snapshot = game.snapshot(head.state, head.snapshot, { serverTime: 0, phase, phaseEndTick: 0, lastInputSeq: new Map() });
+      head.snapshot = game.snapshot(head.state, head.snapshot, { serverTime: 0, phase, phaseEndTick: head.playing ? head.phaseEndTick : 0, lastInputSeq: new Map() });
     }
   } catch (e) {
     return fail('CORRUPT', `the game failed at tick ${t.tick}: ${(e as Error).message}`);

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 
-export type Screen = 'lobby' | 'queue' | 'match' | 'results' | 'reconnecting';
+export type Screen = 'lobby' | 'queue' | 'match' | 'results' | 'replay' | 'reconnecting';
 
 export interface GamePage {
   page: Page;

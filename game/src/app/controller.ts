@@ -3,11 +3,13 @@
  * - `link` (session-link.ts): signing in, the token's renewal, the connection's drops and returns;
  * - `lobby` (lobby-commands.ts): what the player asks for before a match, and the lobby's events;
  * - `match` (match-flow.ts): a joined match to its results and back, drawn by the game view;
- * - `feed` (net-graph-feed.ts): the net graph's figures, all from the connection itself.
+ * - `feed` (net-graph-feed.ts): the net graph's figures, all from the connection itself;
+ * - `replay` (replay-viewer.ts): a recorded match, fetched and re-simulated in the page.
  * React components only read the store and call these parts; the Phaser scenes only read the
  * MatchSession.
  */
 import type { PlayerClient } from '../../../shared/client/player-client.ts';
+import { GAMES } from '../../../shared/games/index.ts';
 import { ErrorCode } from '../../../shared/protocol/errors.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
@@ -19,6 +21,7 @@ import { MatchFlow, type GameView } from './match-flow.ts';
 import { MatchSession } from './match-session.ts';
 import { NetGraphFeed } from './net-graph-feed.ts';
 import { NetStats } from './net-stats.ts';
+import { ReplayViewer } from './replay-viewer.ts';
 import { SessionLink } from './session-link.ts';
 import type { PageStorage } from './storage.ts';
 
@@ -41,6 +44,7 @@ export class PageController {
   readonly link: SessionLink;
   readonly lobby: LobbyCommands;
   readonly match: MatchFlow;
+  readonly replay: ReplayViewer;
 
   constructor(deps: ControllerDeps) {
     const { store } = deps;
@@ -51,6 +55,16 @@ export class PageController {
     this.feed = new NetGraphFeed({ stats: this.stats, inMatch: () => this.session.info !== null });
     const client = () => this.link.client;
     this.match = new MatchFlow({ store, session: this.session, feed: this.feed, client, loadView: deps.loadView, lineId });
+    this.replay = new ReplayViewer({
+      store,
+      // Its own figures: a replay's snapshots are no part of the connection's net graph.
+      stats: new NetStats(),
+      url: deps.url,
+      games: GAMES,
+      token: () => this.link.client?.guest.token ?? deps.storage.guest()?.token ?? null,
+      view: () => this.match.gameView(),
+      ...(deps.fetch && { fetch: deps.fetch }),
+    });
     this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId });
     this.link = new SessionLink({
       store,

@@ -29,7 +29,7 @@ function setup(opts: { loadFails?: number } = {}) {
   const store = createStore();
   const session = { info: null as MatchInfo | null, joined(i: MatchInfo) { this.info = i; }, left() { this.info = null; }, onSnapshot() {}, onRoster() {} };
   const drawn: string[] = [];
-  const view: GameView = { show: (game, id) => drawn.push(`show ${game} ${id}`), hide: () => drawn.push('hide') };
+  const view: GameView = { show: (game, id) => drawn.push(`show ${game} ${id}`), showReplay: (game, key) => drawn.push(`replay ${game} ${key}`), hide: () => drawn.push('hide') };
   let loads = 0;
   let fails = opts.loadFails ?? 0;
   const ticks: ServerTick[] = [];

@@ -22,6 +22,8 @@ import type { NetGraphFeed } from './net-graph-feed.ts';
 export interface GameView {
   /** Draws `matchId` (of `game`); the same match again (a rejoin) keeps what is drawn. */
   show(game: string, matchId: string): void;
+  /** Draws the replay viewer's session with `game`'s scene; a new `key` starts the scene afresh (a seek). */
+  showReplay(game: string, key: string): void;
   hide(): void;
 }
 
@@ -102,7 +104,7 @@ export class MatchFlow {
   }
 
   /** The drawing side, loaded once; null when loading failed (the page offers to try again). */
-  private gameView(): Promise<GameView | null> {
+  gameView(): Promise<GameView | null> {
     this.view ??= this.deps.loadView(this.deps.session, (p) => this.dispatch(uiActions.gameLoading(p))).then(
       (view) => {
         this.dispatch(uiActions.gameLoaded());

@@ -30,6 +30,11 @@ export interface MatchSessionDeps {
   now?: () => number;
   /** Wall clock for feed entries (ms). */
   wallClock?: () => number;
+  /**
+   * A replay's session: the snapshots come from a re-simulation, so nothing is predicted or sent,
+   * and `info.slot` (role 'player') is the slot the viewer follows.
+   */
+  replay?: boolean;
 }
 
 export class MatchSession {
@@ -91,7 +96,7 @@ export class MatchSession {
       const setup = info.setup as ArenaSetup;
       const tickMs = 1000 / info.tickRate;
       this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.tickRate });
-      this.predictor = info.role === 'player' ? new Predictor({ map: setup.map, rules: setup.rules, playerId: info.slot }) : null;
+      this.predictor = info.role === 'player' && !this.deps.replay ? new Predictor({ map: setup.map, rules: setup.rules, playerId: info.slot }) : null;
       this.model = arenaModel(setup) as unknown as HudModel<SnapshotHeader>;
     } else {
       this.interpolation = null;
@@ -181,7 +186,7 @@ export class MatchSession {
     this.loop?.stop();
     this.loop = null;
     const client = this.client;
-    if (!client || info.role !== 'player') return;
+    if (!client || info.role !== 'player' || this.deps.replay) return;
     this.loop = new InputLoop<object, Timer>({
       tickRate: info.tickRate,
       timers: browserTimers(),

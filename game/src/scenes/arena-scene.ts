@@ -60,8 +60,12 @@ export class ArenaScene extends Phaser.Scene {
   /** On a phone, the aim stays where the last finger put it (or along the stick) between touches. */
   private touchAim = 0;
 
-  constructor(private readonly session: MatchSession) {
-    super('arena');
+  /** `key`: the scene's name in the game; a replay draws through a second instance on its own session. */
+  constructor(
+    private readonly session: MatchSession,
+    key = 'arena',
+  ) {
+    super(key);
   }
 
   create(): void {

@@ -67,8 +67,12 @@ export class CyclesScene extends Phaser.Scene {
   private roundMessage = '';
   private touch: TouchPad | null = null;
 
-  constructor(private readonly view: CyclesView) {
-    super('cycles');
+  /** `key`: the scene's name in the game; a replay draws through a second instance on its own view. */
+  constructor(
+    private readonly view: CyclesView,
+    key = 'cycles',
+  ) {
+    super(key);
   }
 
   create(): void {

@@ -22,16 +22,23 @@ export interface PhaserGameView extends GameView {
   screenToWorld(x: number, y: number): { x: number; y: number } | null;
 }
 
-export async function createGameView(session: MatchSession, parent: HTMLElement): Promise<PhaserGameView> {
+const cyclesView = (session: MatchSession) => ({
+  slot: () => (session.info?.role === 'player' ? session.info.slot : null),
+  setup: () => (session.info?.game === 'cycles' ? (session.info.setup as CyclesSetup) : null),
+  latest: () => session.latest as CyclesSnapshot | null,
+  previous: () => session.previous as CyclesSnapshot | null,
+  nickname: (slot: number) => session.roster.find((r) => r.slot === slot)?.nickname ?? `#${slot}`,
+});
+
+/**
+ * `replay`: the replay viewer's session. Its scenes are the same classes on that session, under
+ * their own keys, so a replay is drawn exactly as a match is and never touches the match's scene.
+ */
+export async function createGameView(session: MatchSession, parent: HTMLElement, replay: MatchSession): Promise<PhaserGameView> {
   const arena = new ArenaScene(session);
-  const cycles = new CyclesScene({
-    slot: () => (session.info?.role === 'player' ? session.info.slot : null),
-    setup: () => (session.info?.game === 'cycles' ? (session.info.setup as CyclesSetup) : null),
-    latest: () => session.latest as CyclesSnapshot | null,
-    previous: () => session.previous as CyclesSnapshot | null,
-    nickname: (slot) => session.roster.find((r) => r.slot === slot)?.nickname ?? `#${slot}`,
-  });
-  const scenes = { arena, cycles } as const;
+  const cycles = new CyclesScene(cyclesView(session));
+  const scenes = { arena, cycles, 'arena-replay': new ArenaScene(replay, 'arena-replay'), 'cycles-replay': new CyclesScene(cyclesView(replay), 'cycles-replay') } as const;
+  type Key = keyof typeof scenes;
   const game = new Phaser.Game({
     type: Phaser.AUTO,
     parent,
@@ -44,8 +51,7 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
     scale: { mode: Phaser.Scale.RESIZE, width: '100%', height: '100%' },
   });
   await new Promise<void>((resolve) => (game.isBooted ? resolve() : game.events.once(Phaser.Core.Events.READY, () => resolve())));
-  game.scene.add('arena', arena, false);
-  game.scene.add('cycles', cycles, false);
+  for (const [key, scene] of Object.entries(scenes)) game.scene.add(key, scene, false);
 
   const frames = new Float64Array(FRAMES_KEPT);
   let count = 0;
@@ -57,17 +63,25 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
   });
 
   let shown: string | null = null;
+  const run = (key: Key, matchId: string) => {
+    for (const other of Object.keys(scenes)) if (other !== key && game.scene.isActive(other)) game.scene.stop(other);
+    // A new match restarts the scene (its sprites belong to the last one); a rejoin does not.
+    if (!game.scene.isActive(key)) game.scene.start(key);
+    else if (matchId !== shown) game.scene.getScene(key)?.scene.restart();
+    shown = matchId;
+    parent.dataset.drawing = key;
+  };
   const view: PhaserGameView = {
     show(id, matchId) {
       const key = id === 'cycles' ? 'cycles' : 'arena';
       const scene = scenes[key];
       session.controller = () => scene.command();
-      for (const other of Object.keys(scenes)) if (other !== key && game.scene.isActive(other)) game.scene.stop(other);
-      // A new match restarts the scene (its sprites belong to the last one); a rejoin does not.
-      if (!game.scene.isActive(key)) game.scene.start(key);
-      else if (matchId !== shown) game.scene.getScene(key)?.scene.restart();
-      shown = matchId;
-      parent.dataset.drawing = key;
+      run(key, matchId);
+    },
+    showReplay(id, viewKey) {
+      // The match's keys stay with the match: a replay sends nothing.
+      session.controller = null;
+      run(id === 'cycles' ? 'cycles-replay' : 'arena-replay', viewKey);
     },
     hide() {
       session.controller = null;
@@ -75,8 +89,8 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
       for (const key of Object.keys(scenes)) if (game.scene.isActive(key)) game.scene.stop(key);
       delete parent.dataset.drawing;
     },
-    worldToScreen: (x, y) => (shown !== null && game.scene.isActive('arena') ? arena.worldToScreen(x, y) : null),
-    screenToWorld: (x, y) => (shown !== null && game.scene.isActive('arena') ? arena.screenToWorld(x, y) : null),
+    worldToScreen: (x, y) => (shown !== null ? activeArena()?.worldToScreen(x, y) ?? null : null),
+    screenToWorld: (x, y) => (shown !== null ? activeArena()?.screenToWorld(x, y) ?? null : null),
     frameTimes() {
       const n = Math.min(count, FRAMES_KEPT);
       const out: number[] = [];
@@ -84,5 +98,6 @@ export async function createGameView(session: MatchSession, parent: HTMLElement)
       return out;
     },
   };
+  const activeArena = () => (game.scene.isActive('arena') ? arena : game.scene.isActive('arena-replay') ? scenes['arena-replay'] : null);
   return view;
 }

@@ -6,8 +6,9 @@ import { combineReducers, configureStore, createSlice, type PayloadAction } from
 import { connectionSlice } from './connection-slice.ts';
 import { lobbySlice, matchesAdapter } from './lobby-slice.ts';
 import { matchSlice } from './match-slice.ts';
+import { replaySlice } from './replay-slice.ts';
 
-export type Screen = 'lobby' | 'queue' | 'match' | 'results' | 'reconnecting';
+export type Screen = 'lobby' | 'queue' | 'match' | 'results' | 'replay' | 'reconnecting';
 
 /** The game chunk (Phaser and the scenes): not asked for yet, on its way, there, or failed. */
 export interface GameLoad {
@@ -47,6 +48,7 @@ const reducer = combineReducers({
   connection: connectionSlice.reducer,
   lobby: lobbySlice.reducer,
   match: matchSlice.reducer,
+  replay: replaySlice.reducer,
   ui: uiSlice.reducer,
 });
 
@@ -59,12 +61,15 @@ export type Store = ReturnType<typeof createStore>;
 export type AppDispatch = Store['dispatch'];
 
 export function selectScreen(s: RootState): Screen {
+  // A replay plays from its file: a dropped connection does not cover it.
+  if (s.replay.status !== 'closed') return 'replay';
   if (s.connection.status === 'reconnecting') return 'reconnecting';
   return selectUnderlyingScreen(s);
 }
 
 /** The screen under the reconnect overlay (what comes back once connected). */
 export function selectUnderlyingScreen(s: RootState): Exclude<Screen, 'reconnecting'> {
+  if (s.replay.status !== 'closed') return 'replay';
   if (s.match.results) return 'results';
   const joined = s.match.joined;
   if (joined) return s.match.phase === 'waiting' || s.match.phase === 'countdown' ? 'queue' : 'match';

@@ -8,6 +8,7 @@ import { Lobby } from './Lobby.tsx';
 import { NetGraph } from './NetGraph.tsx';
 import { QueueScreen } from './QueueScreen.tsx';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
+import { ReplayScreen } from './ReplayScreen.tsx';
 import { Results } from './Results.tsx';
 
 export function App(props: { onLobbyInteractive: () => void }) {
@@ -20,6 +21,7 @@ export function App(props: { onLobbyInteractive: () => void }) {
       {under === 'queue' && <QueueScreen />}
       {under === 'match' && <Hud />}
       {under === 'results' && <Results />}
+      {under === 'replay' && <ReplayScreen />}
       {screen === 'reconnecting' && <ReconnectOverlay />}
       <NetGraph />
       <GameLoadBar />

@@ -73,7 +73,7 @@ export function Hud() {
           </li>
         ))}
       </ol>
-      {scoreboard && match.hud && <Scoreboard hud={match.hud} joined={joined} />}
+      {scoreboard && match.hud && <Scoreboard hud={match.hud} />}
       <Chat
         className="match-chat"
         title="Match chat"
@@ -94,7 +94,7 @@ export function Hud() {
 }
 
 /** "killer ⨯ victim", "bob crashed", "alice wins the round", "bob lost connection". */
-function FeedLine({ f }: { f: FeedEntry }) {
+export function FeedLine({ f }: { f: FeedEntry }) {
   if (f.actor && f.subject) {
     return (
       <>
@@ -183,7 +183,7 @@ function usePing(): number | null {
   return ping;
 }
 
-function Scoreboard(props: { hud: HudState; joined: JoinedMatch }) {
+export function Scoreboard(props: { hud: HudState }) {
   const { hud } = props;
   return (
     <section className="scoreboard card" aria-label="Scoreboard">

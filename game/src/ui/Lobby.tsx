@@ -10,6 +10,7 @@ import { selectPublicMatches } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
 import { gameName, modeLabel, modesOf, STATE_LABEL } from './labels.ts';
+import { RecentReplays } from './RecentReplays.tsx';
 
 export function Lobby(props: { onInteractive?: () => void }) {
   const controller = useController();
@@ -132,6 +133,7 @@ export function Lobby(props: { onInteractive?: () => void }) {
           onSend={(text) => controller.lobby.chat(text)}
         />
       </div>
+      <RecentReplays />
     </main>
   );
 }

@@ -1,4 +1,4 @@
-/** The end of a match: who won and why, the ranking with K/D (or rounds), Play again, Back to lobby. */
+/** The end of a match: who won and why, the ranking with K/D (or rounds), Play again, Watch replay, Back to lobby. */
 import { useEffect, useRef } from 'react';
 import { kdRatio } from '../app/hud-model.ts';
 import { useAppSelector, useController } from './context.ts';
@@ -72,6 +72,19 @@ export function Results() {
           <button ref={again} className="primary" onClick={() => void controller.lobby.playAgain()}>
             Play again
           </button>
+          {results.replayId && (
+            <button
+              className="secondary"
+              onClick={async () => {
+                const id = results.replayId!;
+                // The seat is given up first: the replay plays in the page, off the match.
+                await controller.match.leave();
+                await controller.replay.open(id);
+              }}
+            >
+              Watch replay
+            </button>
+          )}
           <button className="secondary" onClick={() => void controller.match.leave()}>
             Back to lobby
           </button>

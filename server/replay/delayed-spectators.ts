@@ -1,0 +1,81 @@
+/**
+ * Spectators of a public match see it `delayTicks` behind the players (SPECTATOR_DELAY_S): a
+ * spectator cannot call out positions to a player ("ghosting"). The match's own snapshots,
+ * already built for the players on the tick, wait here in order and go out on their own stream
+ * (a room of their own, a delta chain of their own) once they are old enough.
+ *
+ * Cost on the owner: no game work at all (no step, no snapshot build: the player stream's
+ * snapshot objects are kept, not copied), one delta encode per snapshot tick while somebody
+ * watches (nothing while nobody does: frames pass through unencoded) and `delay × snapshot rate`
+ * references held. After the match ends the queue keeps flowing at the match's pace (`drain`,
+ * once a tick), so spectators see the end too.
+ *
+ * Verbs: add / remove a spectator; push the tick's live snapshot; drain a tick after the end.
+ */
+import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
+
+/** The part of the snapshot fan-out this uses (server/match/snapshot-fanout.ts). */
+export interface SpectatorStream {
+  add(subscriberId: string): void;
+  remove(subscriberId: string): void;
+  publish(snapshot: SnapshotHeader): void;
+}
+
+export class DelayedSpectators {
+  private readonly queue: SnapshotHeader[] = [];
+  private head = 0;
+  private readonly watching = new Set<string>();
+  /** The tick the match is at, as far as this queue knows (it runs on by itself after the end). */
+  private now = -Infinity;
+
+  constructor(
+    private readonly stream: SpectatorStream,
+    readonly delayTicks: number,
+  ) {}
+
+  get count(): number {
+    return this.watching.size;
+  }
+
+  /** Queued snapshots (for tests and metrics). */
+  get pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  add(subscriberId: string): void {
+    this.watching.add(subscriberId);
+    this.stream.add(subscriberId);
+  }
+
+  remove(subscriberId: string): void {
+    if (this.watching.delete(subscriberId)) this.stream.remove(subscriberId);
+  }
+
+  /** The live snapshot of this tick: queued, and whatever is now `delayTicks` old goes out. */
+  push(snapshot: SnapshotHeader): void {
+    this.queue.push(snapshot);
+    this.now = snapshot.tick;
+    this.release();
+  }
+
+  /** A tick without a live snapshot (the match ended, or none was due): the queue moves on. */
+  drain(): void {
+    if (this.pending === 0) return;
+    this.now += 1;
+    this.release();
+  }
+
+  private release(): void {
+    const due = this.now - this.delayTicks;
+    while (this.head < this.queue.length && this.queue[this.head]!.tick <= due) {
+      const s = this.queue[this.head]!;
+      // Nobody watching: nothing to encode. A spectator who comes later starts from a keyframe.
+      if (this.watching.size > 0) this.stream.publish(s);
+      this.head++;
+    }
+    if (this.head > 64 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Delayed spectating across two nodes: a public Arena match runs on node1 (Ada and server bots);
+ * Lou spectates through node1, Eve through node2 (her node relays the owner's stream). Both see
+ * the match SPECTATOR_DELAY_S (here 2 s, 40 ticks at 20 Hz) behind Ada, and what they see at a
+ * tick is what Ada saw at that tick. Without the delay on node2's relay Eve would be 0-2 ticks
+ * behind, close enough to call out positions to a player.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlayerClient } from '../../shared/client/player-client.ts';
+import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
+import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
+import { GAMES } from '../../shared/games/index.ts';
+import { startCluster, type TestCluster } from '../support/cluster.ts';
+import { startRedis, type RedisServer } from '../support/redis.ts';
+import { waitFor } from '../support/wait.ts';
+
+const TICK_RATE = 20;
+const DELAY_S = 2;
+
+async function client(url: string, nickname: string) {
+  const seen: Snapshot[] = [];
+  const res = await PlayerClient.connect<Snapshot, ArenaInput, ArenaSetup>({
+    url,
+    nickname,
+    games: GAMES,
+    connection: { reconnection: false },
+    match: { snapshot: (s) => void seen.push(s) },
+  });
+  if (!res.ok) throw new Error(`${nickname}: ${res.code} ${res.message}`);
+  return { client: res.value, seen };
+}
+
+describe('spectators on either node watch SPECTATOR_DELAY_S behind the players', () => {
+  let redis: RedisServer;
+  let cluster: TestCluster;
+  const closers: (() => void)[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    cluster = await startCluster({ REDIS_URL: redis.url }, 2, { TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '0', QUEUE_WAIT_MS: '200', SPECTATOR_DELAY_S: String(DELAY_S) });
+  });
+  afterAll(async () => {
+    for (const c of closers) c();
+    await cluster?.stop();
+    await redis?.stop();
+  });
+
+  it('on the owner and on a relaying node alike', async () => {
+    const [n1, n2] = cluster.nodes;
+    const ada = await client(n1!.url, 'ada');
+    const lou = await client(n1!.url, 'lou');
+    const eve = await client(n2!.url, 'eve');
+    closers.push(() => ada.client.close(), () => lou.client.close(), () => eve.client.close());
+    const joined = await ada.client.enter({ kind: 'quickplay', mode: 'ffa' });
+    if (!joined.ok) throw new Error(`ada: ${joined.code}`);
+    expect(await lou.client.enter({ kind: 'spectate', matchId: joined.matchId })).toMatchObject({ ok: true, role: 'spectator' });
+    expect(await eve.client.enter({ kind: 'spectate', matchId: joined.matchId })).toMatchObject({ ok: true, role: 'spectator' });
+    await waitFor(() => eve.seen.length > 10 && lou.seen.length > 10, 'both spectators watching', 15_000);
+
+    const behind = TICK_RATE * DELAY_S;
+    for (const who of [lou, eve]) {
+      const lag = ada.seen.at(-1)!.tick - who.seen.at(-1)!.tick;
+      // A snapshot in flight on either side: a tick or two either way.
+      expect(lag).toBeGreaterThanOrEqual(behind - 3);
+      expect(lag).toBeLessThanOrEqual(behind + 3);
+      const adaAt = new Map(ada.seen.map((s) => [s.tick, s]));
+      for (const s of who.seen.slice(-10)) {
+        expect(s.players.map((p) => [p.id, p.x, p.y, p.alive])).toEqual(adaAt.get(s.tick)!.players.map((p) => [p.id, p.x, p.y, p.alive]));
+      }
+    }
+  });
+});
