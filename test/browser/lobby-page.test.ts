@@ -19,7 +19,7 @@ describe('the lobby and the screens around a match', () => {
 
   beforeAll(async () => {
     // A lone quick player waits 4 s, long enough to see and cancel the queue, then bots join.
-    server = await startServer({ TICK_RATE: '30', QUEUE_WAIT_MS: '4000', COUNTDOWN_MS: '1500', ENDED_LINGER_MS: '20000' });
+    server = await startServer({ TICK_RATE: '30', QUEUE_WAIT_MS: '4000', COUNTDOWN_MS: '1500', ENDED_LINGER_MS: '20000', SPECTATOR_DELAY_S: '0' });
     browser = await sharedChromium();
   });
   afterAll(async () => {

@@ -66,7 +66,7 @@ describe('Cycles, the second game, on the same server', () => {
   const riders: Rider[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300', QUEUE_WAIT_MS: '300', RECONNECT_GRACE_MS: '10000' });
+    server = await startServer({ TICK_RATE: String(TICK_RATE), COUNTDOWN_MS: '300', QUEUE_WAIT_MS: '300', RECONNECT_GRACE_MS: '10000', SPECTATOR_DELAY_S: '0' });
   });
   afterAll(async () => {
     for (const r of riders) r.client.close();

@@ -46,6 +46,8 @@ describe('lobby', () => {
       BOT_FILL: 'off',
       COUNTDOWN_MS: '200',
       RECONNECT_GRACE_MS: '3000',
+      // Spectators here watch live: the delayed stream has its own tests (delayed-spectators, cluster-spectators).
+      SPECTATOR_DELAY_S: '0',
       CHAT_BURST: '3',
       CHAT_INTERVAL_MS: '60000',
       ENDED_LINGER_MS: '500',
