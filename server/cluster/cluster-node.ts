@@ -303,7 +303,7 @@ export class ClusterNode {
     else await this.leases.release(id, false).catch((e: unknown) => this.warn(e, 'lease release failed', id));
     this.tellMoved(id, connections);
     this.deps.log.info(
-      { matchId: id, to: adopted.ok ? target : null, checkpointMs: checkpointed - started, adoptMs: Date.now() - checkpointed, ...(adopted.ok ? {} : { why: adopted.message }) },
+      { matchId: id, tick: host.currentTick, to: adopted.ok ? target : null, checkpointMs: checkpointed - started, adoptMs: Date.now() - checkpointed, ...(adopted.ok ? {} : { why: adopted.message }) },
       adopted.ok ? 'match handed over' : 'match left for adoption',
     );
     return adopted.ok;
