@@ -77,6 +77,8 @@ type Phase = 'idle' | 'connecting' | 'entering' | 'playing' | 'between' | 'stopp
 const RETRY_MS = 1000;
 /** How long a bot keeps failing to reach its node before it moves to the next URL. */
 export const FAILOVER_AFTER_MS = 2000;
+/** How long a bot told NODE_LEAVING keeps trying to open its connection elsewhere (the node waits 2 s). */
+const RELOCATE_TRIES_MS = 1_800;
 /** Quick play waits at most this long for a placement before queueing again. */
 const QUEUE_TIMEOUT_MS = 60_000;
 
@@ -275,10 +277,14 @@ export class Bot {
     const stats = this.deps.stats;
     let next: PlayerClient | null = null;
     try {
-      const opened = await PlayerClient.resume(
-        this.clientOptions(() => next !== null && this.client === next),
-        this.guest ?? old.guest,
-      );
+      // Behind a balancer that has not noticed the drain yet, the new connection may land on the
+      // leaving node again, which refuses it (SERVER_DRAINING): ask again while the node waits.
+      const until = this.deps.now() + RELOCATE_TRIES_MS;
+      let opened = await PlayerClient.resume(this.clientOptions(() => next !== null && this.client === next), this.guest ?? old.guest);
+      while (!opened.ok && opened.code === ErrorCode.ServerDraining && this.deps.now() < until && this.client === old && (this.phase as Phase) !== 'stopped') {
+        await new Promise<void>((r) => this.deps.timers.after(150, r));
+        opened = await PlayerClient.resume(this.clientOptions(() => next !== null && this.client === next), this.guest ?? old.guest);
+      }
       if (!opened.ok) return stats.error(`relocate:${opened.code}`, `could not open a connection to another node: ${opened.message}`);
       next = opened.value;
       if ((this.phase as Phase) === 'stopped' || this.client !== old) return next.close();
