@@ -35,8 +35,9 @@ export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
 /** Getting the seat back: how long to keep trying while the match is between nodes, and how often. */
 const MOVE_TIMEOUT_MS = 15_000;
-// Short: a move is announced once the new owner has listed the match (a hand-over's brief gap
-// is answered CLUSTER_UNAVAILABLE and retried), and every pause here is a frozen screen.
+// Between retries only: a move is announced once the new owner has listed the match, so the
+// first join goes at once (a hand-over's brief gap is answered CLUSTER_UNAVAILABLE and retried
+// after this), and every pause here is a frozen screen.
 const MOVE_RETRY_MS = 150;
 
 export interface MatchConnectionOptions {
@@ -126,7 +127,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
         wait: opts.moveWait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
         now: this.now,
       },
-      { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
+      { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS, followMoveAtOnce: true },
     );
     const decode = opts.decode ?? true;
     const auth = opts.token === undefined ? undefined : authFor(opts.token);
