@@ -460,10 +460,14 @@ export class ClusterNode {
       const id = entry.listing.matchId;
       if (live.has(entry.nodeId) && entry.nodeId !== this.deps.nodeId) continue;
       if (this.deps.registry.get(id) || entry.listing.state === 'ended') continue;
-      // A node declared dead still holds its leases: take them at once, with a larger token.
-      if (dead.has(entry.nodeId)) {
-        if (!(await this.leases.seize(id, entry.nodeId))) continue;
-      } else if ((await this.leases.owner(id)) !== null || !(await this.leases.acquire(id))) continue;
+      // A node declared dead still holds its leases: take them at once, with a larger token. That
+      // includes a node that died halfway through taking a match over (the directory still names
+      // the node that handed it over, the lease the dead one).
+      const holder = await this.leases.owner(id);
+      const deadHolder = dead.has(entry.nodeId) ? entry.nodeId : holder !== null && dead.has(holder) ? holder : null;
+      if (deadHolder !== null) {
+        if (!(await this.leases.seize(id, deadHolder))) continue;
+      } else if (holder !== null || !(await this.leases.acquire(id))) continue;
       await this.adopt(entry);
     }
   }
