@@ -35,9 +35,10 @@ export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 
 /** Getting the seat back: how long to keep trying while the match is between nodes, and how often. */
 const MOVE_TIMEOUT_MS = 15_000;
-// Between retries only: a move is announced once the new owner has listed the match, so the
-// first join goes at once (a hand-over's brief gap is answered CLUSTER_UNAVAILABLE and retried
-// after this), and every pause here is a frozen screen.
+// Short: a move is announced once the new owner has listed the match (a hand-over's brief gap
+// is answered CLUSTER_UNAVAILABLE and retried), and every pause here is a frozen screen. The
+// first join still waits it out: when the move comes with a drain, the connection it would go
+// on is about to close, and the reconnect's join would race it (seat-return.ts).
 const MOVE_RETRY_MS = 150;
 
 export interface MatchConnectionOptions {
@@ -127,7 +128,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
         wait: opts.moveWait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
         now: this.now,
       },
-      { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS, followMoveAtOnce: true },
+      { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
     );
     const decode = opts.decode ?? true;
     const auth = opts.token === undefined ? undefined : authFor(opts.token);
