@@ -67,6 +67,13 @@ export interface MatchConnectionOptions {
    * Tests hold it to choose the moment the attempt goes out.
    */
   moveWait?: (ms: number) => Promise<void>;
+  /**
+   * With autoRejoin: when the node this connection is on shuts down (NODE_LEAVING), open a new
+   * connection and move the seat to it before the old one closes (default true). False: stay,
+   * and follow the match when the node closes (MATCH_MOVED, reconnect), as a client that does not
+   * know NODE_LEAVING does.
+   */
+  moveConnection?: boolean;
   /** Skip decoding: count snapshot bytes only (load-test bots in light mode). */
   decode?: boolean;
   now?: () => number;
@@ -179,7 +186,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       if (socket === this.leaving && error.code === ErrorCode.SessionReplaced) return;
       if (!mine()) return;
       // The node is shutting down: move to a new connection before this one closes.
-      if (error.code === ErrorCode.NodeLeaving && opts.autoRejoin && this.rejoin?.role === 'player') {
+      if (error.code === ErrorCode.NodeLeaving && opts.autoRejoin && opts.moveConnection !== false && this.rejoin?.role === 'player') {
         void this.relocate(handlers, opts);
         return;
       }

@@ -64,7 +64,9 @@ describe('a drain while the SDK follows its moved match', () => {
         roster: (r) => (roster = r),
         snapshot: () => void snapshots++,
       },
-      { token: session.token, manager, autoRejoin: true, games: GAMES, moveWait },
+      // Stays on its connection when told NODE_LEAVING (sdk-relocate.test.ts moves it): the
+      // way back here is MATCH_MOVED and the reconnect.
+      { token: session.token, manager, autoRejoin: true, games: GAMES, moveWait, moveConnection: false },
     );
     closers.push(() => {
       conn.close();
