@@ -49,6 +49,8 @@ export interface BusNotices {
   replaced: { matchId: string; socketId: string };
   /** A relayed connection dropped (its seat is kept for the reconnect grace). */
   detach: { matchId: string; socketId: string; how?: 'leave' | 'drop' };
+  /** The asker relays the match but has no keyframe to decode its deltas on: send one. */
+  keyframe: { matchId: string };
 }
 
 export type RequestKind = keyof BusRequests;
@@ -163,6 +165,10 @@ export const NOTICE_BODIES = {
     if (obj.how === undefined) return ids;
     const how = oneOf(obj, 'how', ['leave', 'drop'] as const);
     return how.ok ? ok({ ...ids.value, how: how.value }) : how;
+  },
+  keyframe: (obj) => {
+    const matchId = stringField(obj, 'matchId', ID_MAX);
+    return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
   },
 } satisfies { [K in NoticeKind]: Check<BusNotices[K]> };
 

@@ -580,6 +580,7 @@ export class ClusterNode {
       dismiss: (_from, { matchId, socketId }) => this.deps.remote.dismissed(matchId, socketId),
       replaced: (_from, { matchId, socketId }) => this.deps.remote.replaced(matchId, socketId),
       detach: (from, { matchId, socketId }) => this.deps.registry.get(matchId)?.detach(remoteConnectionId(from, socketId), 'drop'),
+      keyframe: (_from, { matchId }) => this.deps.registry.get(matchId)?.keyframeSoon(),
     };
   }
 

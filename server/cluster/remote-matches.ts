@@ -27,6 +27,8 @@ interface Relay {
   fanout: SnapshotFanout;
   base: SnapshotHeader | null;
   sockets: Set<string>;
+  /** When this node last asked the owner for a keyframe (Date.now()). */
+  askedKeyframeAt: number;
 }
 
 export interface RemoteMatchesDeps {
@@ -245,6 +247,7 @@ export class RemoteMatches implements RemoteSockets {
       owner,
       game,
       base: null,
+      askedKeyframeAt: 0,
       sockets: relay?.sockets ?? new Set(),
       fanout: new SnapshotFanout(roomTransport(this.deps.nsp, snapshotRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics),
     };
@@ -267,8 +270,17 @@ export class RemoteMatches implements RemoteSockets {
     const head = relay.game.snapshotCodec.peek(bytes);
     if (!head.ok) return;
     const decoded = relay.game.snapshotCodec.decode(bytes, relay.base);
-    // Until the first keyframe there is no base: the owner sends one as soon as this node subscribes.
-    if (!decoded.ok) return;
+    // Until the first keyframe there is no base: the owner sends one when this node's first
+    // connection attaches. Should it have gone out before the subscription took (or been lost),
+    // ask for one rather than wait for the periodic keyframe (a second); once per 200 ms at most.
+    if (!decoded.ok) {
+      const now = Date.now();
+      if (now - relay.askedKeyframeAt >= 200) {
+        relay.askedKeyframeAt = now;
+        this.deps.bus.notify(relay.owner, 'keyframe', { matchId });
+      }
+      return;
+    }
     relay.base = decoded.value;
     relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
   }
