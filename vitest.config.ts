@@ -12,6 +12,7 @@ const ALONE = [
   'test/integration/loadtest.test.ts',
   'test/integration/loadtest-failover.test.ts',
   'test/integration/loadtest-drain.test.ts',
+  'test/integration/rolling-deploy.test.ts',
   'test/integration/polling.test.ts',
   'test/integration/polling-cluster.test.ts',
 ];

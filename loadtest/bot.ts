@@ -77,6 +77,8 @@ type Phase = 'idle' | 'connecting' | 'entering' | 'playing' | 'between' | 'stopp
 const RETRY_MS = 1000;
 /** How long a bot keeps failing to reach its node before it moves to the next URL. */
 export const FAILOVER_AFTER_MS = 2000;
+/** How long a bot told NODE_LEAVING keeps trying to open its connection elsewhere (the node waits 2 s). */
+const RELOCATE_TRIES_MS = 1_800;
 /** Quick play waits at most this long for a placement before queueing again. */
 const QUEUE_TIMEOUT_MS = 60_000;
 
@@ -125,6 +127,8 @@ export class Bot {
   private unreachableSince: number | null = null;
   private connectErrors = 0;
   private failoverTimer: TimerHandle | null = null;
+  /** The client being replaced while the bot moves its connection off a leaving node (relocate). */
+  private relocating: PlayerClient | null = null;
   /** Entries started (see enter): only the newest one's answer counts. */
   private entries = 0;
 
@@ -160,12 +164,17 @@ export class Bot {
     this.client?.close();
   }
 
-  private async connect(): Promise<void> {
+  /**
+   * The client options; every handler answers only while `current()` (the client they belong to
+   * is the bot's): a bot moving its connection has two for a moment, and the old one's last
+   * words (SESSION_REPLACED, its disconnect) are not the bot's news.
+   */
+  private clientOptions(current: () => boolean): PlayerClientOptions {
     const config = this.config;
     const stats = this.deps.stats;
     const json = config.wire === 'json';
     const defaultParserWire = config.wire !== 'binary';
-    const options: PlayerClientOptions = {
+    return {
       url: this.url,
       nickname: config.nickname,
       games: GAMES,
@@ -184,14 +193,20 @@ export class Bot {
         ...(defaultParserWire ? { parser: defaultParser } : {}),
       },
       match: {
-        rawSnapshot: json ? undefined : (bytes) => this.onBinarySnapshot(bytes),
-        ended: (results) => this.onEnded(results),
-        protocolError: (e) => this.onProtocolError(e),
-        disconnect: (reason) => this.onDisconnect(reason),
+        rawSnapshot: json ? undefined : (bytes) => current() && this.onBinarySnapshot(bytes),
+        ended: (results) => current() && this.onEnded(results),
+        protocolError: (e) => current() && this.onProtocolError(e),
+        disconnect: (reason) => current() && this.onDisconnect(reason),
       },
-      tokenRenewed: (guest) => (this.guest = guest),
-      tokenRenewalFailed: (e) => stats.error(`guest:${e.code}`, `could not renew the guest token: ${e.message}`),
+      tokenRenewed: (guest) => current() && (this.guest = guest),
+      tokenRenewalFailed: (e) => current() && stats.error(`guest:${e.code}`, `could not renew the guest token: ${e.message}`),
     };
+  }
+
+  private async connect(): Promise<void> {
+    const stats = this.deps.stats;
+    let mine: PlayerClient | null = null;
+    const options = this.clientOptions(() => mine !== null && this.client === mine);
     // On another node after a failover: the same guest, so `join {}` finds the seat it held.
     const opened = this.guest ? await PlayerClient.resume(options, this.guest) : await PlayerClient.connect(options);
     if (this.phase === 'stopped') {
@@ -206,15 +221,27 @@ export class Bot {
       this.retryTimer = this.deps.timers.after(RETRY_MS * (1 + Math.random()), () => void this.connect());
       return;
     }
-    const client = opened.value;
+    const client = (mine = opened.value);
+    this.use(client);
+    if (client.match.socket.connected) this.onConnect();
+  }
+
+  /** Makes `client` the bot's: its meter, its raw frames, its connection's events. */
+  private use(client: PlayerClient): void {
+    const config = this.config;
+    const stats = this.deps.stats;
+    const json = config.wire === 'json';
+    const defaultParserWire = config.wire !== 'binary';
     this.client = client;
     this.guest = client.guest;
     this.meter.attach(client.manager);
+    const current = (): boolean => this.client === client;
     this.raw =
       !config.decodeAll && !defaultParserWire
         ? new RawMatchFrames(
             client.manager,
             (bytes) => {
+              if (!current()) return;
               // Read off the TCP socket, these frames never reach ws's 'message' event, where the meter counts.
               if (this.raw?.onTcp) this.meter.framesIn += 1;
               this.onBinarySnapshot(bytes);
@@ -223,18 +250,64 @@ export class Bot {
           )
         : null;
     const socket = client.match.socket;
-    if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => this.onJsonSnapshot(s));
-    socket.on('connect', () => this.onConnect());
+    if (json) (socket as unknown as { on(ev: 'snapshot', fn: (s: unknown) => void): void }).on('snapshot', (s) => current() && this.onJsonSnapshot(s));
+    socket.on('connect', () => current() && this.onConnect());
     // A refused token is renewed by the PlayerClient; the bot only counts the refusal.
     socket.on('connect_error', (e: Error & { data?: { code?: string } }) => {
-      if (this.phase === 'stopped' || this.client !== client) return;
+      if (this.phase === 'stopped' || !current()) return;
       const code = e.data?.code;
       stats.error(code ? `connect:${code}` : 'connect', `connect failed: ${code ? `${code} ` : ''}${e.message}`);
       if (code?.startsWith('AUTH_')) return;
       this.unreachable();
       if (this.shouldMove(code)) this.failover();
     });
-    if (socket.connected) this.onConnect();
+  }
+
+  /**
+   * Its node is shutting down (NODE_LEAVING): a second client, through the same URL (the front
+   * sends it to another node), takes the seat over; the old one keeps bringing the match until
+   * then, and is closed after. The gap the player sees is the old connection's last snapshot to
+   * the new one's first. Should the move fail, the bot stays on the old connection and follows
+   * its match the usual way when the node closes.
+   */
+  private async relocate(): Promise<void> {
+    const old = this.client;
+    if (!old || this.relocating !== null || this.phase === 'stopped') return;
+    this.relocating = old;
+    const stats = this.deps.stats;
+    let next: PlayerClient | null = null;
+    try {
+      // Behind a balancer that has not noticed the drain yet, the new connection may land on the
+      // leaving node again, which refuses it (SERVER_DRAINING): ask again while the node waits.
+      const until = this.deps.now() + RELOCATE_TRIES_MS;
+      let opened = await PlayerClient.resume(this.clientOptions(() => next !== null && this.client === next), this.guest ?? old.guest);
+      while (!opened.ok && opened.code === ErrorCode.ServerDraining && this.deps.now() < until && this.client === old && (this.phase as Phase) !== 'stopped') {
+        await new Promise<void>((r) => this.deps.timers.after(150, r));
+        opened = await PlayerClient.resume(this.clientOptions(() => next !== null && this.client === next), this.guest ?? old.guest);
+      }
+      if (!opened.ok) return stats.error(`relocate:${opened.code}`, `could not open a connection to another node: ${opened.message}`);
+      next = opened.value;
+      if ((this.phase as Phase) === 'stopped' || this.client !== old) return next.close();
+      // Wherever this guest holds a seat: the old connection's match, on whichever node owns it now.
+      const res = await next.match.join();
+      if ((this.phase as Phase) === 'stopped' || this.client !== old) return next.close();
+      if (!res.ok) {
+        next.close();
+        // No seat to take over (the match ended meanwhile): the old connection goes on as it was.
+        if (res.code !== ErrorCode.NoSeat) stats.error(`relocate:${res.code}`, res.message);
+        return;
+      }
+      if (this.phase === 'playing') this.dropped('relocated');
+      this.entries += 1; // an entry under way on the old connection is stale now
+      this.deps.timers.cancel(this.retryTimer);
+      this.use(next);
+      old.close();
+      this.startPlaying(res, next);
+    } finally {
+      this.relocating = null;
+      // The old connection lost its seat (or its node) while the move failed: back the usual way.
+      if (this.client === old && old && !old.match.socket.connected && (this.phase as Phase) !== 'stopped') this.failover();
+    }
   }
 
   /** One more failed attempt to reach the node. */
@@ -513,15 +586,17 @@ export class Bot {
 
   /** Its match now runs on another node (the owner died or handed it over): join again, the seat is kept. */
   private onProtocolError(e: WireError): void {
+    if (e.code === ErrorCode.NodeLeaving) return void this.relocate();
+    // The new connection took the seat over (relocate): expected, the old one is on its way out.
+    if (e.code === ErrorCode.SessionReplaced && this.relocating === this.client) return;
     if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
     if (this.phase !== 'playing') return;
     this.dropped('matchMoved');
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;
-    // As the SDK does (MOVE_RETRY_MS): the new owner has listed the match by now; the spread
-    // keeps a whole match from asking in the same millisecond.
-    this.retryTimer = this.deps.timers.after(RETRY_MS * (0.1 + 0.15 * Math.random()), () => void this.enter());
+    // As the SDK does: MATCH_MOVED comes once the new owner runs the match, so join at once.
+    void this.enter();
   }
 
   private dropped(cause: DropCause): void {
@@ -532,6 +607,8 @@ export class Bot {
   private onDisconnect(reason: string): void {
     // The bot closes its own client only to stop or to move to another node.
     if (this.phase === 'stopped' || reason === 'io client disconnect') return;
+    // Replaced by the connection the bot is moving to (relocate), which takes over from here.
+    if (this.relocating !== null && this.relocating === this.client) return;
     this.deps.stats.disconnect();
     if (this.phase === 'playing') this.dropped('disconnected');
     this.droppedByNode = true;

@@ -11,7 +11,8 @@ describe('failover figures', () => {
       botsSeatedIdle: 0,
       backInMatchMs: { p50: null, max: null },
       gapDuringMoveMs: { p50: null, p99: null, max: null },
-      causes: { disconnected: 0, matchMoved: 0, refused: 0 },
+      gapByCauseMs: {},
+      causes: { disconnected: 0, matchMoved: 0, refused: 0, relocated: 0 },
       urlSwitches: 0,
     });
   });
@@ -33,7 +34,8 @@ describe('failover figures', () => {
       backInMatchMs: { p50: 3_000, max: 10_500 },
       // No snapshot after any drop was reported: no gap to tell.
       gapDuringMoveMs: { p50: null, p99: null, max: null },
-      causes: { disconnected: 5, matchMoved: 1, refused: 0 },
+      gapByCauseMs: {},
+      causes: { disconnected: 5, matchMoved: 1, refused: 0, relocated: 0 },
       urlSwitches: 4,
     });
   });

@@ -20,8 +20,13 @@
  */
 export const LOST_AFTER_MS = 10_000;
 
-/** `refused`: an entry refused because the server holds a seat for it (see `seatedIdle`). */
-export type DropCause = 'disconnected' | 'matchMoved' | 'refused';
+/**
+ * `refused`: an entry refused because the server holds a seat for it (see `seatedIdle`).
+ * `relocated`: its node was shutting down (NODE_LEAVING) and the bot moved its connection to
+ * another one: counted when the new connection took the seat over, from the last snapshot the
+ * old connection brought.
+ */
+export type DropCause = 'disconnected' | 'matchMoved' | 'refused' | 'relocated';
 
 export interface FailoverFigures {
   botsDropped: number;
@@ -33,6 +38,8 @@ export interface FailoverFigures {
   backInMatchMs: { p50: number | null; max: number | null };
   /** Last snapshot before a drop to first snapshot after it, over the drops that saw one again. */
   gapDuringMoveMs: { p50: number | null; p99: number | null; max: number | null };
+  /** The same, by what started the drop (only the causes that had one). */
+  gapByCauseMs?: Partial<Record<DropCause, { n: number; p50: number | null; max: number | null }>>;
   /** What put the bots out of their match. */
   causes: Record<DropCause, number>;
   /** Bots that gave up on their node and moved to the next --url. */
@@ -45,11 +52,12 @@ export class FailoverStats {
   private readonly backMs: number[] = [];
   /** Bots out while the server holds their seat, since `seatedIdle`. */
   private readonly seated = new Set<number>();
-  private readonly causes: Record<DropCause, number> = { disconnected: 0, matchMoved: 0, refused: 0 };
+  private readonly causes: Record<DropCause, number> = { disconnected: 0, matchMoved: 0, refused: 0, relocated: 0 };
   private switches = 0;
   /** Bot → its last snapshot before its current drop, until its first snapshot after it. */
-  private readonly gapFrom = new Map<number, number>();
+  private readonly gapFrom = new Map<number, { at: number; cause: DropCause }>();
   private readonly gapMs: number[] = [];
+  private readonly gapsByCause = new Map<DropCause, number[]>();
 
   /**
    * `bot` was put out of its match at `at` (ms), its last snapshot seen at `lastSnapshotAt` (null:
@@ -58,7 +66,7 @@ export class FailoverStats {
   dropped(bot: number, cause: DropCause, at: number, lastSnapshotAt: number | null = null): void {
     if (this.out.has(bot)) return;
     this.out.set(bot, at);
-    if (!this.gapFrom.has(bot)) this.gapFrom.set(bot, lastSnapshotAt ?? at);
+    if (!this.gapFrom.has(bot)) this.gapFrom.set(bot, { at: lastSnapshotAt ?? at, cause });
     this.causes[cause] += 1;
   }
 
@@ -67,7 +75,10 @@ export class FailoverStats {
     const from = this.gapFrom.get(bot);
     if (from === undefined) return;
     this.gapFrom.delete(bot);
-    this.gapMs.push(at - from);
+    this.gapMs.push(at - from.at);
+    const byCause = this.gapsByCause.get(from.cause) ?? [];
+    byCause.push(at - from.at);
+    this.gapsByCause.set(from.cause, byCause);
   }
 
   /**
@@ -109,6 +120,12 @@ export class FailoverStats {
       botsSeatedIdle: stillOut.filter((o) => o.seated).length,
       backInMatchMs: { p50: round(sorted[Math.floor((sorted.length - 1) / 2)]), max: round(sorted[sorted.length - 1]) },
       gapDuringMoveMs: { p50: round(nearestRank(gaps, 0.5)), p99: round(nearestRank(gaps, 0.99)), max: round(gaps[gaps.length - 1]) },
+      gapByCauseMs: Object.fromEntries(
+        [...this.gapsByCause].map(([cause, ms]) => {
+          const asc = [...ms].sort((a, b) => a - b);
+          return [cause, { n: asc.length, p50: round(nearestRank(asc, 0.5)), max: round(asc[asc.length - 1]) }];
+        }),
+      ),
       causes: { ...this.causes },
       urlSwitches: this.switches,
     };

@@ -42,7 +42,7 @@ const report: Report = {
   disconnects: 0,
   reconnects: 0,
   server: [{ url: 'http://127.0.0.1:3000', nodeId: 'node-<1>', tickMs: { p50: 0.5, p99: 2 }, cpuPercent: 10, rssMB: 100 }],
-  failover: { botsDropped: 0, botsBack: 0, botsLost: 0, botsPending: 0, botsSeatedIdle: 0, backInMatchMs: { p50: null, max: null }, gapDuringMoveMs: { p50: null, p99: null, max: null }, causes: { disconnected: 0, matchMoved: 0, refused: 0 }, urlSwitches: 0 },
+  failover: { botsDropped: 0, botsBack: 0, botsLost: 0, botsPending: 0, botsSeatedIdle: 0, backInMatchMs: { p50: null, max: null }, gapDuringMoveMs: { p50: null, p99: null, max: null }, causes: { disconnected: 0, matchMoved: 0, refused: 0, relocated: 0 }, urlSwitches: 0 },
   schema: 'arena-loadtest/1',
   label: 'arena-16 <script>',
   startedAt: '2026-11-21T12:00:00.000Z',
@@ -81,7 +81,7 @@ describe('HTML report', () => {
     const html = renderHtmlReport({
       ...report,
       urls: ['http://127.0.0.1:3001', 'http://127.0.0.1:3002'],
-      failover: { botsDropped: 16, botsBack: 15, botsLost: 1, botsPending: 0, botsSeatedIdle: 0, backInMatchMs: { p50: 2400, max: 12_800 }, gapDuringMoveMs: { p50: 2_450, p99: 5_900, max: 5_900 }, causes: { disconnected: 12, matchMoved: 4, refused: 0 }, urlSwitches: 12 },
+      failover: { botsDropped: 16, botsBack: 15, botsLost: 1, botsPending: 0, botsSeatedIdle: 0, backInMatchMs: { p50: 2400, max: 12_800 }, gapDuringMoveMs: { p50: 2_450, p99: 5_900, max: 5_900 }, causes: { disconnected: 12, matchMoved: 4, refused: 0, relocated: 0 }, urlSwitches: 12 },
     });
     const card = /<div class="kpi (\w+)"><div class="kpi-label">Failover: back in a match<\/div><div class="kpi-value">15<small> \/ 16<\/small><\/div><div class="kpi-sub">([^<]*)<\/div>/.exec(html);
     expect(card?.[1]).toBe('bad'); // one bot never made it back

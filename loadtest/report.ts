@@ -171,8 +171,9 @@ export function failoverLine(r: Pick<Report, 'failover'>): string {
   if (!f || f.botsDropped === 0) return `failover: no bot was put out of its match${f?.urlSwitches ? ` (${f.urlSwitches} moves to another --url)` : ''}`;
   const ms = (v: number | null): string => (v === null ? 'n/a' : `${v} ms`);
   const refused = f.causes.refused ? `, ${f.causes.refused} refused while seated` : '';
+  const relocated = f.causes.relocated ? `, ${f.causes.relocated} moved their connection off a leaving node` : '';
   return (
-    `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved${refused}), ` +
+    `failover: ${f.botsDropped} bots put out of their match (${f.causes.disconnected} disconnected, ${f.causes.matchMoved} match moved${refused}${relocated}), ` +
     `${f.botsBack} back within ${LOST_AFTER_MS / 1000} s (p50 ${ms(f.backInMatchMs.p50)}, max ${ms(f.backInMatchMs.max)}), ${f.botsLost} lost` +
     `${gapText(f)}` +
     `${pendingText(f)}, ${f.urlSwitches} moves to another --url`
@@ -183,7 +184,9 @@ export function failoverLine(r: Pick<Report, 'failover'>): string {
 export function gapText(f: FailoverFigures): string {
   const g = f.gapDuringMoveMs;
   if (!g || g.max === null) return '';
-  return `, snapshot gap during the move p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms`;
+  const causes = Object.entries(f.gapByCauseMs ?? {});
+  const split = causes.length > 1 ? ` (${causes.map(([cause, c]) => `${cause} ${c!.n}: p50 ${c!.p50} ms, max ${c!.max} ms`).join('; ')})` : '';
+  return `, snapshot gap during the move p50 ${g.p50} ms, p99 ${g.p99} ms, max ${g.max} ms${split}`;
 }
 
 /** The pending drops, split when some are bots seated on the server but idle on their side. */

@@ -8,9 +8,19 @@
  * one port. It waits for every node's /readyz, prints
  * the URLs and PIDs, shows each process's log lines under its name (every process writes into
  * its own file in a temporary directory, removed on stop; --log-dir: there, kept, not shown), says
- * so when a process dies on its own, and on Ctrl-C, SIGTERM or SIGHUP stops everything it started,
- * by PID: the front, then the nodes (SIGTERM; a second SIGTERM after 5 s; SIGKILL 3 s later), then
- * Redis (its temporary directories removed). A second Ctrl-C skips the wait.
+ * so when a process dies on its own, and on Ctrl-C or SIGTERM stops everything it started, by PID:
+ * the front, then the nodes (SIGTERM; a second SIGTERM after 5 s; SIGKILL 3 s later), then Redis
+ * (its temporary directories removed). A second Ctrl-C skips the wait.
+ *
+ * SIGHUP is a rolling deploy (`kill -HUP <its pid>`, printed at start): the nodes are replaced one
+ * at a time by nodes running the code now on disk. For each: a new node starts on a new port
+ * (NODE_ID `node1.2`, then `node1.3`…), and once its /readyz answers 200 (it waits, for as long as
+ * Redis is down too) the front sends new connections to it and none to the old node, which gets
+ * SIGTERM and drains: its players move their connections to the other nodes (NODE_LEAVING), its
+ * matches are handed over at a tick boundary (server/cluster/cluster-node.ts, handOver), and it
+ * exits. Then the next node. `roll: done` when every node has been replaced. A SIGHUP during a
+ * roll asks for one more roll after it. Closing the terminal (which sends SIGHUP) therefore no
+ * longer stops the cluster: use Ctrl-C.
  *
  * Nothing catches SIGKILL, so its children look after themselves: a node notices its parent is
  * gone and stops (cluster/exit-with-parent.ts), and redis-server is started through setpriv
@@ -34,6 +44,10 @@ const EXIT_WITH_PARENT = pathToFileURL(fileURLToPath(new URL('./cluster/exit-wit
 const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const NODE_STOP = { graceMs: 5_000, killAfterMs: 3_000 };
+/** A roll lets a node drain in full (moving its players and matches takes a few seconds at most). */
+const ROLL_STOP = { graceMs: 40_000, killAfterMs: 3_000 };
+/** A roll waits this long for a new node to be ready (Redis may be down meanwhile) before it gives up. */
+const ROLL_READY_TIMEOUT_MS = 120_000;
 
 interface RedisHandle {
   /** For the nodes: REDIS_URL or REDIS_CLUSTER_NODES. */
@@ -47,6 +61,8 @@ interface GameNode {
   name: string;
   url: string;
   child: Child;
+  /** Being replaced by a roll: its exit is expected. */
+  retiring?: boolean;
 }
 
 /** Thrown by the start sequence once a signal arrived: shutdown() is already cleaning up. */
@@ -195,7 +211,10 @@ async function shutdown(reason: string, code: number): Promise<void> {
   process.exit(code);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal, 0));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void shutdown(signal, 0));
+/** What SIGHUP does once the cluster is up (a roll); until then it is only acknowledged. */
+let onHangUp: (() => void) | null = null;
+process.on('SIGHUP', () => (onHangUp ? onHangUp() : say('roll: the cluster is still starting; send SIGHUP again once it is ready')));
 watchParent(() => void shutdown('the process that started it is gone', 1));
 // Last resort (an exception on the way out): nothing it started may outlive it.
 process.on('exit', () => {
@@ -232,9 +251,7 @@ try {
   if (shuttingDown) throw new Stopping();
 
   const secret = process.env.AUTH_SECRET && process.env.AUTH_SECRET.length >= 32 ? process.env.AUTH_SECRET : randomBytes(32).toString('base64url');
-  say(`starting ${opts.nodes} game node${opts.nodes > 1 ? 's' : ''}`);
-  urls.forEach((url, i) => {
-    const name = `node${i + 1}`;
+  const spawnNode = (name: string, url: string): GameNode => {
     const child = new Child(
       {
         name,
@@ -246,26 +263,102 @@ try {
       },
       echo,
     );
-    nodes.push({ name, url, child });
+    const node: GameNode = { name, url, child };
+    nodes.push(node);
     void child.exited.then((how) => {
-      if (shuttingDown) return;
+      if (shuttingDown || node.retiring) return;
       say(`${name} (pid ${child.pid}) exited on its own (${how})${started ? '; the front sends its share to the others' : ''}`);
       if (nodes.every((n) => !n.child.running)) void shutdown('every game node has exited', 1);
     });
-  });
-
-  await Promise.all(
-    nodes.map(async (n) => {
-      const deadline = Date.now() + READY_TIMEOUT_MS;
-      while ((await readyz(n.url)) !== 200) {
-        if (shuttingDown) throw new Stopping();
-        if (!n.child.running) throw new Error(`${n.name} exited (${n.child.exitedHow}) before it was ready: see its log ${keepLogs ? `in ${logDir}/${n.name}.log` : 'above'}`);
-        if (Date.now() > deadline) throw new Error(`${n.name} was not ready after ${READY_TIMEOUT_MS / 1000} s (GET ${n.url}/readyz)`);
-        await new Promise((r) => setTimeout(r, 100));
+    return node;
+  };
+  /** Resolves once the node's /readyz answers 200; throws when it exits or `timeoutMs` passes. */
+  const untilReady = async (n: GameNode, timeoutMs: number, onWait?: (status: number) => void): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    let waited = false;
+    for (;;) {
+      const status = await readyz(n.url);
+      if (status === 200) return;
+      if (shuttingDown) throw new Stopping();
+      if (!n.child.running) throw new Error(`${n.name} exited (${n.child.exitedHow}) before it was ready: see its log ${keepLogs ? `in ${logDir}/${n.name}.log` : 'above'}`);
+      if (Date.now() > deadline) throw new Error(`${n.name} was not ready after ${timeoutMs / 1000} s (GET ${n.url}/readyz)`);
+      if (!waited && onWait && Date.now() > deadline - timeoutMs + 3_000) {
+        waited = true;
+        onWait(status);
       }
-    }),
-  );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  say(`starting ${opts.nodes} game node${opts.nodes > 1 ? 's' : ''}`);
+  urls.forEach((url, i) => spawnNode(`node${i + 1}`, url));
+  await Promise.all(nodes.map((n) => untilReady(n, READY_TIMEOUT_MS)));
   await front.pool.checkAll();
+
+  /** Replaces one node (see the header): true when it was replaced. */
+  const replace = async (old: GameNode): Promise<boolean> => {
+    const began = Date.now();
+    const [base, generation] = old.name.split('.');
+    const name = `${base}.${Number(generation ?? 1) + 1}`;
+    let port = await freePort();
+    while (port === opts.port) port = await freePort();
+    const fresh = spawnNode(name, `http://${HOST}:${port}`);
+    try {
+      await untilReady(fresh, ROLL_READY_TIMEOUT_MS, (status) => say(`roll: waiting for ${name} to be ready (GET /readyz: ${status || 'no answer'}${status === 503 ? '; is Redis down?' : ''})`));
+    } catch (error) {
+      if (error instanceof Stopping) throw error;
+      say(`roll: failed: ${error instanceof Error ? error.message : String(error)}; ${old.name} keeps running`);
+      fresh.retiring = true;
+      await fresh.child.stop(NODE_STOP);
+      nodes.splice(nodes.indexOf(fresh), 1);
+      return false;
+    }
+    await front.pool.add(fresh.url);
+    // No new connection goes to the old node from here; the ones it holds move by themselves.
+    front.pool.drain(old.url);
+    old.retiring = true;
+    const drainStarted = Date.now();
+    await old.child.stop(ROLL_STOP);
+    front.pool.remove(old.url);
+    nodes.splice(nodes.indexOf(old), 1);
+    const ms = (t: number): string => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+    say(`roll: ${old.name} (pid ${old.child.pid}) → ${name} (pid ${fresh.child.pid}, ${fresh.url}) in ${ms(began)} (drain ${ms(drainStarted)}, ${old.child.exitedHow})`);
+    return true;
+  };
+  const roll = async (): Promise<void> => {
+    const began = Date.now();
+    const olds = nodes.filter((n) => !n.retiring);
+    say(`roll: replacing ${olds.length} node${olds.length > 1 ? 's' : ''} one at a time with the code on disk`);
+    let replaced = 0;
+    for (const old of olds) {
+      if (shuttingDown) return;
+      if (!(await replace(old))) {
+        say(`roll: stopped after ${replaced} of ${olds.length} nodes`);
+        return;
+      }
+      replaced++;
+    }
+    say(`roll: done (${replaced} nodes replaced in ${((Date.now() - began) / 1000).toFixed(1)} s)`);
+  };
+  let rolling = false;
+  let again = false;
+  onHangUp = () => {
+    if (shuttingDown) return;
+    if (rolling) {
+      again = true;
+      return say('roll: already rolling; one more roll follows this one');
+    }
+    rolling = true;
+    void (async () => {
+      do {
+        again = false;
+        await roll().catch((error: unknown) => {
+          if (!(error instanceof Stopping)) say(`roll: failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      } while (again && !shuttingDown);
+      rolling = false;
+    })();
+  };
 
   const pad = (s: string): string => s.padEnd(7);
   const lines = [
@@ -277,10 +370,11 @@ try {
     `  play:      open ${front.url} in two browser tabs`,
     `  load test: npm run loadtest -- --url ${urls.join(',')} --bots 32   (many bots: start the cluster with GUEST_PER_MINUTE=100000)`,
     `  failover:  kill -9 a node's pid: the front and the bots move to the other nodes`,
+    `  deploy:    kill -HUP ${process.pid}   (replaces the nodes one at a time with the code on disk; players stay in their matches)`,
     keepLogs
       ? `  logs:      ${logDir}/<name>.log`
       : `  logs:      here, each line after its process name (and in ${logDir}, removed on stop)`,
-    '  Ctrl-C (or SIGTERM) stops everything.',
+    '  Ctrl-C (or SIGTERM) stops everything; SIGHUP rolls the nodes.',
   ];
   if (!existsSync(join(ROOT, 'dist/game/index.html'))) lines.push('  note: the game page is not built (npm run build:game); the API and the load test work without it');
   for (const line of lines) say(line);

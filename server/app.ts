@@ -304,7 +304,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       const deadline = Date.now() + timeoutMs;
       log.info({ matches: registry.size, timeoutMs }, 'draining: no new players, waiting for matches to finish');
       // In a cluster, running matches move to the other nodes at once (their players follow).
-      if (node) log.info({ moved: await node.handOver() }, 'matches handed over to the other nodes');
+      if (node) log.info({ moved: await node.handOver(deadline) }, 'matches handed over to the other nodes');
       while (registry.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       const cutShort = registry.size;
       if (cutShort > 0) log.warn({ matches: cutShort }, 'drain timed out: closing matches still running');

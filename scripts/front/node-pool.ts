@@ -15,7 +15,11 @@
  */
 import { request } from 'node:http';
 
-export type NodeState = 'unknown' | 'ready' | 'not-ready' | 'down';
+/**
+ * `draining`: an operator took the node out (a rolling deploy, `drain()`): no new session goes
+ * there, whatever its /readyz says, while the sessions it holds are still served until it exits.
+ */
+export type NodeState = 'unknown' | 'ready' | 'not-ready' | 'down' | 'draining';
 
 export interface GameNode {
   /** Base URL, e.g. http://127.0.0.1:3001. */
@@ -62,23 +66,57 @@ export class NodePool {
     this.intervalMs = opts.intervalMs ?? 1000;
     this.timeoutMs = opts.timeoutMs ?? Math.min(800, this.intervalMs);
     this.now = opts.now ?? Date.now;
-    this.nodes = urls.map((raw) => {
-      const url = new URL(raw);
-      if (url.protocol !== 'http:') throw new Error(`${raw}: the front forwards to http:// nodes only`);
-      return {
-        url: url.origin,
-        host: url.hostname.replace(/^\[|\]$/g, ''),
-        port: Number(url.port || 80),
-        state: 'unknown',
-        since: this.now(),
-        lastCheckAt: null,
-        lastError: null,
-        httpRequests: 0,
-        websocketsOpen: 0,
-        websocketsTotal: 0,
-        lastPicked: 0,
-      };
-    });
+    this.nodes = urls.map((raw) => this.make(raw));
+  }
+
+  private make(raw: string): GameNode {
+    const url = new URL(raw);
+    if (url.protocol !== 'http:') throw new Error(`${raw}: the front forwards to http:// nodes only`);
+    return {
+      url: url.origin,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 80),
+      state: 'unknown',
+      since: this.now(),
+      lastCheckAt: null,
+      lastError: null,
+      httpRequests: 0,
+      websocketsOpen: 0,
+      websocketsTotal: 0,
+      lastPicked: 0,
+    };
+  }
+
+  /** A node joins (a rolling deploy started it): checked at once, so it takes traffic as soon as it is ready. */
+  async add(raw: string): Promise<GameNode> {
+    const origin = new URL(raw).origin;
+    const known = this.nodes.find((n) => n.url === origin);
+    if (known) return known;
+    const node = this.make(raw);
+    this.nodes.push(node);
+    await this.check(node);
+    return node;
+  }
+
+  /** Takes a node out of rotation for new sessions; the ones it holds go on (see NodeState). */
+  drain(raw: string): void {
+    const node = this.find(raw);
+    if (node) this.set(node, 'draining', 'taken out by the operator');
+  }
+
+  /** Forgets a node (it exited): nothing is sent there any more. */
+  remove(raw: string): void {
+    const node = this.find(raw);
+    if (!node) return;
+    this.nodes.splice(this.nodes.indexOf(node), 1);
+    const from = node.state;
+    node.state = 'down';
+    this.opts.onChange?.(node, from, 'removed from the front');
+  }
+
+  private find(raw: string): GameNode | undefined {
+    const origin = new URL(raw).origin;
+    return this.nodes.find((n) => n.url === origin);
   }
 
   /** Checks every node once (so the first request already knows), then every interval. */
@@ -122,6 +160,11 @@ export class NodePool {
     try {
       const status = await readyz(node, this.timeoutMs);
       node.lastCheckAt = this.now();
+      // Taken out by the operator: stays out until it is gone.
+      if (node.state === 'draining') {
+        if (typeof status !== 'number') this.set(node, 'down', status.error);
+        return;
+      }
       if (typeof status === 'number') this.set(node, status === 200 ? 'ready' : 'not-ready', status === 200 ? null : `GET /readyz answered ${status}`);
       else this.set(node, 'down', status.error);
     } finally {

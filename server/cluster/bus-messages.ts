@@ -33,6 +33,12 @@ export interface BusRequests {
   start: { body: { matchId: string; guestId: string }; reply: AckResult };
   /** Open a quick-play match here for this group: its id, or null when this node will not. */
   open: { body: { mode: string; group: GroupMember[] }; reply: string | null };
+  /**
+   * A draining owner hands a match over: it has written the match's last checkpoint under its
+   * lease and stopped ticking it; the asked node takes the lease (a larger fencing token) and
+   * resumes the match from that checkpoint at once, instead of waiting to find it orphaned.
+   */
+  adopt: { body: { matchId: string }; reply: AckResult };
 }
 
 /** Notices: told, not answered. */
@@ -43,6 +49,8 @@ export interface BusNotices {
   replaced: { matchId: string; socketId: string };
   /** A relayed connection dropped (its seat is kept for the reconnect grace). */
   detach: { matchId: string; socketId: string; how?: 'leave' | 'drop' };
+  /** The asker relays the match but has no keyframe to decode its deltas on: send one. */
+  keyframe: { matchId: string };
 }
 
 export type RequestKind = keyof BusRequests;
@@ -142,6 +150,10 @@ export const REQUEST_BODIES = {
     }
     return ok({ mode: mode.value, group: members });
   },
+  adopt: (obj) => {
+    const matchId = stringField(obj, 'matchId', ID_MAX);
+    return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
+  },
 } satisfies { [K in RequestKind]: Check<RequestBody<K>> };
 
 export const NOTICE_BODIES = {
@@ -153,6 +165,10 @@ export const NOTICE_BODIES = {
     if (obj.how === undefined) return ids;
     const how = oneOf(obj, 'how', ['leave', 'drop'] as const);
     return how.ok ? ok({ ...ids.value, how: how.value }) : how;
+  },
+  keyframe: (obj) => {
+    const matchId = stringField(obj, 'matchId', ID_MAX);
+    return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
   },
 } satisfies { [K in NoticeKind]: Check<BusNotices[K]> };
 
@@ -195,6 +211,7 @@ export const REQUEST_REPLIES = {
   release: trueReply,
   start: (raw) => ackResult<{}>(raw, () => ok(undefined)),
   open: (raw) => (raw === null || (typeof raw === 'string' && raw.length > 0 && raw.length <= ID_MAX) ? ok(raw) : err('BAD_REQUEST', 'the reply must be a match id or null')),
+  adopt: (raw) => ackResult<{}>(raw, () => ok(undefined)),
 } satisfies { [K in RequestKind]: (raw: unknown) => PayloadResult<RequestReply<K>> };
 
 export const isRequestKind = (kind: unknown): kind is RequestKind => typeof kind === 'string' && Object.hasOwn(REQUEST_BODIES, kind);

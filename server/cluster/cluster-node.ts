@@ -17,7 +17,7 @@ import type { MatchHooks, MatchHost } from '../match/match-host.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { Metrics } from '../metrics.ts';
 import { matchRoom, movedNotice, parseRemoteConnection, remoteConnectionId } from '../net/match-room.ts';
-import type { MatchNamespace } from '../net/types.ts';
+import type { MatchNamespace, MatchSocket } from '../net/types.ts';
 import { connectionNames, DeadNodeWatch } from './dead-node-watch.ts';
 import { MatchLeases } from './match-leases.ts';
 import type { NodeBus, NoticeHandlers, RequestHandlers } from './node-bus.ts';
@@ -60,6 +60,11 @@ export interface ClusterNodeDeps {
 
 /** A node without a Redis connection this long (over two polls at least) has crashed. */
 const DEAD_AFTER_MS = 300;
+
+/** How long a draining node waits for its players to open their new connections (handOver). */
+const RELOCATE_WAIT_MS = 2_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** An orphaned match without a checkpoint is given up after this long. */
 const LOST_AFTER_MS = 30_000;
@@ -201,26 +206,107 @@ export class ClusterNode {
   }
 
   /**
-   * SIGTERM: leave the registry (so others may adopt at once), write each match's last
-   * checkpoint and give its lease up. The matches stop here; their players are told to join
-   * again and land on the adopting node.
+   * SIGTERM (a rolling deploy, a scale-down): move everything off this node without a visible
+   * pause, in three steps.
+   * 1. Leave the registry (nothing new is placed here) once Redis answers: without Redis nothing
+   *    can be handed over, and a match given up then would be lost, so the drain waits for it.
+   * 2. Players: every /match connection here is told NODE_LEAVING. The SDK opens a second
+   *    connection (through the front, to another node), joins there, which takes the seat over,
+   *    and closes this one: the match kept coming over the old connection until then. Matches
+   *    still run here meanwhile; their players are now relayed from other nodes.
+   * 3. Matches, one at a time: at a tick boundary (one synchronous step) the match's checkpoint
+   *    is taken and it stops ticking here; the checkpoint goes to Redis under this node's lease,
+   *    and a live node is asked (bus `adopt`) to seize the lease with a larger fencing token and
+   *    resume from it at once. Its players, relayed by other nodes, are told MATCH_MOVED when the
+   *    directory names the new owner, and join again without a pause. Should the asked node not
+   *    answer (it died halfway), the lease is given up and the match is adopted by whichever
+   *    node finds it orphaned first: fencing keeps it on exactly one node either way.
+   * Returns the matches handed over.
    */
-  async handOver(): Promise<number> {
+  async handOver(deadline = Date.now() + 30_000): Promise<number> {
     this.draining = true;
+    const t0 = Date.now();
+    while (!this.deps.redis.ready() && Date.now() < deadline) await sleep(100);
+    if (Date.now() - t0 > 100) this.deps.log.warn({ waitedMs: Date.now() - t0 }, 'drain waited for Redis');
     await this.deps.nodes.remove(this.deps.nodeId).catch((e: unknown) => this.warn(e, 'could not leave the node registry'));
+    const relocated = await this.relocatePlayers(Math.min(deadline, Date.now() + RELOCATE_WAIT_MS));
+    const targets = await this.handoverTargets();
     let moved = 0;
     for (const host of [...this.deps.registry.all()]) {
       if (host.isDisposed || host.state === 'ended') continue;
-      try {
-        await this.leases.renew(host.id, host.checkpoint());
-        await this.leases.release(host.id, false);
-        this.abandon(host.id, 'handed over');
-        moved++;
-      } catch (e) {
-        this.warn(e, 'hand-over failed', host.id);
-      }
+      while (!this.deps.redis.ready() && Date.now() < deadline) await sleep(100);
+      if (await this.handOne(host, targets)) moved++;
     }
+    this.deps.log.info({ relocated, moved, ms: Date.now() - t0 }, 'drain: players and matches moved off this node');
     return moved;
+  }
+
+  /**
+   * Tells every /match connection here to move (NODE_LEAVING), and waits until those in a match
+   * are off it (their new connection took the seat over) or `until`. Returns how many moved.
+   */
+  private async relocatePlayers(until: number): Promise<number> {
+    const told: MatchSocket[] = [];
+    for (const socket of this.deps.nsp.sockets.values()) {
+      socket.emit('protocol_error', { code: ErrorCode.NodeLeaving, message: 'this node is shutting down: connect again and join your match there' });
+      if (socket.data.matchId !== undefined) told.push(socket);
+    }
+    const left = (): number => told.filter((s) => s.connected && s.data.matchId !== undefined).length;
+    while (left() > 0 && Date.now() < until) await sleep(25);
+    const stayed = left();
+    if (stayed > 0) this.deps.log.warn({ players: stayed }, 'players did not move their connection: they follow their match after this node closes');
+    return told.length - stayed;
+  }
+
+  /** The live nodes a match may be handed to, with their load (see placeElsewhere). */
+  private async handoverTargets(): Promise<Map<string, number>> {
+    try {
+      const live = await this.deps.nodes.list();
+      return new Map(live.filter((n) => n.nodeId !== this.deps.nodeId).map((n) => [n.nodeId, n.load.players + 4 * n.load.matches]));
+    } catch (e) {
+      this.warn(e, 'could not list the live nodes: matches are left for adoption');
+      return new Map();
+    }
+  }
+
+  /** One match off this node (see handOver); true when it went on to another node at once. */
+  private async handOne(host: MatchHost, targets: Map<string, number>): Promise<boolean> {
+    const id = host.id;
+    let target: string | null = null;
+    for (const [nodeId, load] of targets) if (target === null || load < targets.get(target)!) target = nodeId;
+    const started = Date.now();
+    // One synchronous step, so between two ticks: the state written is the last one played here.
+    const checkpoint = host.checkpoint();
+    const connections = this.deps.registry.abandon(id);
+    let written: boolean;
+    try {
+      written = await this.leases.renew(id, checkpoint);
+    } catch (e) {
+      // Redis went away between the check and the write: the lease lapses and the last beat's
+      // checkpoint (at most a second old) is what another node adopts.
+      this.warn(e, 'hand-over: the last checkpoint was not written', id);
+      written = false;
+    }
+    const checkpointed = Date.now();
+    let adopted: AckResult = { ok: false, code: ErrorCode.ClusterUnavailable, message: 'no live node to hand the match to' };
+    if (written && target !== null) {
+      targets.set(target, (targets.get(target) ?? 0) + 4 + connections.length);
+      adopted = await this.deps.bus.request(target, 'adopt', { matchId: id }).catch((e: unknown) => ({
+        ok: false as const,
+        code: ErrorCode.ClusterUnavailable,
+        message: e instanceof Error ? e.message : String(e),
+      }));
+    }
+    // Not taken: give the lease up (a no-op if the asked node seized it after all), so the first
+    // node that finds the match orphaned adopts it from the checkpoint just written.
+    if (adopted.ok) this.leases.drop(id);
+    else await this.leases.release(id, false).catch((e: unknown) => this.warn(e, 'lease release failed', id));
+    this.tellMoved(id, connections);
+    this.deps.log.info(
+      { matchId: id, tick: host.currentTick, to: adopted.ok ? target : null, checkpointMs: checkpointed - started, adoptMs: Date.now() - checkpointed, ...(adopted.ok ? {} : { why: adopted.message }) },
+      adopted.ok ? 'match handed over' : 'match left for adoption',
+    );
+    return adopted.ok;
   }
 
   private async resync(): Promise<void> {
@@ -374,15 +460,19 @@ export class ClusterNode {
       const id = entry.listing.matchId;
       if (live.has(entry.nodeId) && entry.nodeId !== this.deps.nodeId) continue;
       if (this.deps.registry.get(id) || entry.listing.state === 'ended') continue;
-      // A node declared dead still holds its leases: take them at once, with a larger token.
-      if (dead.has(entry.nodeId)) {
-        if (!(await this.leases.seize(id, entry.nodeId))) continue;
-      } else if ((await this.leases.owner(id)) !== null || !(await this.leases.acquire(id))) continue;
+      // A node declared dead still holds its leases: take them at once, with a larger token. That
+      // includes a node that died halfway through taking a match over (the directory still names
+      // the node that handed it over, the lease the dead one).
+      const holder = await this.leases.owner(id);
+      const deadHolder = dead.has(entry.nodeId) ? entry.nodeId : holder !== null && dead.has(holder) ? holder : null;
+      if (deadHolder !== null) {
+        if (!(await this.leases.seize(id, deadHolder))) continue;
+      } else if (holder !== null || !(await this.leases.acquire(id))) continue;
       await this.adopt(entry);
     }
   }
 
-  private async adopt(entry: DirectoryEntry): Promise<void> {
+  private async adopt(entry: DirectoryEntry, how: 'orphan' | 'handed over' = 'orphan'): Promise<boolean> {
     const id = entry.listing.matchId;
     const checkpoint = await this.leases.checkpoint(id, (message) => this.deps.log.error({ matchId: id, from: entry.nodeId, reason: message }, 'orphaned match has an unreadable checkpoint'));
     if (!checkpoint) {
@@ -392,23 +482,27 @@ export class ClusterNode {
       // is a match whose owner died in its first second, or a Redis that lost its data.
       const since = this.uncheckpointed.get(id) ?? Date.now();
       this.uncheckpointed.set(id, since);
-      if (Date.now() - since < LOST_AFTER_MS) return;
+      if (Date.now() - since < LOST_AFTER_MS) return false;
       this.uncheckpointed.delete(id);
       this.deps.log.error({ matchId: id, from: entry.nodeId }, 'orphaned match has no checkpoint: removing it');
       await this.deps.stores.seats.releaseAll(id);
       await this.deps.stores.directory.remove(id);
-      return;
+      return false;
     }
     this.uncheckpointed.delete(id);
     try {
       const host = this.deps.registry.restore(checkpoint);
       await this.leases.renew(id, host.checkpoint());
       await this.deps.stores.directory.put({ listing: host.listing(), visibility: entry.visibility, nodeId: this.deps.nodeId });
-      this.deps.metrics.failovers.inc();
-      this.deps.log.warn({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'adopted a match from a node that is gone');
+      if (how === 'orphan') {
+        this.deps.metrics.failovers.inc();
+        this.deps.log.warn({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'adopted a match from a node that is gone');
+      } else this.deps.log.info({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'took over a match handed over by a draining node');
+      return true;
     } catch (e) {
       this.warn(e, 'adoption failed', id);
       await this.leases.release(id, false);
+      return false;
     }
   }
 
@@ -416,6 +510,12 @@ export class ClusterNode {
   private abandon(matchId: string, why: string): void {
     this.leases.drop(matchId);
     const connections = this.deps.registry.abandon(matchId);
+    this.tellMoved(matchId, connections);
+    this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
+  }
+
+  /** The match's connections on this node are told MATCH_MOVED (their nodes tell the others). */
+  private tellMoved(matchId: string, connections: readonly string[]): void {
     for (const connectionId of connections) {
       const far = parseRemoteConnection(connectionId);
       if (far) continue; // their node learns the new owner from the directory
@@ -424,7 +524,6 @@ export class ClusterNode {
       void socket.leave(matchRoom(matchId));
       movedNotice(socket, matchId, Date.now());
     }
-    this.deps.log.warn({ matchId, why, connections: connections.length }, 'match stopped here');
   }
 
   /** What other nodes ask this one about the matches it owns (bodies checked by the bus). */
@@ -463,6 +562,16 @@ export class ClusterNode {
       },
       start: (_from, { matchId, guestId }) => host(matchId)?.requestStart(guestId) ?? gone,
       open: (_from, { mode, group }) => (this.draining ? null : this.deps.openGroup(mode, group)),
+      adopt: async (from, { matchId }) => {
+        if (this.draining || !this.running) return { ok: false, code: ErrorCode.ServerDraining, message: 'this node is shutting down too' };
+        if (host(matchId)) return { ok: true };
+        const entry = await this.locate(matchId);
+        // Only the match's listed owner hands it over, and only while it holds the lease: the
+        // seize below fails for anyone else, so a stray request cannot take a running match.
+        if (!entry || entry.nodeId !== from) return gone;
+        if (!(await this.leases.seize(matchId, from))) return { ok: false, code: ErrorCode.ClusterUnavailable, message: 'the match is not held by the node handing it over' };
+        return (await this.adopt(entry, 'handed over')) ? { ok: true } : { ok: false, code: ErrorCode.Internal, message: 'the match could not be resumed from its checkpoint' };
+      },
     };
   }
 
@@ -471,6 +580,7 @@ export class ClusterNode {
       dismiss: (_from, { matchId, socketId }) => this.deps.remote.dismissed(matchId, socketId),
       replaced: (_from, { matchId, socketId }) => this.deps.remote.replaced(matchId, socketId),
       detach: (from, { matchId, socketId }) => this.deps.registry.get(matchId)?.detach(remoteConnectionId(from, socketId), 'drop'),
+      keyframe: (_from, { matchId }) => this.deps.registry.get(matchId)?.keyframeSoon(),
     };
   }
 

@@ -78,8 +78,8 @@ export class MatchLeases {
   }
 
   /**
-   * Takes the lease of a match whose holder, `deadNode`, is known to be dead, without waiting for
-   * the lease to run out; also takes a lapsed one. A larger token than the dead node's, so if it
+   * Takes the lease of a match whose holder, `deadNode`, is known to be dead or hands the match
+   * over (a drain), without waiting for the lease to run out; also takes a lapsed one. A larger token than the dead node's, so if it
    * was not dead after all, its next renewal fails and it stops (fencing holds).
    */
   async seize(matchId: string, deadNode: string): Promise<boolean> {

@@ -110,6 +110,8 @@ export class NodeBus {
   /** Inputs waiting to go, per owner node (see sendInput). */
   private readonly inputBatches = new Map<string, { items: Buffer[]; size: number }>();
   private readonly streams = new Map<string, StreamHandler>();
+  /** Stream subscriptions sent and not yet confirmed, by channel. */
+  private readonly subscribing = new Map<string, Promise<void>>();
   private onRequest: RequestHandlers | null = null;
   private onNotice: NoticeHandlers | null = null;
   private onInput: InputHandler = () => undefined;
@@ -216,16 +218,29 @@ export class NodeBus {
     this.publish(streamChannel(matchId), frame, 'stream').catch((e: unknown) => this.opts.onError?.(e));
   }
 
-  subscribeStream(matchId: string, handler: StreamHandler): void {
+  /**
+   * Receives the match's stream through `handler` (replacing the one before, without a gap).
+   * Resolves once Redis confirmed the subscription (at once when it was already there): what the
+   * owner publishes from then on arrives. Never rejects (a Redis error goes to onError).
+   */
+  subscribeStream(matchId: string, handler: StreamHandler): Promise<void> {
     const channel = streamChannel(matchId);
     const fresh = !this.streams.has(channel);
     this.streams.set(channel, handler);
-    if (fresh) void (this.opts.subscriber.ssubscribe(channel) as Promise<unknown>).catch((e: unknown) => this.opts.onError?.(e));
+    if (!fresh) return this.subscribing.get(channel) ?? Promise.resolve();
+    const done = (this.opts.subscriber.ssubscribe(channel) as Promise<unknown>)
+      .then(() => undefined, (e: unknown) => this.opts.onError?.(e))
+      .finally(() => {
+        if (this.subscribing.get(channel) === done) this.subscribing.delete(channel);
+      });
+    this.subscribing.set(channel, done);
+    return done;
   }
 
   unsubscribeStream(matchId: string): void {
     const channel = streamChannel(matchId);
     if (!this.streams.delete(channel)) return;
+    this.subscribing.delete(channel);
     void (this.opts.subscriber.sunsubscribe(channel) as Promise<unknown>).catch((e: unknown) => this.opts.onError?.(e));
   }
 

@@ -35,6 +35,8 @@ interface Relay {
   watchers: DelayedSpectators | null;
   /** After the end the owner sends nothing more: the delayed queue empties on this timer. */
   drainTimer: ReturnType<typeof setInterval> | null;
+  /** When this node last asked the owner for a keyframe (Date.now()). */
+  askedKeyframeAt: number;
 }
 
 export interface RemoteMatchesDeps {
@@ -56,8 +58,23 @@ export const unavailable = (error: unknown): AckResult<never> => ({
   message: error instanceof ClusterUnavailableError ? error.message : 'the node that runs this match did not answer',
 });
 
+/**
+ * A stream subscribed before the owner was asked to attach (see `attach`): what arrives is kept
+ * until the relay exists (the owner's keyframe for the newcomer among it).
+ */
+interface EarlyStream {
+  owner: string;
+  frames: { from: string; bytes: Uint8Array }[];
+  /** Attaches under way that count on it. */
+  waiting: number;
+}
+
+/** Frames kept for a relay that does not exist yet: a second's worth at the fastest tick rate. */
+const EARLY_FRAMES_MAX = 128;
+
 export class RemoteMatches implements RemoteSockets {
   private readonly relays = new Map<string, Relay>();
+  private readonly early = new Map<string, EarlyStream>();
   /** Attaches waiting for their owner's answer, by match (see `moved`). */
   private readonly attaching = new Map<string, Set<(to: string) => void>>();
 
@@ -74,6 +91,11 @@ export class RemoteMatches implements RemoteSockets {
   async attach(socket: MatchSocket, owner: string, matchId: string, guest: GuestIdentity, role: 'player' | 'spectator'): Promise<AckResult<MatchInfo>> {
     let res: AckResult<MatchInfo>;
     let gaveUp: ((to: string) => void) | undefined;
+    // Subscribed to the match's stream before the owner hears of this connection: the owner sends
+    // a keyframe on the first tick after it attached a node's first connection, and a subscription
+    // made after the answer could miss it (the relay then waits for the next periodic keyframe, up
+    // to a second of frozen screen).
+    const early = await this.subscribeEarly(matchId, owner);
     try {
       const asked = this.deps.bus.request(owner, 'attach', { matchId, guest: { guestId: guest.guestId, nickname: guest.nickname }, socketId: socket.id, role });
       // An owner that crashed never answers: when the match is adopted meanwhile, stop waiting
@@ -88,20 +110,30 @@ export class RemoteMatches implements RemoteSockets {
       }
       res = first;
     } catch (error) {
+      this.endEarly(matchId, early);
       return unavailable(error);
     } finally {
       if (gaveUp) this.unwait(matchId, gaveUp);
     }
-    if (!res.ok) return res;
+    if (!res.ok) {
+      this.endEarly(matchId, early);
+      return res;
+    }
     if (!socket.connected) {
+      this.endEarly(matchId, early);
       this.deps.bus.notify(owner, 'detach', { matchId, socketId: socket.id, how: 'drop' });
       return { ok: false, code: ErrorCode.NotInMatch, message: 'disconnected' };
     }
     const game = this.deps.games.game(res.game);
-    if (!game) return { ok: false, code: ErrorCode.UnknownGame, message: `this node does not run ${res.game}` };
+    if (!game) {
+      this.endEarly(matchId, early);
+      return { ok: false, code: ErrorCode.UnknownGame, message: `this node does not run ${res.game}` };
+    }
+    if (early) early.waiting -= 1;
     bindSocket(socket, matchId, res.role, res.slot);
     void socket.join(matchRoom(matchId));
     const relay = this.relayOf(matchId, owner, game);
+    if (early && early.waiting <= 0 && this.early.get(matchId) === early) this.early.delete(matchId);
     relay.sockets.add(socket.id);
     if (res.role === 'spectator' && relay.watchers) relay.watchers.add(socket.id);
     else relay.fanout.add(socket.id);
@@ -184,16 +216,54 @@ export class RemoteMatches implements RemoteSockets {
     if (set?.size === 0) this.attaching.delete(matchId);
   }
 
+  /**
+   * Subscribes to the match's stream for an attach to `owner`, unless the relay here already
+   * follows that owner; returns the early stream the attach counts on (null: none needed).
+   */
+  private async subscribeEarly(matchId: string, owner: string): Promise<EarlyStream | null> {
+    if (this.relays.get(matchId)?.owner === owner) return null;
+    let early = this.early.get(matchId);
+    if (!early || early.owner !== owner) {
+      early = { owner, frames: [], waiting: 0 };
+      this.early.set(matchId, early);
+    }
+    early.waiting += 1;
+    await this.deps.bus.subscribeStream(matchId, this.earlyHandlerOf(matchId));
+    return early;
+  }
+
+  private earlyHandlerOf(matchId: string): (from: string, bytes: Uint8Array) => void {
+    return (from, bytes) => {
+      const early = this.early.get(matchId);
+      if (!early || from !== early.owner) return;
+      early.frames.push({ from, bytes });
+      if (early.frames.length > EARLY_FRAMES_MAX) early.frames.shift();
+    };
+  }
+
+  /** An attach that counted on the early stream failed: drop it when nobody else waits on it. */
+  private endEarly(matchId: string, early: EarlyStream | null): void {
+    if (!early) return;
+    early.waiting -= 1;
+    if (early.waiting > 0 || this.early.get(matchId) !== early) return;
+    this.early.delete(matchId);
+    const relay = this.relays.get(matchId);
+    // The channel goes back to the relay that was there, or is given up.
+    if (relay) void this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onStream(matchId, relay, from, bytes));
+    else this.deps.bus.unsubscribeStream(matchId);
+  }
+
   private relayOf(matchId: string, owner: string, game: AnyGame): Relay {
     let relay = this.relays.get(matchId);
     if (relay && relay.owner === owner) return relay;
-    if (relay) this.deps.bus.unsubscribeStream(matchId);
+    // The stream's subscription stays (see below); only the delayed queue's timer goes.
     if (relay?.drainTimer) clearInterval(relay.drainTimer);
     const delay = this.deps.spectatorDelayTicks ?? 0;
     relay = {
       owner,
       game,
       base: null,
+      askedKeyframeAt: 0,
       sockets: relay?.sockets ?? new Set(),
       fanout: new SnapshotFanout(roomTransport(this.deps.nsp, snapshotRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics),
       watchers:
@@ -204,7 +274,14 @@ export class RemoteMatches implements RemoteSockets {
     };
     this.relays.set(matchId, relay);
     const r = relay;
-    this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onStream(matchId, r, from, bytes));
+    // The same channel: the handler changes, the subscription stays (no frame falls in between).
+    void this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onStream(matchId, r, from, bytes));
+    const early = this.early.get(matchId);
+    if (early?.owner === owner) {
+      // Frames that came before the relay: from the keyframe on, they decode in order.
+      const frames = early.frames.splice(0);
+      for (const f of frames) this.onStream(matchId, r, f.from, f.bytes);
+    }
     return relay;
   }
 
@@ -214,8 +291,17 @@ export class RemoteMatches implements RemoteSockets {
     const head = relay.game.snapshotCodec.peek(bytes);
     if (!head.ok) return;
     const decoded = relay.game.snapshotCodec.decode(bytes, relay.base);
-    // Until the first keyframe there is no base: the owner sends one as soon as this node subscribes.
-    if (!decoded.ok) return;
+    // Until the first keyframe there is no base: the owner sends one when this node's first
+    // connection attaches. Should it have gone out before the subscription took (or been lost),
+    // ask for one rather than wait for the periodic keyframe (a second); once per 200 ms at most.
+    if (!decoded.ok) {
+      const now = Date.now();
+      if (now - relay.askedKeyframeAt >= 200) {
+        relay.askedKeyframeAt = now;
+        this.deps.bus.notify(relay.owner, 'keyframe', { matchId });
+      }
+      return;
+    }
     relay.base = decoded.value;
     relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
     const watchers = relay.watchers;
@@ -240,6 +326,8 @@ export class RemoteMatches implements RemoteSockets {
     if (relay.sockets.size > 0) return;
     if (relay.drainTimer) clearInterval(relay.drainTimer);
     this.relays.delete(matchId);
-    this.deps.bus.unsubscribeStream(matchId);
+    // An attach to the match's next owner may be under way: its early stream keeps the channel.
+    if (this.early.has(matchId)) void this.deps.bus.subscribeStream(matchId, this.earlyHandlerOf(matchId));
+    else this.deps.bus.unsubscribeStream(matchId);
   }
 }

@@ -362,6 +362,11 @@ export class MatchHost {
   }
 
   /** Public matches only: snapshots and room events, no seat and no inputs. */
+  /** Another node relaying this match lost the stream's base: the next snapshot is a keyframe. */
+  keyframeSoon(): void {
+    this.fanout.keyframeSoon();
+  }
+
   spectate(connectionId: string): AckResult<MatchInfo> {
     if (!this.isOpen || this.spec.visibility !== 'public') {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };

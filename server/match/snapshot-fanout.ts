@@ -36,6 +36,8 @@ export interface FanoutTransport {
 export class SnapshotFanout {
   private base: Snapshot | null = null;
   private lastKeyframeTick = -Infinity;
+  /** A reader elsewhere lost the stream (see keyframeSoon): the next snapshot is a keyframe. */
+  private keyframeAsked = false;
   private readonly onChain = new Set<string>();
   /** Not on the delta chain; they get a keyframe as soon as their socket can take one. */
   private readonly waiting = new Set<string>();
@@ -56,10 +58,20 @@ export class SnapshotFanout {
     if (this.onChain.delete(subscriberId)) this.transport.unsubscribe(subscriberId);
   }
 
+  /**
+   * Makes the next snapshot a keyframe: another node's relay has no base to decode the deltas on
+   * (it subscribed after the keyframe meant for it went out) and would otherwise wait for the
+   * periodic one, up to a second of frozen screen for its players.
+   */
+  keyframeSoon(): void {
+    this.keyframeAsked = true;
+  }
+
   /** Encodes the snapshot once (a keyframe when due, else a delta) and sends it to everybody. */
   publish(snapshot: Snapshot): void {
     if (this.transport.broadcastState) return this.publishState(snapshot, this.transport.broadcastState.bind(this.transport));
-    const wanted = this.transport.wantsKeyframe?.() ?? false;
+    const wanted = (this.transport.wantsKeyframe?.() ?? false) || this.keyframeAsked;
+    this.keyframeAsked = false;
     const isKey = wanted || this.base === null || snapshot.tick - this.lastKeyframeTick >= this.keyframeEveryTicks;
     const bytes = isKey ? this.codec.encodeKeyframe(snapshot) : this.codec.encodeDelta(this.base!, snapshot);
     this.metrics.snapshotsEncoded.inc({ kind: isKey ? 'key' : 'delta' });

@@ -7,7 +7,7 @@
  * `autoRejoin`, a connection that drops and comes back takes its seat again by itself (the
  * server holds it for the reconnect grace) and gets a fresh keyframe.
  */
-import { io, type Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts';
 import type {
   ChatMessage,
@@ -36,7 +36,9 @@ export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
 /** Getting the seat back: how long to keep trying while the match is between nodes, and how often. */
 const MOVE_TIMEOUT_MS = 15_000;
 // Short: a move is announced once the new owner has listed the match (a hand-over's brief gap
-// is answered CLUSTER_UNAVAILABLE and retried), and every pause here is a frozen screen.
+// is answered CLUSTER_UNAVAILABLE and retried), and every pause here is a frozen screen. The
+// first join still waits it out: when the move comes with a drain, the connection it would go
+// on is about to close, and the reconnect's join would race it (seat-return.ts).
 const MOVE_RETRY_MS = 150;
 
 export interface MatchConnectionOptions {
@@ -65,6 +67,13 @@ export interface MatchConnectionOptions {
    * Tests hold it to choose the moment the attempt goes out.
    */
   moveWait?: (ms: number) => Promise<void>;
+  /**
+   * With autoRejoin: when the node this connection is on shuts down (NODE_LEAVING), open a new
+   * connection and move the seat to it before the old one closes (default true). False: stay,
+   * and follow the match when the node closes (MATCH_MOVED, reconnect), as a client that does not
+   * know NODE_LEAVING does.
+   */
+  moveConnection?: boolean;
   /** Skip decoding: count snapshot bytes only (load-test bots in light mode). */
   decode?: boolean;
   now?: () => number;
@@ -92,7 +101,13 @@ export interface MatchConnectionEvents<S extends SnapshotHeader = SnapshotHeader
 }
 
 export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extends InputHeader = InputHeader, Setup = unknown> {
-  readonly socket: MatchSocket;
+  /** The connection in use; a new one after the node it was on shut down (NODE_LEAVING). */
+  private current: MatchSocket;
+  /** The connection being replaced while a new one takes the seat over (see relocate). */
+  private leaving: MatchSocket | null = null;
+  private readonly url: string;
+  private readonly managerOptions: Partial<ManagerOptions>;
+  private readonly auth: SocketOptions['auth'] | undefined;
   readonly clock = new ClockSync();
   /** The match's snapshots, decoded with its game's codec; null before the first join. */
   snapshots: SnapshotStream<S> | null = null;
@@ -128,46 +143,100 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       },
       { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
     );
-    const decode = opts.decode ?? true;
     const auth = opts.token === undefined ? undefined : authFor(opts.token);
-    this.socket = (
-      opts.manager
-        ? opts.manager.socket(Namespaces.match, auth ? { auth } : {})
-        : io(
-            new URL(Namespaces.match, url).toString(),
-            compactWireOptions({
-              transports: [...DEFAULT_TRANSPORTS],
-              ...opts.socket,
-              ...(auth ? { auth } : {}),
-            }),
-          )
+    this.url = url;
+    this.auth = auth;
+    const own = compactWireOptions({ transports: [...DEFAULT_TRANSPORTS], ...opts.socket });
+    this.managerOptions = opts.manager ? { ...opts.manager.opts } : own;
+    this.current = (
+      opts.manager ? opts.manager.socket(Namespaces.match, auth ? { auth } : {}) : io(new URL(Namespaces.match, url).toString(), { ...own, ...(auth ? { auth } : {}) })
     ) as MatchSocket;
-    this.socket.on('snapshot', (bytes) => {
+    this.wire(this.current, handlers, opts);
+  }
+
+  /** The connection in use (a new one after a move off a node that shut down). */
+  get socket(): MatchSocket {
+    return this.current;
+  }
+
+  /** Every event of `socket` goes to the handlers while it is the connection in use. */
+  private wire(socket: MatchSocket, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions): void {
+    const decode = opts.decode ?? true;
+    const mine = (): boolean => socket === this.current;
+    socket.on('snapshot', (bytes) => {
+      if (!mine()) return;
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer);
       handlers.rawSnapshot?.(view);
       if (!decode || !this.snapshots) return;
       const result = this.snapshots.apply(view);
       if (result.ok) handlers.snapshot?.(result.value, view.length);
     });
-    this.socket.on('roster', (players) => handlers.roster?.(players));
-    this.socket.on('ended', (results) => handlers.ended?.(results));
-    this.socket.on('phase', (change) => {
+    socket.on('roster', (players) => mine() && handlers.roster?.(players));
+    socket.on('ended', (results) => mine() && handlers.ended?.(results));
+    socket.on('phase', (change) => {
+      if (!mine()) return;
       if (change.state === 'disposed' || change.state === 'ended') this.rejoin = null;
       handlers.phase?.(change);
     });
-    this.socket.on('presence', (change) => handlers.presence?.(change));
-    this.socket.on('chat', (message) => this.chatLines.live(message));
-    this.socket.on('server_tick', (tick) => handlers.serverTick?.(tick));
-    this.socket.on('protocol_error', (error) => {
+    socket.on('presence', (change) => mine() && handlers.presence?.(change));
+    socket.on('chat', (message) => mine() && this.chatLines.live(message));
+    socket.on('server_tick', (tick) => mine() && handlers.serverTick?.(tick));
+    socket.on('protocol_error', (error) => {
+      // The new connection took the seat over: the old one's last word is expected, not news.
+      if (socket === this.leaving && error.code === ErrorCode.SessionReplaced) return;
+      if (!mine()) return;
+      // The node is shutting down: move to a new connection before this one closes.
+      if (error.code === ErrorCode.NodeLeaving && opts.autoRejoin && opts.moveConnection !== false && this.rejoin?.role === 'player') {
+        void this.relocate(handlers, opts);
+        return;
+      }
       handlers.protocolError?.(error);
       // The match moved to another node (its owner died or shut down): join it again there.
       if (error.code === ErrorCode.MatchMoved && opts.autoRejoin && this.rejoin) this.takeSeatBack(this.rejoin, 'moved', handlers);
     });
-    this.socket.on('disconnect', (reason) => handlers.disconnect?.(reason));
+    socket.on('disconnect', (reason) => mine() && socket !== this.leaving && handlers.disconnect?.(reason));
     if (opts.autoRejoin) {
-      this.socket.on('connect', () => {
-        if (this.rejoin) this.takeSeatBack(this.rejoin, 'reconnected', handlers);
+      socket.on('connect', () => {
+        if (mine() && this.rejoin) this.takeSeatBack(this.rejoin, 'reconnected', handlers);
       });
+    }
+  }
+
+  /**
+   * NODE_LEAVING: the node this connection is on shuts down. A second connection, through the same
+   * address (a front or balancer sends it to another node), joins the match with the same token,
+   * which takes the seat over; the old connection keeps the match coming until then, and is
+   * closed after. If the new one cannot take the seat, the old one goes on, and its match is
+   * followed the usual way (MATCH_MOVED, reconnect) when the node closes.
+   */
+  private async relocate(handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions): Promise<void> {
+    const target = this.rejoin;
+    if (this.leaving || !target) return;
+    const old = this.current;
+    this.leaving = old;
+    // A connection of its own: a shared manager's connection is the one on the leaving node.
+    const manager = new Manager(this.url, { ...this.managerOptions, reconnection: false, forceNew: true });
+    const next = manager.socket(Namespaces.match, this.auth ? { auth: this.auth } : {}) as MatchSocket;
+    let moved = false;
+    try {
+      // (A balancer that has not noticed the drain yet may send it to the leaving node again: it
+      // takes the seat there too, and the match is followed the usual way when that node closes.)
+      const res = await settle<MatchInfo<Setup>>(next.timeout(this.timeoutMs).emitWithAck('join', { matchId: target.matchId }), this.timeoutMs);
+      if (!res.ok || this.rejoin?.matchId !== target.matchId || this.current !== old) return;
+      this.current = next;
+      this.wire(next, handlers, opts);
+      this.entered(res);
+      // From now on it reconnects by itself like any connection.
+      manager.reconnection(true);
+      moved = true;
+      old.disconnect();
+    } finally {
+      this.leaving = null;
+      if (!moved) {
+        next.disconnect();
+        // The seat was taken over and the answer lost: the old connection is gone, get back the usual way.
+        if (!old.connected && this.current === old && this.rejoin) this.takeSeatBack(this.rejoin, 'reconnected', handlers);
+      }
     }
   }
 

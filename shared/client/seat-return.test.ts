@@ -14,7 +14,7 @@ const seated = (matchId = 'm1'): AckResult<MatchInfo> => ({ ok: true, matchId, s
 const refused = (code: ErrorCode): AckResult<MatchInfo> => ({ ok: false, code, message: code });
 const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 
-function fake() {
+function fake(opts: { followMoveAtOnce?: boolean } = {}) {
   const joins: { target: string | null; on: string | undefined; answer: (res: AckResult<MatchInfo>) => void }[] = [];
   const pauses: (() => void)[] = [];
   const state = { connection: 'c1' as string | undefined, wanted: true, now: 0 };
@@ -26,7 +26,7 @@ function fake() {
       wait: () => new Promise<void>((resume) => pauses.push(resume)),
       now: () => state.now,
     },
-    { retryMs: 300, giveUpAfterMs: 15_000 },
+    { retryMs: 300, giveUpAfterMs: 15_000, ...opts },
   );
   const reports: (AckResult<MatchInfo> | null)[] = [];
   const start = (why: 'moved' | 'reconnected'): void => void seats.start(target, why).then((r) => reports.push(r));
@@ -39,6 +39,24 @@ function fake() {
 }
 
 describe('SeatReturn: one attempt for both triggers', () => {
+  it('follows a move at once when told to, and pauses only before a retry', async () => {
+    const f = fake({ followMoveAtOnce: true });
+    f.start('moved');
+    await settle();
+    expect(f.pauses).toHaveLength(0);
+    expect(f.joins.map((j) => [j.target, j.on])).toEqual([['m1', 'c1']]);
+    // Too early: the new owner has not listed it yet. The retry waits out the pause.
+    f.joins[0]!.answer({ ok: false, code: ErrorCode.ClusterUnavailable, message: 'moving' });
+    await settle();
+    expect(f.joins).toHaveLength(1);
+    expect(f.pauses).toHaveLength(1);
+    await f.resume();
+    expect(f.joins).toHaveLength(2);
+    f.joins[1]!.answer(seated());
+    await settle();
+    expect(f.reports).toEqual([seated()]);
+  });
+
   it('a reconnect while the move waits out its pause sends one join, on the new connection, and reports once', async () => {
     const f = fake();
     f.start('moved');

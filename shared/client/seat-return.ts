@@ -9,8 +9,8 @@
  * under way for the same match joins it instead of starting another; the attempt reports once.
  *
  * An attempt:
- * - pauses first when the match moved (its new owner takes a moment to adopt it), and between
- *   retries;
+ * - pauses first when the match moved, unless `followMoveAtOnce` (servers announce a move once
+ *   the new owner runs the match, so the first join can go at once), and between retries;
  * - joins on the connection of the moment, and again while the match is between owners
  *   (CLUSTER_UNAVAILABLE, TIMEOUT), up to a deadline;
  * - joins again at once when its answer came for a connection that has since been replaced
@@ -43,6 +43,13 @@ export interface SeatReturnOptions {
   retryMs: number;
   /** How long an attempt keeps retrying a match between owners. */
   giveUpAfterMs: number;
+  /**
+   * Join at once after MATCH_MOVED (default false: pause `retryMs` first). A server announces a
+   * move when the new owner has listed the match (a hand-over, an adoption), so every pause
+   * before the first join is frozen screen; a join that comes too early is answered
+   * CLUSTER_UNAVAILABLE and retried after the pause anyway.
+   */
+  followMoveAtOnce?: boolean;
 }
 
 /** The match is between owners, or the answer was lost: worth asking again in a moment. */
@@ -63,7 +70,7 @@ export class SeatReturn<R extends AckResult<MatchInfo> = AckResult<MatchInfo>> {
    */
   start(target: ReturnTarget, why: 'moved' | 'reconnected'): Promise<R | null> {
     if (this.current?.matchId === target.matchId) return this.current.done.then(() => null);
-    const done = this.attempt(target, why === 'moved');
+    const done = this.attempt(target, why === 'moved' && this.opts.followMoveAtOnce !== true);
     const entry = { matchId: target.matchId, done };
     this.current = entry;
     const clear = (): void => {

@@ -42,6 +42,12 @@ export const ErrorCode = {
   VersionMismatch: 'VERSION_MISMATCH',
   /** The match moved to another node (its owner died or shut down): join it again. */
   MatchMoved: 'MATCH_MOVED',
+  /**
+   * The node this connection is on is shutting down (a rolling deploy): open a new connection
+   * (through the same address: the front sends it to another node) and join the match there; this
+   * one stays open, and the match keeps coming over it, until the new one took the seat over.
+   */
+  NodeLeaving: 'NODE_LEAVING',
   /** A request needed another node or Redis, which did not answer: try again shortly. */
   ClusterUnavailable: 'CLUSTER_UNAVAILABLE',
   /** Client side: the match is of a game this client was not built with. */

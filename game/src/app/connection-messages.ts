@@ -31,6 +31,7 @@ const ADVICE: Record<string, ErrorAdvice> = {
   [ErrorCode.MatchNotFound]: { message: 'That match is over.', recovers: false },
   [ErrorCode.NoSeat]: { message: 'Your seat in that match is gone.', recovers: false },
   [ErrorCode.MatchMoved]: { message: 'The match moved to another server: following it…', recovers: true },
+  [ErrorCode.NodeLeaving]: { message: 'The server is restarting: moving to another one…', recovers: true },
   [ErrorCode.ClusterUnavailable]: { message: 'The servers are busy sorting themselves out. Try again in a moment.', recovers: false },
   [ErrorCode.SessionReplaced]: { message: 'You opened this game in another tab; this one stopped.', recovers: false },
   [ErrorCode.UnknownGame]: { message: 'This page cannot play that game. Reload it.', recovers: false },
