@@ -23,13 +23,23 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-echo "== typecheck"
-npx tsc -p tsconfig.json
+# The typecheck (one core, ~8 s) runs beside the page build and the unit tests; its output is
+# printed, and its failure fails the run, once the unit tests are done.
+echo "== typecheck (beside the page build and the unit tests)"
+tsc_log=$(mktemp)
+npx tsc -p tsconfig.json >"$tsc_log" 2>&1 &
+tsc_pid=$!
+trap 'kill "$tsc_pid" 2>/dev/null || true; rm -f "$tsc_log"' EXIT
 echo "== build the game page"
 npm run build:game --silent
 echo "== unit tests"
 npx vitest run --project unit
-echo "== integration tests (real server processes on loopback; two files at a time, then the files that judge a load they make, one by one)"
+tsc_status=0
+wait "$tsc_pid" || tsc_status=$?
+echo "== typecheck: $([ "$tsc_status" = 0 ] && echo passed || echo "FAILED (exit $tsc_status)")"
+cat "$tsc_log"
+[ "$tsc_status" = 0 ]
+echo "== integration tests (real server processes on loopback; two files at a time, then the two load tests across a lost node side by side, then the files that judge a load they make, one by one)"
 npx vitest run --project 'integration*'
 echo "== browser tests (Chromium)"
 npx vitest run --project browser

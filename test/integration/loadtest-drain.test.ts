@@ -20,6 +20,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../loadtest/report.ts';
+import { PlayerClient } from '../../shared/client/player-client.ts';
+import { GAMES } from '../../shared/games/index.ts';
 import { startFront, type Front } from '../../scripts/front/proxy.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
@@ -70,8 +72,15 @@ describe('load test across a SIGTERM drain, through the front', () => {
     run.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const finished = new Promise<number | null>((resolve) => run.once('exit', resolve));
 
-    // Every bot is in a match a few seconds in; then the busiest owner drains.
-    await new Promise((r) => setTimeout(r, 8_000));
+    const spawnedAt = Date.now();
+    // Once every bot plays (the cluster's public list, through the front) and the measured window
+    // has begun (ramp-up and warm-up: 5 s), the busiest owner drains.
+    const observer = await PlayerClient.connect({ url: front.url, nickname: 'observer', games: GAMES, connection: { reconnection: false } });
+    if (!observer.ok) throw new Error(`observer: ${observer.code}`);
+    await observer.value.lobby.subscribeList();
+    const playing = (): number => [...observer.value.lobby.matches.values()].filter((m) => m.state === 'playing').reduce((n, m) => n + m.humans, 0);
+    await waitFor(() => playing() === BOTS && Date.now() - spawnedAt > 6_000, `all ${BOTS} bots playing`, 30_000);
+    observer.value.close();
     const owned = await Promise.all(cluster.nodes.map((n) => matchesOwned(n.url)));
     const drained = owned.indexOf(Math.max(...owned));
     expect(owned[drained]).toBeGreaterThan(0);
