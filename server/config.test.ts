@@ -104,7 +104,7 @@ describe('production settings', () => {
       pingIntervalMs: 25_000,
       pingTimeoutMs: 20_000,
       connectTimeoutMs: 45_000,
-      transports: ['polling', 'websocket'],
+      transports: ['websocket', 'polling'],
       trustProxy: { kind: 'none' },
       maxConnectionsPerAddress: 0,
       metricsToken: null,

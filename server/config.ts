@@ -223,7 +223,10 @@ export function loadConfig(env: Env = process.env): Config {
     pingIntervalMs: int('PING_INTERVAL_MS', 25_000, 1_000, 600_000),
     pingTimeoutMs: int('PING_TIMEOUT_MS', 20_000, 1_000, 600_000),
     connectTimeoutMs: int('CONNECT_TIMEOUT_MS', 45_000, 1_000, 600_000),
-    transports: ['polling', 'websocket'],
+    // WebSocket first: a cold page is in the lobby about 0.8x sooner than over polling's handshake
+    // and upgrade (BENCHMARKS.md, "Game page cold load"); a client given both falls back to
+    // polling when the WebSocket is refused (createManager's tryAllTransports).
+    transports: ['websocket', 'polling'],
     // socket.io's delays; a bounded number of attempts (about 40 s with these delays, beyond
     // the seat's RECONNECT_GRACE_MS), so a page can say it gave up instead of spinning forever.
     clientReconnection: {

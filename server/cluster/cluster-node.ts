@@ -384,7 +384,7 @@ export class ClusterNode {
 
   private async adopt(entry: DirectoryEntry): Promise<void> {
     const id = entry.listing.matchId;
-    const checkpoint = await this.leases.checkpoint(id);
+    const checkpoint = await this.leases.checkpoint(id, (message) => this.deps.log.error({ matchId: id, from: entry.nodeId, reason: message }, 'orphaned match has an unreadable checkpoint'));
     if (!checkpoint) {
       await this.leases.release(id, false);
       // Nothing to continue from. Only after a while is the match given up for lost (its seats

@@ -8,6 +8,7 @@
  * Tokens come from one counter (INCR), so a later owner always has a larger token.
  */
 import type { MatchCheckpoint } from '../match/match-host.ts';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpoint-codec.ts';
 import { defineScript, type RedisClient, type Script } from './redis-script.ts';
 
 const leaseKey = (matchId: string): string => `{match:${matchId}}:lease`;
@@ -97,7 +98,7 @@ export class MatchLeases {
     if (token === undefined) return false;
     const ok = await this.renewScript(
       [leaseKey(matchId), checkpointKey(matchId)],
-      [token, this.opts.leaseMs, checkpoint ? JSON.stringify(checkpoint) : '', this.opts.checkpointTtlMs],
+      [token, this.opts.leaseMs, checkpoint ? encodeCheckpoint(checkpoint) : '', this.opts.checkpointTtlMs],
     );
     if (ok === 1) return true;
     // Our lease ran out. If nobody took it meanwhile (Redis was away), take it back.
@@ -119,14 +120,17 @@ export class MatchLeases {
     return value === null ? null : value.slice(0, value.lastIndexOf(':'));
   }
 
-  async checkpoint(matchId: string): Promise<MatchCheckpoint | null> {
-    const text = await this.redis.get(checkpointKey(matchId));
-    if (text === null) return null;
-    try {
-      return JSON.parse(text) as MatchCheckpoint;
-    } catch {
-      return null;
-    }
+  /**
+   * The match's newest checkpoint, or null: none was written (or it expired), or it cannot be
+   * read (`unreadable` hears why, so the adopter can say so instead of silently starting over).
+   */
+  async checkpoint(matchId: string, unreadable?: (message: string) => void): Promise<MatchCheckpoint | null> {
+    const bytes = await this.redis.getBuffer(checkpointKey(matchId));
+    if (bytes === null) return null;
+    const decoded = decodeCheckpoint(bytes);
+    if (decoded.ok) return decoded.checkpoint;
+    unreadable?.(decoded.message);
+    return null;
   }
 
   /** Forgets a lease without touching Redis (the match was abandoned to another owner). */

@@ -125,14 +125,14 @@ export class RedisReplayStore implements ReplayStore {
   async append(replayId: string, epoch: string, chunk: ReplayChunk, seats: readonly ReplaySeat[]): Promise<AppendOutcome> {
     const k = this.keys(replayId);
     const seatArgs = seats.flatMap((s) => [seatKey(s), JSON.stringify(s)]);
-    const args = [epoch, chunk.fromTick, chunk.toTick, Buffer.from(chunk.bytes) as unknown as ScriptArg, this.opts.maxAgeMs, ...seatArgs];
+    const args = [epoch, chunk.fromTick, chunk.toTick, Buffer.from(chunk.bytes), this.opts.maxAgeMs, ...seatArgs];
     return this.appendScript([k.meta, k.log, k.ends, k.seats], args);
   }
 
   async adopt(replayId: string, epoch: string, keepTo: number, chunk: ReplayChunk | null): Promise<AdoptOutcome> {
     const k = this.keys(replayId);
     const args: ScriptArg[] = [epoch, keepTo, this.opts.maxAgeMs];
-    if (chunk) args.push(Buffer.from(chunk.bytes) as unknown as ScriptArg, chunk.fromTick, chunk.toTick);
+    if (chunk) args.push(Buffer.from(chunk.bytes), chunk.fromTick, chunk.toTick);
     return this.adoptScript([k.meta, k.log, k.ends, k.seats], args);
   }
 

@@ -6,7 +6,8 @@
 import type { Cluster, Redis } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
-export type ScriptArg = string | number;
+/** Buffers go to Redis as their bytes (binary-safe): checkpoints and replay chunks. */
+export type ScriptArg = string | number | Buffer;
 export type Script<R> = (keys: string[], args: ScriptArg[]) => Promise<R>;
 
 /**

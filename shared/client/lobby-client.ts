@@ -65,10 +65,13 @@ export interface LobbyClientOptions {
 
 /**
  * One connection that a player's lobby and match clients share (socket.io multiplexes both
- * namespaces over it): polling first, upgraded to WebSocket, unless `opts.transports` says.
+ * namespaces over it): polling first, upgraded to WebSocket, unless `opts.transports` says. Given
+ * more than one transport, a first one that fails while opening gives way to the next
+ * (`tryAllTransports`): WebSocket first, then polling behind a proxy that refuses WebSocket.
  */
 export function createManager(url: string, opts: Partial<ManagerOptions> = {}): Manager {
-  return new Manager(url, compactWireOptions({ transports: [...DEFAULT_TRANSPORTS], ...opts }));
+  const options = compactWireOptions({ transports: [...DEFAULT_TRANSPORTS], ...opts });
+  return new Manager(url, { tryAllTransports: (options.transports?.length ?? 0) > 1, ...options });
 }
 
 export class LobbyClient {

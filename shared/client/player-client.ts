@@ -42,8 +42,9 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
   /**
    * The transports the connection may use, in order. Default `['polling', 'websocket']`: it opens
    * on HTTP long-polling and upgrades to WebSocket when it can, so a network that blocks
-   * WebSocket still plays. `['websocket']` skips polling (load-test bots); `['polling']` never
-   * upgrades.
+   * WebSocket still plays. `['websocket', 'polling']` (what servers advertise by default) opens on
+   * WebSocket and falls back to polling when that fails. `['websocket']` skips polling (load-test
+   * bots); `['polling']` never upgrades.
    */
   transports?: Transport[];
   /**

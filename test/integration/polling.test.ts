@@ -131,4 +131,15 @@ describe('a server on another path that takes polling only', () => {
       p.close();
     }
   });
+
+  it('takes a client that tries WebSocket first: the refused WebSocket gives way to polling', async () => {
+    const p = await pollingPlayer(server.url, 'wsfirst', { path: '/rt', transports: ['websocket', 'polling'] });
+    try {
+      expect(p.client.manager.engine.transport.name).toBe('polling');
+      await p.play('ffa');
+      await waitFor(() => p.snapshots.length > 5, 'snapshots over polling', 15_000);
+    } finally {
+      p.close();
+    }
+  });
 });

@@ -171,7 +171,7 @@ describe('a node in public (trusted loopback proxy, listed origin, caps, metrics
     const config = JSON.parse((await send(`${url}/api/config`)).body) as { socketPath: string; transports: string[] };
     expect(config).toEqual({
       socketPath: '/rt',
-      transports: ['polling', 'websocket'],
+      transports: ['websocket', 'polling'],
       reconnection: { delayMs: 500, delayMaxMs: 5000, randomization: 0.5, attempts: 4 },
       devTools: false,
     });

@@ -11,7 +11,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type BrowserServer } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserContextOptions, type BrowserServer } from 'playwright-core';
 
 const VIEWPORT = { width: 1280, height: 860 };
 
@@ -43,11 +43,11 @@ export function launchChromiumServer(): Promise<BrowserServer> {
 /**
  * A new browser context in the shared Chromium. Its `close()` closes this file's connection too,
  * after the context (the shared browser goes on for the other files): a connection left open
- * would keep the test worker alive.
+ * would keep the test worker alive. `options`: a phone's viewport and touch, say.
  */
-export async function connectChromium(wsEndpoint: string): Promise<BrowserContext> {
+export async function connectChromium(wsEndpoint: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
   const browser = await chromium.connect(wsEndpoint);
-  const context = await browser.newContext({ viewport: VIEWPORT });
+  const context = await browser.newContext({ viewport: VIEWPORT, ...options });
   const closeContext = context.close.bind(context);
   context.close = async (options) => {
     await closeContext(options);

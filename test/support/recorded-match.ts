@@ -5,6 +5,7 @@
  */
 import type { AnyGame } from '../../shared/game/game-definition.ts';
 import type { Replay } from '../../shared/replay/replay-format.ts';
+import { decodeCheckpoint, encodeCheckpoint } from '../../server/cluster/checkpoint-codec.ts';
 import { createLogger } from '../../server/log.ts';
 import type { MatchEvents } from '../../server/match/match-events.ts';
 import { MatchHost, type MatchCheckpoint, type MatchTiming } from '../../server/match/match-host.ts';
@@ -123,8 +124,8 @@ export const ANN = { guestId: 'g-ann', nickname: 'Ann' };
 
 /**
  * Plays a whole match: Ann joins, bots fill, Ann sends `command` each tick until the match ends
- * (its time limit). `failoverAt`: at that tick, the match's checkpoint goes (through JSON, as
- * through Redis) to a second node, which adopts it; the first node carries on for `staleTicks`
+ * (its time limit). `failoverAt`: at that tick, the match's checkpoint goes (through the
+ * checkpoint codec, as through Redis) to a second node, which adopts it; the first node carries on for `staleTicks`
  * more ticks, as an owner that has not yet noticed, and stops. Returns the stored replay.
  */
 export async function playRecordedMatch(o: RecordedMatchOptions & { failoverAt?: number; staleTicks?: number; maxTicks?: number; leaveAt?: number }): Promise<{ replay: Replay; guestIds: string[]; store: ReplayStore; ticks: number }> {
@@ -151,7 +152,9 @@ export async function playRecordedMatch(o: RecordedMatchOptions & { failoverAt?:
     nodeB.tick();
     if (o.failoverAt !== undefined && tick + 1 === o.failoverAt && !stale) {
       await host.replaySettled();
-      const cp = JSON.parse(JSON.stringify(host.checkpoint())) as MatchCheckpoint;
+      const decoded = decodeCheckpoint(encodeCheckpoint(host.checkpoint()));
+      if (!decoded.ok) throw new Error(decoded.message);
+      const cp = decoded.checkpoint;
       stale = host;
       host = nodeB.adopt(o, cp);
       // Ann's client reconnects to the adopting node; its inputs are numbered from 1 again.

@@ -5,7 +5,8 @@
  * bigger than the window (a spectator sees the whole map). The server's hit events give the
  * shooter a hit marker and a damage number over its target (a grey "blocked" when a wall took
  * the shot) and the target a red edge flash. The scene reads the MatchSession and
- * turns keys and mouse into commands; netcode lives in the SDK.
+ * turns keys and mouse into commands, or on a phone a virtual stick (move) and a finger that
+ * aims and fires where it touches (drag to sweep, tap for one shot); netcode lives in the SDK.
  */
 import Phaser from 'phaser';
 import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
@@ -13,6 +14,8 @@ import type { RenderedPlayer } from '../../../shared/games/arena/interpolation.t
 import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
 import type { ProjectileSnapshot, Snapshot } from '../../../shared/games/arena/snapshot.ts';
 import type { MatchSession } from '../app/match-session.ts';
+import { TouchPad } from '../phaser/touch-pad.ts';
+import { stickDirections } from '../phaser/touch-gestures.ts';
 import { isTyping } from '../phaser/typing.ts';
 import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
 
@@ -53,6 +56,9 @@ export class ArenaScene extends Phaser.Scene {
   private cameraMode = '';
   /** A left click since the last command: a click shorter than the gap between two samples still fires. */
   private firePressed = false;
+  private touch: TouchPad | null = null;
+  /** On a phone, the aim stays where the last finger put it (or along the stick) between touches. */
+  private touchAim = 0;
 
   constructor(private readonly session: MatchSession) {
     super('arena');
@@ -100,8 +106,11 @@ export class ArenaScene extends Phaser.Scene {
     this.input.mouse?.disableContextMenu();
     this.firePressed = false;
     this.input.on(Phaser.Input.Events.POINTER_DOWN, (pointer: Phaser.Input.Pointer) => {
-      if (pointer.button === 0) this.firePressed = true;
+      // Fingers are the touch pad's: a thumb on the stick must not fire.
+      if (pointer.button === 0 && !pointer.wasTouch) this.firePressed = true;
     });
+    this.touch = new TouchPad(this, { stick: true });
+    this.touchAim = 0;
     this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(), this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
   }
@@ -158,6 +167,7 @@ export class ArenaScene extends Phaser.Scene {
     if (!info || !this.keys || info.role !== 'player') return null;
     const latest = this.session.latest as Snapshot | null;
     const me = this.session.predictor?.position ?? latest?.players.find((p) => p.id === info.slot);
+    if (this.touch?.used) return this.touchCommand(me);
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
     const aim = me ? Math.atan2(world.y - me.y, world.x - me.x) : 0;
@@ -165,14 +175,48 @@ export class ArenaScene extends Phaser.Scene {
     this.firePressed = false;
     // Typing in the chat moves nobody.
     if (isTyping()) return { buttons: 0, aim };
+    let buttons = this.keyButtons();
+    if ((pointer.isDown && pointer.button === 0) || clicked) buttons |= Button.Fire;
+    return { buttons, aim };
+  }
+
+  private keyButtons(): number {
     const k = this.keys;
     let buttons = 0;
     if (k.W.isDown || k.UP.isDown) buttons |= Button.Up;
     if (k.S.isDown || k.DOWN.isDown) buttons |= Button.Down;
     if (k.A.isDown || k.LEFT.isDown) buttons |= Button.Left;
     if (k.D.isDown || k.RIGHT.isDown) buttons |= Button.Right;
-    if ((pointer.isDown && pointer.button === 0) || clicked) buttons |= Button.Fire;
-    return { buttons, aim };
+    return buttons;
+  }
+
+  /**
+   * A phone: the stick moves (keys still count, for a tablet with a keyboard); a finger elsewhere
+   * aims at what it touches and fires while it is down, and a tap shorter than a tick still fires
+   * once. Without a finger on the screen the aim stays, or follows the stick.
+   */
+  private touchCommand(me: { x: number; y: number } | undefined): { buttons: number; aim: number } {
+    const pad = this.touch!;
+    const taps = pad.takeGestures().filter((g) => g.kind === 'tap');
+    if (isTyping()) return { buttons: 0, aim: this.touchAim };
+    let buttons = this.keyButtons();
+    const stick = pad.stick;
+    if (stick) {
+      const d = stickDirections(stick.dx, stick.dy);
+      if (d.up) buttons |= Button.Up;
+      if (d.down) buttons |= Button.Down;
+      if (d.left) buttons |= Button.Left;
+      if (d.right) buttons |= Button.Right;
+    }
+    const target = pad.action ?? taps.at(-1) ?? null;
+    if (target && me) {
+      const world = this.cameras.main.getWorldPoint(target.x, target.y);
+      this.touchAim = Math.atan2(world.y - me.y, world.x - me.x);
+    } else if (stick && buttons !== 0) {
+      this.touchAim = Math.atan2(stick.dy, stick.dx);
+    }
+    if (pad.action || taps.length > 0) buttons |= Button.Fire;
+    return { buttons, aim: this.touchAim };
   }
 
   override update(time: number, deltaMs: number): void {
@@ -188,6 +232,7 @@ export class ArenaScene extends Phaser.Scene {
     this.drawRespawn();
     this.drawFeedback();
     this.placeCamera();
+    this.touch?.draw();
   }
 
   /** Marks for what the server confirmed since the last frame (session.feedback). */

@@ -1,7 +1,8 @@
 /**
  * Draws a Cycles match: the grid (a procedural texture), every trail in its slot's colour, glowing
  * heads, sparks when a cycle crashes, the round's state and countdowns; turns arrow keys / WASD
- * into absolute directions and Space into boost. The scoreboard, clock and feed are the page's
+ * into absolute directions and Space into boost; on a phone a swipe turns to its direction, a tap
+ * turns toward the tapped side of the own cycle, and a held BOOST button boosts. The scoreboard, clock and feed are the page's
  * HUD. The scene only reads snapshots through `CyclesView`, and answers `command()` when the
  * page's input loop asks (once per server tick): the connection, decoding and clock live with the
  * page's session. The grid is fitted to the window; the camera follows the own cycle only when
@@ -15,6 +16,9 @@ import { MatchPhase } from '../../../shared/game/phase.ts';
 import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
 import { Dir } from '../../../shared/games/cycles/index.ts';
 import { trailLength, trimTrail } from '../../../shared/games/cycles/trail.ts';
+import type { Heading } from '../phaser/touch-gestures.ts';
+import { headingOf } from '../phaser/touch-gestures.ts';
+import { TouchPad } from '../phaser/touch-pad.ts';
 import { isTyping } from '../phaser/typing.ts';
 import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
 
@@ -36,6 +40,7 @@ const MIN_CELL = 6;
 /** How long a press keeps being sent on the tick grid: a turn must not be lost, nor linger into the next round. */
 const TURN_RESEND_MS = 150;
 const CRASH_FLASH_MS = 600;
+const DIR_OF: Record<Heading, Dir> = { up: Dir.Up, right: Dir.Right, down: Dir.Down, left: Dir.Left };
 
 interface Flash {
   x: number;
@@ -60,6 +65,7 @@ export class CyclesScene extends Phaser.Scene {
   private seenAtMs = 0;
   private flashes: Flash[] = [];
   private roundMessage = '';
+  private touch: TouchPad | null = null;
 
   constructor(private readonly view: CyclesView) {
     super('cycles');
@@ -97,6 +103,7 @@ export class CyclesScene extends Phaser.Scene {
       d: key(K.D),
       space: key(K.SPACE),
     };
+    this.touch = new TouchPad(this, { stick: false, button: 'BOOST' });
   }
 
   override update(time: number, deltaMs: number): void {
@@ -105,7 +112,9 @@ export class CyclesScene extends Phaser.Scene {
     this.layout(setup);
     this.readNews(time);
     this.readKeys(time);
+    this.readTouch(time);
     this.draw(time, setup);
+    this.touch?.draw();
   }
 
   /**
@@ -174,11 +183,29 @@ export class CyclesScene extends Phaser.Scene {
     if (pressed !== null) this.turn = { dir: pressed, untilMs: nowMs + TURN_RESEND_MS };
   }
 
-  /** What the keys ask for now; the page's input loop reads it once per server tick. */
+  /** Swipes and taps since the last frame, as presses (kept like a key press, see readKeys). */
+  private readTouch(nowMs: number): void {
+    const gestures = this.touch?.takeGestures() ?? [];
+    const me = this.view.latest()?.players.find((p) => p.id === this.view.slot());
+    if (this.view.slot() === null) return;
+    for (const g of gestures) {
+      let heading: Heading | null = null;
+      if (g.kind === 'swipe') heading = g.heading;
+      else if (me && me.alive) {
+        // A tap turns toward where it landed, from the cycle's head as drawn (camera included).
+        const cam = this.cameras.main;
+        heading = headingOf(g.x + cam.scrollX - this.px(me.x), g.y + cam.scrollY - this.py(me.y), 1);
+      }
+      if (heading) this.turn = { dir: DIR_OF[heading], untilMs: nowMs + TURN_RESEND_MS };
+    }
+  }
+
+  /** What the keys (or fingers) ask for now; the page's input loop reads it once per server tick. */
   command(): { dir: 0 | Dir; boost: boolean } | null {
     if (!this.keys || this.view.slot() === null) return null;
     if (this.turn && this.time.now > this.turn.untilMs) this.turn = null;
-    return { dir: this.turn?.dir ?? 0, boost: this.keys.space.isDown && !isTyping() };
+    const boost = (this.keys.space.isDown || this.touch?.buttonHeld === true) && !isTyping();
+    return { dir: this.turn?.dir ?? 0, boost };
   }
 
   private draw(nowMs: number, setup: CyclesSetup): void {
