@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Files that judge rates and delays of a load they make themselves (load-test bots: snapshot
-// rate and gaps, time to kick a flood, failover times, RSS; polling players: ~40 HTTP requests a
+// rate and gaps, time to kick a flood, RSS; polling players: ~40 HTTP requests a
 // second each, inputs acknowledged per tick) get the machine to themselves, after the other
 // integration files. Beside another file on a 2-core machine their figures would be the other
 // file's too.
@@ -10,14 +10,18 @@ const ALONE = [
   'test/integration/flood.test.ts',
   'test/integration/slow-reader.test.ts',
   'test/integration/loadtest.test.ts',
-  'test/integration/loadtest-failover.test.ts',
-  'test/integration/loadtest-drain.test.ts',
   'test/integration/rolling-deploy.test.ts',
   'test/integration/polling.test.ts',
   'test/integration/polling-cluster.test.ts',
 ];
 
-// Four suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
+// Load tests across a node going away (a kill -9, a SIGTERM drain): what they judge is counts
+// (every bot dropped is back in a match within 5 s, none lost, no join refused), not rates, and
+// each uses a fifth of the machine on average (at most one core for a second or two). They run
+// beside each other, after the other integration files and before the ALONE ones.
+const PAIR = ['test/integration/loadtest-failover.test.ts', 'test/integration/loadtest-drain.test.ts'];
+
+// Five suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
 // fast pure tests, then suites that start real processes (server, redis-server), then suites
 // that drive Chromium.
 export default defineConfig({
@@ -42,12 +46,23 @@ export default defineConfig({
           // their time is spent waiting on those processes.
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          exclude: ALONE,
+          exclude: [...ALONE, ...PAIR],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          name: 'integration-pair',
+          include: PAIR,
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          maxWorkers: 2,
+          sequence: { groupOrder: 2 },
         },
       },
       {
@@ -60,7 +75,7 @@ export default defineConfig({
           fileParallelism: false,
           // One after another in one worker: their own processes keep them apart, their imports load once.
           isolate: false,
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
         },
       },
       {
@@ -77,7 +92,7 @@ export default defineConfig({
           // server process and browser context keep them apart, and its imports load once.
           isolate: false,
           globalSetup: ['test/support/chromium-setup.ts'],
-          sequence: { groupOrder: 3 },
+          sequence: { groupOrder: 4 },
         },
       },
     ],

@@ -45,6 +45,8 @@ until they played again.
   --quiet               no progress line
   -h, --help            this text
 
+SIGUSR2 (kill -USR2 PID) ends the measured window early: the reports cover the window so far.
+
 Exit status: 0 the run completed (figures in the report, whatever they are), 1 it could not run
 (a node unreachable, the quick-play mode unknown, no bot could connect), 2 bad options.`;
 

@@ -42,8 +42,12 @@ async function main(argv: string[]): Promise<number> {
     console.error('loadtest: interrupted');
     process.exit(130);
   });
+  // SIGUSR2 ends the measured window now and writes the report of what was measured (a test
+  // that has seen what it judges need not wait out --duration).
+  const endEarly = new AbortController();
+  process.on('SIGUSR2', () => endEarly.abort());
   try {
-    const report = await runLoadTest(opts, (p) => progress.update(p));
+    const report = await runLoadTest(opts, (p) => progress.update(p), endEarly.signal);
     progress.done();
     await writeReports(opts, report);
     for (const line of summaryLines(report)) console.log(line);

@@ -91,7 +91,27 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /** A bot's seed: spread so neighbouring bots do not play alike. */
 export const botSeed = (seed: number, index: number): number => (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) + Math.imul(index + 1, 0xc2b2ae35)) >>> 0;
 
-export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) => void): Promise<Report> {
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function sleepUnless(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * `endEarly`: aborting it ends the measured window before `durationS` is up (a caller that has
+ * seen what it waited for), and the report covers the window so far. The window still lasts at
+ * least a second, so its rates are rates.
+ */
+export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) => void, endEarly?: AbortSignal): Promise<Report> {
   // A node whose /metrics is behind METRICS_TOKEN: the same variable in the load test's environment.
   const probes = opts.urls.map((url) => new ServerProbe(url, opts.timeoutS * 1000, process.env.METRICS_TOKEN || null));
   const nodeIds = await Promise.all(
@@ -318,7 +338,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   const startScrapes = await Promise.all(probes.map((p) => p.sample(now)));
 
   // ---- window end ----
-  await sleep(Math.max(0, windowEnd - now()));
+  await sleepUnless(Math.max(0, windowEnd - now()), endEarly);
+  await sleep(Math.max(0, windowStart + SAMPLE_MS - now()));
   stats.measuring = false;
   windowLoop.disable();
   secondLoop.disable();

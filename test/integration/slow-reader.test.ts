@@ -12,6 +12,9 @@
  * client off the shared delta stream, so the server holds at most ~32 snapshots for it, and sends
  * it a personal keyframe once its buffer drained. Without that check the server would hold all
  * 200 snapshots of the 10 s, and the test's bound on the backlog would fail.
+ * The two transports stall at the same time, each through its own proxy, in the one match: the
+ * bots' window covers both, and neither stall is the other's baseline (each takes its RSS
+ * baseline before its own pause, and both pauses start within a second of each other).
  * SLOW_READER_TRACE=1 prints the snapshots after the resume (K keyframe, d delta, tick@ms).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,14 +91,15 @@ async function slowPlayer(proxyUrl: string, transports: ('polling' | 'websocket'
 describe('a client that stops reading for 10 s', () => {
   let server: ServerProcess;
   let honest: HonestRun;
-  let proxy: StallProxy;
+  const proxies = new Map<'websocket' | 'polling', StallProxy>();
   let matchId: string;
   const figures: string[] = [];
 
   beforeAll(async () => {
     server = await startServer({ TICK_RATE: String(TICK_RATE), GUEST_PER_MINUTE: '100000', COUNTDOWN_MS: '0', QUEUE_WAIT_MS: '1000' });
-    proxy = await startStallProxy(server.port);
-    honest = startHonestBots(server.url, { bots: HONEST_BOTS, rampUpS: 1, warmupS: 3, durationS: 35 });
+    for (const t of ['websocket', 'polling'] as const) proxies.set(t, await startStallProxy(server.port));
+    // Measured from the end of warm-up until both stalls are over (`finish` below): 60 s at most.
+    honest = startHonestBots(server.url, { bots: HONEST_BOTS, rampUpS: 1, warmupS: 3, durationS: 60 });
     // The bots' public match, once it plays.
     const observer = await PlayerClient.connect({ url: server.url, nickname: 'observer', games: GAMES, connection: { reconnection: false } });
     if (!observer.ok) throw new Error('observer');
@@ -106,13 +110,14 @@ describe('a client that stops reading for 10 s', () => {
   afterAll(async () => {
     honest?.kill();
     console.log(figures.join('\n'));
-    await proxy?.close();
+    for (const p of proxies.values()) await p.close();
     await server?.stop();
   });
 
   for (const transport of ['websocket', 'polling'] as const) {
-    it(`over ${transport}: the server holds a bounded backlog, and the client recovers from a keyframe`, { timeout: 60_000 }, async () => {
+    it.concurrent(`over ${transport}: the server holds a bounded backlog, and the client recovers from a keyframe`, { timeout: 60_000 }, async ({ expect }) => {
       const pid = server.child.pid!;
+      const proxy = proxies.get(transport)!;
       const slow = await slowPlayer(proxy.url, [transport], matchId);
       try {
         await waitFor(() => slow.arrivals.filter((a) => a.decoded).length >= 40, 'snapshots before the pause', 15_000);
@@ -161,7 +166,7 @@ describe('a client that stops reading for 10 s', () => {
         figures.push(
           `slow reader over ${transport}, ${PAUSE_MS / 1000} s without reading (${HONEST_BOTS} bots, ${TICK_RATE} Hz):`,
           `  bytes through during the pause ${bytesDuringPause}; burst on resume: ${burst.length} snapshots, ${burstBytes} B of snapshots`,
-          `  server taken it off the delta stream: ${skipsAfter - skipsBefore} time(s); first keyframe ${firstKey < 0 ? 'never' : `${(after[firstKey]!.at - resumedAt).toFixed(0)} ms`} after the resume (${firstKey} snapshots before it)`,
+          `  server took a stalled client (either) off the delta stream: ${skipsAfter - skipsBefore} time(s); first keyframe ${firstKey < 0 ? 'never' : `${(after[firstKey]!.at - resumedAt).toFixed(0)} ms`} after the resume (${firstKey} snapshots before it)`,
           `  after that keyframe: ${fromKey.length} snapshots, ${undecodedFromKey} undecodable, ${gapsInTicks} deltas off the chain; keyframes after the resume ${after.filter((a) => a.key).length}`,
           `  personal keyframe ahead of the backlog: ${jump < 0 ? 'none (nothing was skipped)' : `after ${jump} backlog snapshots, ${(after[jump]!.at - resumedAt).toFixed(0)} ms after the resume, ${after[jump]!.tick! - after[jump - 1]!.tick!} ticks ahead`}`,
           `  server RSS before ${(rssBefore / 1024).toFixed(1)} MB, peak during the pause ${(rssPeak / 1024).toFixed(1)} MB`,
@@ -181,7 +186,8 @@ describe('a client that stops reading for 10 s', () => {
         // so the bound that matters is on the backlog (below); RSS must just not run away.
         expect(rssPeak).toBeLessThan(rssBefore * 1.2);
         if (transport === 'polling') {
-          // The server held the backlog itself: the fan-out took the client off the stream,
+          // The server held the backlog itself: the fan-out took the client off the stream (the
+          // counter is the server's, for both stalled clients; the jump below is this one's own),
           expect(skipsAfter - skipsBefore).toBeGreaterThanOrEqual(1);
           // kept at most ~32 snapshots for it (BACKED_UP_PACKETS) instead of the 200 of the pause,
           // and once those drained, sent it a personal keyframe at the live tick.
@@ -196,8 +202,11 @@ describe('a client that stops reading for 10 s', () => {
   }
 
   it('leaves the bots unaffected', { timeout: 60_000 }, async () => {
-    const report = await honest.report;
-    figures.push(`bots: errors ${report.errors}, disconnects ${report.disconnects}, gap p99 ${report.snapshotGapMs.p99} ms`);
+    // The stalls are over: their window ends here.
+    const report = await honest.finish();
+    figures.push(`bots over ${report.durationS} s: errors ${report.errors}, disconnects ${report.disconnects}, gap p99 ${report.snapshotGapMs.p99} ms`);
+    // The window held both stalls.
+    expect(report.durationS).toBeGreaterThan(PAUSE_MS / 1000);
     expect(report.errors).toBe(0);
     expect(report.disconnects).toBe(0);
   });

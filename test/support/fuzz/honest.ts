@@ -19,6 +19,11 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 export interface HonestRun {
   /** The load test's report once it finished (its window covers warm-up end to finish). */
   report: Promise<Report>;
+  /**
+   * Ends the measured window now (SIGUSR2 to the load test, which installs its handler as it
+   * starts: call this seconds after `startHonestBots`, not at once) and returns the report.
+   */
+  finish(): Promise<Report>;
   /** Stops the bots early (a failing test's clean-up). */
   kill(): void;
 }
@@ -53,7 +58,14 @@ export function startHonestBots(url: string, opts: HonestOptions): HonestRun {
   });
   // A run killed by a failing test's clean-up is not awaited: no unhandled rejection.
   report.catch(() => undefined);
-  return { report, kill: () => child.exitCode === null && child.kill('SIGKILL') };
+  return {
+    report,
+    finish: () => {
+      if (child.exitCode === null) child.kill('SIGUSR2');
+      return report;
+    },
+    kill: () => child.exitCode === null && child.kill('SIGKILL'),
+  };
 }
 
 /** Resident set of a process in KiB, from /proc/<pid>/status (Linux). */
