@@ -201,9 +201,16 @@ export class SeatBook {
 
   /** Seats whose player did not arrive or come back in time: freed, and returned so the host can tell. */
   expire(): Readonly<Seat>[] {
+    // Asked every tick, and nearly always nobody is waiting: no clock read or list unless someone is.
     if (!this.deadlinesRun) return [];
-    const now = this.opts.now();
-    const expired = [...this.seats.values()].filter((s) => s.deadline !== null && s.deadline <= now);
+    let expired: Seat[] | null = null;
+    let now = NaN;
+    for (const seat of this.seats.values()) {
+      if (seat.deadline === null) continue;
+      if (Number.isNaN(now)) now = this.opts.now();
+      if (seat.deadline <= now) (expired ??= []).push(seat);
+    }
+    if (expired === null) return [];
     for (const seat of expired) this.release({ slot: seat.slot });
     return expired;
   }

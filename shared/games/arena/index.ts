@@ -128,7 +128,9 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
       s.inputs = [];
       return { ended: null };
     }
-    const inputs = new Map<number, PlayerInput>(s.inputs.map(({ slot, ...input }) => [slot, input]));
+    // A queued input is a PlayerInput with its slot beside it; step reads only the input's fields.
+    const inputs = new Map<number, PlayerInput>();
+    for (const input of s.inputs) inputs.set(input.slot, input);
     s.inputs = [];
     let ended: { reason: string; winner: number | null } | null = null;
     const events = step(s.world, inputs);

@@ -16,9 +16,11 @@ export interface SnapshotContext {
  * the delta codec's decoder reconstructs, so encoder and decoder predict alike.
  */
 export function buildSnapshot(world: World, previous: Snapshot | null, ctx: SnapshotContext): Snapshot {
-  const before = new Map(previous?.players.map((p) => [p.id, p]));
-  const players: PlayerSnapshot[] = world.players.map((p) => {
-    const prev = before.get(p.id);
+  const before = previous?.players ?? [];
+  const players: PlayerSnapshot[] = world.players.map((p, i) => {
+    // Both lists are in id order: unless someone joined or left since, the player is at the same index.
+    const guess = before[i];
+    const prev = guess !== undefined && guess.id === p.id ? guess : before.find((b) => b.id === p.id);
     return {
       id: p.id,
       x: p.x,

@@ -113,23 +113,42 @@ export function encodeDelta(base: Snapshot, s: Snapshot): Uint8Array {
   const w = new BitWriter(64 + s.players.length * 4);
   writeDeltaHeader(w, SNAPSHOT_VERSION, base, s);
 
-  const current = new Map(s.players.map((p) => [p.id, p]));
-  const removed = base.players.filter((p) => !current.has(p.id));
-  w.count(removed.length);
-  for (const p of removed) w.bits(p.id, 6);
-  const baseIds = new Set<number>();
-  for (const b of base.players) {
-    baseIds.add(b.id);
-    const p = current.get(b.id);
-    if (p) writePlayerChange(w, b, p);
+  if (samePlayers(base.players, s.players)) {
+    // The usual tick: nobody joined or left, so the lists pair up by index (no lookups built).
+    w.count(0);
+    for (let i = 0; i < s.players.length; i++) writePlayerChange(w, base.players[i]!, s.players[i]!);
+    w.count(0);
+  } else {
+    const current = new Map(s.players.map((p) => [p.id, p]));
+    const removed = base.players.filter((p) => !current.has(p.id));
+    w.count(removed.length);
+    for (const p of removed) w.bits(p.id, 6);
+    const baseIds = new Set<number>();
+    for (const b of base.players) {
+      baseIds.add(b.id);
+      const p = current.get(b.id);
+      if (p) writePlayerChange(w, b, p);
+    }
+    const added = s.players.filter((p) => !baseIds.has(p.id));
+    w.count(added.length);
+    for (const p of added) writeFullPlayer(w, p);
   }
-  const added = s.players.filter((p) => !baseIds.has(p.id));
-  w.count(added.length);
-  for (const p of added) writeFullPlayer(w, p);
 
-  writeProjectileDelta(w, base, s, current);
+  writeProjectileDelta(w, base, s);
   writeEvents(w, s.events);
   return w.finish();
+}
+
+/** The same players in the same order (ids are unique within a snapshot). */
+function samePlayers(a: readonly PlayerSnapshot[], b: readonly PlayerSnapshot[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]!.id !== b[i]!.id) return false;
+  return true;
+}
+
+function playerById(players: readonly PlayerSnapshot[], id: number): PlayerSnapshot | undefined {
+  for (let i = 0; i < players.length; i++) if (players[i]!.id === id) return players[i];
+  return undefined;
 }
 
 function writeFullPlayer(w: BitWriter, p: PlayerSnapshot): void {
@@ -158,7 +177,8 @@ function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): 
   const ry = toUnits(p.y) - toUnits(b.y) - toUnits(b.vy);
   const posChanged = rx !== 0 || ry !== 0;
   const aimSteps = quantizeAim(p.aim);
-  const aimChanged = aimSteps !== quantizeAim(b.aim);
+  const baseAimSteps = quantizeAim(b.aim);
+  const aimChanged = aimSteps !== baseAimSteps;
   const statsChanged = p.hp !== b.hp || p.alive !== b.alive || p.kills !== b.kills || p.deaths !== b.deaths;
   if (!posChanged && !aimChanged && !statsChanged) {
     w.bits(0, 1);
@@ -180,7 +200,7 @@ function writePlayerChange(w: BitWriter, b: PlayerSnapshot, p: PlayerSnapshot): 
   w.bool(aimChanged);
   // Aim turns a little per snapshot while tracking a target: a wrapped step difference is
   // usually a few steps, 6 bits instead of 8.
-  if (aimChanged) w.small(wrapAimSteps(aimSteps - quantizeAim(b.aim)));
+  if (aimChanged) w.small(wrapAimSteps(aimSteps - baseAimSteps));
   w.bool(statsChanged);
   if (statsChanged) writeStats(w, p);
 }
@@ -190,26 +210,15 @@ function wrapAimSteps(d: number): number {
   return ((((d + AIM_STEPS / 2) % AIM_STEPS) + AIM_STEPS) % AIM_STEPS) - AIM_STEPS / 2;
 }
 
-function writeProjectileDelta(
-  w: BitWriter,
-  base: Snapshot,
-  s: Snapshot,
-  players: Map<number, PlayerSnapshot>,
-): void {
-  const live = new Set(s.projectiles.map((p) => p.id));
+function writeProjectileDelta(w: BitWriter, base: Snapshot, s: Snapshot): void {
+  const { removedIdx, added } = projectileChanges(base.projectiles, s.projectiles);
   // Removals as ascending gaps between indices into the base list.
-  const removedIdx: number[] = [];
-  base.projectiles.forEach((p, i) => {
-    if (!live.has(p.id)) removedIdx.push(i);
-  });
   w.count(removedIdx.length);
   let prev = -1;
   for (const i of removedIdx) {
     w.count(i - prev - 1);
     prev = i;
   }
-  const baseIds = new Set(base.projectiles.map((p) => p.id));
-  const added = s.projectiles.filter((p) => !baseIds.has(p.id));
   w.count(added.length);
   let lastId = base.projectiles.length > 0 ? base.projectiles[base.projectiles.length - 1]!.id : -1;
   let muzzle = learnMuzzle(base);
@@ -223,7 +232,7 @@ function writeProjectileDelta(
     w.bool(age === 0);
     if (age !== 0) w.varuint(age);
     // Spawned next to its owner: a small offset from the owner's position is cheaper than x, y.
-    const owner = players.get(p.ownerId);
+    const owner = playerById(s.players, p.ownerId);
     const dx = owner ? toUnits(p.x0) - toUnits(owner.x) : 0;
     const dy = owner ? toUnits(p.y0) - toUnits(owner.y) : 0;
     const relative = owner !== undefined && Math.abs(dx) <= TELEPORT_UNITS && Math.abs(dy) <= TELEPORT_UNITS;
@@ -245,6 +254,39 @@ function writeProjectileDelta(
       muzzle = muzzleOf(dx, dy, steps) ?? muzzle;
     }
   }
+}
+
+/**
+ * Which base projectiles are gone (their indices, ascending) and which are new (in the
+ * snapshot's order). The world keeps its flights in spawn order and appends new shots, so a
+ * merge finds both in one pass; when the lists are ordered otherwise (the merge's new ones turn
+ * up in the base), sets answer instead. Either way the result is the same.
+ */
+function projectileChanges(
+  base: readonly ProjectileSnapshot[],
+  next: readonly ProjectileSnapshot[],
+): { removedIdx: number[]; added: ProjectileSnapshot[] } {
+  const removedIdx: number[] = [];
+  let j = 0;
+  for (let i = 0; i < base.length; i++) {
+    if (j < next.length && next[j]!.id === base[i]!.id) j++;
+    else removedIdx.push(i);
+  }
+  const added = next.slice(j);
+  let merged = true;
+  for (const p of added) {
+    for (const b of base) {
+      if (b.id === p.id) merged = false;
+    }
+  }
+  if (merged) return { removedIdx, added };
+  const live = new Set(next.map((p) => p.id));
+  const baseIds = new Set(base.map((p) => p.id));
+  const removed: number[] = [];
+  base.forEach((p, i) => {
+    if (!live.has(p.id)) removed.push(i);
+  });
+  return { removedIdx: removed, added: next.filter((p) => !baseIds.has(p.id)) };
 }
 
 /** A difference of projectile angle steps folded into [-2048, 2047]. */

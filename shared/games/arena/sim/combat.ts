@@ -12,15 +12,23 @@ import { findPlayer } from './world.ts';
 export function advanceProjectiles(world: World, events: SimEvent[]): void {
   const { rules, map } = world;
   const lifetimeTicks = secondsToTicks(rules, rules.projectileLifetimeS);
-  const kept: ProjectileState[] = [];
-  for (const p of world.projectiles) {
+  // Survivors are compacted in place (order kept): no new array every tick.
+  const projectiles = world.projectiles;
+  let kept = 0;
+  for (let i = 0; i < projectiles.length; i++) {
+    const p = projectiles[i]!;
     const age = world.tick - p.spawnTick;
     if (age <= 0) {
-      kept.push(p);
+      projectiles[kept++] = p;
       continue;
     }
-    const a = projectilePositionAt(p, world.tick - 1, rules);
-    const b = projectilePositionAt(p, world.tick, rules);
+    // projectilePositionAt at tick - 1 and tick, with one cos and sin for both (same values, same operation order).
+    const cos = Math.cos(p.angle);
+    const sin = Math.sin(p.angle);
+    const d0 = (rules.projectileSpeed * (world.tick - 1 - p.spawnTick)) / rules.tickRate;
+    const d1 = (rules.projectileSpeed * (world.tick - p.spawnTick)) / rules.tickRate;
+    const a = { x: p.x0 + cos * d0, y: p.y0 + sin * d0 };
+    const b = { x: p.x0 + cos * d1, y: p.y0 + sin * d1 };
     const wallT = firstWallHit(a, b, map.walls, rules.projectileRadius);
     const target = firstPlayerHit(world, p, a, b);
     // Compare distances along the segment: a wall reached first shields the player behind it
@@ -36,9 +44,9 @@ export function advanceProjectiles(world: World, events: SimEvent[]): void {
     }
     const outside = b.x < 0 || b.y < 0 || b.x > map.width || b.y > map.height;
     if (outside || age >= lifetimeTicks) continue;
-    kept.push(p);
+    projectiles[kept++] = p;
   }
-  world.projectiles = kept;
+  projectiles.length = kept;
 }
 
 /**
@@ -55,15 +63,25 @@ function firstPlayerHit(
   const frame = frameAt(world, world.tick - p.viewDelayTicks);
   if (!frame) return null;
   const radius = world.rules.playerRadius + world.rules.projectileRadius;
-  let best: { player: PlayerState; t: number } | null = null;
-  for (const player of world.players) {
+  const players = world.players;
+  const seenPlayers = frame.players;
+  let best: PlayerState | null = null;
+  let bestT = 0;
+  for (let i = 0; i < players.length; i++) {
+    const player = players[i]!;
     if (player.id === p.ownerId || !player.alive) continue;
-    const seen = frame.players.find((f) => f.id === player.id);
+    // A frame lists the players of its tick in the world's (id) order: unless someone joined or
+    // left since, the player is at the same index.
+    const guess = seenPlayers[i];
+    const seen = guess !== undefined && guess.id === player.id ? guess : seenPlayers.find((f) => f.id === player.id);
     if (!seen || !seen.alive) continue;
     const t = segmentCircleHit(a, b, seen, radius);
-    if (t !== null && (best === null || t < best.t)) best = { player, t };
+    if (t !== null && (best === null || t < bestT)) {
+      best = player;
+      bestT = t;
+    }
   }
-  return best;
+  return best === null ? null : { player: best, t: bestT };
 }
 
 /**

@@ -2,14 +2,31 @@
 import { historyLength } from './rules.ts';
 import type { HistoryFrame, World } from './types.ts';
 
-/** Appends the frame for world.tick (positions after movement) and drops frames beyond the window. */
+/**
+ * Appends the frame for world.tick (positions after movement) and drops frames beyond the window.
+ * The frame that falls out of the window is refilled as the new one (its player records too):
+ * a full window costs no allocation per tick. Nothing keeps a frame past the step that reads it.
+ */
 export function recordHistory(world: World): void {
-  world.history.push({
-    tick: world.tick,
-    players: world.players.map((p) => ({ id: p.id, x: p.x, y: p.y, alive: p.alive })),
-  });
-  const excess = world.history.length - historyLength(world.rules);
-  if (excess > 0) world.history.splice(0, excess);
+  const { history, players } = world;
+  const excess = history.length + 1 - historyLength(world.rules);
+  const frame = excess > 0 ? history.shift()! : { tick: 0, players: [] };
+  if (excess > 1) history.splice(0, excess - 1);
+  frame.tick = world.tick;
+  const seen = frame.players;
+  for (let i = 0; i < players.length; i++) {
+    const p = players[i]!;
+    const s = seen[i];
+    if (s === undefined) seen.push({ id: p.id, x: p.x, y: p.y, alive: p.alive });
+    else {
+      s.id = p.id;
+      s.x = p.x;
+      s.y = p.y;
+      s.alive = p.alive;
+    }
+  }
+  seen.length = players.length;
+  history.push(frame);
 }
 
 /**

@@ -29,20 +29,35 @@ export function projectilePositionAt(
  * or null. A segment starting inside gives 0. Slab method.
  */
 export function segmentRectHit(a: Point, b: Point, rect: Rect, pad: number): number | null {
+  // Two slabs, x then y, written out: this runs for every wall, for every projectile, every tick.
   let tEnter = 0;
   let tExit = 1;
-  const slabs: [number, number, number, number][] = [
-    [a.x, b.x - a.x, rect.x - pad, rect.x + rect.w + pad],
-    [a.y, b.y - a.y, rect.y - pad, rect.y + rect.h + pad],
-  ];
-  for (const [start, delta, min, max] of slabs) {
-    if (delta === 0) {
-      if (start < min || start > max) return null;
-      continue;
+  const dx = b.x - a.x;
+  if (dx === 0) {
+    if (a.x < rect.x - pad || a.x > rect.x + rect.w + pad) return null;
+  } else {
+    let t0 = (rect.x - pad - a.x) / dx;
+    let t1 = (rect.x + rect.w + pad - a.x) / dx;
+    if (t0 > t1) {
+      const t = t0;
+      t0 = t1;
+      t1 = t;
     }
-    let t0 = (min - start) / delta;
-    let t1 = (max - start) / delta;
-    if (t0 > t1) [t0, t1] = [t1, t0];
+    tEnter = Math.max(tEnter, t0);
+    tExit = Math.min(tExit, t1);
+    if (tEnter > tExit) return null;
+  }
+  const dy = b.y - a.y;
+  if (dy === 0) {
+    if (a.y < rect.y - pad || a.y > rect.y + rect.h + pad) return null;
+  } else {
+    let t0 = (rect.y - pad - a.y) / dy;
+    let t1 = (rect.y + rect.h + pad - a.y) / dy;
+    if (t0 > t1) {
+      const t = t0;
+      t0 = t1;
+      t1 = t;
+    }
     tEnter = Math.max(tEnter, t0);
     tExit = Math.min(tExit, t1);
     if (tEnter > tExit) return null;
