@@ -18,9 +18,10 @@
  * while waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
-import { allowsDirect, engineConn, reportReceived, tellAnyListeners, type EngineTransport } from './engine-direct.ts';
+import { engineConn, reportReceived, tellAnyListeners, watchersOf, type EngineTransport } from './engine-direct.ts';
 import { directPathsOf } from './internals/direct-paths.ts';
 import { webSocketOf } from './internals/engine-io.ts';
+import { readFramesInFront } from './internals/ws.ts';
 import type { MatchSocket } from './types.ts';
 import { negotiatedFormat } from './wire-negotiation.ts';
 
@@ -36,13 +37,32 @@ const HEADER = PREFIX.length;
  * lobby shares it), so engine.io's listener is put back then. Nothing is installed when the
  * server's engine.io is not shaped as expected (internals/direct-paths.ts): inputs then take
  * the socket.io path.
+ *
+ * Two layers, one rule: the frame reader (internals/ws.ts) takes whole input frames off each
+ * TCP chunk before ws's receiver sees them, and the `'message'` listener takes the inputs that
+ * reached the receiver anyway (a frame split across reads, or one behind another frame in its
+ * chunk). Both run the same checks, in arrival order.
  */
 export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uint8Array) => void): void {
-  if (!directPathsOf(socket.nsp.server).inputs) return;
+  const paths = directPathsOf(socket.nsp.server);
+  if (!paths.inputs) return;
   const conn = engineConn(socket);
   // A standard connection's binary frames are attachments its decoder waits for: none is an input.
   if (negotiatedFormat(conn) === 'standard') return;
   let restore: (() => void) | null = null;
+  const watchers = watchersOf(conn);
+
+  /** True when an input may skip engine.io and socket.io now. */
+  const ready = (): boolean => socket.connected && !watchers.wrapped;
+  /** `chunk[start, end)`: the whole socket.io packet, header included. */
+  const take = (chunk: Uint8Array, start: number, end: number): void => {
+    reportReceived(conn, chunk, start, end, watchers);
+    // A packet budget listening above may have closed the connection for this one.
+    if (conn.readyState !== 'open') return;
+    const payload = chunk.subarray(start + HEADER, end);
+    tellAnyListeners(socket, 'input', payload);
+    onInput(payload);
+  };
 
   const hook = (transport: EngineTransport): void => {
     restore?.();
@@ -51,29 +71,17 @@ export function installInputFastPath(socket: MatchSocket, onInput: (payload: Uin
     if (!ws) return;
     const engineListeners = ws.listeners('message');
     const fast: MessageListener = (data, isBinary) => {
-      if (
-        isBinary &&
-        data instanceof Uint8Array &&
-        data.length > HEADER &&
-        data[0] === TYPE &&
-        data[1] === NSP &&
-        data[2] === EVENT &&
-        socket.connected &&
-        allowsDirect(conn)
-      ) {
-        reportReceived(conn, data);
-        // A packet budget listening above may have closed the connection for this one.
-        if (conn.readyState !== 'open') return;
-        const payload = data.subarray(HEADER);
-        tellAnyListeners(socket, 'input', payload);
-        onInput(payload);
+      if (isBinary && data instanceof Uint8Array && data.length > HEADER && data[0] === TYPE && data[1] === NSP && data[2] === EVENT && ready()) {
+        take(data, 0, data.length);
         return;
       }
       for (const listener of engineListeners) listener.call(ws, data, isBinary);
     };
     for (const listener of engineListeners) ws.removeListener('message', listener);
     ws.on('message', fast);
+    const unread = paths.frames ? readFramesInFront(ws, { prefix: PREFIX, ready, take }) : null;
     restore = () => {
+      unread?.();
       ws.removeListener('message', fast);
       for (const listener of engineListeners) ws.on('message', listener);
     };
