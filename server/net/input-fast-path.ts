@@ -6,15 +6,16 @@
  * Measured in the floor ladder (BENCHMARKS.md).
  *
  * Only the frame the game sends every tick is taken: an EVENT without ack id on /match naming
- * `input` by index (wire-parser.ts: `02 nsp ev payload`). Anything else (text packets, acks,
- * other events or namespaces, polling) goes to engine.io's own listener untouched and in order.
+ * `input` by index (wire-parser.ts: `02 nsp ev payload`); and the once-a-second clock request,
+ * as text (below). Anything else (other text packets, acks, other events or namespaces,
+ * polling) goes to engine.io's own listener untouched and in order.
  * Only compact connections get the path (wire-negotiation.ts): a standard client's input is a
  * placeholder packet and an attachment, which socket.io's decoder puts together.
  * The caller still runs the packet guard on each input (rate limit, unknown events), as the
  * guard's `socket.use` does on the normal path.
  *
  * Listeners of engine.io's `packet` event still hear each input (engine-direct.ts). What
- * engine.io itself does not see: these frames do not refresh its ping timeout ("got a packet
+ * engine.io itself does not see: these frames (inputs and clock requests) do not refresh its ping timeout ("got a packet
  * while waiting for pong"); the pong itself still arrives the normal way, so a live client stays.
  */
 import { wireParser } from '../../shared/protocol/wire.ts';
