@@ -1,4 +1,4 @@
-import { SignJWT } from 'jose';
+import { SignJWT, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createTokenService, newGuestId } from './tokens.ts';
 
@@ -44,5 +44,36 @@ describe('guest tokens', () => {
     // The grace never excuses a bad signature.
     const forged = await createTokenService({ secret: new TextEncoder().encode('y'.repeat(40)), ttlS: 60, now: () => at }).issue({ guestId, nickname: 'Ada' });
     expect(await clocked.verifyForRenewal(forged.token, 3600)).toMatchObject({ ok: false, code: 'AUTH_INVALID' });
+  });
+
+  it('reads tokens jose signs, and jose reads the ones it issues', async () => {
+    const guestId = newGuestId();
+    const now = Math.floor(Date.now() / 1000);
+    const byJose = await new SignJWT({ name: 'Ada' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject(guestId).setIssuedAt(now).setExpirationTime(now + 60).sign(secret);
+    expect(await tokens.verify(byJose)).toEqual({ ok: true, value: { guestId, nickname: 'Ada' } });
+    const { token } = await tokens.issue({ guestId, nickname: 'Ada' });
+    const { payload, protectedHeader } = await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] });
+    expect(protectedHeader).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toMatchObject({ sub: guestId, name: 'Ada', exp: now + 60 });
+  });
+
+  it('refuses any other algorithm, critical extensions, a changed payload and a re-spelled signature', async () => {
+    const guestId = newGuestId();
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (v: object): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const claims = b64({ name: 'Ada', sub: guestId, exp: now + 60 });
+    const unsigned = `${b64({ alg: 'none' })}.${claims}.`;
+    const hs512 = await new SignJWT({ name: 'Ada' }).setProtectedHeader({ alg: 'HS512' }).setSubject(guestId).setExpirationTime(now + 60).sign(secret);
+    const { token } = await tokens.issue({ guestId, nickname: 'Ada' });
+    const [header, body, signature] = token.split('.') as [string, string, string];
+    const otherName = `${header}.${b64({ name: 'Bob', sub: guestId, exp: now + 60 })}.${signature}`;
+    const crit = `${b64({ alg: 'HS256', crit: ['x'], x: 1 })}.${body}`;
+    // The last base64url character carries two spare bits: flipping them decodes to the same bytes.
+    const last = signature.at(-1)!;
+    const respelled = `${header}.${body}.${signature.slice(0, -1)}${String.fromCharCode(last.charCodeAt(0) ^ 1)}`;
+    const tooMany = `${token}.x`;
+    for (const t of [unsigned, hs512, otherName, crit, respelled, tooMany, `${header}.${body}`]) {
+      expect(await tokens.verify(t), t).toMatchObject({ ok: false, code: 'AUTH_INVALID' });
+    }
   });
 });

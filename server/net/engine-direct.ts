@@ -34,13 +34,30 @@ export type { EngineConn, EngineTransport } from './internals/engine-io.ts';
 export interface Watchers {
   /** `write` or `emit` replaced on the instance (the network simulator): no direct path at all. */
   wrapped: boolean;
-  /** Someone listens to `packet` (each packet received). */
+  /** Someone listens to `packet` (each packet received) and reads the packet. */
   inbound: boolean;
+  /** `packet` listeners marked `countsPacketsOnly`: told of a direct input by a bare call. */
+  counters: (() => void)[];
   /** Someone listens to `packetCreate` or `flush` (each packet sent, each write to the transport). */
   outbound: boolean;
 }
 
 const BLIND = Symbol('blindToDirectWrites');
+const COUNTS_ONLY = Symbol('countsPacketsOnly');
+
+/**
+ * Marks a `packet` listener that reads nothing of the packet (a packet budget): a direct input
+ * calls it with no argument instead of building a packet object and emitting it, which cost
+ * every input an allocation and an emit while the engine guard listened on every connection.
+ */
+export function countsPacketsOnly<F extends () => void>(listener: F): F {
+  (listener as F & { [COUNTS_ONLY]?: true })[COUNTS_ONLY] = true;
+  return listener;
+}
+
+function countsOnly(listener: Function): boolean {
+  return (listener as Function & { [COUNTS_ONLY]?: true })[COUNTS_ONLY] === true;
+}
 
 /**
  * Marks a `packetCreate`/`flush` listener that needs no report of direct writes: one that follows
@@ -83,16 +100,20 @@ export function watchersOf(conn: EngineConn): Watchers {
 
 function watch(conn: EngineConn): Watchers {
   // The network simulator replaces write/emit when the connection opens, before any socket.
-  const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, outbound: false };
+  const w: Watchers = { wrapped: Object.hasOwn(conn, 'write') || Object.hasOwn(conn, 'emit'), inbound: false, counters: [], outbound: false };
   const update = (): void => {
-    w.inbound = conn.listenerCount('packet') > 0;
+    const packet = conn.listeners('packet');
+    w.inbound = packet.some((l) => !countsOnly(l));
+    w.counters = packet.filter(countsOnly) as (() => void)[];
     w.outbound = hearsDirectWrites(conn, 'packetCreate') || hearsDirectWrites(conn, 'flush');
   };
   update();
   // `newListener` fires before the listener is added, `removeListener` after it is gone.
   conn.on('newListener', (event, listener) => {
-    if (event === 'packet') w.inbound = true;
-    else if ((event === 'packetCreate' || event === 'flush') && !(listener as Function & { [BLIND]?: true })[BLIND]) w.outbound = true;
+    if (event === 'packet') {
+      if (countsOnly(listener)) w.counters = [...w.counters, listener as () => void];
+      else w.inbound = true;
+    } else if ((event === 'packetCreate' || event === 'flush') && !(listener as Function & { [BLIND]?: true })[BLIND]) w.outbound = true;
   });
   conn.on('removeListener', (event) => {
     if (event === 'packet' || event === 'packetCreate' || event === 'flush') update();
@@ -100,14 +121,14 @@ function watch(conn: EngineConn): Watchers {
   return w;
 }
 
-/** False when the connection's packets must all go through engine.io (the network simulator). */
-export function allowsDirect(conn: EngineConn): boolean {
-  return !watchersOf(conn).wrapped;
-}
-
-/** An input taken by the fast path, told to `packet` listeners as engine.io would have. */
-export function reportReceived(conn: EngineConn, data: Uint8Array): void {
-  if (watchersOf(conn).inbound) conn.emit('packet', { type: 'message', data });
+/**
+ * An input taken by the fast path (`chunk[start, end)`, the socket.io packet), told to `packet`
+ * listeners as engine.io would have: emitted when one reads packets (every listener hears it
+ * then), else each counter is called bare, with nothing built.
+ */
+export function reportReceived(conn: EngineConn, chunk: Uint8Array, start = 0, end = chunk.length, watchers = watchersOf(conn)): void {
+  if (watchers.inbound) conn.emit('packet', { type: 'message', data: start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end) });
+  else for (const count of watchers.counters) count();
 }
 
 /**

@@ -22,6 +22,7 @@ import { PacketType } from 'socket.io-parser';
 import { ErrorCode, type WireError } from '../../shared/protocol/errors.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
+import { countsPacketsOnly } from './engine-direct.ts';
 
 export interface EngineGuardOptions {
   /** Sustained engine.io packets per second per connection; bursts up to the same number. */
@@ -51,7 +52,8 @@ export function installEngineGuard(io: Server, opts: EngineGuardOptions): void {
   io.engine.on('connection', (conn: EngineConn) => {
     let tokens = limit;
     let last = performance.now();
-    const onPacket = (): void => {
+    // Reads nothing of the packet: the /match input fast path calls it bare (engine-direct.ts).
+    const onPacket = countsPacketsOnly((): void => {
       const now = performance.now();
       tokens = Math.min(limit, tokens + ((now - last) / 1000) * limit);
       last = now;
@@ -65,7 +67,7 @@ export function installEngineGuard(io: Server, opts: EngineGuardOptions): void {
       for (const notice of notices) conn.write(notice);
       // engine.io flushes what is buffered (the notices) before it closes the transport.
       conn.close();
-    };
+    });
     conn.on('packet', onPacket);
   });
 }

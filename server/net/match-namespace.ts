@@ -209,18 +209,16 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       else if (outcome === 'replayed') deps.metrics.inputsDropped.inc({ reason: 'replayed' });
     };
     socket.on('input', onInput);
-    // The per-tick input skips engine.io's and socket.io's inbound layers; the guard still
-    // admits each one, then the same checks run (input-fast-path.ts says when it stands aside).
-    if (fastInputs) {
-      installInputFastPath(socket, (payload) => {
-        if (admit('input')) onInput(payload);
-      });
-    }
+    // The per-tick input and the clock request skip engine.io's and socket.io's inbound layers;
+    // the guard still admits each one, then the same checks run (input-fast-path.ts says when it
+    // stands aside).
+    const clockTime = (): number => Math.round(deps.clock() * 1000) / 1000;
+    if (fastInputs) installInputFastPath(socket, { admit, onInput, clockTime });
 
     socket.on('clock', (...args: unknown[]) => {
       const ack = args[args.length - 1];
       if (typeof ack !== 'function') return strike({ code: ErrorCode.BadRequest, message: 'clock needs an acknowledgement callback' });
-      (ack as (t: number) => void)(Math.round(deps.clock() * 1000) / 1000);
+      (ack as (t: number) => void)(clockTime());
     });
 
     // A dropped player keeps its seat for the reconnect grace; only `leave` gives it up.

@@ -7,13 +7,15 @@
  * instead; nothing switches off silently and nothing throws.
  */
 import { bufferedPackets, countedPackets, countPackets, probeEngineIo, type EngineConn } from './engine-io.ts';
-import { probeWs, type ShapeProblem } from './ws.ts';
+import { probeFrameReader, probeWs, type ShapeProblem } from './ws.ts';
 
 export interface DirectPaths {
   /** Inputs may be taken off the `ws` socket in front of engine.io (input-fast-path.ts). */
   readonly inputs: boolean;
   /** Snapshots may be written straight to the `ws` sender (room-transport.ts). */
   readonly snapshots: boolean;
+  /** Input frames may be read off the TCP socket in front of ws's receiver (ws.ts `readFramesInFront`). */
+  readonly frames: boolean;
   /** The packets a connection holds unsent (engine.io's buffer, or the public-event count). */
   pendingPackets(conn: EngineConn): number;
 }
@@ -26,9 +28,10 @@ export interface EngineHolder {
 export interface Probes {
   engine(): ShapeProblem;
   ws(): ShapeProblem;
+  frames(): ShapeProblem;
 }
 
-const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs() };
+const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs(), frames: () => probeFrameReader() };
 
 const PATHS = Symbol('directPaths');
 
@@ -44,12 +47,15 @@ export function directPathsOf(io: EngineHolder, warn?: (line: string) => void, p
   const tell = warn ?? ((line: string) => process.emitWarning(line));
   const engineProblem = probes.engine();
   const wsProblem = probes.ws();
+  const framesProblem = engineProblem === null ? probes.frames() : null;
   if (engineProblem) tell(`${engineProblem}; /match inputs and snapshots take the socket.io path, slow readers are seen through engine.io's packetCreate/flush events`);
   if (wsProblem) tell(`${wsProblem}; /match snapshots are sent with socket.emit`);
+  if (framesProblem) tell(`${framesProblem}; /match inputs are read by ws's receiver, then taken from its 'message' event`);
   if (engineProblem) io.engine.on('connection', countPackets);
   const paths: DirectPaths = {
     inputs: engineProblem === null,
     snapshots: engineProblem === null && wsProblem === null,
+    frames: engineProblem === null && framesProblem === null,
     pendingPackets: engineProblem === null ? bufferedPackets : countedPackets,
   };
   holder[PATHS] = paths;

@@ -11,7 +11,8 @@ import { WebSocket } from 'ws';
 import { idleWebSocket, type EngineConn } from '../engine-direct.ts';
 import { directPathsOf } from './direct-paths.ts';
 import { probeEngineIo, type EngineClasses } from './engine-io.ts';
-import { probeWs, type WsClass } from './ws.ts';
+import { Duplex } from 'node:stream';
+import { probeFrameReader, probeWs, readFramesInFront, type ServerWebSocket, type WsClass } from './ws.ts';
 import { probeSocketIoClient } from './socket-io-client.ts';
 import { createNegotiatingParser, negotiatedFormat } from '../wire-negotiation.ts';
 
@@ -50,6 +51,15 @@ class RenamedSenderWs extends (WebSocket as unknown as new (...args: unknown[]) 
   }
 }
 
+/** ws's WebSocket as a release that renamed `_socket` would build it. */
+class RenamedSocketWs extends (WebSocket as unknown as new (...args: unknown[]) => Record<string, unknown> & { setSocket(...a: unknown[]): void }) {
+  override setSocket(...args: unknown[]): void {
+    super.setSocket(...args);
+    this._tcp = this._socket;
+    this._socket = null;
+  }
+}
+
 const REAL: EngineClasses = {
   Socket: Socket as unknown as EngineClasses['Socket'],
   WebSocketTransport: transports.websocket as unknown as EngineClasses['WebSocketTransport'],
@@ -64,12 +74,14 @@ describe('start-up probes', () => {
   it('pass on the installed engine.io and ws', () => {
     expect(probeEngineIo()).toBeNull();
     expect(probeWs()).toBeNull();
+    expect(probeFrameReader()).toBeNull();
   });
 
   it('name the member an upgrade moved', () => {
     expect(probeEngineIo({ ...REAL, Socket: RenamedBufferSocket as unknown as EngineClasses['Socket'] })).toMatch(/engine\.io: Socket#writeBuffer/);
     expect(probeEngineIo({ ...REAL, WebSocketTransport: RenamedSocketTransport as unknown as EngineClasses['WebSocketTransport'] })).toMatch(/engine\.io: .*`socket`/);
     expect(probeWs(RenamedSenderWs as unknown as WsClass)).toMatch(/ws: WebSocket#_sender\.sendFrame/);
+    expect(probeFrameReader(RenamedSocketWs as unknown as WsClass)).toMatch(/ws: WebSocket#_socket or #_receiver/);
   });
 
   it('say so instead of throwing when the classes cannot be built at all', () => {
@@ -90,7 +102,7 @@ describe('directPathsOf', () => {
 
   it('keeps the direct paths when both probes pass, and logs nothing', () => {
     const lines: string[] = [];
-    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null });
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null });
     expect(paths).toMatchObject({ inputs: true, snapshots: true });
     expect(idleWebSocket(fakeConn(), paths)).not.toBeNull();
     expect(lines).toEqual([]);
@@ -100,7 +112,7 @@ describe('directPathsOf', () => {
     const lines: string[] = [];
     const io = server();
     const problem = probeEngineIo({ ...REAL, Socket: RenamedBufferSocket as unknown as EngineClasses['Socket'] });
-    const paths = directPathsOf(io, (l) => lines.push(l), { engine: () => problem, ws: () => null });
+    const paths = directPathsOf(io, (l) => lines.push(l), { engine: () => problem, ws: () => null, frames: () => null });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Socket#writeBuffer.*socket\.io path.*packetCreate\/flush/);
     expect(paths).toMatchObject({ inputs: false, snapshots: false });
@@ -117,7 +129,7 @@ describe('directPathsOf', () => {
   it('with the ws sender renamed: one line naming it, snapshots through socket.io, inputs still direct', () => {
     const lines: string[] = [];
     const problem = probeWs(RenamedSenderWs as unknown as WsClass);
-    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => problem });
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => problem, frames: () => null });
     expect(lines).toEqual([expect.stringMatching(/_sender\.sendFrame.*socket\.emit/)]);
     expect(paths).toMatchObject({ inputs: true, snapshots: false });
     expect(idleWebSocket(fakeConn(), paths)).toBeNull();
@@ -126,7 +138,7 @@ describe('directPathsOf', () => {
   it('probes once per server', () => {
     const io = server();
     let probes = 0;
-    const count = { engine: () => (probes++, null), ws: () => null };
+    const count = { engine: () => (probes++, null), ws: () => null, frames: () => null };
     expect(directPathsOf(io, undefined, count)).toBe(directPathsOf(io, undefined, count));
     expect(probes).toBe(1);
   });
@@ -158,5 +170,63 @@ describe("socket.io's Client, as the wire negotiation uses it", () => {
     engine.emit('connection', conn);
     expect(negotiatedFormat(conn)).toBe('compact');
     expect(lines).toEqual([expect.stringMatching(/socket\.io: moved.*compact wire/)]);
+  });
+});
+
+describe('the frame reader in front of ws', () => {
+  const PREFIX = Uint8Array.of(2, 1, 0);
+  const MASK = [0x5a, 0x0f, 0xf0, 0x33];
+  const masked = (payload: number[], opcode = 0x82): number[] => [opcode, 0x80 | payload.length, ...MASK, ...payload.map((b, i) => b ^ MASK[i & 3]!)];
+  const input = (n: number): number[] => [2, 1, 0, n, n + 1, n + 2, n + 3, n + 4];
+
+  /** A server-side ws over a stand-in TCP stream, the reader in front, and what each side saw, in order. */
+  function setup(ready = () => true) {
+    const tcp = new Duplex({ read() {}, write(_c, _e, done) { done(); } });
+    const ws = new WebSocket(null as never, undefined as never, {} as never) as unknown as ServerWebSocket & { setSocket(s: Duplex, h: Buffer, o: object): void; on(e: 'close', f: () => void): unknown };
+    ws.setSocket(tcp, Buffer.alloc(0), { maxPayload: 1024, skipUTF8Validation: false, allowSynchronousEvents: true });
+    const seen: string[] = [];
+    ws.on('message', (data) => seen.push(`ws ${[...(data as Buffer)].join(',')}`));
+    const restore = readFramesInFront(ws, { prefix: PREFIX, ready, take: (c, start, end) => seen.push(`taken ${[...c.subarray(start, end)].join(',')}`) });
+    const send = (...bytes: number[][]): void => void tcp.emit('data', Buffer.from(bytes.flat()));
+    return { tcp, ws, seen, restore, send };
+  }
+
+  it('takes whole input frames off a chunk, unmasked and in order, and hands anything else to ws in its place', () => {
+    const { seen, send } = setup();
+    send(masked(input(1)), masked(input(2)), masked([2, 1, 1, 9]), masked(input(3)));
+    expect(seen).toEqual(['taken 2,1,0,1,2,3,4,5', 'taken 2,1,0,2,3,4,5,6', 'ws 2,1,1,9', 'ws 2,1,0,3,4,5,6,7']);
+  });
+
+  it('leaves a frame split across reads to ws, and takes frames again once ws holds nothing', () => {
+    const { seen, send } = setup();
+    const frame = masked(input(1));
+    send(frame.slice(0, 5));
+    send(frame.slice(5), masked(input(2)));
+    send(masked(input(3)));
+    expect(seen).toEqual(['ws 2,1,0,1,2,3,4,5', 'ws 2,1,0,2,3,4,5,6', 'taken 2,1,0,3,4,5,6,7']);
+  });
+
+  it('takes nothing the caller is not ready for, nor text or unmasked frames (ws judges those)', async () => {
+    let open = false;
+    const { ws, seen, send } = setup(() => open);
+    send(masked(input(1)));
+    open = true;
+    send(masked(input(2), 0x81));
+    expect(seen).toEqual(['ws 2,1,0,1,2,3,4,5', 'ws 2,1,0,2,3,4,5,6']);
+    const error = new Promise<string>((resolve) => ws.on('error' as 'close', ((err: { code: string }) => resolve(err.code)) as never));
+    // An unmasked client frame is a protocol error: ws closes the connection, the reader takes nothing.
+    send([0x82, 4, 2, 1, 0, 7]);
+    expect(seen.filter((l) => l.startsWith('taken'))).toEqual([]);
+    expect(await error).toBe('WS_ERR_EXPECTED_MASK');
+  });
+
+  it('goes when ws removes its data listener, and puts it back when asked', () => {
+    const { tcp, restore } = setup();
+    const ours = tcp.rawListeners('data')[0]!;
+    restore!();
+    const back = tcp.rawListeners('data');
+    expect(back).toHaveLength(1);
+    expect(back[0]).not.toBe(ours);
+    expect(back[0]).toBe((ours as Function & { listener: Function }).listener);
   });
 });
