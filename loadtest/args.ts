@@ -39,6 +39,11 @@ until they played again.
                         server started with WIRE_FORMAT=json (the plain-JSON baseline: default
                         socket.io parser, full JSON snapshots)
   --ping-interval SEC   round-trip probe period per bot (default 1)
+  --clock-every N       raw light bots: one bot in N runs the clock round trip (default 1: all,
+                        as pages do; the rest still answer engine.io's heartbeat)
+  --input-clock WHAT    raw light bots: snapshot (default: each bot sends its input as it reads a
+                        snapshot, one per server tick, a shared timer covering a tick without
+                        one) | timer (a shared timer sends every bot's input on the tick grid)
   --timeout SECONDS     request and connect timeout (default 5)
   --label TEXT          scenario name shown in the reports
   --allow-remote        allow URLs that are not loopback (only load-test what you operate)
@@ -94,6 +99,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'keyframe-every': { type: 'string' },
         wire: { type: 'string' },
         'ping-interval': { type: 'string' },
+        'clock-every': { type: 'string' },
+        'input-clock': { type: 'string' },
         timeout: { type: 'string' },
         label: { type: 'string' },
         'allow-remote': { type: 'boolean' },
@@ -119,6 +126,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (wire !== 'binary' && wire !== 'standard' && wire !== 'json') throw new UsageError(`--wire ${JSON.stringify(wire)}: expected binary, standard or json`);
   const lightWire = values['light-wire'] ?? 'raw';
   if (lightWire !== 'raw' && lightWire !== 'sdk') throw new UsageError(`--light-wire ${JSON.stringify(lightWire)}: expected raw or sdk`);
+  const inputClock = values['input-clock'] ?? 'snapshot';
+  if (inputClock !== 'snapshot' && inputClock !== 'timer') throw new UsageError(`--input-clock ${JSON.stringify(inputClock)}: expected snapshot or timer`);
   const mode = values.mode ?? 'ffa';
   if (!/^[\w-]{1,32}$/.test(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: letters, digits, _ and - only`);
   return {
@@ -139,6 +148,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     keyframeEvery: number('keyframe-every', values['keyframe-every'], 1, 1, 3_600, true),
     wire,
     pingIntervalS: number('ping-interval', values['ping-interval'], 1, 0.05, 600),
+    clockEvery: number('clock-every', values['clock-every'], 1, 1, 100_000, true),
+    inputClock,
     timeoutS: number('timeout', values.timeout, 5, 0.1, 600),
     label: values.label ?? null,
     reportPath: values.report ?? null,

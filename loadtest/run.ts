@@ -46,6 +46,10 @@ export interface RunOptions {
   mode: string;
   matchSize: number | null;
   pingIntervalS: number;
+  /** Raw light bots: one in this many runs the clock round trip (default 1, every bot). */
+  clockEvery?: number;
+  /** Raw light bots: what paces their inputs (default 'snapshot': one per snapshot read). */
+  inputClock?: 'snapshot' | 'timer';
   timeoutS: number;
   label: string | null;
 }
@@ -67,7 +71,7 @@ export interface Progress {
 }
 
 const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
-  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'timeoutS', 'label',
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'timeoutS', 'label',
 ];
 
 /** The run's own options for the report (a caller may pass an object with more in it). */
@@ -157,8 +161,9 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
             mode: opts.mode,
             decodeAll: i % opts.sampleEvery === 0,
             keyframeEvery: opts.keyframeEvery,
-            pingIntervalMs: opts.pingIntervalS * 1000,
+            pingIntervalMs: i % (opts.clockEvery ?? 1) === 0 ? opts.pingIntervalS * 1000 : null,
             requestTimeoutMs: opts.timeoutS * 1000,
+            inputClock: opts.inputClock ?? 'snapshot',
           },
           { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer },
         )

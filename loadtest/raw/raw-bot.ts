@@ -5,8 +5,10 @@
  *
  * - lobby: a guest token (POST /api/guest), /lobby and /match connected with it, `join {}`
  *   (the seat it may still hold), else `quickplay` and, once `matched`, `join {matchId}`;
- * - every server tick (TickScheduler: one timer for all bots) its game's own bot thinks and the
- *   game's input codec encodes the command, numbered from 1 per join; the frame around it is
+ * - every server tick its game's own bot thinks and the game's input codec encodes the command,
+ *   numbered from 1 per join, sent as the tick's snapshot is read (`inputClock: 'snapshot'`; one
+ *   timer for all bots, TickScheduler, covers a tick whose snapshot did not come) or on the
+ *   scheduler's tick grid alone (`'timer'`); the frame around it is
  *   built once per match and the input copied into it (zero masking key: client-frames.ts);
  * - every snapshot frame is counted from its first bytes (the `snapshot` event prefix and the
  *   snapshot envelope's kind bit: shared/protocol/snapshot-envelope.ts); deltas advance the tick
@@ -15,7 +17,7 @@
  *   acknowledges proves the server applied this bot's inputs (`played`), with the time since
  *   that input was sent as an input→ack sample. A bot with `decodeAll` decodes every snapshot
  *   (one in `--sample-every`): the input→ack figure as a full client sees it;
- * - one clock round trip (`clock`, acknowledged) every `pingIntervalMs`, the SDK's clock sync;
+ * - one clock round trip (`clock`, acknowledged) every `pingIntervalMs` (null: none), the SDK's clock sync;
  *   engine.io's heartbeat is answered by the connection;
  * - at the end of a match it leaves and queues again; a dropped connection reconnects with the
  *   same guest and takes its seat back.
@@ -56,8 +58,14 @@ export interface RawBotConfig {
   decodeAll: boolean;
   /** Decode one keyframe in this many (light bots). */
   keyframeEvery: number;
-  pingIntervalMs: number;
+  /** The clock round trip's period; null: this bot runs none (it still answers heartbeats). */
+  pingIntervalMs: number | null;
   requestTimeoutMs: number;
+  /**
+   * What paces the inputs: 'snapshot' sends one as each snapshot is read (the scheduler covers
+   * a tick without one); 'timer' sends them from the process's tick scheduler alone.
+   */
+  inputClock: 'snapshot' | 'timer';
 }
 
 export interface RawBotDeps {
@@ -96,10 +104,17 @@ interface Playing {
   frame: Buffer;
   payloadAt: number;
   payloadLen: number;
+  /** Inputs go out as snapshots come (one a tick); the scheduler only covers a missing one. */
+  paced: boolean;
+  lastInputAt: number;
+  /** A paced bot's scheduler sends when no input went out for this long (two tick periods). */
+  fallbackMs: number;
 }
 
 export class RawBot implements TickBot {
   windowSnapshots = 0;
+  /** Inputs sent over the bot's life. */
+  inputsSent = 0;
   everConnected = false;
   played = false;
   slice = -1;
@@ -168,11 +183,22 @@ export class RawBot implements TickBot {
 
   // ---- the hot path ----
 
+  /**
+   * The scheduler's step. A bot paced by its snapshots sends from `binary` and this is its
+   * fallback only: a tick whose snapshot did not come (skipped for a slow socket, or lost to a
+   * stall) still gets its input once two periods passed without one.
+   */
   tick(now: number): void {
     const p = this.playing;
+    if (!p) return;
+    if (p.paced && now - p.lastInputAt < p.fallbackMs) return;
+    this.sendInput(p, now);
+  }
+
+  private sendInput(p: Playing, now: number): void {
     const conn = this.conn;
     // No tick known yet (no snapshot since the join): nothing to aim the input at.
-    if (!p || !conn || p.tick === null) return;
+    if (!conn || p.tick === null) return;
     const command = p.brain.think(p.view, p.info.slot, p.tick + 1) as { seq?: number; clientTick?: number };
     const seq = p.seq + 1;
     p.seq = seq;
@@ -189,6 +215,8 @@ export class RawBot implements TickBot {
       conn.write(inputFrame(payload).frame);
     }
     p.sentAt[seq & (SENT_RING - 1)] = now;
+    p.lastInputAt = now;
+    this.inputsSent += 1;
     this.deps.stats.input();
   }
 
@@ -196,8 +224,15 @@ export class RawBot implements TickBot {
     const p = this.playing;
     if (!p || end - start < SNAPSHOT_PREFIX.length + 2) return;
     if (buf[start] !== SNAPSHOT_PREFIX[0] || buf[start + 1] !== SNAPSHOT_PREFIX[1] || buf[start + 2] !== SNAPSHOT_PREFIX[2]) return;
-    const stats = this.deps.stats;
     const now = this.deps.now();
+    this.onSnapshot(p, buf, start, end, now);
+    // The next tick's input answers this tick's snapshot, written while its read is still being
+    // handled: no timer wakes for it, and the TCP acknowledgement of the snapshot rides on it.
+    if (p.paced && this.playing === p) this.sendInput(p, now);
+  }
+
+  private onSnapshot(p: Playing, buf: Uint8Array, start: number, end: number, now: number): void {
+    const stats = this.deps.stats;
     stats.snapshot();
     if (stats.measuring) this.windowSnapshots += 1;
     if (this.lastSnapshotAt !== null) stats.gapSample(now - this.lastSnapshotAt);
@@ -343,7 +378,7 @@ export class RawBot implements TickBot {
     timers.cancel(this.connectTimer);
     if (this.everConnected) stats.reconnect();
     this.everConnected = true;
-    this.schedulePing(Math.random() * this.config.pingIntervalMs);
+    if (this.config.pingIntervalMs !== null) this.schedulePing(Math.random() * this.config.pingIntervalMs);
     void this.enter();
   }
 
@@ -447,6 +482,11 @@ export class RawBot implements TickBot {
       frame,
       payloadAt,
       payloadLen: sample.length,
+      // A snapshot every tick: one input per snapshot is one per tick. Sparser snapshots leave
+      // ticks without one, and the scheduler paces those bots alone.
+      paced: this.config.inputClock === 'snapshot' && info.snapshotEvery === 1,
+      lastInputAt: -Infinity,
+      fallbackMs: 2000 / info.tickRate,
     };
     this.lastSnapshotAt = null;
     this.phase = 'playing';
@@ -492,7 +532,7 @@ export class RawBot implements TickBot {
           this.deps.stats.error('clock-timeout', (serverTime as { message: string }).message);
         }
       });
-      this.schedulePing(this.config.pingIntervalMs * (0.9 + Math.random() * 0.2));
+      this.schedulePing(this.config.pingIntervalMs! * (0.9 + Math.random() * 0.2));
     });
   }
 }

@@ -4,6 +4,9 @@
  * bots take seats through the lobby, and then:
  * - the server applies their inputs: keyframes acknowledge sequence numbers the bots sent
  *   (a bot whose frames the server could not read would never be acknowledged: `played` false);
+ * - two pace their inputs by the snapshots they read, two by the shared tick scheduler: either
+ *   way about one input per tick reaches the server (a paced bot that wrote nothing on its reads
+ *   would send only the scheduler's fallback, one every two ticks at most, and fail the count);
  * - they count every snapshot (about one per tick each) and answer engine.io's heartbeat, which
  *   the server sends every second here and would drop them for after another second unanswered;
  * - the clock round trip is answered, and the server counts no protocol error and no replayed input.
@@ -58,6 +61,7 @@ describe('raw light bots against a real server', () => {
             keyframeEvery: 1,
             pingIntervalMs: 300,
             requestTimeoutMs: 5000,
+            inputClock: i < 2 ? 'snapshot' : 'timer',
           },
           { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer },
         ),
@@ -68,9 +72,11 @@ describe('raw light bots against a real server', () => {
       while (!bots.every((b) => b.played) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(bots.map((b) => b.played)).toEqual([true, true, true, true]);
       stats.measuring = true;
+      const inputsAtStart = bots.map((b) => b.inputsSent);
       // Past three heartbeats: a bot that did not answer engine.io's ping would be dropped in this window.
       await new Promise((r) => setTimeout(r, 3500));
       stats.measuring = false;
+      const inputsAtEnd = bots.map((b) => b.inputsSent);
       expect(stats.errorsByKind).toEqual(new Map());
       expect(stats.disconnects).toBe(0);
       expect(bots.every((b) => b.connected && b.inMatch)).toBe(true);
@@ -81,6 +87,7 @@ describe('raw light bots against a real server', () => {
         expect(b.meter.framesIn).toBeGreaterThan(b.windowSnapshots);
         expect(b.meter.bytesOut).toBeGreaterThan(0);
       }
+      for (const [i, b] of bots.entries()) expect((inputsAtEnd[i]! - inputsAtStart[i]!) / 3.5).toBeGreaterThan(TICK_RATE * 0.8);
       expect(stats.inputs / 4 / 3.5).toBeGreaterThan(TICK_RATE * 0.8);
       expect(stats.rtt.count).toBeGreaterThan(4 * 5);
       // Input→ack from every snapshot of bot 0 and each keyframe of the others.
