@@ -41,6 +41,8 @@ until they played again.
   --ping-interval SEC   round-trip probe period per bot (default 1)
   --clock-every N       raw light bots: one bot in N runs the clock round trip (default 1: all,
                         as pages do; the rest still answer engine.io's heartbeat)
+  --raw-writes HOW      raw light bots: direct (default: each frame goes straight to the socket's
+                        TCP handle, past Node's Writable stream) | stream (socket.write)
   --input-clock WHAT    raw light bots: snapshot (default: each bot sends its input as it reads a
                         snapshot, one per server tick, a shared timer covering a tick without
                         one) | timer (a shared timer sends every bot's input on the tick grid)
@@ -101,6 +103,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'ping-interval': { type: 'string' },
         'clock-every': { type: 'string' },
         'input-clock': { type: 'string' },
+        'raw-writes': { type: 'string' },
         timeout: { type: 'string' },
         label: { type: 'string' },
         'allow-remote': { type: 'boolean' },
@@ -128,6 +131,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (lightWire !== 'raw' && lightWire !== 'sdk') throw new UsageError(`--light-wire ${JSON.stringify(lightWire)}: expected raw or sdk`);
   const inputClock = values['input-clock'] ?? 'snapshot';
   if (inputClock !== 'snapshot' && inputClock !== 'timer') throw new UsageError(`--input-clock ${JSON.stringify(inputClock)}: expected snapshot or timer`);
+  const rawWrites = values['raw-writes'] ?? 'direct';
+  if (rawWrites !== 'direct' && rawWrites !== 'stream') throw new UsageError(`--raw-writes ${JSON.stringify(rawWrites)}: expected direct or stream`);
   const mode = values.mode ?? 'ffa';
   if (!/^[\w-]{1,32}$/.test(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: letters, digits, _ and - only`);
   return {
@@ -150,6 +155,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     pingIntervalS: number('ping-interval', values['ping-interval'], 1, 0.05, 600),
     clockEvery: number('clock-every', values['clock-every'], 1, 1, 100_000, true),
     inputClock,
+    rawWrites,
     timeoutS: number('timeout', values.timeout, 5, 0.1, 600),
     label: values.label ?? null,
     reportPath: values.report ?? null,

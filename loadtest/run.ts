@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bot, type BotBehaviour, type WireFormat } from './bot.ts';
 import { checkBotInternals } from './internals/bot-internals.ts';
+import { probeDirectWrites } from './internals/node-net.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
 import { RunStats } from './run-stats.ts';
 import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
@@ -50,6 +51,8 @@ export interface RunOptions {
   clockEvery?: number;
   /** Raw light bots: what paces their inputs (default 'snapshot': one per snapshot read). */
   inputClock?: 'snapshot' | 'timer';
+  /** Raw light bots: frames straight to the TCP handle ('direct', default) or through socket.write. */
+  rawWrites?: 'direct' | 'stream';
   timeoutS: number;
   label: string | null;
 }
@@ -71,7 +74,7 @@ export interface Progress {
 }
 
 const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
-  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'timeoutS', 'label',
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'rawWrites', 'timeoutS', 'label',
 ];
 
 /** The run's own options for the report (a caller may pass an object with more in it). */
@@ -148,6 +151,13 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   const socketPath = raw ? ((await getConnectionConfig(opts.urls[0]!, { timeoutMs: opts.timeoutS * 1000 }))?.socketPath ?? '/socket.io') : '/socket.io';
   // Every raw connection's reads land here, one at a time (the event loop runs one callback at a time).
   const readBuffer = raw ? Buffer.allocUnsafe(64 * 1024) : new Uint8Array(0);
+  const directWrites =
+    raw && (opts.rawWrites ?? 'direct') === 'direct'
+      ? probeDirectWrites((line) => {
+          console.error(`loadtest: ${line}`);
+          notes.push(line);
+        })
+      : null;
   const bots: (Bot | RawBot)[] = Array.from({ length: opts.bots }, (_, i) =>
     raw
       ? new RawBot(
@@ -165,7 +175,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
             requestTimeoutMs: opts.timeoutS * 1000,
             inputClock: opts.inputClock ?? 'snapshot',
           },
-          { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer },
+          { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer, directWrites },
         )
       : new Bot(
           {

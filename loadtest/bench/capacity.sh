@@ -42,9 +42,15 @@ cpu_ticks() { awk '{ print $14, $15 }' "/proc/$1/stat" 2>/dev/null || echo "0 0"
 sleep $(( RAMP + 8 ))
 WINDOW=$(( DURATION > 6 ? DURATION - 4 : 2 ))
 if [ -n "${SERVER_PERF:-}" ]; then perf record -g -o "$SERVER_PERF" -p "$SERVER" -- sleep "$WINDOW" > /dev/null 2>&1 & PERF=$!; fi
+# TCP segments over the window, machine-wide (on loopback each is counted once out and once in):
+# data segments each way plus the pure acknowledgements neither side could piggyback.
+NSTAT_HISTORY=$(mktemp); export NSTAT_HISTORY
+command -v nstat > /dev/null && nstat -n
 read -r U1 S1 <<< "$(cpu_ticks $BOTS_PID)"; read -r SU1 SS1 <<< "$(cpu_ticks $SERVER)"; T1=$(date +%s.%N)
 sleep "$WINDOW"
 read -r U2 S2 <<< "$(cpu_ticks $BOTS_PID)"; read -r SU2 SS2 <<< "$(cpu_ticks $SERVER)"; T2=$(date +%s.%N)
+TCP_COUNTS=$(command -v nstat > /dev/null && nstat -z TcpOutSegs TcpExtDelayedACKs TcpExtTCPPureAcks TcpExtTCPHPAcks 2>/dev/null || true)
+rm -f "$NSTAT_HISTORY"
 [ -n "${PERF:-}" ] && wait "$PERF"
 wait $BOTS_PID
 HZ=$(getconf CLK_TCK)
@@ -53,4 +59,7 @@ per_bot() { awk -v who="$1" -v u="$2" -v s="$3" -v t1="$T1" -v t2="$T2" -v hz="$
   printf "%s over %.1f s: user %.1f%%, system %.1f%% of a core; %.0f + %.0f µs per bot-second\n", who, dt, 100*u/hz/dt, 100*s/hz/dt, 1e6*u/hz/dt/bots, 1e6*s/hz/dt/bots }'; }
 per_bot "bot process" $(( U2 - U1 )) $(( S2 - S1 ))
 per_bot "server" $(( SU2 - SU1 )) $(( SS2 - SS1 ))
+[ -n "$TCP_COUNTS" ] && awk -v t1="$T1" -v t2="$T2" -v bots="$BOTS" '/^Tcp/ { v[$1] = $2 } END {
+  dt = t2 - t1; if (dt <= 0) exit
+  printf "TCP per bot-second (machine-wide): %.1f segments out, %.1f delayed acks sent, %.1f pure acks received\n", v["TcpOutSegs"]/dt/bots, v["TcpExtDelayedACKs"]/dt/bots, v["TcpExtTCPPureAcks"]/dt/bots }' <<< "$TCP_COUNTS"
 echo "server RSS after: $(grep VmRSS "/proc/$SERVER/status")"

@@ -32,6 +32,7 @@ import { Namespaces, type MatchInfo, type SeatGrant } from '../../shared/protoco
 import { handshakeAuth } from '../../shared/protocol/version.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { BotBehaviour } from '../bot.ts';
+import type { DirectWrites } from '../internals/node-net.ts';
 import type { RunStats } from '../run-stats.ts';
 import type { TimerHandle, TimerQueue } from '../timer-queue.ts';
 import { clientHeaderSize, OPCODE_BINARY, writeClientHeader } from './client-frames.ts';
@@ -77,6 +78,8 @@ export interface RawBotDeps {
   games: readonly AnyGame[];
   /** The read buffer shared by every connection of the process. */
   readBuffer: Uint8Array;
+  /** Writes past Node's Writable stream (loadtest/internals/node-net.ts); null: `socket.write`. */
+  directWrites: DirectWrites | null;
 }
 
 type Phase = 'idle' | 'connecting' | 'entering' | 'playing' | 'between' | 'stopped';
@@ -292,7 +295,7 @@ export class RawBot implements TickBot {
       this.guest = session;
     }
     this.nsConnected = 0;
-    this.conn = new RawConnection({ host: this.host, port: this.port, path: config.path, readBuffer: this.deps.readBuffer, handler: this });
+    this.conn = new RawConnection({ host: this.host, port: this.port, path: config.path, readBuffer: this.deps.readBuffer, handler: this, directWrites: this.deps.directWrites });
     const conn = this.conn;
     this.connectTimer = timers.after(config.requestTimeoutMs, () => {
       if (this.conn !== conn || this.connected) return;

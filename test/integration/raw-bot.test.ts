@@ -4,6 +4,9 @@
  * bots take seats through the lobby, and then:
  * - the server applies their inputs: keyframes acknowledge sequence numbers the bots sent
  *   (a bot whose frames the server could not read would never be acknowledged: `played` false);
+ * - two write straight to their TCP handle (loadtest/internals/node-net.ts), two through
+ *   `socket.write`: a frame lost or garbled on either path is an input never acknowledged, or a
+ *   protocol error the server counts;
  * - two pace their inputs by the snapshots they read, two by the shared tick scheduler: either
  *   way about one input per tick reaches the server (a paced bot that wrote nothing on its reads
  *   would send only the scheduler's fallback, one every two ticks at most, and fail the count);
@@ -13,6 +16,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES } from '../../shared/games/index.ts';
+import { probeDirectWrites } from '../../loadtest/internals/node-net.ts';
 import { RawBot } from '../../loadtest/raw/raw-bot.ts';
 import { TickScheduler } from '../../loadtest/raw/tick-scheduler.ts';
 import { RunStats } from '../../loadtest/run-stats.ts';
@@ -44,6 +48,9 @@ describe('raw light bots against a real server', () => {
     const timers = new TimerQueue(now);
     const scheduler = new TickScheduler({ periodMs: 1000 / TICK_RATE, slices: 4, now, late: (ms) => stats.tickLateSample(ms), missed: (n) => stats.inputSkipped(n) });
     const readBuffer = Buffer.allocUnsafe(64 * 1024);
+    const told: string[] = [];
+    const directWrites = probeDirectWrites((line) => told.push(line));
+    expect(told).toEqual([]);
     const bots = Array.from(
       { length: 4 },
       (_, i) =>
@@ -63,7 +70,7 @@ describe('raw light bots against a real server', () => {
             requestTimeoutMs: 5000,
             inputClock: i < 2 ? 'snapshot' : 'timer',
           },
-          { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer },
+          { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer, directWrites: i % 2 === 0 ? directWrites : null },
         ),
     );
     for (const b of bots) b.start();
