@@ -45,7 +45,9 @@ until they played again.
                         TCP handle, past Node's Writable stream) | stream (socket.write)
   --input-clock WHAT    raw light bots: snapshot (default: each bot sends its input as it reads a
                         snapshot, one per server tick, a shared timer covering a tick without
-                        one) | timer (a shared timer sends every bot's input on the tick grid)
+                        one) | half-tick (the same, half a tick after the read: both ends'
+                        TCP acknowledgements then ride on data) | timer (a shared timer sends
+                        every bot's input on the tick grid)
   --timeout SECONDS     request and connect timeout (default 5)
   --label TEXT          scenario name shown in the reports
   --allow-remote        allow URLs that are not loopback (only load-test what you operate)
@@ -130,7 +132,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const lightWire = values['light-wire'] ?? 'raw';
   if (lightWire !== 'raw' && lightWire !== 'sdk') throw new UsageError(`--light-wire ${JSON.stringify(lightWire)}: expected raw or sdk`);
   const inputClock = values['input-clock'] ?? 'snapshot';
-  if (inputClock !== 'snapshot' && inputClock !== 'timer') throw new UsageError(`--input-clock ${JSON.stringify(inputClock)}: expected snapshot or timer`);
+  if (inputClock !== 'snapshot' && inputClock !== 'half-tick' && inputClock !== 'timer') {
+    throw new UsageError(`--input-clock ${JSON.stringify(inputClock)}: expected snapshot, half-tick or timer`);
+  }
   const rawWrites = values['raw-writes'] ?? 'direct';
   if (rawWrites !== 'direct' && rawWrites !== 'stream') throw new UsageError(`--raw-writes ${JSON.stringify(rawWrites)}: expected direct or stream`);
   const mode = values.mode ?? 'ffa';

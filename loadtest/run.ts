@@ -50,7 +50,7 @@ export interface RunOptions {
   /** Raw light bots: one in this many runs the clock round trip (default 1, every bot). */
   clockEvery?: number;
   /** Raw light bots: what paces their inputs (default 'snapshot': one per snapshot read). */
-  inputClock?: 'snapshot' | 'timer';
+  inputClock?: 'snapshot' | 'half-tick' | 'timer';
   /** Raw light bots: frames straight to the TCP handle ('direct', default) or through socket.write. */
   rawWrites?: 'direct' | 'stream';
   timeoutS: number;

@@ -63,10 +63,11 @@ export interface RawBotConfig {
   pingIntervalMs: number | null;
   requestTimeoutMs: number;
   /**
-   * What paces the inputs: 'snapshot' sends one as each snapshot is read (the scheduler covers
-   * a tick without one); 'timer' sends them from the process's tick scheduler alone.
+   * What paces the inputs: 'snapshot' sends one as each snapshot is read, 'half-tick' half a
+   * tick after (the scheduler covers a tick without a snapshot, either way); 'timer' sends them
+   * from the process's tick scheduler alone.
    */
-  inputClock: 'snapshot' | 'timer';
+  inputClock: 'snapshot' | 'half-tick' | 'timer';
 }
 
 export interface RawBotDeps {
@@ -110,8 +111,11 @@ interface Playing {
   /** Inputs go out as snapshots come (one a tick); the scheduler only covers a missing one. */
   paced: boolean;
   lastInputAt: number;
-  /** A paced bot's scheduler sends when no input went out for this long (two tick periods). */
+  /** A paced bot's scheduler sends when no input went out for this long (four tick periods). */
   fallbackMs: number;
+  /** Paced, each input half a tick after its snapshot was read. */
+  halfTick: boolean;
+  halfTickMs: number;
 }
 
 export class RawBot implements TickBot {
@@ -198,6 +202,12 @@ export class RawBot implements TickBot {
     this.sendInput(p, now);
   }
 
+  /** Half a tick after a snapshot was read (`inputClock: 'half-tick'`). */
+  due(now: number): void {
+    const p = this.playing;
+    if (p) this.sendInput(p, now);
+  }
+
   private sendInput(p: Playing, now: number): void {
     const conn = this.conn;
     // No tick known yet (no snapshot since the join): nothing to aim the input at.
@@ -231,7 +241,9 @@ export class RawBot implements TickBot {
     this.onSnapshot(p, buf, start, end, now);
     // The next tick's input answers this tick's snapshot, written while its read is still being
     // handled: no timer wakes for it, and the TCP acknowledgement of the snapshot rides on it.
-    if (p.paced && this.playing === p) this.sendInput(p, now);
+    if (!p.paced || this.playing !== p) return;
+    if (p.halfTick) this.scheduler!.defer(this, p.halfTickMs);
+    else this.sendInput(p, now);
   }
 
   private onSnapshot(p: Playing, buf: Uint8Array, start: number, end: number, now: number): void {
@@ -487,9 +499,13 @@ export class RawBot implements TickBot {
       payloadLen: sample.length,
       // A snapshot every tick: one input per snapshot is one per tick. Sparser snapshots leave
       // ticks without one, and the scheduler paces those bots alone.
-      paced: this.config.inputClock === 'snapshot' && info.snapshotEvery === 1,
+      paced: this.config.inputClock !== 'timer' && info.snapshotEvery === 1,
       lastInputAt: -Infinity,
-      fallbackMs: 2000 / info.tickRate,
+      // Longer than a server's usual hiccup: a fallback input and the late snapshot's own would
+      // be two for one tick, and the server keeps the extra queued for as long as the match lasts.
+      fallbackMs: 4000 / info.tickRate,
+      halfTick: this.config.inputClock === 'half-tick',
+      halfTickMs: 500 / info.tickRate,
     };
     this.lastSnapshotAt = null;
     this.phase = 'playing';

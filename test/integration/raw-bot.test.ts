@@ -7,8 +7,8 @@
  * - two write straight to their TCP handle (loadtest/internals/node-net.ts), two through
  *   `socket.write`: a frame lost or garbled on either path is an input never acknowledged, or a
  *   protocol error the server counts;
- * - two pace their inputs by the snapshots they read, two by the shared tick scheduler: either
- *   way about one input per tick reaches the server (a paced bot that wrote nothing on its reads
+ * - three pace their inputs by the snapshots they read (one at the read, two half a tick
+ *   after), one by the shared tick scheduler: every way about one input per tick reaches the server (a paced bot that wrote nothing on its reads
  *   would send only the scheduler's fallback, one every two ticks at most, and fail the count);
  * - they count every snapshot (about one per tick each) and answer engine.io's heartbeat, which
  *   the server sends every second here and would drop them for after another second unanswered;
@@ -68,7 +68,7 @@ describe('raw light bots against a real server', () => {
             keyframeEvery: 1,
             pingIntervalMs: 300,
             requestTimeoutMs: 5000,
-            inputClock: i < 2 ? 'snapshot' : 'timer',
+            inputClock: (['snapshot', 'half-tick', 'timer', 'half-tick'] as const)[i]!,
           },
           { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer, directWrites: i % 2 === 0 ? directWrites : null },
         ),
