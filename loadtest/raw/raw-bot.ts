@@ -116,6 +116,11 @@ interface Playing {
   /** Paced, each input half a tick after its snapshot was read. */
   halfTick: boolean;
   halfTickMs: number;
+  lastPacedReadAt: number;
+  /** Snapshots read closer than this (half a tick) were bunched by a late read. */
+  bunchedMs: number;
+  /** The scheduler's fallback sent this tick's input already. */
+  owesSnapshot: boolean;
 }
 
 export class RawBot implements TickBot {
@@ -200,6 +205,8 @@ export class RawBot implements TickBot {
     if (!p) return;
     if (p.paced && now - p.lastInputAt < p.fallbackMs) return;
     this.sendInput(p, now);
+    // The late snapshot, when it comes, is this input's tick: it sends none of its own.
+    if (p.paced) p.owesSnapshot = true;
   }
 
   /** Half a tick after a snapshot was read (`inputClock: 'half-tick'`). */
@@ -242,6 +249,16 @@ export class RawBot implements TickBot {
     // The next tick's input answers this tick's snapshot, written while its read is still being
     // handled: no timer wakes for it, and the TCP acknowledgement of the snapshot rides on it.
     if (!p.paced || this.playing !== p) return;
+    // Two snapshots read close together were read late (this process stalled): the server ran
+    // the earlier tick without this bot's input, and a second input now would sit in its queue,
+    // one tick behind, for as long as the match lasts (it takes one a tick). Skipped, and counted.
+    const bunched = now - p.lastPacedReadAt < p.bunchedMs;
+    p.lastPacedReadAt = now;
+    if (bunched || p.owesSnapshot) {
+      p.owesSnapshot = false;
+      this.deps.stats.inputSkipped(1);
+      return;
+    }
     if (p.halfTick) this.scheduler!.defer(this, p.halfTickMs);
     else this.sendInput(p, now);
   }
@@ -500,12 +517,16 @@ export class RawBot implements TickBot {
       // A snapshot every tick: one input per snapshot is one per tick. Sparser snapshots leave
       // ticks without one, and the scheduler paces those bots alone.
       paced: this.config.inputClock !== 'timer' && info.snapshotEvery === 1,
-      lastInputAt: -Infinity,
+      // The first snapshot paces the first input; the fallback waits from the join.
+      lastInputAt: now(),
       // Longer than a server's usual hiccup: a fallback input and the late snapshot's own would
       // be two for one tick, and the server keeps the extra queued for as long as the match lasts.
       fallbackMs: 4000 / info.tickRate,
       halfTick: this.config.inputClock === 'half-tick',
       halfTickMs: 500 / info.tickRate,
+      lastPacedReadAt: -Infinity,
+      bunchedMs: 500 / info.tickRate,
+      owesSnapshot: false,
     };
     this.lastSnapshotAt = null;
     this.phase = 'playing';
