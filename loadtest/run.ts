@@ -49,9 +49,9 @@ export interface RunOptions {
   pingIntervalS: number;
   /** Raw light bots: one in this many runs the clock round trip (default 1, every bot). */
   clockEvery?: number;
-  /** Raw light bots: what paces their inputs (default 'snapshot': one per snapshot read). */
+  /** Raw light bots: what paces their inputs (default 'timer': the shared tick scheduler). */
   inputClock?: 'snapshot' | 'half-tick' | 'timer';
-  /** Raw light bots: frames straight to the TCP handle ('direct', default) or through socket.write. */
+  /** Raw light bots: frames through socket.write ('stream', default) or straight to the TCP handle. */
   rawWrites?: 'direct' | 'stream';
   timeoutS: number;
   label: string | null;
@@ -152,7 +152,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   // Every raw connection's reads land here, one at a time (the event loop runs one callback at a time).
   const readBuffer = raw ? Buffer.allocUnsafe(64 * 1024) : new Uint8Array(0);
   const directWrites =
-    raw && (opts.rawWrites ?? 'direct') === 'direct'
+    raw && opts.rawWrites === 'direct'
       ? probeDirectWrites((line) => {
           console.error(`loadtest: ${line}`);
           notes.push(line);
@@ -173,7 +173,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
             keyframeEvery: opts.keyframeEvery,
             pingIntervalMs: i % (opts.clockEvery ?? 1) === 0 ? opts.pingIntervalS * 1000 : null,
             requestTimeoutMs: opts.timeoutS * 1000,
-            inputClock: opts.inputClock ?? 'snapshot',
+            inputClock: opts.inputClock ?? 'timer',
           },
           { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer, directWrites },
         )
