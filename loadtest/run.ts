@@ -434,7 +434,9 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
       cores: machineCores,
       busyPercent: r2(machineBusy),
       // Whatever else ran: kernel networking not charged to either process, and other programs.
-      otherPercent: machineBusy === null ? null : r2(Math.max(0, machineBusy - serversCpu - (loadgenCpu ?? 0))),
+      // A node whose CPU is unknown (its /metrics did not answer: a saturated server) would be
+      // counted as other work, and the verdict would blame the machine for the server's load.
+      otherPercent: machineBusy === null || server.some((s) => s.cpuPercent === null) ? null : r2(Math.max(0, machineBusy - serversCpu - (loadgenCpu ?? 0))),
     },
     timeline,
   };
