@@ -26,6 +26,17 @@ describe('loadtest options', () => {
     expect(() => parseCliArgs([...base, '--keyframe-every', '0'])).toThrow(/--keyframe-every/);
   });
 
+  it("reads the raw bots' input clock, write path and clock sampling, with defaults", () => {
+    const base = ['--url', 'http://127.0.0.1:3000', '--bots', '10', '--light'];
+    const d = parseCliArgs(base);
+    expect([d.inputClock, d.rawWrites, d.clockEvery]).toEqual(['timer', 'stream', 1]);
+    const o = parseCliArgs([...base, '--input-clock', 'half-tick', '--raw-writes', 'direct', '--clock-every', '16']);
+    expect([o.inputClock, o.rawWrites, o.clockEvery]).toEqual(['half-tick', 'direct', 16]);
+    expect(() => parseCliArgs([...base, '--input-clock', 'vsync'])).toThrow(/--input-clock "vsync": expected snapshot, half-tick or timer/);
+    expect(() => parseCliArgs([...base, '--raw-writes', 'mmap'])).toThrow(/--raw-writes "mmap": expected direct or stream/);
+    expect(() => parseCliArgs([...base, '--clock-every', '0'])).toThrow(/--clock-every/);
+  });
+
   it('names the option that is wrong', () => {
     expect(() => parseCliArgs(['--bots', '10'])).toThrow(/--url is required/);
     expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', 'ten'])).toThrow(/--bots "ten"/);

@@ -39,6 +39,16 @@ until they played again.
                         server started with WIRE_FORMAT=json (the plain-JSON baseline: default
                         socket.io parser, full JSON snapshots)
   --ping-interval SEC   round-trip probe period per bot (default 1)
+  --clock-every N       raw light bots: one bot in N runs the clock round trip (default 1: all,
+                        as pages do; the rest still answer engine.io's heartbeat)
+  --raw-writes HOW      raw light bots: stream (default: socket.write) | direct (each frame straight
+                        to the socket's TCP handle, past Node's Writable stream; measured no
+                        cheaper, BENCHMARKS.md "Load generator … afternoon")
+  --input-clock WHAT    raw light bots: timer (default: one timer for all bots sends every bot's
+                        input on the tick grid, as a page's own clock would) | snapshot (each bot
+                        sends as it reads a snapshot, one per server tick, the timer covering a
+                        tick without one) | half-tick (the same, half a tick after the read: both
+                        ends' TCP acknowledgements ride on data)
   --timeout SECONDS     request and connect timeout (default 5)
   --label TEXT          scenario name shown in the reports
   --allow-remote        allow URLs that are not loopback (only load-test what you operate)
@@ -96,6 +106,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'keyframe-every': { type: 'string' },
         wire: { type: 'string' },
         'ping-interval': { type: 'string' },
+        'clock-every': { type: 'string' },
+        'input-clock': { type: 'string' },
+        'raw-writes': { type: 'string' },
         timeout: { type: 'string' },
         label: { type: 'string' },
         'allow-remote': { type: 'boolean' },
@@ -121,6 +134,12 @@ export function parseCliArgs(argv: string[]): CliOptions {
   if (wire !== 'binary' && wire !== 'standard' && wire !== 'json') throw new UsageError(`--wire ${JSON.stringify(wire)}: expected binary, standard or json`);
   const lightWire = values['light-wire'] ?? 'raw';
   if (lightWire !== 'raw' && lightWire !== 'sdk') throw new UsageError(`--light-wire ${JSON.stringify(lightWire)}: expected raw or sdk`);
+  const inputClock = values['input-clock'] ?? 'timer';
+  if (inputClock !== 'snapshot' && inputClock !== 'half-tick' && inputClock !== 'timer') {
+    throw new UsageError(`--input-clock ${JSON.stringify(inputClock)}: expected snapshot, half-tick or timer`);
+  }
+  const rawWrites = values['raw-writes'] ?? 'stream';
+  if (rawWrites !== 'direct' && rawWrites !== 'stream') throw new UsageError(`--raw-writes ${JSON.stringify(rawWrites)}: expected direct or stream`);
   const mode = values.mode ?? 'ffa';
   if (!/^[\w-]{1,32}$/.test(mode)) throw new UsageError(`--mode ${JSON.stringify(mode)}: letters, digits, _ and - only`);
   return {
@@ -141,6 +160,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
     keyframeEvery: number('keyframe-every', values['keyframe-every'], 1, 1, 3_600, true),
     wire,
     pingIntervalS: number('ping-interval', values['ping-interval'], 1, 0.05, 600),
+    clockEvery: number('clock-every', values['clock-every'], 1, 1, 100_000, true),
+    inputClock,
+    rawWrites,
     timeoutS: number('timeout', values.timeout, 5, 0.1, 600),
     label: values.label ?? null,
     reportPath: values.report ?? null,

@@ -11,6 +11,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bot, type BotBehaviour, type WireFormat } from './bot.ts';
 import { checkBotInternals } from './internals/bot-internals.ts';
+import { probeDirectWrites } from './internals/node-net.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
 import { RunStats } from './run-stats.ts';
 import { ServerProbe, serverInterval, type ServerSample } from './server-probe.ts';
@@ -46,6 +47,12 @@ export interface RunOptions {
   mode: string;
   matchSize: number | null;
   pingIntervalS: number;
+  /** Raw light bots: one in this many runs the clock round trip (default 1, every bot). */
+  clockEvery?: number;
+  /** Raw light bots: what paces their inputs (default 'timer': the shared tick scheduler). */
+  inputClock?: 'snapshot' | 'half-tick' | 'timer';
+  /** Raw light bots: frames through socket.write ('stream', default) or straight to the TCP handle. */
+  rawWrites?: 'direct' | 'stream';
   timeoutS: number;
   label: string | null;
 }
@@ -67,7 +74,7 @@ export interface Progress {
 }
 
 const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
-  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'timeoutS', 'label',
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'rawWrites', 'timeoutS', 'label',
 ];
 
 /** The run's own options for the report (a caller may pass an object with more in it). */
@@ -164,6 +171,13 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   const socketPath = raw ? ((await getConnectionConfig(opts.urls[0]!, { timeoutMs: opts.timeoutS * 1000 }))?.socketPath ?? '/socket.io') : '/socket.io';
   // Every raw connection's reads land here, one at a time (the event loop runs one callback at a time).
   const readBuffer = raw ? Buffer.allocUnsafe(64 * 1024) : new Uint8Array(0);
+  const directWrites =
+    raw && opts.rawWrites === 'direct'
+      ? probeDirectWrites((line) => {
+          console.error(`loadtest: ${line}`);
+          notes.push(line);
+        })
+      : null;
   const bots: (Bot | RawBot)[] = Array.from({ length: opts.bots }, (_, i) =>
     raw
       ? new RawBot(
@@ -177,10 +191,11 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
             mode: opts.mode,
             decodeAll: i % opts.sampleEvery === 0,
             keyframeEvery: opts.keyframeEvery,
-            pingIntervalMs: opts.pingIntervalS * 1000,
+            pingIntervalMs: i % (opts.clockEvery ?? 1) === 0 ? opts.pingIntervalS * 1000 : null,
             requestTimeoutMs: opts.timeoutS * 1000,
+            inputClock: opts.inputClock ?? 'timer',
           },
-          { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer },
+          { stats, timers, scheduler: schedulerFor, now, games: GAMES, readBuffer, directWrites },
         )
       : new Bot(
           {
@@ -440,7 +455,9 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
       cores: machineCores,
       busyPercent: r2(machineBusy),
       // Whatever else ran: kernel networking not charged to either process, and other programs.
-      otherPercent: machineBusy === null ? null : r2(Math.max(0, machineBusy - serversCpu - (loadgenCpu ?? 0))),
+      // A node whose CPU is unknown (its /metrics did not answer: a saturated server) would be
+      // counted as other work, and the verdict would blame the machine for the server's load.
+      otherPercent: machineBusy === null || server.some((s) => s.cpuPercent === null) ? null : r2(Math.max(0, machineBusy - serversCpu - (loadgenCpu ?? 0))),
     },
     timeline,
   };

@@ -5,8 +5,10 @@
  *
  * - lobby: a guest token (POST /api/guest), /lobby and /match connected with it, `join {}`
  *   (the seat it may still hold), else `quickplay` and, once `matched`, `join {matchId}`;
- * - every server tick (TickScheduler: one timer for all bots) its game's own bot thinks and the
- *   game's input codec encodes the command, numbered from 1 per join; the frame around it is
+ * - every server tick its game's own bot thinks and the game's input codec encodes the command,
+ *   numbered from 1 per join, sent as the tick's snapshot is read (`inputClock: 'snapshot'`; one
+ *   timer for all bots, TickScheduler, covers a tick whose snapshot did not come) or on the
+ *   scheduler's tick grid alone (`'timer'`); the frame around it is
  *   built once per match and the input copied into it (zero masking key: client-frames.ts);
  * - every snapshot frame is counted from its first bytes (the `snapshot` event prefix and the
  *   snapshot envelope's kind bit: shared/protocol/snapshot-envelope.ts); deltas advance the tick
@@ -15,7 +17,7 @@
  *   acknowledges proves the server applied this bot's inputs (`played`), with the time since
  *   that input was sent as an input→ack sample. A bot with `decodeAll` decodes every snapshot
  *   (one in `--sample-every`): the input→ack figure as a full client sees it;
- * - one clock round trip (`clock`, acknowledged) every `pingIntervalMs`, the SDK's clock sync;
+ * - one clock round trip (`clock`, acknowledged) every `pingIntervalMs` (null: none), the SDK's clock sync;
  *   engine.io's heartbeat is answered by the connection;
  * - at the end of a match it leaves and queues again; a dropped connection reconnects with the
  *   same guest and takes its seat back.
@@ -30,6 +32,7 @@ import { Namespaces, type MatchInfo, type SeatGrant } from '../../shared/protoco
 import { handshakeAuth } from '../../shared/protocol/version.ts';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { BotBehaviour } from '../bot.ts';
+import type { DirectWrites } from '../internals/node-net.ts';
 import type { RunStats } from '../run-stats.ts';
 import type { TimerHandle, TimerQueue } from '../timer-queue.ts';
 import { clientHeaderSize, OPCODE_BINARY, writeClientHeader } from './client-frames.ts';
@@ -56,8 +59,15 @@ export interface RawBotConfig {
   decodeAll: boolean;
   /** Decode one keyframe in this many (light bots). */
   keyframeEvery: number;
-  pingIntervalMs: number;
+  /** The clock round trip's period; null: this bot runs none (it still answers heartbeats). */
+  pingIntervalMs: number | null;
   requestTimeoutMs: number;
+  /**
+   * What paces the inputs: 'snapshot' sends one as each snapshot is read, 'half-tick' half a
+   * tick after (the scheduler covers a tick without a snapshot, either way); 'timer' sends them
+   * from the process's tick scheduler alone.
+   */
+  inputClock: 'snapshot' | 'half-tick' | 'timer';
 }
 
 export interface RawBotDeps {
@@ -69,6 +79,8 @@ export interface RawBotDeps {
   games: readonly AnyGame[];
   /** The read buffer shared by every connection of the process. */
   readBuffer: Uint8Array;
+  /** Writes past Node's Writable stream (loadtest/internals/node-net.ts); null: `socket.write`. */
+  directWrites: DirectWrites | null;
 }
 
 type Phase = 'idle' | 'connecting' | 'entering' | 'playing' | 'between' | 'stopped';
@@ -96,10 +108,25 @@ interface Playing {
   frame: Buffer;
   payloadAt: number;
   payloadLen: number;
+  /** Inputs go out as snapshots come (one a tick); the scheduler only covers a missing one. */
+  paced: boolean;
+  lastInputAt: number;
+  /** A paced bot's scheduler sends when no input went out for this long (four tick periods). */
+  fallbackMs: number;
+  /** Paced, each input half a tick after its snapshot was read. */
+  halfTick: boolean;
+  halfTickMs: number;
+  lastPacedReadAt: number;
+  /** Snapshots read closer than this (half a tick) were bunched by a late read. */
+  bunchedMs: number;
+  /** The scheduler's fallback sent this tick's input already. */
+  owesSnapshot: boolean;
 }
 
 export class RawBot implements TickBot {
   windowSnapshots = 0;
+  /** Inputs sent over the bot's life. */
+  inputsSent = 0;
   everConnected = false;
   played = false;
   slice = -1;
@@ -168,11 +195,30 @@ export class RawBot implements TickBot {
 
   // ---- the hot path ----
 
+  /**
+   * The scheduler's step. A bot paced by its snapshots sends from `binary` and this is its
+   * fallback only: a tick whose snapshot did not come (skipped for a slow socket, or lost to a
+   * stall) still gets its input once two periods passed without one.
+   */
   tick(now: number): void {
     const p = this.playing;
+    if (!p) return;
+    if (p.paced && now - p.lastInputAt < p.fallbackMs) return;
+    this.sendInput(p, now);
+    // The late snapshot, when it comes, is this input's tick: it sends none of its own.
+    if (p.paced) p.owesSnapshot = true;
+  }
+
+  /** Half a tick after a snapshot was read (`inputClock: 'half-tick'`). */
+  due(now: number): void {
+    const p = this.playing;
+    if (p) this.sendInput(p, now);
+  }
+
+  private sendInput(p: Playing, now: number): void {
     const conn = this.conn;
     // No tick known yet (no snapshot since the join): nothing to aim the input at.
-    if (!p || !conn || p.tick === null) return;
+    if (!conn || p.tick === null) return;
     const command = p.brain.think(p.view, p.info.slot, p.tick + 1) as { seq?: number; clientTick?: number };
     const seq = p.seq + 1;
     p.seq = seq;
@@ -189,6 +235,8 @@ export class RawBot implements TickBot {
       conn.write(inputFrame(payload).frame);
     }
     p.sentAt[seq & (SENT_RING - 1)] = now;
+    p.lastInputAt = now;
+    this.inputsSent += 1;
     this.deps.stats.input();
   }
 
@@ -196,8 +244,29 @@ export class RawBot implements TickBot {
     const p = this.playing;
     if (!p || end - start < SNAPSHOT_PREFIX.length + 2) return;
     if (buf[start] !== SNAPSHOT_PREFIX[0] || buf[start + 1] !== SNAPSHOT_PREFIX[1] || buf[start + 2] !== SNAPSHOT_PREFIX[2]) return;
-    const stats = this.deps.stats;
     const now = this.deps.now();
+    this.onSnapshot(p, buf, start, end, now);
+    // The next tick's input answers this tick's snapshot: no timer wakes for it. At once, the
+    // bot's TCP acknowledgement rides on it but the server acknowledges the input on its own
+    // (63 segments per bot-second against 51 on the timer); half a tick later both ride on data
+    // (44). Neither changed the bots' CPU measurably (BENCHMARKS.md, "Load generator … afternoon").
+    if (!p.paced || this.playing !== p) return;
+    // Two snapshots read close together were read late (this process stalled): the server ran
+    // the earlier tick without this bot's input, and a second input now would sit in its queue,
+    // one tick behind, for as long as the match lasts (it takes one a tick). Skipped, and counted.
+    const bunched = now - p.lastPacedReadAt < p.bunchedMs;
+    p.lastPacedReadAt = now;
+    if (bunched || p.owesSnapshot) {
+      p.owesSnapshot = false;
+      this.deps.stats.inputSkipped(1);
+      return;
+    }
+    if (p.halfTick) this.scheduler!.defer(this, p.halfTickMs);
+    else this.sendInput(p, now);
+  }
+
+  private onSnapshot(p: Playing, buf: Uint8Array, start: number, end: number, now: number): void {
+    const stats = this.deps.stats;
     stats.snapshot();
     if (stats.measuring) this.windowSnapshots += 1;
     if (this.lastSnapshotAt !== null) stats.gapSample(now - this.lastSnapshotAt);
@@ -257,7 +326,7 @@ export class RawBot implements TickBot {
       this.guest = session;
     }
     this.nsConnected = 0;
-    this.conn = new RawConnection({ host: this.host, port: this.port, path: config.path, readBuffer: this.deps.readBuffer, handler: this });
+    this.conn = new RawConnection({ host: this.host, port: this.port, path: config.path, readBuffer: this.deps.readBuffer, handler: this, directWrites: this.deps.directWrites });
     const conn = this.conn;
     this.connectTimer = timers.after(config.requestTimeoutMs, () => {
       if (this.conn !== conn || this.connected) return;
@@ -343,7 +412,7 @@ export class RawBot implements TickBot {
     timers.cancel(this.connectTimer);
     if (this.everConnected) stats.reconnect();
     this.everConnected = true;
-    this.schedulePing(Math.random() * this.config.pingIntervalMs);
+    if (this.config.pingIntervalMs !== null) this.schedulePing(Math.random() * this.config.pingIntervalMs);
     void this.enter();
   }
 
@@ -447,6 +516,19 @@ export class RawBot implements TickBot {
       frame,
       payloadAt,
       payloadLen: sample.length,
+      // A snapshot every tick: one input per snapshot is one per tick. Sparser snapshots leave
+      // ticks without one, and the scheduler paces those bots alone.
+      paced: this.config.inputClock !== 'timer' && info.snapshotEvery === 1,
+      // The first snapshot paces the first input; the fallback waits from the join.
+      lastInputAt: now(),
+      // Longer than a server's usual hiccup: a fallback input and the late snapshot's own would
+      // be two for one tick, and the server keeps the extra queued for as long as the match lasts.
+      fallbackMs: 4000 / info.tickRate,
+      halfTick: this.config.inputClock === 'half-tick',
+      halfTickMs: 500 / info.tickRate,
+      lastPacedReadAt: -Infinity,
+      bunchedMs: 500 / info.tickRate,
+      owesSnapshot: false,
     };
     this.lastSnapshotAt = null;
     this.phase = 'playing';
@@ -492,7 +574,7 @@ export class RawBot implements TickBot {
           this.deps.stats.error('clock-timeout', (serverTime as { message: string }).message);
         }
       });
-      this.schedulePing(this.config.pingIntervalMs * (0.9 + Math.random() * 0.2));
+      this.schedulePing(this.config.pingIntervalMs! * (0.9 + Math.random() * 0.2));
     });
   }
 }

@@ -10,13 +10,16 @@
  * - binary frames (the /match snapshots) go to the handler as a view into that buffer;
  * - text frames are engine.io packets: `2` (the server's heartbeat ping) is answered `3` here,
  *   `4…` (socket.io packets) go to the handler as strings;
- * - `write` sends a frame the caller built (client-frames.ts) in one `socket.write`.
+ * - `write` sends a frame the caller built (client-frames.ts) in one write: straight to the TCP
+ *   handle once the connection is open (loadtest/internals/node-net.ts, `directWrites`), or
+ *   through `socket.write` without them or while the stream holds unsent bytes.
  *
  * Handshake: `GET {path}?EIO=4&transport=websocket` with an Upgrade, a 101 whose
  * Sec-WebSocket-Accept matches the key, then engine.io's open packet `0{…}` before anything else.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import type { DirectWriter, DirectWrites } from '../internals/node-net.ts';
 import { COMPACT_WIRE, WIRE_QUERY_PARAM } from '../../shared/protocol/wire.ts';
 import { clientFrame, clientTextFrame, OPCODE_CLOSE, OPCODE_PONG } from './client-frames.ts';
 import { Opcode, ServerFrameScanner, type FrameSink } from './server-frames.ts';
@@ -44,6 +47,8 @@ export interface RawConnectionOptions {
   /** The buffer every read of the process lands in (net.connect's `onread.buffer`). */
   readBuffer: Uint8Array;
   handler: RawConnectionHandler;
+  /** Writes past the Writable stream once the connection is open; null: `socket.write` only. */
+  directWrites: DirectWrites | null;
 }
 
 const enum State {
@@ -64,9 +69,12 @@ export class RawConnection implements FrameSink {
   private readonly accept: string;
   private head = '';
   private readonly handler: RawConnectionHandler;
+  private readonly directWrites: DirectWrites | null;
+  private writer: DirectWriter | null = null;
 
   constructor(opts: RawConnectionOptions) {
     this.handler = opts.handler;
+    this.directWrites = opts.directWrites;
     const key = randomBytes(16).toString('base64');
     this.accept = createHash('sha1').update(key + WS_GUID).digest('base64');
     // The bots speak the compact wire (one binary frame per input and snapshot): they ask for it.
@@ -111,7 +119,7 @@ export class RawConnection implements FrameSink {
    * handed to the kernel and may be reused.
    */
   get drained(): boolean {
-    return this.socket.writableLength === 0;
+    return this.socket.writableLength === 0 && (this.writer === null || this.writer.pending === 0);
   }
 
   /** Writes one complete frame; false when the connection is not open. */
@@ -181,6 +189,7 @@ export class RawConnection implements FrameSink {
       return -1;
     }
     this.state = State.Opening;
+    this.writer = this.directWrites?.writerFor(this.socket) ?? null;
     return end + 4 - before;
   }
 
@@ -205,7 +214,9 @@ export class RawConnection implements FrameSink {
 
   private writeRaw(bytes: Uint8Array): void {
     this.bytesOut += bytes.length;
-    this.socket.write(bytes);
+    const w = this.writer;
+    if (w !== null && this.socket.writableLength === 0) w.write(bytes);
+    else this.socket.write(bytes);
   }
 
   private fail(reason: string): void {

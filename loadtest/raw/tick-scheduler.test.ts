@@ -6,9 +6,13 @@ class CountingBot implements TickBot {
   slot = -1;
   readonly at: number[] = [];
   onTick: (() => void) | null = null;
+  readonly dueAt: number[] = [];
   tick(now: number): void {
     this.at.push(now);
     this.onTick?.();
+  }
+  due(now: number): void {
+    this.dueAt.push(now);
   }
 }
 
@@ -91,6 +95,20 @@ describe('TickScheduler: one timer for every bot', () => {
     s.add(bots[2]!);
     s.add(bots[2]!); // twice: still once
     expect(s.size).toBe(4);
+    s.stop();
+  });
+
+  it('calls a deferred bot once, at the step nearest the delay, and not again', () => {
+    const { s } = scheduler({ slices: 10 });
+    const bot = new CountingBot();
+    const t0 = Date.now();
+    s.add(bot);
+    vi.advanceTimersByTime(12);
+    s.defer(bot, 25);
+    s.defer(bot, 0);
+    vi.advanceTimersByTime(100);
+    // Steps every 5 ms: 25 ms from t=12 is t=37, the step at 35 (nearest); 0 ms: the next step, 15.
+    expect(bot.dueAt.map((t) => t - t0)).toEqual([15, 35]);
     s.stop();
   });
 });

@@ -4,6 +4,10 @@
  * `tick(now)` on its bots. No timer, closure or heap entry per bot and input, and the writes of
  * thousands of bots are spread over the period instead of landing on the server in one burst.
  *
+ * `defer(bot, ms)` puts a bot in the step about `ms` from now (less than a period ahead), once:
+ * the step calls its `due(now)` after the slice. A bot that sends half a tick after it read its
+ * snapshot uses it (raw-bot.ts): a bucket per step, no timer per bot.
+ *
  * Drift-corrected: step n is due at start + n × period / slices on the monotonic clock, whatever
  * the previous step cost. A step that runs late is measured (`late`, for the report's validity:
  * a late generator delays inputs and snapshots itself); a step that comes a whole period or more
@@ -13,6 +17,8 @@
 export interface TickBot {
   /** Sends this tick's input. `now` is the scheduler's clock at the step. */
   tick(now: number): void;
+  /** A deferred call (`defer`) came due. */
+  due(now: number): void;
   /** Where the scheduler keeps this bot: its slice and position (-1: not scheduled). */
   slice: number;
   slot: number;
@@ -30,6 +36,8 @@ export interface TickSchedulerOptions {
 
 export class TickScheduler {
   private readonly slices: TickBot[][];
+  /** Deferred bots by step (the step number modulo the slice count). */
+  private readonly buckets: TickBot[][];
   private readonly stepMs: number;
   private startAt = 0;
   private step = 0;
@@ -40,6 +48,7 @@ export class TickScheduler {
   constructor(private readonly opts: TickSchedulerOptions) {
     if (!(opts.periodMs > 0) || !Number.isInteger(opts.slices) || opts.slices < 1) throw new RangeError('periodMs > 0 and an integer slices ≥ 1 expected');
     this.slices = Array.from({ length: opts.slices }, () => []);
+    this.buckets = Array.from({ length: opts.slices }, () => []);
     this.stepMs = opts.periodMs / opts.slices;
   }
 
@@ -71,6 +80,15 @@ export class TickScheduler {
     }
     bot.slice = -1;
     bot.slot = -1;
+  }
+
+  /** Calls `bot.due` at the step nearest `ms` from now (0 ≤ ms < one period), or the next step if that is sooner. */
+  defer(bot: TickBot, ms: number): void {
+    if (!this.running) return;
+    const n = this.slices.length;
+    const at = Math.round((this.opts.now() + ms - this.startAt) / this.stepMs);
+    const ahead = Math.min(n - 1, Math.max(0, at - this.step));
+    this.buckets[(this.step + ahead) % n]!.push(bot);
   }
 
   stop(): void {
@@ -106,6 +124,11 @@ export class TickScheduler {
     for (let i = slice.length - 1; i >= 0; i--) {
       const bot = slice[i];
       if (bot) bot.tick(now);
+    }
+    const bucket = this.buckets[this.step % n]!;
+    if (bucket.length > 0) {
+      for (let i = 0; i < bucket.length; i++) bucket[i]!.due(now);
+      bucket.length = 0;
     }
     this.step += 1;
     const next = this.startAt + this.step * this.stepMs;

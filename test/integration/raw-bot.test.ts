@@ -4,12 +4,19 @@
  * bots take seats through the lobby, and then:
  * - the server applies their inputs: keyframes acknowledge sequence numbers the bots sent
  *   (a bot whose frames the server could not read would never be acknowledged: `played` false);
+ * - two write straight to their TCP handle (loadtest/internals/node-net.ts), two through
+ *   `socket.write`: a frame lost or garbled on either path is an input never acknowledged, or a
+ *   protocol error the server counts;
+ * - three pace their inputs by the snapshots they read (one at the read, two half a tick
+ *   after), one by the shared tick scheduler: every way about one input per tick reaches the server (a paced bot that wrote nothing on its reads
+ *   would send only the scheduler's fallback, one every two ticks at most, and fail the count);
  * - they count every snapshot (about one per tick each) and answer engine.io's heartbeat, which
  *   the server sends every second here and would drop them for after another second unanswered;
  * - the clock round trip is answered, and the server counts no protocol error and no replayed input.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAMES } from '../../shared/games/index.ts';
+import { probeDirectWrites } from '../../loadtest/internals/node-net.ts';
 import { RawBot } from '../../loadtest/raw/raw-bot.ts';
 import { TickScheduler } from '../../loadtest/raw/tick-scheduler.ts';
 import { RunStats } from '../../loadtest/run-stats.ts';
@@ -41,6 +48,9 @@ describe('raw light bots against a real server', () => {
     const timers = new TimerQueue(now);
     const scheduler = new TickScheduler({ periodMs: 1000 / TICK_RATE, slices: 4, now, late: (ms) => stats.tickLateSample(ms), missed: (n) => stats.inputSkipped(n) });
     const readBuffer = Buffer.allocUnsafe(64 * 1024);
+    const told: string[] = [];
+    const directWrites = probeDirectWrites((line) => told.push(line));
+    expect(told).toEqual([]);
     const bots = Array.from(
       { length: 4 },
       (_, i) =>
@@ -58,8 +68,9 @@ describe('raw light bots against a real server', () => {
             keyframeEvery: 1,
             pingIntervalMs: 300,
             requestTimeoutMs: 5000,
+            inputClock: (['snapshot', 'half-tick', 'timer', 'half-tick'] as const)[i]!,
           },
-          { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer },
+          { stats, timers, scheduler: () => scheduler, now, games: GAMES, readBuffer, directWrites: i % 2 === 0 ? directWrites : null },
         ),
     );
     for (const b of bots) b.start();
@@ -68,9 +79,11 @@ describe('raw light bots against a real server', () => {
       while (!bots.every((b) => b.played) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(bots.map((b) => b.played)).toEqual([true, true, true, true]);
       stats.measuring = true;
+      const inputsAtStart = bots.map((b) => b.inputsSent);
       // Past three heartbeats: a bot that did not answer engine.io's ping would be dropped in this window.
       await new Promise((r) => setTimeout(r, 3500));
       stats.measuring = false;
+      const inputsAtEnd = bots.map((b) => b.inputsSent);
       expect(stats.errorsByKind).toEqual(new Map());
       expect(stats.disconnects).toBe(0);
       expect(bots.every((b) => b.connected && b.inMatch)).toBe(true);
@@ -81,6 +94,7 @@ describe('raw light bots against a real server', () => {
         expect(b.meter.framesIn).toBeGreaterThan(b.windowSnapshots);
         expect(b.meter.bytesOut).toBeGreaterThan(0);
       }
+      for (const [i, b] of bots.entries()) expect((inputsAtEnd[i]! - inputsAtStart[i]!) / 3.5).toBeGreaterThan(TICK_RATE * 0.8);
       expect(stats.inputs / 4 / 3.5).toBeGreaterThan(TICK_RATE * 0.8);
       expect(stats.rtt.count).toBeGreaterThan(4 * 5);
       // Input→ack from every snapshot of bot 0 and each keyframe of the others.
