@@ -127,22 +127,29 @@ describe('delayed spectating', () => {
     expect(m.players.shown('s1').at(-1)!.tick).toBe(m.players.shown('c-ann').at(-1)!.tick);
   });
 
-  it('nobody watching: the delayed frames pass through without an encode', () => {
+  it('nobody watching: nothing is held or encoded; a spectator\u2019s stream starts the delay after they arrive', () => {
     const published: number[] = [];
     const stream: SpectatorStream = { add: () => {}, remove: () => {}, publish: (s) => void published.push(s.tick) };
     const d = new DelayedSpectators(stream, 3);
     const at = (tick: number) => ({ tick, serverTime: tick * 100, phase: 2, phaseEndTick: 0 }) as SnapshotHeader;
     for (let t = 1; t <= 10; t++) d.push(at(t));
     expect(published).toEqual([]);
-    expect(d.pending).toBe(3);
+    expect(d.pending).toBe(0);
     d.add('s1');
-    d.push(at(11));
-    expect(published).toEqual([8]);
+    for (let t = 11; t <= 14; t++) d.push(at(t));
+    // Tick 11 was the first queued; it is 3 ticks old at tick 14.
+    expect(published).toEqual([11]);
     d.drain();
     d.drain();
     d.drain();
     d.drain();
-    expect(published).toEqual([8, 9, 10, 11]);
+    expect(published).toEqual([11, 12, 13, 14]);
+    expect(d.pending).toBe(0);
+    // The last spectator gone, what was queued for them is let go.
+    d.push(at(15));
+    d.push(at(16));
+    expect(d.pending).toBe(2);
+    d.remove('s1');
     expect(d.pending).toBe(0);
   });
 });

@@ -5,10 +5,13 @@
  * (a room of their own, a delta chain of their own) once they are old enough.
  *
  * Cost on the owner: no game work at all (no step, no snapshot build: the player stream's
- * snapshot objects are kept, not copied), one delta encode per snapshot tick while somebody
- * watches (nothing while nobody does: frames pass through unencoded) and `delay × snapshot rate`
- * references held. After the match ends the queue keeps flowing at the match's pace (`drain`,
- * once a tick), so spectators see the end too.
+ * snapshot objects are kept, not copied), one delta encode per snapshot tick and `delay ×
+ * snapshot rate` references held, both only while somebody watches. Nobody watching, nothing is
+ * queued: snapshots held for seconds outlive V8's young generation, and keeping them for every
+ * public match cost the server ~150 MB of heap and ~4 % more CPU at 1,000 players (BENCHMARKS.md,
+ * "Merged"). So a spectator's stream starts `delayTicks` after they arrive. After the match ends
+ * the queue keeps flowing at the match's pace (`drain`, once a tick), so spectators see the end
+ * too.
  *
  * Verbs: add / remove a spectator; push the tick's live snapshot; drain a tick after the end.
  */
@@ -48,14 +51,22 @@ export class DelayedSpectators {
   }
 
   remove(subscriberId: string): void {
-    if (this.watching.delete(subscriberId)) this.stream.remove(subscriberId);
+    if (!this.watching.delete(subscriberId)) return;
+    this.stream.remove(subscriberId);
+    if (this.watching.size === 0) this.forget();
   }
 
-  /** The live snapshot of this tick: queued, and whatever is now `delayTicks` old goes out. */
+  /** The live snapshot of this tick: queued (while somebody watches), and whatever is now `delayTicks` old goes out. */
   push(snapshot: SnapshotHeader): void {
-    this.queue.push(snapshot);
     this.now = snapshot.tick;
+    if (this.watching.size === 0) return;
+    this.queue.push(snapshot);
     this.release();
+  }
+
+  private forget(): void {
+    this.queue.length = 0;
+    this.head = 0;
   }
 
   /** A tick without a live snapshot (the match ended, or none was due): the queue moves on. */
@@ -68,9 +79,7 @@ export class DelayedSpectators {
   private release(): void {
     const due = this.now - this.delayTicks;
     while (this.head < this.queue.length && this.queue[this.head]!.tick <= due) {
-      const s = this.queue[this.head]!;
-      // Nobody watching: nothing to encode. A spectator who comes later starts from a keyframe.
-      if (this.watching.size > 0) this.stream.publish(s);
+      this.stream.publish(this.queue[this.head]!);
       this.head++;
     }
     if (this.head > 64 && this.head * 2 > this.queue.length) {
