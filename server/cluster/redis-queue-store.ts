@@ -163,6 +163,10 @@ export class RedisQueueStore implements QueueStore {
     return json.map((j) => JSON.parse(j) as QueueEntry);
   }
 
+  async modeOf(guestId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.mode, guestId);
+  }
+
   async size(mode: string): Promise<number> {
     return this.redis.zcard(this.keys.queue(mode));
   }

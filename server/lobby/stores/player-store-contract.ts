@@ -161,7 +161,9 @@ export function describePlayerStoreContract(name: string, makeStores: () => Prom
         await s.queue.enqueue('ffa', e('solo1', 0));
         expect(await s.queue.enqueueGroup('ffa', party('P1', ['a', 'b', 'solo1'], 1))).toEqual({ added: false, mode: 'ffa', guestId: 'solo1' });
         expect(await s.queue.size('ffa')).toBe(1);
+        expect(await s.queue.modeOf('a')).toBe(null);
         expect(await s.queue.enqueueGroup('ffa', party('P1', ['a', 'b', 'c'], 1))).toEqual({ added: true, waiting: 4 });
+        expect(await s.queue.modeOf('b')).toBe('ffa');
         await s.queue.enqueue('ffa', e('solo2', 2));
         // max 3: solo1 and the party do not fit together; the party alone fills a match at once.
         const full = await s.queue.popGroup('ffa', { min: 2, max: 3, waitMs: 60_000, now: 10 });

@@ -58,6 +58,8 @@ export interface QueueStore {
    */
   popGroup(mode: string, rule: GroupRule): Promise<QueueEntry[]>;
   size(mode: string): Promise<number>;
+  /** The mode the player waits in, or null. */
+  modeOf(guestId: string): Promise<string | null>;
 }
 
 /** Tickets a pass tries as the group's first: bounds a pass over a long queue. */
@@ -110,7 +112,7 @@ export function chooseGroup(all: readonly Ticket[], rule: GroupRule): Ticket[] |
 export class MemoryQueueStore implements QueueStore {
   /** Insertion-ordered: Map iteration order is the queue order. */
   private readonly queues = new Map<string, Map<string, QueueEntry>>();
-  private readonly modeOf = new Map<string, string>();
+  private readonly queuedIn = new Map<string, string>();
 
   async enqueue(mode: string, entry: QueueEntry): Promise<EnqueueResult> {
     return this.enqueueGroup(mode, [entry]);
@@ -118,24 +120,24 @@ export class MemoryQueueStore implements QueueStore {
 
   async enqueueGroup(mode: string, entries: readonly QueueEntry[]): Promise<EnqueueResult> {
     for (const entry of entries) {
-      const current = this.modeOf.get(entry.guestId);
+      const current = this.queuedIn.get(entry.guestId);
       if (current !== undefined) return { added: false, mode: current, ...(entries.length > 1 && { guestId: entry.guestId }) };
     }
     const queue = this.queue(mode);
     for (const entry of entries) {
       queue.set(entry.guestId, { ...entry });
-      this.modeOf.set(entry.guestId, mode);
+      this.queuedIn.set(entry.guestId, mode);
     }
     return { added: true, waiting: queue.size };
   }
 
   async remove(guestId: string): Promise<string | null> {
-    const mode = this.modeOf.get(guestId);
+    const mode = this.queuedIn.get(guestId);
     if (mode === undefined) return null;
     const queue = this.queues.get(mode)!;
     for (const id of queue.get(guestId)?.with ?? [guestId]) {
-      if (this.modeOf.get(id) !== mode) continue;
-      this.modeOf.delete(id);
+      if (this.queuedIn.get(id) !== mode) continue;
+      this.queuedIn.delete(id);
       queue.delete(id);
     }
     return mode;
@@ -149,13 +151,17 @@ export class MemoryQueueStore implements QueueStore {
     const popped = group.flatMap((t) => t.entries);
     for (const entry of popped) {
       queue.delete(entry.guestId);
-      this.modeOf.delete(entry.guestId);
+      this.queuedIn.delete(entry.guestId);
     }
     return popped;
   }
 
   async size(mode: string): Promise<number> {
     return this.queues.get(mode)?.size ?? 0;
+  }
+
+  async modeOf(guestId: string): Promise<string | null> {
+    return this.queuedIn.get(guestId) ?? null;
   }
 
   private queue(mode: string): Map<string, QueueEntry> {
