@@ -17,7 +17,7 @@ import type { LobbyStores, Party, QueueEntry } from './stores/index.ts';
 export interface PartyPort {
   /** Every member's connections get the party as it is now. */
   broadcast(party: Party): void;
-  /** The player's connections join (or leave) the party's room and get `party` (null: none). */
+  /** The player's connections get its party (on entering), or null (on leaving). */
   enter(guestId: string, party: Party): Promise<void>;
   exit(guestId: string, code: string): Promise<void>;
 }

@@ -1,8 +1,11 @@
 /**
  * The lobby's player requests (parties, profile, leaderboard) on a /lobby socket, and the party
- * port that reaches members wherever they are connected: every member's lobby sockets are in its
- * guest room, and the party's room is joined and left through the adapter (`socketsJoin` on the
- * guest room), so a node changing a party reaches members on every other node.
+ * port that reaches members wherever they are connected. Party news goes to each member's guest
+ * room (which every lobby socket joins as it connects), not to a room of the party: with the
+ * sharded adapter's dynamic subscriptions a node subscribes to a room only once a socket of its
+ * joins it, and a message published in that instant is lost (seen on a Redis Cluster: the first
+ * join of a party never reached the leader on the other node). A message to several rooms goes
+ * over the adapter's main channel, which every node always hears.
  */
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { Leaderboard, LobbyClientEvents, PlayerProfile } from '../../shared/protocol/lobby-events.ts';
@@ -10,31 +13,25 @@ import { CODE_LENGTH } from '../../shared/protocol/lobby-rules.ts';
 import { ok } from '../../shared/result.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
+import { guestRoom } from '../net/lobby-namespace.ts';
 import { objectPayload, stringField, type PayloadResult } from '../net/payload.ts';
 import type { RequestRouter } from '../net/requests.ts';
 import type { LobbyNamespace } from '../net/types.ts';
 import type { ChatGate } from './chat.ts';
 import { partyInfo, type PartyPort, type PartyService } from './party-service.ts';
 import { INITIAL_RATING } from './rating.ts';
-import type { LobbyStores } from './stores/index.ts';
+import type { LobbyStores, Party } from './stores/index.ts';
 
 /** How many the leaderboard shows. */
 export const LEADERBOARD_SIZE = 100;
 
-const guestRoom = (guestId: string): string => `guest:${guestId}`;
-export const partyRoom = (code: string): string => `party:${code}`;
+const membersOf = (party: Party): string[] => party.members.map((m) => guestRoom(m.guestId));
 
 export function partyPort(nsp: LobbyNamespace): PartyPort {
   return {
-    broadcast: (party) => void nsp.to(partyRoom(party.code)).emit('party', partyInfo(party)),
-    enter: async (guestId, party) => {
-      nsp.in(guestRoom(guestId)).socketsJoin(partyRoom(party.code));
-      nsp.to(guestRoom(guestId)).emit('party', partyInfo(party));
-    },
-    exit: async (guestId, code) => {
-      nsp.in(guestRoom(guestId)).socketsLeave(partyRoom(code));
-      nsp.to(guestRoom(guestId)).emit('party', null);
-    },
+    broadcast: (party) => void nsp.to(membersOf(party)).emit('party', partyInfo(party)),
+    enter: async (guestId, party) => void nsp.to(guestRoom(guestId)).emit('party', partyInfo(party)),
+    exit: async (guestId) => void nsp.to(guestRoom(guestId)).emit('party', null),
   };
 }
 
@@ -95,11 +92,11 @@ export function attachPlayerRequests(on: RequestRouter<LobbyClientEvents>, guest
     const req = objectPayload(raw, 'party_chat');
     if (!req.ok) return req;
     const code = await stores.parties.partyOf(guest.guestId);
-    if (code === null) return { ok: false, code: ErrorCode.NotInParty, message: 'you are in no party' };
+    const party = code === null ? null : await stores.parties.get(code);
+    if (!party) return { ok: false, code: ErrorCode.NotInParty, message: 'you are in no party' };
     const message = chat.accept(guest, 'party', req.value.text);
     if (!message.ok) return { ok: false, code: message.code, message: message.message };
-    // Party lines are not kept: ids only need to grow within the party's room on this node.
-    nsp.to(partyRoom(code)).emit('party_chat', chat.log.append(partyRoom(code), message.value));
+    nsp.to(membersOf(party)).emit('party_chat', chat.log.append(`party:${party.code}`, message.value));
     return { ok: true, text: message.value.text };
   });
   on('profile', noFields('profile'), async () => ({ ok: true, ...(await playerProfile(stores, guest)) }));
