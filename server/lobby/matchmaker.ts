@@ -79,8 +79,12 @@ export class Matchmaker {
           ...(this.deps.ratingWindow && { window: this.deps.ratingWindow }),
         });
         if (group.length === 0) return;
-        this.deps.popped?.(group);
-        await this.form(spec, group);
+        try {
+          await this.form(spec, group);
+        } finally {
+          // After the seats are told, so a party's members hear `matched` before "back from the queue".
+          this.deps.popped?.(group);
+        }
       }
     } catch (error) {
       this.deps.log.error({ mode, err: error }, 'matchmaking pass failed');
