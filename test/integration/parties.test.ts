@@ -12,7 +12,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AckResult } from '../../shared/protocol/errors.ts';
 import type { Leaderboard, PartyInfo, RatingChange } from '../../shared/protocol/lobby-events.ts';
-import { connectPlayer, expectLobbyInvariants, type TestPlayer } from '../support/lobby.ts';
+import { connectPlayer, expectLobbyInvariants, playerWithSession, type TestPlayer } from '../support/lobby.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -148,6 +148,15 @@ describe('parties, ratings and leaderboards', () => {
 
     const profile = ok(await bob!.lobby.profile());
     expect(profile.modes['duel']).toMatchObject({ rating: lost.after, played: 1, wins: 0 });
+    // The profile is the guest's: a renewed token (same guest) finds it on a new connection.
+    const renewed = (await (await fetch(`${url}/api/guest/renew`, { method: 'POST', headers: { authorization: `Bearer ${bob!.session.token}` } })).json()) as { ok: boolean; token: string };
+    expect(renewed.ok).toBe(true);
+    const again = await playerWithSession(url, { ...bob!.session, token: renewed.token });
+    try {
+      expect(ok(await again.lobby.profile()).modes['duel']).toMatchObject({ rating: lost.after, played: 1 });
+    } finally {
+      again.close();
+    }
     const board = ok(await bob!.lobby.leaderboard('duel'));
     expect(board.top.slice(0, 2).map((r) => r.nickname)).toEqual(['Stayer', 'Leaver']);
     expect(board.me).toMatchObject({ rank: 2, nickname: 'Leaver', rating: lost.after, me: true });
