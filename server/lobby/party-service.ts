@@ -68,6 +68,7 @@ export class PartyService {
     if (code === null) return notFound;
     const busy = await this.busy(guest.guestId);
     if (busy) return busy;
+    await this.sweep(code);
     const res = await this.deps.stores.parties.join(code, guest);
     if (!res.ok) {
       if (res.reason === 'in_party') return inParty(res.code);
@@ -96,6 +97,7 @@ export class PartyService {
     const { parties, queue, seats, profiles } = this.deps.stores;
     const code = await parties.partyOf(guest.guestId);
     if (code === null) return null;
+    await this.sweep(code);
     const party = await parties.get(code);
     if (!party) return null;
     if (party.members[0]!.guestId !== guest.guestId) {
@@ -184,6 +186,18 @@ export class PartyService {
       }
     } catch (error) {
       this.deps.log.error({ guestId, err: error }, 'dropping an away party member failed');
+    }
+  }
+
+  /**
+   * Members away for longer than the grace whose drop never ran (the node that would have run it
+   * died or restarted: its timers went with it) go now, before anyone counts the party.
+   */
+  private async sweep(code: string): Promise<void> {
+    const party = await this.deps.stores.parties.get(code);
+    const now = Date.now();
+    for (const m of party?.members ?? []) {
+      if (m.awaySince !== 0 && now - m.awaySince > this.deps.graceMs) await this.dropIfAway(m.guestId, m.awaySince);
     }
   }
 
