@@ -18,6 +18,7 @@ local function remove(p, guestId)
     return {'ended'}
   end
   p.members = kept
+  p.version = (tonumber(p.version) or 0) + 1
   local out = cjson.encode(p)
   redis.call('SET', KEYS[2], out)
   return {'left', out}
@@ -29,7 +30,7 @@ const CREATE = `
 local current = redis.call('HGET', KEYS[1], ARGV[2])
 if current then return {'in_party', current} end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'taken'} end
-local p = { code = ARGV[1], members = { { guestId = ARGV[2], nickname = ARGV[3], awaySince = 0 } }, maxSize = tonumber(ARGV[4]), queued = '', createdAt = tonumber(ARGV[5]) }
+local p = { code = ARGV[1], members = { { guestId = ARGV[2], nickname = ARGV[3], awaySince = 0 } }, maxSize = tonumber(ARGV[4]), queued = '', createdAt = tonumber(ARGV[5]), version = 1 }
 local out = cjson.encode(p)
 redis.call('SET', KEYS[2], out)
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[1])
@@ -47,6 +48,7 @@ local p = cjson.decode(json)
 if #p.members >= tonumber(p.maxSize) then return {'full'} end
 if p.queued ~= '' then return {'queued'} end
 table.insert(p.members, { guestId = ARGV[2], nickname = ARGV[3], awaySince = 0 })
+p.version = (tonumber(p.version) or 0) + 1
 local out = cjson.encode(p)
 redis.call('SET', KEYS[2], out)
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[1])
@@ -86,6 +88,7 @@ local json = redis.call('GET', KEYS[2])
 if not json then return {'absent'} end
 local p = cjson.decode(json)
 for _, m in ipairs(p.members) do if m.guestId == ARGV[1] then m.awaySince = tonumber(ARGV[3]) end end
+p.version = (tonumber(p.version) or 0) + 1
 local out = cjson.encode(p)
 redis.call('SET', KEYS[2], out)
 return {'ok', out}
@@ -97,6 +100,7 @@ local json = redis.call('GET', KEYS[1])
 if not json then return 0 end
 local p = cjson.decode(json)
 p.queued = ARGV[1]
+p.version = (tonumber(p.version) or 0) + 1
 redis.call('SET', KEYS[1], cjson.encode(p))
 return 1
 `;

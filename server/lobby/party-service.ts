@@ -40,6 +40,7 @@ export function partyInfo(party: Party): PartyInfo {
     members: party.members.map((m, i) => ({ guestId: m.guestId, nickname: m.nickname, leader: i === 0, online: m.awaySince === 0 })),
     maxSize: party.maxSize,
     queued: party.queued === '' ? null : party.queued,
+    version: party.version,
   };
 }
 

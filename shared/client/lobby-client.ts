@@ -129,6 +129,8 @@ export class LobbyClient {
       handlers.online?.(count);
     });
     this.socket.on('party', (party) => {
+      // News of one party from two nodes may cross: an older version of the same party is stale.
+      if (party && this.party && party.code === this.party.code && party.version < this.party.version) return;
       this.party = party;
       handlers.party?.(party);
     });

@@ -150,6 +150,8 @@ export interface PartyInfo {
   maxSize: number;
   /** The mode the party waits in, or null. */
   queued: string | null;
+  /** Grows with every change: keep the party with the highest version (news from two nodes may cross). */
+  version: number;
 }
 
 /** A player's record in one mode. `rating` is the figure shown (starts at 1000). */

@@ -34,7 +34,8 @@ describe.each(REDIS_BACKENDS)('parties across two nodes on %s', (_name, startBac
   const player = async (node: 0 | 1, nickname: string): Promise<Member> => {
     const p = (await connectPlayer(cluster.nodes[node]!.url, nickname)) as Member;
     Object.assign(p, { parties: [], partyChat: [], ratings: [] });
-    p.lobby.socket.on('party', (party) => p.parties.push(party));
+    // As the SDK keeps it (LobbyClient.party): the newest version, whatever order news arrived in.
+    p.lobby.socket.on('party', () => p.parties.push(p.lobby.party));
     p.lobby.socket.on('party_chat', (m) => p.partyChat.push(m));
     p.lobby.socket.on('rating', (r) => p.ratings.push(r));
     players.push(p);

@@ -142,7 +142,10 @@ export const lobbySlice = createSlice({
       state.partyInvite = action.payload;
     },
     partyChanged(state, action: PayloadAction<PartyInfo | null>) {
-      if (action.payload?.code !== state.party?.code) state.partyChat = [];
+      const next = action.payload;
+      // An answer and an event about the same party may cross: the higher version is the newer.
+      if (next && state.party && next.code === state.party.code && next.version < state.party.version) return;
+      if (next?.code !== state.party?.code) state.partyChat = [];
       state.party = action.payload;
     },
     partyChatReceived(state, action: PayloadAction<ChatLine>) {

@@ -30,6 +30,8 @@ export interface Party {
   /** The mode the party waits in, or '' when it is not queued. */
   queued: string;
   createdAt: number;
+  /** Grows with every change: news of one party from two nodes may arrive out of order. */
+  version: number;
 }
 
 export type PartyCreateResult = { ok: true; party: Party } | { ok: false; reason: 'in_party'; code: string } | { ok: false; reason: 'taken' };
@@ -66,7 +68,7 @@ export class MemoryPartyStore implements PartyStore {
     const current = this.codeOf.get(member.guestId);
     if (current !== undefined) return { ok: false, reason: 'in_party', code: current };
     if (this.parties.has(code)) return { ok: false, reason: 'taken' };
-    const party: Party = { code, members: [{ ...member, awaySince: 0 }], maxSize, queued: '', createdAt: now };
+    const party: Party = { code, members: [{ ...member, awaySince: 0 }], maxSize, queued: '', createdAt: now, version: 1 };
     this.parties.set(code, party);
     this.codeOf.set(member.guestId, code);
     return { ok: true, party: structuredClone(party) };
@@ -81,6 +83,7 @@ export class MemoryPartyStore implements PartyStore {
     if (party.members.length >= party.maxSize) return { ok: false, reason: 'full' };
     if (party.queued !== '') return { ok: false, reason: 'queued' };
     party.members.push({ ...member, awaySince: 0 });
+    party.version += 1;
     this.codeOf.set(member.guestId, code);
     return { ok: true, party: structuredClone(party), already: false };
   }
@@ -106,6 +109,7 @@ export class MemoryPartyStore implements PartyStore {
     if (!party) return null;
     const member = party.members.find((m) => m.guestId === guestId)!;
     member.awaySince = awaySince;
+    party.version += 1;
     return structuredClone(party);
   }
 
@@ -121,12 +125,14 @@ export class MemoryPartyStore implements PartyStore {
     const party = this.parties.get(code);
     if (!party) return false;
     party.queued = mode;
+    party.version += 1;
     return true;
   }
 
   private remove(code: string, guestId: string): PartyLeft {
     const party = this.parties.get(code)!;
     party.members = party.members.filter((m) => m.guestId !== guestId);
+    party.version += 1;
     this.codeOf.delete(guestId);
     if (party.members.length === 0) {
       this.parties.delete(code);

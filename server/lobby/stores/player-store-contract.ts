@@ -86,13 +86,15 @@ export function describePlayerStoreContract(name: string, makeStores: () => Prom
     describe('party store', () => {
       it('creates a party led by its creator, lets friends join in order, refuses the fifth', async () => {
         const created = await s.parties.create('ABCDE', ada, 4, 1000);
-        expect(created).toEqual({ ok: true, party: { code: 'ABCDE', members: [{ ...ada, awaySince: 0 }], maxSize: 4, queued: '', createdAt: 1000 } });
+        expect(created).toEqual({ ok: true, party: { code: 'ABCDE', members: [{ ...ada, awaySince: 0 }], maxSize: 4, queued: '', createdAt: 1000, version: 1 } });
         expect(await s.parties.join('ABCDE', bob)).toMatchObject({ ok: true, already: false });
         expect(await s.parties.join('ABCDE', bob)).toMatchObject({ ok: true, already: true });
         await s.parties.join('ABCDE', cy);
         await s.parties.join('ABCDE', { guestId: 'g-d', nickname: 'D' });
         expect(await s.parties.join('ABCDE', { guestId: 'g-e', nickname: 'E' })).toEqual({ ok: false, reason: 'full' });
         expect((await s.parties.get('ABCDE'))!.members.map((m) => m.nickname)).toEqual(['Ada', 'Bob', 'Cy', 'D']);
+        // One version per change: created, then three joins.
+        expect((await s.parties.get('ABCDE'))!.version).toBe(4);
         expect(await s.parties.partyOf('g-e')).toBe(null);
         expect(await s.parties.partyOf('g-bob')).toBe('ABCDE');
       });
