@@ -53,6 +53,7 @@ describe('a party in the page', () => {
     const members = alice.getByRole('list', { name: 'Party members' }).getByRole('listitem');
     await alice.waitForFunction(() => ((window as unknown as PartyWindow).arena.state().lobby.party?.members.length ?? 0) === 2, null, { timeout: 10_000 });
     expect(await members.count()).toBe(2);
+    await bob.getByRole('list', { name: 'Party members' }).getByRole('listitem').nth(1).waitFor({ timeout: 10_000 });
     expect(await bob.getByRole('list', { name: 'Party members' }).getByRole('listitem').count()).toBe(2);
     expect(await bob.getByRole('button', { name: 'Leave party' }).isEnabled()).toBe(true);
     await shot(bob, 'party-joined');
