@@ -25,6 +25,8 @@ until they played again.
                         QUEUE_MAX_PLAYERS), a difference is noted in the report
   --seed N              seed of the bots' behaviour; same seed, same decisions (default 1)
   --behaviour NAME      play (the game's bot plays) | wander (Arena: moves, no shooting) | idle (default play)
+  --skill-mix LO..HI    full bots' skills spread evenly from LO to HI (0..1: reaction up to 400 ms late,
+                        aim error up to 20°), a mixed population for the rating (default: all 1)
   --light               light bots: count bytes and snapshots, decode only the keyframe each second
   --sample-every N      with --light, one bot in N decodes everything to measure input→ack
                         (default 64 with raw light bots, which also time input→ack from their
@@ -100,6 +102,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         seed: { type: 'string' },
         behaviour: { type: 'string' },
         behavior: { type: 'string' },
+        'skill-mix': { type: 'string' },
         light: { type: 'boolean' },
         'sample-every': { type: 'string' },
         'light-wire': { type: 'string' },
@@ -152,6 +155,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     mode,
     seed: number('seed', values.seed, 1, 0, 0xffffffff, true),
     behaviour: behaviour as BotBehaviour,
+    skillMix: skillMix(values['skill-mix']),
     light: values.light === true,
     // A raw bot decoding every snapshot costs ~15× a light one: at 1 in 16 they took ~14 % of the
     // generator (perf, 500 bots), and raw light bots time input→ack from their keyframes anyway.
@@ -184,4 +188,13 @@ function checkUrl(raw: string, allowRemote: boolean): string {
     throw new UsageError(`--url ${raw}: not a loopback address; pass --allow-remote to load-test a deployment you operate`);
   }
   return url.origin;
+}
+
+function skillMix(raw: string | undefined): { lo: number; hi: number } | null {
+  if (raw === undefined) return null;
+  const m = /^(\d*\.?\d+)\.\.(\d*\.?\d+)$/.exec(raw.trim());
+  const lo = m ? Number(m[1]) : NaN;
+  const hi = m ? Number(m[2]) : NaN;
+  if (!(lo >= 0 && hi <= 1 && lo <= hi)) throw new UsageError(`--skill-mix ${JSON.stringify(raw)}: expected LO..HI with 0 <= LO <= HI <= 1 (e.g. 0.2..1)`);
+  return { lo, hi };
 }

@@ -32,6 +32,7 @@ import { ErrorCode, type WireError } from '../shared/protocol/errors.ts';
 import type { MatchInfo, MatchResults } from '../shared/protocol/events.ts';
 import type { DropCause } from './failover-stats.ts';
 import { NodeWireMeter } from './node-wire-meter.ts';
+import { BotSkill } from './bot-skill.ts';
 import type { BotInternals } from './internals/bot-internals.ts';
 import { RawMatchFrames } from './raw-match-frames.ts';
 import type { RunStats } from './run-stats.ts';
@@ -62,6 +63,8 @@ export interface BotConfig {
   mode: string;
   pingIntervalMs: number;
   requestTimeoutMs: number;
+  /** 0..1, default 1: how late it reacts and how badly it aims (bot-skill.ts). */
+  skill?: number;
 }
 
 export interface BotDeps {
@@ -89,8 +92,9 @@ interface Playing {
   bot: GameBot<SnapshotHeader, InputHeader>;
   stream: SnapshotStream;
   loop: InputLoop<object, TimerHandle>;
-  /** The newest snapshot the bot could read (light bots: the last keyframe). */
+  /** The snapshot the bot reacts to: the newest it could read (light bots: the last keyframe), made older by a low skill. */
   view: SnapshotHeader | null;
+  skill: BotSkill<SnapshotHeader>;
   /** The newest tick known (light bots count deltas after a keyframe). */
   tick: number | null;
   /** Light bots number their own inputs (they write them past socket.io-client); from 1 per join, as the SDK does. */
@@ -429,6 +433,7 @@ export class Bot {
       bot: game.createBot(info.setup, { seed: this.config.seed, behaviour: this.config.behaviour, sight: 'eager' }),
       stream: new SnapshotStream(game.snapshotCodec),
       view: null,
+      skill: new BotSkill(this.config.skill ?? 1, this.config.seed, info.tickRate / Math.max(1, info.snapshotEvery)),
       tick: null,
       seq: 0,
       loop: new InputLoop<object, TimerHandle>({
@@ -507,7 +512,7 @@ export class Bot {
   /** A snapshot this bot could read in full. */
   private onSnapshot(s: SnapshotHeader, now: number): void {
     const p = this.playing!;
-    p.view = s;
+    p.view = p.skill.see(s);
     const acked = p.game.lastInputSeq(s, p.info.slot);
     // A light bot played once a keyframe shows the server applied one of its inputs.
     if (acked !== null && acked > 0 && !this.config.decodeAll) this.played = true;
@@ -540,7 +545,7 @@ export class Bot {
   private produce(tick: number): { command: object; clientTick: number } | null {
     const p = this.playing;
     if (this.phase !== 'playing' || !p || p.tick === null) return null;
-    const command: object = p.bot.think(p.view, p.info.slot, tick);
+    const command: object = p.skill.act(p.bot.think(p.view, p.info.slot, tick));
     return { command, clientTick: Math.max(0, p.tick - 2 * p.info.snapshotEvery) };
   }
 

@@ -10,6 +10,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Bot, type BotBehaviour, type WireFormat } from './bot.ts';
+import { skillOf } from './bot-skill.ts';
 import { checkBotInternals } from './internals/bot-internals.ts';
 import { probeDirectWrites } from './internals/node-net.ts';
 import { latency, medianAndMin, r2, REPORT_SCHEMA, type Report, type ServerFigures, type TimelinePoint } from './report.ts';
@@ -32,6 +33,8 @@ export interface RunOptions {
   warmupS: number;
   seed: number;
   behaviour: BotBehaviour;
+  /** Full bots' skills spread evenly over this range (bot-skill.ts); absent or null: all 1. */
+  skillMix?: { lo: number; hi: number } | null;
   light: boolean;
   /** Light runs: one bot in this many decodes every snapshot, to measure input-to-ack. */
   sampleEvery: number;
@@ -207,6 +210,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
             behaviour: opts.behaviour,
             wire: opts.wire,
             decodeAll: !opts.light || i % opts.sampleEvery === 0,
+            skill: skillOf(i, opts.bots, opts.skillMix ?? null),
             mode: opts.mode,
             pingIntervalMs: opts.pingIntervalS * 1000,
             requestTimeoutMs: opts.timeoutS * 1000,

@@ -18,10 +18,14 @@ import { createAdminUiRoute } from './http/admin-ui-route.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { createReplaysRoute } from './http/replays-route.ts';
+import { createLeaderboardRoute } from './http/leaderboard-route.ts';
 import { createSite } from './http/site.ts';
 import { ChatGate } from './lobby/chat.ts';
 import { createDirectorySync } from './lobby/directory-sync.ts';
 import { LobbyService } from './lobby/lobby-service.ts';
+import { MatchRatings } from './lobby/match-ratings.ts';
+import { PartyService } from './lobby/party-service.ts';
+import { attachPlayerRequests, leaderboard, partyPort } from './lobby/player-lobby.ts';
 import { Matchmaker } from './lobby/matchmaker.ts';
 import { Placement } from './lobby/placement.ts';
 import { createMemoryStores, type LobbyStores } from './lobby/stores/index.ts';
@@ -34,7 +38,7 @@ import { MemoryReplayStore, type ReplayStore } from './replay/replay-store.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { countDisconnects } from './net/disconnect-stats.ts';
 import { startListFeed } from './net/list-feed.ts';
-import { attachLobbyNamespace, notifyMatched } from './net/lobby-namespace.ts';
+import { attachLobbyNamespace, guestRoom, notifyMatched } from './net/lobby-namespace.ts';
 import { attachMatchNamespace } from './net/match-namespace.ts';
 import { matchRoomPorts } from './net/match-room.ts';
 import { installNetSim } from './net/net-sim.ts';
@@ -123,6 +127,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   // Matches: the games, the matches this node runs, and the lobby stores kept in step with them.
   const games = new GameRegistry(opts.games ?? GAMES, config);
   const sync = createDirectorySync({ stores, nodeId: config.nodeId, log });
+  // Ratings: public matches' results, computed here on the node that ran the match, never sent by a client.
+  const ratings = new MatchRatings({ stores, log, notify: (guestId, change) => sockets.lobby.to(guestRoom(guestId)).emit('rating', change) });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
   const spectatorDelayTicks = Math.round(config.spectatorDelayS * config.tickRate);
   const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks, spectatorDelayTicks, tickMs: 1000 / config.tickRate }) : null;
@@ -157,8 +163,20 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     },
     ports: (matchId) => matchRoomPorts(sockets.match, matchId, cluster?.bus ?? null),
     hooks: {
-      ...sync,
+      changed: (host) => {
+        sync.changed(host);
+        ratings.changed(host);
+      },
+      seatReleased: (host, guestId, reason) => {
+        ratings.seatReleased(host, guestId);
+        sync.seatReleased(host, guestId, reason);
+      },
+      ended: (host) => {
+        ratings.ended(host);
+        sync.ended(host);
+      },
       disposed: (host) => {
+        ratings.disposed(host);
         sync.disposed(host);
         cluster?.port.disposed(host);
       },
@@ -166,6 +184,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   });
 
   // The lobby: placement, quick play and the requests players make.
+  const parties = new PartyService({ stores, port: partyPort(sockets.lobby), graceMs: config.reconnectGraceMs, now: clock, log });
   const placement = new Placement({ stores, registry, sync, log, ...(cluster && { persist: cluster.port.persist }) });
   const matchmaker = new Matchmaker({
     queue: stores.queue,
@@ -173,10 +192,14 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     placement,
     botFill: config.botFill,
     queueWaitMs: config.queueWaitMs,
+    ratingWindow: config.queueRatingWindow,
     now: clock,
     log,
     notify: (guestId, seat) => notifyMatched(sockets.lobby, guestId, seat),
     accepting: isAccepting,
+    popped: (group) => {
+      for (const code of new Set(group.flatMap((e) => (e.party === undefined ? [] : [e.party])))) void parties.unqueued(code);
+    },
     placeElsewhere: cluster ? cluster.port.placeElsewhere : null,
   });
   const node = cluster && routes
@@ -199,6 +222,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     registry,
     placement,
     matchmaker,
+    parties,
     sync,
     games,
     maxPlayersPerMatch: config.maxPlayersPerMatch,
@@ -227,6 +251,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     packetsPerSecond: config.packetsPerSecond,
     metrics,
     log,
+    moreRequests: (on, guest) => attachPlayerRequests(on, guest, { nsp: sockets.lobby, parties, stores, games, chat }),
   });
   attachMatchNamespace(sockets.match, { config, registry, routing: routes?.match ?? null, seats: stores.seats, sync, chat, metrics, log, clock });
   for (const nsp of [sockets.lobby, sockets.match]) countDisconnects(nsp as unknown as Namespace, { metrics, log, addressOf: sockets.addressOf });
@@ -252,6 +277,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       origins: sockets.origins,
       addressOf: sockets.admission.addressOf,
       adminRoute,
+      leaderboardRoute: createLeaderboardRoute({ board: (mode, guestId) => leaderboard(stores, games, mode, guestId), tokens, origins: sockets.origins, log }),
       replaysRoute: replayStore && createReplaysRoute({ store: replayStore, tokens, origins: sockets.origins, log, now: Date.now }),
       security,
       metrics,
@@ -314,6 +340,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       accepting = false;
       scheduler.stop();
       matchmaker.stop();
+      parties.close();
       node?.stop();
       stopFeed?.();
       online?.stop();

@@ -54,6 +54,12 @@ export interface Config {
   devTools: boolean;
   /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
   queueWaitMs: number;
+  /**
+   * Quick play groups players whose matchmaking ratings are within `base` points of the group's
+   * first ticket, widening by `perSecond` points for each second it waited; null: first come,
+   * first served.
+   */
+  queueRatingWindow: { base: number; perSecond: number } | null;
   /** Fill a quick-play match formed short of its minimum with server-side bots. */
   botFill: boolean;
   countdownMs: number;
@@ -206,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     devTools: onOff('DEV_TOOLS', false),
     queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),
     botFill: onOff('BOT_FILL', true),
+    queueRatingWindow: ((base, perSecond) => (base === 0 ? null : { base, perSecond }))(int('QUEUE_RATING_WINDOW', 100, 0, 100_000), int('QUEUE_RATING_WIDEN', 50, 0, 100_000)),
     countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),
     endedLingerMs: int('ENDED_LINGER_MS', 5_000, 0, 600_000),
     replays: onOff('REPLAYS', true),

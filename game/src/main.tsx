@@ -2,7 +2,7 @@
  * The page: a React lobby over the canvas, fed by the Redux store that the controller's socket
  * events update. Phaser and the scenes are a separate chunk, imported once the lobby is up (and
  * needed at the latest when a match is joined), so the lobby is usable before Phaser has loaded.
- * `/?code=ABCDE` (an invite link) fills in the match code.
+ * `/?code=ABCDE` (an invite link) fills in the match code; `/?party=ABCDE` the party code.
  */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -46,6 +46,8 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
   const params = new URLSearchParams(location.search);
   const invite = params.get('code');
   if (invite) store.dispatch(lobbyActions.invited(invite.trim().toUpperCase().slice(0, 5)));
+  const partyInvite = params.get('party');
+  if (partyInvite) store.dispatch(lobbyActions.partyInvited(partyInvite.trim().toUpperCase().slice(0, 5)));
   const nickname = early.nickname;
   store.dispatch(lobbyActions.nicknameTyped(nickname));
 

@@ -5,7 +5,7 @@
  *
  * One tag per store, not one for everything: a script only ever needs the keys of its own store
  * (a seat claim reads the player's seat and the match's seat set, never the queue), and separate
- * tags let the five stores sit on different shards. Inside a store, everything shares the tag,
+ * tags let the stores sit on different shards. Inside a store, everything shares the tag,
  * because the store's promises are global ("a player waits in at most one queue", "a player holds
  * at most one seat", "no two players hold one name") and must be checked in one script.
  *
@@ -21,6 +21,11 @@
  *   {p:dir}:version            counter        version of the last directory change
  *   {p:dir}:log                stream         the last changes, entry id "<version>-0"
  *   {p:dir}:changes            (channel)      each change as JSON, published by the script that made it
+ *   p:profile:<guestId>        string         Profile JSON (single-key operations only: no tag, profiles spread)
+ *   {p:board}:z:<mode>         sorted set     guestId scored by shown rating
+ *   {p:board}:n:<mode>         hash           guestId → nickname shown on the board
+ *   {p:party}:of               hash           guestId → party code
+ *   {p:party}:p:<CODE>         string         Party JSON
  *   {p:node}:index             set            nodeIds that registered
  *   {p:node}:n:<nodeId>        string         NodeInfo JSON, PX the lease
  *
@@ -35,6 +40,9 @@ export interface LobbyKeys {
   nick(nicknameKey: string): string;
   dir: { entries: string; version: string; log: string; channel: string };
   node: { index: string; node(nodeId: string): string };
+  profile(guestId: string): string;
+  board: { scores(mode: string): string; names(mode: string): string };
+  party: { of: string; party(code: string): string };
 }
 
 export function lobbyKeys(prefix = 'lobby'): LobbyKeys {
@@ -47,6 +55,8 @@ export function lobbyKeys(prefix = 'lobby'): LobbyKeys {
   const nick = tag('nick');
   const dir = tag('dir');
   const node = tag('node');
+  const board = tag('board');
+  const party = tag('party');
   return {
     queue: { seq: `${queue}:seq`, mode: `${queue}:mode`, entry: `${queue}:entry`, queue: (mode) => `${queue}:q:${mode}` },
     seat: { match: `${seat}:match`, members: (matchId) => `${seat}:m:${matchId}` },
@@ -54,5 +64,8 @@ export function lobbyKeys(prefix = 'lobby'): LobbyKeys {
     nick: (nicknameKey) => `${nick}:${nicknameKey}`,
     dir: { entries: `${dir}:entries`, version: `${dir}:version`, log: `${dir}:log`, channel: `${dir}:changes` },
     node: { index: `${node}:index`, node: (nodeId) => `${node}:n:${nodeId}` },
+    profile: (guestId) => `${prefix}:profile:${guestId}`,
+    board: { scores: (mode) => `${board}:z:${mode}`, names: (mode) => `${board}:n:${mode}` },
+    party: { of: `${party}:of`, party: (code) => `${party}:p:${code}` },
   };
 }

@@ -4,57 +4,122 @@
  * queue a player waits in, so "at most one queue" is a single HGET inside the enqueue script.
  */
 import type { EnqueueResult, GroupRule, QueueEntry, QueueStore } from '../lobby/stores/index.ts';
+import { MAX_ANCHORS } from '../lobby/stores/queue-store.ts';
 import type { LobbyKeys } from './redis-keys.ts';
 import { defineScript, type RedisClient, type Script } from './redis-script.ts';
 
-// KEYS: mode hash, entry hash, seq, queue of ARGV[2]. ARGV: guestId, mode, entry JSON.
+// KEYS: mode hash, entry hash, seq, queue of ARGV[1]. ARGV: mode, then guestId and entry JSON per
+// member. All or none: one member already queued refuses the whole ticket.
 const ENQUEUE = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current then return {0, current} end
-local seq = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-redis.call('ZADD', KEYS[4], seq, ARGV[1])
+for i = 2, #ARGV, 2 do
+  local current = redis.call('HGET', KEYS[1], ARGV[i])
+  if current then return {0, current, ARGV[i]} end
+end
+for i = 2, #ARGV, 2 do
+  local seq = redis.call('INCR', KEYS[3])
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[1])
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[4], seq, ARGV[i])
+end
 return {1, redis.call('ZCARD', KEYS[4])}
 `;
 
 // KEYS: mode hash, entry hash, queue of ARGV[2]. ARGV: guestId, the mode the caller read.
 // The queue key has to be named in KEYS, so the caller reads the mode first and the script checks
-// it is still the same; 'moved' sends the caller round again with the mode it has now.
+// it is still the same; 'moved' sends the caller round again with the mode it has now. A party's
+// member takes its whole ticket out.
 const REMOVE = `
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if not current then return {'absent'} end
 if current ~= ARGV[2] then return {'moved', current} end
-redis.call('HDEL', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
+local ids = {ARGV[1]}
+local json = redis.call('HGET', KEYS[2], ARGV[1])
+if json then
+  local entry = cjson.decode(json)
+  if type(entry.with) == 'table' then ids = entry.with end
+end
+for _, id in ipairs(ids) do
+  if redis.call('HGET', KEYS[1], id) == ARGV[2] then
+    redis.call('HDEL', KEYS[1], id)
+    redis.call('HDEL', KEYS[2], id)
+    redis.call('ZREM', KEYS[3], id)
+  end
+end
 return {'removed'}
 `;
 
-// KEYS: mode hash, entry hash, queue. ARGV: min, max, waitMs, now. Returns the entries' JSON, oldest first.
+// KEYS: mode hash, entry hash, queue. ARGV: min, max, waitMs, now, window base ('' for none),
+// window per second, anchors tried, entries read. Returns the entries' JSON in arrival order.
+// The same choice as chooseGroup() in queue-store.ts, line for line.
 const POP_GROUP = `
-local max = tonumber(ARGV[2])
-local size = redis.call('ZCARD', KEYS[3])
-if size == 0 or max < 1 then return {} end
-if size < max then
-  if size < tonumber(ARGV[1]) then return {} end
-  local oldest = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
-  local entry = cjson.decode(redis.call('HGET', KEYS[2], oldest))
-  if tonumber(ARGV[4]) - tonumber(entry.enqueuedAt) < tonumber(ARGV[3]) then return {} end
+local min, max, waitMs, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+if max < 1 then return {} end
+local windowed = ARGV[5] ~= ''
+local base, per = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
+local ids = redis.call('ZRANGE', KEYS[3], 0, tonumber(ARGV[8]) - 1)
+if #ids == 0 then return {} end
+local raw = redis.call('HMGET', KEYS[2], unpack(ids))
+local tickets, byParty = {}, {}
+for i, id in ipairs(ids) do
+  local json = raw[i]
+  if json then
+    local e = cjson.decode(json)
+    local party = type(e.party) == 'string' and e.party or nil
+    local t = party and byParty[party]
+    if t then
+      table.insert(t.ids, id)
+      table.insert(t.json, json)
+    else
+      t = { ids = { id }, json = { json }, rating = tonumber(e.rating) or 1000, at = tonumber(e.enqueuedAt) }
+      if party then byParty[party] = t end
+      table.insert(tickets, t)
+    end
+  end
 end
-local ids = redis.call('ZRANGE', KEYS[3], 0, max - 1)
-local entries = redis.call('HMGET', KEYS[2], unpack(ids))
-redis.call('ZREM', KEYS[3], unpack(ids))
-redis.call('HDEL', KEYS[1], unpack(ids))
-redis.call('HDEL', KEYS[2], unpack(ids))
-return entries
+for a = 1, math.min(#tickets, tonumber(ARGV[7])) do
+  local anchor = tickets[a]
+  local waited = now - anchor.at
+  local window = math.huge
+  if windowed then window = base + per * math.max(0, waited) / 1000 end
+  if #anchor.ids <= max then
+    local chosen = { [a] = true }
+    local n = #anchor.ids
+    for i = 1, #tickets do
+      if n >= max then break end
+      local t = tickets[i]
+      if i ~= a and n + #t.ids <= max and math.abs(t.rating - anchor.rating) <= window then
+        chosen[i] = true
+        n = n + #t.ids
+      end
+    end
+    if n >= max or (n >= min and waited >= waitMs) then
+      local outIds, out = {}, {}
+      for i = 1, #tickets do
+        if chosen[i] then
+          for j, id in ipairs(tickets[i].ids) do
+            table.insert(outIds, id)
+            table.insert(out, tickets[i].json[j])
+          end
+        end
+      end
+      redis.call('ZREM', KEYS[3], unpack(outIds))
+      redis.call('HDEL', KEYS[1], unpack(outIds))
+      redis.call('HDEL', KEYS[2], unpack(outIds))
+      return out
+    end
+  end
+end
+return {}
 `;
+
+/** Entries one pass reads: keeps a script's run (and its unpack) bounded however long the queue. */
+const MAX_READ = 1000;
 
 /** A remove that keeps finding its player in another queue is being raced by a flood of enqueues. */
 const REMOVE_ATTEMPTS = 8;
 
 export class RedisQueueStore implements QueueStore {
-  private readonly enqueueScript: Script<[0, string] | [1, number]>;
+  private readonly enqueueScript: Script<[0, string, string] | [1, number]>;
   private readonly removeScript: Script<['absent'] | ['moved', string] | ['removed']>;
   private readonly popScript: Script<string[]>;
 
@@ -68,13 +133,15 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async enqueue(mode: string, entry: QueueEntry): Promise<EnqueueResult> {
-    const { guestId, nickname, enqueuedAt, nodeId } = entry;
-    const json = JSON.stringify(nodeId === undefined ? { guestId, nickname, enqueuedAt } : { guestId, nickname, enqueuedAt, nodeId });
-    const [added, value] = await this.enqueueScript(
-      [this.keys.mode, this.keys.entry, this.keys.seq, this.keys.queue(mode)],
-      [guestId, mode, json],
-    );
-    return added === 1 ? { added: true, waiting: Number(value) } : { added: false, mode: String(value) };
+    return this.enqueueGroup(mode, [entry]);
+  }
+
+  async enqueueGroup(mode: string, entries: readonly QueueEntry[]): Promise<EnqueueResult> {
+    const args: string[] = [mode];
+    for (const e of entries) args.push(e.guestId, JSON.stringify(entryJson(e)));
+    const res = await this.enqueueScript([this.keys.mode, this.keys.entry, this.keys.seq, this.keys.queue(mode)], args);
+    if (res[0] === 1) return { added: true, waiting: Number(res[1]) };
+    return { added: false, mode: String(res[1]), ...(entries.length > 1 && { guestId: String(res[2]) }) };
   }
 
   async remove(guestId: string): Promise<string | null> {
@@ -91,12 +158,29 @@ export class RedisQueueStore implements QueueStore {
   async popGroup(mode: string, rule: GroupRule): Promise<QueueEntry[]> {
     const json = await this.popScript(
       [this.keys.mode, this.keys.entry, this.keys.queue(mode)],
-      [rule.min, rule.max, rule.waitMs, rule.now],
+      [rule.min, rule.max, rule.waitMs, rule.now, rule.window?.base ?? '', rule.window?.perSecond ?? 0, MAX_ANCHORS, MAX_READ],
     );
     return json.map((j) => JSON.parse(j) as QueueEntry);
+  }
+
+  async modeOf(guestId: string): Promise<string | null> {
+    return this.redis.hget(this.keys.mode, guestId);
   }
 
   async size(mode: string): Promise<number> {
     return this.redis.zcard(this.keys.queue(mode));
   }
+}
+
+/** Only the entry's own fields (a caller's extra properties stay out of Redis). */
+function entryJson(e: QueueEntry): QueueEntry {
+  return {
+    guestId: e.guestId,
+    nickname: e.nickname,
+    enqueuedAt: e.enqueuedAt,
+    ...(e.nodeId !== undefined && { nodeId: e.nodeId }),
+    ...(e.rating !== undefined && { rating: e.rating }),
+    ...(e.party !== undefined && { party: e.party }),
+    ...(e.with !== undefined && { with: e.with }),
+  };
 }

@@ -14,6 +14,9 @@ import { RedisCodeStore } from './redis-code-store.ts';
 import { lobbyKeys } from './redis-keys.ts';
 import { RedisMatchDirectory } from './redis-match-directory.ts';
 import { RedisNicknameRegistry } from './redis-nickname-registry.ts';
+import { RedisLeaderboardStore } from './redis-leaderboard-store.ts';
+import { RedisPartyStore } from './redis-party-store.ts';
+import { RedisProfileStore } from './redis-profile-store.ts';
 import { RedisQueueStore } from './redis-queue-store.ts';
 import type { RedisClient } from './redis-script.ts';
 import { RedisSeatStore } from './redis-seat-store.ts';
@@ -47,6 +50,9 @@ export function createRedisStores(redis: RedisClient, opts: RedisStoresOptions =
     codes: new RedisCodeStore(redis, keys.code),
     directory,
     nicknames: new RedisNicknameRegistry(redis, keys.nick),
+    profiles: new RedisProfileStore(redis, keys.profile),
+    boards: new RedisLeaderboardStore(redis, keys.board),
+    parties: new RedisPartyStore(redis, keys.party),
     close: () => directory.close(),
   };
 }

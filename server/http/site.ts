@@ -15,6 +15,7 @@ import { isAdminUiPath } from './admin-ui-route.ts';
 import { createGuestRoute, GUEST_PATH } from './guest-route.ts';
 import { createRenewRoute, RENEW_PATH } from './renew-route.ts';
 import { isReplaysPath } from './replays-route.ts';
+import { LEADERBOARD_PATH } from './leaderboard-route.ts';
 import { createRequestHandler, type HealthSource } from './routes.ts';
 import type { SecurityHeaders } from './security-headers.ts';
 
@@ -29,6 +30,8 @@ export interface SiteDeps {
   adminRoute: Route | null;
   /** GET /api/replays (replays-route.ts), or null when matches are not recorded. */
   replaysRoute: Route | null;
+  /** GET /api/leaderboard (leaderboard-route.ts). */
+  leaderboardRoute?: Route;
   security: SecurityHeaders;
   metrics: Metrics;
   log: Logger;
@@ -66,6 +69,7 @@ export function createSite(config: SiteConfig, deps: SiteDeps): (req: IncomingMe
     if (pathname === RENEW_PATH) return void renewRoute(req, res);
     if (deps.adminRoute && isAdminUiPath(pathname)) return void deps.adminRoute(req, res);
     if (deps.replaysRoute && isReplaysPath(pathname)) return void deps.replaysRoute(req, res);
+    if (deps.leaderboardRoute && pathname === LEADERBOARD_PATH) return void deps.leaderboardRoute(req, res);
     void handler(req, res);
   };
 }

@@ -14,6 +14,8 @@ import type { GameRegistry } from '../match/game-registry.ts';
 import type { MatchRegistry } from '../match/match-registry.ts';
 import type { DirectorySync } from './directory-sync.ts';
 import type { Matchmaker } from './matchmaker.ts';
+import type { PartyService } from './party-service.ts';
+import { initialSkill, matchmakingRating } from './rating.ts';
 import type { Placement, RemoteMatchPort } from './placement.ts';
 import type { DirectoryEntry, LobbyStores } from './stores/index.ts';
 
@@ -26,6 +28,7 @@ export interface LobbyServiceDeps {
   registry: MatchRegistry;
   placement: Placement;
   matchmaker: Matchmaker;
+  parties: PartyService;
   sync: DirectorySync;
   games: GameRegistry;
   maxPlayersPerMatch: number;
@@ -45,15 +48,26 @@ export class LobbyService {
     const { seats, queue } = this.deps.stores;
     const seat = await seats.seatOf(guest.guestId);
     if (seat !== null) return { ok: false, code: ErrorCode.AlreadyInMatch, message: 'you already hold a seat in a match: leave it first' };
-    const res = await queue.enqueue(mode, { guestId: guest.guestId, nickname: guest.nickname, enqueuedAt: this.deps.now(), nodeId: this.deps.nodeId });
+    const spec = this.deps.games.mode(mode)!;
+    const asParty = await this.deps.parties.quickPlay(guest, mode, spec.maxPlayers, this.deps.nodeId);
+    if (asParty) {
+      if (asParty.ok) this.deps.matchmaker.poke(mode);
+      return asParty;
+    }
+    const record = (await this.deps.stores.profiles.get(guest.guestId))?.modes[mode];
+    const rating = matchmakingRating(record ? { mu: record.mu, sigma: record.sigma } : initialSkill());
+    const res = await queue.enqueue(mode, { guestId: guest.guestId, nickname: guest.nickname, enqueuedAt: this.deps.now(), nodeId: this.deps.nodeId, rating });
     if (!res.added) return { ok: false, code: ErrorCode.AlreadyQueued, message: `you are already queued for ${res.mode}` };
-    this.deps.log.info({ guestId: guest.guestId, mode, waiting: res.waiting }, 'queued for quick play');
+    this.deps.log.info({ guestId: guest.guestId, mode, waiting: res.waiting, rating }, 'queued for quick play');
     this.deps.matchmaker.poke(mode);
     return { ok: true, mode, waiting: res.waiting };
   }
 
+  /** A party member cancels for the whole party (its ticket goes as one). */
   async cancelQueue(guest: GuestIdentity): Promise<AckResult<{ cancelled: boolean }>> {
     const mode = await this.deps.stores.queue.remove(guest.guestId);
+    const party = await this.deps.stores.parties.partyOf(guest.guestId);
+    if (party !== null) await this.deps.parties.unqueued(party);
     return { ok: true, cancelled: mode !== null };
   }
 
@@ -142,9 +156,18 @@ export class LobbyService {
     return this.deps.stores.seats.seatOf(guest.guestId);
   }
 
-  /** The player has no lobby connection left: it can no longer be told about a match, so it leaves the queue. */
+  /**
+   * The player has no lobby connection left: it can no longer be told about a match, so it leaves
+   * the queue. A party member keeps its place (and its party's ticket) for the reconnect grace.
+   */
   async leftLobby(guestId: string): Promise<void> {
+    if ((await this.deps.stores.parties.partyOf(guestId)) !== null) return this.deps.parties.disconnected(guestId);
     await this.deps.stores.queue.remove(guestId);
+  }
+
+  /** A lobby connection of the player arrived: a party member away is back. */
+  async enteredLobby(guestId: string): Promise<void> {
+    await this.deps.parties.connected(guestId);
   }
 }
 

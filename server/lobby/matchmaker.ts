@@ -17,9 +17,13 @@ export interface MatchmakerDeps {
   /** Fill a match formed short of the mode's minimum with bots, so one player can play alone. */
   botFill: boolean;
   queueWaitMs: number;
+  /** Groups by rating (see GroupRule.window); null: first come, first served. */
+  ratingWindow: { base: number; perSecond: number } | null;
   now: () => number;
   log: Logger;
   notify: (guestId: string, seat: SeatGrant) => void;
+  /** A group left the queue: its parties are back in the lobby's hands (open to joins once placed). */
+  popped?: (group: QueueEntry[]) => void;
   /** False while draining: nobody is placed. */
   accepting: () => boolean;
   /**
@@ -72,9 +76,15 @@ export class Matchmaker {
           max: spec.maxPlayers,
           waitMs: this.deps.queueWaitMs,
           now: this.deps.now(),
+          ...(this.deps.ratingWindow && { window: this.deps.ratingWindow }),
         });
         if (group.length === 0) return;
-        await this.form(spec, group);
+        try {
+          await this.form(spec, group);
+        } finally {
+          // After the seats are told, so a party's members hear `matched` before "back from the queue".
+          this.deps.popped?.(group);
+        }
       }
     } catch (error) {
       this.deps.log.error({ mode, err: error }, 'matchmaking pass failed');

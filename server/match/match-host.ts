@@ -119,6 +119,7 @@ export class MatchHost {
   private readonly unschedule: () => void;
   private disposeAt: number | null = null;
   private disposed = false;
+  private final: { results: MatchResults; guestIds: (string | null)[] } | null = null;
 
   /** `from`: continue a match from its checkpoint (it moved here from another node). */
   constructor(
@@ -232,6 +233,19 @@ export class MatchHost {
 
   get botCount(): number {
     return this.seats.botCount;
+  }
+
+  /**
+   * Once the match has ended: its results, and beside each standing the guest id of its seat
+   * (null for a bot), so the lobby can rate the humans. Null before the end.
+   */
+  get outcome(): { results: MatchResults; guestIds: (string | null)[] } | null {
+    return this.final;
+  }
+
+  /** The guests holding seats, with the nicknames they play under. */
+  guests(): { guestId: string; nickname: string }[] {
+    return this.seats.all().flatMap((s) => (s.guestId === null ? [] : [{ guestId: s.guestId, nickname: s.nickname }]));
   }
 
   /** The guests holding seats (connected or within their grace). */
@@ -457,6 +471,8 @@ export class MatchHost {
 
   private end(ended: { reason: string; winner?: number | null }): void {
     const results = this.results(ended);
+    const guestOf = new Map(this.seats.all().map((s) => [s.slot, s.guestId]));
+    this.final = { results, guestIds: results.standings.map((row) => guestOf.get(row.slot) ?? null) };
     this.finishRecording(ended, results.winnerSlot);
     this.emitPhase(results);
     this.deps.events.ended(results);

@@ -16,7 +16,9 @@ import type { MatchDirectory } from '../lobby/stores/index.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
 import { LIST_ROOM, publicList } from './list-feed.ts';
 import { chatMissedRequest, objectPayload, optionalInt, optionalIntRecord, optionalString, stringField, type PayloadResult } from './payload.ts';
-import { requestRouter } from './requests.ts';
+import { requestRouter, type RequestRouter } from './requests.ts';
+import type { LobbyClientEvents } from '../../shared/protocol/lobby-events.ts';
+import type { GuestIdentity } from '../auth/identity.ts';
 
 export interface LobbyNamespaceDeps {
   /** Sends a new socket the players-online figure. */
@@ -29,6 +31,8 @@ export interface LobbyNamespaceDeps {
   packetsPerSecond: number;
   metrics: Metrics;
   log: Logger;
+  /** More requests on each socket (parties, profile, leaderboard: server/lobby/player-lobby.ts). */
+  moreRequests?: (on: RequestRouter<LobbyClientEvents>, guest: GuestIdentity) => void;
 }
 
 const EVENTS: ReadonlySet<string> = new Set(LOBBY_REQUESTS);
@@ -95,6 +99,8 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
     });
     void socket.join(guestRoom(guest.guestId));
     deps.greet?.(socket);
+    // A party member back within its grace: present again, and this socket in the party's room.
+    void service.enteredLobby(guest.guestId).catch((error: unknown) => deps.log.error({ guestId: guest.guestId, err: error }, 'lobby arrival failed'));
     void service.seatOf(guest).then((matchId) => {
       socket.emit('session', {
         guestId: guest.guestId,
@@ -116,6 +122,8 @@ export function attachLobbyNamespace(nsp: LobbyNamespace, deps: LobbyNamespaceDe
     on('join_code', joinCodeRequest, (req) => service.joinByCode(guest, req.code));
     on('join_match', joinMatchRequest, (req) => service.joinPublic(guest, req.matchId));
     on('leave_match', noFields('leave_match'), () => service.leaveMatch(guest));
+
+    deps.moreRequests?.(on, guest);
 
     on('list_subscribe', noFields('list_subscribe'), async () => {
       // Join first, then read: a change in between arrives as an event the client skips by

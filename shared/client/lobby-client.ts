@@ -18,12 +18,16 @@ import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts
 import {
   Namespaces,
   type ChatMessage,
+  type Leaderboard,
   type LobbyClientEvents,
   type LobbyServerEvents,
   type MatchList,
   type MatchListing,
   type OnlineCount,
+  type PartyInfo,
+  type PlayerProfile,
   type PrivateMatchOptions,
+  type RatingChange,
   type SeatGrant,
   type SessionInfo,
 } from '../protocol/events.ts';
@@ -45,6 +49,11 @@ export interface LobbyClientHandlers {
   /** The public list changed (after subscribeList): the whole list as it is now, and the change. */
   list?: (matches: MatchListing[], change: ListEvent) => void;
   chat?: (message: ChatMessage) => void;
+  /** The player's party after every change (null: in none), and its chat. */
+  party?: (party: PartyInfo | null) => void;
+  partyChat?: (message: ChatMessage) => void;
+  /** A rated match ended: the rating before and after. */
+  rating?: (change: RatingChange) => void;
   /** Players online across the cluster (on connect, then on every change). */
   online?: (count: OnlineCount) => void;
   protocolError?: (error: WireError) => void;
@@ -79,6 +88,8 @@ export class LobbyClient {
   session: SessionInfo | null = null;
   /** Players online across the cluster, as last told. */
   online: OnlineCount | null = null;
+  /** The player's party as the server last said (null: in none, or not told yet). */
+  party: PartyInfo | null = null;
   /** The public matches, kept in sync after subscribeList(). */
   readonly matches = new Map<string, MatchListing>();
   private listVersion: number | null = null;
@@ -120,6 +131,14 @@ export class LobbyClient {
       this.online = count;
       handlers.online?.(count);
     });
+    this.socket.on('party', (party) => {
+      // News of one party from two nodes may cross: an older version of the same party is stale.
+      if (party && this.party && party.code === this.party.code && party.version < this.party.version) return;
+      this.party = party;
+      handlers.party?.(party);
+    });
+    this.socket.on('party_chat', (message) => handlers.partyChat?.(message));
+    this.socket.on('rating', (change) => handlers.rating?.(change));
     this.socket.on('protocol_error', (error) => handlers.protocolError?.(error));
     this.socket.on('disconnect', (reason) => {
       // After a reconnect the server knows nothing of this client's subscription.
@@ -229,6 +248,31 @@ export class LobbyClient {
   /** Sends a lobby chat line; the answer carries the text as the others will see it. */
   chat(text: string): Promise<AckResult<{ text: string }>> {
     return this.request(this.acked().emitWithAck('chat', { text }));
+  }
+
+  /** Creates a party led by this player; `code` is the invite (`/?party=CODE`). */
+  createParty(): Promise<AckResult<PartyInfo>> {
+    return this.request(this.acked().emitWithAck('party_create', {}));
+  }
+
+  joinParty(code: string): Promise<AckResult<PartyInfo>> {
+    return this.request(this.acked().emitWithAck('party_join', { code }));
+  }
+
+  leaveParty(): Promise<AckResult<{ left: boolean }>> {
+    return this.request(this.acked().emitWithAck('party_leave', {}));
+  }
+
+  partyChat(text: string): Promise<AckResult<{ text: string }>> {
+    return this.request(this.acked().emitWithAck('party_chat', { text }));
+  }
+
+  profile(): Promise<AckResult<PlayerProfile>> {
+    return this.request(this.acked().emitWithAck('profile', {}));
+  }
+
+  leaderboard(mode: string): Promise<AckResult<Leaderboard>> {
+    return this.request(this.acked().emitWithAck('leaderboard', { mode }));
   }
 
   close(): void {

@@ -50,6 +50,16 @@ export const ErrorCode = {
   NodeLeaving: 'NODE_LEAVING',
   /** A request needed another node or Redis, which did not answer: try again shortly. */
   ClusterUnavailable: 'CLUSTER_UNAVAILABLE',
+  /** No party has this code (mistyped, or every member left). */
+  PartyNotFound: 'PARTY_NOT_FOUND',
+  /** The party has no free place, or is larger than the mode's match. */
+  PartyFull: 'PARTY_FULL',
+  /** The player is in a party already: leave it first. */
+  AlreadyInParty: 'ALREADY_IN_PARTY',
+  /** Only the party's leader queues the party. */
+  NotPartyLeader: 'NOT_PARTY_LEADER',
+  /** The player is in no party. */
+  NotInParty: 'NOT_IN_PARTY',
   /** Client side: the match is of a game this client was not built with. */
   UnknownGame: 'UNKNOWN_GAME',
   /** Client side: no answer within the request timeout. */

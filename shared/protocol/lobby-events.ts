@@ -85,7 +85,7 @@ export interface ChatMessage {
    * (`chat_missed`).
    */
   id: number;
-  channel: 'lobby' | 'match';
+  channel: 'lobby' | 'match' | 'party';
   from: { guestId: string; nickname: string };
   /** Plain text, control characters removed. Render it as text, never as HTML. */
   text: string;
@@ -130,6 +130,82 @@ export interface ListRemoval {
   matchId: string;
 }
 
+/** Most members a party holds; quick play also needs the party to fit the mode's match. */
+export const PARTY_MAX_SIZE = 4;
+
+export interface PartyMemberInfo {
+  guestId: string;
+  nickname: string;
+  leader: boolean;
+  /** False while the member's lobby connection is gone: its place is kept for the reconnect grace. */
+  online: boolean;
+}
+
+/** A party as its members see it; sent whole (`party` event) whenever anything in it changes. */
+export interface PartyInfo {
+  /** The invite: join with `party_join { code }`, or open `/?party=CODE`. */
+  code: string;
+  /** In join order; the first leads (presses Quick play for everybody). */
+  members: PartyMemberInfo[];
+  maxSize: number;
+  /** The mode the party waits in, or null. */
+  queued: string | null;
+  /** Grows with every change: keep the party with the highest version (news from two nodes may cross). */
+  version: number;
+}
+
+/** A player's record in one mode. `rating` is the figure shown (starts at 1000). */
+export interface ModeStats {
+  rating: number;
+  played: number;
+  wins: number;
+  /** The game's own figures summed (Arena: kills, deaths). */
+  stats: Record<string, number>;
+}
+
+/** What a guest keeps across visits (tied to its guest id, which token renewal keeps). */
+export interface PlayerProfile {
+  guestId: string;
+  nickname: string;
+  /** Only the modes the player has played a rated match in. */
+  modes: Record<string, ModeStats>;
+  /** The rating a player starts from in any mode. */
+  initialRating: number;
+}
+
+/** Sent after each rated match (public matches: quick play and the listed ones) to its players. */
+export interface RatingChange {
+  matchId: string;
+  mode: string;
+  before: number;
+  after: number;
+  /** after − before, rounded as shown: "+14". */
+  delta: number;
+  /** The player's place among the match's humans (1 = best); a player who left ranks last. */
+  place: number;
+  /** Humans rated together (bots are not rated). */
+  humans: number;
+}
+
+export interface LeaderboardRow {
+  rank: number;
+  nickname: string;
+  rating: number;
+  /** True on the asking player's own row. */
+  me?: boolean;
+}
+
+/** `GET /api/leaderboard?mode=M` and the `leaderboard` request answer with this. */
+export interface Leaderboard {
+  mode: string;
+  /** The best (up to 100), best first. */
+  top: LeaderboardRow[];
+  /** The asking player's own row, wherever it ranks; null when it has no rating in the mode (or asked over HTTP without a token). */
+  me: LeaderboardRow | null;
+  /** Rated players in the mode. */
+  players: number;
+}
+
 type Ack<T extends object = {}> = (res: AckResult<T>) => void;
 
 /** Events a client sends on /lobby. Every one takes a payload object and an acknowledgement. */
@@ -151,6 +227,17 @@ export interface LobbyClientEvents {
    * starting point (asking `after: Number.MAX_SAFE_INTEGER` for no lines).
    */
   chat_missed: (req: { after: number }, ack: Ack<ChatMissed>) => void;
+  /** Creates a party led by this player; the answer carries its invite code. */
+  party_create: (req: {}, ack: Ack<PartyInfo>) => void;
+  party_join: (req: { code: string }, ack: Ack<PartyInfo>) => void;
+  /** Leaves the party (and takes it out of the queue if it waits in one). */
+  party_leave: (req: {}, ack: Ack<{ left: boolean }>) => void;
+  /** A line to the party's members only (same rules and rate limit as lobby chat). */
+  party_chat: (req: { text: string }, ack: Ack<{ text: string }>) => void;
+  /** This player's profile: per-mode rating, matches, wins, the game's stats. */
+  profile: (req: {}, ack: Ack<PlayerProfile>) => void;
+  /** The mode's top 100 and this player's own rank. */
+  leaderboard: (req: { mode: string }, ack: Ack<Leaderboard>) => void;
 }
 
 /** How many players are connected, across every node of the cluster. */
@@ -170,6 +257,11 @@ export interface LobbyServerEvents {
   match_updated: (change: ListChange) => void;
   match_removed: (removal: ListRemoval) => void;
   chat: (message: ChatMessage) => void;
+  /** The player's party as it is now (after any change: join, leave, presence, queue); null: in no party. */
+  party: (party: PartyInfo | null) => void;
+  party_chat: (message: ChatMessage) => void;
+  /** A rated match of this player ended: its rating before and after. */
+  rating: (change: RatingChange) => void;
   protocol_error: (error: WireError) => void;
 }
 
@@ -189,6 +281,12 @@ const LOBBY_REQUEST_EVENTS = {
   list_unsubscribe: true,
   chat: true,
   chat_missed: true,
+  party_create: true,
+  party_join: true,
+  party_leave: true,
+  party_chat: true,
+  profile: true,
+  leaderboard: true,
 } as const satisfies Record<keyof LobbyClientEvents, true>;
 
 export const LOBBY_REQUESTS = Object.keys(LOBBY_REQUEST_EVENTS) as readonly (keyof typeof LOBBY_REQUEST_EVENTS)[];

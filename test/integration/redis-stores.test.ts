@@ -21,6 +21,7 @@ import { RedisNodeRegistry } from '../../server/cluster/node-registry.ts';
 import { lobbyKeys } from '../../server/cluster/redis-keys.ts';
 import { createRedisStores } from '../../server/cluster/redis-stores.ts';
 import type { DirectoryChange, DirectoryEntry } from '../../server/lobby/stores/index.ts';
+import { describePlayerStoreContract } from '../../server/lobby/stores/player-store-contract.ts';
 import { describeStoreContract } from '../../server/lobby/stores/store-contract.ts';
 import { startRedis, startRedisCluster, type RedisClusterProcesses, type RedisServer } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -64,6 +65,11 @@ function describeBackend(name: string, start: () => Promise<{ backend: Backend; 
     });
 
     describeStoreContract(name, async () => {
+      const opened = openStores(backend, { prefix: prefix() });
+      return { stores: opened.stores, cleanup: () => opened.close() };
+    });
+
+    describePlayerStoreContract(name, async () => {
       const opened = openStores(backend, { prefix: prefix() });
       return { stores: opened.stores, cleanup: () => opened.close() };
     });

@@ -7,7 +7,7 @@
 import type { LobbyClientHandlers } from '../../../shared/client/lobby-client.ts';
 import type { Entry, PlayerClient } from '../../../shared/client/player-client.ts';
 import type { AckResult } from '../../../shared/protocol/errors.ts';
-import type { MatchInfo, PrivateMatchOptions, SeatGrant, SessionInfo } from '../../../shared/protocol/events.ts';
+import type { MatchInfo, PartyInfo, PrivateMatchOptions, SeatGrant, SessionInfo } from '../../../shared/protocol/events.ts';
 import { connectionActions } from '../state/connection-slice.ts';
 import { chatLine, lobbyActions, type Pending } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
@@ -54,6 +54,12 @@ export class LobbyCommands {
       chat: (m) => this.dispatch(lobbyActions.chatReceived(chatLine(this.deps.lineId(), m, this.state.connection.guestId))),
       // Players online across the cluster, pushed by the server on connect and on every change.
       online: (count) => this.dispatch(connectionActions.onlineCounted(count.players)),
+      party: (party) => this.partyChanged(party),
+      partyChat: (m) => this.dispatch(lobbyActions.partyChatReceived(chatLine(this.deps.lineId(), m, this.state.connection.guestId))),
+      rating: (change) => {
+        this.dispatch(lobbyActions.rated(change));
+        void this.refreshBoard();
+      },
       protocolError: (e) => this.failed(e),
       disconnect: () => this.dispatch(lobbyActions.listLost()),
     };
@@ -67,7 +73,76 @@ export class LobbyCommands {
     if (client.lobby.session) this.sessionStarted(client.lobby.session);
     await this.subscribeList(client);
     if (client.lobby.online) this.dispatch(connectionActions.onlineCounted(client.lobby.online.players));
+    void this.refreshProfile(client);
+    void this.refreshBoard();
     if (client.lobby.session?.matchId) await this.enter({ kind: 'rejoin' }, 'rejoin');
+  }
+
+  /** The player's ratings per mode. */
+  async refreshProfile(client = this.deps.client()): Promise<void> {
+    const res = await client?.lobby.profile();
+    if (res?.ok) {
+      const { ok: _ok, ...profile } = res;
+      this.dispatch(lobbyActions.profileReceived(profile));
+    }
+  }
+
+  /** The chosen mode's leaderboard. */
+  async refreshBoard(mode = this.state.lobby.mode): Promise<void> {
+    const res = await this.deps.client()?.lobby.leaderboard(mode);
+    if (res?.ok && mode === this.state.lobby.mode) {
+      const { ok: _ok, ...board } = res;
+      this.dispatch(lobbyActions.boardReceived(board));
+    }
+  }
+
+  /**
+   * The party changed. A party the leader queued shows every member the queue; a party back from
+   * the queue without a seat (the leader cancelled) takes them out of it.
+   */
+  private partyChanged(party: PartyInfo | null): void {
+    const was = this.state.lobby.party;
+    this.dispatch(lobbyActions.partyChanged(party));
+    if (party?.queued && !this.state.lobby.queue) {
+      this.queueCancelled = false;
+      this.dispatch(lobbyActions.queued({ mode: party.queued, since: Date.now(), waiting: party.members.length }));
+    } else if (was?.queued && party && !party.queued && this.state.lobby.queue && !this.state.match.joined) {
+      // Placed or cancelled: a seat, if any, arrives as `matched` (which a party member accepts).
+      this.dispatch(lobbyActions.unqueued());
+    }
+  }
+
+  async createParty(nickname?: string): Promise<void> {
+    const client = await this.deps.ready(nickname);
+    if (!client) return;
+    const res = await client.lobby.createParty();
+    if (!res.ok) return this.failed(res);
+    const { ok: _ok, ...party } = res;
+    this.partyChanged(party);
+  }
+
+  async joinParty(code: string, nickname?: string): Promise<void> {
+    const client = await this.deps.ready(nickname);
+    if (!client) return;
+    const res = await client.lobby.joinParty(code.trim().toUpperCase());
+    if (!res.ok) return this.failed(res);
+    const { ok: _ok, ...party } = res;
+    this.dispatch(lobbyActions.partyInvited(''));
+    this.partyChanged(party);
+  }
+
+  async leaveParty(): Promise<void> {
+    const res = await this.deps.client()?.lobby.leaveParty();
+    if (res && !res.ok) return this.failed(res);
+    this.dispatch(lobbyActions.partyChanged(null));
+  }
+
+  async partyChat(text: string): Promise<boolean> {
+    const client = this.deps.client();
+    if (!client || !text.trim()) return false;
+    const res = await client.lobby.partyChat(text);
+    if (!res.ok) this.failed(res);
+    return res.ok;
   }
 
   /** The public list again (after a reconnect the server forgot the subscription). */
@@ -102,8 +177,9 @@ export class LobbyCommands {
   private async onMatched(seat: SeatGrant): Promise<void> {
     const client = this.deps.client();
     if (!client) return;
-    // Placed just as the player cancelled: give the seat back rather than drag them in.
-    if (this.queueCancelled || !this.state.lobby.queue) {
+    // Placed just as the player cancelled: give the seat back rather than drag them in. A party
+    // member may be placed by its leader's quick play before it heard the party was queued.
+    if (this.queueCancelled || (!this.state.lobby.queue && !this.state.lobby.party)) {
       await client.lobby.leaveMatch();
       return;
     }

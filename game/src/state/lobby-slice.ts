@@ -6,7 +6,7 @@
  */
 import { createEntityAdapter, createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import type { ListEvent } from '../../../shared/client/lobby-client.ts';
-import type { ChatMessage, MatchList, MatchListing } from '../../../shared/protocol/events.ts';
+import type { ChatMessage, Leaderboard, MatchList, MatchListing, PartyInfo, PlayerProfile, RatingChange } from '../../../shared/protocol/events.ts';
 import type { Notice } from './connection-slice.ts';
 
 export const matchesAdapter = createEntityAdapter<MatchListing, string>({
@@ -42,6 +42,17 @@ export interface LobbyState {
   invite: string;
   /** The Nickname field as typed (kept here: the field unmounts during a match). */
   nickname: string;
+  /** The player's party as the server last said; null: in none. */
+  party: PartyInfo | null;
+  partyChat: ChatLine[];
+  /** The party code from an invite link (/?party=…), prefilled in the Join party box. */
+  partyInvite: string;
+  /** The player's profile (ratings per mode), as last read. */
+  profile: PlayerProfile | null;
+  /** The last rating change (the results screen shows it for its match). */
+  rating: RatingChange | null;
+  /** The leaderboard of the mode chosen, as last read. */
+  board: Leaderboard | null;
 }
 
 export const CHAT_KEPT = 100;
@@ -57,6 +68,12 @@ const initialState: LobbyState = {
   notice: null,
   invite: '',
   nickname: '',
+  party: null,
+  partyChat: [],
+  partyInvite: '',
+  profile: null,
+  rating: null,
+  board: null,
 };
 
 /** `id`: the receiver's own counter (keys for React; messages carry none). */
@@ -120,6 +137,34 @@ export const lobbySlice = createSlice({
     },
     invited(state, action: PayloadAction<string>) {
       state.invite = action.payload;
+    },
+    partyInvited(state, action: PayloadAction<string>) {
+      state.partyInvite = action.payload;
+    },
+    partyChanged(state, action: PayloadAction<PartyInfo | null>) {
+      const next = action.payload;
+      // An answer and an event about the same party may cross: the higher version is the newer.
+      if (next && state.party && next.code === state.party.code && next.version < state.party.version) return;
+      if (next?.code !== state.party?.code) state.partyChat = [];
+      state.party = action.payload;
+    },
+    partyChatReceived(state, action: PayloadAction<ChatLine>) {
+      state.partyChat.push(action.payload);
+      if (state.partyChat.length > CHAT_KEPT) state.partyChat.splice(0, state.partyChat.length - CHAT_KEPT);
+    },
+    profileReceived(state, action: PayloadAction<PlayerProfile>) {
+      state.profile = action.payload;
+    },
+    rated(state, action: PayloadAction<RatingChange>) {
+      state.rating = action.payload;
+      const p = state.profile;
+      if (p) {
+        const m = p.modes[action.payload.mode];
+        p.modes[action.payload.mode] = { rating: action.payload.after, played: (m?.played ?? 0) + 1, wins: m?.wins ?? 0, stats: m?.stats ?? {} };
+      }
+    },
+    boardReceived(state, action: PayloadAction<Leaderboard>) {
+      state.board = action.payload;
     },
   },
 });

@@ -13,6 +13,8 @@ export function Chat(props: {
   show?: number;
   className?: string;
   placeholder?: string;
+  /** The field's accessible name (default "Chat message"). */
+  inputLabel?: string;
 }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -45,7 +47,7 @@ export function Chat(props: {
       <form className="chat-form" onSubmit={submit}>
         <input
           ref={props.inputRef}
-          aria-label="Chat message"
+          aria-label={props.inputLabel ?? 'Chat message'}
           placeholder={props.placeholder ?? 'Say something…'}
           maxLength={props.maxLength}
           value={text}

@@ -8,6 +8,8 @@ import type { MatchListing } from '../../../shared/protocol/events.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import { selectPublicMatches } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
+import { Leaderboard } from './Leaderboard.tsx';
+import { Party } from './Party.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
 import { gameName, modeLabel, modesOf, STATE_LABEL } from './labels.ts';
 import { RecentReplays } from './RecentReplays.tsx';
@@ -110,6 +112,12 @@ export function Lobby(props: { onInteractive?: () => void }) {
           <button className="primary big" disabled={!online || busy || !name || !mode} onClick={() => mode && void controller.lobby.quickPlay(mode.id, nickname)}>
             Quick play
           </button>
+          {mode && lobby.profile && (
+            <p className="my-rating" aria-label="Your rating">
+              Your rating in {mode.label}: <strong>{lobby.profile.modes[mode.id]?.rating ?? lobby.profile.initialRating}</strong>
+              {lobby.profile.modes[mode.id] ? ` · ${lobby.profile.modes[mode.id]!.played} played, ${lobby.profile.modes[mode.id]!.wins} won` : ' · unrated'}
+            </p>
+          )}
           {lobby.notice && (
             <p className="notice" role="alert">
               {lobby.notice.message}{' '}
@@ -119,6 +127,8 @@ export function Lobby(props: { onInteractive?: () => void }) {
             </p>
           )}
         </section>
+
+        <Party nickname={nickname} disabled={!online || busy || !name} />
 
         <PrivateMatch nickname={nickname} disabled={!online || busy || !name} />
 
@@ -132,6 +142,8 @@ export function Lobby(props: { onInteractive?: () => void }) {
           disabled={!online}
           onSend={(text) => controller.lobby.chat(text)}
         />
+
+        <Leaderboard online={online} />
       </div>
       <RecentReplays />
     </main>

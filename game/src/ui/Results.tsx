@@ -16,6 +16,7 @@ export function Results() {
   const results = useAppSelector((s) => s.match.results);
   const joined = useAppSelector((s) => s.match.joined);
   const conn = useAppSelector((s) => s.connection);
+  const rating = useAppSelector((s) => s.lobby.rating);
   const again = useRef<HTMLButtonElement>(null);
   useEffect(() => again.current?.focus(), []);
   if (!results) return null;
@@ -31,6 +32,12 @@ export function Results() {
           {joined ? ` · ${modeLabel(conn.modes, joined.mode)}` : ''} · {REASONS[results.reason] ?? results.reason}
         </p>
         <h2 className={winner && winner.slot === mySlot ? 'win' : ''}>{title}</h2>
+        {rating && rating.matchId === results.matchId && (
+          <p className="rating-line" aria-label="Rating change">
+            Rating {rating.after}{' '}
+            <span className={`rating-change ${rating.delta >= 0 ? 'up' : 'down'}`}>{rating.delta >= 0 ? `+${rating.delta}` : `${rating.delta}`}</span>
+          </p>
+        )}
         <table className="ranking">
           <thead>
             <tr>
