@@ -25,7 +25,7 @@ import { createDirectorySync } from './lobby/directory-sync.ts';
 import { LobbyService } from './lobby/lobby-service.ts';
 import { MatchRatings } from './lobby/match-ratings.ts';
 import { PartyService } from './lobby/party-service.ts';
-import { attachPlayerRequests, leaderboard, partyPort } from './lobby/player-lobby.ts';
+import { attachPlayerRequests, leaderboard, partyPort } from './net/player-requests.ts';
 import { Matchmaker } from './lobby/matchmaker.ts';
 import { Placement } from './lobby/placement.ts';
 import { createMemoryStores, type LobbyStores } from './lobby/stores/index.ts';

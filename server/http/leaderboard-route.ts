@@ -17,7 +17,7 @@ import { sendJson } from './origin-guard.ts';
 export const LEADERBOARD_PATH = '/api/leaderboard';
 
 export interface LeaderboardRouteDeps {
-  /** The board itself (server/lobby/player-lobby.ts): UNKNOWN_MODE for a mode the server does not run. */
+  /** The board itself (server/net/player-requests.ts): UNKNOWN_MODE for a mode the server does not run. */
   board: (mode: string, guestId: string | null) => Promise<AckResult<Leaderboard>>;
   tokens: Pick<TokenService, 'verify'>;
   origins: OriginPolicy;

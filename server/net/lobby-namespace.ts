@@ -31,7 +31,7 @@ export interface LobbyNamespaceDeps {
   packetsPerSecond: number;
   metrics: Metrics;
   log: Logger;
-  /** More requests on each socket (parties, profile, leaderboard: server/lobby/player-lobby.ts). */
+  /** More requests on each socket (parties, profile, leaderboard: server/net/player-requests.ts). */
   moreRequests?: (on: RequestRouter<LobbyClientEvents>, guest: GuestIdentity) => void;
 }
 

@@ -13,14 +13,14 @@ import { CODE_LENGTH } from '../../shared/protocol/lobby-rules.ts';
 import { ok } from '../../shared/result.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { GameRegistry } from '../match/game-registry.ts';
-import { guestRoom } from '../net/lobby-namespace.ts';
-import { objectPayload, stringField, type PayloadResult } from '../net/payload.ts';
-import type { RequestRouter } from '../net/requests.ts';
-import type { LobbyNamespace } from '../net/types.ts';
-import type { ChatGate } from './chat.ts';
-import { partyInfo, type PartyPort, type PartyService } from './party-service.ts';
-import { INITIAL_RATING } from './rating.ts';
-import type { LobbyStores, Party } from './stores/index.ts';
+import { guestRoom } from './lobby-namespace.ts';
+import { objectPayload, stringField, type PayloadResult } from './payload.ts';
+import type { RequestRouter } from './requests.ts';
+import type { LobbyNamespace } from './types.ts';
+import type { ChatGate } from '../lobby/chat.ts';
+import { partyInfo, type PartyPort, type PartyService } from '../lobby/party-service.ts';
+import { INITIAL_RATING } from '../lobby/rating.ts';
+import type { LobbyStores, Party } from '../lobby/stores/index.ts';
 
 /** How many the leaderboard shows. */
 export const LEADERBOARD_SIZE = 100;
