@@ -8,6 +8,7 @@ import type { MatchListing } from '../../../shared/protocol/events.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import { selectPublicMatches } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
+import { CodeForm } from './CodeForm.tsx';
 import { Leaderboard } from './Leaderboard.tsx';
 import { Party } from './Party.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
@@ -160,8 +161,6 @@ function PrivateMatch(props: { nickname: string; disabled: boolean }) {
   const defaults = conn.modes.find((m) => m.id === mode?.id)?.options ?? {};
   const [size, setSize] = useState<number | null>(null);
   const [options, setOptions] = useState<Record<string, string>>({});
-  const [code, setCode] = useState(lobby.invite);
-  useEffect(() => setCode((c) => c || lobby.invite), [lobby.invite]);
   const sizes = useMemo(() => {
     const out: number[] = [];
     // Quick play's minimum is the server's choice; a private match may be any size the mode allows.
@@ -217,31 +216,15 @@ function PrivateMatch(props: { nickname: string; disabled: boolean }) {
           Create private match
         </button>
       </form>
-      <form
-        className="code-form"
-        aria-label="Join by code"
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (code.trim()) void controller.lobby.joinCode(code, props.nickname);
-        }}
-      >
-        <label className="field">
-          Match code
-          <input
-            className={`code ${lobby.invite && code === lobby.invite ? 'invited' : ''}`}
-            maxLength={5}
-            autoCapitalize="characters"
-            spellCheck={false}
-            value={code}
-            onChange={(e) => setCode(e.target.value.toUpperCase())}
-            placeholder="ABCDE"
-          />
-        </label>
-        <button type="submit" disabled={props.disabled || code.trim().length === 0}>
-          Join
-        </button>
-        {lobby.invite && code === lobby.invite && <small className="hint">You were invited: pick a nickname and press Join.</small>}
-      </form>
+      <CodeForm
+        name="Join by code"
+        label="Match code"
+        button="Join"
+        invite={lobby.invite}
+        invitedHint="You were invited: pick a nickname and press Join."
+        disabled={props.disabled}
+        onJoin={(code) => void controller.lobby.joinCode(code, props.nickname)}
+      />
     </section>
   );
 }

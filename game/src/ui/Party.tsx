@@ -3,9 +3,9 @@
  * party, the invite link to share, the members with their leader and presence, the party's chat,
  * and Leave party. The leader's Quick play queues everybody.
  */
-import { useEffect, useState } from 'react';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import { Chat } from './Chat.tsx';
+import { CodeForm } from './CodeForm.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
 
 export function Party(props: { nickname: string; disabled: boolean }) {
@@ -14,8 +14,6 @@ export function Party(props: { nickname: string; disabled: boolean }) {
   const lobby = useAppSelector((s) => s.lobby);
   const conn = useAppSelector((s) => s.connection);
   const party = lobby.party;
-  const [code, setCode] = useState(lobby.partyInvite);
-  useEffect(() => setCode((c) => c || lobby.partyInvite), [lobby.partyInvite]);
 
   if (!party) {
     return (
@@ -25,31 +23,15 @@ export function Party(props: { nickname: string; disabled: boolean }) {
         <button disabled={props.disabled} onClick={() => void controller.lobby.createParty(props.nickname)}>
           Create party
         </button>
-        <form
-          className="code-form"
-          aria-label="Join a party"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (code.trim()) void controller.lobby.joinParty(code, props.nickname);
-          }}
-        >
-          <label className="field">
-            Party code
-            <input
-              className={`code ${lobby.partyInvite && code === lobby.partyInvite ? 'invited' : ''}`}
-              maxLength={5}
-              autoCapitalize="characters"
-              spellCheck={false}
-              value={code}
-              onChange={(e) => setCode(e.target.value.toUpperCase())}
-              placeholder="ABCDE"
-            />
-          </label>
-          <button type="submit" disabled={props.disabled || code.trim().length === 0}>
-            Join party
-          </button>
-          {lobby.partyInvite && code === lobby.partyInvite && <small className="hint">You were invited to a party: pick a nickname and press Join party.</small>}
-        </form>
+        <CodeForm
+          name="Join a party"
+          label="Party code"
+          button="Join party"
+          invite={lobby.partyInvite}
+          invitedHint="You were invited to a party: pick a nickname and press Join party."
+          disabled={props.disabled}
+          onJoin={(code) => void controller.lobby.joinParty(code, props.nickname)}
+        />
       </section>
     );
   }
