@@ -594,6 +594,10 @@ export class Bot {
     if (e.code === ErrorCode.NodeLeaving) return void this.relocate();
     // The new connection took the seat over (relocate): expected, the old one is on its way out.
     if (e.code === ErrorCode.SessionReplaced && this.relocating === this.client) return;
+    // An input that was on its way when the match moved (MATCH_MOVED, or the seat taken over by
+    // the connection the bot is moving to): the server refuses it before it answers the rejoin,
+    // and the next input goes to the new owner. Refused during play, it is an error.
+    if (e.code === ErrorCode.NotInMatch && (this.phase !== 'playing' || this.relocating !== null)) return;
     if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
     if (this.phase !== 'playing') return;
     this.dropped('matchMoved');

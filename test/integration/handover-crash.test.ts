@@ -56,7 +56,12 @@ describe('a node that dies halfway through a hand-over', () => {
     const conns = (ghost = connectRedis({ url: redis.url }, 'ghost'));
     const registry = new RedisNodeRegistry(conns.commands, { leaseMs: 2500 });
     await eventually(async () => (await registry.list()).some((n) => n.nodeId === 'node2' && n.load.matches >= 1), 'node2 to report its match');
-    await registry.register('ghost', { load: { players: 0, matches: 0 }, startedAt: Date.now() });
+    // Its registry entry lives 2.5 s unless renewed, as a real node's heartbeat does: node1's
+    // drain can take longer than that on a busy machine, and it must still find the ghost.
+    const beat = () => registry.register('ghost', { load: { players: 0, matches: 0 }, startedAt: Date.now() });
+    await beat();
+    const heartbeat = setInterval(() => void beat().catch(() => undefined), 500);
+    heartbeat.unref();
     const leases = new MatchLeases(conns.commands, { nodeId: 'ghost', leaseMs: 2500, checkpointTtlMs: 60_000 });
     const bus = new NodeBus({ nodeId: 'ghost', publisher: conns.publisher, subscriber: conns.subscriber(), clock: Date.now });
     let seized: string | null = null;
@@ -64,6 +69,7 @@ describe('a node that dies halfway through a hand-over', () => {
       adopt: async (from: string, body: { matchId: string }) => {
         if (await leases.seize(body.matchId, from)) seized = body.matchId;
         // Dies here: its connections close (Redis' client list no longer shows it), no answer.
+        clearInterval(heartbeat);
         await conns.close();
         return new Promise(() => undefined);
       },
