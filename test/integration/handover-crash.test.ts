@@ -77,7 +77,11 @@ describe('a node that dies halfway through a hand-over', () => {
 
     const exited = new Promise<number | null>((resolve) => node1.child.once('exit', resolve));
     node1.child.kill('SIGTERM');
-    expect(await waitFor(() => seized ?? undefined, 'the ghost to seize the lease', 10_000)).toBe(matchId);
+    const seizedId = await waitFor(() => seized ?? undefined, 'the ghost to seize the lease', 10_000).catch((e: Error) => {
+      // What node1's drain did instead, to read in the failure.
+      throw new Error(`${e.message}\nnode1: ${JSON.stringify(node1.logs.filter((l) => /drain|hand|adopt|leav/i.test(String(l.msg))).map((l) => ({ msg: l.msg, ...l })))}`);
+    });
+    expect(seizedId).toBe(matchId);
     expect(await exited).toBe(0);
     const left = node1.logs.find((l) => l.msg === 'match left for adoption' && l.matchId === matchId);
     expect(left, 'node1 gave the match up for adoption').toBeDefined();
