@@ -10,7 +10,7 @@
  * appends are refused from then on), `finish` it with the results, `get` it whole, `list` the
  * recent public ones, and retention: at most `maxCount` replays, none older than `maxAgeMs`.
  */
-import type { Replay, ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
+import type { Replay, ReplayChunk, ReplayEnd, ReplayHeader, ReplaySummary } from '../../shared/replay/replay-format.ts';
 
 export interface ReplaySeat {
   slot: number;
@@ -19,19 +19,7 @@ export interface ReplaySeat {
   guestId: string | null;
 }
 
-export interface ReplaySummary {
-  replayId: string;
-  matchId: string;
-  game: string;
-  mode: string;
-  createdAt: number;
-  endedAt: number | null;
-  /** The last tick recorded so far. */
-  ticks: number;
-  tickRate: number;
-  players: { nickname: string; bot: boolean }[];
-  running: boolean;
-}
+export type { ReplaySummary };
 
 export interface StoredReplay {
   replay: Replay;

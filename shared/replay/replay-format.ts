@@ -23,6 +23,21 @@ export const REPLAY_MAGIC = 'ARPL';
 export const REPLAY_FORMAT_VERSION = 2;
 export const REPLAY_ZLIB = 1;
 
+/** One row of `GET /api/replays`: what the server lists and the page shows. */
+export interface ReplaySummary {
+  replayId: string;
+  matchId: string;
+  game: string;
+  mode: string;
+  createdAt: number;
+  endedAt: number | null;
+  /** The last tick recorded so far. */
+  ticks: number;
+  tickRate: number;
+  players: { nickname: string; bot: boolean }[];
+  running: boolean;
+}
+
 export interface ReplayPlayer {
   slot: number;
   nickname: string;

@@ -11,7 +11,7 @@
  */
 import type { AnyGame } from '../../../shared/game/game-definition.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
-import type { Replay } from '../../../shared/replay/replay-format.ts';
+import type { Replay, ReplaySummary } from '../../../shared/replay/replay-format.ts';
 import type { ReplayPlayer } from '../../../shared/replay/replay-player.ts';
 import { matchActions } from '../state/match-slice.ts';
 import { replayActions, type ReplayPlayerRow } from '../state/replay-slice.ts';
@@ -21,19 +21,7 @@ import { MatchSession } from './match-session.ts';
 import type { NetStats } from './net-stats.ts';
 import { ReplayClock } from './replay-clock.ts';
 
-/** One row of GET /api/replays. */
-export interface ReplaySummary {
-  replayId: string;
-  matchId: string;
-  game: string;
-  mode: string;
-  createdAt: number;
-  endedAt: number | null;
-  ticks: number;
-  tickRate: number;
-  players: { nickname: string; bot: boolean }[];
-  running: boolean;
-}
+export type { ReplaySummary };
 
 export interface ReplayViewerDeps {
   store: Store;

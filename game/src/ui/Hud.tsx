@@ -134,15 +134,7 @@ function TopBar(props: { joined: JoinedMatch; hud: HudState | null; nickname: st
         <strong>{gameName(conn.games, joined.game)}</strong> · {modeLabel(conn.modes, joined.mode)}{' '}
         {joined.role === 'spectator' ? <span className="tag">spectating</span> : <span className="muted">as {props.nickname}</span>}
       </div>
-      <div className="tb-clock" aria-label="Time left">
-        {hud?.clockS !== null && hud?.clockS !== undefined ? formatClock(hud.clockS) : ''}
-        {hud && (hud.target > 0 || hud.round) ? (
-          <small>
-            {hud.round ? `round ${hud.round} · ` : ''}
-            {hud.target > 0 ? `first to ${hud.target} ${hud.scoreLabel.toLowerCase()}` : ''}
-          </small>
-        ) : null}
-      </div>
+      <MatchClock hud={hud} />
       <div className="tb-right">
         {me && (
           <span className="my-score" aria-label="Your score">
@@ -181,6 +173,21 @@ function usePing(): number | null {
     return () => clearInterval(t);
   }, [controller]);
   return ping;
+}
+
+/** The top bar's clock: time left, and the round or the target under it. The match's and a replay's. */
+export function MatchClock({ hud }: { hud: HudState | null }) {
+  return (
+    <div className="tb-clock" aria-label="Time left">
+      {hud?.clockS !== null && hud?.clockS !== undefined ? formatClock(hud.clockS) : ''}
+      {hud && (hud.target > 0 || hud.round) ? (
+        <small>
+          {hud.round ? `round ${hud.round} · ` : ''}
+          {hud.target > 0 ? `first to ${hud.target} ${hud.scoreLabel.toLowerCase()}` : ''}
+        </small>
+      ) : null}
+    </div>
+  );
 }
 
 export function Scoreboard(props: { hud: HudState }) {

@@ -9,7 +9,7 @@ import { formatClock } from '../app/hud-model.ts';
 import { REPLAY_SPEEDS } from '../app/replay-clock.ts';
 import { uiActions } from '../state/store.ts';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
-import { FeedLine, Scoreboard } from './Hud.tsx';
+import { FeedLine, MatchClock, Scoreboard } from './Hud.tsx';
 import { gameName, modeLabel } from './labels.ts';
 
 const matchClock = (tick: number, tickRate: number) => formatClock(Math.floor(tick / Math.max(1, tickRate)));
@@ -79,15 +79,7 @@ export function ReplayScreen() {
           <strong>{gameName(conn.games, loaded.game)}</strong> · {modeLabel(conn.modes, loaded.mode)} <span className="tag">replay</span>
           {loaded.running && <span className="tag">recorded while running</span>}
         </div>
-        <div className="tb-clock" aria-label="Time left">
-          {hud?.clockS !== null && hud?.clockS !== undefined ? formatClock(hud.clockS) : ''}
-          {hud && (hud.target > 0 || hud.round) ? (
-            <small>
-              {hud.round ? `round ${hud.round} · ` : ''}
-              {hud.target > 0 ? `first to ${hud.target} ${hud.scoreLabel.toLowerCase()}` : ''}
-            </small>
-          ) : null}
-        </div>
+        <MatchClock hud={hud} />
         <div className="tb-right">
           <button className="secondary small" aria-pressed={scoreboard} onClick={() => dispatch(uiActions.scoreboardShown(!scoreboard))}>
             Scores
