@@ -11,8 +11,7 @@ const ALONE = [
   'test/integration/slow-reader.test.ts',
   'test/integration/loadtest.test.ts',
   'test/integration/rolling-deploy.test.ts',
-  // Its drain and the ghost's seizure are timed against each other: it failed twice beside
-  // another file in CI, never alone (4 s).
+  // A drain and a fake node's seizure timed against each other (4 s): kept off a busy machine.
   'test/integration/handover-crash.test.ts',
   'test/integration/polling.test.ts',
   'test/integration/polling-cluster.test.ts',

@@ -116,6 +116,8 @@ export class NodeBus {
   private onNotice: NoticeHandlers | null = null;
   private onInput: InputHandler = () => undefined;
   private readonly ownChannel: string;
+  /** Resolves once Redis confirmed this node's own channel: requests sent to it arrive from then on. */
+  readonly listening: Promise<void>;
   private readonly timeoutMs: number;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
@@ -126,7 +128,10 @@ export class NodeBus {
     this.timeoutMs = opts.requestTimeoutMs ?? 2000;
     const sub = opts.subscriber;
     sub.on('smessageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
-    void (sub.ssubscribe(this.ownChannel) as Promise<unknown>).catch((e: unknown) => this.opts.onError?.(e));
+    this.listening = (sub.ssubscribe(this.ownChannel) as Promise<unknown>).then(
+      () => undefined,
+      (e: unknown) => this.opts.onError?.(e),
+    );
   }
 
   handleRequests(handler: RequestHandlers): void {

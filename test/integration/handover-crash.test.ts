@@ -74,6 +74,8 @@ describe('a node that dies halfway through a hand-over', () => {
         return new Promise(() => undefined);
       },
     } as unknown as RequestHandlers);
+    // node1 asks it within milliseconds of the SIGTERM: it must be listening by then.
+    await bus.listening;
 
     const exited = new Promise<number | null>((resolve) => node1.child.once('exit', resolve));
     node1.child.kill('SIGTERM');
