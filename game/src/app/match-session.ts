@@ -17,7 +17,7 @@ import type { CyclesSetup } from '../../../shared/games/cycles/index.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
 import { matchActions, type Hud } from '../state/match-slice.ts';
 import type { AppDispatch } from '../state/store.ts';
-import { HitFeedback } from './hit-feedback.ts';
+import { HitFeedback } from '../games/arena/hit-feedback.ts';
 import { arenaModel, cyclesModel, sameHud, type HudModel } from './hud-model.ts';
 import type { NetStats } from './net-stats.ts';
 

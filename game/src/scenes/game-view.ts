@@ -8,8 +8,8 @@ import Phaser from 'phaser';
 import type { CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
 import type { GameView } from '../app/match-flow.ts';
 import type { MatchSession } from '../app/match-session.ts';
-import { ArenaScene } from './arena-scene.ts';
-import { CyclesScene } from './cycles-scene.ts';
+import { ArenaScene } from '../games/arena/arena-scene.ts';
+import { CyclesScene } from '../games/cycles/cycles-scene.ts';
 
 /** Frame times kept (ms): about 20 s at 60 fps. */
 const FRAMES_KEPT = 1200;

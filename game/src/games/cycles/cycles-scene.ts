@@ -12,15 +12,15 @@
  * along the trail itself (trimTrail) so a head that turned between them follows the corner.
  */
 import Phaser from 'phaser';
-import { MatchPhase } from '../../../shared/game/phase.ts';
-import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
-import { Dir } from '../../../shared/games/cycles/index.ts';
-import { trailLength, trimTrail } from '../../../shared/games/cycles/trail.ts';
-import type { Heading } from '../phaser/touch-gestures.ts';
-import { headingOf } from '../phaser/touch-gestures.ts';
-import { TouchPad } from '../phaser/touch-pad.ts';
-import { isTyping } from '../phaser/typing.ts';
-import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
+import { MatchPhase } from '../../../../shared/game/phase.ts';
+import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../../shared/games/cycles/index.ts';
+import { Dir } from '../../../../shared/games/cycles/index.ts';
+import { trailLength, trimTrail } from '../../../../shared/games/cycles/trail.ts';
+import type { Heading } from '../../phaser/touch-gestures.ts';
+import { headingOf } from '../../phaser/touch-gestures.ts';
+import { TouchPad } from '../../phaser/touch-pad.ts';
+import { isTyping } from '../../phaser/typing.ts';
+import { makeTextures, slotColor, Tex } from '../../phaser/textures.ts';
 
 /** What the scene needs from the page. */
 export interface CyclesView {

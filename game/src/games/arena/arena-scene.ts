@@ -9,15 +9,15 @@
  * aims and fires where it touches (drag to sweep, tap for one shot); netcode lives in the SDK.
  */
 import Phaser from 'phaser';
-import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
-import type { RenderedPlayer } from '../../../shared/games/arena/interpolation.ts';
-import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
-import type { ProjectileSnapshot, Snapshot } from '../../../shared/games/arena/snapshot.ts';
-import type { MatchSession } from '../app/match-session.ts';
-import { TouchPad } from '../phaser/touch-pad.ts';
-import { stickDirections } from '../phaser/touch-gestures.ts';
-import { isTyping } from '../phaser/typing.ts';
-import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
+import type { ArenaSetup } from '../../../../shared/games/arena/index.ts';
+import type { RenderedPlayer } from '../../../../shared/games/arena/interpolation.ts';
+import { Button, projectilePositionAt } from '../../../../shared/games/arena/sim/index.ts';
+import type { ProjectileSnapshot, Snapshot } from '../../../../shared/games/arena/snapshot.ts';
+import type { MatchSession } from '../../app/match-session.ts';
+import { TouchPad } from '../../phaser/touch-pad.ts';
+import { stickDirections } from '../../phaser/touch-gestures.ts';
+import { isTyping } from '../../phaser/typing.ts';
+import { makeTextures, slotColor, Tex } from '../../phaser/textures.ts';
 
 const HIT_FLASH_MS = 90;
 const SHOT_COLOR = 0xffd866;
