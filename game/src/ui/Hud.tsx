@@ -9,7 +9,7 @@ import { matchActions, type FeedEntry, type Hud as HudState, type JoinedMatch } 
 import { uiActions } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
-import { gameName, HINTS, modeLabel } from './labels.ts';
+import { gameName, modeLabel } from './labels.ts';
 
 const FEED_MS = 7000;
 
@@ -88,7 +88,7 @@ export function Hud() {
           return ok;
         }}
       />
-      <p className="hint-bar">{joined.role === 'spectator' ? 'Spectating: you see the match, you send no inputs · Tab scores · F3 net graph' : HINTS[joined.game]}</p>
+      <p className="hint-bar">{joined.role === 'spectator' ? 'Spectating: you see the match, you send no inputs · Tab scores · F3 net graph' : (controller.games.get(joined.game)?.words.controls ?? '')}</p>
     </div>
   );
 }
