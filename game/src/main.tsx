@@ -10,7 +10,7 @@ import { Provider } from 'react-redux';
 import { fetchCounting, gameChunkOf } from './app/chunk-loader.ts';
 import { PageController } from './app/controller.ts';
 import { PAGE_GAMES } from './games/index.ts';
-import { pageGames } from './games/registry.ts';
+import { pageGames } from './game/registry.ts';
 import type { EarlySignIn } from './app/early-sign-in.ts';
 import type { PageStorage } from './app/storage.ts';
 import { lobbyActions } from './state/lobby-slice.ts';

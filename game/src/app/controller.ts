@@ -10,7 +10,7 @@
  */
 import type { PlayerClient } from '../../../shared/client/player-client.ts';
 import { ErrorCode } from '../../../shared/protocol/errors.ts';
-import type { PageGames } from '../games/registry.ts';
+import type { PageGames } from '../game/registry.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
 import type { LoadProgress } from './chunk-loader.ts';

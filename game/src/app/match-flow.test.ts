@@ -5,8 +5,8 @@ import type { MatchInfo, MatchResults, ServerTick } from '../../../shared/protoc
 import { createStore } from '../state/store.ts';
 import { adviceFor } from './connection-messages.ts';
 import { MatchFlow, presenceLine, type GameView } from './match-flow.ts';
-import type { AnyPageGame } from '../games/page-game.ts';
-import { pageGames } from '../games/registry.ts';
+import type { AnyPageGame } from '../game/page-game.ts';
+import { pageGames } from '../game/registry.ts';
 import type { MatchSession } from './match-session.ts';
 
 /** The flow only looks a game up by id: a page module with nothing in it stands for one. */

@@ -15,7 +15,7 @@ import { matchActions, type FeedEntry } from '../state/match-slice.ts';
 import { uiActions, type Store } from '../state/store.ts';
 import type { LoadProgress } from './chunk-loader.ts';
 import { adviceFor } from './connection-messages.ts';
-import { unknownGame, type PageGames } from '../games/registry.ts';
+import { unknownGame, type PageGames } from '../game/registry.ts';
 import type { MatchSession } from './match-session.ts';
 import type { NetGraphFeed } from './net-graph-feed.ts';
 

@@ -10,10 +10,10 @@ import type { PlayerClient } from '../../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../../shared/game/phase.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
-import type { AnyPageGame, HitTally, MatchLocal, SceneSource } from '../games/page-game.ts';
+import type { AnyPageGame, HitTally, MatchLocal, SceneSource } from '../game/page-game.ts';
 import { matchActions, type Hud } from '../state/match-slice.ts';
 import type { AppDispatch } from '../state/store.ts';
-import { sameHud, type HudModel } from './hud-model.ts';
+import { sameHud, type HudModel } from '../game/hud-model.ts';
 import type { NetStats } from './net-stats.ts';
 
 type Timer = ReturnType<typeof setTimeout>;

@@ -4,6 +4,6 @@
  */
 import { arenaPage } from './arena/index.ts';
 import { cyclesPage } from './cycles/index.ts';
-import type { AnyPageGame } from './page-game.ts';
+import type { AnyPageGame } from '../game/page-game.ts';
 
 export const PAGE_GAMES: readonly AnyPageGame[] = [arenaPage, cyclesPage];

@@ -7,8 +7,8 @@
 import Phaser from 'phaser';
 import type { GameView } from '../app/match-flow.ts';
 import type { MatchSession } from '../app/match-session.ts';
-import type { GameScene } from '../games/page-game.ts';
-import { unknownGame, type PageGames } from '../games/registry.ts';
+import type { GameScene } from '../game/page-game.ts';
+import { unknownGame, type PageGames } from '../game/registry.ts';
 
 /** Frame times kept (ms): about 20 s at 60 fps. */
 const FRAMES_KEPT = 1200;

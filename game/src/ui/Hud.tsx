@@ -4,7 +4,7 @@
  * leave the field), and the controls hint. Keys the game uses never reach a focused button.
  */
 import { useEffect, useRef, useState } from 'react';
-import { formatClock } from '../app/hud-model.ts';
+import { formatClock } from '../game/hud-model.ts';
 import { matchActions, type FeedEntry, type Hud as HudState, type JoinedMatch } from '../state/match-slice.ts';
 import { uiActions } from '../state/store.ts';
 import { Chat } from './Chat.tsx';

@@ -9,7 +9,7 @@ import { InterpolationBuffer, type RenderedPlayer } from '../../../../shared/gam
 import { Predictor } from '../../../../shared/games/arena/prediction.ts';
 import type { Snapshot } from '../../../../shared/games/arena/snapshot.ts';
 import type { MatchInfo } from '../../../../shared/protocol/events.ts';
-import type { HitTally, MatchLocal, MatchLocalContext } from '../page-game.ts';
+import type { HitTally, MatchLocal, MatchLocalContext } from '../../game/page-game.ts';
 import { HitFeedback } from './hit-feedback.ts';
 
 export class ArenaLocal implements MatchLocal<Snapshot> {

@@ -13,7 +13,7 @@ import type { ArenaSetup } from '../../../../shared/games/arena/index.ts';
 import type { RenderedPlayer } from '../../../../shared/games/arena/interpolation.ts';
 import { Button, projectilePositionAt } from '../../../../shared/games/arena/sim/index.ts';
 import type { ProjectileSnapshot, Snapshot } from '../../../../shared/games/arena/snapshot.ts';
-import type { GameScene, SceneSource } from '../page-game.ts';
+import type { GameScene, SceneSource } from '../../game/page-game.ts';
 import type { ArenaLocal } from './arena-local.ts';
 import { TouchPad } from '../../phaser/touch-pad.ts';
 import { stickDirections } from '../../phaser/touch-gestures.ts';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MatchPhase } from '../../../../shared/game/phase.ts';
 import { arenaMap, defaultRules } from '../../../../shared/games/arena/sim/index.ts';
 import type { PlayerSnapshot, Snapshot } from '../../../../shared/games/arena/snapshot.ts';
-import { formatClock, sameHud } from '../../app/hud-model.ts';
+import { formatClock, sameHud } from '../../game/hud-model.ts';
 import { arenaModel, kdRatio } from './hud-model.ts';
 
 const player = (id: number, kills: number, deaths: number, alive = true): PlayerSnapshot => ({

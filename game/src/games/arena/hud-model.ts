@@ -1,7 +1,7 @@
 /** Arena's HUD: ranked by kills, then fewer deaths; the feed lists eliminations. */
 import type { ArenaSetup } from '../../../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../../../shared/games/arena/snapshot.ts';
-import { hudClock, nameOf, type HudModel } from '../../app/hud-model.ts';
+import { hudClock, nameOf, type HudModel } from '../../game/hud-model.ts';
 import type { ScoreRow } from '../../state/match-slice.ts';
 
 /** Kills / deaths as the results screen shows it: deaths 0 divides as 1. */

@@ -4,7 +4,7 @@
  */
 import { arena, type ArenaSetup } from '../../../../shared/games/arena/index.ts';
 import type { Snapshot } from '../../../../shared/games/arena/snapshot.ts';
-import type { PageGame } from '../page-game.ts';
+import type { PageGame } from '../../game/page-game.ts';
 import { ArenaLocal } from './arena-local.ts';
 import { arenaModel, kdRatio } from './hud-model.ts';
 

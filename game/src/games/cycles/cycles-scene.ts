@@ -22,7 +22,7 @@ import { TouchPad } from '../../phaser/touch-pad.ts';
 import { isTyping } from '../../phaser/typing.ts';
 import { slotColor, Tex } from '../../phaser/textures.ts';
 import { CyclesTex, makeCyclesTextures } from './cycles-textures.ts';
-import type { GameScene } from '../page-game.ts';
+import type { GameScene } from '../../game/page-game.ts';
 
 /** What the scene needs from the page. */
 export interface CyclesView {

@@ -1,6 +1,6 @@
 /** Cycles' HUD: ranked by rounds won, with the round; the feed tells crashes and round winners. */
 import type { CyclesSetup, CyclesSnapshot } from '../../../../shared/games/cycles/index.ts';
-import { hudClock, nameOf, type HudModel } from '../../app/hud-model.ts';
+import { hudClock, nameOf, type HudModel } from '../../game/hud-model.ts';
 import type { ScoreRow } from '../../state/match-slice.ts';
 
 export function cyclesModel(setup: CyclesSetup): HudModel<CyclesSnapshot> {

@@ -1,9 +1,11 @@
 /**
  * What the page needs to show one game: the page-side half of a game, beside its shared half
- * (shared/games/<id>, the rules and codecs the server runs). Each game's folder
- * (game/src/games/<id>/) exports one `PageGame`; game/src/games/index.ts lists them, and the
- * rest of the page reaches a game only through this interface, so adding a game touches no
- * other page file and the compiler checks each game's parts against what the page calls.
+ * (shared/games/<id>, the rules and codecs the server runs). As shared/game/ holds the boundary
+ * and shared/games/ the games, this folder holds the page's side of the boundary and
+ * game/src/games/ the games: each game's folder (game/src/games/<id>/) exports one `PageGame`,
+ * game/src/games/index.ts lists them, and the rest of the page reaches a game only through this
+ * interface, so adding a game touches no other page file and the compiler checks each game's
+ * parts against what the page calls.
  *
  * A page game is light (HUD model, results columns, words): it is in the lobby's chunk. Its
  * scene, which needs Phaser, is behind `scene()`, a dynamic import the game view makes once
@@ -12,8 +14,7 @@
 import type Phaser from 'phaser';
 import type { AnyGame, SnapshotHeader, Standing } from '../../../shared/game/game-definition.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
-import type { HudModel } from '../app/hud-model.ts';
-import type { NetStats } from '../app/net-stats.ts';
+import type { HudModel } from './hud-model.ts';
 
 /** One column of the results table after "#" and "Player". */
 export interface ResultColumn {
@@ -34,7 +35,8 @@ export interface GameWords {
 export interface MatchLocalContext {
   /** The player's own inputs are applied at once (a player, not a spectator or a replay). */
   predict: boolean;
-  stats: Pick<NetStats, 'correction' | 'setHitRewind'>;
+  /** The net graph's figures a game's netcode feeds: its prediction's corrections, the rewind its hits were judged at. */
+  stats: { correction(px: number): void; setHitRewind(ms: number | null): void };
   /** The session's local monotonic clock (ms). */
   now: () => number;
 }
