@@ -74,6 +74,7 @@ export class PageController {
       store,
       storage: deps.storage,
       url: deps.url,
+      games: deps.games.definitions,
       ...(deps.fetch && { fetch: deps.fetch }),
       handlers: () => ({ lobby: this.lobby.handlers(), match: this.match.handlers() }),
       attached: (c) => {

@@ -50,9 +50,9 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('the lobby commands', () => {
   it('offers the first game the server has when the one chosen is not among its modes', () => {
-    expect(modeAfterSession(session([mode('arena', 'ffa'), mode('cycles', 'duel')]), 'arena')).toBeNull();
-    expect(modeAfterSession(session([mode('cycles', 'duel')]), 'arena')).toEqual({ game: 'cycles', mode: 'duel' });
-    expect(modeAfterSession(session([]), 'arena')).toBeNull();
+    expect(modeAfterSession(session([mode('tag', 'ffa'), mode('dots', 'duel')]), 'tag')).toBeNull();
+    expect(modeAfterSession(session([mode('dots', 'duel')]), 'tag')).toEqual({ game: 'dots', mode: 'duel' });
+    expect(modeAfterSession(session([]), 'tag')).toBeNull();
   });
 
   it('quick play queues; the seat it grants is joined, with the code the grant carries', async () => {
@@ -91,7 +91,7 @@ describe('the lobby commands', () => {
     const t = setup(f.client);
     expect(await t.lobby.chat('  ')).toBe(false);
     expect(await t.lobby.chat('hello lobby')).toBe(true);
-    t.store.dispatch(matchActions.joined({ match: { matchId: 'm1', game: 'arena', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 4 }, phase: 'playing', roster: [] }));
+    t.store.dispatch(matchActions.joined({ match: { matchId: 'm1', game: 'tag', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 4 }, phase: 'playing', roster: [] }));
     expect(await t.lobby.chat('gg')).toBe(true);
     expect(f.asked).toEqual(['lobby chat hello lobby', 'match chat gg']);
   });
