@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PAGE_GAMES } from '../game/src/games/index.ts';
+import { GAMES } from '../server/games.ts';
 import { gameIds, gameMentions, pageSources } from './page-games.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -31,5 +33,11 @@ describe('the page names games only in their modules', () => {
       "game/src/scenes/view.ts:2: the id 'cycles'",
       "game/src/scenes/view.ts:2: the id 'cycles'",
     ]);
+  });
+
+  it('every game the server runs has a page module, in the same order (the lobby lists the server’s)', () => {
+    expect(PAGE_GAMES.map((g) => g.definition.id)).toEqual(GAMES.map((g) => g.id));
+    // The page decodes with the very definitions the server runs.
+    PAGE_GAMES.forEach((g, i) => expect(g.definition).toBe(GAMES[i]));
   });
 });

@@ -69,7 +69,7 @@ export class PageController {
       view: () => this.match.gameView(),
       ...(deps.fetch && { fetch: deps.fetch }),
     });
-    this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId });
+    this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId, games: deps.games });
     this.link = new SessionLink({
       store,
       storage: deps.storage,

@@ -42,6 +42,7 @@ function setup(client: PlayerClient) {
       let n = 0;
       return () => ++n;
     })(),
+    games: { ids: ['tag'] },
   });
   return { store, lobby, handlers: lobby.handlers(), joined, state: () => store.getState() };
 }
@@ -84,6 +85,16 @@ describe('the lobby commands', () => {
     await t.lobby.quickPlay('ffa');
     expect(t.state().lobby.queue).toBeNull();
     expect(t.state().lobby.notice).toEqual({ code: ErrorCode.RateLimited, message: adviceFor(ErrorCode.RateLimited, 'slow down').message });
+  });
+
+  it('a seat in a game this page cannot decode is refused with a sentence that names the game', async () => {
+    const f = fakeClient({ join: { ok: false, code: ErrorCode.UnknownGame, message: 'this client cannot play "squares"', game: 'squares' } });
+    const t = setup(f.client);
+    await t.lobby.quickPlay('squares-duel');
+    t.handlers.matched!({ matchId: 'm1', code: null } as never);
+    await settle();
+    expect(t.joined).toEqual([]);
+    expect(t.state().lobby.notice).toEqual({ code: ErrorCode.UnknownGame, message: expect.stringMatching(/^This page can't show the game “squares”: .*“tag”/) });
   });
 
   it('chat goes to the match while in one, else to the lobby; blank text is not sent', async () => {

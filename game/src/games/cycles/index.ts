@@ -3,10 +3,10 @@
  * one cell a tick, so there is nothing to predict), ranked by rounds won.
  */
 import { cycles, type CyclesSetup, type CyclesSnapshot } from '../../../../shared/games/cycles/index.ts';
-import type { MatchLocal, PageGame } from '../../game/page-game.ts';
+import type { PageGame } from '../../game/page-game.ts';
 import { cyclesModel } from './hud-model.ts';
 
-export const cyclesPage: PageGame<CyclesSetup, CyclesSnapshot, MatchLocal<CyclesSnapshot>> = {
+export const cyclesPage: PageGame<CyclesSetup, CyclesSnapshot> = {
   definition: cycles,
   words: {
     controls: 'Arrows / WASD turn · Space boost · Tab scores · Enter chat · F3 net graph',
