@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { pageChunks } from './build/page-chunks.ts';
+import { gameChunkName, pageChunks } from './build/page-chunks.ts';
 import { precompress } from './build/precompress.ts';
 
 // The game page is built into dist/game, which the game server serves at `/`. Three chunks: a
@@ -17,5 +17,9 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('../dist/game', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000, // Phaser alone is ~1.2 MB minified
+    // Phaser and every game's scene (each game's page module imports its own scene dynamically) in
+    // the one game chunk: one fetch, one progress bar. Only what nothing in the lobby imports: a
+    // module the lobby shares with a scene stays in the lobby's chunk.
+    rolldownOptions: { output: { codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: gameChunkName('game-view') }] } } },
   },
 });

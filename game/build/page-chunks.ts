@@ -15,6 +15,40 @@ import type { Plugin } from 'vite';
 
 export const GAME_CHUNK_META = 'arena-game-chunk';
 
+/** What the chunking asks of the module graph (Rolldown's ChunkingContext). */
+export interface ModuleGraph {
+  getModuleInfo(id: string): { importers: readonly string[]; dynamicImporters: readonly string[] } | null;
+}
+
+/**
+ * The game chunk's name for the modules that belong in it, else null (`output.codeSplitting`'s
+ * group name function). They are Phaser, the game view and what scenes share (src/scenes/,
+ * src/phaser/), each game's scene (a module of src/games/<id>/ that only the game's page module
+ * imports, dynamically), and whatever only those import (a game's textures). Left to itself the
+ * bundler makes each scene a chunk, Phaser another, and the progress bar would count the smallest.
+ */
+export function gameChunkName(name: string): (id: string, graph: ModuleGraph) => string | null {
+  return (id, graph) => {
+    const memo = new Map<string, boolean>();
+    const drawing = (m: string): boolean => {
+      const known = memo.get(m);
+      if (known !== undefined) return known;
+      memo.set(m, false); // an import cycle proves nothing
+      const path = m.replaceAll('\\', '/');
+      const info = graph.getModuleInfo(m);
+      let yes = /\/node_modules\/phaser\//.test(path) || /\/game\/src\/(scenes|phaser)\//.test(path);
+      if (!yes && info) {
+        const scene = /\/game\/src\/games\/[^/]+\//.test(path) && info.importers.length === 0 && info.dynamicImporters.length > 0;
+        const onlyFromDrawing = info.dynamicImporters.length === 0 && info.importers.length > 0 && info.importers.every(drawing);
+        yes = scene || onlyFromDrawing;
+      }
+      memo.set(m, yes);
+      return yes;
+    };
+    return drawing(id) ? name : null;
+  };
+}
+
 export function pageChunks(names: { lobby: string; game: string }): Plugin {
   return {
     name: 'arena-page-chunks',

@@ -9,6 +9,8 @@ import { createRoot } from 'react-dom/client';
 import { Provider } from 'react-redux';
 import { fetchCounting, gameChunkOf } from './app/chunk-loader.ts';
 import { PageController } from './app/controller.ts';
+import { PAGE_GAMES } from './games/index.ts';
+import { pageGames } from './game/registry.ts';
 import type { EarlySignIn } from './app/early-sign-in.ts';
 import type { PageStorage } from './app/storage.ts';
 import { lobbyActions } from './state/lobby-slice.ts';
@@ -18,6 +20,7 @@ import { ControllerContext } from './ui/context.ts';
 
 /** Runs the page; `early` is the sign-in boot.ts started before this chunk had loaded. */
 export function startPage(storage: PageStorage, early: EarlySignIn): void {
+  const games = pageGames(PAGE_GAMES);
   const store = createStore();
   const gameEl = document.getElementById('game')!;
   const timings: { lobbyRenderedMs: number | null; lobbyInteractiveMs: number | null; phaserLoadedMs: number | null; phaserLoadedBeforeLobby: boolean | null } = {
@@ -32,12 +35,13 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     store,
     storage,
     url: location.origin,
+    games,
     loadView: async (session, progress) => {
       // Fetched first, counting bytes for the progress bar; the import then reads the HTTP cache.
       const chunk = gameChunkOf(document, location.href);
       if (chunk) await fetchCounting(chunk.url, chunk.bytes, progress);
       const { createGameView } = await import('./scenes/game-view.ts');
-      view = await createGameView(session, gameEl, controller.replay.session);
+      view = await createGameView({ session, replay: controller.replay.session, games, parent: gameEl });
       timings.phaserLoadedMs ??= performance.now();
       return view;
     },
@@ -105,14 +109,14 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
      * hit events its hits, damage dealt, shots a wall blocked, recent rewinds (ticks).
      */
     get hits() {
-      const f = session.feedback;
-      return { shots: f.shots, hits: f.hits, damage: f.damageDealt, blocked: f.blocked, recentRewinds: [...f.recentRewinds] };
+      return session.hits();
     },
+    /** The game's prediction of the own player and interpolation of others, for a game that has them (else null). */
     get predictor() {
-      return session.predictor;
+      return session.local?.predictor ?? null;
     },
     get interpolation() {
-      return session.interpolation;
+      return session.local?.interpolation ?? null;
     },
     /** The replay being watched: tick on screen, last tick, playing, speed, followed slot (null: none open). */
     get replay() {
@@ -124,7 +128,7 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     rendered: (frameMs: number) => session.rendered(frameMs),
     state: () => store.getState(),
     frameTimes: () => view?.frameTimes() ?? [],
-    /** Arena: where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse. */
+    /** Where world point (x, y) is drawn, in viewport CSS px (what page.mouse takes), and the inverse; null for a game drawn otherwise. */
     worldToScreen: (x: number, y: number) => view?.worldToScreen(x, y) ?? null,
     screenToWorld: (x: number, y: number) => view?.screenToWorld(x, y) ?? null,
     timings,

@@ -304,8 +304,10 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     const game = this.games.find((g) => g.id === res.game);
     if (!game) {
       // Joined on the server, but this client cannot decode the game: give the seat back cleanly.
+      // The refusal names the game in `game` too, for a client that says which in its own words.
       void this.leave();
-      return { ok: false, code: ErrorCode.UnknownGame, message: `this client cannot play ${JSON.stringify(res.game)}` };
+      const refused = { ok: false as const, code: ErrorCode.UnknownGame, message: `this client cannot play ${JSON.stringify(res.game)}` };
+      return Object.assign(refused, { game: res.game });
     }
     this.info = res;
     this.rejoin = { matchId: res.matchId, role: res.role };

@@ -16,8 +16,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/** `entry`: another server entry (relative to the repository), e.g. one that adds a test's fixture game. */
+export async function startServer(env: Record<string, string> = {}, opts: { entry?: string } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', opts.entry ?? 'server/main.ts'], {
     cwd: ROOT,
     // DRAIN_TIMEOUT_MS 0: a test's teardown stops the server with its matches still running, and
     // waiting for them (30 s by default, cut to 5 s by the SIGKILL below) tests nothing. Tests of

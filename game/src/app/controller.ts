@@ -9,8 +9,8 @@
  * MatchSession.
  */
 import type { PlayerClient } from '../../../shared/client/player-client.ts';
-import { GAMES } from '../../../shared/games/index.ts';
 import { ErrorCode } from '../../../shared/protocol/errors.ts';
+import type { PageGames } from '../game/registry.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
 import type { LoadProgress } from './chunk-loader.ts';
@@ -32,6 +32,8 @@ export interface ControllerDeps {
   storage: PageStorage;
   /** The server's origin. */
   url: string;
+  /** The games this page can show (game/src/games/index.ts, or a test's list). */
+  games: PageGames;
   /** Loads the drawing side, reporting the game chunk's bytes as they arrive. */
   loadView: (session: MatchSession, progress: (p: LoadProgress) => void) => Promise<GameView>;
   fetch?: typeof fetch;
@@ -39,6 +41,7 @@ export interface ControllerDeps {
 
 export class PageController {
   readonly stats = new NetStats();
+  readonly games: PageGames;
   readonly session: MatchSession;
   readonly feed: NetGraphFeed;
   readonly link: SessionLink;
@@ -48,28 +51,30 @@ export class PageController {
 
   constructor(deps: ControllerDeps) {
     const { store } = deps;
+    this.games = deps.games;
     // Chat and presence lines of both feeds share one sequence of ids.
     let lines = 0;
     const lineId = () => ++lines;
     this.session = new MatchSession({ dispatch: store.dispatch, stats: this.stats });
     this.feed = new NetGraphFeed({ stats: this.stats, inMatch: () => this.session.info !== null });
     const client = () => this.link.client;
-    this.match = new MatchFlow({ store, session: this.session, feed: this.feed, client, loadView: deps.loadView, lineId });
+    this.match = new MatchFlow({ store, session: this.session, games: deps.games, feed: this.feed, client, loadView: deps.loadView, lineId });
     this.replay = new ReplayViewer({
       store,
       // Its own figures: a replay's snapshots are no part of the connection's net graph.
       stats: new NetStats(),
       url: deps.url,
-      games: GAMES,
+      games: deps.games,
       token: () => this.link.client?.guest.token ?? deps.storage.guest()?.token ?? null,
       view: () => this.match.gameView(),
       ...(deps.fetch && { fetch: deps.fetch }),
     });
-    this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId });
+    this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId, games: deps.games });
     this.link = new SessionLink({
       store,
       storage: deps.storage,
       url: deps.url,
+      games: deps.games.definitions,
       ...(deps.fetch && { fetch: deps.fetch }),
       handlers: () => ({ lobby: this.lobby.handlers(), match: this.match.handlers() }),
       attached: (c) => {

@@ -42,6 +42,7 @@ function setup(client: PlayerClient) {
       let n = 0;
       return () => ++n;
     })(),
+    games: { ids: ['tag'] },
   });
   return { store, lobby, handlers: lobby.handlers(), joined, state: () => store.getState() };
 }
@@ -50,9 +51,9 @@ const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('the lobby commands', () => {
   it('offers the first game the server has when the one chosen is not among its modes', () => {
-    expect(modeAfterSession(session([mode('arena', 'ffa'), mode('cycles', 'duel')]), 'arena')).toBeNull();
-    expect(modeAfterSession(session([mode('cycles', 'duel')]), 'arena')).toEqual({ game: 'cycles', mode: 'duel' });
-    expect(modeAfterSession(session([]), 'arena')).toBeNull();
+    expect(modeAfterSession(session([mode('tag', 'ffa'), mode('dots', 'duel')]), 'tag')).toBeNull();
+    expect(modeAfterSession(session([mode('dots', 'duel')]), 'tag')).toEqual({ game: 'dots', mode: 'duel' });
+    expect(modeAfterSession(session([]), 'tag')).toBeNull();
   });
 
   it('quick play queues; the seat it grants is joined, with the code the grant carries', async () => {
@@ -86,12 +87,22 @@ describe('the lobby commands', () => {
     expect(t.state().lobby.notice).toEqual({ code: ErrorCode.RateLimited, message: adviceFor(ErrorCode.RateLimited, 'slow down').message });
   });
 
+  it('a seat in a game this page cannot decode is refused with a sentence that names the game', async () => {
+    const f = fakeClient({ join: { ok: false, code: ErrorCode.UnknownGame, message: 'this client cannot play "squares"', game: 'squares' } });
+    const t = setup(f.client);
+    await t.lobby.quickPlay('squares-duel');
+    t.handlers.matched!({ matchId: 'm1', code: null } as never);
+    await settle();
+    expect(t.joined).toEqual([]);
+    expect(t.state().lobby.notice).toEqual({ code: ErrorCode.UnknownGame, message: expect.stringMatching(/^This page can't show the game “squares”: .*“tag”/) });
+  });
+
   it('chat goes to the match while in one, else to the lobby; blank text is not sent', async () => {
     const f = fakeClient();
     const t = setup(f.client);
     expect(await t.lobby.chat('  ')).toBe(false);
     expect(await t.lobby.chat('hello lobby')).toBe(true);
-    t.store.dispatch(matchActions.joined({ match: { matchId: 'm1', game: 'arena', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 4 }, phase: 'playing', roster: [] }));
+    t.store.dispatch(matchActions.joined({ match: { matchId: 'm1', game: 'tag', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 4 }, phase: 'playing', roster: [] }));
     expect(await t.lobby.chat('gg')).toBe(true);
     expect(f.asked).toEqual(['lobby chat hello lobby', 'match chat gg']);
   });

@@ -6,8 +6,9 @@
  */
 import type { LobbyClientHandlers } from '../../../shared/client/lobby-client.ts';
 import type { Entry, PlayerClient } from '../../../shared/client/player-client.ts';
-import type { AckResult } from '../../../shared/protocol/errors.ts';
+import { ErrorCode, type AckResult } from '../../../shared/protocol/errors.ts';
 import type { MatchInfo, PartyInfo, PrivateMatchOptions, SeatGrant, SessionInfo } from '../../../shared/protocol/events.ts';
+import { unknownGame, type PageGames } from '../game/registry.ts';
 import { connectionActions } from '../state/connection-slice.ts';
 import { chatLine, lobbyActions, type Pending } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
@@ -23,6 +24,8 @@ export interface LobbyCommandsDeps {
   match: Pick<MatchFlow, 'joined' | 'leave'>;
   /** A fresh id for a chat line. */
   lineId: () => number;
+  /** The games this page shows (to say which one it cannot). */
+  games: Pick<PageGames, 'ids'>;
 }
 
 /** The game and mode the lobby should offer once the session says which modes exist. */
@@ -231,7 +234,10 @@ export class LobbyCommands {
     this.deps.match.joined(res, { code: client.code, host: extra.host ?? false, maxPlayers: extra.maxPlayers ?? null });
   }
 
-  private failed(res: { code: string; message: string }): void {
-    this.dispatch(lobbyActions.failed({ code: res.code, message: adviceFor(res.code, res.message).message }));
+  private failed(res: { code: string; message: string; game?: unknown }): void {
+    // The SDK cannot decode the game it was seated in (it decodes the games this page shows).
+    const game = res.code === ErrorCode.UnknownGame && typeof res.game === 'string' ? res.game : null;
+    const message = game !== null ? unknownGame(game, this.deps.games) : adviceFor(res.code, res.message).message;
+    this.dispatch(lobbyActions.failed({ code: res.code, message }));
   }
 }

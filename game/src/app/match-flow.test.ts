@@ -5,11 +5,16 @@ import type { MatchInfo, MatchResults, ServerTick } from '../../../shared/protoc
 import { createStore } from '../state/store.ts';
 import { adviceFor } from './connection-messages.ts';
 import { MatchFlow, presenceLine, type GameView } from './match-flow.ts';
+import type { AnyPageGame } from '../game/page-game.ts';
+import { pageGames } from '../game/registry.ts';
 import type { MatchSession } from './match-session.ts';
+
+/** The flow only looks a game up by id: a page module with nothing in it stands for one. */
+const tag = { definition: { id: 'tag' } } as unknown as AnyPageGame;
 
 const info = (matchId: string): MatchInfo => ({
   matchId,
-  game: 'arena',
+  game: 'tag',
   slot: 0,
   role: 'player',
   mode: 'ffa',
@@ -23,7 +28,7 @@ const info = (matchId: string): MatchInfo => ({
   roster: [{ slot: 0, nickname: 'Ann', connected: true, bot: false }],
 });
 
-const results: MatchResults = { matchId: 'm1', game: 'arena', reason: 'time', winnerSlot: null, standings: [] };
+const results: MatchResults = { matchId: 'm1', game: 'tag', reason: 'time', winnerSlot: null, standings: [] };
 
 function setup(opts: { loadFails?: number } = {}) {
   const store = createStore();
@@ -38,6 +43,7 @@ function setup(opts: { loadFails?: number } = {}) {
   const flow = new MatchFlow({
     store,
     session: session as unknown as MatchSession,
+    games: pageGames([tag]),
     feed: { ping: async () => void (pings += 1), serverTick: (t) => void ticks.push(t), dropped: () => {} },
     client: () => null as PlayerClient | null,
     loadView: async () => {
@@ -57,12 +63,26 @@ describe('the match flow', () => {
     t.flow.joined(info('m1'), { code: 'ABCDE', host: true, maxPlayers: null });
     await t.settle();
     expect(t.state().match.joined).toMatchObject({ matchId: 'm1', code: 'ABCDE', host: true, maxPlayers: null });
-    expect(t.drawn).toEqual(['show arena m1']);
+    expect(t.drawn).toEqual(['show tag m1']);
     expect(t.pings()).toBe(1);
     // A rejoin of the same match loads nothing again.
     t.flow.joined(info('m1'), { code: 'ABCDE', host: true, maxPlayers: null });
     await t.settle();
     expect(t.loads()).toBe(1);
+  });
+
+  it('a match of a game this page has no module for is left at once, and the lobby says so in a sentence', async () => {
+    const t = setup();
+    const left: string[] = [];
+    const flow = t.flow as unknown as { deps: { client: () => unknown } };
+    flow.deps.client = () => ({ leave: async () => void left.push('seat given up') });
+    t.flow.joined({ ...info('m2'), game: 'dots' }, { code: null, host: false, maxPlayers: null });
+    await t.settle();
+    expect(t.state().match.joined).toBeNull();
+    expect(t.state().lobby.notice).toEqual({ code: 'UNKNOWN_GAME', message: expect.stringMatching(/^This page can't show the game “dots”: .*“tag”/) });
+    expect(left).toEqual(['seat given up']);
+    // Never drawn as another game.
+    expect(t.drawn.filter((d) => d.startsWith('show'))).toEqual([]);
   });
 
   it('when the game chunk fails to load, the page says so, and trying again draws the match', async () => {
@@ -73,7 +93,7 @@ describe('the match flow', () => {
     expect(t.drawn).toEqual([]);
     await t.flow.retryGameLoad();
     expect(t.state().ui.gameLoad.status).toBe('loaded');
-    expect(t.drawn).toEqual(['show arena m1']);
+    expect(t.drawn).toEqual(['show tag m1']);
   });
 
   it('a match gone before it ended returns to the lobby; one that ended keeps its results on screen', async () => {

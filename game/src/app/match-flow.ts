@@ -15,6 +15,7 @@ import { matchActions, type FeedEntry } from '../state/match-slice.ts';
 import { uiActions, type Store } from '../state/store.ts';
 import type { LoadProgress } from './chunk-loader.ts';
 import { adviceFor } from './connection-messages.ts';
+import { unknownGame, type PageGames } from '../game/registry.ts';
 import type { MatchSession } from './match-session.ts';
 import type { NetGraphFeed } from './net-graph-feed.ts';
 
@@ -37,6 +38,8 @@ export interface JoinExtra {
 export interface MatchFlowDeps {
   store: Store;
   session: MatchSession;
+  /** The games this page can show. */
+  games: PageGames;
   feed: Pick<NetGraphFeed, 'ping' | 'serverTick' | 'dropped'>;
   /** The current connection, or null while signing in. */
   client: () => PlayerClient | null;
@@ -126,9 +129,20 @@ export class MatchFlow {
     if (view && info) view.show(info.game, info.matchId);
   }
 
-  /** In the match `info` now: the store, the drawing, the first RTT. */
+  /**
+   * In the match `info` now: the store, the drawing, the first RTT. A match of a game this page
+   * has no module for is left at once, and the lobby says why: drawing it as another game would
+   * show a match that is not there.
+   */
   joined(info: MatchInfo, extra: JoinExtra): void {
-    this.deps.session.joined(info);
+    const game = this.deps.games.get(info.game);
+    if (!game) {
+      void this.leave();
+      this.dispatch(lobbyActions.settled());
+      this.dispatch(lobbyActions.failed({ code: 'UNKNOWN_GAME', message: unknownGame(info.game, this.deps.games) }));
+      return;
+    }
+    this.deps.session.joined(info, game);
     const listing = this.state.lobby.matches.entities[info.matchId];
     const maxPlayers = extra.maxPlayers ?? listing?.maxPlayers ?? null;
     this.dispatch(

@@ -1,24 +1,19 @@
 /**
- * The match as the scenes draw it: the latest snapshots, the roster, and for Arena the
- * interpolation of others and the prediction of the own player; the input loop that asks the
- * scene for a command once per server tick; and the HUD figures, dispatched to the store only
- * when they change. Netcode stays in the SDK (shared/client): this file keeps what it hands
- * over and feeds the net graph.
+ * The match as the scenes draw it: the latest snapshots, the roster, and the game's page-side
+ * netcode for the match (its `MatchLocal`: interpolation, prediction, whatever the game keeps);
+ * the input loop that asks the scene for a command once per server tick; and the HUD figures,
+ * dispatched to the store only when they change. Netcode stays in the SDK (shared/client) and the
+ * game's module (game/src/games/<id>/): this file keeps what they hand over and feeds the net graph.
  */
 import { browserTimers, InputLoop } from '../../../shared/client/input-loop.ts';
 import type { PlayerClient } from '../../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../../shared/game/phase.ts';
-import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
-import { InterpolationBuffer, type RenderedPlayer } from '../../../shared/games/arena/interpolation.ts';
-import { Predictor } from '../../../shared/games/arena/prediction.ts';
-import type { Snapshot } from '../../../shared/games/arena/snapshot.ts';
-import type { CyclesSetup } from '../../../shared/games/cycles/index.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
+import type { AnyPageGame, HitTally, MatchLocal, SceneSource } from '../game/page-game.ts';
 import { matchActions, type Hud } from '../state/match-slice.ts';
 import type { AppDispatch } from '../state/store.ts';
-import { HitFeedback } from './hit-feedback.ts';
-import { arenaModel, cyclesModel, sameHud, type HudModel } from './hud-model.ts';
+import { sameHud, type HudModel } from '../game/hud-model.ts';
 import type { NetStats } from './net-stats.ts';
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -46,21 +41,14 @@ export class MatchSession {
   snapshotsReceived = 0;
   /** Inputs sent in this page's life (a spectator sends none). */
   inputsSent = 0;
-  /** Arena: other players are drawn a little in the past, between two snapshots. */
-  interpolation: InterpolationBuffer | null = null;
-  /** Arena: the own player is drawn where its own inputs put it, corrected by every snapshot. */
-  predictor: Predictor | null = null;
-  /** Size of the last correction the server's word made to the prediction (px). */
-  lastCorrection = 0;
+  /** The game of the match shown, and its page-side netcode for it (null when it keeps none). */
+  game: AnyPageGame | null = null;
+  local: MatchLocal | null = null;
   /**
    * What the player asks for now (keys, mouse), read by the input loop once per server tick;
    * set by the match's scene. Null sends nothing.
    */
   controller: (() => object | null) | null = null;
-  /** Local time (ms) each slot was last seen dying: the respawn countdown runs from it. */
-  readonly diedAt = new Map<number, number>();
-  /** Arena: the player's hits, damage and blocked shots from the snapshots' events (the scene draws them). */
-  readonly feedback = new HitFeedback();
   private client: PlayerClient | null = null;
   private loop: InputLoop<object, Timer> | null = null;
   private model: HudModel<SnapshotHeader> | null = null;
@@ -78,31 +66,27 @@ export class MatchSession {
     this.client = client;
   }
 
-  /** A match was joined (or joined again after a drop: a fresh keyframe follows). */
-  joined(info: MatchInfo): void {
+  /**
+   * A match of `game` was joined (or joined again after a drop: a fresh keyframe follows). The
+   * caller found `game` for `info.game` (a page without it says so instead of joining).
+   */
+  joined(info: MatchInfo, game: AnyPageGame): void {
+    if (game.definition.id !== info.game) throw new Error(`a match of ${info.game} handed to the page module of ${game.definition.id}`);
     const same = this.info?.matchId === info.matchId;
     this.info = info;
+    this.game = game;
     this.roster = info.roster;
     this.latest = null;
     this.previous = null;
     this.deps.stats.resetGap();
     if (!same) {
-      this.diedAt.clear();
-      this.feedback.reset();
       this.deps.stats.setHitRewind(null);
       this.hud = null;
     }
-    if (info.game === 'arena') {
-      const setup = info.setup as ArenaSetup;
-      const tickMs = 1000 / info.tickRate;
-      this.interpolation = new InterpolationBuffer({ snapshotIntervalMs: tickMs * info.snapshotEvery, tickRate: info.tickRate });
-      this.predictor = info.role === 'player' && !this.deps.replay ? new Predictor({ map: setup.map, rules: setup.rules, playerId: info.slot }) : null;
-      this.model = arenaModel(setup) as unknown as HudModel<SnapshotHeader>;
-    } else {
-      this.interpolation = null;
-      this.predictor = null;
-      this.model = info.game === 'cycles' ? (cyclesModel(info.setup as CyclesSetup) as unknown as HudModel<SnapshotHeader>) : null;
-    }
+    // A rejoin keeps what the game counted of the match; the keyframe that follows restarts the rest.
+    if (same && this.local?.rejoined) this.local.rejoined(info);
+    else this.local = game.local?.(info, { predict: info.role === 'player' && !this.deps.replay, stats: this.deps.stats, now: this.now }) ?? null;
+    this.model = game.hudModel(info.setup) as HudModel<SnapshotHeader>;
     this.startInputLoop(info);
   }
 
@@ -113,12 +97,11 @@ export class MatchSession {
     this.info = null;
     this.latest = null;
     this.previous = null;
-    this.interpolation = null;
-    this.predictor = null;
+    this.game = null;
+    this.local = null;
     this.model = null;
     this.hud = null;
     this.roster = [];
-    this.diedAt.clear();
   }
 
   onRoster(roster: PlayerInfo[]): void {
@@ -135,34 +118,9 @@ export class MatchSession {
     const game = this.client?.match.game;
     if (!info) return;
     if (game) this.loop?.onSnapshot(s.tick, now, game.lastInputSeq(s, info.slot) ?? undefined);
-    if (info.game === 'arena') {
-      const snapshot = s as Snapshot;
-      this.interpolation?.push(snapshot, now);
-      if (this.predictor) {
-        this.lastCorrection = this.predictor.reconcile(snapshot).error;
-        this.deps.stats.correction(this.lastCorrection);
-      }
-      for (const p of snapshot.players) {
-        if (!p.alive && !this.diedAt.has(p.id)) this.diedAt.set(p.id, now);
-        else if (p.alive) this.diedAt.delete(p.id);
-      }
-    }
-    if (info.game === 'arena') {
-      const slot = info.role === 'player' ? info.slot : -1;
-      this.feedback.onProjectiles((s as Snapshot).projectiles, slot);
-      const mine = this.feedback.onEvents((s as Snapshot).events, slot);
-      for (const f of mine) if (f.kind === 'hit') this.deps.stats.setHitRewind((f.rewindTicks * 1000) / info.tickRate);
-    }
-    this.deps.stats.setInterpDelay(this.interpolation ? this.interpolation.delayMs : (1000 / info.tickRate) * info.snapshotEvery);
+    this.local?.onSnapshot(s, now);
+    this.deps.stats.setInterpDelay(this.local?.interpDelayMs?.() ?? (1000 / info.tickRate) * info.snapshotEvery);
     this.updateHud(s);
-  }
-
-  /** Milliseconds until `slot` respawns (Arena), or null when it is alive or unknown. */
-  respawnInMs(slot: number): number | null {
-    const at = this.diedAt.get(slot);
-    if (at === undefined || this.info?.game !== 'arena') return null;
-    const delay = (this.info.setup as ArenaSetup).rules.respawnDelayS * 1000;
-    return Math.max(0, delay - (this.now() - at));
   }
 
   private updateHud(s: SnapshotHeader): void {
@@ -201,34 +159,42 @@ export class MatchSession {
 
   /** The server tick on screen: what the player aimed at (lag compensation). */
   private clientTick(): number {
-    return Math.max(0, Math.floor(this.interpolation?.renderTick(this.now()) ?? (this.latest?.tick ?? 0) - 2 * (this.info?.snapshotEvery ?? 1)));
+    return Math.max(0, Math.floor(this.local?.renderTick?.(this.now()) ?? (this.latest?.tick ?? 0) - 2 * (this.info?.snapshotEvery ?? 1)));
   }
 
-  /** Sends, and for Arena moves the own player at once by the same rules (prediction). */
+  /** Sends, and tells the game's netcode (a game that predicts moves the own player at once by the same rules). */
   private sendPredicted(input: object & { clientTick: number }): number | null {
     const match = this.client?.match;
     if (!this.info || !match?.socket.connected || this.info.role !== 'player') return null;
     const seq = match.sendInput(input as never);
     if (seq !== null) this.inputsSent += 1;
     // The server only moves players while playing; predicting before that would only be undone.
-    if (seq !== null && this.predictor && this.latest?.phase === MatchPhase.Playing) {
-      this.predictor.applyInput(seq, (input as unknown as { buttons: number }).buttons);
-    }
+    if (seq !== null && this.latest?.phase === MatchPhase.Playing) this.local?.onInputSent?.(seq, input);
     return seq;
   }
 
-  /** Arena: everyone as they should be drawn now: others interpolated, the own player predicted. */
-  rendered(frameMs: number): { players: RenderedPlayer[]; renderTick: number } {
-    const now = this.now();
-    const players = this.interpolation?.sample(now) ?? [];
-    const own = this.predictor?.renderPosition(frameMs);
-    const me = this.info?.slot;
-    if (own) for (const p of players) if (p.id === me && p.alive) Object.assign(p, own);
-    // Projectiles fly on a formula of the tick, so a fractional tick draws them smoothly.
-    const s = this.latest;
-    const t = this.interpolation?.renderTime(now) ?? -Infinity;
-    const tickRate = this.info?.tickRate ?? 30;
-    const renderTick = s && Number.isFinite(t) ? s.tick + (t - s.serverTime) / (1000 / tickRate) : (s?.tick ?? 0);
-    return { players, renderTick };
+  /** Everything as the game draws it now (`window.arena.rendered`); a game without netcode draws the latest snapshot. */
+  rendered(frameMs: number): unknown {
+    return this.local?.rendered?.(frameMs) ?? { players: [], renderTick: this.latest?.tick ?? 0 };
+  }
+
+  /** The hits the server confirmed for the player's shots, in a game that shoots (zeros otherwise). */
+  hits(): HitTally {
+    return this.local?.hits?.() ?? { shots: 0, hits: 0, damage: 0, blocked: 0, recentRewinds: [] };
+  }
+
+  /** What `game`'s scene reads: this session, typed for that game (empty while another game is on). */
+  sceneSource(game: AnyPageGame): SceneSource<unknown, SnapshotHeader, MatchLocal> {
+    const mine = () => this.info !== null && this.info.game === game.definition.id;
+    return {
+      info: () => (mine() ? this.info : null),
+      setup: () => (mine() ? this.info!.setup : null),
+      latest: () => (mine() ? this.latest : null),
+      previous: () => (mine() ? this.previous : null),
+      roster: () => this.roster,
+      slot: () => (mine() && this.info!.role === 'player' ? this.info!.slot : null),
+      nickname: (slot) => this.roster.find((r) => r.slot === slot)?.nickname ?? `#${slot}`,
+      local: () => (mine() ? this.local : null),
+    };
   }
 }

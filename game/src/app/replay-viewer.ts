@@ -9,7 +9,6 @@
  * flight and the respawn countdown all run at the chosen speed and stop on pause. A hostile file
  * ends in the slice's `failed` with the line that says what is wrong: the page carries on.
  */
-import type { AnyGame } from '../../../shared/game/game-definition.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
 import type { Replay, ReplaySummary } from '../../../shared/replay/replay-format.ts';
 import type { ReplayPlayer } from '../../../shared/replay/replay-player.ts';
@@ -17,6 +16,8 @@ import { matchActions } from '../state/match-slice.ts';
 import { replayActions, type ReplayPlayerRow } from '../state/replay-slice.ts';
 import type { AppDispatch, Store } from '../state/store.ts';
 import type { GameView } from './match-flow.ts';
+import type { AnyPageGame } from '../game/page-game.ts';
+import { unknownGame, type PageGames } from '../game/registry.ts';
 import { MatchSession } from './match-session.ts';
 import type { NetStats } from './net-stats.ts';
 import { ReplayClock } from './replay-clock.ts';
@@ -28,7 +29,8 @@ export interface ReplayViewerDeps {
   stats: NetStats;
   /** The server's origin. */
   url: string;
-  games: readonly AnyGame[];
+  /** The games this page shows (their shared halves re-simulate the replay). */
+  games: PageGames;
   /** The guest's token, for a private match's replay (null while signing in). */
   token: () => string | null;
   /** The drawing side (loaded on first need); null when it could not load. */
@@ -48,6 +50,7 @@ export class ReplayViewer {
   /** What the replay's scene draws: a session fed by the re-simulation, never by the server. */
   readonly session: MatchSession;
   private player: ReplayPlayer | null = null;
+  private game: AnyPageGame | null = null;
   private clock: ReplayClock | null = null;
   private info: MatchInfo | null = null;
   /** What the session's clock reads: the match time of the snapshot being handed over, else the clock's. */
@@ -145,7 +148,9 @@ export class ReplayViewer {
     if (gen !== this.generation) return;
     if (!file.ok) return this.fail(file.code, file.message);
     if (askedFor !== null && file.replay.header.replayId !== askedFor) return this.fail('OTHER_MATCH', 'the server sent the replay of another match');
-    const prepared = prepareReplay(file.replay, this.deps.games);
+    const game = this.deps.games.get(file.replay.header.game);
+    if (!game) return this.fail('UNKNOWN_GAME', unknownGame(file.replay.header.game, this.deps.games));
+    const prepared = prepareReplay(file.replay, this.deps.games.definitions);
     if (!prepared.ok) return this.fail(prepared.code, prepared.message);
     const opened = ReplayPlayer.open(prepared.value);
     if (!opened.ok) return this.fail(opened.code, opened.message);
@@ -155,6 +160,7 @@ export class ReplayViewer {
     const player = opened.value;
     const { header } = file.replay;
     this.player = player;
+    this.game = game;
     this.clock = new ReplayClock({ tickRate: header.tickRate, lastTick: player.lastTick });
     this.info = infoOf(file.replay, player.setup());
     this.dispatch(
@@ -249,11 +255,12 @@ export class ReplayViewer {
   private restartSession(view: GameView): void {
     const player = this.player;
     const base = this.info;
-    if (!player || !base) return;
+    const game = this.game;
+    if (!player || !base || !game) return;
     const follow = this.state.follow;
     const info: MatchInfo = { ...base, role: follow === null ? 'spectator' : 'player', slot: follow ?? -1 };
     this.session.left();
-    this.session.joined(info);
+    this.session.joined(info, game);
     const now = player.current();
     this.sessionNow = player.tick * player.tickMs;
     if (now) this.session.onSnapshot(now);

@@ -11,7 +11,7 @@ import { getConnectionConfig, type ConnectionConfig } from '../../../shared/clie
 import type { LobbyClientHandlers } from '../../../shared/client/lobby-client.ts';
 import type { MatchConnectionEvents } from '../../../shared/client/match-connection.ts';
 import { PlayerClient, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
-import { GAMES } from '../../../shared/games/index.ts';
+import type { AnyGame } from '../../../shared/game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../../../shared/protocol/errors.ts';
 import type { GameInfo } from '../../../shared/protocol/events.ts';
 import { connectionActions } from '../state/connection-slice.ts';
@@ -26,6 +26,8 @@ export interface SessionLinkDeps {
   storage: PageStorage;
   /** The server's origin. */
   url: string;
+  /** The games the connection decodes (the shared halves of the page's games). */
+  games: readonly AnyGame[];
   fetch?: typeof fetch;
   /** The lobby's and the match's handlers, installed on every new connection. */
   handlers: () => { lobby: LobbyClientHandlers; match: MatchConnectionEvents };
@@ -232,7 +234,7 @@ export class SessionLink {
     return {
       url: this.deps.url,
       nickname,
-      games: GAMES,
+      games: this.deps.games,
       lobby: whileCurrent(lobby, current),
       match: whileCurrent(match, current),
       tokenRenewed: (guest) => current() && this.deps.storage.setGuest(guest),

@@ -1,8 +1,8 @@
 /**
  * The fingers on a scene, for phones: a virtual stick where a thumb lands in the lower left
- * (Arena moves with it), an optional held button in the lower right (Cycles' boost), and every
- * other finger as an "action" finger: where it is and whether it is down (Arena aims and fires
- * there), and the taps and swipes it made (Cycles turns by them). Mouse pointers are not its
+ * (a game may move with it), an optional held button in the lower right (a boost), and every
+ * other finger as an "action" finger: where it is and whether it is down (a shooter aims and
+ * fires there), and the taps and swipes it made (a game may turn by them). Mouse pointers are not its
  * business: the scenes keep their mouse code, and a desktop never sees the pad.
  *
  * Drawn only once a finger touched the scene, in screen space above everything else.

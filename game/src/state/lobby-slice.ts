@@ -61,8 +61,9 @@ const initialState: LobbyState = {
   matches: matchesAdapter.getInitialState(),
   listVersion: null,
   chat: [],
-  game: 'arena',
-  mode: 'ffa',
+  // Chosen from the server's catalogue when the session starts (lobby-commands.ts: modeAfterSession).
+  game: '',
+  mode: '',
   queue: null,
   pending: null,
   notice: null,

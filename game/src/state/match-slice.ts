@@ -26,9 +26,9 @@ export interface JoinedMatch {
 export interface ScoreRow {
   slot: number;
   name: string;
-  /** What the ranking is by (Arena: kills; Cycles: rounds won). */
+  /** What the ranking is by (kills, rounds won…: the game's HUD model says, game/src/games/<id>/). */
   score: number;
-  /** Arena's deaths; null for games without. */
+  /** Deaths, for a game that counts them; null for games without. */
   deaths: number | null;
   me: boolean;
   bot: boolean;
@@ -41,7 +41,7 @@ export interface Hud {
   /** What `score` counts, for headers. */
   scoreLabel: string;
   rows: ScoreRow[];
-  /** Cycles: the round being played. */
+  /** The round being played, for a game played in rounds; null otherwise. */
   round: number | null;
   /** Target to win (kills or rounds); 0 when none. */
   target: number;

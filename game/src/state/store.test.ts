@@ -7,7 +7,7 @@ import { createStore, selectPublicMatches, selectScreen } from './store.ts';
 
 const listing = (matchId: string, over: Partial<MatchListing> = {}): MatchListing => ({
   matchId,
-  game: 'arena',
+  game: 'tag',
   mode: 'ffa',
   state: 'waiting',
   players: 1,
@@ -20,7 +20,7 @@ const listing = (matchId: string, over: Partial<MatchListing> = {}): MatchListin
   ...over,
 });
 
-const joined: JoinedMatch = { matchId: 'm1', game: 'arena', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 16 };
+const joined: JoinedMatch = { matchId: 'm1', game: 'tag', mode: 'ffa', role: 'player', slot: 0, visibility: 'public', code: null, host: false, maxPlayers: 16 };
 
 describe('the live public list in the store', () => {
   it('applies created / updated / removed events newer than the list it holds, and ignores the rest', () => {
@@ -63,7 +63,7 @@ describe('which screen shows', () => {
     expect(screen()).toBe('reconnecting');
     store.dispatch(connectionActions.reconnected());
     expect(screen()).toBe('match');
-    store.dispatch(matchActions.ended({ matchId: 'm1', game: 'arena', reason: 'time', winnerSlot: null, standings: [] }));
+    store.dispatch(matchActions.ended({ matchId: 'm1', game: 'tag', reason: 'time', winnerSlot: null, standings: [] }));
     expect(screen()).toBe('results');
     store.dispatch(matchActions.left());
     expect(screen()).toBe('lobby');

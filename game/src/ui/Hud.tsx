@@ -4,12 +4,12 @@
  * leave the field), and the controls hint. Keys the game uses never reach a focused button.
  */
 import { useEffect, useRef, useState } from 'react';
-import { formatClock } from '../app/hud-model.ts';
+import { formatClock } from '../game/hud-model.ts';
 import { matchActions, type FeedEntry, type Hud as HudState, type JoinedMatch } from '../state/match-slice.ts';
 import { uiActions } from '../state/store.ts';
 import { Chat } from './Chat.tsx';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';
-import { gameName, HINTS, modeLabel } from './labels.ts';
+import { gameName, modeLabel } from './labels.ts';
 
 const FEED_MS = 7000;
 
@@ -88,7 +88,7 @@ export function Hud() {
           return ok;
         }}
       />
-      <p className="hint-bar">{joined.role === 'spectator' ? 'Spectating: you see the match, you send no inputs · Tab scores · F3 net graph' : HINTS[joined.game]}</p>
+      <p className="hint-bar">{joined.role === 'spectator' ? 'Spectating: you see the match, you send no inputs · Tab scores · F3 net graph' : (controller.games.get(joined.game)?.words.controls ?? '')}</p>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * again on Refresh: a list of the past needs no live updates.
  */
 import { useCallback, useEffect, useState } from 'react';
-import { formatClock } from '../app/hud-model.ts';
+import { formatClock } from '../game/hud-model.ts';
 import type { ReplaySummary } from '../app/replay-viewer.ts';
 import { useAppSelector, useController } from './context.ts';
 import { gameName, modeLabel } from './labels.ts';

@@ -5,7 +5,7 @@
  * checkpoints), and which player to follow. Loading and a refused file are cards with a way back.
  */
 import { useEffect } from 'react';
-import { formatClock } from '../app/hud-model.ts';
+import { formatClock } from '../game/hud-model.ts';
 import { REPLAY_SPEEDS } from '../app/replay-clock.ts';
 import { uiActions } from '../state/store.ts';
 import { useAppDispatch, useAppSelector, useController } from './context.ts';

@@ -1,13 +1,11 @@
-/** The end of a match: who won and why, the ranking with K/D (or rounds), Play again, Watch replay, Back to lobby. */
+/** The end of a match: who won and why, the ranking with the game's own columns (kills, rounds…), Play again, Watch replay, Back to lobby. */
 import { useEffect, useRef } from 'react';
-import { kdRatio } from '../app/hud-model.ts';
 import { useAppSelector, useController } from './context.ts';
 import { gameName, modeLabel } from './labels.ts';
 
+/** Why any match ends; a game adds its own reasons (its `words.endReasons`). */
 const REASONS: Record<string, string> = {
-  kills: 'Kill target reached',
   time: 'Time is up',
-  rounds: 'Rounds won',
   abandoned: 'Everyone else left',
 };
 
@@ -20,7 +18,10 @@ export function Results() {
   const again = useRef<HTMLButtonElement>(null);
   useEffect(() => again.current?.focus(), []);
   if (!results) return null;
-  const arena = results.game === 'arena';
+  // A game this page has no module for never reaches its results (match-flow.ts leaves it): the bare ranking by score then.
+  const game = controller.games.get(results.game);
+  const columns = game?.results ?? [{ header: 'Score', cell: (r: { score: number }) => String(r.score) }];
+  const reason = game?.words.endReasons[results.reason] ?? REASONS[results.reason] ?? results.reason;
   const winner = results.standings.find((r) => r.slot === results.winnerSlot);
   const mySlot = joined?.role === 'player' ? joined.slot : null;
   const title = winner === undefined ? 'Draw' : winner.slot === mySlot ? 'Victory!' : `${winner.nickname} wins`;
@@ -29,7 +30,7 @@ export function Results() {
       <section className="card results" aria-label="Results">
         <p className="muted">
           {gameName(conn.games, results.game)}
-          {joined ? ` · ${modeLabel(conn.modes, joined.mode)}` : ''} · {REASONS[results.reason] ?? results.reason}
+          {joined ? ` · ${modeLabel(conn.modes, joined.mode)}` : ''} · {reason}
         </p>
         <h2 className={winner && winner.slot === mySlot ? 'win' : ''}>{title}</h2>
         {rating && rating.matchId === results.matchId && (
@@ -43,15 +44,9 @@ export function Results() {
             <tr>
               <th>#</th>
               <th>Player</th>
-              {arena ? (
-                <>
-                  <th>Kills</th>
-                  <th>Deaths</th>
-                  <th>K/D</th>
-                </>
-              ) : (
-                <th>Rounds</th>
-              )}
+              {columns.map((c) => (
+                <th key={c.header}>{c.header}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
@@ -62,15 +57,9 @@ export function Results() {
                   {r.nickname}
                   {r.bot && !r.nickname.toLowerCase().includes('bot') && <span className="tag">bot</span>}
                 </td>
-                {arena ? (
-                  <>
-                    <td>{r.stats.kills ?? r.score}</td>
-                    <td>{r.stats.deaths ?? 0}</td>
-                    <td>{kdRatio(r.stats.kills ?? r.score, r.stats.deaths ?? 0)}</td>
-                  </>
-                ) : (
-                  <td>{r.score}</td>
-                )}
+                {columns.map((c) => (
+                  <td key={c.header}>{c.cell(r)}</td>
+                ))}
               </tr>
             ))}
           </tbody>

@@ -1,4 +1,4 @@
-/** Words for ids the server sends (games, modes, states), from the session's catalogue when it has them. */
+/** Words for ids the server sends (games, modes, states), from the session's catalogue when it has them; each game's own words are in its page module (game/src/games/<id>/). */
 import type { GameInfo, MatchState, ModeInfo } from '../../../shared/protocol/events.ts';
 
 export function gameName(games: readonly GameInfo[], id: string): string {
@@ -21,11 +21,6 @@ export const STATE_LABEL: Record<MatchState, string> = {
   playing: 'playing',
   ended: 'finished',
   disposed: 'closed',
-};
-
-export const HINTS: Record<string, string> = {
-  arena: 'WASD move · mouse aim · click shoot · Tab scores · Enter chat · F3 net graph',
-  cycles: 'Arrows / WASD turn · Space boost · Tab scores · Enter chat · F3 net graph',
 };
 
 export function clock(ms: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HitFeedback } from './hit-feedback.ts';
-import type { SnapshotEvent } from '../../../shared/games/arena/snapshot.ts';
+import type { SnapshotEvent } from '../../../../shared/games/arena/snapshot.ts';
 
 const ME = 3;
 

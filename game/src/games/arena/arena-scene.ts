@@ -4,20 +4,22 @@
  * ghost with a respawn countdown, and a camera that follows the own player when the map is
  * bigger than the window (a spectator sees the whole map). The server's hit events give the
  * shooter a hit marker and a damage number over its target (a grey "blocked" when a wall took
- * the shot) and the target a red edge flash. The scene reads the MatchSession and
+ * the shot) and the target a red edge flash. The scene reads the match through its SceneSource and
  * turns keys and mouse into commands, or on a phone a virtual stick (move) and a finger that
  * aims and fires where it touches (drag to sweep, tap for one shot); netcode lives in the SDK.
  */
 import Phaser from 'phaser';
-import type { ArenaSetup } from '../../../shared/games/arena/index.ts';
-import type { RenderedPlayer } from '../../../shared/games/arena/interpolation.ts';
-import { Button, projectilePositionAt } from '../../../shared/games/arena/sim/index.ts';
-import type { ProjectileSnapshot, Snapshot } from '../../../shared/games/arena/snapshot.ts';
-import type { MatchSession } from '../app/match-session.ts';
-import { TouchPad } from '../phaser/touch-pad.ts';
-import { stickDirections } from '../phaser/touch-gestures.ts';
-import { isTyping } from '../phaser/typing.ts';
-import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
+import type { ArenaSetup } from '../../../../shared/games/arena/index.ts';
+import type { RenderedPlayer } from '../../../../shared/games/arena/interpolation.ts';
+import { Button, projectilePositionAt } from '../../../../shared/games/arena/sim/index.ts';
+import type { ProjectileSnapshot, Snapshot } from '../../../../shared/games/arena/snapshot.ts';
+import type { GameScene, SceneSource } from '../../game/page-game.ts';
+import type { ArenaLocal } from './arena-local.ts';
+import { TouchPad } from '../../phaser/touch-pad.ts';
+import { stickDirections } from '../../phaser/touch-gestures.ts';
+import { isTyping } from '../../phaser/typing.ts';
+import { slotColor, Tex } from '../../phaser/textures.ts';
+import { ArenaTex, makeArenaTextures } from './arena-textures.ts';
 
 const HIT_FLASH_MS = 90;
 const SHOT_COLOR = 0xffd866;
@@ -37,7 +39,7 @@ interface Avatar {
   nickname: string;
 }
 
-export class ArenaScene extends Phaser.Scene {
+export class ArenaScene extends Phaser.Scene implements GameScene {
   private keys!: Record<'W' | 'A' | 'S' | 'D' | 'UP' | 'DOWN' | 'LEFT' | 'RIGHT', Phaser.Input.Keyboard.Key>;
   private avatars = new Map<number, Avatar>();
   private shots: Phaser.GameObjects.Image[] = [];
@@ -60,16 +62,16 @@ export class ArenaScene extends Phaser.Scene {
   /** On a phone, the aim stays where the last finger put it (or along the stick) between touches. */
   private touchAim = 0;
 
-  /** `key`: the scene's name in the game; a replay draws through a second instance on its own session. */
+  /** `key`: the scene's name in the game; a replay draws through a second instance on its own source. */
   constructor(
-    private readonly session: MatchSession,
+    private readonly source: SceneSource<ArenaSetup, Snapshot, ArenaLocal>,
     key = 'arena',
   ) {
     super(key);
   }
 
   create(): void {
-    makeTextures(this.textures);
+    makeArenaTextures(this.textures);
     this.avatars.clear();
     this.shots = [];
     this.seenShots.clear();
@@ -101,7 +103,7 @@ export class ArenaScene extends Phaser.Scene {
       alpha: { start: 0.9, end: 0 },
       blendMode: 'ADD',
     }).setDepth(31);
-    this.ring = this.add.image(0, 0, Tex.ring).setDepth(9).setVisible(false);
+    this.ring = this.add.image(0, 0, ArenaTex.ring).setDepth(9).setVisible(false);
     this.respawn = this.add
       .text(0, 0, '', { fontFamily: 'system-ui, sans-serif', fontSize: '30px', fontStyle: 'bold', color: '#ffffff', stroke: '#000000', strokeThickness: 5 })
       .setOrigin(0.5)
@@ -167,10 +169,10 @@ export class ArenaScene extends Phaser.Scene {
 
   /** What the keys and the mouse ask for now; the session's input loop reads it once per tick. */
   command(): { buttons: number; aim: number } | null {
-    const info = this.session.info;
+    const info = this.source.info();
     if (!info || !this.keys || info.role !== 'player') return null;
-    const latest = this.session.latest as Snapshot | null;
-    const me = this.session.predictor?.position ?? latest?.players.find((p) => p.id === info.slot);
+    const latest = this.source.latest();
+    const me = this.source.local()?.predictor?.position ?? latest?.players.find((p) => p.id === info.slot);
     if (this.touch?.used) return this.touchCommand(me);
     const pointer = this.input.activePointer;
     const world = this.cameras.main.getWorldPoint(pointer.x, pointer.y);
@@ -224,13 +226,13 @@ export class ArenaScene extends Phaser.Scene {
   }
 
   override update(time: number, deltaMs: number): void {
-    const info = this.session.info;
-    if (!info || info.game !== 'arena') return;
-    const setup = info.setup as ArenaSetup;
+    const setup = this.source.setup();
+    const local = this.source.local();
+    if (!setup || !local) return;
     this.buildWorld(setup);
-    const s = this.session.latest as Snapshot | null;
+    const s = this.source.latest();
     if (!s) return;
-    const view = this.session.rendered(deltaMs);
+    const view = local.rendered(deltaMs);
     this.drawShots(s, view.renderTick, setup);
     this.drawPlayers(view.players, setup, time);
     this.drawRespawn();
@@ -239,9 +241,9 @@ export class ArenaScene extends Phaser.Scene {
     this.touch?.draw();
   }
 
-  /** Marks for what the server confirmed since the last frame (session.feedback). */
+  /** Marks for what the server confirmed since the last frame (the match's hit feedback). */
   private drawFeedback(): void {
-    for (const f of this.session.feedback.take()) {
+    for (const f of this.source.local()?.feedback.take() ?? []) {
       if (f.kind === 'hurt') {
         this.cameras.main.flash(120, 160, 20, 20, true);
         continue;
@@ -283,7 +285,7 @@ export class ArenaScene extends Phaser.Scene {
     for (const o of this.world) o.destroy();
     this.mapKey = key;
     const border = 24;
-    const floor = this.add.tileSprite(0, 0, map.width, map.height, Tex.floor).setOrigin(0).setDepth(0);
+    const floor = this.add.tileSprite(0, 0, map.width, map.height, ArenaTex.floor).setOrigin(0).setDepth(0);
     const edge = this.add.graphics().setDepth(1);
     edge.fillStyle(0x07090c).fillRect(-border * 20, -border * 20, map.width + border * 40, border * 20);
     edge.fillRect(-border * 20, map.height, map.width + border * 40, border * 20);
@@ -293,7 +295,7 @@ export class ArenaScene extends Phaser.Scene {
     this.world.push(floor, edge);
     for (const w of map.walls) {
       const shade = this.add.rectangle(w.x + 6, w.y + 8, w.w, w.h, 0x000000, 0.35).setOrigin(0).setDepth(2);
-      const wall = this.add.tileSprite(w.x, w.y, w.w, w.h, Tex.wall).setOrigin(0).setDepth(3);
+      const wall = this.add.tileSprite(w.x, w.y, w.w, w.h, ArenaTex.wall).setOrigin(0).setDepth(3);
       const lip = this.add.rectangle(w.x, w.y, w.w, 3, 0xb8c7da, 0.6).setOrigin(0).setDepth(4);
       this.world.push(shade, wall, lip);
     }
@@ -306,9 +308,9 @@ export class ArenaScene extends Phaser.Scene {
     const color = slotColor(id);
     const nameStyle = { fontFamily: 'system-ui, sans-serif', fontSize: '13px', color: '#e6edf3', stroke: '#000000', strokeThickness: 3 };
     a = {
-      shadow: this.add.image(0, 0, Tex.shadow).setDepth(5),
-      body: this.add.image(0, 0, Tex.body).setDepth(10).setTint(color),
-      barrel: this.add.image(0, 0, Tex.barrel).setOrigin(0, 0.5).setDepth(11).setTint(color),
+      shadow: this.add.image(0, 0, ArenaTex.shadow).setDepth(5),
+      body: this.add.image(0, 0, ArenaTex.body).setDepth(10).setTint(color),
+      barrel: this.add.image(0, 0, ArenaTex.barrel).setOrigin(0, 0.5).setDepth(11).setTint(color),
       name: this.add.text(0, 0, '', nameStyle).setOrigin(0.5, 1).setDepth(20),
       hpBack: this.add.rectangle(0, 0, 36, 5, 0x000000, 0.6).setOrigin(0, 0.5).setDepth(20),
       hpFill: this.add.rectangle(0, 0, 36, 5, 0x3fb950).setOrigin(0, 0.5).setDepth(21),
@@ -324,14 +326,14 @@ export class ArenaScene extends Phaser.Scene {
   }
 
   private drawPlayers(players: RenderedPlayer[], setup: ArenaSetup, time: number): void {
-    const info = this.session.info!;
+    const info = this.source.info()!;
     const { rules } = setup;
     const seen = new Set<number>();
     for (const p of players) {
       seen.add(p.id);
       const a = this.avatar(p.id);
       const me = info.role === 'player' && p.id === info.slot;
-      const nickname = this.session.roster.find((r) => r.slot === p.id)?.nickname ?? `#${p.id}`;
+      const nickname = this.source.nickname(p.id);
       if (nickname !== a.nickname) {
         a.nickname = nickname;
         a.name.setText(nickname);
@@ -364,7 +366,7 @@ export class ArenaScene extends Phaser.Scene {
         .setSize(hpW, 5)
         .setFillStyle(p.hp > rules.maxHp * 0.5 ? 0x3fb950 : p.hp > rules.maxHp * 0.25 ? 0xe3b341 : 0xf85149)
         .setVisible(p.alive);
-      const respawnMs = p.alive ? null : this.session.respawnInMs(p.id);
+      const respawnMs = p.alive ? null : (this.source.local()?.respawnInMs(p.id) ?? null);
       a.timer.setPosition(p.x, p.y).setText(respawnMs === null ? '' : (respawnMs / 1000).toFixed(1)).setVisible(!p.alive);
       if (me) {
         this.ring.setPosition(p.x, p.y).setVisible(p.alive).setRotation(time / 900);
@@ -426,8 +428,8 @@ export class ArenaScene extends Phaser.Scene {
   }
 
   private drawRespawn(): void {
-    const info = this.session.info!;
-    const ms = info.role === 'player' ? this.session.respawnInMs(info.slot) : null;
+    const slot = this.source.slot();
+    const ms = slot !== null && this.source.info()?.role === 'player' ? (this.source.local()?.respawnInMs(slot) ?? null) : null;
     const cam = this.cameras.main;
     this.respawn.setPosition(cam.width / 2, cam.height * 0.3);
     this.respawn.setText(ms === null ? '' : ms > 0 ? `Eliminated · respawn in ${Math.ceil(ms / 1000)}` : 'Respawning…');
@@ -438,9 +440,10 @@ export class ArenaScene extends Phaser.Scene {
    * for a spectator) the whole map, centred and scaled to fit.
    */
   private placeCamera(force = false): void {
-    const info = this.session.info;
-    if (!info || info.game !== 'arena') return;
-    const { map } = info.setup as ArenaSetup;
+    const info = this.source.info();
+    const setup = this.source.setup();
+    if (!info || !setup) return;
+    const { map } = setup;
     const cam = this.cameras.main;
     const { width, height } = this.scale;
     const fits = width >= map.width + 40 && height >= map.height + 40;

@@ -12,15 +12,17 @@
  * along the trail itself (trimTrail) so a head that turned between them follows the corner.
  */
 import Phaser from 'phaser';
-import { MatchPhase } from '../../../shared/game/phase.ts';
-import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../shared/games/cycles/index.ts';
-import { Dir } from '../../../shared/games/cycles/index.ts';
-import { trailLength, trimTrail } from '../../../shared/games/cycles/trail.ts';
-import type { Heading } from '../phaser/touch-gestures.ts';
-import { headingOf } from '../phaser/touch-gestures.ts';
-import { TouchPad } from '../phaser/touch-pad.ts';
-import { isTyping } from '../phaser/typing.ts';
-import { makeTextures, slotColor, Tex } from '../phaser/textures.ts';
+import { MatchPhase } from '../../../../shared/game/phase.ts';
+import type { CyclePlayer, CyclesSetup, CyclesSnapshot } from '../../../../shared/games/cycles/index.ts';
+import { Dir } from '../../../../shared/games/cycles/index.ts';
+import { trailLength, trimTrail } from '../../../../shared/games/cycles/trail.ts';
+import type { Heading } from '../../phaser/touch-gestures.ts';
+import { headingOf } from '../../phaser/touch-gestures.ts';
+import { TouchPad } from '../../phaser/touch-pad.ts';
+import { isTyping } from '../../phaser/typing.ts';
+import { slotColor, Tex } from '../../phaser/textures.ts';
+import { CyclesTex, makeCyclesTextures } from './cycles-textures.ts';
+import type { GameScene } from '../../game/page-game.ts';
 
 /** What the scene needs from the page. */
 export interface CyclesView {
@@ -49,7 +51,7 @@ interface Flash {
   startMs: number;
 }
 
-export class CyclesScene extends Phaser.Scene {
+export class CyclesScene extends Phaser.Scene implements GameScene {
   private g!: Phaser.GameObjects.Graphics;
   private floor!: Phaser.GameObjects.TileSprite;
   private banner!: Phaser.GameObjects.Text;
@@ -76,11 +78,11 @@ export class CyclesScene extends Phaser.Scene {
   }
 
   create(): void {
-    makeTextures(this.textures);
+    makeCyclesTextures(this.textures);
     this.heads = [];
     this.seen = null;
     this.flashes = [];
-    this.floor = this.add.tileSprite(0, 0, 16, 16, Tex.cyclesFloor).setOrigin(0).setDepth(0);
+    this.floor = this.add.tileSprite(0, 0, 16, 16, CyclesTex.floor).setOrigin(0).setDepth(0);
     this.g = this.add.graphics().setDepth(1);
     const style = { fontFamily: 'system-ui, sans-serif', fontSize: '26px', fontStyle: 'bold', color: COLORS.text, stroke: '#000000', strokeThickness: 4 };
     this.banner = this.add.text(0, 0, '', style).setOrigin(0.5).setDepth(11);

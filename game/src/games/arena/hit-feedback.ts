@@ -4,7 +4,7 @@
  * took the shot, and a tally (with the rewind each hit was judged at) for the net graph and
  * tools. Pure: the session feeds snapshots in, the scene drains what to draw.
  */
-import type { ProjectileSnapshot, SnapshotEvent } from '../../../shared/games/arena/snapshot.ts';
+import type { ProjectileSnapshot, SnapshotEvent } from '../../../../shared/games/arena/snapshot.ts';
 
 export type Feedback =
   /** The player's shot hit `victimId` for `damage`, judged `rewindTicks` in the past. */
