@@ -1,9 +1,10 @@
 /**
- * Starts the real game server (`node --import tsx server/main.ts`) on a free loopback port and
- * stops it. The port comes from the server's own "listening" log line (PORT=0).
+ * Starts the real game server (`node --import tsx server/main.ts`, or its bundle: built-entries.ts)
+ * on a free loopback port and stops it. The port comes from the server's own "listening" log line (PORT=0).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { entryCommand } from './built-entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,7 +18,7 @@ export interface ServerProcess {
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, entryCommand('server/main.ts'), {
     cwd: ROOT,
     // DRAIN_TIMEOUT_MS 0: a test's teardown stops the server with its matches still running, and
     // waiting for them (30 s by default, cut to 5 s by the SIGKILL below) tests nothing. Tests of
