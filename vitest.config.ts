@@ -10,18 +10,21 @@ const ALONE = [
   'test/integration/flood.test.ts',
   'test/integration/slow-reader.test.ts',
   'test/integration/loadtest.test.ts',
-  'test/integration/rolling-deploy.test.ts',
-  // A drain and a fake node's seizure timed against each other (4 s): kept off a busy machine.
-  'test/integration/handover-crash.test.ts',
   'test/integration/polling.test.ts',
   'test/integration/polling-cluster.test.ts',
 ];
 
-// Load tests across a node going away (a kill -9, a SIGTERM drain): what they judge is counts
-// (every bot dropped is back in a match within 5 s, none lost, no join refused), not rates, and
+// Load tests across a node going away (a kill -9, a SIGTERM drain, a rolling deploy) and a node
+// dying halfway through a hand-over: what they judge is counts and order (every bot dropped is
+// back in a match within 5 s, none lost, no join refused, one owner per match), not rates, and
 // each uses a fifth of the machine on average (at most one core for a second or two). They run
-// beside each other, after the other integration files and before the ALONE ones.
-const PAIR = ['test/integration/loadtest-failover.test.ts', 'test/integration/loadtest-drain.test.ts'];
+// two at a time, after the other integration files and before the ALONE ones.
+const PAIR = [
+  'test/integration/rolling-deploy.test.ts',
+  'test/integration/loadtest-failover.test.ts',
+  'test/integration/loadtest-drain.test.ts',
+  'test/integration/handover-crash.test.ts',
+];
 
 // The suites that start game servers and load-test bots run them from bundles built once per run
 // (test/support/built-entries.ts): a process starts in ~0.4 s instead of 1–4 s through tsx.
