@@ -63,7 +63,7 @@ if [ -n "$apt_pid" ]; then
   fi
   echo "== installed ${need_apt[*]}"
 fi
-echo "== integration tests (real server processes on loopback; two files at a time, then the two load tests across a lost node side by side, then the files that judge a load they make, one by one)"
+echo "== integration tests (real server processes on loopback; two files at a time, then the load tests across a lost node and the hand-over crash two at a time, then the files that judge a load they make, one by one)"
 npx vitest run --project 'integration*'
 echo "== browser tests (Chromium)"
 npx vitest run --project browser

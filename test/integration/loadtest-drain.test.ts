@@ -26,6 +26,7 @@ import { startFront, type Front } from '../../scripts/front/proxy.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
+import { entryCommand } from '../support/built-entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOTS = 32;
@@ -64,7 +65,7 @@ describe('load test across a SIGTERM drain, through the front', () => {
     const reportPath = join(dir, 'report.json');
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', 'loadtest/cli.ts', '--url', front.url, '--bots', String(BOTS), '--ramp-up', '2', '--warmup', '3', '--duration', '30', '--report', reportPath, '--quiet'],
+      [...entryCommand('loadtest/cli.ts'), '--url', front.url, '--bots', String(BOTS), '--ramp-up', '2', '--warmup', '3', '--duration', '30', '--report', reportPath, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -17,6 +17,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { waitFor } from '../support/wait.ts';
+import { entryCommand } from '../support/built-entries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'loadtest-failover-secret-0123456789abcdef';
@@ -52,7 +53,7 @@ describe('load test across a node failure', () => {
     const reportPath = join(dir, 'report.json');
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', 'loadtest/cli.ts', '--url', nodes.map((n) => n.url).join(','), '--bots', '8', '--ramp-up', '1', '--warmup', '2', '--duration', '30', '--report', reportPath, '--quiet'],
+      [...entryCommand('loadtest/cli.ts'), '--url', nodes.map((n) => n.url).join(','), '--bots', '8', '--ramp-up', '1', '--warmup', '2', '--duration', '30', '--report', reportPath, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../loadtest/report.ts';
+import { entryCommand } from '../support/built-entries.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,7 +21,7 @@ const TICK_RATE = 20;
 /** `npm run loadtest -- …args`; `endAfterMs`: SIGUSR2 (end the window early) that long after the start. */
 function loadtest(args: string[], endAfterMs?: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'loadtest/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...entryCommand('loadtest/cli.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const end = endAfterMs === undefined ? null : setTimeout(() => child.kill('SIGUSR2'), endAfterMs);
     child.once('exit', () => end && clearTimeout(end));
     let stdout = '';

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../../../loadtest/report.ts';
 import { Button } from '../../../shared/games/arena/sim/index.ts';
+import { entryCommand } from '../built-entries.ts';
 import { connectPlayer } from '../lobby.ts';
 import { sleep, waitFor } from '../wait.ts';
 
@@ -43,7 +44,7 @@ export interface HonestOptions {
 export function startHonestBots(url: string, opts: HonestOptions): HonestRun {
   const dir = mkdtempSync(join(tmpdir(), 'arena-hostile-'));
   const reportPath = join(dir, 'report.json');
-  const args = ['--import', 'tsx', 'loadtest/cli.ts', '--url', url, '--bots', String(opts.bots), '--ramp-up', String(opts.rampUpS)];
+  const args = [...entryCommand('loadtest/cli.ts'), '--url', url, '--bots', String(opts.bots), '--ramp-up', String(opts.rampUpS)];
   args.push('--warmup', String(opts.warmupS), '--duration', String(opts.durationS), '--behaviour', 'wander', '--seed', String(opts.seed ?? 11));
   args.push('--report', reportPath, '--quiet');
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
