@@ -172,11 +172,7 @@ export class TickLogWriter {
     } else {
       writeDelta(this.scratch, base, canonical, pattern);
     }
-    // The base is copied into the slot's own array rather than replaced by the new one: storing a
-    // fresh array into the long-lived bases list cost a write barrier per input and kept the
-    // slot's bytes wherever the last input happened to be allocated.
-    if (base !== null && base.length === canonical.length) for (let i = 0; i < canonical.length; i++) base[i] = canonical[i]!;
-    else this.bases[slot] = canonical.slice();
+    this.bases[slot] = canonical;
     this.inputCount++;
   }
 
