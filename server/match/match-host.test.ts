@@ -331,6 +331,36 @@ describe('MatchHost: drops, returns and takeovers', () => {
   });
 });
 
+describe('MatchHost: input ports', () => {
+  it('a port kept per connection sends its inputs where pushInput would, through takeovers, drops and returns', () => {
+    const m = setup();
+    m.host.claim(ann);
+    const tab1 = m.host.inputPort('tab1');
+    const tab2 = m.host.inputPort('tab2');
+    // Nothing attached yet: the port has no queue, as pushInput has no seat.
+    expect(m.host.pushThrough(tab1, input(1, 0, 0, 0))).toBe('absent');
+    m.host.attach('tab1', ann);
+    m.tick(5);
+    expect(m.host.pushThrough(tab1, input(7, 4, 0, 0))).toBe('queued');
+    expect(m.host.pushThrough(tab1, input(7, 4, 0, 0))).toBe('replayed');
+    m.tick(1);
+    expect(m.net.latest('tab1')!.players.find((p) => p.id === 0)).toMatchObject({ lastInputSeq: 7 });
+    // A second tab takes the seat: the first tab's kept port is refused, the second's numbers from 1.
+    m.host.attach('tab2', ann);
+    expect(m.host.pushThrough(tab1, input(8, 6, Button.Left, 0))).toBe('absent');
+    expect(m.host.pushThrough(tab2, input(1, 6, Button.Right, 0))).toBe('queued');
+    m.tick(1);
+    expect(m.net.latest('tab2')!.players.find((p) => p.id === 0)).toMatchObject({ lastInputSeq: 1 });
+    // Dropped, then back on the same connection id: a fresh queue (seq from 1 again) through the same port.
+    m.host.detach('tab2', 'drop');
+    expect(m.host.pushThrough(tab2, input(2, 7, 0, 0))).toBe('absent');
+    m.host.attach('tab2', ann);
+    expect(m.host.pushThrough(tab2, input(1, 8, 0, 0))).toBe('queued');
+    m.host.dispose();
+    expect(m.host.pushThrough(tab2, input(2, 9, 0, 0))).toBe('absent');
+  });
+});
+
 describe('MatchHost: bots and spectators', () => {
   it('a human claiming a full match takes the highest bot seat; a match full of humans refuses', () => {
     const m = setup({ maxPlayers: 3 });

@@ -36,6 +36,8 @@ export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics
 export class MatchRegistry {
   private readonly hosts = new Map<string, MatchHost>();
   private created = 0;
+  /** Bumped whenever a match comes or goes here: what callers that keep a host check. */
+  private hostsChanged = 0;
 
   constructor(private readonly deps: RegistryDeps) {}
 
@@ -45,6 +47,11 @@ export class MatchRegistry {
 
   get(id: string): MatchHost | undefined {
     return this.hosts.get(id);
+  }
+
+  /** Changes whenever a match is added or removed: a host kept by id is good while it holds. */
+  get version(): number {
+    return this.hostsChanged;
   }
 
   get size(): number {
@@ -81,6 +88,7 @@ export class MatchRegistry {
     const host = this.hosts.get(id);
     if (!host) return [];
     this.hosts.delete(id);
+    this.hostsChanged++;
     this.deps.metrics.matchesActive.set(this.hosts.size);
     return host.abandon();
   }
@@ -105,6 +113,7 @@ export class MatchRegistry {
           ended: (h) => this.deps.hooks.ended(h),
           disposed: (h) => {
             this.hosts.delete(h.id);
+            this.hostsChanged++;
             this.deps.metrics.matchesActive.set(this.hosts.size);
             this.deps.hooks.disposed(h);
           },
@@ -113,6 +122,7 @@ export class MatchRegistry {
       from,
     );
     this.hosts.set(spec.id, host);
+    this.hostsChanged++;
     this.deps.metrics.matchesActive.set(this.hosts.size);
     return host;
   }

@@ -72,6 +72,8 @@ export class MatchRunner {
   /** The present slots in ascending order: inputs are applied in slot order, whatever the order of arrival. */
   private order: number[] = [];
   private journal: MatchJournal | null = null;
+  /** Bumped whenever a slot's input queue comes, goes or is replaced: what input ports check. */
+  private queuesChanged = 0;
   private startRequested = false;
 
   constructor(private readonly opts: RunnerOptions) {
@@ -147,7 +149,10 @@ export class MatchRunner {
 
   /** 'away': out of the world, score kept. 'gone': the seat is free for good. */
   exit(slot: number, why: 'away' | 'gone'): void {
-    if (this.present.delete(slot)) this.order = this.order.filter((s) => s !== slot);
+    if (this.present.delete(slot)) {
+      this.order = this.order.filter((s) => s !== slot);
+      this.queuesChanged++;
+    }
     this.game.removePlayer(this.state, slot, why);
     this.journal?.seat(slot, why);
   }
@@ -155,6 +160,7 @@ export class MatchRunner {
   private setPresent(slot: number, p: Present): void {
     if (!this.present.has(slot)) this.order = [...this.order, slot].sort((a, b) => a - b);
     this.present.set(slot, p);
+    this.queuesChanged++;
   }
 
   /** A new connection took the seat over: its inputs are numbered from 1 again. */
@@ -163,6 +169,17 @@ export class MatchRunner {
     if (!p) return;
     p.queue = new InputQueue(this.opts.inputQueueSize);
     p.lastAppliedSeq = 0;
+    this.queuesChanged++;
+  }
+
+  /** Changes whenever a slot's input queue comes, goes or is replaced (enter, exit, resume, resetInputs). */
+  get queueVersion(): number {
+    return this.queuesChanged;
+  }
+
+  /** The queue the slot's inputs go to now (undefined: not present); valid while `queueVersion` holds. */
+  queueOf(slot: number): { push(input: { seq: number; clientTick: number }): PushOutcome } | undefined {
+    return this.present.get(slot)?.queue;
   }
 
   pushInput(slot: number, input: { seq: number; clientTick: number }): RunnerPushOutcome {

@@ -50,12 +50,19 @@ export class SeatBook {
   private readonly seats = new Map<number, Seat>();
   private readonly slotOfGuest = new Map<string, number>();
   private readonly slotOfConnection = new Map<string, number>();
+  /** Bumped whenever a connection gains or loses a slot: what the host's input ports check. */
+  private connectionsChanged = 0;
   private readonly spectators = new Set<string>();
   /** False once the match ended: seats no longer time out (the match is only read now). */
   private deadlinesRun = true;
   private botsClaimed = 0;
 
   constructor(private readonly opts: SeatBookOptions) {}
+
+  /** Changes whenever a connection gains or loses a slot (attach, detach, release, clear). */
+  get connectionVersion(): number {
+    return this.connectionsChanged;
+  }
 
   get capacity(): number {
     return this.opts.capacity;
@@ -147,6 +154,7 @@ export class SeatBook {
     if (!seat) return { ok: false, reason: 'no_seat' };
     const replaced = seat.connectionId !== null && seat.connectionId !== connectionId ? seat.connectionId : null;
     if (replaced !== null) this.slotOfConnection.delete(replaced);
+    this.connectionsChanged++;
     const how = replaced !== null ? 'took_over' : seat.arrived ? 'returned' : 'arrived';
     seat.connectionId = connectionId;
     seat.arrived = true;
@@ -164,6 +172,7 @@ export class SeatBook {
     const slot = this.slotOfConnection.get(connectionId);
     if (slot === undefined) return null;
     this.slotOfConnection.delete(connectionId);
+    this.connectionsChanged++;
     const seat = this.seats.get(slot)!;
     seat.connectionId = null;
     seat.deadline = this.graceDeadline();
@@ -178,6 +187,7 @@ export class SeatBook {
     this.seats.delete(seat.slot);
     if (seat.guestId !== null) this.slotOfGuest.delete(seat.guestId);
     if (seat.connectionId !== null) this.slotOfConnection.delete(seat.connectionId);
+    this.connectionsChanged++;
     return seat;
   }
 
@@ -234,6 +244,7 @@ export class SeatBook {
     this.seats.clear();
     this.slotOfGuest.clear();
     this.slotOfConnection.clear();
+    this.connectionsChanged++;
     this.spectators.clear();
     return connections;
   }

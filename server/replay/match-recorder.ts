@@ -67,7 +67,6 @@ export class MatchRecorder implements MatchJournal {
   private readonly epoch = randomBytes(8).toString('hex');
   private readonly writer: TickLogWriter;
   private readonly encode: (input: InputHeader) => Uint8Array;
-  private readonly scratch: InputHeader = { seq: 0, clientTick: 0 };
   /** Chunks handed to the store and not yet acknowledged, oldest first. */
   private unacked: ReplayChunk[] = [];
   private durableTo: number;
@@ -167,7 +166,7 @@ export class MatchRecorder implements MatchJournal {
   }
 
   input(slot: number, input: InputHeader, tick: number): void {
-    if (this.recording) this.writer.input(slot, canonicalInput(this.encode, input, tick, this.scratch));
+    if (this.recording) this.writer.input(slot, canonicalInput(this.encode, input, tick));
   }
 
   stepped(tick: number, snapshot: boolean): void {
