@@ -17,7 +17,7 @@ import { justMoved, matchRoom, watchServerTick } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
-import { chatMissedRequest, netGraphRequest, objectPayload, optionalString, stringField } from './payload.ts';
+import { chatMissedRequest, killcamRequest, netGraphRequest, objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
 import type { RemoteSockets } from './remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
@@ -161,6 +161,14 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const matchId = socket.data.matchId;
       if (matchId === undefined) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
       return { ok: true, ...deps.chat.log.missed(matchRoom(matchId), after) };
+    });
+
+    // After a death: the last seconds before it as the killer saw them, from the match's recording.
+    on('killcam', killcamRequest, (req) => {
+      if (socket.data.role !== 'player') return { ok: false, code: ErrorCode.NotInMatch, message: 'join a match first: killcams are for its players' };
+      const host = hostOf();
+      if (!host) return { ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match runs on another node, which makes its killcams' };
+      return host.killcam(socket.id, req);
     });
 
     // The net graph opened or closed: the match's tick time once a second, or no more.
