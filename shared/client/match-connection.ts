@@ -10,6 +10,8 @@
 import { io, Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts';
 import type {
+  KillcamAnswer,
+  KillcamRequest,
   ChatMessage,
   JoinRequest,
   MatchClientEvents,
@@ -292,6 +294,20 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.serverTickWanted = on;
     if (!this.socket.connected) return Promise.resolve({ ok: true });
     return settle(this.acked().emitWithAck('net_graph', { on }), this.timeoutMs);
+  }
+
+  /**
+   * The killcam of this player's death (shared/replay/killcam.ts has the file). The bytes come as
+   * a Uint8Array whatever the wire format (socket.io's default parser hands binary to a browser
+   * as an ArrayBuffer).
+   */
+  async killcam(req: KillcamRequest = {}): Promise<AckResult<KillcamAnswer>> {
+    const res = (await settle(this.acked().emitWithAck('killcam', req), this.timeoutMs)) as AckResult<{ killcam: unknown }>;
+    if (!res.ok) return res;
+    const raw = res.killcam;
+    const bytes = raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : null;
+    if (!bytes) return { ok: false, code: ErrorCode.BadRequest, message: 'the server answered a killcam that is not binary' };
+    return { ok: true, killcam: bytes };
   }
 
   /** Match chat; the answer carries the text as the others will see it. */

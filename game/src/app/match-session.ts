@@ -57,6 +57,8 @@ export class MatchSession {
    * set by the match's scene. Null sends nothing.
    */
   controller: (() => object | null) | null = null;
+  /** Arena: the own player was killed (by `killer`, told by the snapshot of `tick`): the killcam's cue. */
+  onDeath: ((killer: number, tick: number) => void) | null = null;
   /** Local time (ms) each slot was last seen dying: the respawn countdown runs from it. */
   readonly diedAt = new Map<number, number>();
   /** Arena: the player's hits, damage and blocked shots from the snapshots' events (the scene draws them). */
@@ -151,6 +153,7 @@ export class MatchSession {
       const slot = info.role === 'player' ? info.slot : -1;
       this.feedback.onProjectiles((s as Snapshot).projectiles, slot);
       const mine = this.feedback.onEvents((s as Snapshot).events, slot);
+      if (slot >= 0 && !this.deps.replay && this.onDeath) for (const e of (s as Snapshot).events) if (e.type === 'kill' && e.victimId === slot) this.onDeath(e.killerId, s.tick);
       for (const f of mine) if (f.kind === 'hit') this.deps.stats.setHitRewind((f.rewindTicks * 1000) / info.tickRate);
     }
     this.deps.stats.setInterpDelay(this.interpolation ? this.interpolation.delayMs : (1000 / info.tickRate) * info.snapshotEvery);

@@ -1,0 +1,240 @@
+/**
+ * The killcam: when the player dies in Arena, it asks the server for the killcam of that death
+ * (`killcam`: the death and a slice of the running match's recording, shared/replay/killcam.ts),
+ * re-simulates the slice in the page with the game, and plays the last 4 s before the kill from
+ * the killer's seat (the camera on the killer, the others where its screen showed them when it
+ * fired) in the Arena scene, on the replay viewer's session, while the respawn countdown runs.
+ * Verbs: `died` (the live session's cue), `skip` (the button, Esc), `end` (the respawn).
+ *
+ * The window is longer than the countdown (4 s against 2 s), so it plays faster, to end on the
+ * kill just before the respawn. The match is never touched: its session keeps receiving
+ * snapshots, and its scene comes back as the player respawns. A refused request or a hostile
+ * answer ends in `failed` with the reason, shown until the respawn; a new death replaces the
+ * killcam of the last one.
+ */
+import type { AnyGame, SnapshotHeader } from '../../../shared/game/game-definition.ts';
+import type { PlayerClient } from '../../../shared/client/player-client.ts';
+import type { MatchInfo } from '../../../shared/protocol/events.ts';
+import { killcamActions } from '../state/killcam-slice.ts';
+import type { Store } from '../state/store.ts';
+import type { GameView } from './match-flow.ts';
+import type { MatchSession } from './match-session.ts';
+
+export interface KillcamDeps {
+  store: Store;
+  /** The match being played (its info, its respawn countdown). */
+  live: MatchSession;
+  /** The session the killcam is drawn from (the replay viewer's: its scenes draw nothing else meanwhile). */
+  screen: MatchSession;
+  /** Its clock (ms of match time), which the killcam drives. */
+  setNow: (ms: number) => void;
+  client: () => PlayerClient | null;
+  games: readonly AnyGame[];
+  view: () => Promise<GameView | null>;
+  /** A callback on the next frame; answers a cancel. */
+  frame?: (fn: (wallMs: number) => void) => () => void;
+}
+
+/** Ends this long before the respawn, so the last frame (the kill) is seen still. */
+const END_BEFORE_RESPAWN_MS = 250;
+const MAX_SPEED = 4;
+/** Ticks shown after the kill: the killer's screen shows the victim fall `rewindTicks` later. */
+const AFTER_KILL_TICKS = 3;
+
+export interface KillcamStatus {
+  status: 'off' | 'loading' | 'playing' | 'failed';
+  killer: number | null;
+  killTick: number | null;
+  rewindTicks: number | null;
+  /** Ticks of the killcam: the first and last frame, and the one drawn last. */
+  fromTick: number | null;
+  toTick: number | null;
+  shownTick: number | null;
+  speed: number;
+  /** Frames drawn so far. */
+  drawn: number;
+}
+
+export class KillcamPlayer {
+  private generation = 0;
+  private cancelFrame: (() => void) | null = null;
+  private frames: SnapshotHeader[] = [];
+  private next = 0;
+  private clockMs = 0;
+  private speed = 1;
+  private lastWall: number | null = null;
+  /** The match the killcam is of (its scene comes back at the end). */
+  private matchInfo: MatchInfo | null = null;
+  private info: { killer: number; killTick: number; rewindTicks: number } | null = null;
+  private viewKey = 0;
+  /** The killcam's scene is on screen in place of the match's. */
+  private shown = false;
+  private readonly frame: (fn: (wallMs: number) => void) => () => void;
+
+  constructor(private readonly deps: KillcamDeps) {
+    this.frame =
+      deps.frame ??
+      ((fn) => {
+        const id = requestAnimationFrame(fn);
+        return () => cancelAnimationFrame(id);
+      });
+  }
+
+  private get state() {
+    return this.deps.store.getState();
+  }
+
+  /** For tests and devtools. */
+  status(): KillcamStatus {
+    const k = this.state.killcam;
+    return {
+      status: k.status,
+      killer: this.info?.killer ?? null,
+      killTick: this.info?.killTick ?? k.killTick,
+      rewindTicks: this.info?.rewindTicks ?? null,
+      fromTick: this.frames[0]?.tick ?? null,
+      toTick: this.frames.at(-1)?.tick ?? null,
+      shownTick: this.next > 0 ? this.frames[this.next - 1]!.tick : null,
+      speed: this.speed,
+      drawn: this.next,
+    };
+  }
+
+  /** The live session saw the player killed: its killcam, replacing any shown. */
+  died(killer: number, tick: number): void {
+    const live = this.deps.live.info;
+    // A replay open over the match owns the replay session and its scene.
+    if (!live || live.game !== 'arena' || live.role !== 'player' || this.state.replay.status !== 'closed') return;
+    this.clear(false);
+    const gen = ++this.generation;
+    this.matchInfo = live;
+    this.deps.store.dispatch(killcamActions.loading({ killTick: tick }));
+    this.watch();
+    void this.load(gen, live, killer, tick).catch((error: unknown) => {
+      if (gen === this.generation) this.fail('FAILED', `the killcam could not be shown (${(error as Error).message})`);
+    });
+  }
+
+  skip(): void {
+    if (this.state.killcam.status === 'off') return;
+    this.stop();
+    this.deps.store.dispatch(killcamActions.ended('skipped'));
+  }
+
+  /** The player is back (or the match is over): the match's own view again. */
+  end(): void {
+    if (this.state.killcam.status === 'off') return;
+    this.stop();
+    this.deps.store.dispatch(killcamActions.ended('respawned'));
+  }
+
+  private async load(gen: number, live: MatchInfo, killer: number, tick: number): Promise<void> {
+    const client = this.deps.client();
+    if (!client) return this.fail('UNAVAILABLE', 'not connected');
+    // The file reader and the re-simulation load with the first killcam: the lobby stays lean.
+    const [res, killcam, arenaView] = await Promise.all([
+      client.match.killcam({ victim: live.slot, tick }),
+      import('../../../shared/replay/killcam.ts'),
+      import('../../../shared/games/arena/killcam-view.ts'),
+    ]);
+    if (gen !== this.generation) return;
+    if (!res.ok) return this.fail(res.code, res.message);
+    const file = await killcam.unpackKillcam(res.killcam);
+    if (gen !== this.generation) return;
+    if (!file.ok) return this.fail(file.code, `the server's killcam is unreadable: ${file.message}`);
+    const { info, slice } = file;
+    if (info.victim !== live.slot || info.killer !== killer || slice.header.matchId !== live.matchId || slice.header.game !== live.game) {
+      return this.fail('OTHER_MATCH', 'the server sent the killcam of another death');
+    }
+    const last = slice.chunks.at(-1)!.toTick;
+    const frames = killcam.killcamFrames(slice, info, this.deps.games, arenaView.arenaKillerView, Math.min(last, info.killTick + info.rewindTicks + AFTER_KILL_TICKS));
+    if (!frames.ok) return this.fail(frames.code, `the killcam does not play: ${frames.message}`);
+    if (frames.frames.length === 0) return this.fail('CORRUPT', 'the killcam holds no frame');
+    const view = await this.deps.view();
+    if (gen !== this.generation) return;
+    if (!view) return this.fail('GAME_LOAD', 'the game could not be loaded');
+    const respawnMs = this.deps.live.respawnInMs(live.slot);
+    // Back already (a slow answer): nothing to watch it in.
+    if (respawnMs === null || this.deps.live.info?.matchId !== live.matchId) return this.end();
+    this.frames = frames.frames;
+    this.next = 0;
+    this.info = { killer: info.killer, killTick: info.killTick, rewindTicks: info.rewindTicks };
+    const tickMs = 1000 / live.tickRate;
+    const spanMs = (this.frames.at(-1)!.tick - this.frames[0]!.tick) * tickMs;
+    this.speed = Math.min(MAX_SPEED, Math.max(1, spanMs / Math.max(1, respawnMs - END_BEFORE_RESPAWN_MS)));
+    const screen = this.deps.screen;
+    screen.left();
+    screen.joined({ ...live, matchId: `killcam:${live.matchId}:${info.killTick}`, role: 'player', slot: info.killer, roster: this.deps.live.roster });
+    this.clockMs = this.frames[0]!.serverTime;
+    this.feed();
+    view.showReplay(live.game, `killcam:${++this.viewKey}`);
+    this.shown = true;
+    const nickname = this.deps.live.roster.find((r) => r.slot === info.killer)?.nickname ?? `#${info.killer}`;
+    this.deps.store.dispatch(
+      killcamActions.playing({ killer: { slot: info.killer, nickname }, killTick: info.killTick, rewindMs: Math.round(info.rewindTicks * tickMs), speed: Math.round(this.speed * 100) / 100 }),
+    );
+    this.lastWall = null;
+  }
+
+  /** Once a frame while a killcam is loading, playing or failed: the respawn ends it. */
+  private watch(): void {
+    if (this.cancelFrame) return;
+    const loop = (wall: number) => {
+      this.cancelFrame = this.frame(loop);
+      this.onFrame(wall);
+    };
+    this.cancelFrame = this.frame(loop);
+  }
+
+  /** Hands the session every frame due by the killcam's clock. */
+  private feed(): void {
+    const { screen, setNow } = this.deps;
+    while (this.next < this.frames.length && this.frames[this.next]!.serverTime <= this.clockMs) {
+      const f = this.frames[this.next++]!;
+      setNow(f.serverTime);
+      screen.onSnapshot(f);
+    }
+    setNow(this.clockMs);
+  }
+
+  private onFrame(wall: number): void {
+    const live = this.deps.live;
+    const slot = this.matchInfo?.slot ?? -1;
+    if (live.info?.matchId !== this.matchInfo?.matchId || live.respawnInMs(slot) === null || this.state.match.results) return this.end();
+    if (this.frames.length === 0) return;
+    const dt = this.lastWall === null ? 0 : Math.min(250, wall - this.lastWall);
+    this.lastWall = wall;
+    // The last frame stays still until the respawn: the clock stops there.
+    this.clockMs = Math.min(this.clockMs + dt * this.speed, this.frames.at(-1)!.serverTime);
+    this.feed();
+  }
+
+  /** The reason stays on screen until the respawn; the match's own scene comes back now. */
+  private fail(code: string, message: string): void {
+    this.clear(true);
+    this.deps.store.dispatch(killcamActions.failed({ code, message }));
+  }
+
+  private stop(): void {
+    this.generation++;
+    this.cancelFrame?.();
+    this.cancelFrame = null;
+    this.clear(true);
+  }
+
+  /** Forgets the frames; `restore`: the match's own scene again (when it is still being played). */
+  private clear(restore: boolean): void {
+    this.frames = [];
+    this.next = 0;
+    this.info = null;
+    if (!this.shown) return;
+    this.deps.screen.left();
+    const match = this.matchInfo;
+    if (!restore || !match) return;
+    this.shown = false;
+    void this.deps.view().then((v) => {
+      // The match goes on (its results, or the lobby, draw themselves otherwise).
+      if (v && this.deps.live.info?.matchId === match.matchId && this.state.replay.status === 'closed' && !this.state.match.results) v.show(match.game, match.matchId);
+    });
+  }
+}
