@@ -302,10 +302,15 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
    * as an ArrayBuffer).
    */
   async killcam(req: KillcamRequest = {}): Promise<AckResult<KillcamAnswer>> {
-    const res = (await settle(this.acked().emitWithAck('killcam', req), this.timeoutMs)) as AckResult<{ killcam: unknown }>;
+    const answer = settle<{ raw: unknown }>(
+      this.acked()
+        .emitWithAck('killcam', req)
+        .then((raw: unknown): AckResult<{ raw: unknown }> => (raw instanceof Uint8Array || raw instanceof ArrayBuffer ? { ok: true, raw } : (raw as AckResult<{ raw: unknown }>))),
+      this.timeoutMs,
+    );
+    const res = await answer;
     if (!res.ok) return res;
-    const raw = res.killcam;
-    const bytes = raw instanceof Uint8Array ? raw : raw instanceof ArrayBuffer ? new Uint8Array(raw) : null;
+    const bytes = res.raw instanceof Uint8Array ? res.raw : res.raw instanceof ArrayBuffer ? new Uint8Array(res.raw) : null;
     if (!bytes) return { ok: false, code: ErrorCode.BadRequest, message: 'the server answered a killcam that is not binary' };
     return { ok: true, killcam: bytes };
   }

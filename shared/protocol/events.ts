@@ -64,7 +64,9 @@ export interface KillcamRequest {
 
 /**
  * A killcam (shared/replay/killcam.ts): the death, and the recording from a checkpoint up to
- * now, compressed; the page re-simulates it from the killer's seat.
+ * now, compressed; the page re-simulates it from the killer's seat. On the wire the answer is the
+ * bytes alone (binary travels as an acknowledgement's sole argument, one frame on the compact
+ * wire), or the failure; the SDK hands it over as this.
  */
 export interface KillcamAnswer {
   killcam: Uint8Array;
@@ -151,12 +153,12 @@ export interface MatchClientEvents {
   /** Clock sync: the server answers with its clock in ms. */
   clock: (ack: (serverTime: number) => void) => void;
   /**
-   * Arena, after a death: the last seconds before it as the killer saw them (KillcamAnswer).
+   * Arena, after a death: the last seconds before it as the killer saw them: the killcam's bytes.
    * NOT_IN_MATCH for a spectator or a connection in no match, NOT_ALLOWED for another player's
    * death, KILLCAM_NOT_FOUND when there is no such death (any more), KILLCAM_UNAVAILABLE when the
    * match is not recorded here, RATE_LIMITED while the node builds others.
    */
-  killcam: (req: KillcamRequest, ack: (res: AckResult<KillcamAnswer>) => void) => void;
+  killcam: (req: KillcamRequest, ack: (res: Uint8Array | ({ ok: false } & WireError)) => void) => void;
 }
 
 /** Every event a client may send on /match: the packet guard's allow list; a missing one fails to compile. */

@@ -1,6 +1,10 @@
 /**
- * Watching a replay in the page: Alice plays a 3-second private Arena match against Bob (a
- * headless player walking right), presses "Watch replay" on the results, and the page fetches
+ * The killcam, then watching a replay in the page. Alice plays a private Arena match to two kills
+ * (one hit kills) against Bob, a headless player driven by the game's bot brain, and stands
+ * still. When Bob kills her, her page asks for the killcam and plays the last 4 s before the
+ * kill from Bob's seat (the camera on him) during the respawn countdown; she skips it and the
+ * match's own scene is back. The second kill ends the match. Then the replay: she
+ * presses "Watch replay" on the results, and the page fetches
  * the private file with her token, re-simulates it and draws it with the match's own scene. She
  * speeds it up, seeks (to the nearest checkpoint, then re-simulated), follows Bob (the camera
  * centres on him) and plays to the end, where every player stands exactly where the match's last
@@ -11,6 +15,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Button } from '../../shared/games/arena/sim/index.ts';
+import { firstWallHit } from '../../shared/games/arena/sim/projectiles.ts';
 import { REPLAY_FORMAT_VERSION, REPLAY_ZLIB } from '../../shared/replay/replay-format.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForScreen } from '../support/page.ts';
@@ -23,8 +28,21 @@ interface Pose {
   y: number;
   alive: boolean;
 }
+interface KillcamStatus {
+  status: 'off' | 'loading' | 'playing' | 'failed';
+  killer: number | null;
+  killTick: number | null;
+  fromTick: number | null;
+  toTick: number | null;
+  drawn: number;
+  killerAt: { x: number; y: number } | null;
+  played: number;
+  skipped: number;
+}
 interface ReplayWindow {
   arena: {
+    killcam: KillcamStatus;
+    state(): { killcam: { status: string; last: string | null; error: { message: string } | null } };
     screen: string;
     latest: { tick: number; players: Pose[] } | null;
     info: { slot: number } | null;
@@ -52,11 +70,13 @@ describe('the replay viewer in Chromium', () => {
     await server?.stop();
   });
 
-  it('watches a match again: plays, seeks, follows, ends where the match ended', { timeout: 90_000 }, async () => {
+  it('shows the killcam after a death and skips it; then watches the match again: plays, seeks, follows, ends where the match ended', { timeout: 90_000 }, async () => {
     const { page, errors } = await openPage(browser, server.url, 'alice');
     await lobbyReady(page);
     await setNickname(page, 'alice');
-    await page.getByRole('spinbutton', { name: 'Time limit in seconds (0: none)' }).fill('3');
+    await page.getByRole('spinbutton', { name: 'Time limit in seconds (0: none)' }).fill('20');
+    await page.getByRole('spinbutton', { name: 'Kills to win (0: none)' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Damage per hit (0: practice, nobody is hurt)' }).fill('100');
     await page.getByRole('button', { name: 'Create private match' }).click();
     await waitForScreen(page, 'queue');
     const code = await page.evaluate(() => (window as unknown as { arena: { state(): { match: { joined: { code: string | null } | null } } } }).arena.state().match.joined!.code!);
@@ -66,10 +86,79 @@ describe('the replay viewer in Chromium', () => {
     const bobView = bob.openMatch();
     const joined = await bobView.conn.join(seat.matchId);
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
-    let clientTick = 0;
-    walking = setInterval(() => bobView.conn.sendInput({ buttons: Button.Right, aim: 0, clientTick: ++clientTick }), 33);
+    // Bob hunts Alice: runs at her, around a wall he is stuck on, and fires once nothing stands
+    // between them.
+    const { map } = joined.setup;
+    let still = 0;
+    let detour = 0;
+    let last = { x: -1, y: -1 };
+    walking = setInterval(() => {
+      const view = bobView.snapshots.at(-1);
+      const me = view?.players.find((p) => p.id === joined.slot);
+      const her = view?.players.find((p) => p.id !== joined.slot && p.alive);
+      if (!view || !me || !her) return;
+      const dx = her.x - me.x;
+      const dy = her.y - me.y;
+      still = me.x === last.x && me.y === last.y ? still + 1 : 0;
+      last = { x: me.x, y: me.y };
+      if (still > 2 && detour === 0) detour = 20;
+      let buttons: number;
+      if (detour > 0) {
+        detour--;
+        buttons = Math.abs(dx) > Math.abs(dy) ? (dy >= 0 ? Button.Down : Button.Up) : dx >= 0 ? Button.Right : Button.Left;
+      } else if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) {
+        buttons = Button.Fire;
+      } else {
+        buttons = (dx > 8 ? Button.Right : dx < -8 ? Button.Left : 0) | (dy > 8 ? Button.Down : dy < -8 ? Button.Up : 0);
+      }
+      bobView.conn.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
+    }, 33);
 
+    // Bob kills Alice: her page plays the killcam from his seat during her respawn countdown
+    // (2 s, the request and the re-simulation included), and she skips it.
+    const cam = await page
+      .waitForFunction(
+        () => {
+          const a = (window as unknown as ReplayWindow).arena;
+          const k = a.killcam;
+          if (k.status !== 'playing' || k.drawn < 5 || !k.killerAt) return false;
+          const text = document.querySelector('[aria-label="Killcam"]')?.textContent ?? '';
+          return { ...k, drawing: document.getElementById('game')!.dataset.drawing, killerOnScreen: a.worldToScreen(k.killerAt.x, k.killerAt.y), text };
+        },
+        null,
+        { timeout: 20_000, polling: 50 },
+      )
+      .then((h) => h.jsonValue() as Promise<KillcamStatus & { drawing: string; killerOnScreen: { x: number; y: number } | null; text: string }>)
+      .catch(async (e: Error) => {
+        const seen = await page.evaluate(() => (window as unknown as ReplayWindow).arena.state().killcam);
+        throw new Error(`no killcam played (the last one: ${JSON.stringify(seen)}): ${e.message}`);
+      });
+    // From the keyboard: a click waits for the button to hold still over a few frames, and the
+    // killcam lasts only what is left of the countdown.
+    await page.getByRole('region', { name: 'Killcam' }).getByRole('button', { name: 'Skip' }).press('Enter');
+    await page.waitForFunction(() => (window as unknown as ReplayWindow).arena.killcam.skipped === 1, null, { polling: 50 });
+    expect(await page.evaluate(() => (window as unknown as ReplayWindow).arena.killcam.status)).toBe('off');
+    // The match's own scene is back; the match went on meanwhile.
+    await page.waitForFunction(() => document.getElementById('game')!.dataset.drawing === 'arena');
+    expect(await page.evaluate(() => (window as unknown as ReplayWindow).arena.screen)).toBe('match');
+
+    expect(cam.killer).toBe(joined.slot);
+    expect(cam.text).toContain('bob');
+    expect(cam.drawing).toBe('arena-replay');
+    // 4 s before the kill (30 Hz), or from the match's start, to just after it.
+    expect(cam.fromTick).toBe(Math.max(1, cam.killTick! - 120));
+    expect(cam.toTick).toBeGreaterThanOrEqual(cam.killTick!);
+    // The camera follows the killer: he is drawn inside the window (it eases after him and stops at the map's edges).
+    const vp = page.viewportSize()!;
+    expect(cam.killerOnScreen).not.toBeNull();
+    expect(cam.killerOnScreen!.x).toBeGreaterThan(0);
+    expect(cam.killerOnScreen!.x).toBeLessThan(vp.width);
+    expect(cam.killerOnScreen!.y).toBeGreaterThan(0);
+    expect(cam.killerOnScreen!.y).toBeLessThan(vp.height);
+
+    // The second kill ends the match: the results end any killcam.
     await waitForScreen(page, 'results', 30_000);
+    await page.waitForFunction(() => (window as unknown as ReplayWindow).arena.killcam.status === 'off');
     clearInterval(walking);
     walking = null;
     // Where the match left everyone: its last snapshot on Alice's page.

@@ -53,6 +53,11 @@ export interface KillcamStatus {
   speed: number;
   /** Frames drawn so far. */
   drawn: number;
+  /** Arena: where the killer is in the frame drawn last (the camera is on it). */
+  killerAt: { x: number; y: number } | null;
+  /** Killcams played, and skipped, in this page's life. */
+  played: number;
+  skipped: number;
 }
 
 export class KillcamPlayer {
@@ -69,6 +74,8 @@ export class KillcamPlayer {
   private viewKey = 0;
   /** The killcam's scene is on screen in place of the match's. */
   private shown = false;
+  private played = 0;
+  private skipped = 0;
   private readonly frame: (fn: (wallMs: number) => void) => () => void;
 
   constructor(private readonly deps: KillcamDeps) {
@@ -97,7 +104,16 @@ export class KillcamPlayer {
       shownTick: this.next > 0 ? this.frames[this.next - 1]!.tick : null,
       speed: this.speed,
       drawn: this.next,
+      killerAt: this.killerAt(),
+      played: this.played,
+      skipped: this.skipped,
     };
+  }
+
+  private killerAt(): { x: number; y: number } | null {
+    const shown = this.frames[this.next - 1] as { players?: { id: number; x: number; y: number }[] } | undefined;
+    const p = shown?.players?.find((q) => q.id === this.info?.killer);
+    return p ? { x: p.x, y: p.y } : null;
   }
 
   /** The live session saw the player killed: its killcam, replacing any shown. */
@@ -117,6 +133,7 @@ export class KillcamPlayer {
 
   skip(): void {
     if (this.state.killcam.status === 'off') return;
+    this.skipped++;
     this.stop();
     this.deps.store.dispatch(killcamActions.ended('skipped'));
   }
@@ -169,6 +186,7 @@ export class KillcamPlayer {
     this.feed();
     view.showReplay(live.game, `killcam:${++this.viewKey}`);
     this.shown = true;
+    this.played++;
     const nickname = this.deps.live.roster.find((r) => r.slot === info.killer)?.nickname ?? `#${info.killer}`;
     this.deps.store.dispatch(
       killcamActions.playing({ killer: { slot: info.killer, nickname }, killTick: info.killTick, rewindMs: Math.round(info.rewindTicks * tickMs), speed: Math.round(this.speed * 100) / 100 }),
