@@ -107,50 +107,79 @@ export async function unpackKillcam(file: Uint8Array, maxBodyBytes = MAX_KILLCAM
 
 export const KILLCAM_HEAD = new Uint8Array([...KILLCAM_MAGIC].map((c) => c.charCodeAt(0)).concat([KILLCAM_VERSION, REPLAY_ZLIB]));
 
-/**
- * Re-simulates the slice and answers the killer's view at every snapshot tick from
- * `info.fromTick` to `toTick` (clamped to the log), each through the game's snapshot codec with
- * the match's own clock in the header (serverTime: tick × tick length), as ReplayPlayer does.
- * Work: the ticks from the slice's checkpoint to `toTick`, at most a checkpoint interval plus the
- * window.
- */
-export function killcamFrames(
-  slice: Replay,
-  info: KillcamInfo,
-  games: readonly AnyGame[],
-  view: KillerView,
-  toTick: number,
-): { ok: true; frames: SnapshotHeader[] } | ReplayError {
-  try {
-    return framesOf(slice, info, games, view, toTick);
-  } catch (e) {
-    return { ok: false, code: 'CORRUPT', message: `the game failed on this killcam: ${(e as Error).message}` };
-  }
+/** A killcam being played: the re-simulation steps as the frames are asked for. */
+export interface KillcamRun {
+  /** The killer's view at the next snapshot tick up to `toTick`; null after the last. */
+  next(): { ok: true; frame: SnapshotHeader | null } | ReplayError;
 }
 
-function framesOf(slice: Replay, info: KillcamInfo, games: readonly AnyGame[], view: KillerView, toTick: number): { ok: true; frames: SnapshotHeader[] } | ReplayError {
-  const prepared = prepareReplay(slice, games);
-  if (!prepared.ok) return prepared;
-  const p = prepared.value;
-  const first = p.ticks[0]?.checkpoint;
-  if (!first) return { ok: false, code: 'CORRUPT', message: 'the killcam does not start with a checkpoint' };
-  const start = fromCheckpoint(p, first);
-  if (!start.ok) return start;
-  const head = start.value;
-  const { game } = p;
-  const tickMs = 1000 / slice.header.tickRate;
+/**
+ * Prepares the slice and steps it from its checkpoint to just before `info.fromTick` (at most a
+ * checkpoint interval of ticks, no snapshot encoding); then each `next()` steps on to the next
+ * snapshot tick and hands out the killer's view there, through the game's snapshot codec with
+ * the match's own clock in the header (serverTime: tick × tick length), as ReplayPlayer does.
+ * Frames are made as they are drawn, so playback starts once the window's start is reached.
+ */
+export function openKillcam(slice: Replay, info: KillcamInfo, games: readonly AnyGame[], view: KillerView, toTick: number): { ok: true; run: KillcamRun } | ReplayError {
+  const guard = <T>(fn: () => T | ReplayError): T | ReplayError => {
+    try {
+      return fn();
+    } catch (e) {
+      return { ok: false, code: 'CORRUPT', message: `the game failed on this killcam: ${(e as Error).message}` };
+    }
+  };
+  return guard(() => {
+    const prepared = prepareReplay(slice, games);
+    if (!prepared.ok) return prepared;
+    const p = prepared.value;
+    const first = p.ticks[0]?.checkpoint;
+    if (!first) return { ok: false, code: 'CORRUPT', message: 'the killcam does not start with a checkpoint' };
+    const start = fromCheckpoint(p, first);
+    if (!start.ok) return start;
+    const head = start.value;
+    const { game } = p;
+    const tickMs = 1000 / slice.header.tickRate;
+    let index = 0;
+    const step = (): { snapshot: boolean } | ReplayError => {
+      const t = p.ticks[index++]!;
+      const before = head.snapshot;
+      const bad = stepTick(p, head, t);
+      if (bad) return bad;
+      return { snapshot: t.snapshot && head.snapshot !== before };
+    };
+    while (index < p.ticks.length && p.ticks[index]!.tick < info.fromTick) {
+      const stepped = step();
+      if ('ok' in stepped) return stepped;
+    }
+    const run: KillcamRun = {
+      next: () =>
+        guard(() => {
+          while (index < p.ticks.length && p.ticks[index]!.tick <= toTick) {
+            const stepped = step();
+            if ('ok' in stepped) return stepped;
+            if (!stepped.snapshot) continue;
+            const model = head.snapshot as SnapshotHeader;
+            const framed = { ...model, serverTime: Math.round(model.tick * tickMs), phaseEndTick: model.phase === MatchPhase.Playing ? head.phaseEndTick : 0 };
+            const decoded = game.snapshotCodec.decode(game.snapshotCodec.encodeKeyframe(framed), null);
+            if (!decoded.ok) return { ok: false, code: 'CORRUPT', message: `the snapshot of tick ${model.tick} does not encode: ${decoded.message}` } as ReplayError;
+            return { ok: true as const, frame: view(head.state, decoded.value as SnapshotHeader, info) };
+          }
+          return { ok: true as const, frame: null };
+        }),
+    };
+    return { ok: true as const, run };
+  });
+}
+
+/** Every frame of the killcam at once (tests, tools). */
+export function killcamFrames(slice: Replay, info: KillcamInfo, games: readonly AnyGame[], view: KillerView, toTick: number): { ok: true; frames: SnapshotHeader[] } | ReplayError {
+  const opened = openKillcam(slice, info, games, view, toTick);
+  if (!opened.ok) return opened;
   const frames: SnapshotHeader[] = [];
-  for (const t of p.ticks) {
-    if (t.tick > toTick) break;
-    const before = head.snapshot;
-    const bad = stepTick(p, head, t);
-    if (bad) return bad;
-    if (t.tick < info.fromTick || !t.snapshot || head.snapshot === before) continue;
-    const model = head.snapshot as SnapshotHeader;
-    const framed = { ...model, serverTime: Math.round(model.tick * tickMs), phaseEndTick: model.phase === MatchPhase.Playing ? head.phaseEndTick : 0 };
-    const decoded = game.snapshotCodec.decode(game.snapshotCodec.encodeKeyframe(framed), null);
-    if (!decoded.ok) return { ok: false, code: 'CORRUPT', message: `the snapshot of tick ${t.tick} does not encode: ${decoded.message}` };
-    frames.push(view(head.state, decoded.value as SnapshotHeader, info));
+  for (;;) {
+    const next = opened.run.next();
+    if (!next.ok) return next;
+    if (!next.frame) return { ok: true, frames };
+    frames.push(next.frame);
   }
-  return { ok: true, frames };
 }

@@ -13,6 +13,7 @@
  * killcam of the last one.
  */
 import type { AnyGame, SnapshotHeader } from '../../../shared/game/game-definition.ts';
+import type { KillcamRun } from '../../../shared/replay/killcam.ts';
 import type { PlayerClient } from '../../../shared/client/player-client.ts';
 import type { MatchInfo } from '../../../shared/protocol/events.ts';
 import { killcamActions } from '../state/killcam-slice.ts';
@@ -63,8 +64,12 @@ export interface KillcamStatus {
 export class KillcamPlayer {
   private generation = 0;
   private cancelFrame: (() => void) | null = null;
-  private frames: SnapshotHeader[] = [];
-  private next = 0;
+  /** The killcam being played: its re-simulation, the next frame it made, the last one drawn. */
+  private run: KillcamRun | null = null;
+  private pending: SnapshotHeader | null = null;
+  private lastShown: SnapshotHeader | null = null;
+  private span: { fromTick: number; toTick: number; endMs: number } | null = null;
+  private drawn = 0;
   private clockMs = 0;
   private speed = 1;
   private lastWall: number | null = null;
@@ -79,6 +84,12 @@ export class KillcamPlayer {
   private readonly frame: (fn: (wallMs: number) => void) => () => void;
 
   constructor(private readonly deps: KillcamDeps) {
+    // The reader and the re-simulation load once a match is joined, not in the 2 s after a death.
+    const unsubscribe = deps.store.subscribe(() => {
+      if (!deps.store.getState().match.joined) return;
+      unsubscribe();
+      void Promise.all([import('../../../shared/replay/killcam.ts'), import('../../../shared/games/arena/killcam-view.ts')]).catch(() => {});
+    });
     this.frame =
       deps.frame ??
       ((fn) => {
@@ -99,11 +110,11 @@ export class KillcamPlayer {
       killer: this.info?.killer ?? null,
       killTick: this.info?.killTick ?? k.killTick,
       rewindTicks: this.info?.rewindTicks ?? null,
-      fromTick: this.frames[0]?.tick ?? null,
-      toTick: this.frames.at(-1)?.tick ?? null,
-      shownTick: this.next > 0 ? this.frames[this.next - 1]!.tick : null,
+      fromTick: this.span?.fromTick ?? null,
+      toTick: this.span?.toTick ?? null,
+      shownTick: this.lastShown?.tick ?? null,
       speed: this.speed,
-      drawn: this.next,
+      drawn: this.drawn,
       killerAt: this.killerAt(),
       played: this.played,
       skipped: this.skipped,
@@ -111,7 +122,7 @@ export class KillcamPlayer {
   }
 
   private killerAt(): { x: number; y: number } | null {
-    const shown = this.frames[this.next - 1] as { players?: { id: number; x: number; y: number }[] } | undefined;
+    const shown = this.lastShown as { players?: { id: number; x: number; y: number }[] } | null;
     const p = shown?.players?.find((q) => q.id === this.info?.killer);
     return p ? { x: p.x, y: p.y } : null;
   }
@@ -148,7 +159,7 @@ export class KillcamPlayer {
   private async load(gen: number, live: MatchInfo, killer: number, tick: number): Promise<void> {
     const client = this.deps.client();
     if (!client) return this.fail('UNAVAILABLE', 'not connected');
-    // The file reader and the re-simulation load with the first killcam: the lobby stays lean.
+    // Loaded with the match already (see the constructor): the lobby's own bytes stay lean.
     const [res, killcam, arenaView] = await Promise.all([
       client.match.killcam({ victim: live.slot, tick }),
       import('../../../shared/replay/killcam.ts'),
@@ -164,25 +175,31 @@ export class KillcamPlayer {
       return this.fail('OTHER_MATCH', 'the server sent the killcam of another death');
     }
     const last = slice.chunks.at(-1)!.toTick;
-    const frames = killcam.killcamFrames(slice, info, this.deps.games, arenaView.arenaKillerView, Math.min(last, info.killTick + info.rewindTicks + AFTER_KILL_TICKS));
-    if (!frames.ok) return this.fail(frames.code, `the killcam does not play: ${frames.message}`);
-    if (frames.frames.length === 0) return this.fail('CORRUPT', 'the killcam holds no frame');
+    const toTick = Math.min(last, info.killTick + info.rewindTicks + AFTER_KILL_TICKS);
+    const opened = killcam.openKillcam(slice, info, this.deps.games, arenaView.arenaKillerView, toTick);
+    if (!opened.ok) return this.fail(opened.code, `the killcam does not play: ${opened.message}`);
+    const firstFrame = opened.run.next();
+    if (!firstFrame.ok) return this.fail(firstFrame.code, `the killcam does not play: ${firstFrame.message}`);
+    if (!firstFrame.frame) return this.fail('CORRUPT', 'the killcam holds no frame');
     const view = await this.deps.view();
     if (gen !== this.generation) return;
     if (!view) return this.fail('GAME_LOAD', 'the game could not be loaded');
     const respawnMs = this.deps.live.respawnInMs(live.slot);
     // Back already (a slow answer): nothing to watch it in.
     if (respawnMs === null || this.deps.live.info?.matchId !== live.matchId) return this.end();
-    this.frames = frames.frames;
-    this.next = 0;
+    this.run = opened.run;
+    this.pending = firstFrame.frame;
+    this.lastShown = null;
+    this.drawn = 0;
     this.info = { killer: info.killer, killTick: info.killTick, rewindTicks: info.rewindTicks };
     const tickMs = 1000 / live.tickRate;
-    const spanMs = (this.frames.at(-1)!.tick - this.frames[0]!.tick) * tickMs;
+    this.span = { fromTick: firstFrame.frame.tick, toTick, endMs: Math.round(toTick * tickMs) };
+    const spanMs = (toTick - firstFrame.frame.tick) * tickMs;
     this.speed = Math.min(MAX_SPEED, Math.max(1, spanMs / Math.max(1, respawnMs - END_BEFORE_RESPAWN_MS)));
     const screen = this.deps.screen;
     screen.left();
     screen.joined({ ...live, matchId: `killcam:${live.matchId}:${info.killTick}`, role: 'player', slot: info.killer, roster: this.deps.live.roster });
-    this.clockMs = this.frames[0]!.serverTime;
+    this.clockMs = firstFrame.frame.serverTime;
     this.feed();
     view.showReplay(live.game, `killcam:${++this.viewKey}`);
     this.shown = true;
@@ -207,10 +224,15 @@ export class KillcamPlayer {
   /** Hands the session every frame due by the killcam's clock. */
   private feed(): void {
     const { screen, setNow } = this.deps;
-    while (this.next < this.frames.length && this.frames[this.next]!.serverTime <= this.clockMs) {
-      const f = this.frames[this.next++]!;
+    while (this.pending && this.pending.serverTime <= this.clockMs) {
+      const f = this.pending;
       setNow(f.serverTime);
       screen.onSnapshot(f);
+      this.lastShown = f;
+      this.drawn++;
+      const next = this.run!.next();
+      if (!next.ok) return this.fail(next.code, `the killcam stopped: ${next.message}`);
+      this.pending = next.frame;
     }
     setNow(this.clockMs);
   }
@@ -219,11 +241,11 @@ export class KillcamPlayer {
     const live = this.deps.live;
     const slot = this.matchInfo?.slot ?? -1;
     if (live.info?.matchId !== this.matchInfo?.matchId || live.respawnInMs(slot) === null || this.state.match.results) return this.end();
-    if (this.frames.length === 0) return;
+    if (!this.run || !this.span) return;
     const dt = this.lastWall === null ? 0 : Math.min(250, wall - this.lastWall);
     this.lastWall = wall;
     // The last frame stays still until the respawn: the clock stops there.
-    this.clockMs = Math.min(this.clockMs + dt * this.speed, this.frames.at(-1)!.serverTime);
+    this.clockMs = Math.min(this.clockMs + dt * this.speed, this.span.endMs);
     this.feed();
   }
 
@@ -242,8 +264,10 @@ export class KillcamPlayer {
 
   /** Forgets the frames; `restore`: the match's own scene again (when it is still being played). */
   private clear(restore: boolean): void {
-    this.frames = [];
-    this.next = 0;
+    this.run = null;
+    this.pending = null;
+    this.lastShown = null;
+    this.span = null;
     this.info = null;
     if (!this.shown) return;
     this.deps.screen.left();
