@@ -86,12 +86,11 @@ describe('the replay viewer in Chromium', () => {
     const bobView = bob.openMatch();
     const joined = await bobView.conn.join(seat.matchId);
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
-    // Bob hunts Alice: runs at her, around a wall he is stuck on, and fires once nothing stands
-    // between them.
+    // Bob hunts Alice along the map's clear lanes: every spawn point is on a wall-free column
+    // (x = 100, 800 or 1500) and the rows y = 300 and 700 cross the map wall-free, so he goes to
+    // the nearer row, along it to her column, then up or down it, and fires once he sees her.
     const { map } = joined.setup;
-    let still = 0;
-    let detour = 0;
-    let last = { x: -1, y: -1 };
+    const toward = (d: number, minus: number, plus: number) => (d > 6 ? plus : d < -6 ? minus : 0);
     walking = setInterval(() => {
       const view = bobView.snapshots.at(-1);
       const me = view?.players.find((p) => p.id === joined.slot);
@@ -99,18 +98,12 @@ describe('the replay viewer in Chromium', () => {
       if (!view || !me || !her) return;
       const dx = her.x - me.x;
       const dy = her.y - me.y;
-      still = me.x === last.x && me.y === last.y ? still + 1 : 0;
-      last = { x: me.x, y: me.y };
-      if (still > 2 && detour === 0) detour = 20;
+      const row = Math.abs(me.y - 300) < Math.abs(me.y - 700) ? 300 : 700;
       let buttons: number;
-      if (detour > 0) {
-        detour--;
-        buttons = Math.abs(dx) > Math.abs(dy) ? (dy >= 0 ? Button.Down : Button.Up) : dx >= 0 ? Button.Right : Button.Left;
-      } else if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) {
-        buttons = Button.Fire;
-      } else {
-        buttons = (dx > 8 ? Button.Right : dx < -8 ? Button.Left : 0) | (dy > 8 ? Button.Down : dy < -8 ? Button.Up : 0);
-      }
+      if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) buttons = Button.Fire;
+      else if (Math.abs(dx) <= 6) buttons = toward(dy, Button.Up, Button.Down);
+      else if (Math.abs(me.y - row) > 6) buttons = toward(row - me.y, Button.Up, Button.Down);
+      else buttons = toward(dx, Button.Left, Button.Right);
       bobView.conn.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
     }, 33);
 
@@ -132,7 +125,8 @@ describe('the replay viewer in Chromium', () => {
       .then((h) => h.jsonValue() as Promise<KillcamStatus & { drawing: string; killerOnScreen: { x: number; y: number } | null; text: string; skip: string[] }>)
       .catch(async (e: Error) => {
         const seen = await page.evaluate(() => (window as unknown as ReplayWindow).arena.state().killcam);
-        throw new Error(`no killcam played (the last one: ${JSON.stringify(seen)}): ${e.message}`);
+        const players = bobView.snapshots.at(-1)?.players.map((p) => ({ id: p.id, x: p.x, y: p.y, alive: p.alive, deaths: p.deaths }));
+        throw new Error(`no killcam played (the last one: ${JSON.stringify(seen)}; players ${JSON.stringify(players)}): ${e.message}`);
       });
     // Esc, at once: the killcam lasts only what is left of the 2 s countdown, and a click would
     // first wait for the button to hold still over a few frames of a busy page.
