@@ -220,7 +220,7 @@ export class MatchHost {
         },
         tickRate,
         snapshotEvery,
-        recentSlice: (fromTick) => recorder.recentSlice(fromTick),
+        recentSlice: (fromTick, toTick) => recorder.recentSlice(fromTick, toTick),
       },
       budget,
     );

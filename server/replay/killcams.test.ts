@@ -83,7 +83,7 @@ describe('killcams', () => {
     const first = slice.chunks[0]!.fromTick;
     expect(first - 1).toBeLessThanOrEqual(info.fromTick);
     expect(info.fromTick - (first - 1)).toBeLessThan(10 * TICK_RATE);
-    expect(slice.chunks.at(-1)!.toTick).toBe(host.currentTick);
+    expect(slice.chunks.at(-1)!.toTick).toBeGreaterThanOrEqual(info.killTick);
 
     const frames = killcamFrames(slice, info, GAMES, arenaKillerView, info.killTick);
     if (!frames.ok) throw new Error(frames.message);

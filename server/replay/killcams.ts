@@ -29,8 +29,8 @@ export interface KillcamSource {
   readonly currentTick: number;
   readonly tickRate: number;
   readonly snapshotEvery: number;
-  /** The recording from the newest checkpoint at or before `fromTick` to now; null when none is kept. */
-  recentSlice(fromTick: number): Replay | null;
+  /** The recording from the newest checkpoint at or before `fromTick` to `toTick` at least; null when none is kept. */
+  recentSlice(fromTick: number, toTick: number): Replay | null;
 }
 
 interface Death {
@@ -80,7 +80,7 @@ export class Killcams {
     }
     if (this.budget.building >= this.budget.max) return { ok: false, code: ErrorCode.RateLimited, message: 'killcams are being made for others: try again in a moment' };
     const fromTick = Math.max(1, death.killTick - KILLCAM_WINDOW_S * tickRate);
-    const slice = this.source.recentSlice(fromTick);
+    const slice = this.source.recentSlice(fromTick, death.killTick);
     if (!slice) return { ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match keeps no recording to make a killcam from' };
     const info: KillcamInfo = { victim: slot, killer: death.killer, killTick: death.killTick, shotTick: death.shotTick, rewindTicks: death.rewindTicks, fromTick: Math.max(fromTick, slice.chunks[0]!.fromTick) };
     this.budget.building++;

@@ -212,13 +212,14 @@ export class MatchRecorder implements MatchJournal {
   }
 
   /**
-   * The recording from the newest checkpoint at or before `fromTick` up to the last tick stepped
+   * The recording from the newest checkpoint at or before `fromTick` up to `toTick` at least
    * (what a killcam re-simulates), as a replay whose log starts there; null when it is not kept.
-   * Costs a flush (one more chunk to the store) and copies nothing.
+   * Copies nothing; flushes (one more chunk to the store) only when the chunks end before `toTick`,
+   * so asking again for the same death adds nothing.
    */
-  recentSlice(fromTick: number): Replay | null {
+  recentSlice(fromTick: number, toTick: number): Replay | null {
     if (!this.recording || !this.recent) return null;
-    this.flush();
+    if (this.chunkedTo < toTick) this.flush();
     const chunks = this.recent.from(fromTick);
     if (!chunks) return null;
     const { match } = this;
