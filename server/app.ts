@@ -18,6 +18,7 @@ import { createAdminUiRoute } from './http/admin-ui-route.ts';
 import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { createReplaysRoute } from './http/replays-route.ts';
+import { KILLCAM_KEEP_S, KillcamBudget } from './replay/killcams.ts';
 import { createLeaderboardRoute } from './http/leaderboard-route.ts';
 import { createSite } from './http/site.ts';
 import { ChatGate } from './lobby/chat.ts';
@@ -144,6 +145,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       now: Date.now,
       checkpointEveryTicks: 10 * config.tickRate,
       flushEveryTicks: config.tickRate,
+      killcams: { keepTicks: KILLCAM_KEEP_S * config.tickRate, budget: new KillcamBudget() },
     },
     scheduler,
     metrics,

@@ -122,6 +122,10 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     get replay() {
       return controller.replay.status();
     },
+    /** The killcam after the player's death: status, killer, ticks shown, speed (status 'off': none). */
+    get killcam() {
+      return controller.killcam.status();
+    },
     get attempt() {
       return store.getState().connection.attempt;
     },

@@ -8,13 +8,14 @@
 import type { AnyGame } from '../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../shared/game/phase.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
-import type { MatchInfo, MatchResults, MatchState, PhaseChange, PlayerInfo, PresenceChange, Visibility } from '../../shared/protocol/events.ts';
+import type { KillcamAnswer, KillcamRequest, MatchInfo, MatchResults, MatchState, PhaseChange, PlayerInfo, PresenceChange, Visibility } from '../../shared/protocol/events.ts';
 import type { MatchListing } from '../../shared/protocol/lobby-events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
 import { DelayedSpectators } from '../replay/delayed-spectators.ts';
+import { Killcams } from '../replay/killcams.ts';
 import { MatchRecorder, type RecordingCheckpoint, type ReplayRecording } from '../replay/match-recorder.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
@@ -130,6 +131,7 @@ export class MatchHost {
   /** Spectators' stream, SPECTATOR_DELAY_S behind; null: they share the players' stream. */
   private readonly spectators: DelayedSpectators | null;
   private readonly recorder: MatchRecorder | null;
+  private readonly killcams: Killcams | null;
   private readonly unschedule: () => void;
   private disposeAt: number | null = null;
   private disposed = false;
@@ -160,6 +162,7 @@ export class MatchHost {
       : new MatchRunner({ ...runnerOptions, state: spec.game.create({ options: spec.options, seed: spec.seed, tickRate: timing.tickRate }) });
     this.bots = new BotDriver(spec.game, this.runner.setup(), spec.seed);
     this.recorder = this.startRecording(from);
+    this.killcams = this.startKillcams();
     if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
@@ -216,6 +219,33 @@ export class MatchHost {
     const recorder = from?.replay ? MatchRecorder.adopt(ctx, match, this.runner, from.replay) : MatchRecorder.start(ctx, match, this.runner);
     this.runner.record(recorder);
     return recorder;
+  }
+
+  private startKillcams(): Killcams | null {
+    const recorder = this.recorder;
+    const budget = this.deps.replays?.killcams?.budget;
+    if (!recorder || !budget) return null;
+    const runner = this.runner;
+    const { tickRate, snapshotEvery } = this.deps.timing;
+    return new Killcams(
+      {
+        get currentTick() {
+          return runner.currentTick;
+        },
+        tickRate,
+        snapshotEvery,
+        recentSlice: (fromTick, toTick) => recorder.recentSlice(fromTick, toTick),
+      },
+      budget,
+    );
+  }
+
+  /** A player's killcam of its own death (server/replay/killcams.ts). */
+  killcam(connectionId: string, req: KillcamRequest): Promise<AckResult<KillcamAnswer>> | AckResult<KillcamAnswer> {
+    const seat = this.seats.ofConnection(connectionId);
+    if (!seat || this.seats.isSpectator(connectionId)) return { ok: false, code: ErrorCode.NotInMatch, message: 'only a player of this match has killcams' };
+    if (!this.killcams) return { ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match is not recorded: it has no killcams' };
+    return this.killcams.request(seat.slot, req);
   }
 
   get state(): MatchState {
@@ -302,6 +332,7 @@ export class MatchHost {
     }
     const seat = this.seats.claim(guest.guestId, guest.nickname);
     if (!seat) return null;
+    this.killcams?.forget(seat.slot);
     this.recorder?.sat({ slot: seat.slot, nickname: seat.nickname, guestId: guest.guestId });
     this.deps.log.info({ matchId: this.id, guestId: guest.guestId, slot: seat.slot }, 'seat claimed');
     this.changed(true);
@@ -359,6 +390,7 @@ export class MatchHost {
     if (!this.isOpen) return false;
     const seat = this.seats.claimBot(botNickname);
     if (!seat) return false;
+    this.killcams?.forget(seat.slot);
     this.recorder?.sat({ slot: seat.slot, nickname: seat.nickname, guestId: null });
     this.runner.enter(seat.slot);
     this.bots.add(seat.slot);
@@ -488,7 +520,8 @@ export class MatchHost {
     for (const seat of this.seats.expire()) this.seatGone(seat, 'timed_out');
     if (this.disposed) return;
     if (this.runner.phase === MatchPhase.Playing) this.bots.drive(this.runner);
-    const { snapshot, ended, phaseChanged } = this.runner.tick(scheduledAt);
+    const { snapshot, ended, phaseChanged, eliminations } = this.runner.tick(scheduledAt);
+    if (eliminations) this.killcams?.died(this.runner.currentTick, eliminations);
     if (snapshot) this.fanout.publish(snapshot);
     if (snapshot) this.spectators?.push(snapshot);
     else this.spectators?.drain();

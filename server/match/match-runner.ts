@@ -4,7 +4,7 @@
  * and the snapshot on snapshot ticks. It knows the game only through its GameDefinition and
  * holds no sockets and no timers, so it can be driven tick by tick in tests.
  */
-import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
+import type { AnyGame, Elimination, SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../shared/game/phase.ts';
 import type { MatchJournal } from '../replay/journal.ts';
 import { InputQueue, type PushOutcome } from './input-queue.ts';
@@ -39,6 +39,8 @@ export interface TickOutput {
   ended: { reason: string; winner?: number | null } | null;
   /** Set on the tick the phase changed. */
   phaseChanged: boolean;
+  /** The kills of this tick (the game's), if any: the victims' killcams. */
+  eliminations?: readonly Elimination[];
 }
 
 export type RunnerPushOutcome = PushOutcome | 'absent';
@@ -215,7 +217,7 @@ export class MatchRunner {
         this.journal?.input(slot, input, stepping);
       }
     }
-    const { ended } = this.game.step(this.state, playing);
+    const { ended, eliminations } = this.game.step(this.state, playing);
     if (ended) {
       this.phase = MatchPhase.Ended;
       this.phaseEndTick = this.currentTick;
@@ -224,7 +226,7 @@ export class MatchRunner {
     const snapshotDue = ended !== null || phaseChanged || tick % this.opts.snapshotEvery === 0;
     if (!snapshotDue) {
       this.journal?.stepped(tick, false);
-      return { snapshot: null, ended, phaseChanged };
+      return eliminations ? { snapshot: null, ended, phaseChanged, eliminations } : { snapshot: null, ended, phaseChanged };
     }
     const lastInputSeq = new Map<number, number>();
     for (const [slot, p] of this.present) lastInputSeq.set(slot, p.lastAppliedSeq);
@@ -236,7 +238,9 @@ export class MatchRunner {
     }) as SnapshotHeader;
     this.lastSnapshot = snapshot;
     this.journal?.stepped(tick, true);
-    return { snapshot, ended, phaseChanged: phaseChanged || ended !== null };
+    const output: TickOutput = { snapshot, ended, phaseChanged: phaseChanged || ended !== null };
+    if (eliminations) output.eliminations = eliminations;
+    return output;
   }
 
   /** Moves waiting → countdown → playing when due, for the tick about to run. */

@@ -18,7 +18,7 @@ import { justMoved, matchRoom, watchServerTick } from './match-room.ts';
 import { speaksWire } from './engine-direct.ts';
 import { installInputFastPath } from './input-fast-path.ts';
 import { installPacketGuard, refuse } from './packet-guard.ts';
-import { chatMissedRequest, netGraphRequest, objectPayload, optionalString, stringField } from './payload.ts';
+import { chatMissedRequest, killcamRequest, netGraphRequest, objectPayload, optionalString, stringField } from './payload.ts';
 import { requestRouter } from './requests.ts';
 import type { RemoteSockets } from './remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
@@ -163,6 +163,30 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       const matchId = socket.data.matchId;
       if (matchId === undefined) return { ok: false, code: ErrorCode.NotInMatch, message: 'join or spectate a match first' };
       return { ok: true, ...deps.chat.log.missed(matchRoom(matchId), after) };
+    });
+
+    // After a death: the last seconds before it as the killer saw them, from the match's recording.
+    // Outside the request router: the answer is binary (the acknowledgement's sole argument) or a
+    // failure, not an AckResult object, and one at a time per connection is plenty.
+    let killcamBusy = false;
+    socket.on('killcam', (...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof ack !== 'function') return strike({ code: ErrorCode.BadRequest, message: 'killcam needs an acknowledgement callback' });
+      const reply = ack as (res: Uint8Array | AckResult<never>) => void;
+      const req = killcamRequest(args.length > 1 ? args[0] : undefined);
+      if (!req.ok) return reply({ ok: false, code: ErrorCode.BadRequest, message: req.message });
+      if (socket.data.role !== 'player') return reply({ ok: false, code: ErrorCode.NotInMatch, message: 'join a match first: killcams are for its players' });
+      const host = hostOf();
+      if (!host) return reply({ ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match runs on another node, which makes its killcams' });
+      if (killcamBusy) return reply({ ok: false, code: ErrorCode.RateLimited, message: 'one killcam at a time' });
+      killcamBusy = true;
+      void Promise.resolve(host.killcam(socket.id, req.value))
+        .then((res) => reply(res.ok ? res.killcam : res))
+        .catch((error: unknown) => {
+          deps.log.error({ socketId: socket.id, err: error }, 'killcam failed');
+          reply({ ok: false, code: ErrorCode.Internal, message: 'internal error' });
+        })
+        .finally(() => (killcamBusy = false));
     });
 
     // The net graph opened or closed: the match's tick time once a second, or no more.

@@ -51,6 +51,17 @@ export function optionalIntRecord(obj: Record<string, unknown>, key: string, max
   return ok(out);
 }
 
+/** `killcam`: optionally the asker's own slot and the tick of the snapshot that told it it died. */
+export function killcamRequest(raw: unknown): PayloadResult<{ victim?: number; tick?: number }> {
+  const req = objectPayload(raw, 'killcam');
+  if (!req.ok) return req;
+  const victim = optionalInt(req.value, 'victim', 0, 255);
+  if (!victim.ok) return victim;
+  const tick = optionalInt(req.value, 'tick', 0, 0x7fffffff);
+  if (!tick.ok) return tick;
+  return ok({ ...(victim.value !== undefined && { victim: victim.value }), ...(tick.value !== undefined && { tick: tick.value }) });
+}
+
 /** `net_graph`: whether to send this connection the match's tick time. */
 export function netGraphRequest(raw: unknown): PayloadResult<{ on: boolean }> {
   const req = objectPayload(raw, 'net_graph');

@@ -14,11 +14,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AnyGame, InputHeader } from '../../shared/game/game-definition.ts';
 import type { Visibility } from '../../shared/protocol/lobby-events.ts';
-import type { ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
+import type { Replay, ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
 import { stateHash } from '../../shared/replay/state-hash.ts';
 import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter } from '../../shared/replay/tick-log.ts';
 import type { Logger } from '../log.ts';
 import type { MatchJournal } from './journal.ts';
+import type { KillcamBudget } from './killcams.ts';
+import { RecentLog } from './recent-log.ts';
 import type { ReplaySeat, ReplayStore } from './replay-store.ts';
 
 export interface ReplayRecording {
@@ -30,6 +32,8 @@ export interface ReplayRecording {
   checkpointEveryTicks: number;
   /** The log goes to the store this often (ticks). */
   flushEveryTicks: number;
+  /** Killcams of the node's matches: the log kept for them and the bound on their building; absent: none. */
+  killcams?: { keepTicks: number; budget: KillcamBudget };
 }
 
 /** What a match's own checkpoint carries of its recording, to be continued elsewhere. */
@@ -79,6 +83,11 @@ export class MatchRecorder implements MatchJournal {
   private finished = false;
   /** Matches of a node checkpoint on different ticks, not all on the same one. */
   private readonly checkpointPhase: number;
+  /** The last seconds of the log, for killcams; null when none are kept. */
+  private readonly recent: RecentLog | null;
+  /** The next chunk starts with a checkpoint (each checkpoint starts a chunk: recent-log.ts). */
+  private chunkAtCheckpoint = false;
+  private readonly createdAt: number;
 
   private constructor(
     private readonly ctx: ReplayRecording,
@@ -96,6 +105,8 @@ export class MatchRecorder implements MatchJournal {
     let h = 0;
     for (let i = 0; i < replayId.length; i++) h = (h * 31 + replayId.charCodeAt(i)) >>> 0;
     this.checkpointPhase = h % ctx.checkpointEveryTicks;
+    this.recent = ctx.killcams ? new RecentLog(ctx.killcams.keepTicks) : null;
+    this.createdAt = ctx.now();
   }
 
   /** A new match: a new replay, which starts with the state the setup and seed made. */
@@ -173,7 +184,10 @@ export class MatchRecorder implements MatchJournal {
     if (!this.recording) return;
     this.writer.endTick(tick, snapshot);
     this.lastTick = tick;
-    if ((tick + this.checkpointPhase) % this.ctx.checkpointEveryTicks === 0) this.markCheckpoint();
+    if ((tick + this.checkpointPhase) % this.ctx.checkpointEveryTicks === 0) {
+      if (this.recent) this.flush();
+      this.markCheckpoint();
+    }
     if (tick - this.chunkedTo >= this.ctx.flushEveryTicks) this.flush();
   }
 
@@ -196,6 +210,38 @@ export class MatchRecorder implements MatchJournal {
     this.queue('finish', () => this.ctx.store.finish(this.replayId, this.epoch, full, endedAt));
   }
 
+  /**
+   * The recording from the newest checkpoint at or before `fromTick` up to `toTick` at least
+   * (what a killcam re-simulates), as a replay whose log starts there; null when it is not kept.
+   * Copies nothing; flushes (one more chunk to the store) only when the chunks end before `toTick`,
+   * so asking again for the same death adds nothing.
+   */
+  recentSlice(fromTick: number, toTick: number): Replay | null {
+    if (!this.recording || !this.recent) return null;
+    if (this.chunkedTo < toTick) this.flush();
+    const chunks = this.recent.from(fromTick);
+    if (!chunks) return null;
+    const { match } = this;
+    const header: ReplayHeader = {
+      replayId: this.replayId,
+      matchId: match.matchId,
+      game: match.game.id,
+      gameVersion: match.game.version,
+      tickLog: REPLAY_TICK_LOG_VERSION,
+      mode: match.mode,
+      visibility: match.visibility,
+      options: match.options,
+      seed: match.seed,
+      tickRate: match.tickRate,
+      snapshotEvery: match.snapshotEvery,
+      slots: match.maxPlayers,
+      createdAt: this.createdAt,
+      endedAt: null,
+      players: [],
+    };
+    return { header, chunks, end: null };
+  }
+
   /** Another node owns the match now: not a word more to the store. */
   stop(): void {
     this.off = true;
@@ -207,6 +253,7 @@ export class MatchRecorder implements MatchJournal {
   }
 
   private markCheckpoint(): void {
+    this.chunkAtCheckpoint = true;
     this.writer.checkpoint({ replay: this.replayId, tick: this.runner.currentTick, playing: this.runner.playing, state: this.runner.gameState() });
   }
 
@@ -215,6 +262,8 @@ export class MatchRecorder implements MatchJournal {
     const chunk: ReplayChunk = { fromTick: this.chunkedTo + 1, toTick: this.lastTick, bytes: this.writer.take() };
     this.chunkedTo = this.lastTick;
     this.unacked.push(chunk);
+    this.recent?.add(chunk, this.chunkAtCheckpoint);
+    this.chunkAtCheckpoint = false;
     const seats = this.seats;
     this.seats = [];
     this.queue('append', async () => {

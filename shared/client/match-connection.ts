@@ -10,6 +10,8 @@
 import { io, Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { ErrorCode, type AckResult, type WireError } from '../protocol/errors.ts';
 import type {
+  KillcamAnswer,
+  KillcamRequest,
   ChatMessage,
   JoinRequest,
   MatchClientEvents,
@@ -292,6 +294,25 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.serverTickWanted = on;
     if (!this.socket.connected) return Promise.resolve({ ok: true });
     return settle(this.acked().emitWithAck('net_graph', { on }), this.timeoutMs);
+  }
+
+  /**
+   * The killcam of this player's death (shared/replay/killcam.ts has the file). The bytes come as
+   * a Uint8Array whatever the wire format (socket.io's default parser hands binary to a browser
+   * as an ArrayBuffer).
+   */
+  async killcam(req: KillcamRequest = {}): Promise<AckResult<KillcamAnswer>> {
+    const answer = settle<{ raw: unknown }>(
+      this.acked()
+        .emitWithAck('killcam', req)
+        .then((raw: unknown): AckResult<{ raw: unknown }> => (raw instanceof Uint8Array || raw instanceof ArrayBuffer ? { ok: true, raw } : (raw as AckResult<{ raw: unknown }>))),
+      this.timeoutMs,
+    );
+    const res = await answer;
+    if (!res.ok) return res;
+    const bytes = res.raw instanceof Uint8Array ? res.raw : res.raw instanceof ArrayBuffer ? new Uint8Array(res.raw) : null;
+    if (!bytes) return { ok: false, code: ErrorCode.BadRequest, message: 'the server answered a killcam that is not binary' };
+    return { ok: true, killcam: bytes };
   }
 
   /** Match chat; the answer carries the text as the others will see it. */

@@ -123,6 +123,22 @@ export interface StepOutcome {
    * that won, or null for a draw; left out, the first of `results` wins unless tied on score.
    */
   ended: { reason: string; winner?: number | null } | null;
+  /** Seats put out of play on this tick by a shot (a kill): what a killcam replays. Left out: none. */
+  eliminations?: readonly Elimination[];
+}
+
+/** One kill, as the framework keeps it for the victim's killcam (server/replay/killcam-ledger.ts). */
+export interface Elimination {
+  victim: number;
+  /** The killer's slot (it may have left since). */
+  killer: number;
+  /** The tick the fatal shot was fired. */
+  shotTick: number;
+  /**
+   * How many ticks behind the present the killer's screen was when it fired: lag compensation
+   * judged the shot on the world that long ago, and a killcam draws the others there.
+   */
+  rewindTicks: number;
 }
 
 /**

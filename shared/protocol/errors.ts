@@ -60,6 +60,13 @@ export const ErrorCode = {
   NotPartyLeader: 'NOT_PARTY_LEADER',
   /** The player is in no party. */
   NotInParty: 'NOT_IN_PARTY',
+  /**
+   * No killcam of that death: this player has not died in the match, or not at that tick, or so
+   * long ago that the match keeps no more of it.
+   */
+  KillcamNotFound: 'KILLCAM_NOT_FOUND',
+  /** Killcams cannot be made here: the match is not recorded, its game has none, or it runs on another node. */
+  KillcamUnavailable: 'KILLCAM_UNAVAILABLE',
   /** Client side: the match is of a game this client was not built with. */
   UnknownGame: 'UNKNOWN_GAME',
   /** Client side: no answer within the request timeout. */

@@ -53,6 +53,25 @@ export interface SpectateRequest {
   matchId: string;
 }
 
+/**
+ * The killcam of the asker's own death. `tick`: the tick of the snapshot that told it it died
+ * (left out: its latest death); `victim`: its own slot (another's is refused NOT_ALLOWED).
+ */
+export interface KillcamRequest {
+  victim?: number;
+  tick?: number;
+}
+
+/**
+ * A killcam (shared/replay/killcam.ts): the death, and the recording from a checkpoint up to
+ * now, compressed; the page re-simulates it from the killer's seat. On the wire the answer is the
+ * bytes alone (binary travels as an acknowledgement's sole argument, one frame on the compact
+ * wire), or the failure; the SDK hands it over as this.
+ */
+export interface KillcamAnswer {
+  killcam: Uint8Array;
+}
+
 /** One row of the final ranking, best first. */
 export interface ResultRow {
   slot: number;
@@ -133,6 +152,13 @@ export interface MatchClientEvents {
   net_graph: (req: { on: boolean }, ack: (res: AckResult) => void) => void;
   /** Clock sync: the server answers with its clock in ms. */
   clock: (ack: (serverTime: number) => void) => void;
+  /**
+   * Arena, after a death: the last seconds before it as the killer saw them: the killcam's bytes.
+   * NOT_IN_MATCH for a spectator or a connection in no match, NOT_ALLOWED for another player's
+   * death, KILLCAM_NOT_FOUND when there is no such death (any more), KILLCAM_UNAVAILABLE when the
+   * match is not recorded here, RATE_LIMITED while the node builds others.
+   */
+  killcam: (req: KillcamRequest, ack: (res: Uint8Array | ({ ok: false } & WireError)) => void) => void;
 }
 
 /** Every event a client may send on /match: the packet guard's allow list; a missing one fails to compile. */
@@ -146,6 +172,7 @@ const MATCH_CLIENT_EVENT_SET = {
   net_graph: true,
   input: true,
   clock: true,
+  killcam: true,
 } as const satisfies Record<keyof MatchClientEvents, true>;
 
 export const MATCH_CLIENT_EVENTS = Object.keys(MATCH_CLIENT_EVENT_SET) as readonly (keyof MatchClientEvents)[];

@@ -22,7 +22,7 @@ export async function unpackReplayWeb(file: Uint8Array, maxBodyBytes = MAX_WEB_B
   return decodeReplayBody(body.bytes);
 }
 
-async function inflate(compressed: Uint8Array, max: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; code: WebFileErrorCode; message: string }> {
+export async function inflate(compressed: Uint8Array, max: number): Promise<{ ok: true; bytes: Uint8Array } | { ok: false; code: WebFileErrorCode; message: string }> {
   const stream = new Blob([compressed as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate'));
   const reader = stream.getReader();
   const parts: Uint8Array[] = [];

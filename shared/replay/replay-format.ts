@@ -114,8 +114,12 @@ export function encodeReplayBody(replay: Replay): Uint8Array {
 
 export type FormatError = { ok: false; code: 'CORRUPT' | 'TRUNCATED' | 'FORMAT_VERSION'; message: string };
 
-/** Never throws: a body that is cut short or does not hold what it should answers why. */
-export function decodeReplayBody(bytes: Uint8Array): { ok: true; replay: Replay } | FormatError {
+/**
+ * Never throws: a body that is cut short or does not hold what it should answers why. A file's
+ * log starts at tick 1; `from: 'any'` reads a slice of one (a killcam's: killcam-slice.ts),
+ * whose log starts at a checkpoint later on.
+ */
+export function decodeReplayBody(bytes: Uint8Array, from: 'start' | 'any' = 'start'): { ok: true; replay: Replay } | FormatError {
   const r = new ByteReader(bytes);
   const truncated = (what: string): FormatError => ({ ok: false, code: 'TRUNCATED', message: `the file ends inside ${what}` });
   const corrupt = (what: string): FormatError => ({ ok: false, code: 'CORRUPT', message: what });
@@ -139,6 +143,7 @@ export function decodeReplayBody(bytes: Uint8Array): { ok: true; replay: Replay 
     const toTick = r.varint();
     const body = r.block();
     if (r.failed) return truncated(`chunk ${i + 1} of ${count}`);
+    if (i === 0 && from === 'any' && fromTick >= 1) next = fromTick;
     if (fromTick !== next || toTick < fromTick) return corrupt(`chunk ${i + 1} covers ticks ${fromTick}-${toTick}, expected to start at ${next}`);
     chunks.push({ fromTick, toTick, bytes: body });
     next = toTick + 1;

@@ -49,6 +49,8 @@ export function prepareReplay(replay: Replay, games: readonly AnyGame[]): { ok: 
   }
   if (game.checkOptions(header.options) !== null) return fail('CORRUPT', 'the options are not a valid match');
   const total = replay.chunks.length ? replay.chunks.at(-1)!.toTick : 0;
+  // A file's log starts at tick 1; a killcam's slice at a later checkpoint.
+  const first = replay.chunks[0]?.fromTick ?? 1;
   if (total > MAX_SECONDS * header.tickRate) return fail('CORRUPT', `${total} ticks, longer than a day`);
   const joined = new Uint8Array(replay.chunks.reduce((n, c) => n + c.bytes.length, 0));
   let at = 0;
@@ -56,9 +58,9 @@ export function prepareReplay(replay: Replay, games: readonly AnyGame[]): { ok: 
     joined.set(c.bytes, at);
     at += c.bytes.length;
   }
-  const log = readTickLog(joined, 1, header.slots, header.snapshotEvery, total);
+  const log = readTickLog(joined, first, header.slots, header.snapshotEvery, total - first + 1);
   if (!log.ok) return fail('CORRUPT', log.message);
-  if (log.ticks.length !== total) return fail('TRUNCATED', `the chunks say ${total} ticks, the log holds ${log.ticks.length}`);
+  if (log.ticks.length !== total - first + 1) return fail('TRUNCATED', `the chunks say ${total - first + 1} ticks, the log holds ${log.ticks.length}`);
   const ticks: PlayableTick[] = [];
   const checkpoints: number[] = [];
   for (const rec of log.ticks) {

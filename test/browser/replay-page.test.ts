@@ -1,6 +1,10 @@
 /**
- * Watching a replay in the page: Alice plays a 3-second private Arena match against Bob (a
- * headless player walking right), presses "Watch replay" on the results, and the page fetches
+ * The killcam, then watching a replay in the page. Alice plays a private Arena match to two kills
+ * (one hit kills) against Bob, a headless player driven by the game's bot brain, and stands
+ * still. When Bob kills her, her page asks for the killcam and plays the last 4 s before the
+ * kill from Bob's seat (the camera on him) during the respawn countdown; she skips it and the
+ * match's own scene is back. The second kill ends the match. Then the replay: she
+ * presses "Watch replay" on the results, and the page fetches
  * the private file with her token, re-simulates it and draws it with the match's own scene. She
  * speeds it up, seeks (to the nearest checkpoint, then re-simulated), follows Bob (the camera
  * centres on him) and plays to the end, where every player stands exactly where the match's last
@@ -11,6 +15,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Button } from '../../shared/games/arena/sim/index.ts';
+import { firstWallHit } from '../../shared/games/arena/sim/projectiles.ts';
 import { REPLAY_FORMAT_VERSION, REPLAY_ZLIB } from '../../shared/replay/replay-format.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForScreen } from '../support/page.ts';
@@ -23,8 +28,21 @@ interface Pose {
   y: number;
   alive: boolean;
 }
+interface KillcamStatus {
+  status: 'off' | 'loading' | 'playing' | 'failed';
+  killer: number | null;
+  killTick: number | null;
+  fromTick: number | null;
+  toTick: number | null;
+  drawn: number;
+  killerAt: { x: number; y: number } | null;
+  played: number;
+  skipped: number;
+}
 interface ReplayWindow {
   arena: {
+    killcam: KillcamStatus;
+    state(): { killcam: { status: string; last: string | null; error: { message: string } | null } };
     screen: string;
     latest: { tick: number; players: Pose[] } | null;
     info: { slot: number } | null;
@@ -52,11 +70,13 @@ describe('the replay viewer in Chromium', () => {
     await server?.stop();
   });
 
-  it('watches a match again: plays, seeks, follows, ends where the match ended', { timeout: 90_000 }, async () => {
+  it('shows the killcam after a death and skips it; then watches the match again: plays, seeks, follows, ends where the match ended', { timeout: 90_000 }, async () => {
     const { page, errors } = await openPage(browser, server.url, 'alice');
     await lobbyReady(page);
     await setNickname(page, 'alice');
-    await page.getByRole('spinbutton', { name: 'Time limit in seconds (0: none)' }).fill('3');
+    await page.getByRole('spinbutton', { name: 'Time limit in seconds (0: none)' }).fill('20');
+    await page.getByRole('spinbutton', { name: 'Kills to win (0: none)' }).fill('2');
+    await page.getByRole('spinbutton', { name: 'Damage per hit (0: practice, nobody is hurt)' }).fill('100');
     await page.getByRole('button', { name: 'Create private match' }).click();
     await waitForScreen(page, 'queue');
     const code = await page.evaluate(() => (window as unknown as { arena: { state(): { match: { joined: { code: string | null } | null } } } }).arena.state().match.joined!.code!);
@@ -66,10 +86,75 @@ describe('the replay viewer in Chromium', () => {
     const bobView = bob.openMatch();
     const joined = await bobView.conn.join(seat.matchId);
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
-    let clientTick = 0;
-    walking = setInterval(() => bobView.conn.sendInput({ buttons: Button.Right, aim: 0, clientTick: ++clientTick }), 33);
+    // Bob hunts Alice along the map's clear lanes: every spawn point is on a wall-free column
+    // (x = 100, 800 or 1500) and the rows y = 300 and 700 cross the map wall-free, so he goes to
+    // the nearer row, along it to her column, then up or down it, and fires once he sees her.
+    const { map } = joined.setup;
+    const toward = (d: number, minus: number, plus: number) => (d > 6 ? plus : d < -6 ? minus : 0);
+    walking = setInterval(() => {
+      const view = bobView.snapshots.at(-1);
+      const me = view?.players.find((p) => p.id === joined.slot);
+      const her = view?.players.find((p) => p.id !== joined.slot && p.alive);
+      if (!view || !me || !her) return;
+      const dx = her.x - me.x;
+      const dy = her.y - me.y;
+      const row = Math.abs(me.y - 300) < Math.abs(me.y - 700) ? 300 : 700;
+      let buttons: number;
+      if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) buttons = Button.Fire;
+      else if (Math.abs(dx) <= 6) buttons = toward(dy, Button.Up, Button.Down);
+      else if (Math.abs(me.y - row) > 6) buttons = toward(row - me.y, Button.Up, Button.Down);
+      else buttons = toward(dx, Button.Left, Button.Right);
+      bobView.conn.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
+    }, 33);
 
+    // Bob kills Alice: her page plays the killcam from his seat during her respawn countdown
+    // (2 s, the request and the re-simulation included), with a "Skip" button; she skips it.
+    const cam = await page
+      .waitForFunction(
+        () => {
+          const a = (window as unknown as ReplayWindow).arena;
+          const k = a.killcam;
+          if (k.status !== 'playing' || k.drawn < 3 || !k.killerAt) return false;
+          const region = document.querySelector('[aria-label="Killcam"]');
+          const skip = [...(region?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
+          return { ...k, drawing: document.getElementById('game')!.dataset.drawing, killerOnScreen: a.worldToScreen(k.killerAt.x, k.killerAt.y), text: region?.textContent ?? '', skip };
+        },
+        null,
+        { timeout: 20_000, polling: 50 },
+      )
+      .then((h) => h.jsonValue() as Promise<KillcamStatus & { drawing: string; killerOnScreen: { x: number; y: number } | null; text: string; skip: string[] }>)
+      .catch(async (e: Error) => {
+        const seen = await page.evaluate(() => (window as unknown as ReplayWindow).arena.state().killcam);
+        const players = bobView.snapshots.at(-1)?.players.map((p) => ({ id: p.id, x: p.x, y: p.y, alive: p.alive, deaths: p.deaths }));
+        throw new Error(`no killcam played (the last one: ${JSON.stringify(seen)}; players ${JSON.stringify(players)}): ${e.message}`);
+      });
+    // Esc, at once: the killcam lasts only what is left of the 2 s countdown, and a click would
+    // first wait for the button to hold still over a few frames of a busy page.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => (window as unknown as ReplayWindow).arena.killcam.skipped === 1, null, { polling: 50 });
+    expect(await page.evaluate(() => (window as unknown as ReplayWindow).arena.killcam.status)).toBe('off');
+    // The match's own scene is back; the match went on meanwhile.
+    await page.waitForFunction(() => document.getElementById('game')!.dataset.drawing === 'arena');
+    expect(await page.evaluate(() => (window as unknown as ReplayWindow).arena.screen)).toBe('match');
+
+    expect(cam.killer).toBe(joined.slot);
+    expect(cam.text).toContain('bob');
+    expect(cam.skip).toEqual(['Skip']);
+    expect(cam.drawing).toBe('arena-replay');
+    // 4 s before the kill (30 Hz), or from the match's start, to just after it.
+    expect(cam.fromTick).toBe(Math.max(1, cam.killTick! - 120));
+    expect(cam.toTick).toBeGreaterThanOrEqual(cam.killTick!);
+    // The camera follows the killer: he is drawn inside the window (it eases after him and stops at the map's edges).
+    const vp = page.viewportSize()!;
+    expect(cam.killerOnScreen).not.toBeNull();
+    expect(cam.killerOnScreen!.x).toBeGreaterThan(0);
+    expect(cam.killerOnScreen!.x).toBeLessThan(vp.width);
+    expect(cam.killerOnScreen!.y).toBeGreaterThan(0);
+    expect(cam.killerOnScreen!.y).toBeLessThan(vp.height);
+
+    // The second kill ends the match: the results end any killcam.
     await waitForScreen(page, 'results', 30_000);
+    await page.waitForFunction(() => (window as unknown as ReplayWindow).arena.killcam.status === 'off');
     clearInterval(walking);
     walking = null;
     // Where the match left everyone: its last snapshot on Alice's page.

@@ -64,7 +64,7 @@ export interface RecordedMatchOptions {
  * One node: its scheduler, its clock, its hosts. Two of them on one store make a failover.
  * `store` null: matches are not recorded (the benchmark's baseline).
  */
-export function testNode(store: ReplayStore | null, clock: { now: number }, tickRate = TICK_RATE) {
+export function testNode(store: ReplayStore | null, clock: { now: number }, tickRate = TICK_RATE, extra: Pick<ReplayRecording, 'killcams'> = {}) {
   const tasks = new Set<TickTask>();
   const scheduler = {
     add(task: TickTask) {
@@ -78,6 +78,7 @@ export function testNode(store: ReplayStore | null, clock: { now: number }, tick
     now: () => clock.now,
     checkpointEveryTicks: 10 * tickRate,
     flushEveryTicks: tickRate,
+    ...extra,
   };
   const deps = {
     scheduler,

@@ -21,6 +21,7 @@ import { MatchFlow, type GameView } from './match-flow.ts';
 import { MatchSession } from './match-session.ts';
 import { NetGraphFeed } from './net-graph-feed.ts';
 import { NetStats } from './net-stats.ts';
+import { KillcamPlayer } from './killcam-player.ts';
 import { ReplayViewer } from './replay-viewer.ts';
 import { SessionLink } from './session-link.ts';
 import type { PageStorage } from './storage.ts';
@@ -48,6 +49,8 @@ export class PageController {
   readonly lobby: LobbyCommands;
   readonly match: MatchFlow;
   readonly replay: ReplayViewer;
+  /** After a death in Arena: the last seconds before it from the killer's seat (killcam-player.ts). */
+  readonly killcam: KillcamPlayer;
 
   constructor(deps: ControllerDeps) {
     const { store } = deps;
@@ -69,6 +72,15 @@ export class PageController {
       view: () => this.match.gameView(),
       ...(deps.fetch && { fetch: deps.fetch }),
     });
+    this.killcam = new KillcamPlayer({
+      store,
+      live: this.session,
+      ...this.replay.lendSession(),
+      client,
+      games: deps.games,
+      view: () => this.match.gameView(),
+    });
+    this.session.onDeath = (killer, tick) => this.killcam.died(killer, tick);
     this.lobby = new LobbyCommands({ store, ready: (nickname) => this.link.ready(nickname), client, match: this.match, lineId, games: deps.games });
     this.link = new SessionLink({
       store,

@@ -10,7 +10,7 @@ import type { PlayerClient } from '../../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../../shared/game/game-definition.ts';
 import { MatchPhase } from '../../../shared/game/phase.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
-import type { AnyPageGame, HitTally, MatchLocal, SceneSource } from '../game/page-game.ts';
+import type { AnyPageGame, HitTally, MatchLocal, MatchLocalContext, SceneSource } from '../game/page-game.ts';
 import { matchActions, type Hud } from '../state/match-slice.ts';
 import type { AppDispatch } from '../state/store.ts';
 import { sameHud, type HudModel } from '../game/hud-model.ts';
@@ -49,6 +49,8 @@ export class MatchSession {
    * set by the match's scene. Null sends nothing.
    */
   controller: (() => object | null) | null = null;
+  /** The player was killed (by `killer`, in the snapshot of `tick`), for games that say so: the killcam's cue. */
+  onDeath: ((killer: number, tick: number) => void) | null = null;
   private client: PlayerClient | null = null;
   private loop: InputLoop<object, Timer> | null = null;
   private model: HudModel<SnapshotHeader> | null = null;
@@ -85,7 +87,7 @@ export class MatchSession {
     }
     // A rejoin keeps what the game counted of the match; the keyframe that follows restarts the rest.
     if (same && this.local?.rejoined) this.local.rejoined(info);
-    else this.local = game.local?.(info, { predict: info.role === 'player' && !this.deps.replay, stats: this.deps.stats, now: this.now }) ?? null;
+    else this.local = game.local?.(info, { predict: info.role === 'player' && !this.deps.replay, stats: this.deps.stats, now: this.now, killed: this.killedCue(info) }) ?? null;
     this.model = game.hudModel(info.setup) as HudModel<SnapshotHeader>;
     this.startInputLoop(info);
   }
@@ -181,6 +183,16 @@ export class MatchSession {
   /** The hits the server confirmed for the player's shots, in a game that shoots (zeros otherwise). */
   hits(): HitTally {
     return this.local?.hits?.() ?? { shots: 0, hits: 0, damage: 0, blocked: 0, recentRewinds: [] };
+  }
+
+  /** The killcam's cue, for the player's own deaths in a live match (not a spectator's, not a replay's). */
+  private killedCue(info: MatchInfo): MatchLocalContext['killed'] {
+    return info.role === 'player' && !this.deps.replay ? (killer, tick) => this.onDeath?.(killer, tick) : () => {};
+  }
+
+  /** How long until `slot` is back, for games where players die and respawn; null: not waiting (alive, or no such game). */
+  respawnInMs(slot: number): number | null {
+    return this.local?.respawnInMs?.(slot) ?? null;
   }
 
   /** What `game`'s scene reads: this session, typed for that game (empty while another game is on). */

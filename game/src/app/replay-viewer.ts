@@ -81,6 +81,14 @@ export class ReplayViewer {
     this.session = new MatchSession({ dispatch, stats: deps.stats, now: () => this.sessionNow, replay: true });
   }
 
+  /**
+   * The replay scene's session and its clock, lent to the killcam (killcam-player.ts) while no
+   * replay is open: the same scene draws it.
+   */
+  lendSession(): { screen: MatchSession; setNow: (ms: number) => void } {
+    return { screen: this.session, setNow: (ms) => (this.sessionNow = ms) };
+  }
+
   private get state() {
     return this.deps.store.getState().replay;
   }

@@ -14,6 +14,7 @@
 import type Phaser from 'phaser';
 import type { AnyGame, SnapshotHeader, Standing } from '../../../shared/game/game-definition.ts';
 import type { MatchInfo, PlayerInfo } from '../../../shared/protocol/events.ts';
+import type { KillerView } from '../../../shared/replay/killcam.ts';
 import type { HudModel } from './hud-model.ts';
 
 /** One column of the results table after "#" and "Player". */
@@ -39,6 +40,8 @@ export interface MatchLocalContext {
   stats: { correction(px: number): void; setHitRewind(ms: number | null): void };
   /** The session's local monotonic clock (ms). */
   now: () => number;
+  /** The player was killed by `killer` (a slot) in the snapshot of `tick`: the killcam's cue, for games with kills. */
+  killed(killer: number, tick: number): void;
 }
 
 /** Hits the server confirmed for the player's shots, for games that shoot (`window.arena.hits`). */
@@ -72,6 +75,8 @@ export interface MatchLocal<S extends SnapshotHeader = SnapshotHeader> {
   hits?(): HitTally;
   /** Everything as it should be drawn now (`window.arena.rendered`). */
   rendered?(frameMs: number): unknown;
+  /** For games where players die and come back: ms until `slot` respawns, or null while it is alive. */
+  respawnInMs?(slot: number): number | null;
 }
 
 /** What a game's scene reads: the match as the session has it, typed for this game. */
@@ -112,6 +117,12 @@ export interface PageGame<Setup = unknown, S extends SnapshotHeader = SnapshotHe
   local?(info: MatchInfo & { setup: Setup }, ctx: MatchLocalContext): L;
   /** Loads the scene (Phaser's side of the page). */
   scene(): Promise<SceneFactory<Setup, S, L>>;
+  /**
+   * For games with kills: loads how the killer's screen showed a frame of the match (the killcam
+   * re-simulates the recording and draws each frame through it, in the game's scene). Absent: no
+   * killcam.
+   */
+  killerView?(): Promise<KillerView>;
 }
 
 /** A page game whose type parameters are not known here: what the list and the page hold. */

@@ -4,6 +4,7 @@
  */
 import { combineReducers, configureStore, createSlice, type PayloadAction } from '@reduxjs/toolkit';
 import { connectionSlice } from './connection-slice.ts';
+import { killcamSlice } from './killcam-slice.ts';
 import { lobbySlice, matchesAdapter } from './lobby-slice.ts';
 import { matchSlice } from './match-slice.ts';
 import { replaySlice } from './replay-slice.ts';
@@ -49,6 +50,7 @@ const reducer = combineReducers({
   lobby: lobbySlice.reducer,
   match: matchSlice.reducer,
   replay: replaySlice.reducer,
+  killcam: killcamSlice.reducer,
   ui: uiSlice.reducer,
 });
 

@@ -4,6 +4,7 @@ import { ConnectionBanner } from './ConnectionBanner.tsx';
 import { useAppSelector } from './context.ts';
 import { GameLoadBar } from './GameLoadBar.tsx';
 import { Hud } from './Hud.tsx';
+import { KillcamOverlay } from './KillcamOverlay.tsx';
 import { Lobby } from './Lobby.tsx';
 import { NetGraph } from './NetGraph.tsx';
 import { QueueScreen } from './QueueScreen.tsx';
@@ -20,6 +21,7 @@ export function App(props: { onLobbyInteractive: () => void }) {
       {under === 'lobby' && <Lobby onInteractive={props.onLobbyInteractive} />}
       {under === 'queue' && <QueueScreen />}
       {under === 'match' && <Hud />}
+      {under === 'match' && <KillcamOverlay />}
       {under === 'results' && <Results />}
       {under === 'replay' && <ReplayScreen />}
       {screen === 'reconnecting' && <ReconnectOverlay />}

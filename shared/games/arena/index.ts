@@ -5,7 +5,7 @@
  * (the world, scores kept for players who are away, inputs queued for the next step, events
  * waiting for the next snapshot), and the lag-compensation cap on the tick a shooter says it saw.
  */
-import type { BotOptions, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
+import type { BotOptions, Elimination, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { BotBrain, BOT_BEHAVIOURS, type BotBehaviour } from './bot-brain.ts';
 import { decodeInput, encodeInput, type InputMessage } from './input-codec.ts';
@@ -133,14 +133,16 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
     for (const input of s.inputs) inputs.set(input.slot, input);
     s.inputs = [];
     let ended: { reason: string; winner: number | null } | null = null;
+    let eliminations: Elimination[] | null = null;
     const events = step(s.world, inputs);
     queueSnapshotEvents(s.events, snapshotEventsOf(events));
     for (const e of events) {
       // The kill target names its winner; at the time limit the sim only sees who is in the
       // world, so the winner is ranked over everyone, away players included, and a tie is a draw.
       if (e.type === 'end') ended = { reason: e.reason, winner: e.reason === 'kills' ? e.winnerId : timeWinner(s) };
+      else if (e.type === 'kill') (eliminations ??= []).push({ victim: e.victimId, killer: e.killerId, shotTick: e.shotTick, rewindTicks: e.viewDelayTicks });
     }
-    return { ended };
+    return eliminations ? { ended, eliminations } : { ended };
   },
   results(s, slots) {
     const rows: Standing[] = slots.map((slot) => {

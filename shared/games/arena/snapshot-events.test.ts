@@ -7,7 +7,7 @@ describe('snapshot events', () => {
     const out = snapshotEventsOf([
       { type: 'shot', projectileId: 1, ownerId: 0 },
       { type: 'hit', projectileId: 1, attackerId: 0, victimId: 3, damage: 25, viewDelayTicks: 9 },
-      { type: 'kill', killerId: 0, victimId: 3 },
+      { type: 'kill', killerId: 0, victimId: 3, shotTick: 40, viewDelayTicks: 9 },
       { type: 'blocked', projectileId: 2, attackerId: 4, victimId: 0 },
       { type: 'respawn', playerId: 5 },
     ]);

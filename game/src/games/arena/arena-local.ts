@@ -51,6 +51,7 @@ export class ArenaLocal implements MatchLocal<Snapshot> {
     this.feedback.onProjectiles(s.projectiles, this.slot);
     const mine = this.feedback.onEvents(s.events, this.slot);
     for (const f of mine) if (f.kind === 'hit') this.ctx.stats.setHitRewind((f.rewindTicks * 1000) / this.info.tickRate);
+    for (const e of s.events) if (e.type === 'kill' && e.victimId === this.slot) this.ctx.killed(e.killerId, s.tick);
   }
 
   onInputSent(seq: number, input: object): void {

@@ -22,4 +22,5 @@ export const arenaPage: PageGame<ArenaSetup, Snapshot, ArenaLocal> = {
   hudModel: arenaModel,
   local: (info, ctx) => new ArenaLocal(info, ctx),
   scene: () => import('./arena-scene.ts').then((m) => (source, key) => new m.ArenaScene(source, key)),
+  killerView: () => import('../../../../shared/games/arena/killcam-view.ts').then((m) => m.arenaKillerView),
 };

@@ -41,7 +41,7 @@ describe('projectiles', () => {
         viewDelayTicks: 0,
       })),
     );
-    expect(ofType(events, 'kill').map((k) => k.event)).toEqual([{ type: 'kill', killerId: SHOOTER, victimId: TARGET }]);
+    expect(ofType(events, 'kill').map((k) => k.event)).toEqual([expect.objectContaining({ type: 'kill', killerId: SHOOTER, victimId: TARGET, viewDelayTicks: 0 })]);
     const target = mustFind(world, TARGET);
     expect(target).toMatchObject({ alive: false, hp: 0, deaths: 1 });
     expect(mustFind(world, SHOOTER)).toMatchObject({ kills: 1, deaths: 0 });
@@ -176,7 +176,7 @@ describe('projectiles', () => {
     run(world, 1, tapFire()); // fired on tick 1, arrives ~12 ticks later
     removePlayer(world, SHOOTER);
     const events = run(world, 20);
-    expect(ofType(events, 'kill').map((k) => k.event)).toEqual([{ type: 'kill', killerId: SHOOTER, victimId: TARGET }]);
+    expect(ofType(events, 'kill').map((k) => k.event)).toEqual([{ type: 'kill', killerId: SHOOTER, victimId: TARGET, shotTick: 1, viewDelayTicks: 0 }]);
     expect(mustFind(world, TARGET).deaths).toBe(1);
 
     // A newcomer taking the slot does not inherit the leaver's projectiles (or their kills).

@@ -121,5 +121,5 @@ function damage(world: World, p: ProjectileState, victim: PlayerState, events: S
   // The owner may have left; its projectile still kills, but nobody is credited.
   const killer = findPlayer(world, p.ownerId);
   if (killer) killer.kills += 1;
-  events.push({ type: 'kill', killerId: p.ownerId, victimId: victim.id });
+  events.push({ type: 'kill', killerId: p.ownerId, victimId: victim.id, shotTick: p.spawnTick, viewDelayTicks: p.viewDelayTicks });
 }

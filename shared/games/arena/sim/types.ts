@@ -109,7 +109,11 @@ export type SimEvent =
   | { type: 'hit'; projectileId: number; attackerId: number; victimId: number; damage: number; viewDelayTicks: number }
   /** A wall stopped a shot that would have hit victimId behind it. */
   | { type: 'blocked'; projectileId: number; attackerId: number; victimId: number }
-  | { type: 'kill'; killerId: number; victimId: number }
+  /**
+   * shotTick: the tick the fatal shot was fired; viewDelayTicks: the rewind it was judged with
+   * (the killer's screen was that many ticks behind): what a killcam shows.
+   */
+  | { type: 'kill'; killerId: number; victimId: number; shotTick: number; viewDelayTicks: number }
   | { type: 'respawn'; playerId: number }
   | { type: 'end'; reason: 'kills' | 'time'; winnerId: number | null };
 
