@@ -192,6 +192,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     placement,
     botFill: config.botFill,
     queueWaitMs: config.queueWaitMs,
+    // One node: every entry is on it, so the rule would change nothing.
+    nodeWaitMs: cluster ? config.queueNodeWaitMs : 0,
     ratingWindow: config.queueRatingWindow,
     now: clock,
     log,

@@ -17,6 +17,8 @@ export interface MatchmakerDeps {
   /** Fill a match formed short of the mode's minimum with bots, so one player can play alone. */
   botFill: boolean;
   queueWaitMs: number;
+  /** See GroupRule.nodeWaitMs; 0 on one node. */
+  nodeWaitMs: number;
   /** Groups by rating (see GroupRule.window); null: first come, first served. */
   ratingWindow: { base: number; perSecond: number } | null;
   now: () => number;
@@ -42,7 +44,9 @@ export class Matchmaker {
   constructor(private readonly deps: MatchmakerDeps) {}
 
   start(): void {
-    const every = Math.max(50, Math.min(1000, Math.floor(this.deps.queueWaitMs / 4)));
+    // Often enough that a group forms close to when its wait ends, whichever wait that is.
+    const shortest = this.deps.nodeWaitMs > 0 ? Math.min(this.deps.queueWaitMs, this.deps.nodeWaitMs) : this.deps.queueWaitMs;
+    const every = Math.max(50, Math.min(1000, Math.floor(shortest / 4)));
     this.timer = setInterval(() => {
       for (const mode of this.deps.games.modeIds()) this.poke(mode);
     }, every);
@@ -75,6 +79,7 @@ export class Matchmaker {
           min: this.deps.botFill ? 1 : spec.minPlayers,
           max: spec.maxPlayers,
           waitMs: this.deps.queueWaitMs,
+          nodeWaitMs: this.deps.nodeWaitMs,
           now: this.deps.now(),
           ...(this.deps.ratingWindow && { window: this.deps.ratingWindow }),
         });

@@ -240,6 +240,17 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     }
   }
 
+  /**
+   * The node that runs the match, named in every later connection's URL (`?node=…`): a front
+   * (scripts/front, deploy/nginx.conf) sends a new connection there while that node takes new
+   * ones, so after a drop or a move this player's traffic is not relayed between nodes. A node
+   * ignores the parameter; a front that does not know the node routes as it always does.
+   */
+  private routeTo(node: string): void {
+    setRouteHint(this.current.io.opts, node);
+    setRouteHint(this.managerOptions, node);
+  }
+
   /** One attempt at a time for both triggers (seat-return.ts says why); it reports once. */
   private takeSeatBack(target: ReturnTarget, why: 'moved' | 'reconnected', handlers: MatchConnectionEvents<S>): void {
     void this.seatReturn.start(target, why).then((res) => res && handlers.rejoined?.(res));
@@ -309,6 +320,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     }
     this.info = res;
     this.rejoin = { matchId: res.matchId, role: res.role };
+    if (typeof res.node === 'string') this.routeTo(res.node);
     // Back in the same match: the lines sent meanwhile; a new match: its starting point.
     if (this.chatMatch !== res.matchId) this.chatLines.reset();
     this.chatMatch = res.matchId;
@@ -356,4 +368,22 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   private acked() {
     return this.socket.timeout(this.timeoutMs);
   }
+}
+
+/** The query parameter that names a connection's preferred node (see MatchConnection.routeTo). */
+export const ROUTE_HINT_PARAM = 'node';
+
+/**
+ * Names `node` in the query of every connection these options open from now on (socket.io-client
+ * builds each new engine's URL from `opts.query`, so a reconnect carries it). A new object: the
+ * caller's own query object is left as it was.
+ */
+export function setRouteHint(opts: { query?: unknown }, node: string): void {
+  const before: Record<string, string> =
+    typeof opts.query === 'string'
+      ? Object.fromEntries(new URLSearchParams(opts.query))
+      : typeof opts.query === 'object' && opts.query !== null
+        ? (opts.query as Record<string, string>)
+        : {};
+  opts.query = { ...before, [ROUTE_HINT_PARAM]: node };
 }
