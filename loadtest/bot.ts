@@ -281,6 +281,8 @@ export class Bot {
     const old = this.client;
     if (!old || this.relocating !== null || this.phase === 'stopped') return;
     this.relocating = old;
+    // No route hint: it may name the leaving node (its match moves after its players did).
+    this.matchNode = undefined;
     const stats = this.deps.stats;
     let next: PlayerClient | null = null;
     try {

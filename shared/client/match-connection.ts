@@ -214,8 +214,10 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     if (this.leaving || !target) return;
     const old = this.current;
     this.leaving = old;
-    // A connection of its own: a shared manager's connection is the one on the leaving node.
-    const manager = new Manager(this.url, { ...this.managerOptions, reconnection: false, forceNew: true });
+    // A connection of its own: a shared manager's connection is the one on the leaving node. No
+    // route hint: it may name the leaving node itself (its match is handed over after its players
+    // moved), and the join answer names the node to ask for next.
+    const manager = new Manager(this.url, { ...this.managerOptions, query: withoutRouteHint(this.managerOptions.query), reconnection: false, forceNew: true });
     const next = manager.socket(Namespaces.match, this.auth ? { auth: this.auth } : {}) as MatchSocket;
     let moved = false;
     try {
@@ -386,4 +388,11 @@ export function setRouteHint(opts: { query?: unknown }, node: string): void {
         ? (opts.query as Record<string, string>)
         : {};
   opts.query = { ...before, [ROUTE_HINT_PARAM]: node };
+}
+
+/** The query without the route hint (a copy; undefined when nothing else is left). */
+function withoutRouteHint(query: unknown): Record<string, string> | undefined {
+  if (typeof query !== 'object' || query === null) return typeof query === 'string' ? withoutRouteHint(Object.fromEntries(new URLSearchParams(query))) : undefined;
+  const { [ROUTE_HINT_PARAM]: _hint, ...rest } = query as Record<string, string>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }
