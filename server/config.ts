@@ -54,7 +54,7 @@ export interface Config {
   devTools: boolean;
   /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
   queueWaitMs: number;
-  /** In a cluster: how much longer a quick-play group that mixes nodes waits for one of a single node. */
+  /** In a cluster: how long a full quick-play group that mixes nodes waits for one of a single node. */
   queueNodeWaitMs: number;
   /**
    * Quick play groups players whose matchmaking ratings are within `base` points of the group's

@@ -120,9 +120,9 @@ for a = 1, math.min(#tickets, tonumber(ARGV[7])) do
       if n >= max then return pop(chosen) end
     end
     local chosen, n, mixed = build(false)
-    local extra = 0
-    if mixed then extra = nodeWait end
-    if (n >= max and waited >= extra) or (n >= min and waited >= waitMs + extra) then return pop(chosen) end
+    local fullAfter = 0
+    if mixed then fullAfter = math.min(nodeWait, waitMs) end
+    if (n >= max and waited >= fullAfter) or (n >= min and waited >= waitMs) then return pop(chosen) end
   end
 end
 return {}

@@ -35,9 +35,11 @@ export interface GroupRule {
    */
   window?: { base: number; perSecond: number };
   /**
-   * In a cluster: a group that would mix players of several nodes (their `nodeId`) forms this
-   * much later than it otherwise would, so a full group of one node's players can form first
-   * (its match then runs where all its players are: nothing relayed). Absent or 0: no preference.
+   * In a cluster: a full group that would mix players of several nodes (their `nodeId`) forms
+   * only once its first ticket has waited this long (at most `waitMs`), so that a full group of
+   * one node's players can form first: its match runs where all its players are, nothing is
+   * relayed. Short groups are not held back (a quiet queue would not fill one node's group).
+   * Absent or 0: nodes play no part.
    */
   nodeWaitMs?: number;
 }
@@ -100,8 +102,8 @@ const nodeOf = (t: Ticket): string => t.entries[0]?.nodeId ?? '';
 /**
  * The group the rule forms from these tickets (see QueueStore.popGroup), or null. Per anchor,
  * first the group of the anchor's node only: full, it forms at once. Otherwise the group from
- * every node forms as before, but when it mixes nodes only `nodeWaitMs` later (full after
- * `nodeWaitMs`, short after `waitMs + nodeWaitMs`): meanwhile a later anchor's node may fill.
+ * every node forms as before, except that a full one that mixes nodes waits for
+ * `min(nodeWaitMs, waitMs)`: meanwhile a later anchor's node may fill a group of its own.
  */
 export function chooseGroup(all: readonly Ticket[], rule: GroupRule): Ticket[] | null {
   const nodeWait = rule.nodeWaitMs ?? 0;
@@ -131,8 +133,8 @@ export function chooseGroup(all: readonly Ticket[], rule: GroupRule): Ticket[] |
       if (local.n >= rule.max) return pick(local.chosen);
     }
     const any = build(null);
-    const extra = any.mixed ? nodeWait : 0;
-    if ((any.n >= rule.max && waited >= extra) || (any.n >= rule.min && waited >= rule.waitMs + extra)) return pick(any.chosen);
+    const fullAfter = any.mixed ? Math.min(nodeWait, rule.waitMs) : 0;
+    if ((any.n >= rule.max && waited >= fullAfter) || (any.n >= rule.min && waited >= rule.waitMs)) return pick(any.chosen);
   }
   return null;
 }
