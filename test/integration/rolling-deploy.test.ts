@@ -5,6 +5,12 @@
  * fails, and no match is rewound (each match resumes on its new owner at the very tick its old
  * owner stopped, so no score or kill is lost).
  *
+ * And Redis is down when the roll starts (stopped just before the SIGHUP, back 2 s later): the
+ * roll waits (no new node is ready without Redis, and no old node is drained meanwhile), then
+ * completes with the same guarantees. A roll that drained a node while Redis was down could hand
+ * nothing over: its matches would be lost, or adopted later from an older checkpoint (a rewind
+ * the tick check below sees).
+ *
  * What fails without the hand-over: the drained node's players lose their connection when it
  * exits (counted `disconnected`, not `relocated`), and its matches are adopted from the last
  * once-a-second checkpoint, up to 20 ticks behind the tick the old owner stopped at.
@@ -16,10 +22,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../loadtest/report.ts';
-import { eventually, waitFor } from '../support/wait.ts';
+import { freePort, restartableRedis } from '../support/redis.ts';
+import { eventually, sleep, waitFor } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOTS = 6;
+/** How long Redis is down at the start of the roll. */
+const OUTAGE_MS = 2000;
 
 interface LogLine {
   msg?: string;
@@ -48,14 +57,19 @@ function nodeLogs(dir: string): Map<string, LogLine[]> {
 describe('rolling deploy: npm run cluster on SIGHUP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'arena-roll-'));
   const started: ChildProcess[] = [];
-  afterAll(() => {
+  let redis: Awaited<ReturnType<typeof restartableRedis>> | null = null;
+  afterAll(async () => {
     for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await redis?.remove();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('replaces every node under load: no bot lost, no error, every match resumed at the tick it stopped at', async () => {
+  it('replaces every node under load, waiting out a Redis outage: no bot lost, no error, every match resumed at the tick it stopped at', async () => {
     const logDir = join(dir, 'logs');
-    const cluster = spawn(process.execPath, ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', '2', '--port', '0', '--log-dir', logDir], {
+    redis = await restartableRedis(await freePort());
+    await redis.start();
+    const args = ['--import', 'tsx', 'scripts/cluster.ts', '--nodes', '2', '--port', '0', '--log-dir', logDir, '--redis-url', redis.url];
+    const cluster = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', TICK_RATE: '20', GUEST_PER_MINUTE: '100000', QUEUE_WAIT_MS: '1000', COUNTDOWN_MS: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,8 +104,16 @@ describe('rolling deploy: npm run cluster on SIGHUP', () => {
       'the bots to play',
       15_000,
     );
+    await redis.stop();
     cluster.kill('SIGHUP');
+    await sleep(OUTAGE_MS);
+    const outageEnded = Date.now();
+    // Nothing replaced, nothing drained while Redis was down: both old nodes still serve.
+    expect(out).not.toMatch(/roll: node\d \(pid/);
+    for (const url of nodeUrls) expect((await fetch(`${url}/healthz`).catch((e: unknown) => ({ status: String(e) }))).status, out).toBe(200);
+    await redis.start();
     await waitFor(() => out.includes('roll: done') || /roll: (failed|stopped)/.test(out), '`roll: done`', 40_000);
+    const rollAfterOutageMs = Date.now() - outageEnded;
     expect(out).toContain('roll: done (2 nodes replaced');
 
     expect(await finished, runOut).toBe(0);
@@ -120,6 +142,6 @@ describe('rolling deploy: npm run cluster on SIGHUP', () => {
       const taken = adopted.filter((a) => a.matchId === h.matchId && a.tick === h.tick);
       expect(taken, `match ${h.matchId} handed over at tick ${h.tick}`).toHaveLength(1);
     }
-    console.log(`${out.split('\n').filter((l) => l.includes('roll:')).join('\n')}\n${runOut}`);
+    console.log(`roll done ${rollAfterOutageMs} ms after Redis was back\n${out.split('\n').filter((l) => l.includes('roll:')).join('\n')}\n${runOut}`);
   });
 });
