@@ -9,7 +9,8 @@
 # Environment: FRONT=1 sends the bots through the front (scripts/front-proxy.ts, pinned with the
 # bots: nginx's part, not the nodes' cost) instead of round-robin to the nodes (`--url a,b`, the
 # split worst case); MEMORY=1 runs the nodes without Redis (NODES=1: the one-node baseline,
-# measured the same way); BASE_PORT, REDIS_PORT, OUT, SERVER_CORE / BOT_CORE.
+# measured the same way); NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`); BASE_PORT,
+# REDIS_PORT, OUT, SERVER_CORE / BOT_CORE.
 #
 # Prints, besides the load test's report: the nodes' CPU over the measured window (after ramp-up
 # and warm-up, from /proc: every node's utime + stime), Redis CPU (INFO cpu) and network bytes
@@ -44,7 +45,7 @@ for i in $(seq 1 "$NODES"); do
   PORT=$((BASE_PORT + i))
   env HOST=127.0.0.1 PORT="$PORT" NODE_ID="node$i" "${REDIS_ENV[@]}" AUTH_SECRET="$SECRET" \
     TICK_RATE=20 MAX_PLAYERS_PER_MATCH=16 MATCH_SEED=$i GUEST_PER_MINUTE=1000000 LOG_LEVEL=warn \
-    taskset -c "$SERVER_CORE" node --import tsx server/main.ts >"$OUT.node$i.log" 2>&1 &
+    taskset -c "$SERVER_CORE" node ${NODE_FLAGS:-} --import tsx server/main.ts >"$OUT.node$i.log" 2>&1 &
   PIDS+=($!)
   NODE_PIDS+=($!)
   URLS+=("http://127.0.0.1:$PORT")

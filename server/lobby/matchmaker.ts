@@ -44,9 +44,9 @@ export class Matchmaker {
   constructor(private readonly deps: MatchmakerDeps) {}
 
   start(): void {
-    // Often enough that a group forms close to when its wait ends, whichever wait that is.
-    const shortest = this.deps.nodeWaitMs > 0 ? Math.min(this.deps.queueWaitMs, this.deps.nodeWaitMs) : this.deps.queueWaitMs;
-    const every = Math.max(50, Math.min(1000, Math.floor(shortest / 4)));
+    // Every pass is a Redis script per mode in a cluster: at most once a second. A full group that
+    // waits for one node's players (nodeWaitMs) forms within a second of its wait, which is fine.
+    const every = Math.max(50, Math.min(1000, Math.floor(this.deps.queueWaitMs / 4)));
     this.timer = setInterval(() => {
       for (const mode of this.deps.games.modeIds()) this.poke(mode);
     }, every);
