@@ -77,9 +77,11 @@ describe.each(REDIS_BACKENDS)('two nodes on %s: one lobby, one match across them
     if (!created.ok) throw new Error(`create: ${created.code}`);
     // The lobby is one: node2's list hears nothing of private matches, but its code store knows the code.
     const joinedB = await bo.client.enter({ kind: 'code', code: created.code! });
-    expect(joinedB).toMatchObject({ ok: true, matchId: created.matchId, slot: 1, game: 'cycles' });
+    // Both answers name the match's node, the route hint every later connection of theirs carries.
+    expect(joinedB).toMatchObject({ ok: true, matchId: created.matchId, slot: 1, game: 'cycles', node: 'node1' });
+    expect(bo.client.manager.opts.query).toMatchObject({ node: 'node1' });
     const joinedA = await ada.client.enter({ kind: 'rejoin' });
-    expect(joinedA).toMatchObject({ ok: true, slot: 0 });
+    expect(joinedA).toMatchObject({ ok: true, slot: 0, node: 'node1' });
     // Asking again for its own seat, through node2's relay as on the owner: answered as a rejoin.
     expect(await bo.client.match.join(created.matchId)).toMatchObject({ ok: true, matchId: created.matchId, slot: 1 });
     expect(await ada.client.match.join()).toMatchObject({ ok: true, matchId: created.matchId, slot: 0 });
