@@ -293,6 +293,17 @@ describe('matchmaking race: 40 players on 3 nodes queue at the same moment', () 
     }
     const owned = await Promise.all(cluster.nodes.map(async (n) => ((await (await fetch(`${n.url}/healthz`)).json()) as { cluster: { matchesOwned: number } }).cluster.matchesOwned));
     expect(owned.reduce((a, b) => a + b, 0)).toBe(byMatch.size);
+
+    // Grouped by node (QUEUE_NODE_WAIT_MS): the players arrived interleaved over the 3 nodes
+    // (14, 13, 13), so first come, first served would mix nodes in nearly every match; grouped,
+    // 9 matches hold one node's players only (3 per node, the 4 left over share the 10th). Each
+    // runs on its players' node: their join answers name it, nothing of theirs is relayed.
+    const nodesOf = new Map<string, Set<number>>();
+    for (const [i, s] of seats.entries()) if (s.ok) nodesOf.set(s.matchId, (nodesOf.get(s.matchId) ?? new Set()).add(i % 3));
+    const single = [...nodesOf].filter(([, nodes]) => nodes.size === 1);
+    expect(single.length, JSON.stringify([...nodesOf].map(([m, n]) => [m, [...n]]))).toBeGreaterThanOrEqual(8);
+    const joins = await Promise.all(players.map((p, i) => (seats[i]!.ok && nodesOf.get(seats[i]!.matchId)!.size === 1 ? p.match.join(seats[i]!.matchId) : null)));
+    for (const [i, j] of joins.entries()) if (j) expect(j, `racer${i}`).toMatchObject({ ok: true, node: `node${(i % 3) + 1}` });
   });
 });
 
