@@ -127,6 +127,8 @@ export class Bot {
   private url: string;
   /** The guest identity, kept when the bot moves to another node: the cluster holds its seat. */
   private guest: GuestSession | null = null;
+  /** The node that runs the bot's match (its last join answer): a new client asks the front for it. */
+  private matchNode: string | undefined;
   /** Since when the bot has failed to reach its node (null: it is connected), and how often. */
   private unreachableSince: number | null = null;
   private connectErrors = 0;
@@ -181,6 +183,7 @@ export class Bot {
     return {
       url: this.url,
       nickname: config.nickname,
+      ...(this.matchNode !== undefined && { node: this.matchNode }),
       games: GAMES,
       timeoutMs: config.requestTimeoutMs,
       decode: false,
@@ -278,6 +281,8 @@ export class Bot {
     const old = this.client;
     if (!old || this.relocating !== null || this.phase === 'stopped') return;
     this.relocating = old;
+    // No route hint: it may name the leaving node (its match moves after its players did).
+    this.matchNode = undefined;
     const stats = this.deps.stats;
     let next: PlayerClient | null = null;
     try {
@@ -423,6 +428,7 @@ export class Bot {
   private startPlaying(info: MatchInfo, client: PlayerClient): void {
     const game = client.match.game!;
     this.deps.stats.matchSeen(info.matchId, this.url);
+    this.matchNode = info.node;
     this.deps.stats.botBack(this.config.index, this.deps.now());
     this.deps.stats.tickRate ??= info.tickRate;
     this.stopPlaying();

@@ -194,6 +194,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
     placement,
     botFill: config.botFill,
     queueWaitMs: config.queueWaitMs,
+    // One node: every entry is on it, so the rule would change nothing.
+    nodeWaitMs: cluster ? config.queueNodeWaitMs : 0,
     ratingWindow: config.queueRatingWindow,
     now: clock,
     log,
@@ -289,7 +291,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
         nodeId: config.nodeId,
         players: sockets.connections,
         matches: () => registry.size,
-        ready: () => accepting && (cluster === null || cluster.redis.ready()),
+        // In a cluster, ready once this node hears its bus too: other nodes' answers come there.
+        ready: () => accepting && (cluster === null || (cluster.redis.ready() && cluster.bus.isListening)),
         cluster: () => node?.status() ?? null,
       },
       games: () => games.catalogue(),

@@ -54,6 +54,8 @@ export interface Config {
   devTools: boolean;
   /** A quick-play group smaller than the maximum forms once its oldest player waited this long. */
   queueWaitMs: number;
+  /** In a cluster: how long a full quick-play group that mixes nodes waits for one of a single node. */
+  queueNodeWaitMs: number;
   /**
    * Quick play groups players whose matchmaking ratings are within `base` points of the group's
    * first ticket, widening by `perSecond` points for each second it waited; null: first come,
@@ -211,6 +213,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxConnections: int('MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     devTools: onOff('DEV_TOOLS', false),
     queueWaitMs: int('QUEUE_WAIT_MS', 10_000, 0, 600_000),
+    queueNodeWaitMs: int('QUEUE_NODE_WAIT_MS', 2_000, 0, 600_000),
     botFill: onOff('BOT_FILL', true),
     queueRatingWindow: ((base, perSecond) => (base === 0 ? null : { base, perSecond }))(int('QUEUE_RATING_WINDOW', 100, 0, 100_000), int('QUEUE_RATING_WIDEN', 50, 0, 100_000)),
     countdownMs: int('COUNTDOWN_MS', 3_000, 0, 60_000),

@@ -12,6 +12,11 @@
  *   every client of one machine (a load test on loopback, an office behind one NAT) on one
  *   node; counting open tunnels spreads them, and a node back from a failure gets the next
  *   connections instead of waiting for a reshuffle.
+ * - By route hint (`pickHinted`), before either: a client that knows which node runs its match
+ *   names it (`?node=<NODE_ID>`, from its last join answer), and a new session goes there while
+ *   that node is ready, so its traffic is not relayed between nodes. The front learns each node's
+ *   id from its /readyz answer. A hint that names no ready node (it exited, it drains, it was
+ *   never one) is no hint: the rules above apply.
  */
 import { request } from 'node:http';
 
@@ -39,6 +44,19 @@ export interface GameNode {
   websocketsTotal: number;
   /** When it was last picked for a new WebSocket (a sequence number): ties go to the one waiting longest. */
   lastPicked: number;
+  /** Its NODE_ID, from its last /readyz answer (null until it said). */
+  nodeId: string | null;
+  /** New sessions that came here by their route hint. */
+  hinted: number;
+}
+
+/** A node id as the nodes' config allows it (NODE_ID); anything else in a hint is ignored. */
+const NODE_ID = /^[\w.-]{1,64}$/;
+
+/** The route hint of a query (`node=…`), or null when there is none or it is not a node id. */
+export function routeHint(query: URLSearchParams): string | null {
+  const hint = query.get('node');
+  return hint !== null && NODE_ID.test(hint) ? hint : null;
 }
 
 export interface NodePoolOptions {
@@ -84,6 +102,8 @@ export class NodePool {
       websocketsOpen: 0,
       websocketsTotal: 0,
       lastPicked: 0,
+      nodeId: null,
+      hinted: 0,
     };
   }
 
@@ -138,6 +158,16 @@ export class NodePool {
     return rendezvous(clientKey, this.ready(exclude));
   }
 
+  /** The ready node whose id is `hint` (see the opening comment), or null. */
+  pickHinted(hint: string | null, exclude: ReadonlySet<GameNode> = new Set()): GameNode | null {
+    if (hint === null) return null;
+    const node = this.nodes.find((n) => n.nodeId === hint && n.state === 'ready' && !exclude.has(n));
+    if (!node) return null;
+    node.hinted += 1;
+    node.lastPicked = ++this.picks;
+    return node;
+  }
+
   /** The caller counts the pick in `websocketsOpen` at once, so concurrent upgrades spread too. */
   pickFresh(exclude?: ReadonlySet<GameNode>): GameNode | null {
     const pick = leastBusy(this.ready(exclude));
@@ -158,7 +188,9 @@ export class NodePool {
     if (this.checking.has(node)) return; // a slow node is not asked again before it answered
     this.checking.add(node);
     try {
-      const status = await readyz(node, this.timeoutMs);
+      const answer = await readyz(node, this.timeoutMs);
+      const status = 'error' in answer ? answer : answer.status;
+      if (!('error' in answer)) node.nodeId = answer.nodeId;
       node.lastCheckAt = this.now();
       // Taken out by the operator: stays out until it is gone.
       if (node.state === 'draining') {
@@ -182,19 +214,38 @@ export class NodePool {
   }
 }
 
-/** GET /readyz: the status code, or why there was none. Never throws. */
-function readyz(node: GameNode, timeoutMs: number): Promise<number | { error: string }> {
+/** Bytes of a /readyz answer read for the node's id: the answer is a few dozen bytes. */
+const READYZ_MAX_BYTES = 1024;
+
+/**
+ * GET /readyz: the status code and the node's id (`{"ready":…,"nodeId":"…"}`; null from a node
+ * that does not say), or why there was no answer. Never throws.
+ */
+function readyz(node: GameNode, timeoutMs: number): Promise<{ status: number; nodeId: string | null } | { error: string }> {
   return new Promise((resolve) => {
     // agent: false: one short connection per check, nothing left open between checks.
     const req = request({ host: node.host, port: node.port, path: '/readyz', method: 'GET', agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < READYZ_MAX_BYTES) body += chunk;
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, nodeId: nodeIdOf(body) }));
       res.once('error', (e) => resolve({ error: e.message }));
     });
     req.once('timeout', () => req.destroy(new Error(`no answer to GET /readyz within ${timeoutMs} ms`)));
     req.once('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
     req.end();
   });
+}
+
+function nodeIdOf(body: string): string | null {
+  try {
+    const id = (JSON.parse(body) as { nodeId?: unknown } | null)?.nodeId;
+    return typeof id === 'string' && NODE_ID.test(id) ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** 32-bit FNV-1a: small, fast, and spreads short keys (addresses) well enough for routing. */

@@ -52,7 +52,7 @@ async function backend(name: string): Promise<Backend> {
   const listen = async (port: number): Promise<void> => {
     server = createServer((req, res) => {
       if (req.url === '/readyz') {
-        res.writeHead(b.ready ? 200 : 503).end();
+        res.writeHead(b.ready ? 200 : 503).end(JSON.stringify({ ready: b.ready, nodeId: name }));
         return;
       }
       b.forwardedFor.push(req.headers['x-forwarded-for'] as string | undefined);
@@ -207,6 +207,38 @@ describe('front: WebSocket upgrades', () => {
         t.close();
       }
     }
+  });
+});
+
+describe('front: route hints (?node=)', () => {
+  const ws = (hint: string): string => `/socket.io/?EIO=4&transport=websocket&node=${hint}`;
+  const polling = (hint: string): string => `/socket.io/?EIO=4&transport=polling&node=${hint}`;
+
+  it('sends a new session to the node its hint names, WebSocket or polling handshake', async () => {
+    const nodes = await Promise.all(['a', 'b', 'c'].map(backend));
+    const f = await front(nodes);
+    // Without the hint, four WebSockets would spread over the three nodes.
+    const replies = await Promise.all([1, 2, 3, 4].map(async () => (await upgrade(f, ws('b'))).say('x')));
+    expect(replies).toEqual(['b:x', 'b:x', 'b:x', 'b:x']);
+    for (let i = 2; i < 6; i++) expect((await get(f, polling('c'), address(i))).body.name).toBe('c');
+    expect(f.status().nodes.map((n) => [n.nodeId, n.hinted])).toEqual([['a', 0], ['b', 4], ['c', 4]]);
+  });
+
+  it('routes as if there were no hint when it names no ready node: unknown, draining, dead, or not a node id', async () => {
+    const nodes = await Promise.all(['a', 'b', 'c'].map(backend));
+    const f = await front(nodes);
+    nodes[1]!.ready = false;
+    await until(() => !f.status().nodes[1]!.ready, 'the front to see b not ready');
+    await nodes[2]!.kill();
+    const stale = ['b', 'c', 'gone-node', ''];
+    const forged = ['..%2F..%2Fetc', '%00', 'a'.repeat(65), 'a%20b', '%E2%98%83', 'a&node=b'];
+    for (const hint of [...stale, ...forged]) {
+      // Only a is left: every one lands there, none fails (c's refused connection is retried on a).
+      expect(await (await upgrade(f, ws(hint))).say('x'), `WebSocket, hint ${hint}`).toBe('a:x');
+      expect((await get(f, polling(hint))).body.name, `polling, hint ${hint}`).toBe('a');
+    }
+    // The repeated parameter: the first one counts, and it is a.
+    expect(await (await upgrade(f, `${ws('a')}&node=b`)).say('y')).toBe('a:y');
   });
 });
 

@@ -10,6 +10,9 @@
  *   WebSocket that opens a new session is piped as raw bytes to the least busy node
  *   (node-pool.ts explains why). All of it passes X-Forwarded-For and X-Real-IP, for the
  *   nodes' TRUST_PROXY.
+ * - A new session (a polling handshake, or a WebSocket without a sid) that names a node
+ *   (`?node=<NODE_ID>`: the SDK's route hint, the node that runs the player's match) goes to that
+ *   node while it is ready; a hint that names no ready node, or is not a node id, is ignored.
  * - Only nodes whose GET /readyz answers 200 get traffic. A node that refuses a connection is
  *   marked down at once, and a request that has no body (so nothing was lost) or an upgrade is
  *   tried on the next node: a dead node's share moves to the others without an error.
@@ -41,6 +44,7 @@ export interface FrontStatus {
   routing: { http: string; websocket: string };
   nodes: {
     url: string;
+    nodeId: string | null;
     state: NodeState;
     ready: boolean;
     sinceS: number;
@@ -49,6 +53,8 @@ export interface FrontStatus {
     httpRequests: number;
     websocketsOpen: number;
     websocketsTotal: number;
+    /** New sessions sent here by their route hint. */
+    hinted: number;
     /** Long-polling sessions the front routes to this node (recently active). */
     pollingSessions: number;
   }[];
@@ -86,11 +92,12 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
     url,
     uptimeS: Math.round((Date.now() - startedAt) / 1000),
     routing: {
-      http: 'long-polling: by session (sid learnt from the handshake answer; a new session goes to the least busy node); other requests: sticky by client address (rendezvous hash over the ready nodes)',
-      websocket: 'new session: the ready node with the fewest open WebSockets; upgrade of a polling session (sid): the node holding it',
+      http: 'long-polling: by session (sid learnt from the handshake answer; a new session goes to the node its route hint names while that node is ready, else to the least busy node); other requests: sticky by client address (rendezvous hash over the ready nodes)',
+      websocket: 'new session: the node its route hint names (node=<NODE_ID>) while that node is ready, else the ready node with the fewest open WebSockets; upgrade of a polling session (sid): the node holding it',
     },
     nodes: pool.nodes.map((n) => ({
       url: n.url,
+      nodeId: n.nodeId,
       state: n.state,
       ready: n.state === 'ready',
       sinceS: Math.round((Date.now() - n.since) / 1000),
@@ -99,6 +106,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       httpRequests: n.httpRequests,
       websocketsOpen: n.websocketsOpen,
       websocketsTotal: n.websocketsTotal,
+      hinted: n.hinted,
       pollingSessions: sessions.countFor(n),
     })),
   });
@@ -113,7 +121,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
       if (held && held.state !== 'down' && !tried.has(held)) return held;
       return pool.pickSticky(client, tried);
     }
-    if (engine?.transport === 'polling') return pool.pickFresh(tried);
+    if (engine?.transport === 'polling') return pool.pickHinted(engine.hint, tried) ?? pool.pickFresh(tried);
     return null;
   };
 
@@ -179,7 +187,7 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const tunnel = (req: IncomingMessage, socket: Socket, head: Buffer, client: string, tried: Set<GameNode>): void => {
     // The upgrade of a long-polling session (sid=…) must reach the node that holds it.
     const engine = engineRequest(req.url);
-    const node = engine?.sid ? engineNode(engine, client, tried) : pool.pickFresh(tried);
+    const node = engine?.sid ? engineNode(engine, client, tried) : (pool.pickHinted(engine?.hint ?? null, tried) ?? pool.pickFresh(tried));
     if (!node) return refuseUpgrade(socket, 'no game node is ready');
     // Counted from now, not from the connect: upgrades that arrive together spread too.
     node.websocketsOpen += 1;

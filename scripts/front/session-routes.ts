@@ -15,6 +15,8 @@
  * that ended or moved to WebSocket.
  */
 
+import { routeHint } from './node-pool.ts';
+
 /** `0{"sid":"…"` at the start of a polling handshake answer. */
 const OPEN_PACKET = /^0\{"sid":"([A-Za-z0-9_-]{1,64})"/;
 /** The open packet is small (about 120 bytes); this much is enough to find the sid. */
@@ -24,6 +26,8 @@ export interface EngineRequest {
   /** The session id the request names, or null for a handshake. */
   sid: string | null;
   transport: string;
+  /** The node the client asks for (`node=…`, node-pool.ts), when the value is a node id. */
+  hint: string | null;
 }
 
 /** The engine.io view of a request URL, or null when it is not an engine.io request (any path: SOCKET_PATH may move it). */
@@ -31,7 +35,7 @@ export function engineRequest(url: string | undefined): EngineRequest | null {
   const query = new URL(url ?? '/', 'http://front').searchParams;
   const transport = query.get('transport');
   if (query.get('EIO') === null || transport === null) return null;
-  return { sid: query.get('sid'), transport };
+  return { sid: query.get('sid'), transport, hint: routeHint(query) };
 }
 
 /** The session id in the first bytes of a polling handshake answer, or null. */

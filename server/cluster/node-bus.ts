@@ -104,6 +104,9 @@ const isNodeId = (v: unknown): v is string => typeof v === 'string' && v.length 
 export const nodeChannel = (nodeId: string): string => `{node:${nodeId}}:bus`;
 export const streamChannel = (matchId: string): string => `{snap:${matchId}}`;
 
+/** How soon a refused subscription to the node's own channel is tried again. */
+const LISTEN_RETRY_MS = 250;
+
 export class NodeBus {
   readonly nodeId: string;
   private readonly pending = new Map<string, Pending>();
@@ -118,6 +121,9 @@ export class NodeBus {
   private readonly ownChannel: string;
   /** Resolves once Redis confirmed this node's own channel: requests sent to it arrive from then on. */
   readonly listening: Promise<void>;
+  /** True once `listening` resolved (the node's readiness waits for it). */
+  isListening = false;
+  private closed = false;
   private readonly timeoutMs: number;
   private readonly encoder = new TextEncoder();
   private readonly decoder = new TextDecoder();
@@ -128,10 +134,26 @@ export class NodeBus {
     this.timeoutMs = opts.requestTimeoutMs ?? 2000;
     const sub = opts.subscriber;
     sub.on('smessageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
-    this.listening = (sub.ssubscribe(this.ownChannel) as Promise<unknown>).then(
-      () => undefined,
-      (e: unknown) => this.opts.onError?.(e),
-    );
+    this.listening = this.listen(sub);
+  }
+
+  /**
+   * Subscribes to this node's own channel until Redis confirms it. A node that starts while Redis
+   * is away has its first SSUBSCRIBE refused, and Redis' client resubscribes after a reconnect only
+   * the channels it once confirmed: without trying again the node would never hear a request or
+   * an answer (seen in a roll during a Redis outage: every attach through the new node timed out).
+   */
+  private async listen(sub: NodeBusOptions['subscriber']): Promise<void> {
+    while (!this.closed) {
+      try {
+        await (sub.ssubscribe(this.ownChannel) as Promise<unknown>);
+        this.isListening = true;
+        return;
+      } catch (e) {
+        this.opts.onError?.(e);
+        await new Promise((r) => setTimeout(r, LISTEN_RETRY_MS));
+      }
+    }
   }
 
   handleRequests(handler: RequestHandlers): void {
@@ -250,6 +272,7 @@ export class NodeBus {
   }
 
   close(): void {
+    this.closed = true;
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new ClusterUnavailableError('node bus closed'));

@@ -20,6 +20,14 @@ export interface RedisConnections {
   adapterPublisher(onPublish: (bytes: number) => void): RedisClient;
   /** A fresh subscriber connection (sharded on a Cluster). */
   subscriber(): RedisClient;
+  /**
+   * The adapter's subscriber. The sharded adapter (un)subscribes a room's channel as sockets
+   * come and go and never looks at the answer, so a refused SSUBSCRIBE would be an unhandled
+   * rejection, which ends the process: a Redis outage while players connect (or while a node
+   * starts) killed the node. Here they wait through an outage and go out, in order, when Redis is
+   * back; only at close do they fail, quietly.
+   */
+  adapterSubscriber(): RedisClient;
   sharded: boolean;
   /** True while the command connection is usable. */
   ready(): boolean;
@@ -52,6 +60,19 @@ export function connectRedis(target: NonNullable<Config['redis']>, name: string)
     commands,
     publisher,
     subscriber: () => make({}, { shardedSubscribers: true }),
+    adapterSubscriber: () => {
+      const client = make({ maxRetriesPerRequest: null }, { shardedSubscribers: true });
+      const target = client as unknown as Record<'ssubscribe' | 'sunsubscribe', (...args: unknown[]) => Promise<unknown>>;
+      for (const name of ['ssubscribe', 'sunsubscribe'] as const) {
+        const original = target[name].bind(client);
+        target[name] = (...args) => {
+          const answer = original(...args);
+          answer.catch(() => undefined);
+          return answer;
+        };
+      }
+      return client;
+    },
     adapterPublisher: (onPublish) => {
       const client = make({ enableOfflineQueue: false });
       // The adapter publishes with SPUBLISH; count what it sends without touching its code.

@@ -118,6 +118,9 @@ class FeedSession {
   }
 
   private async start(baseline: Promise<string | null>): Promise<void> {
+    // Read only after the subscription: if that fails first (Redis away), nobody awaits the
+    // baseline, and its own failure would be an unhandled rejection, which ends the process.
+    baseline.catch(() => undefined);
     try {
       const { keys, sharded } = this.deps;
       await (sharded ? this.subscriber.ssubscribe(keys.channel) : this.subscriber.subscribe(keys.channel));

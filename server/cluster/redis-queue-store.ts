@@ -49,13 +49,14 @@ return {'removed'}
 `;
 
 // KEYS: mode hash, entry hash, queue. ARGV: min, max, waitMs, now, window base ('' for none),
-// window per second, anchors tried, entries read. Returns the entries' JSON in arrival order.
-// The same choice as chooseGroup() in queue-store.ts, line for line.
+// window per second, anchors tried, entries read, nodeWaitMs. Returns the entries' JSON in
+// arrival order. The same choice as chooseGroup() in queue-store.ts, line for line.
 const POP_GROUP = `
 local min, max, waitMs, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 if max < 1 then return {} end
 local windowed = ARGV[5] ~= ''
 local base, per = tonumber(ARGV[5]) or 0, tonumber(ARGV[6]) or 0
+local nodeWait = tonumber(ARGV[9]) or 0
 local ids = redis.call('ZRANGE', KEYS[3], 0, tonumber(ARGV[8]) - 1)
 if #ids == 0 then return {} end
 local raw = redis.call('HMGET', KEYS[2], unpack(ids))
@@ -70,11 +71,27 @@ for i, id in ipairs(ids) do
       table.insert(t.ids, id)
       table.insert(t.json, json)
     else
-      t = { ids = { id }, json = { json }, rating = tonumber(e.rating) or 1000, at = tonumber(e.enqueuedAt) }
+      local node = type(e.nodeId) == 'string' and e.nodeId or ''
+      t = { ids = { id }, json = { json }, rating = tonumber(e.rating) or 1000, at = tonumber(e.enqueuedAt), node = node }
       if party then byParty[party] = t end
       table.insert(tickets, t)
     end
   end
+end
+local function pop(chosen)
+  local outIds, out = {}, {}
+  for i = 1, #tickets do
+    if chosen[i] then
+      for j, id in ipairs(tickets[i].ids) do
+        table.insert(outIds, id)
+        table.insert(out, tickets[i].json[j])
+      end
+    end
+  end
+  redis.call('ZREM', KEYS[3], unpack(outIds))
+  redis.call('HDEL', KEYS[1], unpack(outIds))
+  redis.call('HDEL', KEYS[2], unpack(outIds))
+  return out
 end
 for a = 1, math.min(#tickets, tonumber(ARGV[7])) do
   local anchor = tickets[a]
@@ -82,31 +99,30 @@ for a = 1, math.min(#tickets, tonumber(ARGV[7])) do
   local window = math.huge
   if windowed then window = base + per * math.max(0, waited) / 1000 end
   if #anchor.ids <= max then
-    local chosen = { [a] = true }
-    local n = #anchor.ids
-    for i = 1, #tickets do
-      if n >= max then break end
-      local t = tickets[i]
-      if i ~= a and n + #t.ids <= max and math.abs(t.rating - anchor.rating) <= window then
-        chosen[i] = true
-        n = n + #t.ids
-      end
-    end
-    if n >= max or (n >= min and waited >= waitMs) then
-      local outIds, out = {}, {}
+    -- node: only tickets of that node (false: any node); returns chosen, count, mixed
+    local function build(node)
+      local chosen = { [a] = true }
+      local n = #anchor.ids
+      local mixed = false
       for i = 1, #tickets do
-        if chosen[i] then
-          for j, id in ipairs(tickets[i].ids) do
-            table.insert(outIds, id)
-            table.insert(out, tickets[i].json[j])
-          end
+        if n >= max then break end
+        local t = tickets[i]
+        if i ~= a and n + #t.ids <= max and math.abs(t.rating - anchor.rating) <= window and (node == false or t.node == node) then
+          chosen[i] = true
+          n = n + #t.ids
+          if t.node ~= anchor.node then mixed = true end
         end
       end
-      redis.call('ZREM', KEYS[3], unpack(outIds))
-      redis.call('HDEL', KEYS[1], unpack(outIds))
-      redis.call('HDEL', KEYS[2], unpack(outIds))
-      return out
+      return chosen, n, mixed
     end
+    if nodeWait > 0 then
+      local chosen, n = build(anchor.node)
+      if n >= max then return pop(chosen) end
+    end
+    local chosen, n, mixed = build(false)
+    local fullAfter = 0
+    if mixed then fullAfter = math.min(nodeWait, waitMs) end
+    if (n >= max and waited >= fullAfter) or (n >= min and waited >= waitMs) then return pop(chosen) end
   end
 end
 return {}
@@ -158,7 +174,7 @@ export class RedisQueueStore implements QueueStore {
   async popGroup(mode: string, rule: GroupRule): Promise<QueueEntry[]> {
     const json = await this.popScript(
       [this.keys.mode, this.keys.entry, this.keys.queue(mode)],
-      [rule.min, rule.max, rule.waitMs, rule.now, rule.window?.base ?? '', rule.window?.perSecond ?? 0, MAX_ANCHORS, MAX_READ],
+      [rule.min, rule.max, rule.waitMs, rule.now, rule.window?.base ?? '', rule.window?.perSecond ?? 0, MAX_ANCHORS, MAX_READ, rule.nodeWaitMs ?? 0],
     );
     return json.map((j) => JSON.parse(j) as QueueEntry);
   }

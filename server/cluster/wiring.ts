@@ -85,7 +85,7 @@ export function connectCluster(config: Pick<Config, 'nodeId'> & { redis: NonNull
   // The sharded adapter (Redis 7 SPUBLISH/SSUBSCRIBE, dynamic: a node subscribes only to the rooms
   // it has sockets in).
   const adapterPub = redis.adapterPublisher((n) => metrics.clusterPublishBytes.inc({ kind: 'adapter' }, n));
-  const adapter = createShardedAdapter(adapterPub, redis.subscriber(), { subscriptionMode: 'dynamic' });
+  const adapter = createShardedAdapter(adapterPub, redis.adapterSubscriber(), { subscriptionMode: 'dynamic' });
 
   let node: ClusterNode | null = null;
   const port: ClusterPort = {

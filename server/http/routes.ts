@@ -78,7 +78,8 @@ export function createRequestHandler(deps: RouteDeps) {
       }
       if (req.method === 'GET' && pathname === '/readyz') {
         const ready = deps.health.ready();
-        return json(res, ready ? 200 : 503, { ready });
+        // The id lets a front route a client's hint (`?node=…`, MatchInfo.node) to this node.
+        return json(res, ready ? 200 : 503, { ready, nodeId: deps.health.nodeId });
       }
       if (req.method === 'GET' && pathname === '/api/games') {
         // What a lobby screen offers: each game with its modes (player ranges) and its options.

@@ -17,6 +17,8 @@ export interface MatchmakerDeps {
   /** Fill a match formed short of the mode's minimum with bots, so one player can play alone. */
   botFill: boolean;
   queueWaitMs: number;
+  /** See GroupRule.nodeWaitMs; 0 on one node. */
+  nodeWaitMs: number;
   /** Groups by rating (see GroupRule.window); null: first come, first served. */
   ratingWindow: { base: number; perSecond: number } | null;
   now: () => number;
@@ -42,6 +44,8 @@ export class Matchmaker {
   constructor(private readonly deps: MatchmakerDeps) {}
 
   start(): void {
+    // Every pass is a Redis script per mode in a cluster: at most once a second. A full group that
+    // waits for one node's players (nodeWaitMs) forms within a second of its wait, which is fine.
     const every = Math.max(50, Math.min(1000, Math.floor(this.deps.queueWaitMs / 4)));
     this.timer = setInterval(() => {
       for (const mode of this.deps.games.modeIds()) this.poke(mode);
@@ -75,6 +79,7 @@ export class Matchmaker {
           min: this.deps.botFill ? 1 : spec.minPlayers,
           max: spec.maxPlayers,
           waitMs: this.deps.queueWaitMs,
+          nodeWaitMs: this.deps.nodeWaitMs,
           now: this.deps.now(),
           ...(this.deps.ratingWindow && { window: this.deps.ratingWindow }),
         });

@@ -93,6 +93,10 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     const busyElsewhere = (matchId: string | undefined): boolean =>
       socket.data.matchId !== undefined && (socket.data.role !== 'player' || (matchId !== undefined && matchId !== socket.data.matchId));
 
+    /** A join's answer names the match's node in a cluster (MatchInfo.node: the front's route hint). */
+    const withNode = (res: AckResult<MatchInfo>, node: string | null): AckResult<MatchInfo> =>
+      res.ok && deps.routing ? { ...res, node: node ?? deps.routing.nodeId } : res;
+
     on('join', async (raw): Promise<AckResult<MatchInfo>> => {
       const req = objectPayload(raw, 'join');
       if (!req.ok) return req;
@@ -109,18 +113,18 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (owner === 'moving') return moving;
       if (owner !== null && remote) {
         const res = await remote.attach(socket, owner, matchId, guest, 'player');
-        if (res.ok || res.code !== ErrorCode.ClusterUnavailable || !socket.connected) return res;
+        if (res.ok || res.code !== ErrorCode.ClusterUnavailable || !socket.connected) return withNode(res, owner);
         // Its owner died and another node adopted the match while this one waited: join there,
         // rather than hand the player an error for a move it cannot see.
         const now = await ownerElsewhere(matchId);
         if (now === owner || now === 'moving' || busyElsewhere(matchId)) return res;
         owner = now;
-        if (owner !== null) return remote.attach(socket, owner, matchId, guest, 'player');
+        if (owner !== null) return withNode(await remote.attach(socket, owner, matchId, guest, 'player'), owner);
       }
       const host = deps.registry.get(matchId);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no such match is running' };
       // The host admits the socket through its events port (match-room.ts), which sets socket.data.
-      return host.attach(socket.id, guest);
+      return withNode(host.attach(socket.id, guest), null);
     });
 
     on('spectate', async (raw): Promise<AckResult<MatchInfo>> => {
@@ -131,10 +135,10 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (socket.data.matchId !== undefined) return alreadyIn;
       const owner = await ownerElsewhere(matchId.value);
       if (owner === 'moving') return moving;
-      if (owner !== null && remote) return remote.attach(socket, owner, matchId.value, guest, 'spectator');
+      if (owner !== null && remote) return withNode(await remote.attach(socket, owner, matchId.value, guest, 'spectator'), owner);
       const host = deps.registry.get(matchId.value);
       if (!host) return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
-      return host.spectate(socket.id);
+      return withNode(host.spectate(socket.id), null);
     });
 
     on('start', async () => {

@@ -216,8 +216,10 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     if (this.leaving || !target) return;
     const old = this.current;
     this.leaving = old;
-    // A connection of its own: a shared manager's connection is the one on the leaving node.
-    const manager = new Manager(this.url, { ...this.managerOptions, reconnection: false, forceNew: true });
+    // A connection of its own: a shared manager's connection is the one on the leaving node. No
+    // route hint: it may name the leaving node itself (its match is handed over after its players
+    // moved), and the join answer names the node to ask for next.
+    const manager = new Manager(this.url, { ...this.managerOptions, query: withoutRouteHint(this.managerOptions.query), reconnection: false, forceNew: true });
     const next = manager.socket(Namespaces.match, this.auth ? { auth: this.auth } : {}) as MatchSocket;
     let moved = false;
     try {
@@ -240,6 +242,17 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
         if (!old.connected && this.current === old && this.rejoin) this.takeSeatBack(this.rejoin, 'reconnected', handlers);
       }
     }
+  }
+
+  /**
+   * The node that runs the match, named in every later connection's URL (`?node=…`): a front
+   * (scripts/front, deploy/nginx.conf) sends a new connection there while that node takes new
+   * ones, so after a drop or a move this player's traffic is not relayed between nodes. A node
+   * ignores the parameter; a front that does not know the node routes as it always does.
+   */
+  private routeTo(node: string): void {
+    setRouteHint(this.current.io.opts, node);
+    setRouteHint(this.managerOptions, node);
   }
 
   /** One attempt at a time for both triggers (seat-return.ts says why); it reports once. */
@@ -332,6 +345,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     }
     this.info = res;
     this.rejoin = { matchId: res.matchId, role: res.role };
+    if (typeof res.node === 'string') this.routeTo(res.node);
     // Back in the same match: the lines sent meanwhile; a new match: its starting point.
     if (this.chatMatch !== res.matchId) this.chatLines.reset();
     this.chatMatch = res.matchId;
@@ -379,4 +393,29 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   private acked() {
     return this.socket.timeout(this.timeoutMs);
   }
+}
+
+/** The query parameter that names a connection's preferred node (see MatchConnection.routeTo). */
+export const ROUTE_HINT_PARAM = 'node';
+
+/**
+ * Names `node` in the query of every connection these options open from now on (socket.io-client
+ * builds each new engine's URL from `opts.query`, so a reconnect carries it). A new object: the
+ * caller's own query object is left as it was.
+ */
+export function setRouteHint(opts: { query?: unknown }, node: string): void {
+  const before: Record<string, string> =
+    typeof opts.query === 'string'
+      ? Object.fromEntries(new URLSearchParams(opts.query))
+      : typeof opts.query === 'object' && opts.query !== null
+        ? (opts.query as Record<string, string>)
+        : {};
+  opts.query = { ...before, [ROUTE_HINT_PARAM]: node };
+}
+
+/** The query without the route hint (a copy; undefined when nothing else is left). */
+function withoutRouteHint(query: unknown): Record<string, string> | undefined {
+  if (typeof query !== 'object' || query === null) return typeof query === 'string' ? withoutRouteHint(Object.fromEntries(new URLSearchParams(query))) : undefined;
+  const { [ROUTE_HINT_PARAM]: _hint, ...rest } = query as Record<string, string>;
+  return Object.keys(rest).length > 0 ? rest : undefined;
 }

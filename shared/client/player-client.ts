@@ -18,7 +18,7 @@ import { ok, type Result } from '../result.ts';
 import { getGuestToken, renewGuestToken, type GuestSession } from './auth.ts';
 import { reconnectionOptions, type ReconnectionPolicy, type Transport } from './connection-options.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';
-import { MatchConnection, type MatchConnectionEvents } from './match-connection.ts';
+import { MatchConnection, setRouteHint, type MatchConnectionEvents } from './match-connection.ts';
 import { RenewalSchedule, type ScheduleTimers } from './renewal-schedule.ts';
 
 /** Handshakes refused for the token in a row, each followed by a renewal, before giving up. */
@@ -66,6 +66,12 @@ export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> 
    * `match.lastChat`): a new connection after giving up catches up from there.
    */
   chatSince?: { lobby: number | null; match: { matchId: string; id: number } | null };
+  /**
+   * The node that runs this player's match, from an earlier client's join answer
+   * (`match.info.node`): the connection asks the front for it (`?node=…`, see
+   * MatchConnection). Every join answer sets it anew.
+   */
+  node?: string;
   /** Acknowledgement and HTTP timeout (ms). Default 5000. */
   timeoutMs?: number;
   /** Decode snapshots (default) or only count them (load-test bots in light mode). */
@@ -115,12 +121,15 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
     private readonly opts: PlayerClientOptions<S>,
   ) {
     const timeoutMs = opts.timeoutMs ?? 5000;
-    this.manager = createManager(opts.url, {
+    const managerOptions: Partial<ManagerOptions> = {
       ...opts.connection,
       ...(opts.reconnection && reconnectionOptions(opts.reconnection)),
       ...(opts.transports && { transports: opts.transports }),
       ...(opts.path !== undefined && { path: opts.path }),
-    });
+    };
+    // Before the manager exists: it opens its first connection as it is made.
+    if (opts.node !== undefined) setRouteHint(managerOptions, opts.node);
+    this.manager = createManager(opts.url, managerOptions);
     // Asked at every (re)connect: a reconnect always presents the newest token.
     const tokenFor = (ns: 'lobby' | 'match') => (): string => {
       this.presented[ns].push(this.guest.token);

@@ -42,6 +42,13 @@ export interface MatchInfo<Setup = unknown> {
   /** What the game tells clients to draw and predict the match (Arena: rules and map). */
   setup: Setup;
   roster: PlayerInfo[];
+  /**
+   * In a cluster: the node that runs the match (its NODE_ID). A client behind a front puts it in
+   * its connection URL's query (`node=…`) when it connects again, and the front sends that
+   * connection to this node when it is still there (scripts/front, deploy/nginx.conf), so the
+   * player's inputs and snapshots need not be relayed between nodes. Absent on a single node.
+   */
+  node?: string;
 }
 
 /** Takes the seat the lobby reserved. Without matchId: the match where this player holds a seat. */

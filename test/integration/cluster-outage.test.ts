@@ -7,67 +7,28 @@
  * Without local-only snapshot sends (the stream through the adapter), or with a tick that waits
  * on Redis, the snapshots would stop for the 5 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlayerClient } from '../../shared/client/player-client.ts';
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
-import { freePort } from '../support/redis.ts';
+import { freePort, restartableRedis } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
-
-/** A redis-server that can be stopped and started again on the same port and data directory. */
-function persistentRedis(port: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'redis-outage-'));
-  let child: ChildProcess | null = null;
-  const ping = async (): Promise<boolean> => {
-    const { Redis } = await import('ioredis');
-    const c = new Redis(port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      return (await c.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      c.disconnect();
-    }
-  };
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async start() {
-      child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], { stdio: 'ignore' });
-      for (const deadline = Date.now() + 10_000; !(await ping()); await sleep(50)) if (Date.now() > deadline) throw new Error('redis did not start');
-    },
-    async stop() {
-      const c = child;
-      child = null;
-      if (!c || c.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill('SIGKILL');
-      });
-    },
-  };
-}
 
 describe('Redis outage', () => {
   let cluster: TestCluster;
-  const redis = { r: null as ReturnType<typeof persistentRedis> | null };
+  const redis = { r: null as Awaited<ReturnType<typeof restartableRedis>> | null };
   const clients: PlayerClient[] = [];
 
   beforeAll(async () => {
-    redis.r = persistentRedis(await freePort());
+    redis.r = await restartableRedis(await freePort());
     await redis.r.start();
     cluster = await startCluster({ REDIS_URL: redis.r.url }, 2, { TICK_RATE: '20', COUNTDOWN_MS: '300' });
   });
   afterAll(async () => {
     for (const c of clients) c.close();
     await cluster?.stop();
-    await redis.r?.stop();
+    await redis.r?.remove();
   });
 
   it('keeps local matches ticking through a 5 s outage, says so, and resumes by itself', async () => {

@@ -77,9 +77,11 @@ describe.each(REDIS_BACKENDS)('two nodes on %s: one lobby, one match across them
     if (!created.ok) throw new Error(`create: ${created.code}`);
     // The lobby is one: node2's list hears nothing of private matches, but its code store knows the code.
     const joinedB = await bo.client.enter({ kind: 'code', code: created.code! });
-    expect(joinedB).toMatchObject({ ok: true, matchId: created.matchId, slot: 1, game: 'cycles' });
+    // Both answers name the match's node, the route hint every later connection of theirs carries.
+    expect(joinedB).toMatchObject({ ok: true, matchId: created.matchId, slot: 1, game: 'cycles', node: 'node1' });
+    expect(bo.client.manager.opts.query).toMatchObject({ node: 'node1' });
     const joinedA = await ada.client.enter({ kind: 'rejoin' });
-    expect(joinedA).toMatchObject({ ok: true, slot: 0 });
+    expect(joinedA).toMatchObject({ ok: true, slot: 0, node: 'node1' });
     // Asking again for its own seat, through node2's relay as on the owner: answered as a rejoin.
     expect(await bo.client.match.join(created.matchId)).toMatchObject({ ok: true, matchId: created.matchId, slot: 1 });
     expect(await ada.client.match.join()).toMatchObject({ ok: true, matchId: created.matchId, slot: 0 });
@@ -291,6 +293,17 @@ describe('matchmaking race: 40 players on 3 nodes queue at the same moment', () 
     }
     const owned = await Promise.all(cluster.nodes.map(async (n) => ((await (await fetch(`${n.url}/healthz`)).json()) as { cluster: { matchesOwned: number } }).cluster.matchesOwned));
     expect(owned.reduce((a, b) => a + b, 0)).toBe(byMatch.size);
+
+    // Grouped by node (QUEUE_NODE_WAIT_MS): the players arrived interleaved over the 3 nodes
+    // (14, 13, 13), so first come, first served would mix nodes in nearly every match; grouped,
+    // 9 matches hold one node's players only (3 per node, the 4 left over share the 10th). Each
+    // runs on its players' node: their join answers name it, nothing of theirs is relayed.
+    const nodesOf = new Map<string, Set<number>>();
+    for (const [i, s] of seats.entries()) if (s.ok) nodesOf.set(s.matchId, (nodesOf.get(s.matchId) ?? new Set()).add(i % 3));
+    const single = [...nodesOf].filter(([, nodes]) => nodes.size === 1);
+    expect(single.length, JSON.stringify([...nodesOf].map(([m, n]) => [m, [...n]]))).toBeGreaterThanOrEqual(8);
+    const joins = await Promise.all(players.map((p, i) => (seats[i]!.ok && nodesOf.get(seats[i]!.matchId)!.size === 1 ? p.match.join(seats[i]!.matchId) : null)));
+    for (const [i, j] of joins.entries()) if (j) expect(j, `racer${i}`).toMatchObject({ ok: true, node: `node${(i % 3) + 1}` });
   });
 });
 

@@ -51,6 +51,43 @@ export async function startRedis(options: RedisProcessOptions = {}): Promise<Red
   return { host: HOST, port, url: `redis://${HOST}:${port}`, pid: node.pid, stop: node.stop };
 }
 
+/**
+ * A standalone server that can be stopped (SIGKILL: an outage, not a shutdown) and started again
+ * on the same port and data, kept in an append-only file synced on every write, as a production
+ * Redis keeps it: what the nodes wrote before the outage is there after it. `remove()` stops it
+ * and deletes its directory.
+ */
+export async function restartableRedis(port: number): Promise<{ url: string; start(): Promise<void>; stop(): Promise<void>; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), `redis-${port}-`));
+  let child: ChildProcess | null = null;
+  const stop = async (): Promise<void> => {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill('SIGKILL');
+    });
+  };
+  return {
+    url: `redis://${HOST}:${port}`,
+    async start() {
+      const args = ['--port', String(port), '--bind', HOST, '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+      const c = (child = spawn('redis-server', args, { stdio: 'ignore' }));
+      c.once('error', () => undefined);
+      await until(async () => {
+        if (c.exitCode !== null || c.signalCode !== null) throw new Error(`redis-server on port ${port} exited (${c.exitCode ?? c.signalCode})`);
+        return (await command(port, 'PING').catch(() => '')).startsWith('+PONG');
+      }, `redis-server to answer PING on ${HOST}:${port}`, 10_000);
+    },
+    stop,
+    async remove() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** `shards` cluster-enabled primaries joined by `redis-cli --cluster create`, each owning a third of the slots. */
 export async function startRedisCluster(shards = 3, options: RedisProcessOptions = {}): Promise<RedisClusterProcesses> {
   const ports: number[] = [];

@@ -34,6 +34,14 @@ export interface GroupRule {
    * points of that ticket join its group; absent: first come, first served.
    */
   window?: { base: number; perSecond: number };
+  /**
+   * In a cluster: a full group that would mix players of several nodes (their `nodeId`) forms
+   * only once its first ticket has waited this long (at most `waitMs`), so that a full group of
+   * one node's players can form first: its match runs where all its players are, nothing is
+   * relayed. Short groups are not held back (a quiet queue would not fill one node's group).
+   * Absent or 0: nodes play no part.
+   */
+  nodeWaitMs?: number;
 }
 
 export const DEFAULT_QUEUE_RATING = 1000;
@@ -88,23 +96,45 @@ export function tickets(entries: Iterable<QueueEntry>): Ticket[] {
   return out;
 }
 
-/** The group the rule forms from these tickets (see QueueStore.popGroup), or null. */
+/** The node a ticket's players are on (its first member's): '' when unknown or on one node. */
+const nodeOf = (t: Ticket): string => t.entries[0]?.nodeId ?? '';
+
+/**
+ * The group the rule forms from these tickets (see QueueStore.popGroup), or null. Per anchor,
+ * first the group of the anchor's node only: full, it forms at once. Otherwise the group from
+ * every node forms as before, except that a full one that mixes nodes waits for
+ * `min(nodeWaitMs, waitMs)`: meanwhile a later anchor's node may fill a group of its own.
+ */
 export function chooseGroup(all: readonly Ticket[], rule: GroupRule): Ticket[] | null {
+  const nodeWait = rule.nodeWaitMs ?? 0;
   for (let a = 0; a < Math.min(all.length, MAX_ANCHORS); a++) {
     const anchor = all[a]!;
     const waited = rule.now - anchor.enqueuedAt;
     const window = rule.window ? rule.window.base + (rule.window.perSecond * Math.max(0, waited)) / 1000 : Infinity;
     if (anchor.entries.length > rule.max) continue;
-    const chosen = new Set([a]);
-    let n = anchor.entries.length;
-    for (let i = 0; i < all.length && n < rule.max; i++) {
-      const t = all[i]!;
-      if (i === a || n + t.entries.length > rule.max || Math.abs(t.rating - anchor.rating) > window) continue;
-      chosen.add(i);
-      n += t.entries.length;
-    }
+    const build = (node: string | null): { chosen: Set<number>; n: number; mixed: boolean } => {
+      const chosen = new Set([a]);
+      let n = anchor.entries.length;
+      let mixed = false;
+      for (let i = 0; i < all.length && n < rule.max; i++) {
+        const t = all[i]!;
+        if (i === a || n + t.entries.length > rule.max || Math.abs(t.rating - anchor.rating) > window) continue;
+        if (node !== null && nodeOf(t) !== node) continue;
+        chosen.add(i);
+        n += t.entries.length;
+        if (nodeOf(t) !== nodeOf(anchor)) mixed = true;
+      }
+      return { chosen, n, mixed };
+    };
     // In arrival order, whichever ticket the group formed around.
-    if (n >= rule.max || (n >= rule.min && waited >= rule.waitMs)) return all.filter((_, i) => chosen.has(i));
+    const pick = (chosen: Set<number>): Ticket[] => all.filter((_, i) => chosen.has(i));
+    if (nodeWait > 0) {
+      const local = build(nodeOf(anchor));
+      if (local.n >= rule.max) return pick(local.chosen);
+    }
+    const any = build(null);
+    const fullAfter = any.mixed ? Math.min(nodeWait, rule.waitMs) : 0;
+    if ((any.n >= rule.max && waited >= fullAfter) || (any.n >= rule.min && waited >= rule.waitMs)) return pick(any.chosen);
   }
   return null;
 }

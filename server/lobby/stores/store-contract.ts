@@ -124,6 +124,40 @@ export function describeStoreContract(name: string, makeStores: () => Promise<St
         expect(await s.queue.size('ffa')).toBe(0);
       });
 
+      it('groups the players of one node first, and fills a group from several nodes only after nodeWaitMs', async () => {
+        // Arrival alternates between the nodes, as behind a front that spreads connections.
+        const on = (id: string, nodeId: string, at: number): QueueEntry => ({ ...entry(id, at), nodeId });
+        for (let i = 0; i < 3; i++) {
+          await s.queue.enqueue('ffa', on(`a${i}`, 'n1', 1000 + i));
+          await s.queue.enqueue('ffa', on(`b${i}`, 'n2', 1000 + i));
+        }
+        const rule = { min: 2, max: 3, waitMs: 5000, nodeWaitMs: 2000 };
+        // Full, and all of n1 although b0 arrived before a1: the oldest anchor's node fills first.
+        expect((await s.queue.popGroup('ffa', { ...rule, now: 1010 })).map((e) => e.guestId)).toEqual(['a0', 'a1', 'a2']);
+        await s.queue.enqueue('ffa', on('a3', 'n1', 1020));
+        expect((await s.queue.popGroup('ffa', { ...rule, now: 1020 })).map((e) => e.guestId)).toEqual(['b0', 'b1', 'b2']);
+        // a3 and b3 could fill a group of 3 with c0, but all three are on different nodes: the
+        // mixed group waits nodeWaitMs from its anchor's arrival.
+        await s.queue.enqueue('ffa', on('b3', 'n2', 1030));
+        await s.queue.enqueue('ffa', on('c0', 'n3', 1040));
+        expect(await s.queue.popGroup('ffa', { ...rule, now: 1020 + 1999 })).toEqual([]);
+        expect((await s.queue.popGroup('ffa', { ...rule, now: 1020 + 2000 })).map((e) => e.guestId)).toEqual(['a3', 'b3', 'c0']);
+        // A short group is not held back: at waitMs, the largest one, whatever its nodes.
+        await s.queue.enqueue('ffa', on('d0', 'n1', 10_000));
+        await s.queue.enqueue('ffa', on('d1', 'n1', 10_001));
+        await s.queue.enqueue('ffa', on('e0', 'n2', 10_002));
+        expect(await s.queue.popGroup('ffa', { ...rule, max: 4, now: 10_000 + 4999 })).toEqual([]);
+        expect((await s.queue.popGroup('ffa', { ...rule, max: 4, now: 10_000 + 5000 })).map((e) => e.guestId)).toEqual(['d0', 'd1', 'e0']);
+        // A full mixed group never waits longer than a short group would.
+        await s.queue.enqueue('ffa', on('g0', 'n1', 15_000));
+        await s.queue.enqueue('ffa', on('g1', 'n2', 15_000));
+        expect(await s.queue.popGroup('ffa', { min: 2, max: 2, waitMs: 1000, nodeWaitMs: 60_000, now: 15_999 })).toEqual([]);
+        expect((await s.queue.popGroup('ffa', { min: 2, max: 2, waitMs: 1000, nodeWaitMs: 60_000, now: 16_000 })).map((e) => e.guestId)).toEqual(['g0', 'g1']);
+        // Without nodeWaitMs the node plays no part: the oldest three, whatever their node.
+        for (const [i, n] of ['n1', 'n2', 'n1'].entries()) await s.queue.enqueue('ffa', on(`f${i}`, n, 20_000));
+        expect((await s.queue.popGroup('ffa', { min: 3, max: 3, waitMs: 0, now: 20_000 })).map((e) => e.guestId)).toEqual(['f0', 'f1', 'f2']);
+      });
+
       it('never pops a player that a parallel remove took out, nor reports both', async () => {
         const ids = Array.from({ length: 20 }, (_, i) => `p${i}`);
         for (const id of ids) await s.queue.enqueue('ffa', entry(id));
