@@ -5,7 +5,7 @@
  * milliseconds per frame in a 16-player Arena match (the page quick-plays, server bots fill the
  * other 15 seats). Run after `npm run build:game`:
  *
- *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--cold-runs 3] [--lobby-only] [--static dist/game] [--json out.json]
+ *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--cold-runs 3] [--warm-runs 5] [--phases] [--lobby-only] [--static dist/game] [--json out.json]
  *
  * Bytes over the wire, two ways: the server asked for each of the page's files with
  * `Accept-Encoding: br`, `gzip` and none (status line, headers and body as they crossed the
@@ -39,6 +39,8 @@ const arg = (name: string, fallback: string): string => {
 };
 const SECONDS = Number(arg('seconds', '15'));
 const COLD_RUNS = Number(arg('cold-runs', '3'));
+/** Warm loads after one that fills the cache; 0 skips them (an A/B of cold loads only). */
+const WARM_RUNS = Number(arg('warm-runs', '5'));
 const LOBBY_ONLY = args.includes('--lobby-only');
 /** Another build to serve (an A/B of two builds): the server's STATIC_DIR. */
 const STATIC_DIR = arg('static', 'dist/game');
@@ -230,10 +232,11 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
       await browser.close();
     }
   }
+  if (WARM_RUNS === 0) return { cold, warm, rendered, phaserBefore, fetched, phases };
   const browser = await launchChromium();
   try {
     await measure(await browser.newPage()); // fills the cache
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < WARM_RUNS; i++) {
       const page = await browser.newPage();
       warm.push(await measure(page));
       await page.close();
