@@ -120,7 +120,17 @@ function bundleSizes(): { file: string; role: string; bytes: number; gzip: numbe
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((f) => {
       const body = readFileSync(join(dir, f));
-      const role = f.endsWith('.css') ? 'styles' : f.startsWith('game-view') ? 'game chunk (Phaser + scenes)' : f.startsWith('main') ? 'lobby chunk' : 'entry chunk';
+      const role = f.endsWith('.css')
+        ? 'styles'
+        : f.startsWith('game-view')
+          ? 'game chunk (Phaser + scenes)'
+          : f.startsWith('main')
+            ? 'lobby chunk'
+            : f.startsWith('react-dom')
+              ? 'lobby chunk (React DOM)'
+              : f.startsWith('index')
+                ? 'entry chunk'
+                : 'other chunk (loaded on demand)';
       return {
         file: f,
         role,
