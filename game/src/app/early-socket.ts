@@ -1,9 +1,9 @@
 /**
  * The page's WebSocket to the server, opened by the small entry module as soon as the server's
  * settings say the connection starts on WebSocket: the upgrade and engine.io's open packet then
- * happen while the lobby's chunk compiles and React draws, not after. On a cold load over
- * loopback that was ~75 ms of the lobby's wait (BENCHMARKS.md, "Lobby cold load: the socket
- * opened early"). socket.io-client takes the socket over later through adopting-transport.ts; the
+ * happen while the lobby's chunk compiles and React draws, not after: on a cold load over
+ * loopback the socket was open ~65 ms sooner and the lobby interactive ~10 % sooner (BENCHMARKS.md,
+ * "Lobby cold load: the WebSocket opened by the entry module"). socket.io-client takes the socket over later through adopting-transport.ts; the
  * socket carries nothing before that but engine.io's open packet, since the token goes in
  * socket.io's CONNECT packet, which only the client sends.
  *
