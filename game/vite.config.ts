@@ -21,5 +21,8 @@ export default defineConfig({
     // the one game chunk: one fetch, one progress bar. Only what nothing in the lobby imports: a
     // module the lobby shares with a scene stays in the lobby's chunk.
     rolldownOptions: { output: { codeSplitting: { includeDependenciesRecursively: false, groups: [{ name: gameChunkName('game-view') }] } } },
+    // Every browser the page supports (ES2022, WebSocket, module scripts) follows
+    // <link rel="modulepreload"> itself; the polyfill was ~1 KB of the entry, run on every load.
+    modulePreload: { polyfill: false },
   },
 });

@@ -1,16 +1,10 @@
 import { WIRE_EVENTS, WIRE_NAMESPACES } from './events.ts';
 import { createWireParser } from './wire-parser.ts';
+import { COMPACT_WIRE, WIRE_QUERY_PARAM } from './wire-query.ts';
+export { COMPACT_WIRE, WIRE_QUERY_PARAM } from './wire-query.ts';
 
 /** The parser both ends must use (`parser` option of socket.io Server and io()). */
 export const wireParser = createWireParser({ namespaces: WIRE_NAMESPACES, events: WIRE_EVENTS });
-
-/**
- * The engine.io handshake query parameter by which a client asks for the compact wire
- * (`/socket.io/?EIO=4&transport=websocket&wire=compact`). A connection without it gets socket.io's
- * standard encoding, so any socket.io client can play (docs/protocol.md, "Wire formats").
- */
-export const WIRE_QUERY_PARAM = 'wire';
-export const COMPACT_WIRE = 'compact';
 
 /**
  * socket.io-client options that speak the compact wire: the wire parser, and the handshake query

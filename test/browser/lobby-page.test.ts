@@ -59,6 +59,17 @@ describe('the lobby and the screens around a match', () => {
     expect(errors).toEqual([]);
   });
 
+  it('signs in over one WebSocket: the one its entry module opened early is taken over, not doubled', async () => {
+    const page = await browser.newPage();
+    const sockets: string[] = [];
+    page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+    await page.goto(server.url);
+    await lobbyReady(page);
+    // Two would mean socket.io-client opened its own beside the early one instead of taking it over.
+    expect(sockets).toEqual(['/socket.io/']);
+    await page.close();
+  });
+
   it("shows the game chunk's progress while a match waits for it, and loads it again after a failure", async () => {
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -5,13 +5,19 @@
  * milliseconds per frame in a 16-player Arena match (the page quick-plays, server bots fill the
  * other 15 seats). Run after `npm run build:game`:
  *
- *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--cold-runs 3] [--lobby-only] [--static dist/game] [--json out.json]
+ *   node --import tsx test/browser/page-figures.ts [--seconds 15] [--cold-runs 3] [--warm-runs 5] [--phases] [--lobby-only] [--static dist/game] [--json out.json]
  *
  * Bytes over the wire, two ways: the server asked for each of the page's files with
  * `Accept-Encoding: br`, `gzip` and none (status line, headers and body as they crossed the
  * socket), and what Chromium itself fetched on each cold load (CDP's encodedDataLength: headers
  * and body, in the coding Chromium negotiated). "Lobby" is the HTML, the entry and lobby chunks,
  * the styles and the icon; "match" adds the game chunk (Phaser and the scenes).
+ *
+ * `--phases`: where a cold load's time goes, as medians over the cold runs (ms after navigation
+ * start): the HTML, the lobby chunk's bytes, the token and config answers, the lobby chunk run
+ * (its first request, GET /api/games), the lobby first in the DOM, the WebSocket created, open and
+ * the session frame, interactive. Measured by an init script that wraps `WebSocket` and watches
+ * `#ui`, so only with the flag: the headline figures come from pages with nothing added.
  *
  * Frame time is Phaser's step (update and render submission: PRE_STEP to POST_RENDER) per frame,
  * p50/p99; "script per frame" is Chromium's own ScriptDuration over the window (every script:
@@ -33,10 +39,62 @@ const arg = (name: string, fallback: string): string => {
 };
 const SECONDS = Number(arg('seconds', '15'));
 const COLD_RUNS = Number(arg('cold-runs', '3'));
+/** Warm loads after one that fills the cache; 0 skips them (an A/B of cold loads only). */
+const WARM_RUNS = Number(arg('warm-runs', '5'));
 const LOBBY_ONLY = args.includes('--lobby-only');
 /** Another build to serve (an A/B of two builds): the server's STATIC_DIR. */
 const STATIC_DIR = arg('static', 'dist/game');
 const JSON_OUT = arg('json', '');
+const PHASES = args.includes('--phases');
+
+/** Page-side probes for `--phases` (runs before the page's own scripts). */
+const PHASE_PROBE = `(() => {
+  const p = (window.__phases = {});
+  const now = () => performance.now();
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...a) {
+      super(...a);
+      p.wsCreated ??= now();
+      this.addEventListener('open', () => (p.wsOpen ??= now()));
+      this.addEventListener('message', (e) => {
+        p.wsFirstMessage ??= now();
+        if (typeof e.data === 'string' && e.data.includes('"session"')) p.wsSession ??= now();
+      });
+    }
+  };
+  new MutationObserver((_, o) => {
+    const ui = document.getElementById('ui');
+    if (ui && ui.firstChild) {
+      p.lobbyInDom = now();
+      o.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+})();`;
+
+/** One cold load's phases (ms after navigation start), read once the lobby is interactive. */
+const PHASE_READ = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource');
+  const find = (re) => res.find((r) => re.test(new URL(r.name).pathname));
+  const p = window.__phases;
+  const t = window.arena.timings;
+  const all = {
+    html: nav.responseEnd,
+    entryChunk: find(/\\/assets\\/index-[^/]*\\.js$/)?.responseEnd,
+    lobbyChunk: find(/\\/assets\\/main-[^/]*\\.js$/)?.responseEnd,
+    config: find(/^\\/api\\/config$/)?.responseEnd,
+    token: find(/^\\/api\\/guest$/)?.responseEnd,
+    lobbyChunkRan: find(/^\\/api\\/games$/)?.startTime,
+    lobbyInDom: p.lobbyInDom,
+    firstFrame: t.lobbyRenderedMs,
+    wsCreated: p.wsCreated,
+    wsOpen: p.wsOpen,
+    wsSession: p.wsSession,
+    interactive: t.lobbyInteractiveMs,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => typeof v === 'number'));
+})()`;
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -62,7 +120,17 @@ function bundleSizes(): { file: string; role: string; bytes: number; gzip: numbe
     .filter((f) => f.endsWith('.js') || f.endsWith('.css'))
     .map((f) => {
       const body = readFileSync(join(dir, f));
-      const role = f.endsWith('.css') ? 'styles' : f.startsWith('game-view') ? 'game chunk (Phaser + scenes)' : f.startsWith('main') ? 'lobby chunk' : 'entry chunk';
+      const role = f.endsWith('.css')
+        ? 'styles'
+        : f.startsWith('game-view')
+          ? 'game chunk (Phaser + scenes)'
+          : f.startsWith('main')
+            ? 'lobby chunk'
+            : f.startsWith('react-dom')
+              ? 'lobby chunk (React DOM)'
+              : f.startsWith('index')
+                ? 'entry chunk'
+                : 'other chunk (loaded on demand)';
       return {
         file: f,
         role,
@@ -146,7 +214,8 @@ async function recordFetches(page: import('playwright-core').Page): Promise<() =
   };
 }
 
-async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]; rendered: number[]; phaserBefore: boolean[]; fetched: Fetched[][] }> {
+async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]; rendered: number[]; phaserBefore: boolean[]; fetched: Fetched[][]; phases: Record<string, number>[] }> {
+  const phases: Record<string, number>[] = [];
   const cold: number[] = [];
   const warm: number[] = [];
   const rendered: number[] = [];
@@ -164,17 +233,20 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
     const browser = await launchChromium(); // a fresh profile: nothing cached
     try {
       const page = await browser.newPage();
+      if (PHASES) await page.addInitScript(PHASE_PROBE);
       const fetches = await recordFetches(page);
       cold.push(await measure(page));
+      if (PHASES) phases.push((await page.evaluate(PHASE_READ)) as Record<string, number>);
       fetched.push(await fetches());
     } finally {
       await browser.close();
     }
   }
+  if (WARM_RUNS === 0) return { cold, warm, rendered, phaserBefore, fetched, phases };
   const browser = await launchChromium();
   try {
     await measure(await browser.newPage()); // fills the cache
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < WARM_RUNS; i++) {
       const page = await browser.newPage();
       warm.push(await measure(page));
       await page.close();
@@ -182,7 +254,7 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
   } finally {
     await browser.close();
   }
-  return { cold, warm, rendered, phaserBefore, fetched };
+  return { cold, warm, rendered, phaserBefore, fetched, phases };
 }
 
 async function frameTimes(url: string): Promise<Record<string, number>> {
@@ -268,6 +340,11 @@ const browserWire = lobby.fetched.map((run) => {
   };
 });
 const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
+/** Each phase's median over the runs that saw it, in the order of the first run. */
+function medianPhases(runs: Record<string, number>[]): Record<string, number> {
+  const names = [...new Set(runs.flatMap((r) => Object.keys(r)))];
+  return Object.fromEntries(names.map((n) => [n, round(percentile(sorted(runs.flatMap((r) => (n in r ? [r[n]!] : []))), 0.5), 0)]));
+}
 const report = {
   machine: { loadAverage1m: round(loadavg()[0]!), cores: (await import('node:os')).cpus().length },
   bundles: sizes,
@@ -282,6 +359,7 @@ const report = {
     firstRenderP50: round(percentile(sorted(lobby.rendered), 0.5), 0),
     phaserLoadedBeforeLobby: lobby.phaserBefore.some(Boolean),
   },
+  ...(PHASES && { coldPhasesP50: medianPhases(lobby.phases), coldPhases: lobby.phases.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 0)]))) }),
   match16: frames,
 };
 console.log(JSON.stringify(report, null, 2));

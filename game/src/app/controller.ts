@@ -15,7 +15,6 @@ import { lobbyActions } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
 import type { LoadProgress } from './chunk-loader.ts';
 import { adviceFor } from './connection-messages.ts';
-import type { EarlySignIn } from './early-sign-in.ts';
 import { LobbyCommands } from './lobby-commands.ts';
 import { MatchFlow, type GameView } from './match-flow.ts';
 import { MatchSession } from './match-session.ts';
@@ -108,7 +107,7 @@ export class PageController {
   }
 
   /** Signs in and starts the net graph's once-a-second window. */
-  start(early: Pick<EarlySignIn, 'nickname' | 'guest' | 'config' | 'token'>): void {
+  start(early: Parameters<SessionLink['start']>[0]): void {
     this.link.start(early);
     this.feed.start();
   }

@@ -2,8 +2,9 @@
  * The sign-in's first requests, sent by the page's small entry module (game/src/boot.ts) while
  * the lobby's code (React, the SDK: most of the lobby's bytes) is still downloading and
  * compiling: the server's connection settings (GET /api/config) and, for a tab that holds no
- * token, a guest token (POST /api/guest). The controller's first sign-in takes them instead of
- * asking again, so the lobby is usable about one script-compile sooner on a cold load.
+ * token, a guest token (POST /api/guest); once the settings say the connection starts on
+ * WebSocket, the WebSocket itself (early-socket.ts). The controller's first sign-in takes them
+ * instead of asking again, so the lobby is usable about one script-compile sooner on a cold load.
  *
  * Nothing here may import React, Redux or socket.io: this module is in the entry chunk, whose
  * whole point is to be small.
@@ -11,6 +12,7 @@
 import { getGuestToken, type GuestSession } from '../../../shared/client/auth.ts';
 import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
 import type { AckResult } from '../../../shared/protocol/errors.ts';
+import { engineSocketUrl, openEarlySocket, type EarlySocket } from './early-socket.ts';
 import { guestName, type PageStorage } from './storage.ts';
 
 export interface EarlySignIn {
@@ -21,11 +23,15 @@ export interface EarlySignIn {
   config: Promise<ConnectionConfig | null>;
   /** A new guest's token, or null when the tab holds one. */
   token: Promise<AckResult<GuestSession>> | null;
+  /** The WebSocket opened once `config` said the connection starts on it; null: it does not. */
+  socket: Promise<EarlySocket | null>;
 }
 
 export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
   const nickname = storage.nickname() ?? guestName();
   const guest = storage.guest();
   const held = guest && guest.nickname.length > 0 ? guest : null;
-  return { nickname, guest: held, config: getConnectionConfig(url), token: held ? null : getGuestToken(url, nickname) };
+  const config = getConnectionConfig(url);
+  const socket = config.then((c) => (c?.transports[0] === 'websocket' ? openEarlySocket(engineSocketUrl(url, c.socketPath)) : null));
+  return { nickname, guest: held, config, token: held ? null : getGuestToken(url, nickname), socket };
 }

@@ -12,13 +12,16 @@ import type { LobbyClientHandlers } from '../../../shared/client/lobby-client.ts
 import type { MatchConnectionEvents } from '../../../shared/client/match-connection.ts';
 import { PlayerClient, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
 import type { AnyGame } from '../../../shared/game/game-definition.ts';
+import { transports as engineTransports, type TransportCtor } from 'engine.io-client';
 import { ErrorCode, type AckResult } from '../../../shared/protocol/errors.ts';
 import type { GameInfo } from '../../../shared/protocol/events.ts';
 import { connectionActions } from '../state/connection-slice.ts';
 import { lobbyActions } from '../state/lobby-slice.ts';
 import type { Store } from '../state/store.ts';
 import { adviceFor, isAuthCode } from './connection-messages.ts';
+import { adoptingWebSocket } from './adopting-transport.ts';
 import type { EarlySignIn } from './early-sign-in.ts';
+import type { EarlySocket } from './early-socket.ts';
 import type { PageStorage } from './storage.ts';
 
 export interface SessionLinkDeps {
@@ -55,6 +58,11 @@ export function retryAfter(code: string, pauseMs: number): { inMs: number | null
   return retry ? { inMs: pauseMs, nextMs: Math.min(RETRY_CAP_MS, pauseMs * 2) } : { inMs: null, nextMs: pauseMs };
 }
 
+/** engine.io-client's transports in the server's order, the WebSocket one taking `early` over. */
+function transportsTaking(names: readonly string[], early: EarlySocket): TransportCtor[] {
+  return names.map((name) => (name === 'websocket' ? adoptingWebSocket(early) : (engineTransports as Record<string, TransportCtor>)[name]!));
+}
+
 type Handlers = Record<string, ((...args: never[]) => unknown) | undefined>;
 
 /** The same handlers, each doing nothing once `current()` is false (a replaced connection's late events). */
@@ -79,6 +87,8 @@ export class SessionLink {
   private chatSince: PlayerClientOptions['chatSince'] | null = null;
   /** How the server wants to be reached (socket.io's path, the transports it takes), asked once. */
   private connection: Promise<ConnectionConfig | null> | null = null;
+  /** The WebSocket the entry module opened, for the first sign-in's connection to take over. */
+  private earlySocket: Promise<EarlySocket | null> | null = null;
 
   constructor(private readonly deps: SessionLinkDeps) {
     this.fetch = deps.fetch ?? ((...a) => fetch(...a));
@@ -93,9 +103,10 @@ export class SessionLink {
   }
 
   /** Loads the game list and signs in (this tab's token if it has one, else the token `early` asked for). */
-  start(early: Pick<EarlySignIn, 'nickname' | 'guest' | 'config' | 'token'>): void {
+  start(early: Pick<EarlySignIn, 'nickname' | 'guest' | 'config' | 'token'> & Partial<Pick<EarlySignIn, 'socket'>>): void {
     void this.loadCatalogue();
     this.connection = early.config;
+    this.earlySocket = early.socket ?? null;
     void this.signIn(early.nickname, early.guest, early.token);
   }
 
@@ -135,10 +146,15 @@ export class SessionLink {
       const token = held ? null : (asked ?? getGuestToken(this.deps.url, nickname));
       const connection = await this.connection;
       if (connection === null) this.connection = null; // ask again on the next sign-in
+      // Only the first sign-in's connection may take the entry module's socket over.
+      const early = this.earlySocket ? await this.earlySocket : null;
+      this.earlySocket = null;
+      const transports = connection && (early ? { connection: { transports: transportsTaking(connection.transports, early) } } : { transports: connection.transports });
       const opts = {
         ...this.clientOptions(nickname, gen),
         ...(this.chatSince && { chatSince: this.chatSince }),
-        ...(connection && { path: connection.socketPath, transports: connection.transports, reconnection: connection.reconnection }),
+        ...(connection && { path: connection.socketPath, reconnection: connection.reconnection }),
+        ...transports,
       };
       const fresh = async () => {
         const got = await (token ?? getGuestToken(this.deps.url, nickname));
@@ -148,6 +164,7 @@ export class SessionLink {
       };
       let res = held ? await PlayerClient.resume(opts, held) : await fresh();
       if (!res.ok && held && isAuthCode(res.code)) res = await fresh();
+      early?.discard(); // not taken (the sign-in failed before connecting): the server need not hold it
       if (gen !== this.generation) {
         if (res.ok) res.value.close();
         return false;
