@@ -37,6 +37,15 @@ describe('loadtest options', () => {
     expect(() => parseCliArgs([...base, '--clock-every', '0'])).toThrow(/--clock-every/);
   });
 
+  it("reads how often the timeline scrapes the nodes' /metrics: every second unless told, 0 for the window's ends only", () => {
+    const base = ['--url', 'http://127.0.0.1:3000', '--bots', '10'];
+    expect(parseCliArgs(base).scrapeEveryS).toBe(1);
+    expect(parseCliArgs([...base, '--scrape-every', '0']).scrapeEveryS).toBe(0);
+    expect(parseCliArgs([...base, '--scrape-every', '15']).scrapeEveryS).toBe(15);
+    expect(() => parseCliArgs([...base, '--scrape-every', '-1'])).toThrow(/--scrape-every/);
+    expect(() => parseCliArgs([...base, '--scrape-every', '0.5'])).toThrow(/--scrape-every/);
+  });
+
   it('names the option that is wrong', () => {
     expect(() => parseCliArgs(['--bots', '10'])).toThrow(/--url is required/);
     expect(() => parseCliArgs(['--url', 'http://127.0.0.1:1', '--bots', 'ten'])).toThrow(/--bots "ten"/);

@@ -51,6 +51,9 @@ until they played again.
                         sends as it reads a snapshot, one per server tick, the timer covering a
                         tick without one) | half-tick (the same, half a tick after the read: both
                         ends' TCP acknowledgements ride on data)
+  --scrape-every SEC    scrape each node's /metrics for the timeline this often (default 1;
+                        0: only at the window's start and end, the figures a deployment's own
+                        scraper would cost, not the load test's)
   --timeout SECONDS     request and connect timeout (default 5)
   --label TEXT          scenario name shown in the reports
   --allow-remote        allow URLs that are not loopback (only load-test what you operate)
@@ -113,6 +116,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         'input-clock': { type: 'string' },
         'raw-writes': { type: 'string' },
         timeout: { type: 'string' },
+        'scrape-every': { type: 'string' },
         label: { type: 'string' },
         'allow-remote': { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -168,6 +172,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     inputClock,
     rawWrites,
     timeoutS: number('timeout', values.timeout, 5, 0.1, 600),
+    scrapeEveryS: number('scrape-every', values['scrape-every'], 1, 0, 3_600, true),
     label: values.label ?? null,
     reportPath: values.report ?? null,
     htmlPath: values.html ?? null,

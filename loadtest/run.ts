@@ -57,6 +57,12 @@ export interface RunOptions {
   /** Raw light bots: frames through socket.write ('stream', default) or straight to the TCP handle. */
   rawWrites?: 'direct' | 'stream';
   timeoutS: number;
+  /**
+   * Seconds between the timeline's scrapes of each node's /metrics (default 1; 0: only the
+   * window's first and last). A scrape costs the node CPU (prom-client renders every series), so
+   * comparing node counts at one scrape a second charges more nodes more.
+   */
+  scrapeEveryS?: number;
   label: string | null;
 }
 
@@ -77,7 +83,7 @@ export interface Progress {
 }
 
 const RUN_OPTION_KEYS: readonly (keyof RunOptions)[] = [
-  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'rawWrites', 'timeoutS', 'label',
+  'bots', 'durationS', 'rampUpS', 'warmupS', 'mode', 'matchSize', 'behaviour', 'seed', 'light', 'lightWire', 'keyframeEvery', 'sampleEvery', 'wire', 'pingIntervalS', 'clockEvery', 'inputClock', 'rawWrites', 'timeoutS', 'scrapeEveryS', 'label',
 ];
 
 /** The run's own options for the report (a caller may pass an object with more in it). */
@@ -255,7 +261,7 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
       );
     });
   };
-  scrape(null);
+  if ((opts.scrapeEveryS ?? 1) > 0) scrape(null);
 
   const traffic = (): { bytesIn: number; bytesOut: number; framesIn: number } => {
     let bytesIn = 0;
@@ -282,6 +288,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
   let inMatchInWindow = 0;
   let measuredS = 0;
   let windowSeconds = 0;
+  const scrapeEvery = opts.scrapeEveryS ?? 1;
+  let seconds = 0;
   const sampleSecond = (): void => {
     const at = now();
     const elapsed = (at - lastAt) / 1000;
@@ -328,7 +336,8 @@ export async function runLoadTest(opts: RunOptions, onProgress?: (p: Progress) =
     lastTraffic = t;
     lastCpu = cpu;
     lastHost = host;
-    scrape(point);
+    seconds += 1;
+    if (scrapeEvery > 0 && seconds % scrapeEvery === 0) scrape(point);
     onProgress?.({
       elapsedS: (at - t0) / 1000,
       totalS,

@@ -452,6 +452,8 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
       this.cameraMode = 'follow';
       cam.setZoom(1);
       cam.setBounds(-40, -40, map.width + 80, map.height + 80);
+      // On the player from the first frame (a new match, a killcam from the killer's seat), then easing after it.
+      cam.centerOn(this.following.x, this.following.y);
       cam.startFollow(this.following, true, 0.18, 0.18);
       return;
     }
