@@ -115,6 +115,10 @@ describe('the replay viewer in Chromium', () => {
           const a = (window as unknown as ReplayWindow).arena;
           const k = a.killcam;
           if (k.status !== 'playing' || k.drawn < 3 || !k.killerAt) return false;
+          // The scene follows the killer once it draws him (its first frame may come before the
+          // interpolation has two snapshots of him): wait for that frame, not for a fixed count.
+          const at = a.worldToScreen(k.killerAt.x, k.killerAt.y);
+          if (!at || at.x <= 0 || at.y <= 0 || at.x >= window.innerWidth || at.y >= window.innerHeight) return false;
           const region = document.querySelector('[aria-label="Killcam"]');
           const skip = [...(region?.querySelectorAll('button') ?? [])].map((b) => b.textContent);
           return { ...k, drawing: document.getElementById('game')!.dataset.drawing, killerOnScreen: a.worldToScreen(k.killerAt.x, k.killerAt.y), text: region?.textContent ?? '', skip };

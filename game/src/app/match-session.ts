@@ -207,6 +207,7 @@ export class MatchSession {
       slot: () => (mine() && this.info!.role === 'player' ? this.info!.slot : null),
       nickname: (slot) => this.roster.find((r) => r.slot === slot)?.nickname ?? `#${slot}`,
       local: () => (mine() ? this.local : null),
+      replay: this.deps.replay === true,
     };
   }
 }

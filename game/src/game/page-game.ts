@@ -92,6 +92,8 @@ export interface SceneSource<Setup, S extends SnapshotHeader, L> {
   nickname(slot: number): string;
   /** The game's netcode for this match (from `PageGame.local`), or null. */
   local(): L | null;
+  /** A recording played back (the replay viewer, a killcam: often faster than real time), not a live match. */
+  readonly replay: boolean;
 }
 
 /** A game's scene: a Phaser scene that also answers what the player asks for now. */

@@ -452,9 +452,12 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
       this.cameraMode = 'follow';
       cam.setZoom(1);
       cam.setBounds(-40, -40, map.width + 80, map.height + 80);
-      // On the player from the first frame (a new match, a killcam from the killer's seat), then easing after it.
+      // On the player from the first frame (a new match, a killcam from the killer's seat). A live
+      // match eases after the own player (its prediction's corrections stay off the camera); a
+      // recording, often played faster than real time, keeps the followed player in the middle.
       cam.centerOn(this.following.x, this.following.y);
-      cam.startFollow(this.following, true, 0.18, 0.18);
+      const lerp = this.source.replay ? 1 : 0.18;
+      cam.startFollow(this.following, true, lerp, lerp);
       return;
     }
     const zoom = info.role === 'spectator' ? Math.min(1, width / (map.width + 60), height / (map.height + 60)) : 1;
