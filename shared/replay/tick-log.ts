@@ -129,8 +129,13 @@ export class TickLogWriter {
   private readonly side: Uint8Array;
   /** The length of each slot's last input; -1: none since the last checkpoint. */
   private readonly baseLen: Int32Array;
-  /** Per slot, the byte positions its last run-coded input changed (ascending). */
-  private readonly patterns: number[][];
+  /**
+   * Per slot, the byte positions its last run-coded input changed (ascending), at slot * stride
+   * (an input changes at most all its bytes), and how many. Flat for the same reason as the bases:
+   * a small array per slot, refilled per input, was the recorder's slowest load in the server.
+   */
+  private patterns: Int32Array;
+  private readonly patternLen: Int32Array;
   private readonly bitmap: Uint8Array;
   /** The slots bitmap of the last tick with inputs since the last checkpoint (null: none yet). */
   private lastBitmap: Uint8Array | null = null;
@@ -151,7 +156,8 @@ export class TickLogWriter {
     this.bufs = [new Uint8Array(slots * this.stride), new Uint8Array(slots * this.stride)];
     this.side = new Uint8Array(slots);
     this.baseLen = new Int32Array(slots).fill(-1);
-    this.patterns = Array.from({ length: slots }, () => []);
+    this.patterns = new Int32Array(slots * this.stride);
+    this.patternLen = new Int32Array(slots);
     this.bitmap = new Uint8Array(Math.ceil(slots / 8));
     this.sameBits = new Uint8Array(Math.ceil(slots / 8));
   }
@@ -159,7 +165,7 @@ export class TickLogWriter {
   /** A checkpoint: the reader may start here, knowing no earlier input. */
   private forget(): void {
     this.baseLen.fill(-1);
-    for (const p of this.patterns) p.length = 0;
+    this.patternLen.fill(0);
     this.lastBitmap = null;
   }
 
@@ -207,14 +213,17 @@ export class TickLogWriter {
     let stride = this.stride * 2;
     while (stride < n) stride *= 2;
     const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(this.slots * stride), new Uint8Array(this.slots * stride)];
+    const patterns = new Int32Array(this.slots * stride);
     for (let slot = 0; slot < this.slots; slot++) {
+      const from = slot * this.stride;
+      patterns.set(this.patterns.subarray(from, from + this.patternLen[slot]!), slot * stride);
       const len = this.baseLen[slot]!;
       if (len < 0) continue;
       const side = this.side[slot]!;
-      const from = slot * this.stride;
       bufs[side]!.set(this.bufs[side]!.subarray(from, from + len), slot * stride);
     }
     this.bufs = bufs;
+    this.patterns = patterns;
     this.stride = stride;
   }
 
@@ -223,8 +232,9 @@ export class TickLogWriter {
     // A checkpoint before this tick forgets every base: the reader starts afresh there.
     if (this.inputCount === 0 && this.pendingCheckpoint !== null) this.forget();
     if (this.inputCount === 0) {
-      this.bitmap.fill(0);
-      this.sameBits.fill(0);
+      // By hand: TypedArray.prototype.fill is a call into the runtime, dearer than a few bytes.
+      for (let i = 0; i < this.bitmap.length; i++) this.bitmap[i] = 0;
+      for (let i = 0; i < this.sameBits.length; i++) this.sameBits[i] = 0;
     }
     this.bitmap[slot >> 3]! |= 1 << (slot & 7);
     const side = this.side[slot]!;
@@ -232,17 +242,18 @@ export class TickLogWriter {
     const bytes = this.bufs[side ^ 1]!;
     const at = slot * this.stride;
     const hasBase = this.baseLen[slot] === n;
-    const pattern = this.patterns[slot]!;
-    if (hasBase && samePattern(base, bytes, at, n, pattern)) {
+    const patterns = this.patterns;
+    const count = this.patternLen[slot]!;
+    if (hasBase && samePattern(base, bytes, at, n, patterns, count)) {
       this.sameBits[this.inputCount >> 3]! |= 1 << (this.inputCount & 7);
       const out = this.scratch;
-      out.room(pattern.length);
-      for (let k = 0; k < pattern.length; k++) {
-        const i = at + pattern[k]!;
+      out.room(count);
+      for (let k = at; k < at + count; k++) {
+        const i = at + patterns[k]!;
         out.put(bytes[i]! ^ base[i]!);
       }
     } else {
-      writeDelta(this.scratch, hasBase ? base : null, bytes, at, n, pattern);
+      this.patternLen[slot] = writeDelta(this.scratch, hasBase ? base : null, bytes, at, n, patterns);
     }
     this.side[slot] = side ^ 1;
     this.baseLen[slot] = n;
@@ -310,15 +321,15 @@ export class TickLogWriter {
   }
 }
 
-/** True when the bytes at `at` that differ from `base`'s are exactly `pattern`'s positions. */
-function samePattern(base: Uint8Array, bytes: Uint8Array, at: number, n: number, pattern: readonly number[]): boolean {
+/** True when the `n` bytes at `at` that differ from `base`'s are exactly the `count` positions at `patterns[at…]`. */
+function samePattern(base: Uint8Array, bytes: Uint8Array, at: number, n: number, patterns: Int32Array, count: number): boolean {
   let j = 0;
   for (let i = 0; i < n; i++) {
     if (bytes[at + i] === base[at + i]) continue;
-    if (pattern[j] !== i) return false;
+    if (j === count || patterns[at + j] !== i) return false;
     j++;
   }
-  return j === pattern.length;
+  return j === count;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -329,17 +340,17 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /**
  * The `n` bytes at `at`, run-coded against `base`'s (or whole, with no base of the same length);
- * `pattern` becomes the changed positions.
+ * the changed positions go to `patterns[at…]`, and their count is returned.
  */
-function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array, at: number, n: number, pattern: number[]): void {
-  pattern.length = 0;
+function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array, at: number, n: number, patterns: Int32Array): number {
   if (base === null) {
     out.u8(FULL);
     out.varint(n);
     out.room(n);
     for (let i = at; i < at + n; i++) out.put(bytes[i]!);
-    return;
+    return 0;
   }
+  let count = 0;
   // At most one control byte per literal byte, plus skips: room once, then unchecked writes.
   // Each control byte is written once the next run is known to exist (its "more" bit).
   out.room(2 * n + 2);
@@ -360,14 +371,18 @@ function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array,
       out.put(pending | 1);
       for (let i = at + litStart; i < at + litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
     }
-    for (let i = start; i < pos; i++) pattern.push(i);
+    for (let i = start; i < pos; i++) patterns[at + count++] = i;
     pending = (skip << 4) | ((pos - start) << 1);
     litStart = start;
     litLen = pos - start;
   }
-  if (pending < 0) return out.put(0);
+  if (pending < 0) {
+    out.put(0);
+    return 0;
+  }
   out.put(pending);
   for (let i = at + litStart; i < at + litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
+  return count;
 }
 
 export type LogError = { ok: false; message: string };
