@@ -7,8 +7,9 @@
  *
  *   taskset -c 1 node --import tsx loadtest/bench/recorder-input.bench.ts [--path bytes]
  *
- * The server pays several times this per input (BENCHMARKS.md, "Server CPU per player-second: the
- * input route…"): there the recorder's data is cold between matches; this isolates the code.
+ * The server pays several times this per input (BENCHMARKS.md, "Replay recorder: inputs into kept
+ * buffers"): there the recorder's data is cold between ticks, which this bench cannot show; it
+ * isolates the code.
  */
 import { arena, type ArenaInput } from '../../shared/games/arena/index.ts';
 import type { InputHeader } from '../../shared/game/game-definition.ts';
