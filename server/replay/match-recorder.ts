@@ -117,23 +117,7 @@ export class MatchRecorder implements MatchJournal {
   static start(ctx: ReplayRecording, match: RecordedMatch, runner: RecordedRunner): MatchRecorder {
     const replayId = randomBytes(16).toString('base64url');
     const rec = new MatchRecorder(ctx, match, runner, replayId, runner.currentTick);
-    const header: ReplayHeader = {
-      replayId,
-      matchId: match.matchId,
-      game: match.game.id,
-      gameVersion: match.game.version,
-      tickLog: REPLAY_TICK_LOG_VERSION,
-      mode: match.mode,
-      visibility: match.visibility,
-      options: match.options,
-      seed: match.seed,
-      tickRate: match.tickRate,
-      snapshotEvery: match.snapshotEvery,
-      slots: match.maxPlayers,
-      createdAt: ctx.now(),
-      endedAt: null,
-      players: [],
-    };
+    const header = rec.header();
     rec.queue('create', async () => {
       await ctx.store.create(header, rec.epoch, header.createdAt);
       return 'ok';
@@ -227,8 +211,13 @@ export class MatchRecorder implements MatchJournal {
     if (this.chunkedTo < toTick) this.flush();
     const chunks = this.recent.from(fromTick);
     if (!chunks) return null;
+    return { header: this.header(), chunks, end: null };
+  }
+
+  /** The replay's header as the match began (its players and end come with the match's end). */
+  private header(): ReplayHeader {
     const { match } = this;
-    const header: ReplayHeader = {
+    return {
       replayId: this.replayId,
       matchId: match.matchId,
       game: match.game.id,
@@ -245,7 +234,6 @@ export class MatchRecorder implements MatchJournal {
       endedAt: null,
       players: [],
     };
-    return { header, chunks, end: null };
   }
 
   /** Another node owns the match now: not a word more to the store. */
