@@ -291,8 +291,9 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
         nodeId: config.nodeId,
         players: sockets.connections,
         matches: () => registry.size,
-        // In a cluster, ready once this node hears its bus too: other nodes' answers come there.
-        ready: () => accepting && (cluster === null || (cluster.redis.ready() && cluster.bus.isListening)),
+        // In a cluster, ready once this node hears its bus too (other nodes' answers come there)
+        // and is in the node registry (other nodes place its players' matches by it).
+        ready: () => accepting && (cluster === null || (cluster.redis.ready() && cluster.bus.isListening && node?.listed === true)),
         cluster: () => node?.status() ?? null,
       },
       games: () => games.catalogue(),

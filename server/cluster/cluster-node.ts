@@ -25,6 +25,10 @@ import type { NodeRegistry } from './node-registry.ts';
 import type { RedisConnections } from './redis-connect.ts';
 import type { RemoteMatches } from './remote-matches.ts';
 
+
+/** Logged when a quick-play group's match forms on the node that popped it instead of the one chosen for it. */
+export const PLACED_HERE = 'placement on another node failed: forming the match here';
+
 export interface ClusterNodeDeps {
   nodeId: string;
   publicUrl: string | null;
@@ -81,6 +85,11 @@ export class ClusterNode {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private adoptNotBefore = 0;
+  /**
+   * In the node registry since the first heartbeat: until then no other node places a match here,
+   * and a group of this node's players would be placed as if their node were unknown.
+   */
+  listed = false;
   /** Matches this node placed since the last heartbeat, per node (see placeElsewhere). */
   private readonly placedSinceBeat = new Map<string, number>();
   /** Set after a stall longer than a lease: no match ticks until the leases are checked. */
@@ -173,7 +182,8 @@ export class ClusterNode {
     let live: Awaited<ReturnType<NodeRegistry['list']>>;
     try {
       live = await this.deps.nodes.list();
-    } catch {
+    } catch (e) {
+      this.warn(e, PLACED_HERE);
       return false;
     }
     // The registry's figures are up to a heartbeat old: add the matches placed since, so a burst
@@ -191,11 +201,14 @@ export class ClusterNode {
     try {
       const members = group.map(({ guestId, nickname, enqueuedAt }) => ({ guestId, nickname, enqueuedAt }));
       const matchId = await this.deps.bus.request(target, 'open', { mode, group: members });
-      if (matchId === null) return false;
+      if (matchId === null) {
+        this.deps.log.warn({ mode, node: target, players: group.length }, PLACED_HERE);
+        return false;
+      }
       this.deps.log.info({ matchId, mode, node: target, players: group.length }, 'quick play match placed on another node');
       return true;
     } catch (e) {
-      this.warn(e, 'placement on another node failed: forming the match here');
+      this.warn(e, PLACED_HERE);
       return false;
     }
   }
@@ -357,6 +370,7 @@ export class ClusterNode {
         startedAt: this.startedAt,
       };
       if (!(await this.deps.nodes.heartbeat(this.deps.nodeId, info))) await this.deps.nodes.register(this.deps.nodeId, info);
+      this.listed = true;
       this.placedSinceBeat.clear();
     }
     await this.renewAll();

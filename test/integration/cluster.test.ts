@@ -12,6 +12,7 @@ import { Dir, type CyclesInput, type CyclesSetup, type CyclesSnapshot } from '..
 import { GAMES } from '../../shared/games/index.ts';
 import type { WireError } from '../../shared/protocol/errors.ts';
 import type { ChatMessage, MatchListing } from '../../shared/protocol/events.ts';
+import { PLACED_HERE } from '../../server/cluster/cluster-node.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { REDIS_BACKENDS, startRedis, type RedisBackend, type RedisServer } from '../support/redis.ts';
 import { sleep, waitFor } from '../support/wait.ts';
@@ -303,7 +304,12 @@ describe('matchmaking race: 40 players on 3 nodes queue at the same moment', () 
     const single = [...nodesOf].filter(([, nodes]) => nodes.size === 1);
     expect(single.length, JSON.stringify([...nodesOf].map(([m, n]) => [m, [...n]]))).toBeGreaterThanOrEqual(8);
     const joins = await Promise.all(players.map((p, i) => (seats[i]!.ok && nodesOf.get(seats[i]!.matchId)!.size === 1 ? p.match.join(seats[i]!.matchId) : null)));
-    for (const [i, j] of joins.entries()) if (j) expect(j, `racer${i}`).toMatchObject({ ok: true, node: `node${(i % 3) + 1}` });
+    // A group's match forms where it was popped when the node chosen for it does not answer in
+    // time (the group is not lost); each such fallback is logged, and explains one match at most.
+    const elsewhere = new Set(joins.flatMap((j, i) => (j?.ok && j.node !== `node${(i % 3) + 1}` ? [seats[i]!.ok ? seats[i]!.matchId : ''] : [])));
+    const fallbacks = cluster.nodes.flatMap((n) => n.logs).filter((l) => l.msg === PLACED_HERE).length;
+    expect(joins.every((j) => j === null || j.ok)).toBe(true);
+    expect(elsewhere.size, `matches away from their players' node: ${[...elsewhere].join(' ')}; fallbacks logged: ${fallbacks}`).toBeLessThanOrEqual(fallbacks);
   });
 });
 

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startServer, type ServerProcess } from './server-process.ts';
+import { eventually } from './wait.ts';
 
 export interface TestCluster {
   nodes: ServerProcess[];
@@ -26,6 +27,9 @@ export async function startCluster(
   };
   const started = await Promise.all(Array.from({ length: count }, (_, i) => startServer({ ...redis, AUTH_SECRET: secret, NODE_ID: `node${i + 1}`, ...env })));
   nodes.push(...started);
+  // Listening is not ready: a node is ready once it hears its bus and is in the node registry,
+  // which the others place matches by. Tests begin with every node ready, as a front would.
+  await Promise.all(started.map((n) => eventually(async () => (await fetch(`${n.url}/readyz`).catch(() => null))?.status === 200, `${n.url} ready`, 15_000)));
   return {
     nodes,
     addNode,
