@@ -11,8 +11,7 @@ import { arena } from '../../shared/games/arena/index.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { cycles } from '../../shared/games/cycles/index.ts';
 import { GAMES } from '../../shared/games/index.ts';
-import { canonicalInput, readTickLog, TickLogWriter, type EncodeInto, type SeatEventKind } from '../../shared/replay/tick-log.ts';
-import type { InputHeader } from '../../shared/game/game-definition.ts';
+import { readTickLog, TickLogWriter, type SeatEventKind } from '../../shared/replay/tick-log.ts';
 import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
 import { playRecordedMatch } from '../../test/support/recorded-match.ts';
@@ -126,47 +125,6 @@ describe('the tick log', () => {
         expect(read).toEqual({ ok: true, ticks: expected });
       }),
       { numRuns: 120 },
-    );
-  });
-
-  it('gives back the canonical inputs a codec encoded straight into its buffers', () => {
-    // A codec of any length per input (longer than the log's first buffers: they must grow and
-    // keep every slot's last input), header first as the games' are.
-    const encode = (i: InputHeader & { body: number[] }): Uint8Array => Uint8Array.from([i.seq & 0xff, i.clientTick & 0xff, i.clientTick >>> 24, ...i.body]);
-    const encodeInto: EncodeInto = (i, out, offset) => {
-      const bytes = encode(i as InputHeader & { body: number[] });
-      if (offset + bytes.length <= out.length) out.set(bytes, offset);
-      return bytes.length;
-    };
-    // Two lengths that repeat (so deltas run across the buffers' growth), and any length.
-    const body = fc.oneof(
-      fc.array(fc.constantFrom(0, 7, 255), { minLength: 8, maxLength: 8 }),
-      fc.array(fc.constantFrom(0, 7, 255), { minLength: 40, maxLength: 40 }),
-      fc.array(fc.nat({ max: 255 }), { maxLength: 70 }),
-    );
-    const ticks = fc.array(fc.array(fc.option(fc.record({ seq: fc.nat(), clientTick: fc.nat(), body }), { freq: 3 }), { minLength: SLOTS, maxLength: SLOTS }), { maxLength: 30 });
-    fc.assert(
-      fc.property(ticks, fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), (inputs, checkpoints) => {
-        const w = new TickLogWriter(SLOTS, 1);
-        const expected: { slot: number; bytes: Uint8Array }[][] = [];
-        for (const [t, perSlot] of inputs.entries()) {
-          const tick = t + 1;
-          if (checkpoints[t]) w.checkpoint({ replay: 'r', tick: t, playing: true, state: null });
-          const written: { slot: number; bytes: Uint8Array }[] = [];
-          for (const [slot, input] of perSlot.entries()) {
-            if (input === null) continue;
-            const sent = { ...input };
-            w.inputFrom(slot, encodeInto, input, tick);
-            expect(input).toEqual(sent); // the header is put back
-            written.push({ slot, bytes: canonicalInput((i) => encode(i as typeof input), input, tick) });
-          }
-          w.endTick(tick, true);
-          expected.push(written);
-        }
-        const read = readTickLog(w.take(), 1, SLOTS, 1, inputs.length);
-        expect(read.ok && read.ticks.map((t) => t.inputs)).toEqual(expected);
-      }),
-      { numRuns: 150 },
     );
   });
 

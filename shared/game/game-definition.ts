@@ -59,12 +59,6 @@ export interface SnapshotCodec<S extends SnapshotHeader> {
 
 export interface InputCodec<I extends InputHeader> {
   encode(input: I): Uint8Array;
-  /**
-   * Optional: the bytes `encode` gives, written at `out[offset…]` when they fit (nothing written
-   * when they do not); returns their length either way. The replay recorder encodes every input
-   * the server applies into buffers it keeps per seat, without a new array per input.
-   */
-  encodeInto?(input: I, out: Uint8Array, offset: number): number;
   decode(bytes: Uint8Array): Result<I, string>;
 }
 
