@@ -38,6 +38,8 @@ const peerRefusals: BusRefusal[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   node = await startServer({ REDIS_URL: redis.url, NODE_ID: TARGET, AUTH_SECRET: 'x'.repeat(32) });
+  // Ready (its bus heard, its first heartbeat in the registry) before anything is sent to it.
+  await eventually(async () => (await fetch(`${node.url}/readyz`)).status === 200, 'the node ready');
   peer = new NodeBus({ nodeId: PEER, publisher: client(), subscriber: client(), clock: () => Date.now(), requestTimeoutMs: 5000, onRefused: (r) => peerRefusals.push(r) });
   // The peer's subscription is in place once a request can be answered.
   await eventually(async () => (await peer.request(TARGET, 'claim', { matchId: 'none', guest: { guestId: 'g', nickname: 'n' } }).catch(() => undefined)) === null, 'a first answer from the node');

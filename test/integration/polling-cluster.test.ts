@@ -33,7 +33,7 @@ describe('long-polling through the cluster front', () => {
       COUNTDOWN_MS: '200',
     });
     front = await startFront({ nodes: cluster.nodes.map((n) => n.url), port: 0 });
-    // A node answers /readyz 200 once its Redis connections are up.
+    // A node answers /readyz 200 once its Redis connections are up and it is in the node registry.
     await waitFor(() => front.status().nodes.every((n) => n.ready), 'both nodes ready behind the front', 20_000);
   });
   afterAll(async () => {
