@@ -21,6 +21,7 @@ const ALONE = [
 // two at a time, after the other integration files and before the ALONE ones.
 const PAIR = [
   'test/integration/rolling-deploy.test.ts',
+  'test/integration/rolling-deploy-outage.test.ts',
   'test/integration/loadtest-failover.test.ts',
   'test/integration/loadtest-drain.test.ts',
   'test/integration/handover-crash.test.ts',
