@@ -8,7 +8,7 @@
  *   browser context: separate cookies, storage and cache, as separate profiles would have, without
  *   starting a browser per file (a launch costs 1-2 s of a core on the 2-core test machine).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type BrowserContextOptions, type BrowserServer } from 'playwright-core';
@@ -30,9 +30,25 @@ const LAUNCH = {
   ],
 };
 
+/** Its `close()` removes the profile too: every cold load makes one, and each is tens of MB. */
 export async function launchChromium(): Promise<BrowserContext> {
   const profile = mkdtempSync(join(tmpdir(), 'arena-chromium-'));
-  return chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: VIEWPORT });
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, { ...LAUNCH, viewport: VIEWPORT });
+  } catch (error) {
+    rmSync(profile, { recursive: true, force: true });
+    throw error;
+  }
+  const closeContext = context.close.bind(context);
+  context.close = async (options) => {
+    try {
+      await closeContext(options);
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+    }
+  };
+  return context;
 }
 
 /** One Chromium that test files connect to over its WebSocket endpoint (`wsEndpoint()`). */
