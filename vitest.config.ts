@@ -27,11 +27,17 @@ const PAIR = [
   'test/integration/handover-crash.test.ts',
 ];
 
+// Browser files that judge the page's timing under Chromium's software rendering (the drawn
+// opponent's smoothness, hits on a runner at 150 ms): one at a time, after the others. The other
+// browser files mostly wait on their servers (a lobby file keeps ~26 % of one core busy), so
+// they run two at a time, each in its own browser context of one shared Chromium.
+const TIMED_PAGES = ['test/browser/game-page.test.ts', 'test/browser/hit-rate-page.test.ts'];
+
 // The suites that start game servers and load-test bots run them from bundles built once per run
 // (test/support/built-entries.ts): a process starts in ~0.4 s instead of 1–4 s through tsx.
 const ENTRIES_SETUP = 'test/support/entries-setup.ts';
 
-// Five suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
+// Six suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
 // fast pure tests, then suites that start real processes (server, redis-server), then suites
 // that drive Chromium.
 export default defineConfig({
@@ -95,17 +101,29 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          exclude: TIMED_PAGES,
           environment: 'node',
           testTimeout: 90_000,
           hookTimeout: 90_000,
-          // One file at a time (the page's frame timing is judged under Chromium's software
-          // rendering), all in one Chromium: each file gets its own context in it.
-          fileParallelism: false,
-          // One worker runs the files one after another with one module graph: each file's own
+          maxWorkers: 2,
+          // Each worker runs its files one after another with one module graph: each file's own
           // server process and browser context keep them apart, and its imports load once.
           isolate: false,
           globalSetup: [ENTRIES_SETUP, 'test/support/chromium-setup.ts'],
           sequence: { groupOrder: 4 },
+        },
+      },
+      {
+        test: {
+          name: 'browser-timed',
+          include: TIMED_PAGES,
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+          fileParallelism: false,
+          isolate: false,
+          globalSetup: [ENTRIES_SETUP, 'test/support/chromium-setup.ts'],
+          sequence: { groupOrder: 5 },
         },
       },
     ],
