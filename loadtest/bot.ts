@@ -25,6 +25,7 @@ import { InputAckTracker } from '../shared/client/input-ack-tracker.ts';
 import { InputLoop } from '../shared/client/input-loop.ts';
 import type { GuestSession } from '../shared/client/auth.ts';
 import { PlayerClient, type PlayerClientOptions } from '../shared/client/player-client.ts';
+import { isRetryableRefusal } from '../shared/client/seat-return.ts';
 import { SnapshotStream } from '../shared/client/snapshot-stream.ts';
 import type { AnyGame, GameBot, InputHeader, SnapshotHeader } from '../shared/game/game-definition.ts';
 import { GAMES } from '../shared/games/index.ts';
@@ -135,6 +136,12 @@ export class Bot {
   private failoverTimer: TimerHandle | null = null;
   /** The client being replaced while the bot moves its connection off a leaving node (relocate). */
   private relocating: PlayerClient | null = null;
+  /**
+   * A move given up without a clear answer (its join stayed "not now" or timed out): until then, a
+   * SESSION_REPLACED on the client kept is that join seating the closed client after all, and the
+   * bot takes its seat back as it would after MATCH_MOVED.
+   */
+  private moveUnsettledUntil = 0;
   /** Entries started (see enter): only the newest one's answer counts. */
   private entries = 0;
 
@@ -298,10 +305,12 @@ export class Bot {
       next = opened.value;
       if ((this.phase as Phase) === 'stopped' || this.client !== old) return next.close();
       // Wherever this guest holds a seat: the old connection's match, on whichever node owns it now.
-      const res = await next.match.join();
+      // "Not now" answers are asked again inside the SDK while the old connection plays on.
+      const res = await next.match.joinSettled();
       if ((this.phase as Phase) === 'stopped' || this.client !== old) return next.close();
       if (!res.ok) {
         next.close();
+        if (isRetryableRefusal(res.code)) this.moveUnsettledUntil = this.deps.now() + 2 * this.config.requestTimeoutMs;
         // No seat to take over (the match ended meanwhile): the old connection goes on as it was.
         if (res.code !== ErrorCode.NoSeat) stats.error(`relocate:${res.code}`, res.message);
         return;
@@ -600,13 +609,16 @@ export class Bot {
     if (e.code === ErrorCode.NodeLeaving) return void this.relocate();
     // The new connection took the seat over (relocate): expected, the old one is on its way out.
     if (e.code === ErrorCode.SessionReplaced && this.relocating === this.client) return;
+    // The move the bot gave up on seated its closed client after all: back to the seat, as after MATCH_MOVED.
+    const lateMove = e.code === ErrorCode.SessionReplaced && this.deps.now() < this.moveUnsettledUntil;
+    if (lateMove) this.moveUnsettledUntil = 0;
     // An input that was on its way when the match moved (MATCH_MOVED, or the seat taken over by
     // the connection the bot is moving to): the server refuses it before it answers the rejoin,
     // and the next input goes to the new owner. Refused during play, it is an error.
     if (e.code === ErrorCode.NotInMatch && (this.phase !== 'playing' || this.relocating !== null)) return;
-    if (e.code !== ErrorCode.MatchMoved) return this.deps.stats.error(`protocol:${e.code}`, e.message);
+    if (e.code !== ErrorCode.MatchMoved && !lateMove) return this.deps.stats.error(`protocol:${e.code}`, e.message);
     if (this.phase !== 'playing') return;
-    this.dropped('matchMoved');
+    this.dropped(lateMove ? 'relocated' : 'matchMoved');
     this.phase = 'between';
     this.stopPlaying();
     this.lastSnapshotAt = null;

@@ -506,6 +506,11 @@ export class ClusterNode {
     this.uncheckpointed.delete(id);
     try {
       const host = this.deps.registry.restore(checkpoint);
+      // This node's players of the match that it relayed from the old owner join again now,
+      // before the match's first tick here: their connections sit in the same snapshot room as
+      // the match's own stream, and a delta of that stream reaching one before its keyframe is
+      // against a base it never had. The directory's update would tell them too, but later.
+      this.deps.remote.moved(id, this.deps.nodeId);
       await this.leases.renew(id, host.checkpoint());
       await this.deps.stores.directory.put({ listing: host.listing(), visibility: entry.visibility, nodeId: this.deps.nodeId });
       if (how === 'orphan') {

@@ -30,7 +30,7 @@ import { ChatCatchUp } from './chat-catch-up.ts';
 import { ClockSync } from './clock-sync.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
 import { ackFailure, settle } from './lobby-request.ts';
-import { SeatReturn, type ReturnTarget } from './seat-return.ts';
+import { isRetryableRefusal, joinSettled, SeatReturn, type ReturnTarget } from './seat-return.ts';
 import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
@@ -107,6 +107,12 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   private current: MatchSocket;
   /** The connection being replaced while a new one takes the seat over (see relocate). */
   private leaving: MatchSocket | null = null;
+  /**
+   * A move that gave up without a clear answer (its join timed out or stayed refused "not now"):
+   * the node may still seat the connection it opened, which is closed by then, and tell the one
+   * kept SESSION_REPLACED. Until `until`, that notice on `kept` means "take the seat back".
+   */
+  private unsettledMove: { kept: MatchSocket; until: number } | null = null;
   private readonly url: string;
   private readonly managerOptions: Partial<ManagerOptions>;
   private readonly auth: SocketOptions['auth'] | undefined;
@@ -122,6 +128,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   private rejoin: ReturnTarget | null = null;
   private readonly timeoutMs: number;
   private readonly now: () => number;
+  private readonly wait: (ms: number) => Promise<void>;
   private readonly seatReturn: SeatReturn<AckResult<MatchInfo<Setup>>>;
   /** Match chat, each line once and in order across drops, and the match it is about. */
   private readonly chatLines: ChatCatchUp;
@@ -135,12 +142,13 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     this.chatLines = new ChatCatchUp((message) => handlers.chat?.(message), opts.chatSince?.id ?? null);
     this.chatMatch = opts.chatSince?.matchId ?? null;
     this.now = opts.now ?? (() => performance.timeOrigin + performance.now());
+    this.wait = opts.moveWait ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.seatReturn = new SeatReturn(
       {
         join: (target) => (target === null ? this.join() : target.role === 'spectator' ? this.spectate(target.matchId) : this.join(target.matchId)),
         connection: () => (this.socket.connected ? this.socket.id : undefined),
         wanted: (target) => this.rejoin?.matchId === target.matchId && this.rejoin.role === target.role,
-        wait: opts.moveWait ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+        wait: this.wait,
         now: this.now,
       },
       { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
@@ -187,6 +195,12 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       // The new connection took the seat over: the old one's last word is expected, not news.
       if (socket === this.leaving && error.code === ErrorCode.SessionReplaced) return;
       if (!mine()) return;
+      // The move given up on took the seat after all, on the connection it closed: take it back.
+      if (error.code === ErrorCode.SessionReplaced && this.unsettledMove?.kept === socket && this.now() < this.unsettledMove.until && opts.autoRejoin && this.rejoin) {
+        this.unsettledMove = null;
+        this.takeSeatBack(this.rejoin, 'moved', handlers);
+        return;
+      }
       // The node is shutting down: move to a new connection before this one closes.
       if (error.code === ErrorCode.NodeLeaving && opts.autoRejoin && opts.moveConnection !== false && this.rejoin?.role === 'player') {
         void this.relocate(handlers, opts);
@@ -222,11 +236,19 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     const manager = new Manager(this.url, { ...this.managerOptions, query: withoutRouteHint(this.managerOptions.query), reconnection: false, forceNew: true });
     const next = manager.socket(Namespaces.match, this.auth ? { auth: this.auth } : {}) as MatchSocket;
     let moved = false;
+    const stillWanted = (): boolean => this.rejoin?.matchId === target.matchId && this.current === old;
     try {
       // (A balancer that has not noticed the drain yet may send it to the leaving node again: it
       // takes the seat there too, and the match is followed the usual way when that node closes.)
-      const res = await settle<MatchInfo<Setup>>(next.timeout(this.timeoutMs).emitWithAck('join', { matchId: target.matchId }), this.timeoutMs);
-      if (!res.ok || this.rejoin?.matchId !== target.matchId || this.current !== old) return;
+      // "Not now" (the match between owners, Redis away for a moment) is asked again here: the
+      // old connection keeps the match coming meanwhile, and the player sees nothing of it.
+      const res = await joinSettled(
+        () => settle<MatchInfo<Setup>>(next.timeout(this.timeoutMs).emitWithAck('join', { matchId: target.matchId }), this.timeoutMs),
+        { wait: this.wait, now: this.now, stillOn: () => next.connected && stillWanted() },
+        { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS },
+      );
+      if (!res.ok && isRetryableRefusal(res.code)) this.unsettledMove = { kept: old, until: this.now() + 2 * this.timeoutMs };
+      if (!res.ok || !stillWanted()) return;
       this.current = next;
       this.wire(next, handlers, opts);
       this.entered(res);
@@ -275,6 +297,18 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   async join(target?: string | JoinRequest): Promise<AckResult<MatchInfo<Setup>>> {
     const req: JoinRequest = typeof target === 'string' ? { matchId: target } : (target ?? {});
     return this.entered(await settle<MatchInfo<Setup>>(this.acked().emitWithAck('join', req), this.timeoutMs));
+  }
+
+  /**
+   * `join`, with the refusals that only mean "not now" (CLUSTER_UNAVAILABLE while the match moves
+   * between nodes or Redis is away for a moment, TIMEOUT) asked again inside the SDK, every
+   * MOVE_RETRY_MS for up to MOVE_TIMEOUT_MS, while this connection stays up: the answer is the
+   * seat or a refusal that stands. PlayerClient enters and returns this way, so a page shows its
+   * reconnect state through a move, never an error.
+   */
+  joinSettled(target?: string | JoinRequest): Promise<AckResult<MatchInfo<Setup>>> {
+    const socket = this.current;
+    return joinSettled(() => this.join(target), { wait: this.wait, now: this.now, stillOn: () => socket === this.current && socket.connected }, { retryMs: MOVE_RETRY_MS, giveUpAfterMs: MOVE_TIMEOUT_MS });
   }
 
   /** Watches a public match: snapshots and room events; inputs are refused. */

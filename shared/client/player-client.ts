@@ -216,11 +216,11 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
   /** Takes a seat the way `entry` says and joins the match on /match. */
   async enter(entry: Entry): Promise<AckResult<MatchInfo<Setup>>> {
     if (entry.kind === 'spectate') return this.match.spectate(entry.matchId);
-    if (entry.kind === 'rejoin') return this.match.join();
+    if (entry.kind === 'rejoin') return this.match.joinSettled();
     const seat = await this.seat(entry);
     if (!seat.ok) return seat;
     this.code = seat.code;
-    return this.match.join(seat.matchId);
+    return this.match.joinSettled(seat.matchId);
   }
 
   /**
@@ -228,7 +228,7 @@ export class PlayerClient<S extends SnapshotHeader = SnapshotHeader, I extends I
    * holding none, quick play in `mode`.
    */
   async rejoinOrQueue(mode: string, queueTimeoutMs?: number): Promise<AckResult<MatchInfo<Setup>>> {
-    const back = await this.match.join();
+    const back = await this.match.joinSettled();
     if (back.ok || back.code !== ErrorCode.NoSeat) return back;
     return this.enter({ kind: 'quickplay', mode, ...(queueTimeoutMs !== undefined && { queueTimeoutMs }) });
   }

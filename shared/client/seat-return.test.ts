@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo } from '../protocol/events.ts';
-import { SeatReturn, type ReturnTarget } from './seat-return.ts';
+import { joinSettled, SeatReturn, type ReturnTarget } from './seat-return.ts';
 
 const target: ReturnTarget = { matchId: 'm1', role: 'player' };
 const seated = (matchId = 'm1'): AckResult<MatchInfo> => ({ ok: true, matchId, slot: 2 }) as AckResult<MatchInfo>;
@@ -177,5 +177,60 @@ describe('SeatReturn: retries and giving up', () => {
     await f.resume();
     expect(f.joins).toHaveLength(0);
     expect(f.reports).toEqual([null, null]);
+  });
+});
+
+/**
+ * joinSettled: how PlayerClient enters and a move joins on its new connection. What a player would
+ * notice if it broke: a page that shows "the servers are busy" (or a bot that counts an error) for
+ * a match that was only between nodes for a moment.
+ */
+describe('joinSettled: "not now" stays inside the SDK', () => {
+  function settled(answers: AckResult<MatchInfo>[], state = { now: 0, on: true }) {
+    const asked: number[] = [];
+    const pauses: number[] = [];
+    const done = joinSettled(
+      async () => {
+        asked.push(state.now);
+        return answers.shift()!;
+      },
+      {
+        wait: async (ms) => {
+          pauses.push(ms);
+          state.now += ms;
+        },
+        now: () => state.now,
+        stillOn: () => state.on,
+      },
+      { retryMs: 150, giveUpAfterMs: 1000 },
+    );
+    return { asked, pauses, done, state };
+  }
+
+  it('asks again after CLUSTER_UNAVAILABLE and TIMEOUT, a pause apart, and answers the seat', async () => {
+    const s = settled([refused(ErrorCode.ClusterUnavailable), refused(ErrorCode.Timeout), refused(ErrorCode.ClusterUnavailable), seated()]);
+    expect(await s.done).toEqual(seated());
+    expect(s.asked).toEqual([0, 150, 300, 450]);
+  });
+
+  it('answers a refusal that stands at once', async () => {
+    const s = settled([refused(ErrorCode.NoSeat), seated()]);
+    expect(await s.done).toEqual(refused(ErrorCode.NoSeat));
+    expect(s.asked).toHaveLength(1);
+  });
+
+  it('gives the last "not now" back once its time is up', async () => {
+    const s = settled(Array.from({ length: 20 }, () => refused(ErrorCode.ClusterUnavailable)));
+    expect(await s.done).toEqual(refused(ErrorCode.ClusterUnavailable));
+    expect(s.asked).toEqual([0, 150, 300, 450, 600, 750, 900, 1050]);
+  });
+
+  it('stops asking when its connection goes down or is replaced, during the pause as before it', async () => {
+    const state = { now: 0, on: true };
+    const answers = [refused(ErrorCode.ClusterUnavailable), seated()];
+    const s = settled(answers, state);
+    state.on = false;
+    expect(await s.done).toEqual(refused(ErrorCode.ClusterUnavailable));
+    expect(s.asked).toHaveLength(1);
   });
 });

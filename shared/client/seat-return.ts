@@ -55,6 +55,38 @@ export interface SeatReturnOptions {
 /** The match is between owners, or the answer was lost: worth asking again in a moment. */
 const RETRYABLE: ReadonlySet<string> = new Set([ErrorCode.ClusterUnavailable, ErrorCode.Timeout]);
 
+/**
+ * A refusal that says "not now" rather than "no": the match is between owners or Redis is briefly
+ * away (CLUSTER_UNAVAILABLE), or the answer was lost on the way (TIMEOUT: asking again for the
+ * same match is answered as a rejoin, so a join that went through after all is no harm).
+ */
+export function isRetryableRefusal(code: string): boolean {
+  return RETRYABLE.has(code);
+}
+
+export interface SettledJoinPort {
+  wait(ms: number): Promise<void>;
+  now(): number;
+  /** Still worth asking on this connection (it is up, and still the one in use). */
+  stillOn(): boolean;
+}
+
+/**
+ * One join that keeps its retryable refusals to itself: asked again `retryMs` after each, until
+ * `giveUpAfterMs` has passed; the answer is the first that is not retryable, or the last one when
+ * time ran out or the connection went down or was replaced meanwhile. What the caller sees is
+ * "in" or "no", never "the cluster is busy for a moment".
+ */
+export async function joinSettled<R extends AckResult<object>>(join: () => Promise<R>, port: SettledJoinPort, opts: Pick<SeatReturnOptions, 'retryMs' | 'giveUpAfterMs'>): Promise<R> {
+  const deadline = port.now() + opts.giveUpAfterMs;
+  for (;;) {
+    const res = await join();
+    if (res.ok || !RETRYABLE.has(res.code) || port.now() >= deadline || !port.stillOn()) return res;
+    await port.wait(opts.retryMs);
+    if (!port.stillOn()) return res;
+  }
+}
+
 export class SeatReturn<R extends AckResult<MatchInfo> = AckResult<MatchInfo>> {
   private current: { matchId: string; done: Promise<R | null> } | null = null;
 

@@ -2,10 +2,10 @@
  * A rolling deploy while Redis is down (stopped just before the SIGHUP to `npm run cluster`, back
  * 2 s later), under load-test bots playing through the front. The roll waits: no new node is
  * ready without Redis, and no old node is drained meanwhile (one drained then could hand nothing
- * over). Then it completes, and nothing is lost: every bot is back in its match, and every match
- * resumes on its new owner at the very tick its old owner stopped (a match adopted later from an
- * older checkpoint would be rewound: the tick check below sees it). A plain roll, which must also
- * cause no error at all, is rolling-deploy.test.ts.
+ * over). Then it completes, and nothing is lost and nobody sees an error: every bot is back in its
+ * match, no request of theirs failed, and every match resumes on its new owner at the very tick
+ * its old owner stopped (a match adopted later from an older checkpoint would be rewound: the tick
+ * check below sees it). The plain roll is rolling-deploy.test.ts.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -31,7 +31,7 @@ describe('rolling deploy while Redis is briefly down: npm run cluster on SIGHUP'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('waits out a Redis outage at the SIGHUP, then replaces every node: no bot lost, every match resumed at the tick it stopped at', async () => {
+  it('waits out a Redis outage at the SIGHUP, then replaces every node: no bot lost, no error, every match resumed at the tick it stopped at', async () => {
     redis = await restartableRedis(await freePort());
     await redis.start();
     const roll = await startRollUnderLoad({ dir, bots: BOTS, durationS: 13, clusterArgs: ['--redis-url', redis.url], started });
@@ -48,12 +48,11 @@ describe('rolling deploy while Redis is briefly down: npm run cluster on SIGHUP'
 
     expect(await roll.finished, roll.runOut()).toBe(0);
     const r = JSON.parse(readFileSync(roll.reportPath, 'utf8')) as Report;
-    // Nothing lost is what this run judges. What the bots met on the way is printed, not judged:
-    // the outage leaves transient errors a plain roll does not (rolling-deploy.test.ts judges 0):
-    // joins and moves answered CLUSTER_UNAVAILABLE and retried, and, rarely, a refused move retried
-    // after all (SESSION_REPLACED on the kept connection) or a delta against a base the client no
-    // longer holds (a keyframe follows). Every bot must be back in its match.
-    console.log(`errors during the outage's roll: ${JSON.stringify(r.errorsByKind)}`);
+    // No error either, as in a plain roll: a join or a move answered "not now" while Redis was
+    // away or the match between owners is asked again inside the SDK (joinSettled), a move that
+    // gave up and seated its closed connection after all takes the seat back, and the players a
+    // node relayed from a match's old owner join again before the match ticks there.
+    expect(r.errorsByKind, roll.runOut()).toEqual({});
     expectNoBotLost(r, BOTS, roll.runOut());
 
     roll.cluster.kill('SIGTERM');

@@ -60,11 +60,13 @@ export async function startRollUnderLoad(opts: { dir: string; bots: number; dura
   run.stderr.on('data', (d: Buffer) => (runOut += d.toString()));
   const finished = new Promise<number | null>((resolve) => run.once('exit', resolve));
 
-  // Every bot seated in a running match: the roll may begin.
+  // Every bot connected to its seat in a running match: the roll may begin. (Connected to a node
+  // is not enough: a group still being placed needs Redis for its seats, and the outage test
+  // stops Redis next.)
   await eventually(
     async () => {
       const health = await Promise.all(nodeUrls.map(async (u) => (await (await fetch(`${u}/healthz`)).json()) as { players: number; cluster: { matchesOwned: number } }));
-      return health.reduce((n, h) => n + h.cluster.matchesOwned, 0) > 0 && health.reduce((n, h) => n + h.players, 0) >= opts.bots;
+      return health.reduce((n, h) => n + h.cluster.matchesOwned, 0) > 0 && playersConnected(logDir).size >= opts.bots;
     },
     'the bots to play',
     15_000,
@@ -91,6 +93,7 @@ export function expectNoBotLost(r: Report, bots: number, runOut: string): void {
 interface LogLine {
   msg?: string;
   matchId?: string;
+  guestId?: string;
   tick?: number;
 }
 
@@ -110,6 +113,13 @@ function nodeLogs(dir: string): Map<string, LogLine[]> {
     out.set(file.replace(/\.log$/, ''), lines);
   }
   return out;
+}
+
+/** The guests that took their seat in a match on any node so far. */
+function playersConnected(dir: string): Set<string> {
+  const guests = new Set<string>();
+  for (const lines of nodeLogs(dir).values()) for (const l of lines) if (l.msg === 'player connected' && l.guestId !== undefined) guests.add(l.guestId);
+  return guests;
 }
 
 /**
