@@ -16,7 +16,7 @@ import type { AnyGame, InputHeader } from '../../shared/game/game-definition.ts'
 import type { Visibility } from '../../shared/protocol/lobby-events.ts';
 import type { Replay, ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
 import { stateHash } from '../../shared/replay/state-hash.ts';
-import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter } from '../../shared/replay/tick-log.ts';
+import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter, type EncodeInto } from '../../shared/replay/tick-log.ts';
 import type { Logger } from '../log.ts';
 import type { MatchJournal } from './journal.ts';
 import type { KillcamBudget } from './killcams.ts';
@@ -71,6 +71,8 @@ export class MatchRecorder implements MatchJournal {
   private readonly epoch = randomBytes(8).toString('hex');
   private readonly writer: TickLogWriter;
   private readonly encode: (input: InputHeader) => Uint8Array;
+  /** The codec's `encodeInto` when it has one: the input straight into the log's buffers. */
+  private readonly encodeInto: EncodeInto | null;
   /** Chunks handed to the store and not yet acknowledged, oldest first. */
   private unacked: ReplayChunk[] = [];
   private durableTo: number;
@@ -98,7 +100,9 @@ export class MatchRecorder implements MatchJournal {
   ) {
     this.replayId = replayId;
     this.writer = new TickLogWriter(match.maxPlayers, match.snapshotEvery);
-    this.encode = (input) => match.game.inputCodec.encode(input);
+    const codec = match.game.inputCodec;
+    this.encode = (input) => codec.encode(input);
+    this.encodeInto = codec.encodeInto ? (input, out, offset, end) => codec.encodeInto!(input, out, offset, end) : null;
     this.durableTo = startTick;
     this.chunkedTo = startTick;
     this.lastTick = startTick;
@@ -161,7 +165,9 @@ export class MatchRecorder implements MatchJournal {
   }
 
   input(slot: number, input: InputHeader, tick: number): void {
-    if (this.recording) this.writer.input(slot, canonicalInput(this.encode, input, tick));
+    if (!this.recording) return;
+    if (this.encodeInto !== null) this.writer.inputFrom(slot, this.encodeInto, input, tick);
+    else this.writer.input(slot, canonicalInput(this.encode, input, tick));
   }
 
   stepped(tick: number, snapshot: boolean): void {

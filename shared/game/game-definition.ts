@@ -59,6 +59,14 @@ export interface SnapshotCodec<S extends SnapshotHeader> {
 
 export interface InputCodec<I extends InputHeader> {
   encode(input: I): Uint8Array;
+  /**
+   * Optional: the bytes `encode` gives, written at `out[offset…end)` when they fit there, and
+   * nothing written anywhere when they do not; returns their length either way. The replay
+   * recorder encodes every input the server applies into buffers it keeps per seat, without a new
+   * array per input: `end` is where the seat's region stops and the next seat's last input begins,
+   * so a write past it would change what the next seat's inputs are recorded against.
+   */
+  encodeInto?(input: I, out: Uint8Array, offset: number, end: number): number;
   decode(bytes: Uint8Array): Result<I, string>;
 }
 
