@@ -4,7 +4,10 @@
  * matching frame: where a component's cost enters it. For the replay recorder's share of the
  * server (loadtest/bench/capacity.sh with SERVER_PERF=FILE and SERVER_NODE_FLAGS=--perf-basic-prof):
  *
- *   node --import tsx loadtest/bench/perf-share.ts FILE 'server/replay/|shared/replay/' [perf script options]
+ *   node --import tsx loadtest/bench/perf-share.ts FILE 'server/replay/|shared/replay/' [--leaf] [perf script options]
+ *
+ * `--leaf`: only samples whose leaf (the frame running) matches: a component's self time, e.g.
+ * the match runner's own code with whatever V8 inlined into it.
  *
  * A frame V8 inlined into its caller has no frame of its own: its samples go to the caller. So
  * a change that makes a recorder function small enough to inline moves its cost out of this
@@ -13,7 +16,9 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const [file, pattern, ...perfArgs] = process.argv.slice(2);
+const [file, pattern, ...rest] = process.argv.slice(2);
+const leafOnly = rest.includes('--leaf');
+const perfArgs = rest.filter((a) => a !== '--leaf');
 if (!file || !pattern) {
   console.error('usage: perf-share.ts PERF_DATA PATTERN [perf script options]');
   process.exit(2);
@@ -35,7 +40,8 @@ const close = (): void => {
   total++;
   // perf lists the leaf first: the outermost matching frame is the last match.
   let entry: string | null = null;
-  for (const f of frames) if (match.test(f)) entry = f;
+  if (leafOnly) entry = match.test(frames[0]!) ? frames[0]! : null;
+  else for (const f of frames) if (match.test(f)) entry = f;
   if (entry !== null) {
     hits++;
     const name = entry.replace(/^\s*[0-9a-f]+\s+/, '').replace(/\s+\(.*\)$/, '');
@@ -51,5 +57,5 @@ for (const line of script.stdout.split('\n')) {
 close();
 
 const pct = (n: number): string => `${((100 * n) / Math.max(total, 1)).toFixed(2)} %`;
-console.log(`${hits} of ${total} samples (${pct(hits)}) have a frame matching /${pattern}/`);
+console.log(`${hits} of ${total} samples (${pct(hits)}) have ${leafOnly ? 'their leaf' : 'a frame'} matching /${pattern}/`);
 for (const [name, n] of [...byEntry].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(`  ${pct(n).padStart(8)}  ${name}`);

@@ -52,6 +52,8 @@ export interface RecordedRunner {
   readonly currentTick: number;
   readonly playing: boolean;
   gameState(): unknown;
+  /** The same data, possibly the live state's own objects: read at once, never kept. */
+  gameStateView(): unknown;
 }
 
 export interface RecordedMatch {
@@ -195,7 +197,7 @@ export class MatchRecorder implements MatchJournal {
     this.flush();
     this.finished = true;
     const after = this.writer.trailing();
-    const full: ReplayEnd = { ...end, tick: this.lastTick, stateHash: stateHash(this.runner.gameState()), ...(after.length > 0 && { after }) };
+    const full: ReplayEnd = { ...end, tick: this.lastTick, stateHash: stateHash(this.runner.gameStateView()), ...(after.length > 0 && { after }) };
     const endedAt = this.ctx.now();
     this.queue('finish', () => this.ctx.store.finish(this.replayId, this.epoch, full, endedAt));
   }
@@ -248,7 +250,8 @@ export class MatchRecorder implements MatchJournal {
 
   private markCheckpoint(): void {
     this.chunkAtCheckpoint = true;
-    this.writer.checkpoint({ replay: this.replayId, tick: this.runner.currentTick, playing: this.runner.playing, state: this.runner.gameState() });
+    // checkpoint() packs the state before returning: the live state's objects are not kept.
+    this.writer.checkpoint({ replay: this.replayId, tick: this.runner.currentTick, playing: this.runner.playing, state: this.runner.gameStateView() });
   }
 
   private flush(): void {

@@ -201,6 +201,13 @@ export interface GameDefinition<State = unknown, I extends InputHeader = InputHe
   createBot(setup: Setup, options: BotOptions): GameBot<S, I>;
 
   toState(state: State): unknown;
+  /**
+   * Optional: the same plain data `toState` gives, without the copy (the state's own objects when
+   * they are plain data already), for a reader that is done with it before the state changes:
+   * the replay recorder packs its checkpoint from it at once, and a copy of a 16-player Arena
+   * state cost half of that checkpoint. Never kept, never changed by the caller.
+   */
+  stateView?(state: State): unknown;
   fromState(data: unknown): Result<State, string>;
 }
 

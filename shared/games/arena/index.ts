@@ -167,6 +167,8 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
   createBot: (setup, options) => createArenaBot(setup, options),
 
   toState: (s) => structuredClone(s),
+  // The state is plain data already: toState's clone is for holders that keep it.
+  stateView: (s) => s,
   fromState: (data) => parseArenaState(data),
 };
 
