@@ -11,7 +11,8 @@ import type { AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import { err, ok } from '../../shared/result.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
-import { objectPayload, optionalString, stringField, type PayloadResult } from '../net/payload.ts';
+import { KILLCAM_HEAD } from '../../shared/replay/killcam.ts';
+import { killcamRequest, objectPayload, optionalString, stringField, type PayloadResult } from '../net/payload.ts';
 
 /** A player of a quick-play group another node popped, as the node that opens the match needs it. */
 export interface GroupMember {
@@ -39,6 +40,12 @@ export interface BusRequests {
    * resumes the match from that checkpoint at once, instead of waiting to find it orphaned.
    */
   adopt: { body: { matchId: string }; reply: AckResult };
+  /**
+   * A player of a match owned here, connected to the asker's node, asks for the killcam of its
+   * death: the file (shared/replay/killcam.ts) in base64, at most KILLCAM_RELAY_MAX_BYTES, or the
+   * owner's refusal (KILLCAM_NOT_FOUND, RATE_LIMITED…) as the player's own node would answer it.
+   */
+  killcam: { body: { matchId: string; socketId: string; victim?: number; tick?: number }; reply: AckResult<{ killcam: string }> };
 }
 
 /** Notices: told, not answered. */
@@ -69,6 +76,15 @@ const NICKNAME_MAX = 64;
 const MODE_MAX = 32;
 /** More than any match seats: a group is at most one match's players. */
 const GROUP_MAX = 256;
+/**
+ * The largest killcam relayed between nodes. A 16-player Arena killcam is 10-15 KB (BENCHMARKS.md,
+ * "Killcam"), one of 64 players a few times that; anything near this bound is not a killcam.
+ */
+export const KILLCAM_RELAY_MAX_BYTES = 512 * 1024;
+const KILLCAM_BASE64_MAX = 4 * Math.ceil(KILLCAM_RELAY_MAX_BYTES / 3);
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** The base64 characters that cover the killcam's head (magic, version, compression). */
+const HEAD_CHARS = 4 * Math.ceil(KILLCAM_HEAD.length / 3);
 
 const oneOf = <T extends string>(obj: Record<string, unknown>, key: string, values: readonly T[]): PayloadResult<T> =>
   values.includes(obj[key] as T) ? ok(obj[key] as T) : err('BAD_REQUEST', `${key} must be one of ${values.join(', ')}`);
@@ -154,6 +170,12 @@ export const REQUEST_BODIES = {
     const matchId = stringField(obj, 'matchId', ID_MAX);
     return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
   },
+  killcam: (obj) => {
+    const ids = matchAndSocket(obj);
+    if (!ids.ok) return ids;
+    const req = killcamRequest(obj);
+    return req.ok ? ok({ ...ids.value, ...req.value }) : req;
+  },
 } satisfies { [K in RequestKind]: Check<RequestBody<K>> };
 
 export const NOTICE_BODIES = {
@@ -201,6 +223,20 @@ function matchInfo(obj: Record<string, unknown>): PayloadResult<unknown> {
   return ok(obj);
 }
 
+/**
+ * A killcam file in base64: strict (Buffer.from would skip stray characters), within the bound,
+ * and starting with a killcam's head, so what the victim is handed is at least shaped like one.
+ */
+function killcamFile(obj: Record<string, unknown>): PayloadResult<unknown> {
+  const b64 = obj.killcam;
+  if (typeof b64 !== 'string') return err('BAD_REQUEST', 'killcam must be a base64 string');
+  if (b64.length > KILLCAM_BASE64_MAX) return err('BAD_REQUEST', `killcam is over ${KILLCAM_RELAY_MAX_BYTES} bytes`);
+  if (b64.length % 4 !== 0 || !BASE64.test(b64)) return err('BAD_REQUEST', 'killcam is not base64');
+  const head = Buffer.from(b64.slice(0, HEAD_CHARS), 'base64');
+  if (head.length < KILLCAM_HEAD.length || KILLCAM_HEAD.some((b, i) => head[i] !== b)) return err('BAD_REQUEST', 'killcam does not start with a killcam head');
+  return ok(obj);
+}
+
 const trueReply = (raw: unknown): PayloadResult<true> => (raw === true ? ok(true) : err('BAD_REQUEST', 'the reply must be true'));
 
 /** One validator per reply: the asker checks what the owner answered before believing it. */
@@ -212,6 +248,7 @@ export const REQUEST_REPLIES = {
   start: (raw) => ackResult<{}>(raw, () => ok(undefined)),
   open: (raw) => (raw === null || (typeof raw === 'string' && raw.length > 0 && raw.length <= ID_MAX) ? ok(raw) : err('BAD_REQUEST', 'the reply must be a match id or null')),
   adopt: (raw) => ackResult<{}>(raw, () => ok(undefined)),
+  killcam: (raw) => ackResult<{ killcam: string }>(raw, killcamFile),
 } satisfies { [K in RequestKind]: (raw: unknown) => PayloadResult<RequestReply<K>> };
 
 export const isRequestKind = (kind: unknown): kind is RequestKind => typeof kind === 'string' && Object.hasOwn(REQUEST_BODIES, kind);

@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics.ts';
 import { matchRoom, movedNotice, parseRemoteConnection, remoteConnectionId } from '../net/match-room.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
 import { connectionNames, DeadNodeWatch } from './dead-node-watch.ts';
+import { killcamReply } from './killcam-relay.ts';
 import { MatchLeases } from './match-leases.ts';
 import type { NodeBus, NoticeHandlers, RequestHandlers } from './node-bus.ts';
 import type { NodeRegistry } from './node-registry.ts';
@@ -580,6 +581,12 @@ export class ClusterNode {
         return true as const;
       },
       start: (_from, { matchId, guestId }) => host(matchId)?.requestStart(guestId) ?? gone,
+      // The victim's connection is attached here as `<its node>#<socket>`: the seat book knows it.
+      killcam: async (from, { matchId, socketId, ...req }) => {
+        const match = host(matchId);
+        if (!match) return (await this.locate(matchId))?.nodeId === this.deps.nodeId ? moving : gone;
+        return killcamReply(await match.killcam(remoteConnectionId(from, socketId), req));
+      },
       open: (_from, { mode, group }) => (this.draining ? null : this.deps.openGroup(mode, group)),
       adopt: async (from, { matchId }) => {
         if (this.draining || !this.running) return { ok: false, code: ErrorCode.ServerDraining, message: 'this node is shutting down too' };

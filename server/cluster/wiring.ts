@@ -30,6 +30,7 @@ import { NodeBus, type BusRefusal } from './node-bus.ts';
 import { RedisNodeRegistry } from './node-registry.ts';
 import { connectRedis, type RedisConnections } from './redis-connect.ts';
 import { createRedisStores } from './redis-stores.ts';
+import { relayKillcam } from './killcam-relay.ts';
 import { RemoteMatches, unavailable } from './remote-matches.ts';
 
 /** What the match layer asks of the cluster node (see the opening comment). */
@@ -155,6 +156,7 @@ export function routeMatches(
       locate,
       remote,
       ask: (node, { matchId, guestId }) => bus.request(node, 'start', { matchId: matchId ?? '', guestId }).catch((e: unknown) => unavailable(e)),
+      killcam: (node, body) => relayKillcam(() => bus.request(node, 'killcam', body), { owner: node, matchId: body.matchId, log: deps.log }),
     },
   };
 }

@@ -107,6 +107,11 @@ export class MatchRunner {
     return this.game.toState(this.state);
   }
 
+  /** `gameState()`'s data without a copy when the game offers one: read at once, never kept. */
+  gameStateView(): unknown {
+    return this.game.stateView ? this.game.stateView(this.state) : this.game.toState(this.state);
+  }
+
   /** Everything needed to run this match on from here on another node (with the seats). */
   checkpoint(): RunnerCheckpoint {
     return { game: this.game.toState(this.state), phase: this.phase, phaseEndTick: this.phaseEndTick, startRequested: this.startRequested };

@@ -30,6 +30,8 @@ export interface MatchRouting {
   remote: RemoteSockets;
   /** Asks the owner node something about its match (start). */
   ask(nodeId: string, body: { kind: 'start'; matchId: string | undefined; guestId: string }): Promise<AckResult>;
+  /** Asks the owner node for this node's player's killcam (server/cluster/killcam-relay.ts): the file, or why not. */
+  killcam(nodeId: string, body: { matchId: string; socketId: string; victim?: number; tick?: number }): Promise<Uint8Array | AckResult<never>>;
 }
 
 /** The settings this namespace reads (server/config.ts has them all). */
@@ -181,11 +183,19 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
       if (!req.ok) return reply({ ok: false, code: ErrorCode.BadRequest, message: req.message });
       if (socket.data.role !== 'player') return reply({ ok: false, code: ErrorCode.NotInMatch, message: 'join a match first: killcams are for its players' });
       const host = hostOf();
-      if (!host) return reply({ ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match runs on another node, which makes its killcams' });
+      // A match another node owns: that node makes the killcam, this one relays it.
+      const owner = host ? null : (remote?.ownerOf(socket) ?? null);
+      const matchId = socket.data.matchId;
+      if (!host && (owner === null || !deps.routing || matchId === undefined)) {
+        return reply({ ok: false, code: ErrorCode.KillcamUnavailable, message: 'this match runs neither here nor on a node this one relays' });
+      }
       if (killcamBusy) return reply({ ok: false, code: ErrorCode.RateLimited, message: 'one killcam at a time' });
       killcamBusy = true;
-      void Promise.resolve(host.killcam(socket.id, req.value))
-        .then((res) => reply(res.ok ? res.killcam : res))
+      const answer = host
+        ? Promise.resolve(host.killcam(socket.id, req.value)).then((res) => (res.ok ? res.killcam : res))
+        : deps.routing!.killcam(owner!, { matchId: matchId!, socketId: socket.id, ...req.value });
+      void answer
+        .then((res) => reply(res))
         .catch((error: unknown) => {
           deps.log.error({ socketId: socket.id, err: error }, 'killcam failed');
           reply({ ok: false, code: ErrorCode.Internal, message: 'internal error' });

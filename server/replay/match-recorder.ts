@@ -16,7 +16,7 @@ import type { AnyGame, InputHeader } from '../../shared/game/game-definition.ts'
 import type { Visibility } from '../../shared/protocol/lobby-events.ts';
 import type { Replay, ReplayChunk, ReplayEnd, ReplayHeader } from '../../shared/replay/replay-format.ts';
 import { stateHash } from '../../shared/replay/state-hash.ts';
-import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter } from '../../shared/replay/tick-log.ts';
+import { canonicalInput, REPLAY_TICK_LOG_VERSION, TickLogWriter, type EncodeInto } from '../../shared/replay/tick-log.ts';
 import type { Logger } from '../log.ts';
 import type { MatchJournal } from './journal.ts';
 import type { KillcamBudget } from './killcams.ts';
@@ -52,6 +52,8 @@ export interface RecordedRunner {
   readonly currentTick: number;
   readonly playing: boolean;
   gameState(): unknown;
+  /** The same data, possibly the live state's own objects: read at once, never kept. */
+  gameStateView(): unknown;
 }
 
 export interface RecordedMatch {
@@ -71,6 +73,8 @@ export class MatchRecorder implements MatchJournal {
   private readonly epoch = randomBytes(8).toString('hex');
   private readonly writer: TickLogWriter;
   private readonly encode: (input: InputHeader) => Uint8Array;
+  /** The codec's `encodeInto` when it has one: the input straight into the log's buffers. */
+  private readonly encodeInto: EncodeInto | null;
   /** Chunks handed to the store and not yet acknowledged, oldest first. */
   private unacked: ReplayChunk[] = [];
   private durableTo: number;
@@ -98,7 +102,9 @@ export class MatchRecorder implements MatchJournal {
   ) {
     this.replayId = replayId;
     this.writer = new TickLogWriter(match.maxPlayers, match.snapshotEvery);
-    this.encode = (input) => match.game.inputCodec.encode(input);
+    const codec = match.game.inputCodec;
+    this.encode = (input) => codec.encode(input);
+    this.encodeInto = codec.encodeInto ? (input, out, offset, end) => codec.encodeInto!(input, out, offset, end) : null;
     this.durableTo = startTick;
     this.chunkedTo = startTick;
     this.lastTick = startTick;
@@ -161,7 +167,9 @@ export class MatchRecorder implements MatchJournal {
   }
 
   input(slot: number, input: InputHeader, tick: number): void {
-    if (this.recording) this.writer.input(slot, canonicalInput(this.encode, input, tick));
+    if (!this.recording) return;
+    if (this.encodeInto !== null) this.writer.inputFrom(slot, this.encodeInto, input, tick);
+    else this.writer.input(slot, canonicalInput(this.encode, input, tick));
   }
 
   stepped(tick: number, snapshot: boolean): void {
@@ -189,7 +197,7 @@ export class MatchRecorder implements MatchJournal {
     this.flush();
     this.finished = true;
     const after = this.writer.trailing();
-    const full: ReplayEnd = { ...end, tick: this.lastTick, stateHash: stateHash(this.runner.gameState()), ...(after.length > 0 && { after }) };
+    const full: ReplayEnd = { ...end, tick: this.lastTick, stateHash: stateHash(this.runner.gameStateView()), ...(after.length > 0 && { after }) };
     const endedAt = this.ctx.now();
     this.queue('finish', () => this.ctx.store.finish(this.replayId, this.epoch, full, endedAt));
   }
@@ -242,7 +250,8 @@ export class MatchRecorder implements MatchJournal {
 
   private markCheckpoint(): void {
     this.chunkAtCheckpoint = true;
-    this.writer.checkpoint({ replay: this.replayId, tick: this.runner.currentTick, playing: this.runner.playing, state: this.runner.gameState() });
+    // checkpoint() packs the state before returning: the live state's objects are not kept.
+    this.writer.checkpoint({ replay: this.replayId, tick: this.runner.currentTick, playing: this.runner.playing, state: this.runner.gameStateView() });
   }
 
   private flush(): void {

@@ -7,11 +7,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { arena } from '../../shared/games/arena/index.ts';
+import { arena, type ArenaInput } from '../../shared/games/arena/index.ts';
 import { ALL_BUTTONS } from '../../shared/games/arena/sim/types.ts';
 import { cycles } from '../../shared/games/cycles/index.ts';
+import type { CyclesInput } from '../../shared/games/cycles/input-codec.ts';
 import { GAMES } from '../../shared/games/index.ts';
-import { readTickLog, TickLogWriter, type SeatEventKind } from '../../shared/replay/tick-log.ts';
+import { canonicalInput, readTickLog, TickLogWriter, type EncodeInto, type SeatEventKind } from '../../shared/replay/tick-log.ts';
+import type { InputHeader } from '../../shared/game/game-definition.ts';
 import { verifyFile } from '../../scripts/replay/verify.ts';
 import { packReplay } from './replay-file.ts';
 import { playRecordedMatch } from '../../test/support/recorded-match.ts';
@@ -135,6 +137,97 @@ describe('the tick log', () => {
         if (read.ok) expect(read.ticks.length).toBeLessThanOrEqual(128 * bytes.length);
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('inputs encoded straight into the tick log\'s buffers', () => {
+  // The log keeps each slot `stride` bytes in two buffers (its last input in one, the new one
+  // written into the other) and grows them for a longer input. The trap: an input longer than the
+  // stride written before they grow lands on the next slots' regions, among them their last inputs
+  // (the bases their next inputs are run-coded against), and those read back as other bytes than
+  // were sent. So these runs aim at it: inputs just within and beyond the first stride, slots that
+  // skip ticks (a neighbour's base may sit in either buffer), later inputs of the same length that
+  // change a few bytes (run-coded against the base), many runs.
+  const SLOTS = 12;
+  type Codec = { encode: (i: InputHeader) => Uint8Array; encodeInto: EncodeInto };
+  type Sent = { codec: Codec; input: InputHeader } | null;
+
+  /** Writes every input through `inputFrom` on a log whose slots start `stride` bytes wide. */
+  function roundTrip(stride: number, ticks: Sent[][], checkpoints: boolean[]): void {
+    const w = new TickLogWriter(SLOTS, 1, stride);
+    const expected: { slot: number; bytes: Uint8Array }[][] = [];
+    for (const [t, perSlot] of ticks.entries()) {
+      const tick = t + 1;
+      if (checkpoints[t]) w.checkpoint({ replay: 'r', tick: t, playing: true, state: null });
+      const written: { slot: number; bytes: Uint8Array }[] = [];
+      for (const [slot, sent] of perSlot.entries()) {
+        if (sent === null) continue;
+        const before = { ...sent.input };
+        w.inputFrom(slot, sent.codec.encodeInto, sent.input, tick);
+        expect(sent.input).toEqual(before); // the header is put back
+        written.push({ slot, bytes: canonicalInput(sent.codec.encode, sent.input, tick) });
+      }
+      w.endTick(tick, true);
+      expected.push(written);
+    }
+    const read = readTickLog(w.take(), 1, SLOTS, 1, ticks.length);
+    expect(read.ok && read.ticks.map((t) => t.inputs)).toEqual(expected);
+  }
+
+  const checkpoints = fc.array(fc.integer({ min: 0, max: 9 }).map((n) => n === 0), { minLength: 40, maxLength: 40 });
+
+  it('gives back inputs of any length, shorter and longer than the first stride', () => {
+    type Synthetic = InputHeader & { body: number[]; len: number };
+    // Header first as the games' are: seq, then the clientTick (a lag once canonical).
+    const encode = (i: Synthetic): Uint8Array => Uint8Array.from([i.seq & 0xff, i.clientTick & 0xff, i.clientTick >>> 24, ...i.body.slice(0, i.len - 3)]);
+    const encodeInto: EncodeInto = (i, out, offset, end) => {
+      const bytes = encode(i as Synthetic);
+      if (offset >= 0 && offset + bytes.length <= end && end <= out.length) out.set(bytes, offset);
+      return bytes.length;
+    };
+    const codec: Codec = { encode: (i) => encode(i as Synthetic), encodeInto };
+    const scenario = fc.integer({ min: 4, max: 20 }).chain((stride) => {
+      // Mostly inputs that fit (so bases build up), now and then one that does not.
+      const len = fc.oneof({ weight: 5, arbitrary: fc.constantFrom(stride - 1, stride) }, { weight: 1, arbitrary: fc.integer({ min: stride + 1, max: 5 * stride }) });
+      const input = fc.record({ seq: fc.nat(), clientTick: fc.nat({ max: 3 }), len, body: fc.array(fc.constantFrom(0, 7), { minLength: 100, maxLength: 100 }) });
+      const tick = fc.array(fc.option(input, { freq: 2 }), { minLength: SLOTS, maxLength: SLOTS });
+      return fc.record({ stride: fc.constant(stride), ticks: fc.array(tick, { minLength: 4, maxLength: 40 }) });
+    });
+    fc.assert(
+      fc.property(scenario, checkpoints, ({ stride, ticks }, cps) => {
+        const sent = ticks.map((perSlot, t) => perSlot.map((i) => (i === null ? null : { codec, input: { ...i, clientTick: t + 1 - i.clientTick } })));
+        roundTrip(stride, sent, cps);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('gives back both games\' own inputs when one outgrows the stride the other fits', () => {
+    // A first stride of 10 to 13 bytes: Cycles inputs (10) fit and become bases, an Arena input
+    // (14) among them does not. Any stride from 1 to 16 now and then (all fit, or all outgrow it).
+    const games: Record<'arena' | 'cycles', Codec> = {
+      arena: { encode: (i) => arena.inputCodec.encode(i as ArenaInput), encodeInto: (i, out, offset, end) => arena.inputCodec.encodeInto!(i as ArenaInput, out, offset, end) },
+      cycles: { encode: (i) => cycles.inputCodec.encode(i as CyclesInput), encodeInto: (i, out, offset, end) => cycles.inputCodec.encodeInto!(i as CyclesInput, out, offset, end) },
+    };
+    const lag = fc.nat({ max: 3 });
+    const arenaInput = fc.record({ game: fc.constant('arena' as const), seq: fc.nat(), lag, buttons: fc.integer({ min: 0, max: ALL_BUTTONS }), aim: fc.constantFrom(0, 0.5, -1.25, 3) });
+    const cyclesInput = fc.record({ game: fc.constant('cycles' as const), seq: fc.nat(), lag, dir: fc.constantFrom<CyclesInput['dir']>(0, 1, 2, 3, 4), boost: fc.boolean() });
+    const input = fc.oneof({ weight: 6, arbitrary: cyclesInput }, { weight: 1, arbitrary: arenaInput });
+    const tick = fc.array(fc.option(input, { freq: 2 }), { minLength: SLOTS, maxLength: SLOTS });
+    const stride = fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 10, max: 13 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 16 }) });
+    fc.assert(
+      fc.property(stride, fc.array(tick, { minLength: 4, maxLength: 40 }), checkpoints, (first, ticks, cps) => {
+        const sent = ticks.map((perSlot, t) =>
+          perSlot.map((i) => {
+            if (i === null) return null;
+            const { game, lag: behind, ...fields } = i;
+            return { codec: games[game], input: { ...fields, clientTick: t + 1 - behind } };
+          }),
+        );
+        roundTrip(first, sent, cps);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -59,6 +59,14 @@ export interface SnapshotCodec<S extends SnapshotHeader> {
 
 export interface InputCodec<I extends InputHeader> {
   encode(input: I): Uint8Array;
+  /**
+   * Optional: the bytes `encode` gives, written at `out[offset…end)` when they fit there, and
+   * nothing written anywhere when they do not; returns their length either way. The replay
+   * recorder encodes every input the server applies into buffers it keeps per seat, without a new
+   * array per input: `end` is where the seat's region stops and the next seat's last input begins,
+   * so a write past it would change what the next seat's inputs are recorded against.
+   */
+  encodeInto?(input: I, out: Uint8Array, offset: number, end: number): number;
   decode(bytes: Uint8Array): Result<I, string>;
 }
 
@@ -193,6 +201,13 @@ export interface GameDefinition<State = unknown, I extends InputHeader = InputHe
   createBot(setup: Setup, options: BotOptions): GameBot<S, I>;
 
   toState(state: State): unknown;
+  /**
+   * Optional: the same plain data `toState` gives, without the copy (the state's own objects when
+   * they are plain data already), for a reader that is done with it before the state changes:
+   * the replay recorder packs its checkpoint from it at once, and a copy of a 16-player Arena
+   * state cost half of that checkpoint. Never kept, never changed by the caller.
+   */
+  stateView?(state: State): unknown;
   fromState(data: unknown): Result<State, string>;
 }
 

@@ -65,7 +65,7 @@ export const ErrorCode = {
    * long ago that the match keeps no more of it.
    */
   KillcamNotFound: 'KILLCAM_NOT_FOUND',
-  /** Killcams cannot be made here: the match is not recorded, its game has none, or it runs on another node. */
+  /** No killcam can be made: the match is not recorded, its game has none, or its node answered none usable. */
   KillcamUnavailable: 'KILLCAM_UNAVAILABLE',
   /** Client side: the match is of a game this client was not built with. */
   UnknownGame: 'UNKNOWN_GAME',

@@ -163,7 +163,9 @@ export interface MatchClientEvents {
    * Arena, after a death: the last seconds before it as the killer saw them: the killcam's bytes.
    * NOT_IN_MATCH for a spectator or a connection in no match, NOT_ALLOWED for another player's
    * death, KILLCAM_NOT_FOUND when there is no such death (any more), KILLCAM_UNAVAILABLE when the
-   * match is not recorded here, RATE_LIMITED while the node builds others.
+   * match is not recorded (or, for a match another node runs, that node answered no usable
+   * killcam), CLUSTER_UNAVAILABLE when that node did not answer in time, RATE_LIMITED while the
+   * node builds others.
    */
   killcam: (req: KillcamRequest, ack: (res: Uint8Array | ({ ok: false } & WireError)) => void) => void;
 }

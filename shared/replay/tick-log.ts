@@ -92,6 +92,23 @@ export function canonicalInput(encode: (input: InputHeader) => Uint8Array, input
   }
 }
 
+/** A codec's `encodeInto` (InputCodec): the bytes at `out[offset…end)` when they fit there; their length. */
+export type EncodeInto = (input: InputHeader, out: Uint8Array, offset: number, end: number) => number;
+
+/** `canonicalInput` written at `out[offset…end)` when it fits there (nothing written otherwise); its length. */
+export function canonicalInputInto(encodeInto: EncodeInto, input: InputHeader, tick: number, out: Uint8Array, offset: number, end: number): number {
+  const { seq, clientTick } = input;
+  const lag = tick - clientTick;
+  input.seq = 0;
+  input.clientTick = lag >= 0 ? lag : lag + 4294967296;
+  try {
+    return encodeInto(input, out, offset, end);
+  } finally {
+    input.seq = seq;
+    input.clientTick = clientTick;
+  }
+}
+
 /** The input the runner applied, from its canonical bytes (seq 0: applyInput never reads it). */
 export function inputFromCanonical<I extends InputHeader>(decoded: I, tick: number): I {
   return { ...decoded, seq: 0, clientTick: (tick - decoded.clientTick) >>> 0 };
@@ -99,9 +116,26 @@ export function inputFromCanonical<I extends InputHeader>(decoded: I, tick: numb
 
 export class TickLogWriter {
   private readonly out = new ByteWriter(4096);
-  private readonly bases: (Uint8Array | null)[];
-  /** Per slot, the byte positions its last run-coded input changed (ascending). */
-  private readonly patterns: number[][];
+  /**
+   * Each slot's last input and the one being written, side by side in two buffers of `stride`
+   * bytes a slot (the slot's at slot * stride): `side[slot]` says which buffer holds its last
+   * one, and the new one is encoded into the other, then the sides swap. The bases of a whole
+   * match sit in a few cache lines, and an input costs no new array: per input, a new array (and
+   * the write barrier to keep it) and a base scattered over the heap cost the server ~10× what
+   * the same code costs with warm caches (BENCHMARKS.md, "Replay recorder: inputs into kept buffers").
+   */
+  private stride: number;
+  private bufs: [Uint8Array, Uint8Array];
+  private readonly side: Uint8Array;
+  /** The length of each slot's last input; -1: none since the last checkpoint. */
+  private readonly baseLen: Int32Array;
+  /**
+   * Per slot, the byte positions its last run-coded input changed (ascending), at slot * stride
+   * (an input changes at most all its bytes), and how many. Flat for the same reason as the bases:
+   * a small array per slot, refilled per input, was the recorder's slowest load in the server.
+   */
+  private patterns: Int32Array;
+  private readonly patternLen: Int32Array;
   private readonly bitmap: Uint8Array;
   /** The slots bitmap of the last tick with inputs since the last checkpoint (null: none yet). */
   private lastBitmap: Uint8Array | null = null;
@@ -115,20 +149,26 @@ export class TickLogWriter {
   private readonly scratch = new ByteWriter(1024);
   private inputCount = 0;
 
+  /** `stride`: each slot's first room, in bytes (the games' inputs fit 16; tests start smaller). */
   constructor(
     private readonly slots: number,
     private readonly snapshotEvery: number,
+    stride = 16,
   ) {
-    this.bases = new Array<Uint8Array | null>(slots).fill(null);
-    this.patterns = Array.from({ length: slots }, () => []);
+    this.stride = Math.max(1, Math.floor(stride));
+    this.bufs = [new Uint8Array(slots * this.stride), new Uint8Array(slots * this.stride)];
+    this.side = new Uint8Array(slots);
+    this.baseLen = new Int32Array(slots).fill(-1);
+    this.patterns = new Int32Array(slots * this.stride);
+    this.patternLen = new Int32Array(slots);
     this.bitmap = new Uint8Array(Math.ceil(slots / 8));
     this.sameBits = new Uint8Array(Math.ceil(slots / 8));
   }
 
   /** A checkpoint: the reader may start here, knowing no earlier input. */
   private forget(): void {
-    this.bases.fill(null);
-    for (const p of this.patterns) p.length = 0;
+    this.baseLen.fill(-1);
+    this.patternLen.fill(0);
     this.lastBitmap = null;
   }
 
@@ -150,29 +190,83 @@ export class TickLogWriter {
     this.begin = true;
   }
 
-  /** Inputs of one tick must come in ascending slot order (the runner applies them so). */
+  /**
+   * An input by its canonical bytes (`canonicalInput`). Inputs of one tick must come in ascending
+   * slot order (the runner applies them so).
+   */
   input(slot: number, canonical: Uint8Array): void {
+    const n = canonical.length;
+    if (n > this.stride) this.grow(n);
+    this.bufs[this.side[slot]! ^ 1]!.set(canonical, slot * this.stride);
+    this.record(slot, n);
+  }
+
+  /**
+   * The same as `input(slot, canonicalInput(…))`, encoded straight into the slot's buffer. The
+   * codec may write only within the slot's own `stride` bytes: the next slot's region may hold
+   * that slot's last input, the base its next one is coded against. An input that does not fit
+   * is not written; the buffers grow and it is encoded again.
+   */
+  inputFrom(slot: number, encodeInto: EncodeInto, input: InputHeader, tick: number): void {
+    let at = slot * this.stride;
+    let n = canonicalInputInto(encodeInto, input, tick, this.bufs[this.side[slot]! ^ 1]!, at, at + this.stride);
+    if (n > this.stride) {
+      this.grow(n);
+      at = slot * this.stride;
+      n = canonicalInputInto(encodeInto, input, tick, this.bufs[this.side[slot]! ^ 1]!, at, at + this.stride);
+    }
+    this.record(slot, n);
+  }
+
+  /** Room for inputs of `n` bytes in every slot, keeping each slot's last input. */
+  private grow(n: number): void {
+    let stride = this.stride * 2;
+    while (stride < n) stride *= 2;
+    const bufs: [Uint8Array, Uint8Array] = [new Uint8Array(this.slots * stride), new Uint8Array(this.slots * stride)];
+    const patterns = new Int32Array(this.slots * stride);
+    for (let slot = 0; slot < this.slots; slot++) {
+      const from = slot * this.stride;
+      patterns.set(this.patterns.subarray(from, from + this.patternLen[slot]!), slot * stride);
+      const len = this.baseLen[slot]!;
+      if (len < 0) continue;
+      const side = this.side[slot]!;
+      bufs[side]!.set(this.bufs[side]!.subarray(from, from + len), slot * stride);
+    }
+    this.bufs = bufs;
+    this.patterns = patterns;
+    this.stride = stride;
+  }
+
+  /** The slot's new input, `n` bytes, is in the buffer that does not hold its last one. */
+  private record(slot: number, n: number): void {
     // A checkpoint before this tick forgets every base: the reader starts afresh there.
     if (this.inputCount === 0 && this.pendingCheckpoint !== null) this.forget();
     if (this.inputCount === 0) {
-      this.bitmap.fill(0);
-      this.sameBits.fill(0);
+      // By hand: TypedArray.prototype.fill is a call into the runtime, dearer than a few bytes.
+      for (let i = 0; i < this.bitmap.length; i++) this.bitmap[i] = 0;
+      for (let i = 0; i < this.sameBits.length; i++) this.sameBits[i] = 0;
     }
     this.bitmap[slot >> 3]! |= 1 << (slot & 7);
-    const base = this.bases[slot] ?? null;
-    const pattern = this.patterns[slot]!;
-    if (base !== null && samePattern(base, canonical, pattern)) {
+    const side = this.side[slot]!;
+    const base = this.bufs[side]!;
+    const bytes = this.bufs[side ^ 1]!;
+    const at = slot * this.stride;
+    const hasBase = this.baseLen[slot] === n;
+    const patterns = this.patterns;
+    const count = this.patternLen[slot]!;
+    if (hasBase && samePattern(base, bytes, at, n, patterns, count)) {
       this.sameBits[this.inputCount >> 3]! |= 1 << (this.inputCount & 7);
       const out = this.scratch;
-      out.room(pattern.length);
-      for (let k = 0; k < pattern.length; k++) {
-        const i = pattern[k]!;
-        out.put(canonical[i]! ^ base[i]!);
+      out.room(count);
+      for (let k = at; k < at + count; k++) {
+        const i = at + patterns[k]!;
+        out.put(bytes[i]! ^ base[i]!);
       }
     } else {
-      writeDelta(this.scratch, base, canonical, pattern);
+      this.patternLen[slot] = writeDelta(this.scratch, hasBase ? base : null, bytes, at, n, patterns);
     }
-    this.bases[slot] = canonical;
+    this.side[slot] = side ^ 1;
+    this.baseLen[slot] = n;
     this.inputCount++;
   }
 
@@ -203,8 +297,11 @@ export class TickLogWriter {
     }
     if (this.inputCount) {
       if (!sameSlots) out.bytes(this.bitmap);
-      out.bytes(this.sameBits.subarray(0, Math.ceil(this.inputCount / 8)));
-      out.bytes(this.scratch.view());
+      // Copied without views: two subarrays a tick were a third of closing it.
+      const sameBytes = (this.inputCount + 7) >> 3;
+      out.room(sameBytes);
+      for (let i = 0; i < sameBytes; i++) out.put(this.sameBits[i]!);
+      out.append(this.scratch);
       this.scratch.reset();
       this.lastBitmap = (this.lastBitmap ?? new Uint8Array(this.bitmap.length));
       this.lastBitmap.set(this.bitmap);
@@ -237,16 +334,15 @@ export class TickLogWriter {
   }
 }
 
-/** True when the bytes that differ from `base` are exactly `pattern`'s positions. */
-function samePattern(base: Uint8Array, bytes: Uint8Array, pattern: readonly number[]): boolean {
-  if (base.length !== bytes.length) return false;
+/** True when the `n` bytes at `at` that differ from `base`'s are exactly the `count` positions at `patterns[at…]`. */
+function samePattern(base: Uint8Array, bytes: Uint8Array, at: number, n: number, patterns: Int32Array, count: number): boolean {
   let j = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    if (bytes[i] === base[i]) continue;
-    if (pattern[j] !== i) return false;
+  for (let i = 0; i < n; i++) {
+    if (bytes[at + i] === base[at + i]) continue;
+    if (j === count || patterns[at + j] !== i) return false;
     j++;
   }
-  return j === pattern.length;
+  return j === count;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -255,15 +351,19 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Run-coded (or whole, without a base of the same length); `pattern` becomes the changed positions. */
-function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array, pattern: number[]): void {
-  const n = bytes.length;
-  pattern.length = 0;
-  if (base === null || base.length !== n) {
+/**
+ * The `n` bytes at `at`, run-coded against `base`'s (or whole, with no base of the same length);
+ * the changed positions go to `patterns[at…]`, and their count is returned.
+ */
+function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array, at: number, n: number, patterns: Int32Array): number {
+  if (base === null) {
     out.u8(FULL);
-    out.block(bytes);
-    return;
+    out.varint(n);
+    out.room(n);
+    for (let i = at; i < at + n; i++) out.put(bytes[i]!);
+    return 0;
   }
+  let count = 0;
   // At most one control byte per literal byte, plus skips: room once, then unchecked writes.
   // Each control byte is written once the next run is known to exist (its "more" bit).
   out.room(2 * n + 2);
@@ -273,25 +373,29 @@ function writeDelta(out: ByteWriter, base: Uint8Array | null, bytes: Uint8Array,
   let litLen = 0;
   while (pos < n) {
     let skip = 0;
-    while (pos < n && skip < 14 && bytes[pos] === base[pos]) {
+    while (pos < n && skip < 14 && bytes[at + pos] === base[at + pos]) {
       skip++;
       pos++;
     }
     if (pos >= n) break; // trailing equal bytes need no control byte
     const start = pos;
-    while (pos < n && pos - start < 7 && bytes[pos] !== base[pos]) pos++;
+    while (pos < n && pos - start < 7 && bytes[at + pos] !== base[at + pos]) pos++;
     if (pending >= 0) {
       out.put(pending | 1);
-      for (let i = litStart; i < litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
+      for (let i = at + litStart; i < at + litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
     }
-    for (let i = start; i < pos; i++) pattern.push(i);
+    for (let i = start; i < pos; i++) patterns[at + count++] = i;
     pending = (skip << 4) | ((pos - start) << 1);
     litStart = start;
     litLen = pos - start;
   }
-  if (pending < 0) return out.put(0);
+  if (pending < 0) {
+    out.put(0);
+    return 0;
+  }
   out.put(pending);
-  for (let i = litStart; i < litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
+  for (let i = at + litStart; i < at + litStart + litLen; i++) out.put(bytes[i]! ^ base[i]!);
+  return count;
 }
 
 export type LogError = { ok: false; message: string };

@@ -1,13 +1,23 @@
 /**
+ * Two nodes' relays of what the match's owner makes from its recording.
+ *
  * Delayed spectating across two nodes: a public Arena match runs on node1 (Ada and server bots);
  * Lou spectates through node1, Eve through node2 (her node relays the owner's stream). Both see
  * the match SPECTATOR_DELAY_S (here 2 s, 40 ticks at 20 Hz) behind Ada, and what they see at a
  * tick is what Ada saw at that tick. Without the delay on node2's relay Eve would be 0-2 ticks
  * behind, close enough to call out positions to a player.
+ *
+ * Killcams across two nodes: Kim plays through node2 in a private Arena match node1 runs; Ada
+ * (node1) hunts her down. Kim's node asks node1 for her killcam over the node bus and hands her
+ * the file: the last seconds before her death, Ada the killer. Without the relay node2 could only
+ * answer KILLCAM_UNAVAILABLE (the match's recording is in node1's memory).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlayerClient } from '../../shared/client/player-client.ts';
 import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
+import { Button, firstWallHit } from '../../shared/games/arena/sim/index.ts';
+import { ErrorCode } from '../../shared/protocol/errors.ts';
+import { unpackKillcam } from '../../shared/replay/killcam.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
@@ -68,5 +78,55 @@ describe('spectators on either node watch SPECTATOR_DELAY_S behind the players',
         expect(s.players.map((p) => [p.id, p.x, p.y, p.alive])).toEqual(adaAt.get(s.tick)!.players.map((p) => [p.id, p.x, p.y, p.alive]));
       }
     }
+  });
+
+  it('a killcam for a victim on the node that does not run the match, relayed from the one that does', async () => {
+    const [n1, n2] = cluster.nodes;
+    const ada = await client(n1!.url, 'ada');
+    const kim = await client(n2!.url, 'kim');
+    closers.push(() => ada.client.close(), () => kim.client.close());
+    const created = await ada.client.enter({ kind: 'create', options: { mode: 'duel', maxPlayers: 2, options: { damage: 100, killTarget: 5, timeLimitS: 60 } } });
+    if (!created.ok) throw new Error(`ada: ${created.code} ${created.message}`);
+    const joined = await kim.client.enter({ kind: 'code', code: ada.client.code! });
+    expect(joined).toMatchObject({ ok: true, node: 'node1' });
+    if (!joined.ok) return;
+    // Before any death: the owner's own answer, relayed.
+    expect(await kim.client.match.killcam({})).toMatchObject({ ok: false, code: ErrorCode.KillcamNotFound });
+
+    // Ada hunts Kim along the map's clear lanes (every spawn point is on a wall-free column,
+    // x = 100, 800 or 1500, and the rows y = 300 and 700 cross the map wall-free) and fires once
+    // she sees her; one hit kills (damage 100).
+    const { map } = created.setup;
+    const toward = (d: number, minus: number, plus: number) => (d > 6 ? plus : d < -6 ? minus : 0);
+    const hunt = setInterval(() => {
+      const view = ada.seen.at(-1);
+      const me = view?.players.find((p) => p.id === created.slot);
+      const her = view?.players.find((p) => p.id === joined.slot && p.alive);
+      if (!view || !me || !her) return;
+      const dx = her.x - me.x;
+      const dy = her.y - me.y;
+      const row = Math.abs(me.y - 300) < Math.abs(me.y - 700) ? 300 : 700;
+      let buttons: number;
+      if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) buttons = Button.Fire;
+      else if (Math.abs(dx) <= 6) buttons = toward(dy, Button.Up, Button.Down);
+      else if (Math.abs(me.y - row) > 6) buttons = toward(row - me.y, Button.Up, Button.Down);
+      else buttons = toward(dx, Button.Left, Button.Right);
+      ada.client.match.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
+    }, 1000 / TICK_RATE);
+    closers.push(() => clearInterval(hunt));
+    try {
+      await waitFor(() => kim.seen.some((s) => s.players.some((p) => p.id === joined.slot && !p.alive)), 'Kim killed', 15_000);
+    } finally {
+      clearInterval(hunt);
+    }
+    const death = kim.seen.find((s) => s.players.some((p) => p.id === joined.slot && !p.alive))!;
+    const cam = await kim.client.match.killcam({ victim: joined.slot, tick: death.tick });
+    if (!cam.ok) throw new Error(`killcam: ${cam.code} ${cam.message}`);
+    const file = await unpackKillcam(cam.killcam);
+    if (!file.ok) throw new Error(`killcam file: ${file.code} ${file.message}`);
+    expect(file.info).toMatchObject({ victim: joined.slot, killer: created.slot, killTick: death.tick });
+    expect(file.slice.chunks.at(-1)!.toTick).toBeGreaterThanOrEqual(death.tick);
+    // Another player's death is still refused, by the owner, through the relay.
+    expect(await kim.client.match.killcam({ victim: created.slot })).toMatchObject({ ok: false, code: ErrorCode.NotAllowed });
   });
 });

@@ -8,7 +8,7 @@
 import type { BotOptions, Elimination, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { BotBrain, BOT_BEHAVIOURS, type BotBehaviour } from './bot-brain.ts';
-import { decodeInput, encodeInput, type InputMessage } from './input-codec.ts';
+import { decodeInput, encodeInput, encodeInputInto, type InputMessage } from './input-codec.ts';
 import { buildSnapshot } from './snapshot-builder.ts';
 import { decodeSnapshot, encodeDelta, encodeKeyframe, peekSnapshotHeader } from './snapshot-codec.ts';
 import type { Snapshot, SnapshotEvent } from './snapshot.ts';
@@ -161,12 +161,14 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
     return snapshot;
   },
   snapshotCodec: { encodeKeyframe, encodeDelta, decode: decodeSnapshot, peek: peekSnapshotHeader },
-  inputCodec: { encode: encodeInput, decode: decodeInput },
+  inputCodec: { encode: encodeInput, encodeInto: encodeInputInto, decode: decodeInput },
   lastInputSeq: (snapshot, slot) => snapshot.players.find((p) => p.id === slot)?.lastInputSeq ?? null,
 
   createBot: (setup, options) => createArenaBot(setup, options),
 
   toState: (s) => structuredClone(s),
+  // The state is plain data already: toState's clone is for holders that keep it.
+  stateView: (s) => s,
   fromState: (data) => parseArenaState(data),
 };
 

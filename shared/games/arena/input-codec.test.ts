@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ALL_BUTTONS } from './sim/types.ts';
-import { INPUT_BYTES, decodeInput, encodeInput } from './input-codec.ts';
+import { INPUT_BYTES, decodeInput, encodeInput, encodeInputInto } from './input-codec.ts';
 
 const input = fc.record({
   seq: fc.integer({ min: 0, max: 0xffffffff }),
@@ -41,5 +41,20 @@ describe('input codec', () => {
     versioned[0] = 7;
     expect(decodeInput(versioned)).toMatchObject({ ok: false, code: 'BAD_VERSION' });
     expect(decodeInput(encodeInput(good).subarray(0, 13))).toMatchObject({ ok: false, code: 'BAD_LENGTH' });
+  });
+
+  it('writes into a buffer what it encodes, within [offset, end) when it fits there and nowhere else', () => {
+    fc.assert(
+      fc.property(input, fc.integer({ min: -2, max: 40 }), fc.integer({ min: -2, max: 40 }), (i, offset, end) => {
+        const out = new Uint8Array(32).fill(0xaa);
+        const before = out.slice();
+        expect(encodeInputInto(i, out, offset, end)).toBe(INPUT_BYTES);
+        if (offset >= 0 && offset + INPUT_BYTES <= end && end <= out.length) {
+          expect(out.subarray(offset, offset + INPUT_BYTES)).toEqual(encodeInput(i));
+          before.set(encodeInput(i), offset);
+        }
+        expect(out).toEqual(before);
+      }),
+    );
   });
 });

@@ -32,21 +32,28 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 export function encodeInput(input: InputMessage): Uint8Array {
   const bytes = new Uint8Array(INPUT_BYTES);
-  bytes[0] = INPUT_VERSION;
-  const seq = input.seq >>> 0;
-  bytes[1] = seq >>> 24;
-  bytes[2] = seq >>> 16;
-  bytes[3] = seq >>> 8;
-  bytes[4] = seq;
-  bytes[5] = input.buttons;
-  AIM[0] = input.aim;
-  for (let i = 0; i < 4; i++) bytes[6 + i] = AIM_BYTES[LITTLE_ENDIAN ? 3 - i : i]!;
-  const tick = input.clientTick >>> 0;
-  bytes[10] = tick >>> 24;
-  bytes[11] = tick >>> 16;
-  bytes[12] = tick >>> 8;
-  bytes[13] = tick;
+  encodeInputInto(input, bytes, 0, INPUT_BYTES);
   return bytes;
+}
+
+/** `encodeInput`'s bytes at `out[offset…end)` when they fit there (nothing written otherwise); returns 14. */
+export function encodeInputInto(input: InputMessage, out: Uint8Array, offset: number, end: number): number {
+  if (offset < 0 || end > out.length || offset + INPUT_BYTES > end) return INPUT_BYTES;
+  out[offset] = INPUT_VERSION;
+  const seq = input.seq >>> 0;
+  out[offset + 1] = seq >>> 24;
+  out[offset + 2] = seq >>> 16;
+  out[offset + 3] = seq >>> 8;
+  out[offset + 4] = seq;
+  out[offset + 5] = input.buttons;
+  AIM[0] = input.aim;
+  for (let i = 0; i < 4; i++) out[offset + 6 + i] = AIM_BYTES[LITTLE_ENDIAN ? 3 - i : i]!;
+  const tick = input.clientTick >>> 0;
+  out[offset + 10] = tick >>> 24;
+  out[offset + 11] = tick >>> 16;
+  out[offset + 12] = tick >>> 8;
+  out[offset + 13] = tick;
+  return INPUT_BYTES;
 }
 
 export function decodeInput(bytes: Uint8Array): Result<InputMessage, InputErrorCode> {

@@ -12,6 +12,9 @@
  * generator state kept elsewhere), if JSON loses something that matters (undefined, NaN,
  * Infinity), or if fromState rebuilds a part differently.
  *
+ * The state's view without a copy (stateView, what the replay recorder packs) packs to the same
+ * bytes as toState's copy.
+ *
  * fromState also faces garbage: it must answer ok:false and never throw, and a checkpoint whose
  * parts have the wrong types must be refused rather than crash the tick that adopts it.
  */
@@ -21,6 +24,7 @@ import { directionTowards } from './bot-brain.ts';
 import { arena, type ArenaState } from './index.ts';
 import { Button } from './sim/index.ts';
 import { MatchPhase, type Snapshot } from './snapshot.ts';
+import { packPlain } from '../../replay/plain-pack.ts';
 
 const TICK_RATES = [10, 20, 30];
 
@@ -176,6 +180,8 @@ describe('Arena checkpoint', () => {
           previous: null,
         };
         for (let i = 0; i < p.before; i++) tick(original, p, i);
+        // The view the replay recorder packs its checkpoints from (no copy) packs to the same bytes.
+        expect(packPlain(arena.stateView!(original.state))).toEqual(packPlain(arena.toState(original.state)));
 
         const restored = arena.fromState(checkpoint(original.state));
         if (!restored.ok) throw new Error(`checkpoint refused: ${restored.code} ${restored.message}`);

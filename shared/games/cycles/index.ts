@@ -8,7 +8,7 @@
  */
 import type { GameDefinition } from '../../game/game-definition.ts';
 import { createBot } from './bot.ts';
-import { decodeInput, encodeInput, type CyclesInput } from './input-codec.ts';
+import { decodeInput, encodeInput, encodeInputInto, type CyclesInput } from './input-codec.ts';
 import { checkOptions, makeSetup, MAX_PLAYERS, MODES, OPTIONS, type CyclesSetup } from './rules.ts';
 import { addPlayer, removePlayer, results } from './seats.ts';
 import { buildSnapshot } from './snapshot-builder.ts';
@@ -47,7 +47,7 @@ export const cycles: GameDefinition<CyclesState, CyclesInput, CyclesSnapshot, Cy
 
   snapshot: buildSnapshot,
   snapshotCodec: { encodeKeyframe, encodeDelta, decode: decodeSnapshot, peek: peekSnapshot },
-  inputCodec: { encode: encodeInput, decode: decodeInput },
+  inputCodec: { encode: encodeInput, encodeInto: encodeInputInto, decode: decodeInput },
   lastInputSeq: (snapshot, slot) => snapshot.players.find((p) => p.id === slot)?.lastInputSeq ?? null,
 
   createBot,

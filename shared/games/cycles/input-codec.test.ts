@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INPUT_BYTES, decodeInput, encodeInput, type CyclesInput } from './input-codec.ts';
+import { INPUT_BYTES, decodeInput, encodeInput, encodeInputInto, type CyclesInput } from './input-codec.ts';
 
 const inputArb: fc.Arbitrary<CyclesInput> = fc.record({
   seq: fc.integer({ min: 0, max: 0xffffffff }),
@@ -39,5 +39,20 @@ describe('cycles input codec', () => {
     for (const dir of [5, 6, 7]) expect(decodeInput(with5(dir))).toMatchObject({ ok: false, code: 'BAD_COMMAND' });
     expect(decodeInput(good.subarray(0, 9))).toMatchObject({ ok: false, code: 'BAD_LENGTH' });
     expect(decodeInput(good.subarray(1, 10))).toMatchObject({ ok: false, code: 'BAD_LENGTH' });
+  });
+
+  it('writes into a buffer what it encodes, within [offset, end) when it fits there and nowhere else', () => {
+    fc.assert(
+      fc.property(inputArb, fc.integer({ min: -2, max: 40 }), fc.integer({ min: -2, max: 40 }), (i, offset, end) => {
+        const out = new Uint8Array(32).fill(0xaa);
+        const before = out.slice();
+        expect(encodeInputInto(i, out, offset, end)).toBe(INPUT_BYTES);
+        if (offset >= 0 && offset + INPUT_BYTES <= end && end <= out.length) {
+          expect(out.subarray(offset, offset + INPUT_BYTES)).toEqual(encodeInput(i));
+          before.set(encodeInput(i), offset);
+        }
+        expect(out).toEqual(before);
+      }),
+    );
   });
 });

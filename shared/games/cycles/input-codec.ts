@@ -23,12 +23,26 @@ export type InputErrorCode = 'BAD_LENGTH' | 'BAD_VERSION' | 'BAD_COMMAND';
 
 export function encodeInput(input: CyclesInput): Uint8Array {
   const bytes = new Uint8Array(INPUT_BYTES);
-  const view = new DataView(bytes.buffer);
-  view.setUint8(0, INPUT_VERSION);
-  view.setUint32(1, input.seq);
-  view.setUint8(5, (input.dir & DIR_MASK) | (input.boost ? BOOST_BIT : 0));
-  view.setUint32(6, input.clientTick);
+  encodeInputInto(input, bytes, 0, INPUT_BYTES);
   return bytes;
+}
+
+/** `encodeInput`'s bytes at `out[offset…end)` when they fit there (nothing written otherwise); returns 10. */
+export function encodeInputInto(input: CyclesInput, out: Uint8Array, offset: number, end: number): number {
+  if (offset < 0 || end > out.length || offset + INPUT_BYTES > end) return INPUT_BYTES;
+  const seq = input.seq >>> 0;
+  const tick = input.clientTick >>> 0;
+  out[offset] = INPUT_VERSION;
+  out[offset + 1] = seq >>> 24;
+  out[offset + 2] = seq >>> 16;
+  out[offset + 3] = seq >>> 8;
+  out[offset + 4] = seq;
+  out[offset + 5] = (input.dir & DIR_MASK) | (input.boost ? BOOST_BIT : 0);
+  out[offset + 6] = tick >>> 24;
+  out[offset + 7] = tick >>> 16;
+  out[offset + 8] = tick >>> 8;
+  out[offset + 9] = tick;
+  return INPUT_BYTES;
 }
 
 export function decodeInput(bytes: Uint8Array): Result<CyclesInput, InputErrorCode> {
