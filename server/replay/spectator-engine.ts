@@ -1,0 +1,177 @@
+/**
+ * Where spectators' re-simulations run (spectator-feed.ts). The node's matches talk to one
+ * engine: `open` a feed for a match, then hand it the recording's chunks, the live phase changes
+ * and the live clock; its frames (encoded snapshot bytes) come back through the sink.
+ *
+ * - `WorkerSpectators` (the server's): one worker_thread per node steps every spectated match's
+ *   copy, so the owner's event loop pays no game step and no snapshot encode for spectators: it
+ *   posts the chunks the recorder cut anyway and one clock line per tick, batched into one
+ *   message per turn of the event loop, and gets one message of frames back. A worker that dies
+ *   is reported to every open feed (fault 'worker'), which its match reopens on a new one.
+ * - `LocalSpectators`: the same feeds in this thread, synchronously (tests, tools).
+ */
+import { Worker } from 'node:worker_threads';
+import type { AnyGame } from '../../shared/game/game-definition.ts';
+import { SpectatorFeed, type FeedChunk, type FeedFault, type FeedSetup, type PhaseMark, type SpectatorFrame } from './spectator-feed.ts';
+
+export type EngineFault = FeedFault | { kind: 'worker'; message: string };
+
+export interface FeedSink {
+  frame(frame: SpectatorFrame): void;
+  fault(fault: EngineFault): void;
+}
+
+export interface FeedChannel {
+  chunk(chunk: FeedChunk): void;
+  phase(mark: PhaseMark): void;
+  /** The live match stepped `liveTick` at `serverTime`; `keyframe`: newcomers wait for one. */
+  clock(liveTick: number, serverTime: number, keyframe: boolean): void;
+  close(): void;
+}
+
+export interface SpectatorEngine {
+  open(setup: FeedSetup, phases: readonly PhaseMark[], sink: FeedSink): FeedChannel;
+  close(): Promise<void>;
+}
+
+/** Messages to the worker, in order, batched per turn. */
+export type ToWorker =
+  | { op: 'open'; id: number; setup: FeedSetup; phases: PhaseMark[] }
+  | { op: 'chunk'; id: number; chunk: FeedChunk }
+  | { op: 'phase'; id: number; mark: PhaseMark }
+  | { op: 'clock'; id: number; tick: number; serverTime: number; keyframe: boolean }
+  | { op: 'close'; id: number };
+
+export type FromWorker = { id: number; frame: SpectatorFrame } | { id: number; fault: EngineFault };
+
+/** Applies one message to the feeds (the worker's loop, shared with the in-thread engine). */
+export function applyToFeeds(feeds: Map<number, SpectatorFeed>, games: readonly AnyGame[], m: ToWorker, out: (r: FromWorker) => void): void {
+  if (m.op === 'open') {
+    const game = games.find((g) => g.id === m.setup.game && g.version === m.setup.gameVersion);
+    if (!game) return out({ id: m.id, fault: { kind: 'worker', message: `the spectator worker has no ${m.setup.game} version ${m.setup.gameVersion}` } });
+    const feed = new SpectatorFeed(game, m.setup, (fault) => out({ id: m.id, fault }));
+    for (const mark of m.phases) feed.phase(mark);
+    feeds.set(m.id, feed);
+    return;
+  }
+  const feed = feeds.get(m.id);
+  if (!feed) return;
+  if (m.op === 'chunk') feed.chunk(m.chunk);
+  else if (m.op === 'phase') feed.phase(m.mark);
+  else if (m.op === 'close') feeds.delete(m.id);
+  else {
+    if (m.keyframe) feed.keyframeSoon();
+    const frame = feed.clock(m.tick, m.serverTime);
+    if (frame) out({ id: m.id, frame });
+  }
+}
+
+export class LocalSpectators implements SpectatorEngine {
+  private readonly feeds = new Map<number, SpectatorFeed>();
+  private readonly sinks = new Map<number, FeedSink>();
+  private next = 1;
+
+  constructor(private readonly games: readonly AnyGame[]) {}
+
+  open(setup: FeedSetup, phases: readonly PhaseMark[], sink: FeedSink): FeedChannel {
+    const id = this.next++;
+    this.sinks.set(id, sink);
+    const send = (m: ToWorker) => applyToFeeds(this.feeds, this.games, m, (r) => deliver(this.sinks, r));
+    send({ op: 'open', id, setup, phases: [...phases] });
+    return channel(id, send, () => this.sinks.delete(id));
+  }
+
+  async close(): Promise<void> {
+    this.feeds.clear();
+    this.sinks.clear();
+  }
+}
+
+function deliver(sinks: Map<number, FeedSink>, r: FromWorker): void {
+  const sink = sinks.get(r.id);
+  if (!sink) return;
+  if ('frame' in r) sink.frame(r.frame);
+  else sink.fault(r.fault);
+}
+
+function channel(id: number, send: (m: ToWorker) => void, closed: () => void): FeedChannel {
+  let open = true;
+  return {
+    chunk: (chunk) => open && send({ op: 'chunk', id, chunk }),
+    phase: (mark) => open && send({ op: 'phase', id, mark }),
+    clock: (tick, serverTime, keyframe) => open && send({ op: 'clock', id, tick, serverTime, keyframe }),
+    close: () => {
+      if (!open) return;
+      open = false;
+      send({ op: 'close', id });
+      closed();
+    },
+  };
+}
+
+const WORKER_URL = new URL('./spectator-worker.ts', import.meta.url).href;
+
+export class WorkerSpectators implements SpectatorEngine {
+  private worker: Worker | null = null;
+  private readonly sinks = new Map<number, FeedSink>();
+  private next = 1;
+  private queue: ToWorker[] = [];
+  private flushing = false;
+  private closed = false;
+
+  open(setup: FeedSetup, phases: readonly PhaseMark[], sink: FeedSink): FeedChannel {
+    const id = this.next++;
+    this.sinks.set(id, sink);
+    const send = (m: ToWorker) => this.send(m);
+    send({ op: 'open', id, setup, phases: [...phases] });
+    return channel(id, send, () => this.sinks.delete(id));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.sinks.clear();
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+  }
+
+  private send(m: ToWorker): void {
+    if (this.closed) return;
+    this.queue.push(m);
+    if (this.flushing) return;
+    this.flushing = true;
+    // Every match's lines of this turn in one message: a postMessage costs microseconds, not per match.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    if (this.closed || this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    this.start().postMessage(batch);
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // The server runs under tsx (node --import tsx), which a worker does not inherit: it registers
+    // tsx itself, then loads the worker's module.
+    const w = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(WORKER_URL)}); })`, { eval: true, name: 'spectators' });
+    w.unref();
+    w.on('message', (batch: FromWorker[]) => {
+      for (const r of batch) deliver(this.sinks, r);
+    });
+    const gone = (why: string) => {
+      if (this.worker !== w) return;
+      this.worker = null;
+      // Its feeds are lost: each match opens its feed again (on a new worker) from the recording.
+      const sinks = [...this.sinks.values()];
+      this.sinks.clear();
+      for (const sink of sinks) sink.fault({ kind: 'worker', message: why });
+    };
+    w.on('error', (e) => gone(`the spectator worker failed: ${e.message}`));
+    w.on('exit', (code) => gone(`the spectator worker exited (${code})`));
+    this.worker = w;
+    return w;
+  }
+}
