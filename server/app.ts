@@ -139,7 +139,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const retention = { maxCount: config.replayMaxCount, maxAgeMs: config.replayMaxAgeS * 1000 };
   const replayStore: ReplayStore | null = !config.replays ? null : cluster ? new RedisReplayStore(cluster.redis.commands, retention) : new MemoryReplayStore(retention);
   // Delayed spectators watch a re-simulation of the recording, run on a worker thread of its own.
-  const spectatorEngine = replayStore && spectatorDelayTicks > 0 ? new WorkerSpectators() : null;
+  const spectatorEngine = replayStore && spectatorDelayTicks > 0 ? new WorkerSpectators(log, opts.games ?? GAMES) : null;
   const registry = new MatchRegistry({
     games,
     replays: replayStore && {

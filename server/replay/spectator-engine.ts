@@ -7,11 +7,19 @@
  *   copy, so the owner's event loop pays no game step and no snapshot encode for spectators: it
  *   posts the chunks the recorder cut anyway and one clock line per tick, batched into one
  *   message per turn of the event loop, and gets one message of frames back. A worker that dies
- *   is reported to every open feed (fault 'worker'), which its match reopens on a new one.
+ *   is reported to every open feed (fault 'worker'), which its match reopens on a new one. A
+ *   worker that cannot start (its module not found beside this one nor under the working
+ *   directory, as in a one-file bundle elsewhere) or dies three times leaves the feeds to this
+ *   thread (`LocalSpectators`), with a warning: spectators keep their stream, at the owner's cost.
  * - `LocalSpectators`: the same feeds in this thread, synchronously (tests, tools).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AnyGame } from '../../shared/game/game-definition.ts';
+import { GAMES } from '../../shared/games/index.ts';
+import type { Logger } from '../log.ts';
 import { SpectatorFeed, type FeedChunk, type FeedFault, type FeedSetup, type PhaseMark, type SpectatorFrame } from './spectator-feed.ts';
 
 export type EngineFault = FeedFault | { kind: 'worker'; message: string };
@@ -109,7 +117,16 @@ function channel(id: number, send: (m: ToWorker) => void, closed: () => void): F
   };
 }
 
-const WORKER_URL = new URL('./spectator-worker.ts', import.meta.url).href;
+/** The worker's module: beside this one (run from the sources), else under the working directory. */
+function workerModule(): string | null {
+  const beside = new URL('./spectator-worker.ts', import.meta.url);
+  if (beside.protocol === 'file:' && existsSync(fileURLToPath(beside))) return beside.href;
+  const fromRoot = join(process.cwd(), 'server', 'replay', 'spectator-worker.ts');
+  return existsSync(fromRoot) ? pathToFileURL(fromRoot).href : null;
+}
+
+/** Deaths of the worker after which the feeds run in this thread instead. */
+const MAX_WORKER_DEATHS = 3;
 
 export class WorkerSpectators implements SpectatorEngine {
   private worker: Worker | null = null;
@@ -118,8 +135,31 @@ export class WorkerSpectators implements SpectatorEngine {
   private queue: ToWorker[] = [];
   private flushing = false;
   private closed = false;
+  private deaths = 0;
+  private readonly module = workerModule();
+  /** Set once the worker cannot be had: feeds run here. */
+  private local: LocalSpectators | null = null;
+  /** Feeds of games the worker does not have. */
+  private here: LocalSpectators | null = null;
+
+  constructor(
+    private readonly log: Logger | null = null,
+    private readonly games: readonly AnyGame[] = [],
+  ) {}
+
+  /** Feeds run on the worker thread (false: in this thread, after the worker failed). */
+  get threaded(): boolean {
+    return this.local === null;
+  }
 
   open(setup: FeedSetup, phases: readonly PhaseMark[], sink: FeedSink): FeedChannel {
+    if (!this.local && this.module === null) this.degrade('the spectator worker\u2019s module is not found');
+    if (this.local) return this.local.open(setup, phases, sink);
+    // The worker has the repository's games; another (a server's own) is re-simulated here.
+    if (!GAMES.some((g) => g.id === setup.game && g.version === setup.gameVersion)) {
+      this.here ??= new LocalSpectators(this.games);
+      return this.here.open(setup, phases, sink);
+    }
     const id = this.next++;
     this.sinks.set(id, sink);
     const send = (m: ToWorker) => this.send(m);
@@ -130,6 +170,7 @@ export class WorkerSpectators implements SpectatorEngine {
   async close(): Promise<void> {
     this.closed = true;
     this.sinks.clear();
+    await this.local?.close();
     const w = this.worker;
     this.worker = null;
     if (w) await w.terminate();
@@ -156,7 +197,7 @@ export class WorkerSpectators implements SpectatorEngine {
     if (this.worker) return this.worker;
     // The server runs under tsx (node --import tsx), which a worker does not inherit: it registers
     // tsx itself, then loads the worker's module.
-    const w = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(WORKER_URL)}); })`, { eval: true, name: 'spectators' });
+    const w = new Worker(`import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(this.module)}); })`, { eval: true, name: 'spectators' });
     w.unref();
     w.on('message', (batch: FromWorker[]) => {
       for (const r of batch) deliver(this.sinks, r);
@@ -167,11 +208,18 @@ export class WorkerSpectators implements SpectatorEngine {
       // Its feeds are lost: each match opens its feed again (on a new worker) from the recording.
       const sinks = [...this.sinks.values()];
       this.sinks.clear();
+      this.queue = [];
+      if (++this.deaths >= MAX_WORKER_DEATHS) this.degrade(why);
       for (const sink of sinks) sink.fault({ kind: 'worker', message: why });
     };
     w.on('error', (e) => gone(`the spectator worker failed: ${e.message}`));
     w.on('exit', (code) => gone(`the spectator worker exited (${code})`));
     this.worker = w;
     return w;
+  }
+
+  private degrade(why: string): void {
+    this.log?.warn({ reason: why }, 'spectators\u2019 re-simulations run on the main thread: the spectator worker cannot be had');
+    this.local = new LocalSpectators(this.games);
   }
 }
