@@ -15,7 +15,9 @@
  * thread alone; GC work V8 does on the main thread included) over `ticks` ticks, per match and
  * tick, and the whole process's (every thread: the worker, V8's helpers). Rounds alternate the
  * modes' order; printed: medians over rounds, and each mode's cost above `none` (what
- * spectating one match costs its owner's main thread per tick).
+ * spectating one match costs its owner's main thread per tick), and the time spent inside the
+ * spectators' own code on the main thread (`timed` below: the direct figure, where the
+ * difference above `none` drowns in the noise of a shared machine).
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +34,8 @@ import type { FanoutTransport } from '../../server/match/snapshot-fanout.ts';
 import { createMetrics } from '../../server/metrics.ts';
 import { MemoryReplayStore } from '../../server/replay/replay-store.ts';
 import { WorkerSpectators } from '../../server/replay/spectator-engine.ts';
+import { DelayedSpectators } from '../../server/replay/delayed-spectators.ts';
+import { FrameFanout, RecordedSpectators } from '../../server/replay/recorded-spectators.ts';
 
 type Mode = 'none' | 'queue' | 'worker';
 const MODES: Mode[] = ['none', 'queue', 'worker'];
@@ -45,8 +49,42 @@ interface Figures {
   mainMsPerMatchTick: number;
   /** Every thread of the process. */
   processMsPerMatchTick: number;
+  /** Wall time inside the spectators' own code on the main thread (see `timed`). */
+  spectatorCodeMsPerMatchTick: number;
   spectatorBytes: number;
 }
+
+/**
+ * The spectators' own code on the main thread, timed call by call: the queue's push and drain
+ * (its delta encode and broadcast); the recorded side's tick (a clock line queued), the frames'
+ * fan-out, and the engine's flush (the batch's structured clone and postMessage). Not in it: the
+ * frames' structured-clone decode as their message arrives (a few hundred bytes a turn).
+ */
+let inSpectatorCode = 0n;
+let depth = 0;
+const byName = new Map<string, bigint>();
+function timed(proto: object, name: string): void {
+  const target = proto as Record<string, (...a: unknown[]) => unknown>;
+  const original = target[name]!;
+  target[name] = function (this: unknown, ...args: unknown[]) {
+    const outer = depth++ === 0;
+    const t0 = process.hrtime.bigint();
+    try {
+      return original.apply(this, args);
+    } finally {
+      depth--;
+      const dt = process.hrtime.bigint() - t0;
+      if (outer) inSpectatorCode += dt;
+      byName.set(name, (byName.get(name) ?? 0n) + dt);
+    }
+  };
+}
+timed(DelayedSpectators.prototype, 'push');
+timed(DelayedSpectators.prototype, 'drain');
+timed(RecordedSpectators.prototype, 'live');
+timed(FrameFanout.prototype, 'deliver');
+timed(WorkerSpectators.prototype, 'flush');
+if (process.env.SPECTATORS_BENCH_SPLIT) timed((await import('node:worker_threads')).Worker.prototype, 'postMessage');
 
 async function child(mode: Mode, matches: number, ticks: number): Promise<Figures> {
   let now = 1_800_000_000_000;
@@ -100,13 +138,16 @@ async function child(mode: Mode, matches: number, ticks: number): Promise<Figure
   const mainNs = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
   const cpu0 = process.cpuUsage();
   const main0 = mainNs();
+  inSpectatorCode = 0n;
+  byName.clear();
   spectatorBytes = 0;
   for (let i = 0; i < ticks; i++) await step();
   const main = (mainNs() - main0) / 1e6;
   const cpu = process.cpuUsage(cpu0);
   await engine?.close();
   const per = ticks * matches;
-  return { mode, mainMsPerMatchTick: main / per, processMsPerMatchTick: (cpu.user + cpu.system) / 1000 / per, spectatorBytes: spectatorBytes / per };
+  if (process.env.SPECTATORS_BENCH_SPLIT) console.error(mode, Object.fromEntries([...byName].map(([k, v]) => [k, (Number(v) / 1e3 / per).toFixed(2)])));
+  return { mode, mainMsPerMatchTick: main / per, processMsPerMatchTick: (cpu.user + cpu.system) / 1000 / per, spectatorCodeMsPerMatchTick: Number(inSpectatorCode) / 1e6 / per, spectatorBytes: spectatorBytes / per };
 }
 
 function runChild(mode: Mode, matches: number, ticks: number): Promise<Figures> {
@@ -139,7 +180,7 @@ if (values.child) {
   console.log(`\n${matches} Arena matches of 16 players at ${TICK_RATE} Hz, one spectator each, SPECTATOR_DELAY_S ${DELAY_S}; ${rounds} rounds of ${ticks} ticks; medians`);
   for (const mode of MODES) {
     const f = all[mode];
-    console.log(`${mode.padEnd(6)} main thread ${(median(f.map((x) => x.mainMsPerMatchTick)) * 1000).toFixed(1)} µs per match-tick, whole process ${(median(f.map((x) => x.processMsPerMatchTick)) * 1000).toFixed(1)} µs, spectator bytes per match-tick ${median(f.map((x) => x.spectatorBytes)).toFixed(0)}`);
+    console.log(`${mode.padEnd(6)} main thread ${(median(f.map((x) => x.mainMsPerMatchTick)) * 1000).toFixed(1)} µs per match-tick (in the spectators' code ${(median(f.map((x) => x.spectatorCodeMsPerMatchTick)) * 1000).toFixed(2)} µs), whole process ${(median(f.map((x) => x.processMsPerMatchTick)) * 1000).toFixed(1)} µs, spectator bytes per match-tick ${median(f.map((x) => x.spectatorBytes)).toFixed(0)}`);
   }
   for (const mode of ['queue', 'worker'] as const) console.log(`spectating one match costs its owner's main thread (${mode}): ${(median(above[mode]) * 1000).toFixed(1)} µs per tick (median of per-round differences)`);
 }

@@ -52,6 +52,8 @@ export class RecordedSpectators {
   private readonly phases: PhaseMark[] = [];
   private now = -1;
   private time = 0;
+  /** After a lost feed, the tick from which a new one may open (a feed that keeps failing is not reopened every tick). */
+  private reopenAt = -1;
   /** Fault kinds already logged for this match: a broken recording logs once, not every second. */
   private readonly logged = new Set<string>();
 
@@ -86,9 +88,10 @@ export class RecordedSpectators {
     this.time = serverTime;
     if (snapshot) this.marks(snapshot);
     if (this.watching.size === 0) return;
-    if (!this.channel) this.open();
+    if (!this.channel && tick >= this.reopenAt) this.open();
+    if (!this.channel) return;
     this.deps.recording.chunkUpTo(tick - this.deps.setup.delayTicks);
-    this.channel!.clock(tick, serverTime, this.fanout.waitingForKeyframe);
+    this.channel.clock(tick, serverTime, this.fanout.waitingForKeyframe);
   }
 
   /** A tick of the clock after the match ended: the copy moves on to the end. */
@@ -135,8 +138,11 @@ export class RecordedSpectators {
       this.logged.add(f.kind);
       this.deps.log.warn({ matchId: this.deps.matchId, kind: f.kind, reason: f.message }, 'spectators\u2019 re-simulation fault: restarting from the recording');
     }
-    // The worker is gone with the copy: a new feed from the recording, on the next tick.
-    if (f.kind === 'worker') this.shut();
+    // The worker is gone with the copy: a new feed from the recording, a second later.
+    if (f.kind === 'worker') {
+      this.shut();
+      this.reopenAt = this.now + this.deps.setup.tickRate;
+    }
   }
 }
 

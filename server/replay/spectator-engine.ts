@@ -5,8 +5,11 @@
  *
  * - `WorkerSpectators` (the server's): one worker_thread per node steps every spectated match's
  *   copy, so the owner's event loop pays no game step and no snapshot encode for spectators: it
- *   posts the chunks the recorder cut anyway and one clock line per tick, batched into one
- *   message per turn of the event loop, and gets one message of frames back. A worker that dies
+ *   posts the chunks the recorder cut anyway and one clock line per tick (four numbers in a
+ *   Float64Array, moved, not copied), every match's lines of the last FLUSH_MS in one message,
+ *   and gets one message of frames back. Spectators are seconds behind: a few milliseconds more
+ *   on the way cost them nothing, and one postMessage per FLUSH_MS instead of one per match and
+ *   tick is most of what the owner pays (BENCHMARKS.md, "Spectators from the recording"). A worker that dies
  *   is reported to every open feed (fault 'worker'), which its match reopens on a new one. A
  *   worker that cannot start (its module not found beside this one nor under the working
  *   directory, as in a one-file bundle elsewhere) or dies three times leaves the feeds to this
@@ -42,13 +45,34 @@ export interface SpectatorEngine {
   close(): Promise<void>;
 }
 
-/** Messages to the worker, in order, batched per turn. */
+/** Lines to the feeds, in order. */
 export type ToWorker =
   | { op: 'open'; id: number; setup: FeedSetup; phases: PhaseMark[] }
   | { op: 'chunk'; id: number; chunk: FeedChunk }
   | { op: 'phase'; id: number; mark: PhaseMark }
   | { op: 'clock'; id: number; tick: number; serverTime: number; keyframe: boolean }
   | { op: 'close'; id: number };
+
+/**
+ * One message to the worker: the lines other than clocks, in order, then the clocks, four numbers
+ * each (id, live tick, serverTime, 1 when newcomers wait for a keyframe). Clocks after the rest
+ * change nothing: a chunk or a phase mark is needed only by ticks `delay` older than the clock
+ * that sent it, an open comes before its feed's clocks anyway, and a feed closed ignores them.
+ */
+export interface WorkerBatch {
+  ops: Exclude<ToWorker, { op: 'clock' }>[];
+  clocks: Float64Array;
+}
+const CLOCK_WORDS = 4;
+/** The worker hears from the owner at most this often (ms). */
+export const FLUSH_MS = 10;
+
+/** The lines of a batch, in the order they apply. */
+export function forEachLine(batch: WorkerBatch, apply: (m: ToWorker) => void): void {
+  for (const m of batch.ops) apply(m);
+  const c = batch.clocks;
+  for (let i = 0; i + CLOCK_WORDS <= c.length; i += CLOCK_WORDS) apply({ op: 'clock', id: c[i]!, tick: c[i + 1]!, serverTime: c[i + 2]!, keyframe: c[i + 3] === 1 });
+}
 
 export type FromWorker = { id: number; frame: SpectatorFrame } | { id: number; fault: EngineFault };
 
@@ -132,7 +156,9 @@ export class WorkerSpectators implements SpectatorEngine {
   private worker: Worker | null = null;
   private readonly sinks = new Map<number, FeedSink>();
   private next = 1;
-  private queue: ToWorker[] = [];
+  private ops: WorkerBatch['ops'] = [];
+  private clocks = new Float64Array(64 * CLOCK_WORDS);
+  private clockWords = 0;
   private flushing = false;
   private closed = false;
   private deaths = 0;
@@ -178,19 +204,35 @@ export class WorkerSpectators implements SpectatorEngine {
 
   private send(m: ToWorker): void {
     if (this.closed) return;
-    this.queue.push(m);
+    if (m.op === 'clock') {
+      if (this.clockWords + CLOCK_WORDS > this.clocks.length) {
+        const grown = new Float64Array(this.clocks.length * 2);
+        grown.set(this.clocks.subarray(0, this.clockWords));
+        this.clocks = grown;
+      }
+      const c = this.clocks;
+      const at = this.clockWords;
+      c[at] = m.id;
+      c[at + 1] = m.tick;
+      c[at + 2] = m.serverTime;
+      c[at + 3] = m.keyframe ? 1 : 0;
+      this.clockWords += CLOCK_WORDS;
+    } else {
+      this.ops.push(m);
+    }
     if (this.flushing) return;
     this.flushing = true;
-    // Every match's lines of this turn in one message: a postMessage costs microseconds, not per match.
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), FLUSH_MS).unref();
   }
 
   private flush(): void {
     this.flushing = false;
-    if (this.closed || this.queue.length === 0) return;
-    const batch = this.queue;
-    this.queue = [];
-    this.start().postMessage(batch);
+    if (this.closed || (this.ops.length === 0 && this.clockWords === 0)) return;
+    const clocks = this.clocks.slice(0, this.clockWords);
+    const batch: WorkerBatch = { ops: this.ops, clocks };
+    this.ops = [];
+    this.clockWords = 0;
+    this.start().postMessage(batch, [clocks.buffer]);
   }
 
   private start(): Worker {
@@ -208,7 +250,8 @@ export class WorkerSpectators implements SpectatorEngine {
       // Its feeds are lost: each match opens its feed again (on a new worker) from the recording.
       const sinks = [...this.sinks.values()];
       this.sinks.clear();
-      this.queue = [];
+      this.ops = [];
+      this.clockWords = 0;
       if (++this.deaths >= MAX_WORKER_DEATHS) this.degrade(why);
       for (const sink of sinks) sink.fault({ kind: 'worker', message: why });
     };

@@ -6,22 +6,24 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { GAMES } from '../../shared/games/index.ts';
-import { applyToFeeds, type FromWorker, type ToWorker } from './spectator-engine.ts';
+import { applyToFeeds, forEachLine, type FromWorker, type ToWorker, type WorkerBatch } from './spectator-engine.ts';
 import type { SpectatorFeed } from './spectator-feed.ts';
 
 const port = parentPort;
 if (!port) throw new Error('spectator-worker.ts runs as a worker_thread');
 const feeds = new Map<number, SpectatorFeed>();
 
-port.on('message', (batch: ToWorker[]) => {
+port.on('message', (batch: WorkerBatch) => {
   const out: FromWorker[] = [];
-  for (const m of batch) {
+  const apply = (m: ToWorker) => {
     try {
       applyToFeeds(feeds, GAMES, m, (r) => out.push(r));
     } catch (e) {
       feeds.delete(m.id);
       out.push({ id: m.id, fault: { kind: 'worker', message: `the spectators' copy failed: ${(e as Error).message}` } });
     }
-  }
+  };
+  // One line at a time, each behind its own guard: a feed that throws takes no other feed down.
+  forEachLine(batch, apply);
   if (out.length > 0) port.postMessage(out);
 });
