@@ -16,8 +16,8 @@
  * After the end the live match steps no more: `drain` moves the clock on a tick at a time so the
  * copy reaches the end, and spectators see it `delay` after the players did. A feed that breaks
  * (a damaged chunk, a state that differs from a checkpoint, the worker gone) is logged once per
- * fault and counted (game_spectator_feed_faults_total); the feed restarts at the next checkpoint,
- * or, the worker gone, opens again on a new one. The players are never touched by any of this.
+ * kind and counted (game_spectator_feed_faults_total); the feed restarts at the next checkpoint,
+ * or, the worker gone, opens again a second later on a new one. The players are never touched by any of this.
  *
  * Verbs: add / remove a spectator; `live` (a tick of the match); `drain` (a tick after the end);
  * `close` (the match is gone).
