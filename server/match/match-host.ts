@@ -264,10 +264,37 @@ export class MatchHost {
         metrics: deps.metrics,
         log: deps.log,
       });
-      return { add: (id) => side.add(id), remove: (id) => side.remove(id), tick: (t, at, s) => side.live(t, at, s), drain: () => side.drain(), close: () => side.close() };
+      // Should the recording stop (its store refused it), the spectators move to the held-back
+      // stream: from the recording they would see the match stop.
+      const watching = new Set<string>();
+      let held: SpectatorSide | null = null;
+      const current = () => {
+        if (!held && recorder.stopped) {
+          side.close();
+          held = heldBack();
+          for (const id of watching) held.add(id);
+          deps.log.warn({ matchId: spec.id }, 'the recording stopped: spectators get the live snapshots held back');
+        }
+        return held;
+      };
+      return {
+        add: (id) => (watching.add(id), (current() ?? side).add(id)),
+        remove: (id) => (watching.delete(id), (current() ?? side).remove(id)),
+        tick: (t, at, s) => {
+          const h = current();
+          if (h) h.tick(t, at, s);
+          else side.live(t, at, s);
+        },
+        drain: () => (current() ?? side).drain(),
+        close: () => (current() ?? side).close(),
+      };
     }
-    const held = new DelayedSpectators(new SnapshotFanout(deps.spectators, spec.game.snapshotCodec, keyframeEveryTicks, deps.metrics), delayTicks);
-    return { add: (id) => held.add(id), remove: (id) => held.remove(id), tick: (_t, _at, s) => (s ? held.push(s) : held.drain()), drain: () => held.drain(), close: () => {} };
+    return heldBack();
+
+    function heldBack(): SpectatorSide {
+      const held = new DelayedSpectators(new SnapshotFanout(deps.spectators!, spec.game.snapshotCodec, keyframeEveryTicks, deps.metrics), delayTicks);
+      return { add: (id) => held.add(id), remove: (id) => held.remove(id), tick: (_t, _at, s) => (s ? held.push(s) : held.drain()), drain: () => held.drain(), close: () => {} };
+    }
   }
 
   private startKillcams(): Killcams | null {
@@ -426,8 +453,8 @@ export class MatchHost {
     if (this.disposed) return [];
     this.disposed = true;
     this.unschedule();
-    this.recorder?.stop();
     this.spectators?.close();
+    this.recorder?.stop();
     const connections = this.seats.clear();
     for (const id of connections) this.unsubscribe(id);
     this.bots.clear();

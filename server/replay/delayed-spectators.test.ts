@@ -26,7 +26,7 @@ import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { DelayedSpectators, type SpectatorStream } from './delayed-spectators.ts';
 import type { ReplayChunk } from '../../shared/replay/replay-format.ts';
-import { MemoryReplayStore } from './replay-store.ts';
+import { MemoryReplayStore, type ReplayStore } from './replay-store.ts';
 import { LocalSpectators, WorkerSpectators, type SpectatorEngine } from './spectator-engine.ts';
 import { SpectatorFeed, type FeedFault, type FeedSetup, type SpectatorFrame } from './spectator-feed.ts';
 
@@ -88,6 +88,7 @@ interface MatchOptions {
   bots?: number;
   countdownMs?: number;
   metrics?: Metrics;
+  store?: ReplayStore;
 }
 
 function match(o: MatchOptions) {
@@ -101,7 +102,7 @@ function match(o: MatchOptions) {
   const events: MatchEvents = { roster: nothing, presence: nothing, phase: nothing, ended: nothing, serverTick: nothing, admit: () => true, dismiss: nothing, replaced: nothing };
   const timing: MatchTiming = { tickRate: TICK_RATE, snapshotEvery: 1, keyframeIntervalS: 1, countdownMs: o.countdownMs ?? 0, graceMs: 2000, endedLingerMs: 4000, inputQueueSize: 4, maxSpectators: 4, spectatorDelayS: o.delayS };
   const log = createLogger({ logLevel: 'silent', nodeId: 'test' });
-  const store = new MemoryReplayStore({ maxCount: 10, maxAgeMs: 86_400_000 });
+  const store = o.store ?? new MemoryReplayStore({ maxCount: 10, maxAgeMs: 86_400_000 });
   const mode = game.modes[0]!;
   const options = game === arena ? { ...mode.options, killTarget: 0, timeLimitS: o.timeLimitS ?? 60 } : { ...mode.options, timeLimitS: o.timeLimitS ?? 60 };
   const host = new MatchHost(
@@ -344,6 +345,28 @@ describe('a broken recording is survived', () => {
 });
 
 describe('delayed spectating without a recording, and without a delay', () => {
+  it('a recording its store stops: its spectators move to the live snapshots held back, and keep watching', async () => {
+    const store = new MemoryReplayStore({ maxCount: 10, maxAgeMs: 86_400_000 });
+    let refuse = false;
+    const refusing = Object.assign(Object.create(store) as ReplayStore, { append: (...a: Parameters<ReplayStore['append']>) => (refuse ? Promise.resolve('refused' as const) : store.append(...a)) });
+    const m = match({ delayS: 1, seed: 9, engine: new LocalSpectators(GAMES), store: refusing });
+    m.host.spectate('s1');
+    m.tick(25);
+    expect(m.watchers.shown('s1').at(-1)!.tick).toBe(15);
+    refuse = true;
+    for (let i = 0; i < 30; i++) {
+      m.tick(1);
+      await new Promise((r) => setImmediate(r));
+    }
+    for (let i = 0; i < 20; i++) m.tick(1);
+    // The live snapshots held back from the moment the recording stopped: the stream goes on, `delay` behind.
+    const theirs = m.players.shown('c-ann');
+    const mine = m.watchers.shown('s1');
+    expect(theirs.at(-1)!.tick - mine.at(-1)!.tick).toBe(TICK_RATE);
+    const byTick = new Map(theirs.map((s) => [s.tick, s]));
+    for (const s of mine.slice(-10)) expect(s).toEqual(byTick.get(s.tick));
+  });
+
   it('an unrecorded match: its live snapshots are held back SPECTATOR_DELAY_S', () => {
     const m = match({ delayS: 2 });
     m.tick(5);

@@ -158,6 +158,11 @@ export class MatchRecorder implements MatchJournal {
     return !this.off && !this.finished;
   }
 
+  /** The recording stopped before the match ended (refused or failed by the store, or moved away). */
+  get stopped(): boolean {
+    return this.off;
+  }
+
   /** Who sits where (players and bots), for the replay's header and private replays' access. */
   seat(slot: number, kind: 'enter' | 'away' | 'gone'): void {
     if (this.recording) this.writer.seat(slot, kind);

@@ -100,8 +100,10 @@ export class RecordedSpectators {
     this.live(this.now + 1, this.time + 1000 / this.deps.setup.tickRate, null);
   }
 
+  /** Off the spectators' room too: whoever watches now gets another stream. */
   close(): void {
     this.shut();
+    for (const id of this.watching) this.fanout.remove(id);
     this.watching.clear();
   }
 
