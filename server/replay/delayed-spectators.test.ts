@@ -19,7 +19,7 @@ import { ALL_BUTTONS, Button } from '../../shared/games/arena/sim/index.ts';
 import { cycles } from '../../shared/games/cycles/index.ts';
 import { GAMES } from '../../shared/games/index.ts';
 import { createLogger } from '../log.ts';
-import { MatchHost, type MatchTiming } from '../match/match-host.ts';
+import { MatchHost, type MatchHostDeps, type MatchTiming } from '../match/match-host.ts';
 import type { MatchEvents } from '../match/match-events.ts';
 import type { TickScheduler, TickTask } from '../match/scheduler.ts';
 import type { FanoutTransport } from '../match/snapshot-fanout.ts';
@@ -105,9 +105,7 @@ function match(o: MatchOptions) {
   const store = o.store ?? new MemoryReplayStore({ maxCount: 10, maxAgeMs: 86_400_000 });
   const mode = game.modes[0]!;
   const options = game === arena ? { ...mode.options, killTarget: 0, timeLimitS: o.timeLimitS ?? 60 } : { ...mode.options, timeLimitS: o.timeLimitS ?? 60 };
-  const host = new MatchHost(
-    { id: 'm1', game, mode: mode.id, visibility: 'public', ownerId: null, code: null, maxPlayers: 3, options, autoStart: true, seed: o.seed ?? 3 },
-    {
+  const deps: MatchHostDeps = {
       scheduler,
       metrics: o.metrics ?? createMetrics(),
       log,
@@ -119,8 +117,8 @@ function match(o: MatchOptions) {
       hooks: { changed: nothing, seatReleased: nothing, ended: nothing, disposed: nothing },
       replays: o.engine ? { store, log, now: () => now, checkpointEveryTicks: 10 * TICK_RATE, flushEveryTicks: TICK_RATE, spectators: { keepTicks: o.delayS * TICK_RATE } } : null,
       spectatorEngine: o.engine ?? null,
-    },
-  );
+  };
+  let host = new MatchHost({ id: 'm1', game, mode: mode.id, visibility: 'public', ownerId: null, code: null, maxPlayers: 3, options, autoStart: true, seed: o.seed ?? 3 }, deps);
   const ann = { guestId: 'g-ann', nickname: 'Ann' };
   host.claim(ann);
   host.attach('c-ann', ann);
@@ -128,9 +126,20 @@ function match(o: MatchOptions) {
   const command = o.seed === undefined ? (seq: number) => ({ buttons: Button.Right | (seq % 7 === 0 ? Button.Fire : 0), aim: 0.3 }) : randomCommands(game, o.seed);
   let seq = 0;
   return {
-    host,
+    get host() {
+      return host;
+    },
     players,
     watchers,
+    /** Another node adopts the match from its checkpoint (the old owner stops); Ann reconnects to it. */
+    async failover() {
+      await host.replaySettled();
+      const cp = host.checkpoint();
+      host.abandon();
+      host = new MatchHost({ ...cp.spec, game }, deps, cp);
+      host.attach('c-ann', ann);
+      seq = 0;
+    },
     tick(n: number) {
       for (let i = 0; i < n; i++) {
         host.pushInput('c-ann', { seq: ++seq, clientTick: host.currentTick, ...command(seq) } as never);
@@ -180,6 +189,20 @@ describe('delayed spectating, from the recording', () => {
       expect(m.players.shown('s1')).toEqual([]);
     });
   }
+
+  it('across a failover the adopted match’s recording goes on, and so does the spectators’ stream', async () => {
+    const m = match({ delayS: 1, seed: 13, engine: new LocalSpectators(GAMES) });
+    m.host.spectate('s1');
+    m.tick(40);
+    await m.failover();
+    const adoptedAt = m.host.currentTick;
+    // The spectator's connection is told the match moved and joins it again on the new owner.
+    expect(m.host.spectate('s1')).toMatchObject({ ok: true, role: 'spectator' });
+    m.tick(30);
+    const after = m.watchers.shown('s1').filter((s) => s.tick > adoptedAt);
+    expect(after.length).toBeGreaterThan(10);
+    expectTheRecordingDelayed(m, 's1', TICK_RATE);
+  });
 
   it('the end reaches spectators after it ended, then the match goes', () => {
     const m = match({ delayS: 1, timeLimitS: 3, seed: 5, engine: new LocalSpectators(GAMES) });
