@@ -19,6 +19,7 @@ import { createMetricsServer } from './http/metrics-route.ts';
 import { createSecurityHeaders, type SecurityHeaders } from './http/security-headers.ts';
 import { createReplaysRoute } from './http/replays-route.ts';
 import { KILLCAM_KEEP_S, KillcamBudget } from './replay/killcams.ts';
+import { WorkerSpectators } from './replay/spectator-engine.ts';
 import { createLeaderboardRoute } from './http/leaderboard-route.ts';
 import { createSite } from './http/site.ts';
 import { ChatGate } from './lobby/chat.ts';
@@ -137,6 +138,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   // match extends its replay there), in memory alone.
   const retention = { maxCount: config.replayMaxCount, maxAgeMs: config.replayMaxAgeS * 1000 };
   const replayStore: ReplayStore | null = !config.replays ? null : cluster ? new RedisReplayStore(cluster.redis.commands, retention) : new MemoryReplayStore(retention);
+  // Delayed spectators watch a re-simulation of the recording, run on a worker thread of its own.
+  const spectatorEngine = replayStore && spectatorDelayTicks > 0 ? new WorkerSpectators(log, opts.games ?? GAMES) : null;
   const registry = new MatchRegistry({
     games,
     replays: replayStore && {
@@ -146,7 +149,9 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       checkpointEveryTicks: 10 * config.tickRate,
       flushEveryTicks: config.tickRate,
       killcams: { keepTicks: KILLCAM_KEEP_S * config.tickRate, budget: new KillcamBudget() },
+      ...(spectatorDelayTicks > 0 && { spectators: { keepTicks: spectatorDelayTicks } }),
     },
+    spectatorEngine,
     scheduler,
     metrics,
     log,
@@ -351,6 +356,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       stopFeed?.();
       online?.stop();
       registry.disposeAll();
+      await spectatorEngine?.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       await adminUi?.close();

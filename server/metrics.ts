@@ -125,6 +125,12 @@ export function createMetrics() {
     }),
     failovers: new Counter({ name: 'game_failovers_total', help: 'Matches this node adopted from a node that was gone', registers: [registry] }),
     checkpoints: new Counter({ name: 'game_checkpoints_total', help: 'Match checkpoints written (with the lease renewal)', registers: [registry] }),
+    spectatorFeedFaults: new Counter({
+      name: 'game_spectator_feed_faults_total',
+      help: "Faults of spectators' re-simulations (a damaged chunk, a state that differs from a checkpoint, a gap in the log, the worker gone), by kind: each restarts the feed from the recording",
+      labelNames: ['kind'] as const,
+      registers: [registry],
+    }),
     slowConsumers: new Counter({
       name: 'game_slow_consumer_skips_total',
       help: 'Times a client was taken off the delta stream because its socket could not keep up',

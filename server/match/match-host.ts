@@ -17,6 +17,9 @@ import type { Metrics } from '../metrics.ts';
 import { DelayedSpectators } from '../replay/delayed-spectators.ts';
 import { Killcams } from '../replay/killcams.ts';
 import { MatchRecorder, type RecordingCheckpoint, type ReplayRecording } from '../replay/match-recorder.ts';
+import { RecordedSpectators } from '../replay/recorded-spectators.ts';
+import type { SpectatorEngine } from '../replay/spectator-engine.ts';
+import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 import { BotDriver, botNickname } from './bot-driver.ts';
 import type { MatchEvents } from './match-events.ts';
 import { TickWindow } from './tick-window.ts';
@@ -95,6 +98,22 @@ export interface MatchHostDeps {
   hooks: MatchHooks;
   /** Where and how matches are recorded; null: not recorded. */
   replays?: ReplayRecording | null;
+  /**
+   * Where delayed spectators' streams are re-simulated from the recording (a worker thread);
+   * absent, or a match not recorded: the live snapshots are held back instead (delayed-spectators.ts).
+   */
+  spectatorEngine?: SpectatorEngine | null;
+}
+
+/** The spectators' delayed stream, whichever way it is made. */
+interface SpectatorSide {
+  add(id: string): void;
+  remove(id: string): void;
+  /** A tick of the live match, scheduled at `serverTime`, and the snapshot it took, if any. */
+  tick(tick: number, serverTime: number, snapshot: SnapshotHeader | null): void;
+  /** A tick of the clock after the end. */
+  drain(): void;
+  close(): void;
 }
 
 const STATES: Record<MatchPhase, MatchState> = {
@@ -129,7 +148,7 @@ export class MatchHost {
   private readonly bots: BotDriver;
   private readonly fanout: SnapshotFanout;
   /** Spectators' stream, SPECTATOR_DELAY_S behind; null: they share the players' stream. */
-  private readonly spectators: DelayedSpectators | null;
+  private readonly spectators: SpectatorSide | null;
   private readonly recorder: MatchRecorder | null;
   private readonly killcams: Killcams | null;
   private readonly unschedule: () => void;
@@ -166,11 +185,7 @@ export class MatchHost {
     if (from) this.restoreSeats(from.seats);
     const keyframeEvery = Math.max(1, Math.round(timing.keyframeIntervalS * timing.tickRate));
     this.fanout = new SnapshotFanout(deps.transport, spec.game.snapshotCodec, keyframeEvery, deps.metrics);
-    const delayTicks = Math.round((timing.spectatorDelayS ?? 0) * timing.tickRate);
-    this.spectators =
-      deps.spectators && delayTicks > 0 && spec.visibility === 'public'
-        ? new DelayedSpectators(new SnapshotFanout(deps.spectators, spec.game.snapshotCodec, keyframeEvery, deps.metrics), delayTicks)
-        : null;
+    this.spectators = this.startSpectators(keyframeEvery);
     const tickWindow = new TickWindow(timing.tickRate);
     this.unschedule = deps.scheduler.add({
       tick: (at) => this.tick(at),
@@ -219,6 +234,67 @@ export class MatchHost {
     const recorder = from?.replay ? MatchRecorder.adopt(ctx, match, this.runner, from.replay) : MatchRecorder.start(ctx, match, this.runner);
     this.runner.record(recorder);
     return recorder;
+  }
+
+  /**
+   * Public matches with a delay: from the recording when there is one and an engine to
+   * re-simulate it (recorded-spectators.ts), else the live snapshots held back.
+   */
+  private startSpectators(keyframeEveryTicks: number): SpectatorSide | null {
+    const { deps, spec, recorder } = this;
+    const { timing } = deps;
+    const delayTicks = Math.round((timing.spectatorDelayS ?? 0) * timing.tickRate);
+    if (!deps.spectators || delayTicks <= 0 || spec.visibility !== 'public') return null;
+    if (recorder?.recording && deps.spectatorEngine) {
+      const side = new RecordedSpectators({
+        matchId: spec.id,
+        engine: deps.spectatorEngine,
+        recording: recorder,
+        setup: {
+          game: spec.game.id,
+          gameVersion: spec.game.version,
+          replayId: recorder.replayId,
+          slots: spec.maxPlayers,
+          snapshotEvery: timing.snapshotEvery,
+          tickRate: timing.tickRate,
+          delayTicks,
+          keyframeEveryTicks,
+        },
+        transport: deps.spectators,
+        metrics: deps.metrics,
+        log: deps.log,
+      });
+      // Should the recording stop (its store refused it), the spectators move to the held-back
+      // stream: from the recording they would see the match stop.
+      const watching = new Set<string>();
+      let held: SpectatorSide | null = null;
+      const current = () => {
+        if (!held && recorder.stopped) {
+          side.close();
+          held = heldBack();
+          for (const id of watching) held.add(id);
+          deps.log.warn({ matchId: spec.id }, 'the recording stopped: spectators get the live snapshots held back');
+        }
+        return held;
+      };
+      return {
+        add: (id) => (watching.add(id), (current() ?? side).add(id)),
+        remove: (id) => (watching.delete(id), (current() ?? side).remove(id)),
+        tick: (t, at, s) => {
+          const h = current();
+          if (h) h.tick(t, at, s);
+          else side.live(t, at, s);
+        },
+        drain: () => (current() ?? side).drain(),
+        close: () => (current() ?? side).close(),
+      };
+    }
+    return heldBack();
+
+    function heldBack(): SpectatorSide {
+      const held = new DelayedSpectators(new SnapshotFanout(deps.spectators!, spec.game.snapshotCodec, keyframeEveryTicks, deps.metrics), delayTicks);
+      return { add: (id) => held.add(id), remove: (id) => held.remove(id), tick: (_t, _at, s) => (s ? held.push(s) : held.drain()), drain: () => held.drain(), close: () => {} };
+    }
   }
 
   private startKillcams(): Killcams | null {
@@ -377,6 +453,7 @@ export class MatchHost {
     if (this.disposed) return [];
     this.disposed = true;
     this.unschedule();
+    this.spectators?.close();
     this.recorder?.stop();
     const connections = this.seats.clear();
     for (const id of connections) this.unsubscribe(id);
@@ -507,6 +584,7 @@ export class MatchHost {
       this.deps.events.dismiss(connectionId);
     }
     this.bots.clear();
+    this.spectators?.close();
     this.deps.log.info({ matchId: this.id }, 'match disposed');
     this.deps.hooks.disposed(this);
   }
@@ -523,8 +601,7 @@ export class MatchHost {
     const { snapshot, ended, phaseChanged, eliminations } = this.runner.tick(scheduledAt);
     if (eliminations) this.killcams?.died(this.runner.currentTick, eliminations);
     if (snapshot) this.fanout.publish(snapshot);
-    if (snapshot) this.spectators?.push(snapshot);
-    else this.spectators?.drain();
+    this.spectators?.tick(this.runner.currentTick, Math.round(scheduledAt), snapshot);
     if (ended) return this.end(ended);
     if (phaseChanged) {
       this.emitPhase();

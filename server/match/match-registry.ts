@@ -21,7 +21,7 @@ export interface OpenMatch {
   autoStart: boolean;
 }
 
-export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics' | 'log' | 'clock' | 'replays'> {
+export interface RegistryDeps extends Pick<MatchHostDeps, 'scheduler' | 'metrics' | 'log' | 'clock' | 'replays' | 'spectatorEngine'> {
   games: GameRegistry;
   timing: MatchTiming;
   /** Fixed seed for the first match (+1 per match), or null for random seeds. */
@@ -104,6 +104,7 @@ export class MatchRegistry {
         clock: this.deps.clock,
         timing: this.deps.timing,
         replays: this.deps.replays ?? null,
+        spectatorEngine: this.deps.spectatorEngine ?? null,
         events,
         transport,
         spectators,

@@ -1,17 +1,19 @@
 /**
  * Spectators of a public match see it `delayTicks` behind the players (SPECTATOR_DELAY_S): a
- * spectator cannot call out positions to a player ("ghosting"). The match's own snapshots,
- * already built for the players on the tick, wait here in order and go out on their own stream
- * (a room of their own, a delta chain of their own) once they are old enough.
+ * spectator cannot call out positions to a player ("ghosting"). This is the way for streams that
+ * have no recording to re-simulate: a match that is not recorded (replays off) on its owner, and
+ * a node relaying another node's match, which receives its snapshot stream and not its log
+ * (server/cluster/remote-matches.ts): there the owner does nothing for the relay's spectators.
+ * A recorded match's own spectators are served from its recording (recorded-spectators.ts).
  *
- * Cost on the owner: no game work at all (no step, no snapshot build: the player stream's
- * snapshot objects are kept, not copied), one delta encode per snapshot tick and `delay ×
- * snapshot rate` references held, both only while somebody watches. Nobody watching, nothing is
- * queued: snapshots held for seconds outlive V8's young generation, and keeping them for every
- * public match cost the server ~150 MB of heap and ~4 % more CPU at 1,000 players (BENCHMARKS.md,
- * "Merged"). So a spectator's stream starts `delayTicks` after they arrive. After the match ends
- * the queue keeps flowing at the match's pace (`drain`, once a tick), so spectators see the end
- * too.
+ * The stream's snapshots, already built for the players, wait here in order and go out on their
+ * own stream (a room of their own, a delta chain of their own) once they are old enough. Cost:
+ * one delta encode per snapshot tick and `delay × snapshot rate` references held, both only while
+ * somebody watches. Nobody watching, nothing is queued: snapshots held for seconds outlive V8's
+ * young generation, and keeping them for every public match cost the server ~150 MB of heap and
+ * ~4 % more CPU at 1,000 players (BENCHMARKS.md, "Merged"). So a spectator's stream starts
+ * `delayTicks` after they arrive. After the match ends the queue keeps flowing at the match's
+ * pace (`drain`, once a tick), so spectators see the end too.
  *
  * Verbs: add / remove a spectator; push the tick's live snapshot; drain a tick after the end.
  */

@@ -34,7 +34,15 @@ export interface ReplayRecording {
   flushEveryTicks: number;
   /** Killcams of the node's matches: the log kept for them and the bound on their building; absent: none. */
   killcams?: { keepTicks: number; budget: KillcamBudget };
+  /**
+   * Delayed spectators are served from the recording (recorded-spectators.ts): the log kept in
+   * memory reaches this far back (the delay, so a spectator's stream starts at once); absent: none.
+   */
+  spectators?: { keepTicks: number };
 }
+
+/** A chunk as the recorder cut it, and whether its first record carries a checkpoint. */
+export type ChunkListener = (chunk: ReplayChunk, checkpoint: boolean) => void;
 
 /** What a match's own checkpoint carries of its recording, to be continued elsewhere. */
 export interface RecordingCheckpoint {
@@ -92,6 +100,8 @@ export class MatchRecorder implements MatchJournal {
   /** The next chunk starts with a checkpoint (each checkpoint starts a chunk: recent-log.ts). */
   private chunkAtCheckpoint = false;
   private readonly createdAt: number;
+  /** Told every chunk as it is cut (the spectators' re-simulation), while somebody watches. */
+  private listener: ChunkListener | null = null;
 
   private constructor(
     private readonly ctx: ReplayRecording,
@@ -111,7 +121,8 @@ export class MatchRecorder implements MatchJournal {
     let h = 0;
     for (let i = 0; i < replayId.length; i++) h = (h * 31 + replayId.charCodeAt(i)) >>> 0;
     this.checkpointPhase = h % ctx.checkpointEveryTicks;
-    this.recent = ctx.killcams ? new RecentLog(ctx.killcams.keepTicks) : null;
+    const keep = Math.max(ctx.killcams?.keepTicks ?? -1, ctx.spectators?.keepTicks ?? -1);
+    this.recent = keep >= 0 ? new RecentLog(keep) : null;
     this.createdAt = ctx.now();
   }
 
@@ -151,6 +162,11 @@ export class MatchRecorder implements MatchJournal {
 
   get recording(): boolean {
     return !this.off && !this.finished;
+  }
+
+  /** The recording stopped before the match ended (refused or failed by the store, or moved away). */
+  get stopped(): boolean {
+    return this.off;
   }
 
   /** Who sits where (players and bots), for the replay's header and private replays' access. */
@@ -216,6 +232,25 @@ export class MatchRecorder implements MatchJournal {
     return { header: this.header(), chunks, end: null };
   }
 
+  /**
+   * The kept chunks from the newest checkpoint at or before `tick` (the oldest kept one when
+   * `tick` is older), each with whether it starts at a checkpoint; null when none is kept.
+   */
+  recentFrom(tick: number): { chunk: ReplayChunk; checkpoint: boolean }[] | null {
+    if (!this.recording || !this.recent) return null;
+    return this.recent.keptFrom(tick);
+  }
+
+  /** From now on every chunk cut is told to `listener` too (null: nobody). */
+  watch(listener: ChunkListener | null): void {
+    this.listener = listener;
+  }
+
+  /** Cuts a chunk now if the chunks end before `tick` (a spectators' delay shorter than the flush interval). */
+  chunkUpTo(tick: number): void {
+    if (this.recording && this.chunkedTo < tick) this.flush();
+  }
+
   /** The replay's header as the match began (its players and end come with the match's end). */
   private header(): ReplayHeader {
     const { match } = this;
@@ -260,6 +295,7 @@ export class MatchRecorder implements MatchJournal {
     this.chunkedTo = this.lastTick;
     this.unacked.push(chunk);
     this.recent?.add(chunk, this.chunkAtCheckpoint);
+    this.listener?.(chunk, this.chunkAtCheckpoint);
     this.chunkAtCheckpoint = false;
     const seats = this.seats;
     this.seats = [];

@@ -14,7 +14,7 @@
  */
 import type { ReplayChunk } from '../../shared/replay/replay-format.ts';
 
-interface Kept {
+export interface Kept {
   chunk: ReplayChunk;
   /** The chunk's first record carries a checkpoint of the state at `chunk.fromTick - 1`. */
   checkpoint: boolean;
@@ -44,6 +44,11 @@ export class RecentLog {
 
   /** The chunks to re-simulate from the newest checkpoint at or before `tick` up to now; null when none is kept. */
   from(tick: number): ReplayChunk[] | null {
+    return this.keptFrom(tick)?.map((k) => k.chunk) ?? null;
+  }
+
+  /** As `from`, with each chunk's checkpoint mark. */
+  keptFrom(tick: number): Kept[] | null {
     let start = -1;
     for (let i = 0; i < this.kept.length; i++) {
       const k = this.kept[i]!;
@@ -51,6 +56,6 @@ export class RecentLog {
       if (start < 0 || k.chunk.fromTick - 1 <= tick) start = i;
       if (k.chunk.fromTick - 1 > tick) break;
     }
-    return start < 0 ? null : this.kept.slice(start).map((k) => k.chunk);
+    return start < 0 ? null : this.kept.slice(start);
   }
 }

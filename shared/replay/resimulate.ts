@@ -103,7 +103,7 @@ export function startOf(p: PreparedReplay): { ok: true; value: Playhead } | Repl
   }
 }
 
-export function fromCheckpoint(p: PreparedReplay, cp: TickCheckpoint): { ok: true; value: Playhead } | ReplayError {
+export function fromCheckpoint(p: Pick<PreparedReplay, 'game'>, cp: TickCheckpoint): { ok: true; value: Playhead } | ReplayError {
   const state = p.game.fromState(cp.state);
   if (!state.ok) return fail('CORRUPT', `the checkpoint at tick ${cp.tick}: ${state.message}`);
   if (p.game.tickOf(state.value) !== cp.tick) return fail('CORRUPT', `the checkpoint at tick ${cp.tick} holds a state at tick ${p.game.tickOf(state.value)}`);
@@ -111,7 +111,7 @@ export function fromCheckpoint(p: PreparedReplay, cp: TickCheckpoint): { ok: tru
 }
 
 /** Steps one recorded tick, exactly as the runner did. */
-export function stepTick(p: PreparedReplay, head: Playhead, t: PlayableTick): ReplayError | null {
+export function stepTick(p: Pick<PreparedReplay, 'game'>, head: Playhead, t: PlayableTick): ReplayError | null {
   const { game } = p;
   if (head.ended) return fail('CORRUPT', `tick ${t.tick} comes after the game ended`);
   try {

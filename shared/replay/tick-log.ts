@@ -405,83 +405,109 @@ export type LogError = { ok: false; message: string };
  * throws: a malformed log answers what is wrong and where. `slots` is the match's seat count.
  */
 export function readTickLog(bytes: Uint8Array, firstTick: number, slots: number, snapshotEvery: number, maxTicks: number): { ok: true; ticks: TickRecord[] } | LogError {
-  const r = new ByteReader(bytes);
-  const bases: (Uint8Array | null)[] = new Array<Uint8Array | null>(slots).fill(null);
-  const patterns: number[][] = Array.from({ length: slots }, () => []);
-  let lastBitmap: Uint8Array | null = null;
-  const bitmapBytes = Math.ceil(slots / 8);
-  const ticks: TickRecord[] = [];
-  let tick = firstTick;
-  const fail = (what: string): LogError => ({ ok: false, message: `${what} (tick ${tick}, byte ${r.pos} of the log)` });
-  while (!r.done) {
-    const flags = r.u8();
-    if (flags & RUN) {
-      const n = (flags & 0x7f) + 1;
-      if (ticks.length + n > maxTicks) return fail('more ticks than the chunks say');
-      for (let i = 0; i < n; i++, tick++) ticks.push({ tick, checkpoint: null, events: [], beginPlay: false, inputs: [], snapshot: tick % snapshotEvery === 0 });
-      continue;
-    }
-    if (flags & 0x40) return fail(`unknown tick flags 0x${flags.toString(16)}`);
-    if (flags & F_SAME_SLOTS && !(flags & F_INPUTS)) return fail('the same slots as before, without inputs');
-    if (ticks.length + 1 > maxTicks) return fail('more ticks than the chunks say');
-    const rec: TickRecord = { tick, checkpoint: null, events: [], beginPlay: (flags & F_BEGIN) !== 0, inputs: [], snapshot: (flags & F_SNAPSHOT) !== 0 || tick % snapshotEvery === 0 };
-    if (flags & F_CHECKPOINT) {
-      const packed = r.block();
-      if (r.failed) return fail('a checkpoint cut short');
-      const cp = unpackPlain(packed);
-      if (!cp.ok) return fail(`a damaged checkpoint: ${cp.message}`);
-      const c = cp.value as Partial<TickCheckpoint> | null;
-      if (typeof c !== 'object' || c === null || typeof c.replay !== 'string' || c.tick !== tick - 1 || typeof c.playing !== 'boolean' || !('state' in c)) {
-        return fail('a checkpoint without its replay, tick, phase and state');
-      }
-      rec.checkpoint = c as TickCheckpoint;
-      bases.fill(null);
-      for (const p of patterns) p.length = 0;
-      lastBitmap = null;
-    }
-    if (flags & F_EVENTS) {
-      const count = r.varint();
-      if (r.failed || count === 0 || count > slots * 4) return fail('a bad seat event count');
-      for (let i = 0; i < count; i++) {
-        const v = r.varint();
-        const kind = KINDS[v & 3];
-        const slot = Math.floor(v / 4);
-        if (r.failed || kind === undefined || slot >= slots) return fail('a bad seat event');
-        rec.events.push({ slot, kind });
-      }
-    }
-    if (flags & F_INPUTS) {
-      let bitmap: Uint8Array;
-      if (flags & F_SAME_SLOTS) {
-        if (lastBitmap === null) return fail('the same slots as a tick before the first');
-        bitmap = lastBitmap;
-      } else {
-        bitmap = r.bytes(bitmapBytes);
-        if (r.failed) return fail('inputs cut short');
-        if (slots % 8 !== 0 && bitmap[bitmapBytes - 1]! >> slots % 8 !== 0) return fail('an input for a slot the match does not have');
-      }
-      let count = 0;
-      for (let slot = 0; slot < slots; slot++) if (bitmap[slot >> 3]! & (1 << (slot & 7))) count++;
-      if (count === 0) return fail('an empty input bitmap');
-      const same = r.bytes(Math.ceil(count / 8));
-      if (r.failed) return fail('inputs cut short');
-      let k = 0;
-      for (let slot = 0; slot < slots; slot++) {
-        if ((bitmap[slot >> 3]! & (1 << (slot & 7))) === 0) continue;
-        const bytes = same[k >> 3]! & (1 << (k & 7)) ? readSame(r, bases[slot] ?? null, patterns[slot]!) : readDelta(r, bases[slot] ?? null, patterns[slot]!);
-        k++;
-        if (bytes === null) return fail(`a bad input for slot ${slot}`);
-        bases[slot] = bytes;
-        rec.inputs.push({ slot, bytes });
-      }
-      if (count % 8 !== 0 && same[same.length - 1]! >> count % 8 !== 0) return fail('a pattern bit for an input that is not there');
-      lastBitmap = bitmap;
-    }
-    ticks.push(rec);
-    tick++;
+  return new TickLogReader(slots, snapshotEvery).read(bytes, firstTick, maxTicks);
+}
+
+/**
+ * Reads a log chunk by chunk as it is written (a spectator's re-simulation follows a running
+ * match this way): the inputs' bases, patterns and the last slot bitmap carry over from one
+ * `read` to the next, as they do between the writer's chunks. Start it at a chunk that begins
+ * with a checkpoint. After an error its state is undefined: start a new reader at the next
+ * checkpoint.
+ */
+export class TickLogReader {
+  private readonly bases: (Uint8Array | null)[];
+  private readonly patterns: number[][];
+  private lastBitmap: Uint8Array | null = null;
+  private readonly bitmapBytes: number;
+
+  constructor(
+    private readonly slots: number,
+    private readonly snapshotEvery: number,
+  ) {
+    this.bases = new Array<Uint8Array | null>(slots).fill(null);
+    this.patterns = Array.from({ length: slots }, () => []);
+    this.bitmapBytes = Math.ceil(slots / 8);
   }
-  if (r.failed) return fail('the log ends in the middle of a tick');
-  return { ok: true, ticks };
+
+  /** The ticks of `bytes` (whole ticks, the first being `firstTick`); at most `maxTicks` of them. */
+  read(bytes: Uint8Array, firstTick: number, maxTicks: number): { ok: true; ticks: TickRecord[] } | LogError {
+    const { slots, snapshotEvery, bases, patterns, bitmapBytes } = this;
+    const r = new ByteReader(bytes);
+    const ticks: TickRecord[] = [];
+    let tick = firstTick;
+    const fail = (what: string): LogError => ({ ok: false, message: `${what} (tick ${tick}, byte ${r.pos} of the log)` });
+    while (!r.done) {
+      const flags = r.u8();
+      if (flags & RUN) {
+        const n = (flags & 0x7f) + 1;
+        if (ticks.length + n > maxTicks) return fail('more ticks than the chunks say');
+        for (let i = 0; i < n; i++, tick++) ticks.push({ tick, checkpoint: null, events: [], beginPlay: false, inputs: [], snapshot: tick % snapshotEvery === 0 });
+        continue;
+      }
+      if (flags & 0x40) return fail(`unknown tick flags 0x${flags.toString(16)}`);
+      if (flags & F_SAME_SLOTS && !(flags & F_INPUTS)) return fail('the same slots as before, without inputs');
+      if (ticks.length + 1 > maxTicks) return fail('more ticks than the chunks say');
+      const rec: TickRecord = { tick, checkpoint: null, events: [], beginPlay: (flags & F_BEGIN) !== 0, inputs: [], snapshot: (flags & F_SNAPSHOT) !== 0 || tick % snapshotEvery === 0 };
+      if (flags & F_CHECKPOINT) {
+        const packed = r.block();
+        if (r.failed) return fail('a checkpoint cut short');
+        const cp = unpackPlain(packed);
+        if (!cp.ok) return fail(`a damaged checkpoint: ${cp.message}`);
+        const c = cp.value as Partial<TickCheckpoint> | null;
+        if (typeof c !== 'object' || c === null || typeof c.replay !== 'string' || c.tick !== tick - 1 || typeof c.playing !== 'boolean' || !('state' in c)) {
+          return fail('a checkpoint without its replay, tick, phase and state');
+        }
+        rec.checkpoint = c as TickCheckpoint;
+        bases.fill(null);
+        for (const p of patterns) p.length = 0;
+        this.lastBitmap = null;
+      }
+      if (flags & F_EVENTS) {
+        const count = r.varint();
+        if (r.failed || count === 0 || count > slots * 4) return fail('a bad seat event count');
+        for (let i = 0; i < count; i++) {
+          const v = r.varint();
+          const kind = KINDS[v & 3];
+          const slot = Math.floor(v / 4);
+          if (r.failed || kind === undefined || slot >= slots) return fail('a bad seat event');
+          rec.events.push({ slot, kind });
+        }
+      }
+      if (flags & F_INPUTS) {
+        let bitmap: Uint8Array;
+        if (flags & F_SAME_SLOTS) {
+          if (this.lastBitmap === null) return fail('the same slots as a tick before the first');
+          bitmap = this.lastBitmap;
+        } else {
+          bitmap = r.bytes(bitmapBytes);
+          if (r.failed) return fail('inputs cut short');
+          if (slots % 8 !== 0 && bitmap[bitmapBytes - 1]! >> slots % 8 !== 0) return fail('an input for a slot the match does not have');
+        }
+        let count = 0;
+        for (let slot = 0; slot < slots; slot++) if (bitmap[slot >> 3]! & (1 << (slot & 7))) count++;
+        if (count === 0) return fail('an empty input bitmap');
+        const same = r.bytes(Math.ceil(count / 8));
+        if (r.failed) return fail('inputs cut short');
+        let k = 0;
+        for (let slot = 0; slot < slots; slot++) {
+          if ((bitmap[slot >> 3]! & (1 << (slot & 7))) === 0) continue;
+          const bytes = same[k >> 3]! & (1 << (k & 7)) ? readSame(r, bases[slot] ?? null, patterns[slot]!) : readDelta(r, bases[slot] ?? null, patterns[slot]!);
+          k++;
+          if (bytes === null) return fail(`a bad input for slot ${slot}`);
+          bases[slot] = bytes;
+          rec.inputs.push({ slot, bytes });
+        }
+        if (count % 8 !== 0 && same[same.length - 1]! >> count % 8 !== 0) return fail('a pattern bit for an input that is not there');
+        // A bitmap read from the log is a view of its bytes: kept across reads, it is copied.
+        this.lastBitmap = flags & F_SAME_SLOTS ? bitmap : bitmap.slice();
+      }
+      ticks.push(rec);
+      tick++;
+    }
+    if (r.failed) return fail('the log ends in the middle of a tick');
+    return { ok: true, ticks };
+  }
 }
 
 /** A run-coded or whole input; `pattern` becomes the positions its runs wrote. */
