@@ -24,11 +24,26 @@
  */
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 import type { Logger } from '../log.ts';
-import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
 import type { EngineFault, FeedChannel, SpectatorEngine } from './spectator-engine.ts';
 import type { FeedSetup, PhaseMark, SpectatorFrame } from './spectator-feed.ts';
 import type { ChunkListener, MatchRecorder } from './match-recorder.ts';
+
+/**
+ * The part of the spectators' room this uses (server/match's fan-out transport fits it; declared
+ * here so that server/replay does not import the match folder, which composes it).
+ */
+export interface SpectatorRoom {
+  /** Sends to every subscribed client; returns how many it reached. */
+  broadcast(bytes: Uint8Array): number;
+  send(subscriberId: string, bytes: Uint8Array): void;
+  subscribe(subscriberId: string): void;
+  unsubscribe(subscriberId: string): void;
+  /** True when this client's outgoing buffer is so full that it should leave the chain. */
+  isBackedUp(subscriberId: string): boolean;
+  /** True when this client's outgoing buffer is empty again. */
+  isDrained(subscriberId: string): boolean;
+}
 
 /** What this reads of the match's recorder. */
 export type RecordingTap = Pick<MatchRecorder, 'recentFrom' | 'watch' | 'chunkUpTo'>;
@@ -39,7 +54,7 @@ export interface RecordedSpectatorsDeps {
   recording: RecordingTap;
   setup: FeedSetup;
   /** The spectators' room. */
-  transport: FanoutTransport;
+  transport: SpectatorRoom;
   metrics: Metrics;
   log: Logger;
 }
@@ -158,7 +173,7 @@ export class FrameFanout {
   private readonly waiting = new Set<string>();
 
   constructor(
-    private readonly transport: FanoutTransport,
+    private readonly transport: SpectatorRoom,
     private readonly metrics: Metrics,
   ) {}
 
