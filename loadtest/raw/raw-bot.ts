@@ -581,8 +581,9 @@ export class RawBot implements TickBot {
  * for this input alone, so it is numbered in place (no copy), and every command the process
  * encodes is made here the same way: the codec's property loads then see one object shape. A
  * sample built by spreading the command into a new literal (as the join once did) gave each bot's
- * first input a shape of its own, left those loads megamorphic for the rest of the run and cost
- * the input path ~5 % of the process (BENCHMARKS.md, "Load generator … evening").
+ * first input a shape of its own and left those loads megamorphic for the rest of the run (with
+ * the snapshot decoder's shapes, ~6 % of the process went to megamorphic loads and map
+ * migrations: BENCHMARKS.md, "Load generator … evening").
  */
 function encodeCommand(
   game: AnyGame,
