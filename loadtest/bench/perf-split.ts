@@ -1,8 +1,10 @@
 /**
  * Where the server's CPU goes per player-second, from a `perf record -g` of the server process
- * (loadtest/bench/capacity.sh with SERVER_PERF=FILE and SERVER_NODE_FLAGS=--perf-basic-prof):
+ * (loadtest/bench/capacity.sh with SERVER_PERF=FILE and SERVER_NODE_FLAGS=--perf-basic-prof), or
+ * with `--bots` where the raw light bots' CPU goes per bot-second (BOT_PERF=FILE and
+ * BOT_NODE_FLAGS=--perf-basic-prof):
  *
- *   node --import tsx loadtest/bench/perf-split.ts FILE US_PER_BOT_SECOND [perf script options, e.g. --time 50%-100%]
+ *   node --import tsx loadtest/bench/perf-split.ts [--bots] FILE US_PER_BOT_SECOND [perf script options, e.g. --time 50%-100%]
  *
  * Each sample goes to the first bucket whose pattern appears anywhere in its stack (so a write
  * syscall made by the fan-out counts as fan-out, split into its user and kernel part by the
@@ -12,14 +14,16 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const [file, scale, ...perfArgs] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const bots = args[0] === '--bots';
+const [file, scale, ...perfArgs] = bots ? args.slice(1) : args;
 const usPerBotSecond = Number(scale);
 if (!file || !(usPerBotSecond > 0)) {
-  console.error('usage: perf-split.ts PERF_DATA US_PER_BOT_SECOND [perf script options]');
+  console.error('usage: perf-split.ts [--bots] PERF_DATA US_PER_BOT_SECOND [perf script options]');
   process.exit(2);
 }
 
-const BUCKETS: [string, RegExp][] = [
+const SERVER_BUCKETS: [string, RegExp][] = [
   ['GC (V8 heap)', /Heap::|Scavenge|MarkCompact|GCTracer|ConcurrentMarking|MinorGC|Sweeper/],
   ['V8 optimizing compiler', /compiler::|Maglev|OptimizingCompile/],
   ['metrics (prom-client)', /prom-client|server\/metrics\.ts/],
@@ -32,6 +36,19 @@ const BUCKETS: [string, RegExp][] = [
   ['engine.io / socket.io packets (clock, pings, lobby, non-direct)', /node_modules\/(engine\.io|socket\.io|ws)\//],
   ['other timers', /listOnTimeout|processTimers/],
 ];
+
+/** The raw light bots (loadtest/raw/): per bot and tick one read and one write, and a few things once a second. */
+const BOT_BUCKETS: [string, RegExp][] = [
+  ['GC (V8 heap)', /Heap::|Scavenge|MarkCompact|GCTracer|ConcurrentMarking|MinorGC|Sweeper/],
+  ['V8 optimizing compiler', /compiler::|Maglev|OptimizingCompile/],
+  ['bots that decode every snapshot (one in --sample-every)', /snapshot-stream\.ts/],
+  ['keyframe decode (one a second)', /snapshot-codec\.ts|snapshot-envelope\.ts/],
+  ['clock round trip, heartbeat, lobby (text packets, timer queue)', /JS:\S* (request|sendPacket|onText|packet|schedulePing) |sio-packet\.ts|timer-queue\.ts|clientTextFrame/],
+  ['inputs: scheduler step, think, encode, write', /tick-scheduler\.ts|JS:\S* (tick|sendInput|due) file:\S*raw-bot\.ts|bot-brain\.ts|input-codec\.ts/],
+  ['snapshots: read, frame scan, count', /onStreamRead|OnUvRead|uv__read|server-frames\.ts|raw-connection\.ts|JS:\S* (binary|onSnapshot|saw) file:/],
+  ['other timers', /listOnTimeout|processTimers/],
+];
+const BUCKETS = bots ? BOT_BUCKETS : SERVER_BUCKETS;
 
 const script = spawnSync('perf', ['script', '-i', file, ...perfArgs, '-F', 'pid,tid,ip,sym,dso'], { encoding: 'utf8', maxBuffer: 1 << 30 });
 if (script.status !== 0) {

@@ -219,14 +219,10 @@ export class RawBot implements TickBot {
     const conn = this.conn;
     // No tick known yet (no snapshot since the join): nothing to aim the input at.
     if (!conn || p.tick === null) return;
-    const command = p.brain.think(p.view, p.info.slot, p.tick + 1) as { seq?: number; clientTick?: number };
     const seq = p.seq + 1;
     p.seq = seq;
-    // think() made the command for this input alone: numbering it in place spares a copy.
-    command.seq = seq;
     // The tick a page would draw: two snapshot periods behind the newest (lag compensation).
-    command.clientTick = Math.max(0, p.tick - 2 * p.info.snapshotEvery);
-    const payload: Uint8Array = p.game.inputCodec.encode(command as never);
+    const payload = encodeCommand(p.game, p.brain, p.view, p.info.slot, p.tick + 1, seq, Math.max(0, p.tick - 2 * p.info.snapshotEvery));
     if (payload.length === p.payloadLen && conn.drained) {
       p.frame.set(payload, p.payloadAt);
       conn.write(p.frame);
@@ -500,7 +496,8 @@ export class RawBot implements TickBot {
     stats.matchSeen(info.matchId, this.config.url);
     stats.botBack(this.config.index, now());
     stats.tickRate ??= info.tickRate;
-    const sample = game.inputCodec.encode({ ...(game.createBot(info.setup, { seed: 0, behaviour: 'idle', sight: 'eager' }).think(null, info.slot, 0) as object), seq: 1, clientTick: 0 } as never);
+    // The input's size, from an idle bot's command made the way every tick makes one.
+    const sample = encodeCommand(game, game.createBot(info.setup, { seed: 0, behaviour: 'idle', sight: 'eager' }), null, info.slot, 0, 1, 0);
     const { frame, payloadAt } = inputFrame(sample);
     this.playing = {
       info,
@@ -577,6 +574,30 @@ export class RawBot implements TickBot {
       this.schedulePing(this.config.pingIntervalMs! * (0.9 + Math.random() * 0.2));
     });
   }
+}
+
+/**
+ * The bot's command for `tick`, numbered and encoded by the game's codec. think() made the command
+ * for this input alone, so it is numbered in place (no copy), and every command the process
+ * encodes is made here the same way: the codec's property loads then see one object shape. A
+ * sample built by spreading the command into a new literal (as the join once did) gave each bot's
+ * first input a shape of its own and left those loads megamorphic for the rest of the run (with
+ * the snapshot decoder's shapes, ~6 % of the process went to megamorphic loads and map
+ * migrations: BENCHMARKS.md, "Load generator … evening").
+ */
+function encodeCommand(
+  game: AnyGame,
+  brain: GameBot<SnapshotHeader, InputHeader>,
+  view: SnapshotHeader | null,
+  slot: number,
+  tick: number,
+  seq: number,
+  clientTick: number,
+): Uint8Array {
+  const command = brain.think(view, slot, tick) as { seq?: number; clientTick?: number };
+  command.seq = seq;
+  command.clientTick = clientTick;
+  return game.inputCodec.encode(command as never);
 }
 
 /** A client frame carrying the `input` event prefix and `payload`. */

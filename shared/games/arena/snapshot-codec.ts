@@ -384,7 +384,7 @@ function readKeyframe(r: BitReader, header: EnvelopeHeader): Result<Snapshot, Sn
     projectiles.push({ id, ownerId, x0, y0, angle, spawnTick: tick - age });
   }
   const events = readEvents(r);
-  return ok(checked({ ...header, players: sortById(players), projectiles, events }));
+  return ok(checked(snapshotOf(header, sortById(players), projectiles, events)));
 }
 
 function readDelta(r: BitReader, header: EnvelopeHeader, base: Snapshot): Result<Snapshot, SnapshotErrorCode> {
@@ -410,7 +410,17 @@ function readDelta(r: BitReader, header: EnvelopeHeader, base: Snapshot): Result
 
   const projectiles = readProjectileDelta(r, base, tick, byId);
   const events = readEvents(r);
-  return ok(checked({ ...header, players: sortById(next), projectiles, events }));
+  return ok(checked(snapshotOf(header, sortById(next), projectiles, events)));
+}
+
+/**
+ * Decoded objects are written out field by field, never spread from a base or a header: a spread
+ * copy takes a shape of its own from whatever it copies, and a client decoding for minutes met
+ * thousands of player and snapshot shapes, which left every reader of them (a bot's brain, the
+ * interpolation) on megamorphic property loads (BENCHMARKS.md, "Load generator … evening").
+ */
+function snapshotOf(header: EnvelopeHeader, players: PlayerSnapshot[], projectiles: ProjectileSnapshot[], events: SnapshotEvent[]): Snapshot {
+  return { tick: header.tick, serverTime: header.serverTime, phase: header.phase, phaseEndTick: header.phaseEndTick, players, projectiles, events };
 }
 
 function readFullPlayer(r: BitReader): PlayerSnapshot {
@@ -436,7 +446,19 @@ function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
   const by = toUnits(b.y);
   if (!r.bool()) {
     // Nothing else changed: it moved exactly as predicted (velocity is unchanged too).
-    return { ...b, x: fromUnits(bx + toUnits(b.vx)), y: fromUnits(by + toUnits(b.vy)), lastInputSeq };
+    return {
+      id: b.id,
+      x: fromUnits(bx + toUnits(b.vx)),
+      y: fromUnits(by + toUnits(b.vy)),
+      vx: b.vx,
+      vy: b.vy,
+      aim: b.aim,
+      hp: b.hp,
+      alive: b.alive,
+      kills: b.kills,
+      deaths: b.deaths,
+      lastInputSeq,
+    };
   }
   let ux = bx + toUnits(b.vx);
   let uy = by + toUnits(b.vy);
@@ -456,7 +478,7 @@ function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
     if (d < -AIM_STEPS / 2 || d >= AIM_STEPS / 2) malformed('aim step out of range');
     aim = aimFromSteps((((quantizeAim(b.aim) + d) % AIM_STEPS) + AIM_STEPS) % AIM_STEPS);
   }
-  const stats = r.bool() ? readStats(r) : { hp: b.hp, alive: b.alive, kills: b.kills, deaths: b.deaths };
+  const stats = r.bool() ? readStats(r) : b;
   return {
     id: b.id,
     x: fromUnits(ux),
@@ -464,7 +486,10 @@ function readPlayerChange(r: BitReader, b: PlayerSnapshot): PlayerSnapshot {
     vx: fromUnits(ux - bx),
     vy: fromUnits(uy - by),
     aim,
-    ...stats,
+    hp: stats.hp,
+    alive: stats.alive,
+    kills: stats.kills,
+    deaths: stats.deaths,
     lastInputSeq,
   };
 }
