@@ -11,3 +11,11 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+# A port taken (by another process, or a client socket in the ephemeral range) leaves no Redis of
+# ours (a ping could be answered by someone else's): say so and stop, rather than measure nodes
+# that cannot reach it.
+if ! kill -0 "${PIDS[0]}" 2>/dev/null || ! redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+  echo "redis-server did not start on port $REDIS_PORT:" >&2
+  tail -3 "$OUT.redis.log" >&2
+  exit 1
+fi

@@ -507,6 +507,8 @@ export class ClusterNode {
     this.uncheckpointed.delete(id);
     try {
       const host = this.deps.registry.restore(checkpoint);
+      // The tick it resumes at: it may tick on while the lease and the listing are written.
+      const resumedAt = host.currentTick;
       // This node's players of the match that it relayed from the old owner join again now,
       // before the match's first tick here: their connections sit in the same snapshot room as
       // the match's own stream, and a delta of that stream reaching one before its keyframe is
@@ -516,8 +518,8 @@ export class ClusterNode {
       await this.deps.stores.directory.put({ listing: host.listing(), visibility: entry.visibility, nodeId: this.deps.nodeId });
       if (how === 'orphan') {
         this.deps.metrics.failovers.inc();
-        this.deps.log.warn({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'adopted a match from a node that is gone');
-      } else this.deps.log.info({ matchId: id, from: entry.nodeId, tick: host.currentTick }, 'took over a match handed over by a draining node');
+        this.deps.log.warn({ matchId: id, from: entry.nodeId, tick: resumedAt }, 'adopted a match from a node that is gone');
+      } else this.deps.log.info({ matchId: id, from: entry.nodeId, tick: resumedAt }, 'took over a match handed over by a draining node');
       return true;
     } catch (e) {
       this.warn(e, 'adoption failed', id);

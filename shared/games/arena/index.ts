@@ -5,6 +5,7 @@
  * (the world, scores kept for players who are away, inputs queued for the next step, events
  * waiting for the next snapshot), and the lag-compensation cap on the tick a shooter says it saw.
  */
+import { clonePlain } from '../../game/plain-clone.ts';
 import type { BotOptions, Elimination, GameBot, GameDefinition, GameMode, Standing } from '../../game/game-definition.ts';
 import { err, ok, type Result } from '../../result.ts';
 import { BotBrain, BOT_BEHAVIOURS, type BotBehaviour } from './bot-brain.ts';
@@ -166,8 +167,8 @@ export const arena: GameDefinition<ArenaState, ArenaInput, Snapshot, ArenaSetup>
 
   createBot: (setup, options) => createArenaBot(setup, options),
 
-  toState: (s) => structuredClone(s),
-  // The state is plain data already: toState's clone is for holders that keep it.
+  toState: (s) => clonePlain(s),
+  // The state is plain data already: toState's copy is for holders that keep it.
   stateView: (s) => s,
   fromState: (data) => parseArenaState(data),
 };
@@ -232,7 +233,7 @@ function parseArenaState(data: unknown): Result<ArenaState, string> {
     (e.type === 'hit' && slotOk(e.attackerId) && slotOk(e.victimId) && isByte(e.damage) && isUint(e.rewindTicks)) ||
     (e.type === 'blocked' && slotOk(e.attackerId) && slotOk(e.victimId));
   if (!arrayOf(events, eventOk)) return bad('a pending event');
-  return ok(structuredClone(data) as unknown as ArenaState);
+  return ok(clonePlain(data) as unknown as ArenaState);
 }
 
 const isByte = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 255;
