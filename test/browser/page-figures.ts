@@ -15,8 +15,8 @@
  *
  * `--phases`: where a cold load's time goes, as medians over the cold runs (ms after navigation
  * start): the HTML, the lobby chunk's bytes, the token and config answers, the lobby chunk run
- * (its first request, GET /api/games), the lobby first in the DOM, the WebSocket created, open and
- * the session frame, interactive. Measured by an init script that wraps `WebSocket` and watches
+ * (its first request, GET /api/games), the lobby first in the DOM, the WebSocket created, open, its
+ * first frame sent (socket.io's CONNECT) and the session frame, interactive. Measured by an init script that wraps `WebSocket` and watches
  * `#ui`, so only with the flag: the headline figures come from pages with nothing added.
  *
  * Frame time is Phaser's step (update and render submission: PRE_STEP to POST_RENDER) per frame,
@@ -57,6 +57,11 @@ const PHASE_PROBE = `(() => {
       super(...a);
       p.wsCreated ??= now();
       this.addEventListener('open', () => (p.wsOpen ??= now()));
+      const send = this.send.bind(this);
+      this.send = (d) => {
+        p.wsFirstSend ??= now();
+        return send(d);
+      };
       this.addEventListener('message', (e) => {
         p.wsFirstMessage ??= now();
         if (typeof e.data === 'string' && e.data.includes('"session"')) p.wsSession ??= now();
@@ -90,6 +95,7 @@ const PHASE_READ = `(() => {
     firstFrame: t.lobbyRenderedMs,
     wsCreated: p.wsCreated,
     wsOpen: p.wsOpen,
+    wsFirstSend: p.wsFirstSend,
     wsSession: p.wsSession,
     interactive: t.lobbyInteractiveMs,
   };
