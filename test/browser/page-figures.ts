@@ -88,6 +88,8 @@ const PHASE_READ = `(() => {
     html: nav.responseEnd,
     entryChunk: find(/\\/assets\\/index-[^/]*\\.js$/)?.responseEnd,
     lobbyChunk: find(/\\/assets\\/main-[^/]*\\.js$/)?.responseEnd,
+    // a chunk the lobby's imports statically (one more request before it can run)
+    lobbyImports: res.filter((r) => /\\/assets\\/(?!index-|main-|game-view-)[^/]*\\.js$/.test(new URL(r.name).pathname) && r.startTime < (p.lobbyInDom ?? Infinity)).reduce((m, r) => Math.max(m, r.responseEnd), 0) || undefined,
     config: find(/^\\/api\\/config$/)?.responseEnd,
     token: find(/^\\/api\\/guest$/)?.responseEnd,
     lobbyChunkRan: find(/^\\/api\\/games$/)?.startTime,
