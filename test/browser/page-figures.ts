@@ -46,6 +46,14 @@ const LOBBY_ONLY = args.includes('--lobby-only');
 const STATIC_DIR = arg('static', 'dist/game');
 const JSON_OUT = arg('json', '');
 const PHASES = args.includes('--phases');
+/**
+ * Chromium's own byte counts need DevTools' network log on during the cold loads; with it on,
+ * Chromium records a JavaScript stack for every request the page starts, and the first request
+ * from the lobby's chunk makes V8 re-parse the whole chunk for its source positions (tens of ms on
+ * the main thread, seen in a trace as V8.CollectSourcePositions). `--no-network-log` times the cold
+ * loads as a visitor without DevTools has them (Chromium's byte counts are then left out).
+ */
+const NETWORK_LOG = !args.includes('--no-network-log');
 
 /** Page-side probes for `--phases` (runs before the page's own scripts). */
 const PHASE_PROBE = `(() => {
@@ -242,10 +250,10 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
     try {
       const page = await browser.newPage();
       if (PHASES) await page.addInitScript(PHASE_PROBE);
-      const fetches = await recordFetches(page);
+      const fetches = NETWORK_LOG ? await recordFetches(page) : null;
       cold.push(await measure(page));
       if (PHASES) phases.push((await page.evaluate(PHASE_READ)) as Record<string, number>);
-      fetched.push(await fetches());
+      if (fetches) fetched.push(await fetches());
     } finally {
       await browser.close();
     }

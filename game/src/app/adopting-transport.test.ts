@@ -74,7 +74,7 @@ describe('the early WebSocket', () => {
       ['http://[::1]:8080', '/socket.io'],
     ] as const) {
       const asked: string[] = [];
-      const spy: EarlySocket = { url: '', sendOnceOpen: () => {}, take: (u) => (asked.push(u), null), discard: () => {} };
+      const spy: EarlySocket = { url: '', sendOnceOpen: async () => false, take: (u) => (asked.push(u), null), discard: () => {} };
       // take() answering null lets the transport open its own socket, which Node has none of: the
       // error that follows is the engine's business, the address asked is what is checked.
       const m = createManager(origin, { path, transports: [adoptingWebSocket(spy)], reconnection: false });
@@ -115,10 +115,11 @@ describe('the early WebSocket', () => {
   it("carries the lobby's CONNECT sent before the hand-over: the client's identical one is not sent again, and the answer is there at once", async () => {
     const e = early(engineSocketUrl(ORIGIN, '/socket.io'));
     e.socket().serverOpens();
-    e.early.sendOnceOpen(lobbyConnectFrame('t'));
+    const out = e.early.sendOnceOpen(lobbyConnectFrame('t'));
     expect(e.socket().sent).toEqual([]); // engine.io's open packet first, as the client waits for it
     e.socket().serverSends(OPEN_PACKET);
     expect(e.socket().sent).toEqual([lobbyConnectFrame('t')]);
+    await expect(out).resolves.toBe(true);
     e.socket().serverSends('40/lobby,{"sid":"s-1"}');
     e.socket().serverSends('42/lobby,["session",{"guestId":"g-1"}]');
     const m = manager(e.early);
@@ -148,8 +149,9 @@ describe('the early WebSocket', () => {
     // taken before engine.io's open packet came: the waiting frame is dropped, the client sends its own
     const b = early(engineSocketUrl(ORIGIN, '/socket.io'));
     b.socket().serverOpens();
-    b.early.sendOnceOpen(lobbyConnectFrame('t'));
+    const dropped = b.early.sendOnceOpen(lobbyConnectFrame('t'));
     manager(b.early).socket('/lobby', { auth: authFor(() => 't') });
+    await expect(dropped).resolves.toBe(false);
     await tick();
     b.socket().serverSends(OPEN_PACKET);
     await tick();
@@ -187,6 +189,16 @@ describe('the early WebSocket', () => {
     expect(b.early.take(b.early.url)).not.toBeNull();
     b.early.discard();
     expect(b.socket().closed).toBe(false);
+  });
+
+  it('says a frame was not sent when the socket closed before engine.io opened', async () => {
+    const e = early(engineSocketUrl(ORIGIN, '/socket.io'));
+    e.socket().serverOpens();
+    const out = e.early.sendOnceOpen(lobbyConnectFrame('t'));
+    e.socket().serverCloses();
+    await expect(out).resolves.toBe(false);
+    await expect(e.early.sendOnceOpen(lobbyConnectFrame('t'))).resolves.toBe(false);
+    expect(e.socket().sent).toEqual([]);
   });
 
   it('is null when the browser refuses the address', () => {

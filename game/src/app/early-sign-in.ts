@@ -27,6 +27,11 @@ export interface EarlySignIn {
   token: Promise<AckResult<GuestSession>> | null;
   /** The WebSocket opened once `config` said the connection starts on it; null: it does not. */
   socket: Promise<EarlySocket | null>;
+  /**
+   * Whether the lobby's CONNECT went out on that socket, once that is known (false: no socket, no
+   * token, or the socket closed first).
+   */
+  lobbyConnect: Promise<boolean>;
 }
 
 export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
@@ -39,8 +44,6 @@ export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
   // The token the first sign-in presents: this tab's, else the new guest's (none if refused: the
   // sign-in then fails, or asks again, on a socket of its own).
   const presented = held ? Promise.resolve(held.token) : token!.then((r) => (r.ok ? r.token : null), () => null);
-  void Promise.all([socket, presented]).then(([s, t]) => {
-    if (s && t) s.sendOnceOpen(lobbyConnectFrame(t));
-  });
-  return { nickname, guest: held, config, token, socket };
+  const lobbyConnect = Promise.all([socket, presented]).then(([s, t]) => (s && t ? s.sendOnceOpen(lobbyConnectFrame(t)) : false));
+  return { nickname, guest: held, config, token, socket, lobbyConnect };
 }

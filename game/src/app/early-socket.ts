@@ -39,9 +39,9 @@ export interface EarlySocket {
   readonly url: string;
   /**
    * Sends `frame` once engine.io's open packet has arrived (at once if it has), unless the socket
-   * was taken or closed before: then the client sends its own.
+   * was taken or closed before: then the client sends its own. Resolves with whether it went out.
    */
-  sendOnceOpen(frame: string): void;
+  sendOnceOpen(frame: string): Promise<boolean>;
   /** The socket, if it was opened for `url` and has not closed or failed; once only. */
   take(url: string): HandedOver | null;
   /** Closes the socket if nobody took it (the sign-in it was for failed, or went elsewhere). */
@@ -81,7 +81,12 @@ export function openEarlySocket(url: string, make: (url: string) => WebSocket = 
   const messages: unknown[] = [];
   const sent: string[] = [];
   /** Frames to send once engine.io's open packet has come (what engine.io-client waits for too). */
-  let waiting: string[] = [];
+  let waiting: { frame: string; done: (sent: boolean) => void }[] = [];
+  /** The socket will send nothing more of its own: frames still waiting are dropped. */
+  const drop = () => {
+    for (const w of waiting) w.done(false);
+    waiting = [];
+  };
   let handshaken = false;
   let opened = false;
   let dead = false;
@@ -90,18 +95,22 @@ export function openEarlySocket(url: string, make: (url: string) => WebSocket = 
     messages.push(e.data);
     if (handshaken || typeof e.data !== 'string' || !e.data.startsWith('0')) return;
     handshaken = true;
-    for (const frame of waiting) send(frame);
+    for (const w of waiting) w.done(send(w.frame));
     waiting = [];
   };
-  const send = (frame: string) => {
+  const send = (frame: string): boolean => {
     try {
       ws!.send(frame);
       sent.push(frame);
+      return true;
     } catch {
-      // closing already: its close event follows, and the client opens its own socket
+      return false; // closing already: its close event follows, and the client opens its own socket
     }
   };
-  const onEnd = () => (dead = true);
+  const onEnd = () => {
+    dead = true;
+    drop();
+  };
   ws.addEventListener('open', onOpen);
   ws.addEventListener('message', onMessage);
   ws.addEventListener('close', onEnd);
@@ -115,15 +124,16 @@ export function openEarlySocket(url: string, make: (url: string) => WebSocket = 
   return {
     url,
     sendOnceOpen(frame) {
-      if (!ws || dead) return;
-      if (handshaken) send(frame);
-      else waiting.push(frame);
+      if (!ws || dead) return Promise.resolve(false);
+      if (handshaken) return Promise.resolve(send(frame));
+      return new Promise((done) => waiting.push({ frame, done }));
     },
     take(asked) {
       if (!ws) return null;
       const socket = ws;
       ws = null;
       release(socket);
+      drop();
       if (dead || asked !== url) {
         if (!dead) socket.close();
         return null;
@@ -133,6 +143,7 @@ export function openEarlySocket(url: string, make: (url: string) => WebSocket = 
     discard() {
       if (!ws) return;
       release(ws);
+      drop();
       ws.close();
       ws = null;
     },
