@@ -40,7 +40,8 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
       // Fetched first, counting bytes for the progress bar; the import then reads the HTTP cache.
       const chunk = gameChunkOf(document, location.href);
       if (chunk) await fetchCounting(chunk.url, chunk.bytes, progress);
-      const { createGameView } = await import('./scenes/game-view.ts');
+      // The match's React screens travel in the same chunk (App.tsx draws them once this is done).
+      const [{ createGameView }] = await Promise.all([import('./scenes/game-view.ts'), import('./ui/match-screens.tsx')]);
       view = await createGameView({ session, replay: controller.replay.session, games, parent: gameEl });
       timings.phaserLoadedMs ??= performance.now();
       return view;

@@ -58,11 +58,18 @@ describe('the lobby and the screens around a match', () => {
   it('signs in over one WebSocket: the one its entry module opened early is taken over, not doubled', async () => {
     const page = await browser.newPage();
     const sockets: string[] = [];
-    page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+    let lobbyConnects = 0;
+    page.on('websocket', (ws) => {
+      sockets.push(new URL(ws.url()).pathname);
+      ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.startsWith('40/lobby,') && lobbyConnects++);
+    });
     await page.goto(server.url);
     await lobbyReady(page);
     // Two would mean socket.io-client opened its own beside the early one instead of taking it over.
     expect(sockets).toEqual(['/socket.io/']);
+    // The entry module sends the lobby's CONNECT; a second one from the client would be a second
+    // lobby socket on the server.
+    expect(lobbyConnects).toBe(1);
     await page.close();
   });
 

@@ -15,8 +15,8 @@
  *
  * `--phases`: where a cold load's time goes, as medians over the cold runs (ms after navigation
  * start): the HTML, the lobby chunk's bytes, the token and config answers, the lobby chunk run
- * (its first request, GET /api/games), the lobby first in the DOM, the WebSocket created, open and
- * the session frame, interactive. Measured by an init script that wraps `WebSocket` and watches
+ * (its first request, GET /api/games), the lobby first in the DOM, the WebSocket created, open, its
+ * first frame sent (socket.io's CONNECT) and the session frame, interactive. Measured by an init script that wraps `WebSocket` and watches
  * `#ui`, so only with the flag: the headline figures come from pages with nothing added.
  *
  * Frame time is Phaser's step (update and render submission: PRE_STEP to POST_RENDER) per frame,
@@ -46,6 +46,14 @@ const LOBBY_ONLY = args.includes('--lobby-only');
 const STATIC_DIR = arg('static', 'dist/game');
 const JSON_OUT = arg('json', '');
 const PHASES = args.includes('--phases');
+/**
+ * Chromium's own byte counts need DevTools' network log on during the cold loads; with it on,
+ * Chromium records a JavaScript stack for every request the page starts, and the first request
+ * from the lobby's chunk makes V8 re-parse the whole chunk for its source positions (tens of ms on
+ * the main thread, seen in a trace as V8.CollectSourcePositions). `--no-network-log` times the cold
+ * loads as a visitor without DevTools has them (Chromium's byte counts are then left out).
+ */
+const NETWORK_LOG = !args.includes('--no-network-log');
 
 /** Page-side probes for `--phases` (runs before the page's own scripts). */
 const PHASE_PROBE = `(() => {
@@ -57,6 +65,11 @@ const PHASE_PROBE = `(() => {
       super(...a);
       p.wsCreated ??= now();
       this.addEventListener('open', () => (p.wsOpen ??= now()));
+      const send = this.send.bind(this);
+      this.send = (d) => {
+        p.wsFirstSend ??= now();
+        return send(d);
+      };
       this.addEventListener('message', (e) => {
         p.wsFirstMessage ??= now();
         if (typeof e.data === 'string' && e.data.includes('"session"')) p.wsSession ??= now();
@@ -83,6 +96,8 @@ const PHASE_READ = `(() => {
     html: nav.responseEnd,
     entryChunk: find(/\\/assets\\/index-[^/]*\\.js$/)?.responseEnd,
     lobbyChunk: find(/\\/assets\\/main-[^/]*\\.js$/)?.responseEnd,
+    // a chunk the lobby's imports statically (one more request before it can run)
+    lobbyImports: res.filter((r) => /\\/assets\\/(?!index-|main-|game-view-)[^/]*\\.js$/.test(new URL(r.name).pathname) && r.startTime < (p.lobbyInDom ?? Infinity)).reduce((m, r) => Math.max(m, r.responseEnd), 0) || undefined,
     config: find(/^\\/api\\/config$/)?.responseEnd,
     token: find(/^\\/api\\/guest$/)?.responseEnd,
     lobbyChunkRan: find(/^\\/api\\/games$/)?.startTime,
@@ -90,6 +105,7 @@ const PHASE_READ = `(() => {
     firstFrame: t.lobbyRenderedMs,
     wsCreated: p.wsCreated,
     wsOpen: p.wsOpen,
+    wsFirstSend: p.wsFirstSend,
     wsSession: p.wsSession,
     interactive: t.lobbyInteractiveMs,
   };
@@ -234,10 +250,10 @@ async function lobbyTimes(url: string): Promise<{ cold: number[]; warm: number[]
     try {
       const page = await browser.newPage();
       if (PHASES) await page.addInitScript(PHASE_PROBE);
-      const fetches = await recordFetches(page);
+      const fetches = NETWORK_LOG ? await recordFetches(page) : null;
       cold.push(await measure(page));
       if (PHASES) phases.push((await page.evaluate(PHASE_READ)) as Record<string, number>);
-      fetched.push(await fetches());
+      if (fetches) fetched.push(await fetches());
     } finally {
       await browser.close();
     }

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Manager } from 'socket.io-client';
+import { authFor } from '../../../shared/client/connection-options.ts';
 import { createManager } from '../../../shared/client/lobby-client.ts';
 import { adoptingWebSocket } from './adopting-transport.ts';
-import { engineSocketUrl, openEarlySocket, type EarlySocket } from './early-socket.ts';
+import { engineSocketUrl, lobbyConnectFrame, openEarlySocket, type EarlySocket } from './early-socket.ts';
 
 /** A browser WebSocket's surface, with the server's side driven by the test. */
 class FakeSocket extends EventTarget {
@@ -73,7 +74,7 @@ describe('the early WebSocket', () => {
       ['http://[::1]:8080', '/socket.io'],
     ] as const) {
       const asked: string[] = [];
-      const spy: EarlySocket = { url: '', take: (u) => (asked.push(u), null), discard: () => {} };
+      const spy: EarlySocket = { url: '', sendOnceOpen: async () => false, take: (u) => (asked.push(u), null), discard: () => {} };
       // take() answering null lets the transport open its own socket, which Node has none of: the
       // error that follows is the engine's business, the address asked is what is checked.
       const m = createManager(origin, { path, transports: [adoptingWebSocket(spy)], reconnection: false });
@@ -111,6 +112,52 @@ describe('the early WebSocket', () => {
     expect(lobby.connected).toBe(false);
   });
 
+  it("carries the lobby's CONNECT sent before the hand-over: the client's identical one is not sent again, and the answer is there at once", async () => {
+    const e = early(engineSocketUrl(ORIGIN, '/socket.io'));
+    e.socket().serverOpens();
+    const out = e.early.sendOnceOpen(lobbyConnectFrame('t'));
+    expect(e.socket().sent).toEqual([]); // engine.io's open packet first, as the client waits for it
+    e.socket().serverSends(OPEN_PACKET);
+    expect(e.socket().sent).toEqual([lobbyConnectFrame('t')]);
+    await expect(out).resolves.toBe(true);
+    e.socket().serverSends('40/lobby,{"sid":"s-1"}');
+    e.socket().serverSends('42/lobby,["session",{"guestId":"g-1"}]');
+    const m = manager(e.early);
+    // as the SDK asks for it: a function, asked at every connect
+    const lobby = m.socket('/lobby', { auth: authFor(() => 't') });
+    const session = new Promise((r) => lobby.on('session' as never, r));
+    await tick();
+    expect(lobby.connected).toBe(true);
+    expect(lobby.id).toBe('s-1');
+    await expect(session).resolves.toEqual({ guestId: 'g-1' });
+    const match = m.socket('/match', { auth: authFor(() => 't') });
+    await tick();
+    // one CONNECT of /lobby in all (the entry's), the client's /match one as usual
+    expect(e.socket().sent.map(String)).toEqual([lobbyConnectFrame('t'), expect.stringMatching(/^40\/match,/)]);
+    expect(match.connected).toBe(false);
+  });
+
+  it("sends the client's own CONNECT when it differs from the one sent early (another token), and when the early one was never sent", async () => {
+    const a = early(engineSocketUrl(ORIGIN, '/socket.io'));
+    a.socket().serverOpens();
+    a.socket().serverSends(OPEN_PACKET);
+    a.early.sendOnceOpen(lobbyConnectFrame('old'));
+    manager(a.early).socket('/lobby', { auth: authFor(() => 'new') });
+    await tick();
+    expect(a.socket().sent).toEqual([lobbyConnectFrame('old'), lobbyConnectFrame('new')]);
+
+    // taken before engine.io's open packet came: the waiting frame is dropped, the client sends its own
+    const b = early(engineSocketUrl(ORIGIN, '/socket.io'));
+    b.socket().serverOpens();
+    const dropped = b.early.sendOnceOpen(lobbyConnectFrame('t'));
+    manager(b.early).socket('/lobby', { auth: authFor(() => 't') });
+    await expect(dropped).resolves.toBe(false);
+    await tick();
+    b.socket().serverSends(OPEN_PACKET);
+    await tick();
+    expect(b.socket().sent).toEqual([lobbyConnectFrame('t')]);
+  });
+
   it('is handed over once: a second connection opens its own', () => {
     const e = early(engineSocketUrl(ORIGIN, '/socket.io'));
     // as engine.io-client would set it in a browser: frames kept before the hand-over are alike
@@ -142,6 +189,16 @@ describe('the early WebSocket', () => {
     expect(b.early.take(b.early.url)).not.toBeNull();
     b.early.discard();
     expect(b.socket().closed).toBe(false);
+  });
+
+  it('says a frame was not sent when the socket closed before engine.io opened', async () => {
+    const e = early(engineSocketUrl(ORIGIN, '/socket.io'));
+    e.socket().serverOpens();
+    const out = e.early.sendOnceOpen(lobbyConnectFrame('t'));
+    e.socket().serverCloses();
+    await expect(out).resolves.toBe(false);
+    await expect(e.early.sendOnceOpen(lobbyConnectFrame('t'))).resolves.toBe(false);
+    expect(e.socket().sent).toEqual([]);
   });
 
   it('is null when the browser refuses the address', () => {

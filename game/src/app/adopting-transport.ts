@@ -8,6 +8,10 @@
  * caught up in order: the engine starts listening to its transport only after `open()` returns,
  * so the catch-up waits for a microtask, and the socket's own next event (a task) cannot
  * overtake it.
+ *
+ * A frame the entry module already sent on the socket (the lobby's CONNECT for the same token) is
+ * not sent again when the client writes it: the server would take a second CONNECT of a namespace
+ * as a second socket. Only an identical frame is held back, once; any other goes out as usual.
  */
 import { WebSocket as WebSocketTransport, type TransportCtor } from 'engine.io-client';
 import type { EarlySocket, HandedOver } from './early-socket.ts';
@@ -15,9 +19,12 @@ import type { EarlySocket, HandedOver } from './early-socket.ts';
 export function adoptingWebSocket(early: EarlySocket): TransportCtor {
   return class AdoptingWebSocket extends WebSocketTransport {
     private adopted: HandedOver | null = null;
+    /** What the entry module sent on the adopted socket and the client has not written yet. */
+    private sentEarly: string[] = [];
 
     override createSocket(uri: string, protocols: string | string[] | undefined, opts: Record<string, unknown>): WebSocket {
       this.adopted = early.take(uri);
+      this.sentEarly = this.adopted ? [...this.adopted.sent] : [];
       return this.adopted?.ws ?? (super.createSocket(uri, protocols, opts) as WebSocket);
     }
 
@@ -32,6 +39,15 @@ export function adoptingWebSocket(early: EarlySocket): TransportCtor {
         for (const data of adopted.messages) this.onData(data as string);
       });
       return this;
+    }
+
+    override doWrite(...[packet, data]: Parameters<WebSocketTransport['doWrite']>): void {
+      const early = typeof data === 'string' ? this.sentEarly.indexOf(data) : -1;
+      if (early >= 0) {
+        this.sentEarly.splice(early, 1);
+        return;
+      }
+      super.doWrite(packet, data);
     }
   } as unknown as TransportCtor;
 }
