@@ -14,9 +14,8 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Button } from '../../shared/games/arena/sim/index.ts';
-import { firstWallHit } from '../../shared/games/arena/sim/projectiles.ts';
 import { REPLAY_FORMAT_VERSION, REPLAY_ZLIB } from '../../shared/replay/replay-format.ts';
+import { huntInput } from '../support/arena-hunter.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
 import { lobbyReady, openPage, setNickname, shot, waitForScreen } from '../support/page.ts';
 import { sharedChromium } from '../support/shared-chromium.ts';
@@ -86,25 +85,14 @@ describe('the replay viewer in Chromium', () => {
     const bobView = bob.openMatch();
     const joined = await bobView.conn.join(seat.matchId);
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
-    // Bob hunts Alice along the map's clear lanes: every spawn point is on a wall-free column
-    // (x = 100, 800 or 1500) and the rows y = 300 and 700 cross the map wall-free, so he goes to
-    // the nearer row, along it to her column, then up or down it, and fires once he sees her.
+    // Bob hunts Alice along the map's clear lanes (arena-hunter.ts).
     const { map } = joined.setup;
-    const toward = (d: number, minus: number, plus: number) => (d > 6 ? plus : d < -6 ? minus : 0);
     walking = setInterval(() => {
       const view = bobView.snapshots.at(-1);
       const me = view?.players.find((p) => p.id === joined.slot);
       const her = view?.players.find((p) => p.id !== joined.slot && p.alive);
       if (!view || !me || !her) return;
-      const dx = her.x - me.x;
-      const dy = her.y - me.y;
-      const row = Math.abs(me.y - 300) < Math.abs(me.y - 700) ? 300 : 700;
-      let buttons: number;
-      if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) buttons = Button.Fire;
-      else if (Math.abs(dx) <= 6) buttons = toward(dy, Button.Up, Button.Down);
-      else if (Math.abs(me.y - row) > 6) buttons = toward(row - me.y, Button.Up, Button.Down);
-      else buttons = toward(dx, Button.Left, Button.Right);
-      bobView.conn.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
+      bobView.conn.sendInput({ ...huntInput(me, her, map.walls), clientTick: view.tick });
     }, 33);
 
     // Bob kills Alice: her page plays the killcam from his seat during her respawn countdown

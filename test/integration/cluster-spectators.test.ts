@@ -15,11 +15,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlayerClient } from '../../shared/client/player-client.ts';
 import type { ArenaInput, ArenaSetup } from '../../shared/games/arena/index.ts';
-import { Button, firstWallHit } from '../../shared/games/arena/sim/index.ts';
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import { unpackKillcam } from '../../shared/replay/killcam.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
+import { huntInput } from '../support/arena-hunter.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
 import { waitFor } from '../support/wait.ts';
@@ -93,25 +93,14 @@ describe('spectators on either node watch SPECTATOR_DELAY_S behind the players',
     // Before any death: the owner's own answer, relayed.
     expect(await kim.client.match.killcam({})).toMatchObject({ ok: false, code: ErrorCode.KillcamNotFound });
 
-    // Ada hunts Kim along the map's clear lanes (every spawn point is on a wall-free column,
-    // x = 100, 800 or 1500, and the rows y = 300 and 700 cross the map wall-free) and fires once
-    // she sees her; one hit kills (damage 100).
+    // Ada hunts Kim along the map's clear lanes (arena-hunter.ts); one hit kills (damage 100).
     const { map } = created.setup;
-    const toward = (d: number, minus: number, plus: number) => (d > 6 ? plus : d < -6 ? minus : 0);
     const hunt = setInterval(() => {
       const view = ada.seen.at(-1);
       const me = view?.players.find((p) => p.id === created.slot);
       const her = view?.players.find((p) => p.id === joined.slot && p.alive);
       if (!view || !me || !her) return;
-      const dx = her.x - me.x;
-      const dy = her.y - me.y;
-      const row = Math.abs(me.y - 300) < Math.abs(me.y - 700) ? 300 : 700;
-      let buttons: number;
-      if (firstWallHit(me, her, map.walls, 4) === null && Math.hypot(dx, dy) < 500) buttons = Button.Fire;
-      else if (Math.abs(dx) <= 6) buttons = toward(dy, Button.Up, Button.Down);
-      else if (Math.abs(me.y - row) > 6) buttons = toward(row - me.y, Button.Up, Button.Down);
-      else buttons = toward(dx, Button.Left, Button.Right);
-      ada.client.match.sendInput({ buttons, aim: Math.atan2(dy, dx), clientTick: view.tick });
+      ada.client.match.sendInput({ ...huntInput(me, her, map.walls), clientTick: view.tick });
     }, 1000 / TICK_RATE);
     closers.push(() => clearInterval(hunt));
     try {
