@@ -13,7 +13,7 @@ import { GAMES } from '../../shared/games/index.ts';
 import type { AnyGame } from '../../shared/game/game-definition.ts';
 import { unpackReplayWeb } from '../../shared/replay/replay-file-web.ts';
 import { ReplayPlayer } from '../../shared/replay/replay-player.ts';
-import { prepareReplay } from '../../shared/replay/resimulate.ts';
+import { prepareReplay, startOf, stepTick } from '../../shared/replay/resimulate.ts';
 import { Button } from '../../shared/games/arena/sim/index.ts';
 import { playRecordedMatch } from '../../test/support/recorded-match.ts';
 import { packReplay } from './replay-file.ts';
@@ -89,6 +89,36 @@ describe('a replay file in the page', () => {
     expect(player.seek(prepared.ticks.at(-1)!.tick - 10)).toBeNull();
     const s = player.step();
     expect(s.ok && s.snapshot?.phaseEndTick).toBe(playing!.phaseEndTick);
+  });
+
+  it('knows when play ends by time wherever the checkpoints fall, also on the tick right after play began', async () => {
+    // The recorder places checkpoints by a phase taken from the (random) replay id: one can sit on
+    // the record right after the one where play begins, so the state it holds is already playing.
+    const { prepared } = await recorded(arena, { killTarget: 0, timeLimitS: 25 });
+    const begin = prepared.ticks.findIndex((t) => t.beginPlay);
+    expect(begin).toBeGreaterThan(0);
+    const head = startOf(prepared);
+    if (!head.ok) throw new Error(head.message);
+    for (let i = 0; i <= begin; i++) expect(stepTick(prepared, head.value, prepared.ticks[i]!)).toBeNull();
+    const expected = head.value.phaseEndTick;
+    expect(expected).toBeGreaterThan(prepared.ticks[begin]!.tick);
+    const after = begin + 1;
+    const withCheckpoint = {
+      ...prepared,
+      ticks: prepared.ticks.map((t, i) =>
+        i === after ? { ...t, checkpoint: { replay: prepared.replay.header.replayId, tick: prepared.ticks[begin]!.tick, playing: true, state: arena.toState(head.value.state as never) } } : t,
+      ),
+      checkpoints: [...prepared.checkpoints, after].sort((a, b) => a - b),
+    };
+    const player = open(withCheckpoint);
+    // A seek well into play starts from a later checkpoint and still carries the end of play.
+    expect(player.seek(prepared.ticks.at(-1)!.tick - 10)).toBeNull();
+    const s = player.step();
+    expect(s.ok && s.snapshot?.phaseEndTick).toBe(expected);
+    // And so does a seek onto that checkpoint itself.
+    expect(player.seek(prepared.ticks[after]!.tick)).toBeNull();
+    const t = player.step();
+    expect(t.ok && t.snapshot?.phaseEndTick).toBe(expected);
   });
 
   it('hostile bytes are a one-line error: not a replay, another format, cut short, damaged, a bomb', async () => {

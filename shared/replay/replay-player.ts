@@ -44,13 +44,34 @@ export class ReplayPlayer {
     const player = new ReplayPlayer(prepared, start.value);
     // A seek lands after play began without stepping over beginPlay: learn its answer once.
     if (player.beginIndex >= 0) {
-      const bad = player.seek(player.prepared.ticks[player.beginIndex]!.tick);
-      if (bad) return bad;
-      player.endOfPlay = player.head.phaseEndTick;
-      const back = player.seek(0);
-      if (back) return back;
+      const end = player.beginPlayAnswer();
+      if (!end.ok) return end;
+      player.endOfPlay = end.value;
     }
     return { ok: true, value: player };
+  }
+
+  /**
+   * What beginPlay answered on the record that begins play, stepped from the newest checkpoint at
+   * or before that record: a checkpoint after it holds a state already playing, which does not
+   * say (the recorder places checkpoints by a phase taken from the replay id, so one can sit on
+   * the very next record).
+   */
+  private beginPlayAnswer(): { ok: true; value: number } | ReplayError {
+    const { ticks, checkpoints } = this.prepared;
+    let from = -1;
+    for (const index of checkpoints) {
+      if (index <= this.beginIndex) from = index;
+      else break;
+    }
+    const start = from < 0 ? startOf(this.prepared) : fromCheckpoint(this.prepared, ticks[from]!.checkpoint!);
+    if (!start.ok) return start;
+    const head = start.value;
+    for (let i = Math.max(0, from); i <= this.beginIndex; i++) {
+      const bad = safeStep(this.prepared, head, ticks[i]!);
+      if (bad) return bad;
+    }
+    return { ok: true, value: head.phaseEndTick };
   }
 
   /** The tick the state is at now. */
