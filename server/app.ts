@@ -133,7 +133,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
   const ratings = new MatchRatings({ stores, log, notify: (guestId, change) => sockets.lobby.to(guestRoom(guestId)).emit('rating', change) });
   const keyframeEveryTicks = Math.max(1, Math.round(config.keyframeIntervalS * config.tickRate));
   const spectatorDelayTicks = Math.round(config.spectatorDelayS * config.tickRate);
-  const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks, spectatorDelayTicks, tickMs: 1000 / config.tickRate }) : null;
+  const routes = cluster ? routeMatches(cluster, { nodeId: config.nodeId, nsp: sockets.match, games, metrics, log, keyframeEveryTicks, spectatorDelayTicks }) : null;
   // Replays: every match's input log, in Redis beside the lobby's state in a cluster (an adopted
   // match extends its replay there), in memory alone.
   const retention = { maxCount: config.replayMaxCount, maxAgeMs: config.replayMaxAgeS * 1000 };

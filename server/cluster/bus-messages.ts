@@ -56,8 +56,8 @@ export interface BusNotices {
   replaced: { matchId: string; socketId: string };
   /** A relayed connection dropped (its seat is kept for the reconnect grace). */
   detach: { matchId: string; socketId: string; how?: 'leave' | 'drop' };
-  /** The asker relays the match but has no keyframe to decode its deltas on: send one. */
-  keyframe: { matchId: string };
+  /** The asker relays the match but has no keyframe to decode its deltas on: send one (of the spectators' stream: `spectators`). */
+  keyframe: { matchId: string; spectators?: boolean };
 }
 
 export type RequestKind = keyof BusRequests;
@@ -190,7 +190,10 @@ export const NOTICE_BODIES = {
   },
   keyframe: (obj) => {
     const matchId = stringField(obj, 'matchId', ID_MAX);
-    return matchId.ok ? ok({ matchId: matchId.value }) : matchId;
+    if (!matchId.ok) return matchId;
+    if (obj.spectators === undefined) return ok({ matchId: matchId.value });
+    if (typeof obj.spectators !== 'boolean') return err('BAD_REQUEST', 'spectators must be a boolean');
+    return ok({ matchId: matchId.value, spectators: obj.spectators });
   },
 } satisfies { [K in NoticeKind]: Check<BusNotices[K]> };
 

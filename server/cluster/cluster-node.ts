@@ -608,7 +608,11 @@ export class ClusterNode {
       dismiss: (_from, { matchId, socketId }) => this.deps.remote.dismissed(matchId, socketId),
       replaced: (_from, { matchId, socketId }) => this.deps.remote.replaced(matchId, socketId),
       detach: (from, { matchId, socketId }) => this.deps.registry.get(matchId)?.detach(remoteConnectionId(from, socketId), 'drop'),
-      keyframe: (_from, { matchId }) => this.deps.registry.get(matchId)?.keyframeSoon(),
+      keyframe: (_from, { matchId, spectators }) => {
+        const match = this.deps.registry.get(matchId);
+        if (spectators) match?.spectatorKeyframeSoon();
+        else match?.keyframeSoon();
+      },
     };
   }
 

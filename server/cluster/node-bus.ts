@@ -103,6 +103,12 @@ const isNodeId = (v: unknown): v is string => typeof v === 'string' && v.length 
 
 export const nodeChannel = (nodeId: string): string => `{node:${nodeId}}:bus`;
 export const streamChannel = (matchId: string): string => `{snap:${matchId}}`;
+/** The match's spectators' stream (SPECTATOR_DELAY_S behind), as the owner makes it for its own spectators. */
+export const spectatorChannel = (matchId: string): string => `{spec:${matchId}}`;
+
+/** Which of a match's two streams: the players' (live) or the spectators' (delayed). */
+export type StreamKind = 'players' | 'spectators';
+const channelOf = (matchId: string, kind: StreamKind): string => (kind === 'players' ? streamChannel(matchId) : spectatorChannel(matchId));
 
 /** How soon a refused subscription to the node's own channel is tried again. */
 const LISTEN_RETRY_MS = 250;
@@ -235,14 +241,14 @@ export class NodeBus {
     this.publish(nodeChannel(nodeId), frame, 'input').catch((e: unknown) => this.opts.onError?.(e));
   }
 
-  /** One encoded snapshot to every node with players in the match. */
-  publishSnapshot(matchId: string, bytes: Uint8Array): void {
+  /** One encoded snapshot to every node with players (or, `spectators`, spectators) in the match. */
+  publishSnapshot(matchId: string, bytes: Uint8Array, kind: StreamKind = 'players'): void {
     const id = this.encoder.encode(this.nodeId);
     const frame = Buffer.allocUnsafe(1 + id.length + bytes.length);
     frame[0] = id.length;
     frame.set(id, 1);
     frame.set(bytes, 1 + id.length);
-    this.publish(streamChannel(matchId), frame, 'stream').catch((e: unknown) => this.opts.onError?.(e));
+    this.publish(channelOf(matchId, kind), frame, 'stream').catch((e: unknown) => this.opts.onError?.(e));
   }
 
   /**
@@ -250,8 +256,8 @@ export class NodeBus {
    * Resolves once Redis confirmed the subscription (at once when it was already there): what the
    * owner publishes from then on arrives. Never rejects (a Redis error goes to onError).
    */
-  subscribeStream(matchId: string, handler: StreamHandler): Promise<void> {
-    const channel = streamChannel(matchId);
+  subscribeStream(matchId: string, handler: StreamHandler, kind: StreamKind = 'players'): Promise<void> {
+    const channel = channelOf(matchId, kind);
     const fresh = !this.streams.has(channel);
     this.streams.set(channel, handler);
     if (!fresh) return this.subscribing.get(channel) ?? Promise.resolve();
@@ -264,8 +270,8 @@ export class NodeBus {
     return done;
   }
 
-  unsubscribeStream(matchId: string): void {
-    const channel = streamChannel(matchId);
+  unsubscribeStream(matchId: string, kind: StreamKind = 'players'): void {
+    const channel = channelOf(matchId, kind);
     if (!this.streams.delete(channel)) return;
     this.subscribing.delete(channel);
     void (this.opts.subscriber.sunsubscribe(channel) as Promise<unknown>).catch((e: unknown) => this.opts.onError?.(e));

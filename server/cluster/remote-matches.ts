@@ -5,12 +5,14 @@
  * over the node bus, and feeds it the match's stream through a relay: the owner publishes each
  * encoded snapshot once per tick, this node decodes it once and sends it to its own sockets
  * with the same fan-out the owner uses (a personal keyframe for newcomers and slow readers, the
- * shared deltas otherwise), so slow readers here are handled here, the same way. Spectators here
- * get that stream `spectatorDelayTicks` late, delayed here as the owner delays its own
- * (server/replay/delayed-spectators.ts): the owner does nothing for them.
+ * shared deltas otherwise), so slow readers here are handled here, the same way. With a
+ * spectator delay (`spectatorDelayTicks`) spectators here get the owner's spectators' stream
+ * instead, relayed the same way: what the owner makes for its own spectators (re-simulated from
+ * the match's recording, or its live snapshots held back when it has none), published once on
+ * the bus while some other node has spectators. This node holds nothing back itself: nothing it
+ * gets is newer than the delay.
  */
 import type { AnyGame, SnapshotHeader } from '../../shared/game/game-definition.ts';
-import { MatchPhase } from '../../shared/game/phase.ts';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import type { MatchInfo } from '../../shared/protocol/events.ts';
 import type { GuestIdentity } from '../auth/identity.ts';
@@ -19,7 +21,6 @@ import type { GameRegistry } from '../match/game-registry.ts';
 import { SnapshotFanout } from '../match/snapshot-fanout.ts';
 import type { Metrics } from '../metrics.ts';
 import { bindSocket, matchRoom, movedNotice, remoteConnectionId, replacedNotice, snapshotRoom, spectatorRoom, unbindSocket } from '../net/match-room.ts';
-import { DelayedSpectators } from '../replay/delayed-spectators.ts';
 import { roomTransport } from '../net/room-transport.ts';
 import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
@@ -31,12 +32,18 @@ interface Relay {
   fanout: SnapshotFanout;
   base: SnapshotHeader | null;
   sockets: Set<string>;
-  /** This node's spectators of the match, on the delayed stream; null: no delay. */
-  watchers: DelayedSpectators | null;
-  /** After the end the owner sends nothing more: the delayed queue empties on this timer. */
-  drainTimer: ReturnType<typeof setInterval> | null;
+  /** This node's spectators of the match on the owner's spectators' stream; null: none (or no delay). */
+  spectators: SpectatorRelay | null;
   /** When this node last asked the owner for a keyframe (Date.now()). */
   askedKeyframeAt: number;
+}
+
+/** The owner's spectators' stream, relayed to this node's spectators (subscribed while there are any). */
+interface SpectatorRelay {
+  fanout: SnapshotFanout;
+  base: SnapshotHeader | null;
+  askedKeyframeAt: number;
+  watching: Set<string>;
 }
 
 export interface RemoteMatchesDeps {
@@ -48,8 +55,6 @@ export interface RemoteMatchesDeps {
   keyframeEveryTicks: number;
   /** Spectators see matches this many ticks late (SPECTATOR_DELAY_S × tick rate); 0 or absent: live. */
   spectatorDelayTicks?: number;
-  /** Length of a tick (ms), the pace at which the delayed queue empties after the end. */
-  tickMs?: number;
 }
 
 export const unavailable = (error: unknown): AckResult<never> => ({
@@ -135,7 +140,7 @@ export class RemoteMatches implements RemoteSockets {
     const relay = this.relayOf(matchId, owner, game);
     if (early && early.waiting <= 0 && this.early.get(matchId) === early) this.early.delete(matchId);
     relay.sockets.add(socket.id);
-    if (res.role === 'spectator' && relay.watchers) relay.watchers.add(socket.id);
+    if (res.role === 'spectator' && (this.deps.spectatorDelayTicks ?? 0) > 0) this.watch(matchId, relay, socket.id);
     else relay.fanout.add(socket.id);
     return res;
   }
@@ -256,9 +261,8 @@ export class RemoteMatches implements RemoteSockets {
   private relayOf(matchId: string, owner: string, game: AnyGame): Relay {
     let relay = this.relays.get(matchId);
     if (relay && relay.owner === owner) return relay;
-    // The stream's subscription stays (see below); only the delayed queue's timer goes.
-    if (relay?.drainTimer) clearInterval(relay.drainTimer);
-    const delay = this.deps.spectatorDelayTicks ?? 0;
+    // The streams' subscriptions stay (see below): only their handlers change.
+    const watching = relay?.spectators?.watching;
     relay = {
       owner,
       game,
@@ -266,14 +270,11 @@ export class RemoteMatches implements RemoteSockets {
       askedKeyframeAt: 0,
       sockets: relay?.sockets ?? new Set(),
       fanout: new SnapshotFanout(roomTransport(this.deps.nsp, snapshotRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics),
-      watchers:
-        delay > 0
-          ? new DelayedSpectators(new SnapshotFanout(roomTransport(this.deps.nsp, spectatorRoom(matchId)), game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics), delay)
-          : null,
-      drainTimer: null,
+      spectators: null,
     };
     this.relays.set(matchId, relay);
     const r = relay;
+    for (const id of watching ?? []) this.watch(matchId, r, id);
     // The same channel: the handler changes, the subscription stays (no frame falls in between).
     void this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onStream(matchId, r, from, bytes));
     const early = this.early.get(matchId);
@@ -304,27 +305,54 @@ export class RemoteMatches implements RemoteSockets {
     }
     relay.base = decoded.value;
     relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
-    const watchers = relay.watchers;
-    if (!watchers) return;
-    watchers.push(decoded.value);
-    if (decoded.value.phase === MatchPhase.Ended && relay.drainTimer === null) {
-      relay.drainTimer = setInterval(() => {
-        watchers.drain();
-        if (watchers.pending === 0 && relay.drainTimer) {
-          clearInterval(relay.drainTimer);
-          relay.drainTimer = null;
-        }
-      }, this.deps.tickMs ?? 50);
+  }
+
+  /** A spectator here, on the owner's spectators' stream (subscribed with the first one). */
+  private watch(matchId: string, relay: Relay, socketId: string): void {
+    let side = relay.spectators;
+    if (!side) {
+      const fanout = new SnapshotFanout(roomTransport(this.deps.nsp, spectatorRoom(matchId)), relay.game.snapshotCodec, this.deps.keyframeEveryTicks, this.deps.metrics);
+      side = relay.spectators = { fanout, base: null, askedKeyframeAt: 0, watching: new Set() };
+      const s = side;
+      void this.deps.bus.subscribeStream(matchId, (from, bytes) => this.onSpectatorStream(matchId, relay, s, from, bytes), 'spectators');
     }
+    side.watching.add(socketId);
+    side.fanout.add(socketId);
+  }
+
+  private onSpectatorStream(matchId: string, relay: Relay, side: SpectatorRelay, from: string, bytes: Uint8Array): void {
+    if (from !== relay.owner || this.relays.get(matchId) !== relay || relay.spectators !== side) return;
+    const head = relay.game.snapshotCodec.peek(bytes);
+    if (!head.ok) return;
+    const decoded = relay.game.snapshotCodec.decode(bytes, side.base);
+    // No base yet (the owner's keyframe for this node went out before the subscription took):
+    // ask for one, as for the players' stream.
+    if (!decoded.ok) {
+      const now = Date.now();
+      if (now - side.askedKeyframeAt >= 200) {
+        side.askedKeyframeAt = now;
+        this.deps.bus.notify(relay.owner, 'keyframe', { matchId, spectators: true });
+      }
+      return;
+    }
+    side.base = decoded.value;
+    side.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
   }
 
   private forget(matchId: string, socketId: string): void {
     const relay = this.relays.get(matchId);
     if (!relay?.sockets.delete(socketId)) return;
     relay.fanout.remove(socketId);
-    relay.watchers?.remove(socketId);
+    const side = relay.spectators;
+    if (side?.watching.delete(socketId)) {
+      side.fanout.remove(socketId);
+      // Nobody watching here: the owner stops publishing the spectators' stream for this node.
+      if (side.watching.size === 0) {
+        relay.spectators = null;
+        this.deps.bus.unsubscribeStream(matchId, 'spectators');
+      }
+    }
     if (relay.sockets.size > 0) return;
-    if (relay.drainTimer) clearInterval(relay.drainTimer);
     this.relays.delete(matchId);
     // An attach to the match's next owner may be under way: its early stream keeps the channel.
     if (this.early.has(matchId)) void this.deps.bus.subscribeStream(matchId, this.earlyHandlerOf(matchId));

@@ -138,7 +138,7 @@ export interface MatchRoutes {
 
 export function routeMatches(
   link: ClusterLink,
-  deps: { nodeId: string; nsp: MatchNamespace; games: GameRegistry; metrics: Metrics; log: Logger; keyframeEveryTicks: number; spectatorDelayTicks?: number; tickMs?: number },
+  deps: { nodeId: string; nsp: MatchNamespace; games: GameRegistry; metrics: Metrics; log: Logger; keyframeEveryTicks: number; spectatorDelayTicks?: number },
 ): MatchRoutes {
   const { bus, stores } = link;
   const remote = new RemoteMatches({ ...deps, bus });

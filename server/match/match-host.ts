@@ -26,7 +26,7 @@ import { TickWindow } from './tick-window.ts';
 import { MatchRunner, type RunnerCheckpoint, type RunnerOptions, type RunnerPushOutcome } from './match-runner.ts';
 import type { TickScheduler } from './scheduler.ts';
 import { SeatBook, type Seat } from './seat-book.ts';
-import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
+import { OTHER_NODES, SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
 
 /** What the lobby needs to hear from a match. Called synchronously; the lobby queues its own I/O. */
 export interface MatchHooks {
@@ -109,6 +109,8 @@ export interface MatchHostDeps {
 interface SpectatorSide {
   add(id: string): void;
   remove(id: string): void;
+  /** The next frame for `id` is a keyframe (another node's relay lost the stream's base). */
+  rekey(id: string): void;
   /** A tick of the live match, scheduled at `serverTime`, and the snapshot it took, if any. */
   tick(tick: number, serverTime: number, snapshot: SnapshotHeader | null): void;
   /** A tick of the clock after the end. */
@@ -149,6 +151,11 @@ export class MatchHost {
   private readonly fanout: SnapshotFanout;
   /** Spectators' stream, SPECTATOR_DELAY_S behind; null: they share the players' stream. */
   private readonly spectators: SpectatorSide | null;
+  /**
+   * Spectators on other nodes (delayed stream only): while there are any, the spectators' stream
+   * also goes to the node bus (one subscriber, OTHER_NODES), which their nodes relay as it is.
+   */
+  private readonly farWatchers = new Set<string>();
   private readonly recorder: MatchRecorder | null;
   private readonly killcams: Killcams | null;
   private readonly unschedule: () => void;
@@ -280,6 +287,7 @@ export class MatchHost {
       return {
         add: (id) => (watching.add(id), (current() ?? side).add(id)),
         remove: (id) => (watching.delete(id), (current() ?? side).remove(id)),
+        rekey: (id) => (current() ?? side).rekey(id),
         tick: (t, at, s) => {
           const h = current();
           if (h) h.tick(t, at, s);
@@ -293,7 +301,7 @@ export class MatchHost {
 
     function heldBack(): SpectatorSide {
       const held = new DelayedSpectators(new SnapshotFanout(deps.spectators!, spec.game.snapshotCodec, keyframeEveryTicks, deps.metrics), delayTicks);
-      return { add: (id) => held.add(id), remove: (id) => held.remove(id), tick: (_t, _at, s) => (s ? held.push(s) : held.drain()), drain: () => held.drain(), close: () => {} };
+      return { add: (id) => held.add(id), remove: (id) => held.remove(id), rekey: (id) => held.rekey(id), tick: (_t, _at, s) => (s ? held.push(s) : held.drain()), drain: () => held.drain(), close: () => {} };
     }
   }
 
@@ -504,12 +512,23 @@ export class MatchHost {
     this.fanout.keyframeSoon();
   }
 
+  /** The same for the spectators' stream (while another node has spectators). */
+  spectatorKeyframeSoon(): void {
+    if (this.farWatchers.size > 0) this.spectators?.rekey(OTHER_NODES);
+  }
+
   spectate(connectionId: string): AckResult<MatchInfo> {
     if (!this.isOpen || this.spec.visibility !== 'public') {
       return { ok: false, code: ErrorCode.MatchNotFound, message: 'no public match with this id is running' };
     }
     if (!this.seats.watch(connectionId)) return { ok: false, code: ErrorCode.MatchFull, message: 'this match has as many spectators as it takes' };
     if (this.deps.events.admit(connectionId, 'spectator', -1)) (this.spectators ?? this.fanout).add(connectionId);
+    else if (this.spectators) {
+      // A spectator on another node: its node relays the spectators' stream, from a keyframe.
+      this.farWatchers.add(connectionId);
+      if (this.farWatchers.size === 1) this.spectators.add(OTHER_NODES);
+      else this.spectators.rekey(OTHER_NODES);
+    }
     this.changed(false);
     return { ok: true, ...this.info('spectator', -1) };
   }
@@ -536,6 +555,7 @@ export class MatchHost {
   private unsubscribe(connectionId: string): void {
     this.fanout.remove(connectionId);
     this.spectators?.remove(connectionId);
+    if (this.farWatchers.delete(connectionId) && this.farWatchers.size === 0) this.spectators?.remove(OTHER_NODES);
   }
 
   /** Gives a guest's seat up, connected or not (left from the lobby, grace over). */

@@ -8,6 +8,14 @@ import type { Metrics } from '../metrics.ts';
 
 type Snapshot = SnapshotHeader;
 
+/**
+ * The spectators' fan-out's one subscriber that stands for every other node with spectators of
+ * the match: what it is sent goes out once on the match's spectators' stream over the node bus,
+ * which those nodes relay to their spectators (server/cluster/remote-matches.ts). So a relaying
+ * node's spectators see what the owner's see (from the recording), and that node delays nothing.
+ */
+export const OTHER_NODES = '@nodes';
+
 /** How the fan-out reaches clients; socket.io rooms in production, arrays in tests. */
 export interface FanoutTransport {
   /** Sends to every subscribed client; returns how many it reached. */

@@ -10,7 +10,7 @@
  */
 import { ErrorCode } from '../../shared/protocol/errors.ts';
 import type { MatchEvents } from '../match/match-events.ts';
-import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import { OTHER_NODES, type FanoutTransport } from '../match/snapshot-fanout.ts';
 import { roomTransport } from './room-transport.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 
@@ -83,8 +83,9 @@ export function replacedNotice(socket: MatchSocket): void {
  */
 export interface OtherNodes {
   notify(nodeId: string, kind: 'dismiss' | 'replaced', body: { matchId: string; socketId: string }): void;
-  publishSnapshot(matchId: string, bytes: Uint8Array): void;
+  publishSnapshot(matchId: string, bytes: Uint8Array, kind?: 'players' | 'spectators'): void;
 }
+
 
 export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherNodes | null): { events: MatchEvents; transport: FanoutTransport; spectators: FanoutTransport } {
   const room = matchRoom(matchId);
@@ -161,5 +162,31 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
     },
     hasOtherReaders: () => remote.size > 0,
   };
-  return { events, transport, spectators: roomTransport(nsp, spectatorRoom(matchId)) };
+  const watchersHere = roomTransport(nsp, spectatorRoom(matchId));
+  let nodesOnChain = false;
+  const spectators: FanoutTransport = {
+    ...watchersHere,
+    broadcast(bytes) {
+      const reached = watchersHere.broadcast(bytes);
+      if (!nodesOnChain || !bus) return reached;
+      bus.publishSnapshot(matchId, bytes, 'spectators');
+      return reached + 1;
+    },
+    send(id, bytes) {
+      if (id !== OTHER_NODES) return watchersHere.send(id, bytes);
+      bus?.publishSnapshot(matchId, bytes, 'spectators');
+    },
+    subscribe(id) {
+      if (id === OTHER_NODES) nodesOnChain = true;
+      else watchersHere.subscribe(id);
+    },
+    unsubscribe(id) {
+      if (id === OTHER_NODES) nodesOnChain = false;
+      else watchersHere.unsubscribe(id);
+    },
+    // The bus has its own backlog handling: the nodes' subscriber is never a slow reader here.
+    isBackedUp: (id) => id !== OTHER_NODES && watchersHere.isBackedUp(id),
+    isDrained: (id) => id === OTHER_NODES || watchersHere.isDrained(id),
+  };
+  return { events, transport, spectators };
 }

@@ -22,7 +22,7 @@ import { createLogger } from '../log.ts';
 import { MatchHost, type MatchHostDeps, type MatchTiming } from '../match/match-host.ts';
 import type { MatchEvents } from '../match/match-events.ts';
 import type { TickScheduler, TickTask } from '../match/scheduler.ts';
-import type { FanoutTransport } from '../match/snapshot-fanout.ts';
+import { OTHER_NODES, type FanoutTransport } from '../match/snapshot-fanout.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { DelayedSpectators, type SpectatorStream } from './delayed-spectators.ts';
 import type { ReplayChunk } from '../../shared/replay/replay-format.ts';
@@ -38,11 +38,13 @@ function clients(game: AnyGame = arena) {
   const streams = new Map<string, SnapshotStream<SnapshotHeader>>();
   const shown = new Map<string, SnapshotHeader[]>();
   const firstKind = new Map<string, 'key' | 'delta'>();
+  const kinds = new Map<string, ('key' | 'delta')[]>();
   let broadcasts = 0;
   const deliver = (id: string, bytes: Uint8Array) => {
     if (!streams.has(id)) streams.set(id, new SnapshotStream(game.snapshotCodec as never));
     const peek = game.snapshotCodec.peek(bytes);
     if (!firstKind.has(id) && peek.ok) firstKind.set(id, peek.value.kind);
+    if (peek.ok) kinds.set(id, [...(kinds.get(id) ?? []), peek.value.kind]);
     const decoded = streams.get(id)!.apply(bytes);
     if (!decoded.ok) throw new Error(`${id} could not decode: ${decoded.code}`);
     shown.set(id, [...(shown.get(id) ?? []), decoded.value]);
@@ -59,7 +61,7 @@ function clients(game: AnyGame = arena) {
     isBackedUp: () => false,
     isDrained: () => true,
   };
-  return { transport, shown: (id: string) => shown.get(id) ?? [], firstKind: (id: string) => firstKind.get(id), broadcasts: () => broadcasts };
+  return { transport, shown: (id: string) => shown.get(id) ?? [], firstKind: (id: string) => firstKind.get(id), kinds: (id: string) => kinds.get(id) ?? [], broadcasts: () => broadcasts };
 }
 
 /** Seeded random commands a client could send (mulberry32). */
@@ -99,7 +101,7 @@ function match(o: MatchOptions) {
   const players = clients(game);
   const watchers = clients(game);
   const nothing = () => {};
-  const events: MatchEvents = { roster: nothing, presence: nothing, phase: nothing, ended: nothing, serverTick: nothing, admit: () => true, dismiss: nothing, replaced: nothing };
+  const events: MatchEvents = { roster: nothing, presence: nothing, phase: nothing, ended: nothing, serverTick: nothing, admit: (id) => !id.includes('#'), dismiss: nothing, replaced: nothing };
   const timing: MatchTiming = { tickRate: TICK_RATE, snapshotEvery: 1, keyframeIntervalS: 1, countdownMs: o.countdownMs ?? 0, graceMs: 2000, endedLingerMs: 4000, inputQueueSize: 4, maxSpectators: 4, spectatorDelayS: o.delayS };
   const log = createLogger({ logLevel: 'silent', nodeId: 'test' });
   const store = o.store ?? new MemoryReplayStore({ maxCount: 10, maxAgeMs: 86_400_000 });
@@ -241,6 +243,56 @@ describe('delayed spectating, from the recording', () => {
     m.tick(15);
     expect(opened).toEqual(['open', 'close']);
     expect(clocks).toBe(15);
+  });
+
+  it('spectators on other nodes: the same stream goes once to the bus (OTHER_NODES), from a keyframe for each newcomer node, and stops with the last of them', () => {
+    const opened: string[] = [];
+    const local = new LocalSpectators(GAMES);
+    const engine: SpectatorEngine = {
+      open(setup, phases, sink) {
+        opened.push('open');
+        const ch = local.open(setup, phases, sink);
+        return { ...ch, close: () => (opened.push('close'), ch.close()) };
+      },
+      close: () => local.close(),
+    };
+    const m = match({ delayS: 1, seed: 7, engine });
+    m.tick(5);
+    // A relayed connection (`node#socket`): the match's room does not admit it here.
+    expect(m.host.spectate('node2#a')).toMatchObject({ ok: true, role: 'spectator' });
+    m.host.spectate('s1');
+    m.tick(30);
+    expect(opened).toEqual(['open']);
+    expect(m.watchers.firstKind(OTHER_NODES)).toBe('key');
+    expectTheRecordingDelayed(m, OTHER_NODES, TICK_RATE);
+    // What the bus carries is what the owner's own spectators are shown.
+    const s1At = new Map(m.watchers.shown('s1').map((s) => [s.tick, s]));
+    for (const s of m.watchers.shown(OTHER_NODES).filter((f) => s1At.has(f.tick))) expect(s).toEqual(s1At.get(s.tick));
+    // Another node's first spectator: the next frame on the bus is a keyframe; the copy goes on.
+    const before = m.watchers.kinds(OTHER_NODES).length;
+    m.host.spectate('node3#b');
+    m.tick(1);
+    expect(m.watchers.kinds(OTHER_NODES).slice(before)).toEqual(['key']);
+    m.tick(2);
+    expect(m.watchers.kinds(OTHER_NODES).slice(before + 1)).toEqual(['delta', 'delta']);
+    // A relay that lost its base asks for one.
+    m.host.spectatorKeyframeSoon();
+    m.tick(1);
+    expect(m.watchers.kinds(OTHER_NODES).at(-1)).toBe('key');
+    expect(opened).toEqual(['open']);
+    m.host.detach('node2#a', 'leave');
+    m.tick(2);
+    const still = m.watchers.shown(OTHER_NODES).length;
+    expect(m.watchers.shown(OTHER_NODES).at(-1)!.tick).toBe(m.host.currentTick - TICK_RATE);
+    // The last of them gone: nothing more to the bus; the owner's own spectator goes on watching.
+    m.host.detach('node3#b', 'leave');
+    m.tick(5);
+    expect(m.watchers.shown(OTHER_NODES).length).toBe(still);
+    expect(m.watchers.shown('s1').at(-1)!.tick).toBe(m.host.currentTick - TICK_RATE);
+    // Nobody at all: the copy goes.
+    m.host.detach('s1', 'leave');
+    m.tick(1);
+    expect(opened).toEqual(['open', 'close']);
   });
 
   it('on the spectator worker thread: the same stream, off the owner\u2019s thread', async () => {
@@ -408,6 +460,22 @@ describe('delayed spectating without a recording, and without a delay', () => {
     m.tick(10);
     expect(m.watchers.shown('s1')).toEqual([]);
     expect(m.players.shown('s1').at(-1)!.tick).toBe(m.players.shown('c-ann').at(-1)!.tick);
+  });
+
+  it('an unrecorded match with spectators on another node only: its held-back stream goes to the bus, a keyframe again when asked', () => {
+    const m = match({ delayS: 1 });
+    m.host.spectate('node2#a');
+    m.tick(30);
+    const mine = m.watchers.shown(OTHER_NODES);
+    expect(m.watchers.firstKind(OTHER_NODES)).toBe('key');
+    expect(m.players.shown('c-ann').at(-1)!.tick - mine.at(-1)!.tick).toBe(TICK_RATE);
+    const byTick = new Map(m.players.shown('c-ann').map((s) => [s.tick, s]));
+    for (const s of mine) expect(s).toEqual(byTick.get(s.tick));
+    m.host.spectatorKeyframeSoon();
+    m.tick(1);
+    expect(m.watchers.kinds(OTHER_NODES).at(-1)).toBe('key');
+    m.tick(1);
+    expect(m.watchers.kinds(OTHER_NODES).at(-1)).toBe('delta');
   });
 
   it('the held-back queue: nothing is held or encoded while nobody watches', () => {

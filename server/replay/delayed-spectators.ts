@@ -1,10 +1,9 @@
 /**
  * Spectators of a public match see it `delayTicks` behind the players (SPECTATOR_DELAY_S): a
  * spectator cannot call out positions to a player ("ghosting"). This is the way for streams that
- * have no recording to re-simulate: a match that is not recorded (replays off) on its owner, and
- * a node relaying another node's match, which receives its snapshot stream and not its log
- * (server/cluster/remote-matches.ts): there the owner does nothing for the relay's spectators.
- * A recorded match's own spectators are served from its recording (recorded-spectators.ts).
+ * have no recording to re-simulate: a match that is not recorded (replays off), on its owner
+ * (other nodes relay the owner's spectators' stream: server/cluster/remote-matches.ts). A
+ * recorded match's spectators are served from its recording (recorded-spectators.ts).
  *
  * The stream's snapshots, already built for the players, wait here in order and go out on their
  * own stream (a room of their own, a delta chain of their own) once they are old enough. Cost:
@@ -15,7 +14,7 @@
  * `delayTicks` after they arrive. After the match ends the queue keeps flowing at the match's
  * pace (`drain`, once a tick), so spectators see the end too.
  *
- * Verbs: add / remove a spectator; push the tick's live snapshot; drain a tick after the end.
+ * Verbs: add / remove a spectator; `rekey` (a keyframe again for one); push the tick's live snapshot; drain a tick after the end.
  */
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
 
@@ -56,6 +55,13 @@ export class DelayedSpectators {
     if (!this.watching.delete(subscriberId)) return;
     this.stream.remove(subscriberId);
     if (this.watching.size === 0) this.forget();
+  }
+
+  /** The spectator's next snapshot is a keyframe again (its reader lost the chain's base). */
+  rekey(subscriberId: string): void {
+    if (!this.watching.has(subscriberId)) return;
+    this.stream.remove(subscriberId);
+    this.stream.add(subscriberId);
   }
 
   /** The live snapshot of this tick: queued (while somebody watches), and whatever is now `delayTicks` old goes out. */

@@ -19,7 +19,7 @@
  * kind and counted (game_spectator_feed_faults_total); the feed restarts at the next checkpoint,
  * or, the worker gone, opens again a second later on a new one. The players are never touched by any of this.
  *
- * Verbs: add / remove a spectator; `live` (a tick of the match); `drain` (a tick after the end);
+ * Verbs: add / remove a spectator; `rekey` (a keyframe again for one); `live` (a tick of the match); `drain` (a tick after the end);
  * `close` (the match is gone).
  */
 import type { SnapshotHeader } from '../../shared/game/game-definition.ts';
@@ -95,6 +95,13 @@ export class RecordedSpectators {
     if (!this.watching.delete(subscriberId)) return;
     this.fanout.remove(subscriberId);
     if (this.watching.size === 0) this.shut();
+  }
+
+  /** The spectator's next frame is a keyframe again (its reader lost the chain's base); the feed goes on. */
+  rekey(subscriberId: string): void {
+    if (!this.watching.has(subscriberId)) return;
+    this.fanout.remove(subscriberId);
+    this.fanout.add(subscriberId);
   }
 
   /** The live match stepped `tick`, scheduled at `serverTime`; `snapshot`: the one it took, if any. */

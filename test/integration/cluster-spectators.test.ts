@@ -2,10 +2,12 @@
  * Two nodes' relays of what the match's owner makes from its recording.
  *
  * Delayed spectating across two nodes: a public Arena match runs on node1 (Ada and server bots);
- * Lou spectates through node1, Eve through node2 (her node relays the owner's stream). Both see
- * the match SPECTATOR_DELAY_S (here 2 s, 40 ticks at 20 Hz) behind Ada, and what they see at a
- * tick is what Ada saw at that tick. Without the delay on node2's relay Eve would be 0-2 ticks
- * behind, close enough to call out positions to a player.
+ * Lou spectates through node1, Eve through node2. Both see the match SPECTATOR_DELAY_S (here 2 s,
+ * 40 ticks at 20 Hz) behind Ada, and what they see at a tick is what Ada saw at that tick. Eve's
+ * node relays the owner's spectators' stream, made from the match's recording: her snapshots are
+ * Lou's, field for field (the re-simulation's lastInputSeq is 0 for everybody, while Ada, who
+ * moves, has hers counting up in the live stream). A node that delayed the owner's live stream
+ * itself would hand Eve Ada's lastInputSeq (and the live serverTimes).
  *
  * Killcams across two nodes: Kim plays through node2 in a private Arena match node1 runs; Ada
  * (node1) hunts her down. Kim's node asks node1 for her killcam over the node bus and hands her
@@ -65,7 +67,17 @@ describe('spectators on either node watch SPECTATOR_DELAY_S behind the players',
     if (!joined.ok) throw new Error(`ada: ${joined.code}`);
     expect(await lou.client.enter({ kind: 'spectate', matchId: joined.matchId })).toMatchObject({ ok: true, role: 'spectator' });
     expect(await eve.client.enter({ kind: 'spectate', matchId: joined.matchId })).toMatchObject({ ok: true, role: 'spectator' });
+    // Ada moves, so the live stream carries her inputs' sequence numbers.
+    const moving = setInterval(() => {
+      const view = ada.seen.at(-1);
+      if (view) ada.client.match.sendInput({ buttons: Button.Right, aim: 0, clientTick: view.tick });
+    }, 1000 / TICK_RATE);
+    closers.push(() => clearInterval(moving));
     await waitFor(() => eve.seen.length > 10 && lou.seen.length > 10, 'both spectators watching', 15_000);
+    await waitFor(() => (ada.seen.at(-1)?.players.find((p) => p.id === joined.slot)?.lastInputSeq ?? 0) > 0, 'Ada\u2019s inputs applied', 5_000);
+    const lastEve = eve.seen.at(-1)!.tick;
+    await waitFor(() => lou.seen.at(-1)!.tick >= lastEve, 'Lou as far as Eve', 5_000);
+    clearInterval(moving);
 
     const behind = TICK_RATE * DELAY_S;
     for (const who of [lou, eve]) {
@@ -78,6 +90,12 @@ describe('spectators on either node watch SPECTATOR_DELAY_S behind the players',
         expect(s.players.map((p) => [p.id, p.x, p.y, p.alive])).toEqual(adaAt.get(s.tick)!.players.map((p) => [p.id, p.x, p.y, p.alive]));
       }
     }
+    // The owner's spectators' stream, relayed: the same snapshots on both nodes, from the recording.
+    const louAt = new Map(lou.seen.map((s) => [s.tick, s]));
+    const both = eve.seen.filter((s) => louAt.has(s.tick)).slice(-10);
+    expect(both.length).toBeGreaterThanOrEqual(5);
+    for (const s of both) expect(s).toEqual(louAt.get(s.tick));
+    expect(eve.seen.slice(-10).flatMap((s) => s.players.map((p) => p.lastInputSeq))).toEqual(Array(eve.seen.slice(-10).length * eve.seen.at(-1)!.players.length).fill(0));
   });
 
   it('a killcam for a victim on the node that does not run the match, relayed from the one that does', async () => {
