@@ -21,6 +21,7 @@ import { ErrorCode } from '../../shared/protocol/errors.ts';
 import { unpackKillcam } from '../../shared/replay/killcam.ts';
 import type { Snapshot } from '../../shared/games/arena/snapshot.ts';
 import { GAMES } from '../../shared/games/index.ts';
+import { Button } from '../../shared/games/arena/sim/index.ts';
 import { huntInput } from '../support/arena-hunter.ts';
 import { startCluster, type TestCluster } from '../support/cluster.ts';
 import { startRedis, type RedisServer } from '../support/redis.ts';
