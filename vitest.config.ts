@@ -37,11 +37,9 @@ const TIMED_PAGES = ['test/browser/game-page.test.ts', 'test/browser/hit-rate-pa
 // (test/support/built-entries.ts): a process starts in ~0.4 s instead of 1–4 s through tsx.
 const ENTRIES_SETUP = 'test/support/entries-setup.ts';
 
-// Six suites, run in this order by a bare `vitest run` (groupOrder): fast pure tests, then suites
-// that start real processes (server, redis-server), then suites that drive Chromium.
-// scripts/test.sh runs each by itself, and `browser` beside `integration-pair` (neither judges
-// rates, and together they fit the machine; vitest runs two projects of one group one after the
-// other).
+// Six suites, run in this order by scripts/test.sh (and by a bare `vitest run`: groupOrder):
+// fast pure tests, then suites that start real processes (server, redis-server), then suites
+// that drive Chromium.
 export default defineConfig({
   test: {
     projects: [

@@ -63,24 +63,7 @@ if [ -n "$apt_pid" ]; then
   fi
   echo "== installed ${need_apt[*]}"
 fi
-echo "== integration tests (real server processes on loopback, two files at a time)"
-npx vitest run --project integration
-# The load tests across a lost node and the roll and hand-over tests judge counts and order, not
-# rates, and the browser files that do not judge the page's timing mostly wait on their servers:
-# the two suites run side by side (the browser's output is printed once both are done).
-echo "== the load tests across a lost node, the roll and the hand-over crash (two at a time), beside the browser tests (Chromium, two files at a time)"
-browser_log=$(mktemp)
-npx vitest run --project browser >"$browser_log" 2>&1 &
-browser_pid=$!
-pair_status=0
-npx vitest run --project integration-pair || pair_status=$?
-browser_status=0
-wait "$browser_pid" || browser_status=$?
-echo "== browser tests (beside the integration pair): $([ "$browser_status" = 0 ] && echo passed || echo "FAILED (exit $browser_status)")"
-cat "$browser_log"
-rm -f "$browser_log"
-if [ "$pair_status" != 0 ] || [ "$browser_status" != 0 ]; then exit 1; fi
-echo "== the integration files that judge a load they make, one by one"
-npx vitest run --project integration-alone
-echo "== the browser files that judge the page's timing, one by one"
-npx vitest run --project browser-timed
+echo "== integration tests (real server processes on loopback; two files at a time, then the load tests across a lost node and the hand-over crash two at a time, then the files that judge a load they make, one by one)"
+npx vitest run --project 'integration*'
+echo "== browser tests (Chromium; two files at a time, then the ones that judge the page's timing, one by one)"
+npx vitest run --project 'browser*'
