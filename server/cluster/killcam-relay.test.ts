@@ -5,7 +5,7 @@
  * answers something that is not a killcam (refused by the bus, counted through onRefused).
  * Without the relay the victim's node could only answer KILLCAM_UNAVAILABLE.
  */
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { ErrorCode, type AckResult } from '../../shared/protocol/errors.ts';
 import { KILLCAM_HEAD } from '../../shared/replay/killcam.ts';
@@ -13,26 +13,7 @@ import type { Logger } from '../log.ts';
 import { KILLCAM_RELAY_MAX_BYTES, parseRequest, REQUEST_REPLIES } from './bus-messages.ts';
 import { killcamReply, relayKillcam } from './killcam-relay.ts';
 import { nodeChannel, NodeBus, type BusRefusal, type RequestHandlers } from './node-bus.ts';
-import type { RedisClient } from './redis-script.ts';
-
-/** Sharded pub/sub in memory: a publish reaches every subscriber of its channel, a tick later. */
-class Hub {
-  private readonly subs = new Map<string, Set<EventEmitter>>();
-  publisher(): RedisClient {
-    return {
-      spublish: async (channel: string, frame: Buffer) => {
-        for (const s of this.subs.get(channel) ?? []) setImmediate(() => s.emit('smessageBuffer', Buffer.from(channel), frame));
-        return 1;
-      },
-    } as unknown as RedisClient;
-  }
-  subscriber(): RedisClient {
-    const sub = new EventEmitter() as EventEmitter & Record<string, unknown>;
-    sub.ssubscribe = async (channel: string) => void (this.subs.get(channel) ?? this.subs.set(channel, new Set()).get(channel)!).add(sub);
-    sub.sunsubscribe = async (channel: string) => void this.subs.get(channel)?.delete(sub);
-    return sub as unknown as RedisClient;
-  }
-}
+import { MemoryShardHub } from './memory-shard-hub.ts';
 
 const file = (bodyBytes: number): Uint8Array => {
   const f = new Uint8Array(KILLCAM_HEAD.length + bodyBytes);
@@ -43,7 +24,7 @@ const file = (bodyBytes: number): Uint8Array => {
 
 const quietLog = () => ({ warn: vi.fn(), debug: vi.fn(), info: vi.fn(), error: vi.fn() }) as unknown as Logger & { warn: ReturnType<typeof vi.fn> };
 
-function bus(hub: Hub, nodeId: string, refusals: BusRefusal[] = [], requestTimeoutMs = 2000): NodeBus {
+function bus(hub: MemoryShardHub, nodeId: string, refusals: BusRefusal[] = [], requestTimeoutMs = 2000): NodeBus {
   return new NodeBus({ nodeId, publisher: hub.publisher(), subscriber: hub.subscriber(), clock: () => Date.now(), requestTimeoutMs, onRefused: (r) => refusals.push(r) });
 }
 
@@ -93,7 +74,7 @@ describe('the killcam request on the bus', () => {
 
 describe('a killcam relayed from the match\'s node to the victim\'s', () => {
   it('hands the victim the owner\'s bytes, or the owner\'s refusal', async () => {
-    const hub = new Hub();
+    const hub = new MemoryShardHub();
     const owner = bus(hub, 'owner');
     const near = bus(hub, 'near');
     await Promise.all([owner.listening, near.listening]);
@@ -118,7 +99,7 @@ describe('a killcam relayed from the match\'s node to the victim\'s', () => {
   });
 
   it('a malformed answer is refused and counted, and the victim gets KILLCAM_UNAVAILABLE', async () => {
-    const hub = new Hub();
+    const hub = new MemoryShardHub();
     const refusals: BusRefusal[] = [];
     const near = bus(hub, 'near', refusals);
     // A node of another version (or anyone publishing on the bus): it answers whatever it likes.
@@ -148,7 +129,7 @@ describe('a killcam relayed from the match\'s node to the victim\'s', () => {
   });
 
   it('an owner that does not answer in time: CLUSTER_UNAVAILABLE', async () => {
-    const hub = new Hub();
+    const hub = new MemoryShardHub();
     const owner = bus(hub, 'owner');
     const near = bus(hub, 'near', [], 60);
     await Promise.all([owner.listening, near.listening]);

@@ -4,37 +4,17 @@
  * what was published on that one; a relay that lost a stream's base says which one it needs a
  * keyframe of, and a notice that says it wrongly is refused.
  */
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { parseNotice } from './bus-messages.ts';
 import { NodeBus } from './node-bus.ts';
-import type { RedisClient } from './redis-script.ts';
+import { MemoryShardHub } from './memory-shard-hub.ts';
 
-/** Sharded pub/sub in memory: a publish reaches every subscriber of its channel, a tick later. */
-class Hub {
-  private readonly subs = new Map<string, Set<EventEmitter>>();
-  publisher(): RedisClient {
-    return {
-      spublish: async (channel: string, frame: Buffer) => {
-        for (const s of this.subs.get(channel) ?? []) setImmediate(() => s.emit('smessageBuffer', Buffer.from(channel), frame));
-        return 1;
-      },
-    } as unknown as RedisClient;
-  }
-  subscriber(): RedisClient {
-    const sub = new EventEmitter() as EventEmitter & Record<string, unknown>;
-    sub.ssubscribe = async (channel: string) => void (this.subs.get(channel) ?? this.subs.set(channel, new Set()).get(channel)!).add(sub);
-    sub.sunsubscribe = async (channel: string) => void this.subs.get(channel)?.delete(sub);
-    return sub as unknown as RedisClient;
-  }
-}
-
-const bus = (hub: Hub, nodeId: string) => new NodeBus({ nodeId, publisher: hub.publisher(), subscriber: hub.subscriber(), clock: () => Date.now(), requestTimeoutMs: 2000 });
+const bus = (hub: MemoryShardHub, nodeId: string) => new NodeBus({ nodeId, publisher: hub.publisher(), subscriber: hub.subscriber(), clock: () => Date.now(), requestTimeoutMs: 2000 });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 5));
 
 describe("a match's streams on the node bus", () => {
   it('the players\u2019 and the spectators\u2019 stream are apart: each subscriber gets its own, with the owner named', async () => {
-    const hub = new Hub();
+    const hub = new MemoryShardHub();
     const owner = bus(hub, 'node1');
     const relay = bus(hub, 'node2');
     const players: [string, number[]][] = [];
