@@ -28,10 +28,11 @@ const PAIR = [
 ];
 
 // Browser files that judge the page's timing under Chromium's software rendering (the drawn
-// opponent's smoothness, hits on a runner at 150 ms): one at a time, after the others. The other
+// opponent's smoothness, hits on a runner at 150 ms, the fixture game's dot drawn where its
+// snapshot puts it within a 2 s match): one at a time, after the others. The other
 // browser files mostly wait on their servers (a lobby file keeps ~26 % of one core busy), so
 // they run two at a time, each in its own browser context of one shared Chromium.
-const TIMED_PAGES = ['test/browser/game-page.test.ts', 'test/browser/hit-rate-page.test.ts'];
+const TIMED_PAGES = ['test/browser/game-page.test.ts', 'test/browser/hit-rate-page.test.ts', 'test/browser/fixture-game-page.test.ts'];
 
 // The suites that start game servers and load-test bots run them from bundles built once per run
 // (test/support/built-entries.ts): a process starts in ~0.4 s instead of 1–4 s through tsx.
