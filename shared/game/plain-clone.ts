@@ -23,6 +23,11 @@ function copy(v: unknown): unknown {
   if (proto !== Object.prototype && proto !== null) return structuredClone(v);
   const src = v as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k in src) out[k] = copy(src[k]);
+  for (const k in src) {
+    // An own key named "__proto__" (JSON.parse makes one) would set the copy's prototype through
+    // assignment: it is defined as the plain property it is.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copy(src[k]), enumerable: true, writable: true, configurable: true });
+    else out[k] = copy(src[k]);
+  }
   return out;
 }
