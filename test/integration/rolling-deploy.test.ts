@@ -10,12 +10,11 @@
  * once-a-second checkpoint, up to 20 ticks behind the tick the old owner stopped at.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../loadtest/report.ts';
-import { expectHandOversAtTheirTick, expectNoBotLost, rollDone, startRollUnderLoad } from '../support/roll.ts';
+import { expectCleanRoll, rollDone, startRollUnderLoad } from '../support/roll.ts';
 
 const BOTS = 6;
 
@@ -32,14 +31,7 @@ describe('rolling deploy: npm run cluster on SIGHUP', () => {
     roll.cluster.kill('SIGHUP');
     await rollDone(roll);
 
-    expect(await roll.finished, roll.runOut()).toBe(0);
-    const r = JSON.parse(readFileSync(roll.reportPath, 'utf8')) as Report;
-    expect(r.errorsByKind, roll.runOut()).toEqual({});
-    expectNoBotLost(r, BOTS, roll.runOut());
-
-    roll.cluster.kill('SIGTERM');
-    expect(await roll.clusterExited).toBe(0);
-    expectHandOversAtTheirTick(roll.logDir);
+    await expectCleanRoll(roll, BOTS);
     console.log(`${roll.out().split('\n').filter((l) => l.includes('roll:')).join('\n')}\n${roll.runOut()}`);
   });
 });

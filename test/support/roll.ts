@@ -139,3 +139,18 @@ export function expectHandOversAtTheirTick(logDir: string): void {
     expect(taken, `match ${h.matchId} handed over at tick ${h.tick}`).toHaveLength(1);
   }
 }
+
+/**
+ * The end of a roll under load, judged the same in every roll test: the load test exits 0 with no
+ * error of any kind and no bot lost, the cluster stops cleanly on SIGTERM, and every match was
+ * handed over at the tick it stopped at.
+ */
+export async function expectCleanRoll(roll: RollUnderLoad, bots: number): Promise<void> {
+  expect(await roll.finished, roll.runOut()).toBe(0);
+  const r = JSON.parse(readFileSync(roll.reportPath, 'utf8')) as Report;
+  expect(r.errorsByKind, roll.runOut()).toEqual({});
+  expectNoBotLost(r, bots, roll.runOut());
+  roll.cluster.kill('SIGTERM');
+  expect(await roll.clusterExited).toBe(0);
+  expectHandOversAtTheirTick(roll.logDir);
+}
