@@ -2,7 +2,7 @@
  * The fuzz suite: hostile frames and hostile events against a real server process
  * while twelve load-test bots play, then the server must be as it was.
  *
- * Hostile side, for about 15 s: raw engine.io/socket.io frames over WebSocket and over HTTP
+ * Hostile side, for about 10 s: raw engine.io/socket.io frames over WebSocket and over HTTP
  * long-polling (truncated, oversized, nested-JSON bombs, wrong namespaces, wrong ack ids,
  * attachment counts that lie, unknown packet types, invalid UTF-8, engine.io packets out of
  * order, seeded random mutations of valid frames), each hand-written case with what the server
@@ -38,7 +38,7 @@ import { sleep } from '../support/wait.ts';
 const TICK_RATE = 20;
 const MAX_PAYLOAD_BYTES = 4096;
 const HONEST_BOTS = 12;
-const FUZZ_SECONDS = 15;
+const FUZZ_SECONDS = 10;
 const SEED = Number(process.env.FUZZ_SEED ?? 20261130);
 
 /** A public match the bots play in, from the lobby's list. */

@@ -111,10 +111,13 @@ describe('guest tokens: expiry and renewal', () => {
     expect(renewed.map((g) => g.guestId)).toEqual([away.guestId]);
   });
 
-  /** A player in a bot-filled duel through a proxy the test can cut; its token expires in `lifeMs`. */
-  async function seatedPlayer(nickname: string, lifeMs: number, renewAhead: boolean) {
+  /**
+   * A player in a bot-filled duel through a proxy the test can cut; its token expires in `lifeMs`.
+   * `cleanUp` is the calling test's own (the two tests that use this run side by side).
+   */
+  async function seatedPlayer(nickname: string, lifeMs: number, renewAhead: boolean, cleanUp: (fn: () => unknown) => void) {
     const proxy: TcpProxy = await startProxy(server.port);
-    closers.push(() => proxy.close());
+    cleanUp(() => proxy.close());
     const session = await oldToken(nickname, TTL_S * 1000 - lifeMs);
     const seen = { refusals: [] as string[], renewed: [] as GuestSession[], rejoined: [] as { ok: boolean; slot?: number; code?: string }[], snapshots: 0 };
     const res = await PlayerClient.resume<Snapshot, ArenaInput, ArenaSetup>(
@@ -134,16 +137,17 @@ describe('guest tokens: expiry and renewal', () => {
     );
     if (!res.ok) throw new Error(`${nickname}: ${res.code} ${res.message}`);
     const client = res.value;
-    closers.push(() => client.close());
+    cleanUp(() => client.close());
     client.match.socket.on('connect_error', (e: Error & { data?: { code?: string } }) => seen.refusals.push(e.data?.code ?? e.message));
     const info = await client.enter({ kind: 'quickplay', mode: 'duel', queueTimeoutMs: 15_000 });
     if (!info.ok) throw new Error(`${nickname} enter: ${info.code} ${info.message}`);
     return { proxy, session, seen, client, info };
   }
 
-  it('after a drop outlasting the token: the reconnect is refused AUTH_EXPIRED, the SDK renews it and retakes the same seat', async () => {
+  // The two tests that wait out a token's 8 s of life run side by side.
+  it.concurrent('after a drop outlasting the token: the reconnect is refused AUTH_EXPIRED, the SDK renews it and retakes the same seat', async ({ expect, onTestFinished }) => {
     // 8 s of life: seating the player must not outlast the token on a busy machine.
-    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 8000, false);
+    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 8000, false, onTestFinished);
     proxy.cut();
     await waitFor(() => Date.now() > session.expiresAt + 500, 'the token to expire', 10_000);
     await sleep(300);
@@ -155,6 +159,22 @@ describe('guest tokens: expiry and renewal', () => {
     expect(seen.rejoined[0]).toEqual({ ok: true, slot: info.slot });
     const before = seen.snapshots;
     await waitFor(() => seen.snapshots > before + 10, 'snapshots in the retaken seat', 10_000);
+  });
+
+  it.concurrent('renews ahead of expiry without a drop, so a later reconnect presents a valid token at once', async ({ expect, onTestFinished }) => {
+    const { proxy, session, seen, client, info } = await seatedPlayer('Fay', 8000, true, onTestFinished);
+    // Due at 80 % of the ~8 s left.
+    await waitFor(() => seen.renewed.length > 0, 'the renewal ahead of expiry', 15_000);
+    expect(Date.now()).toBeLessThan(session.expiresAt);
+    expect(seen.renewed[0]).toMatchObject({ guestId: session.guestId, nickname: 'Fay' });
+    expect(client.match.socket.connected).toBe(true);
+    await waitFor(() => Date.now() > session.expiresAt + 200, 'the first token to expire', 10_000);
+    proxy.cut();
+    await sleep(300);
+    proxy.restore();
+    await waitFor(() => seen.rejoined.length > 0, 'the rejoin', 20_000);
+    expect(seen.refusals.filter((c) => c.startsWith('AUTH_'))).toEqual([]);
+    expect(seen.rejoined[0]).toEqual({ ok: true, slot: info.slot });
   });
 
   it('reconnect() leaves a connect attempt under way alone: one CONNECT, one socket on the server', async () => {
@@ -177,22 +197,6 @@ describe('guest tokens: expiry and renewal', () => {
     await sleep(500);
     expect(connects).toBe(1);
     expect(client.match.socket.connected).toBe(true);
-  });
-
-  it('renews ahead of expiry without a drop, so a later reconnect presents a valid token at once', async () => {
-    const { proxy, session, seen, client, info } = await seatedPlayer('Fay', 8000, true);
-    // Due at 80 % of the ~8 s left.
-    await waitFor(() => seen.renewed.length > 0, 'the renewal ahead of expiry', 15_000);
-    expect(Date.now()).toBeLessThan(session.expiresAt);
-    expect(seen.renewed[0]).toMatchObject({ guestId: session.guestId, nickname: 'Fay' });
-    expect(client.match.socket.connected).toBe(true);
-    await waitFor(() => Date.now() > session.expiresAt + 200, 'the first token to expire', 10_000);
-    proxy.cut();
-    await sleep(300);
-    proxy.restore();
-    await waitFor(() => seen.rejoined.length > 0, 'the rejoin', 20_000);
-    expect(seen.refusals.filter((c) => c.startsWith('AUTH_'))).toEqual([]);
-    expect(seen.rejoined[0]).toEqual({ ok: true, slot: info.slot });
   });
 
   it('rate-limits renewals per address like new guests', async () => {

@@ -5,7 +5,7 @@
  * afterwards: health, readiness, and a new player who gets a token, a seat and plays.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,8 +53,14 @@ export function startHonestBots(url: string, opts: HonestOptions): HonestRun {
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const report = new Promise<Report>((resolve, reject) => {
     child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`loadtest exited with ${code}\n${output}`));
-      resolve(JSON.parse(readFileSync(reportPath, 'utf8')) as Report);
+      try {
+        if (code !== 0) return reject(new Error(`loadtest exited with ${code}\n${output}`));
+        resolve(JSON.parse(readFileSync(reportPath, 'utf8')) as Report);
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
   // A run killed by a failing test's clean-up is not awaited: no unhandled rejection.
