@@ -115,9 +115,9 @@ describe('guest tokens: expiry and renewal', () => {
    * A player in a bot-filled duel through a proxy the test can cut; its token expires in `lifeMs`.
    * `cleanUp` is the calling test's own (the two tests that use this run side by side).
    */
-  async function seatedPlayer(nickname: string, lifeMs: number, renewAhead: boolean, cleanUp: (fn: () => unknown) => void) {
+  async function seatedPlayer(nickname: string, lifeMs: number, renewAhead: boolean, cleanUp: (fn: () => void | Promise<void>) => void) {
     const proxy: TcpProxy = await startProxy(server.port);
-    cleanUp(() => proxy.close());
+    cleanUp(async () => void (await proxy.close()));
     const session = await oldToken(nickname, TTL_S * 1000 - lifeMs);
     const seen = { refusals: [] as string[], renewed: [] as GuestSession[], rejoined: [] as { ok: boolean; slot?: number; code?: string }[], snapshots: 0 };
     const res = await PlayerClient.resume<Snapshot, ArenaInput, ArenaSetup>(
@@ -137,7 +137,7 @@ describe('guest tokens: expiry and renewal', () => {
     );
     if (!res.ok) throw new Error(`${nickname}: ${res.code} ${res.message}`);
     const client = res.value;
-    cleanUp(() => client.close());
+    cleanUp(() => void client.close());
     client.match.socket.on('connect_error', (e: Error & { data?: { code?: string } }) => seen.refusals.push(e.data?.code ?? e.message));
     const info = await client.enter({ kind: 'quickplay', mode: 'duel', queueTimeoutMs: 15_000 });
     if (!info.ok) throw new Error(`${nickname} enter: ${info.code} ${info.message}`);
