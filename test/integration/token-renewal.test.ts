@@ -144,10 +144,15 @@ describe('guest tokens: expiry and renewal', () => {
     return { proxy, session, seen, client, info };
   }
 
-  // The two tests that wait out a token's 8 s of life run side by side.
+  // The two tests that wait out a token's 8 s of life run side by side. Fay queues once Eve has her
+  // seat: queued at the same moment they would meet each other instead of bots, and one's drop
+  // would end the other's match.
+  let eveSeated!: () => void;
+  const eveInMatch = new Promise<void>((resolve) => (eveSeated = resolve));
+
   it.concurrent('after a drop outlasting the token: the reconnect is refused AUTH_EXPIRED, the SDK renews it and retakes the same seat', async ({ expect, onTestFinished }) => {
     // 8 s of life: seating the player must not outlast the token on a busy machine.
-    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 8000, false, onTestFinished);
+    const { proxy, session, seen, client, info } = await seatedPlayer('Eve', 8000, false, onTestFinished).finally(() => eveSeated());
     proxy.cut();
     await waitFor(() => Date.now() > session.expiresAt + 500, 'the token to expire', 10_000);
     await sleep(300);
@@ -162,6 +167,7 @@ describe('guest tokens: expiry and renewal', () => {
   });
 
   it.concurrent('renews ahead of expiry without a drop, so a later reconnect presents a valid token at once', async ({ expect, onTestFinished }) => {
+    await eveInMatch;
     const { proxy, session, seen, client, info } = await seatedPlayer('Fay', 8000, true, onTestFinished);
     // Due at 80 % of the ~8 s left.
     await waitFor(() => seen.renewed.length > 0, 'the renewal ahead of expiry', 15_000);
