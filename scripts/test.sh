@@ -63,7 +63,7 @@ if [ -n "$apt_pid" ]; then
   fi
   echo "== installed ${need_apt[*]}"
 fi
-echo "== integration tests (real server processes on loopback; two files at a time, then the load tests across a lost node and the hand-over crash two at a time, then the files that judge a load they make, one by one)"
+echo "== integration tests (real server processes on loopback; three files at a time, then the load tests across a lost node and the hand-over crash two at a time, then the files that judge a load they make, one by one)"
 npx vitest run --project 'integration*'
 echo "== browser tests (Chromium; two files at a time, then the ones that judge the page's timing, one by one)"
 npx vitest run --project 'browser*'
