@@ -351,6 +351,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       accepting = false;
       scheduler.stop();
       matchmaker.stop();
+      placement.close();
       parties.close();
       node?.stop();
       stopFeed?.();
