@@ -352,6 +352,7 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       scheduler.stop();
       matchmaker.stop();
       placement.close();
+      sync.close();
       parties.close();
       node?.stop();
       stopFeed?.();

@@ -87,7 +87,7 @@ function fakeHost(spec: OpenMatch, onDispose: (host: MatchHost) => void) {
 
 function setup() {
   const { stores, inner, state } = flakyStores();
-  const sync = createDirectorySync({ stores, nodeId: 'n1', log });
+  const sync = createDirectorySync({ stores, nodeId: 'n1', log, retryDelayMs: 5 });
   const hosts = new Map<string, ReturnType<typeof fakeHost>>();
   let next = 0;
   const registry = {
@@ -116,7 +116,7 @@ function setup() {
     accepting: () => true,
     placeElsewhere: null,
   });
-  return { stores: inner, state, placement, matchmaker, hosts, told };
+  return { stores: inner, state, placement, matchmaker, hosts, told, sync };
 }
 
 const entry = (guestId: string): QueueEntry => ({ guestId, nickname: guestId.toUpperCase(), enqueuedAt: 1 });
@@ -156,6 +156,19 @@ describe('placement when the seat store goes away halfway', () => {
     expect(t.told.size).toBe(0);
     t.state.down = false;
     await waitFor(() => t.placement.pendingUndos === 0, 'the undos to land');
+    expect(await t.stores.seats.seatOf('ann')).toBeNull();
+    expect(await t.stores.seats.seatOf('bob')).toBeNull();
+  });
+
+  it('frees the seats of a match that ends while the store is away, once it is back', async () => {
+    const t = setup();
+    expect(await t.matchmaker.formHere('ffa', [entry('ann'), entry('bob')])).toBe('m1');
+    t.state.down = true;
+    t.hosts.get('m1')!.dispose();
+    await t.sync.settled('m1');
+    expect(await t.stores.seats.seatOf('ann')).toBe('m1');
+    t.state.down = false;
+    await waitFor(() => t.sync.pendingRetries === 0, 'the release to land');
     expect(await t.stores.seats.seatOf('ann')).toBeNull();
     expect(await t.stores.seats.seatOf('bob')).toBeNull();
   });
