@@ -351,6 +351,8 @@ export function createGameServer(config: Config, opts: GameServerOptions = {}): 
       accepting = false;
       scheduler.stop();
       matchmaker.stop();
+      placement.close();
+      sync.close();
       parties.close();
       node?.stop();
       stopFeed?.();

@@ -10,7 +10,9 @@
 # bots: nginx's part, not the nodes' cost) instead of round-robin to the nodes (`--url a,b`, the
 # split worst case); MEMORY=1 runs the nodes without Redis (NODES=1: the one-node baseline,
 # measured the same way); NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`); BASE_PORT,
-# REDIS_PORT, OUT, SERVER_CORE / BOT_CORE.
+# REDIS_PORT, OUT, SERVER_CORE / BOT_CORE; WARMUP (seconds between the last bot's arrival and the
+# measured window, default 5: each node process is still compiling its hot code then, so longer
+# warm-ups measure the steady state).
 #
 # Prints, besides the load test's report: the nodes' CPU over the measured window (after ramp-up
 # and warm-up, from /proc: every node's utime + stime), Redis CPU (INFO cpu) and network bytes
@@ -74,7 +76,7 @@ node_ticks() { local t=0 pid f; for pid in "${NODE_PIDS[@]}"; do f=($(sed 's/.*)
 redis_figures >"$OUT.redis-before.txt"
 START=$(date +%s.%N)
 RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
-WARMUP=5
+WARMUP=${WARMUP:-5}
 ( sleep $((RAMP + WARMUP)); echo "$(date +%s.%N) $(node_ticks)" >"$OUT.cpu-start.txt" ) &
 taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts \
   --url "$BOT_URL" --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup "$WARMUP" \

@@ -86,6 +86,8 @@ export class ClusterNode {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private adoptNotBefore = 0;
+  /** The live nodes at the last directory read for orphans, and whether it left one to try again (see adoptOrphans). */
+  private orphanCheck: { live: string; pending: boolean } | null = null;
   /**
    * In the node registry since the first heartbeat: until then no other node places a match here,
    * and a group of this node's players would be placed as if their node were unknown.
@@ -135,6 +137,8 @@ export class ClusterNode {
       // Every node lost its leases with Redis: give the owners time to take their own back before
       // anything counts as an orphan, so a match does not move just because Redis blinked.
       this.adoptNotBefore = Date.now() + 2 * this.leases.leaseMs;
+      // A Redis that restarted empty forgot the registry: read the directory again.
+      this.orphanCheck = null;
       // If only this node lost Redis, the others may have declared it dead meanwhile
       // (dead-node-watch.ts) and taken its matches: check the leases before ticking on (a second
       // copy would broadcast) and before listing the matches here again (the directory would
@@ -466,15 +470,27 @@ export class ClusterNode {
     await next.catch((e: unknown) => this.warn(e, 'checkpoint failed', host.id));
   }
 
-  /** Matches whose owner is gone from the registry and whose lease lapsed: this node takes them. */
+  /**
+   * Matches whose owner is gone from the registry and whose lease lapsed: this node takes them.
+   * Orphans appear only when a node leaves the registry (a crash, a drain, a lapse), so while the
+   * same nodes are live and the last pass left nothing to try again, the directory is not read:
+   * that read (every listing, parsed) was the largest part of an idle node's Redis traffic.
+   */
   private async adoptOrphans(dead: ReadonlySet<string> = new Set()): Promise<void> {
     const live = new Set((await this.deps.nodes.list()).map((n) => n.nodeId));
     for (const nodeId of dead) live.delete(nodeId);
+    const liveKey = [...live].sort().join('\n');
+    const last = this.orphanCheck;
+    if (dead.size === 0 && last !== null && !last.pending && last.live === liveKey) return;
+    // Left for a later pass: an orphan whose lease is still held (it lapses), taken by another
+    // node first (that node lists it), or without a checkpoint yet.
+    let pending = false;
     const { entries } = await this.deps.stores.directory.list();
     for (const entry of entries) {
       const id = entry.listing.matchId;
       if (live.has(entry.nodeId) && entry.nodeId !== this.deps.nodeId) continue;
       if (this.deps.registry.get(id) || entry.listing.state === 'ended') continue;
+      pending = true;
       // A node declared dead still holds its leases: take them at once, with a larger token. That
       // includes a node that died halfway through taking a match over (the directory still names
       // the node that handed it over, the lease the dead one).
@@ -485,6 +501,7 @@ export class ClusterNode {
       } else if (holder !== null || !(await this.leases.acquire(id))) continue;
       await this.adopt(entry);
     }
+    this.orphanCheck = { live: liveKey, pending };
   }
 
   private async adopt(entry: DirectoryEntry, how: 'orphan' | 'handed over' = 'orphan'): Promise<boolean> {

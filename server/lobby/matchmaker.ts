@@ -117,8 +117,11 @@ export class Matchmaker {
     const seated: string[] = [];
     await Promise.all(
       group.map(async (entry) => {
-        const res = await this.deps.placement.claim(host, { guestId: entry.guestId, nickname: entry.nickname });
-        // Not seated: the player took a seat elsewhere (joined by code) while it was being popped.
+        // A party's ticket is not put back (its members are told they left the queue: `popped`).
+        const backInQueue = entry.party === undefined ? () => this.deps.queue.enqueue(spec.id, entry) : undefined;
+        const res = await this.deps.placement.claim(host, { guestId: entry.guestId, nickname: entry.nickname }, backInQueue);
+        // Not seated: the player took a seat elsewhere (joined by code) while it was being popped,
+        // or the store did not answer (placement undoes the claim and puts the player back).
         if (!res.ok) return this.deps.log.info({ matchId: host.id, guestId: entry.guestId, code: res.code }, 'queued player not seated');
         seated.push(entry.guestId);
         const { ok: _ok, ...grant } = res;

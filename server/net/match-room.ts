@@ -102,8 +102,14 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
       (except === undefined ? to() : to().except(parseRemoteConnection(except)?.socketId ?? except)).emit('presence', change),
     phase: (change) => to().emit('phase', change),
     ended: (results) => to().emit('ended', results),
-    // Only to the connections that asked (on any node: the adapter carries the room).
-    serverTick: (tick) => nsp.to(tickRoom(matchId)).emit('server_tick', tick),
+    // Only to the connections that asked. Those of other nodes are reached through the adapter,
+    // which publishes to Redis whether or not any node listens: with no connection elsewhere the
+    // emit stays on this node, and with nobody here asking there is none.
+    serverTick: (tick) => {
+      const ticks = tickRoom(matchId);
+      if (remote.size > 0 || nodesOnChain) nsp.to(ticks).emit('server_tick', tick);
+      else if (nsp.adapter.rooms.has(ticks)) nsp.local.to(ticks).emit('server_tick', tick);
+    },
     admit(connectionId, role, slot) {
       const far = parseRemoteConnection(connectionId);
       if (far) {
