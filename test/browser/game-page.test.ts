@@ -134,7 +134,6 @@ describe('the game page in Chromium', () => {
     const leave = await alice.getByRole('button', { name: 'Leave match' }).boundingBox();
     expect(leave!.x + leave!.width).toBeLessThanOrEqual(420);
     await shot(alice, 'game-page-narrow');
-
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
