@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { PAGE_GAMES } from '../game/src/games/index.ts';
+import { pageGames } from '../game/src/game/registry.ts';
 import { GAMES } from '../server/games.ts';
 import { gameIds, gameMentions, pageSources } from './page-games.ts';
 
@@ -35,9 +36,10 @@ describe('the page names games only in their modules', () => {
     ]);
   });
 
-  it('every game the server runs has a page module, in the same order (the lobby lists the server’s)', () => {
-    expect(PAGE_GAMES.map((g) => g.definition.id)).toEqual(GAMES.map((g) => g.id));
-    // The page decodes with the very definitions the server runs.
-    PAGE_GAMES.forEach((g, i) => expect(g.definition).toBe(GAMES[i]));
+  it('every game the server runs has a page module, in the same order (the lobby lists the server’s)', async () => {
+    expect(PAGE_GAMES.map((g) => g.id)).toEqual(GAMES.map((g) => g.id));
+    // The page decodes with the very definitions the server runs (each module is the game its entry names).
+    const loaded = await pageGames(PAGE_GAMES).loadAll();
+    loaded.forEach((g, i) => expect(g.definition).toBe(GAMES[i]));
   });
 });

@@ -31,7 +31,7 @@ export const ORIGIN_ROUTES = ['socket.io', '/api/guest', '/api/guest/renew', '/a
 export type OriginRoute = (typeof ORIGIN_ROUTES)[number];
 
 /** Codes the client itself makes up (timeouts, unknown games): never counted by the server. */
-const CLIENT_SIDE_CODES: ReadonlySet<string> = new Set([ErrorCode.UnknownGame, ErrorCode.Timeout, ErrorCode.Unavailable]);
+const CLIENT_SIDE_CODES: ReadonlySet<string> = new Set([ErrorCode.UnknownGame, ErrorCode.GameLoadFailed, ErrorCode.Timeout, ErrorCode.Unavailable]);
 
 export function createMetrics() {
   const registry = new Registry();

@@ -21,6 +21,9 @@ export interface ModuleGraph {
   getModuleInfo(id: string): { importers: readonly string[]; dynamicImporters: readonly string[] } | null;
 }
 
+/** A game's page module (the page's list imports each on first need). */
+export const PAGE_GAME_MODULE = /\/game\/src\/games\/[^/]+\/index\.ts$/;
+
 /** The match's React screens (HUD, results, replay controls), drawn only once the game chunk is in. */
 export const MATCH_SCREENS = /\/game\/src\/ui\/match-screens\.tsx$/;
 
@@ -44,7 +47,9 @@ export function gameChunkName(name: string): (id: string, graph: ModuleGraph) =>
       const info = graph.getModuleInfo(m);
       let yes = /\/node_modules\/phaser\//.test(path) || /\/game\/src\/(scenes|phaser)\//.test(path) || MATCH_SCREENS.test(path);
       if (!yes && info) {
-        const scene = /\/game\/src\/games\/[^/]+\//.test(path) && info.importers.length === 0 && info.dynamicImporters.length > 0;
+        // (A game's page module, src/games/<id>/index.ts, is dynamically imported too, by the
+        // page's list: it is a chunk of its own that the lobby loads early, not part of Phaser's.)
+        const scene = /\/game\/src\/games\/[^/]+\//.test(path) && !PAGE_GAME_MODULE.test(path) && info.importers.length === 0 && info.dynamicImporters.length > 0;
         const onlyFromDrawing = info.dynamicImporters.length === 0 && info.importers.length > 0 && info.importers.every(drawing);
         yes = scene || onlyFromDrawing;
       }

@@ -64,6 +64,9 @@ export function startPage(storage: PageStorage, early: EarlySignIn): void {
     if (timings.lobbyInteractiveMs !== null) return;
     timings.lobbyInteractiveMs = performance.now();
     timings.phaserLoadedBeforeLobby = timings.phaserLoadedMs !== null;
+    // The games' modules (their codecs: a match decodes with them from its first snapshot) now,
+    // while the player reads the lobby; a seat taken back at sign-in has asked for its own already.
+    void games.loadAll().catch(() => {}); // a failure is said when a match of the game is joined (GAME_LOAD_FAILED)
     // Now fetch the drawing side while the player reads the lobby.
     const idle = (window as { requestIdleCallback?: (fn: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
     if (idle) idle(() => controller.match.preloadView(), { timeout: 1500 });

@@ -58,7 +58,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 export function createRequestHandler(deps: RouteDeps) {
-  const serveStatic = staticFiles(deps.staticDir, deps.security);
+  const serveStatic = staticFiles(deps.staticDir, deps.security, { pageConfig: deps.client });
   const metricsRoute = deps.metricsHere ? serveMetrics(deps.metrics, deps.metricsHere.token) : null;
   const clientConfig = deps.client;
   const startedAt = Date.now();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecurityHeaders } from './security-headers.ts';
-import { staticFiles } from './static-files.ts';
+import { staticFiles, withPageConfig } from './static-files.ts';
 
 interface Answer {
   status: number;
@@ -137,5 +137,39 @@ describe('static files with precompressed copies', () => {
     const a = await get(port, '/assets/stale.js', { 'accept-encoding': 'br' });
     expect(a.headers['content-encoding']).toBeUndefined();
     expect(a.body.equals(js)).toBe(true);
+  });
+});
+
+describe('the connection settings in the page', () => {
+  it('puts them in the head as a meta element whose content parses back to them, whatever they hold', () => {
+    const config = { socketPath: '/socket.io', transports: ['websocket', 'polling'], note: '"></head><script>alert(1)</script>&amp;' };
+    const html = withPageConfig('<!doctype html><html><head><title>x</title></head><body></body></html>', config);
+    const meta = /<meta name="arena-config" content="([^"]*)">/.exec(html);
+    expect(meta).not.toBeNull();
+    expect(html.indexOf(meta![0])).toBeLessThan(html.indexOf('</head>'));
+    // An attribute's value, as the browser decodes it.
+    const decoded = meta![1]!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    expect(JSON.parse(decoded)).toEqual(config);
+    expect(html.match(/<script>/g)).toBeNull();
+    expect(withPageConfig('<p>no head</p>', config)).toBe('<p>no head</p>');
+  });
+
+  it('serves HTML pages with them (and their length), other files untouched', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arena-static-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><head></head><p>hi</p>');
+    writeFileSync(join(dir, 'a.js'), 'export {};');
+    const serve = staticFiles(dir, createSecurityHeaders({ publicUrl: null }), { pageConfig: { socketPath: '/socket.io', transports: ['websocket'] } });
+    const server = createServer((req, res) => void serve(req, res, new URL(req.url!, 'http://x').pathname));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const page = await get(port, '/');
+      expect(page.body.toString()).toBe('<!doctype html><head><meta name="arena-config" content="{&quot;socketPath&quot;:&quot;/socket.io&quot;,&quot;transports&quot;:[&quot;websocket&quot;]}"></head><p>hi</p>');
+      expect(Number(page.headers['content-length'])).toBe(page.body.length);
+      expect((await get(port, '/a.js')).body.toString()).toBe('export {};');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,6 +10,12 @@
  * file (the file was replaced without a rebuild) is not trusted. Range requests are not
  * supported: `Range` is ignored and the whole file sent (RFC 9110 allows it; nothing here
  * needs resuming, and a byte range of a compressed copy is a range of different bytes).
+ *
+ * With `pageConfig`, each HTML page carries it in its head as `<meta name="arena-config">` (the
+ * JSON of GET /api/config's answer): the page's entry module reads it instead of asking, so its
+ * WebSocket opens one round trip sooner on a cold load, before the lobby's script arrives and
+ * holds the main thread (BENCHMARKS.md, "Lobby cold load: the games out of the lobby chunk, the
+ * settings in the page"). A meta element, not a script: the CSP is unchanged.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
@@ -48,15 +54,28 @@ async function copiesOf(file: string, modifiedMs: number): Promise<Map<Coding, n
   return copies;
 }
 
-export function staticFiles(dir: string, security: SecurityHeaders) {
+/** The name of the meta element that carries the connection settings (game/src/app/early-sign-in.ts reads it). */
+export const PAGE_CONFIG_META = 'arena-config';
+
+/** `html` with `config` as a meta element at the end of its head; unchanged without a head. */
+export function withPageConfig(html: string, config: unknown): string {
+  const at = html.search(/<\/head>/i);
+  if (at < 0) return html;
+  const attr = JSON.stringify(config).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `${html.slice(0, at)}<meta name="${PAGE_CONFIG_META}" content="${attr}">${html.slice(at)}`;
+}
+
+export function staticFiles(dir: string, security: SecurityHeaders, opts: { pageConfig?: unknown } = {}) {
   const root = resolve(dir);
   /** HTML files with their hashes, kept while the file is unchanged (a rebuild replaces it). */
   const pages = new Map<string, { version: string; body: Buffer; inline: InlineHashes }>();
   const readPage = async (file: string, version: string) => {
     const cached = pages.get(file);
     if (cached?.version === version) return cached;
-    const body = await readFile(file);
-    const page = { version, body, inline: inlineHashes(body.toString('utf8')) };
+    const raw = (await readFile(file)).toString('utf8');
+    const html = opts.pageConfig === undefined ? raw : withPageConfig(raw, opts.pageConfig);
+    const body = Buffer.from(html);
+    const page = { version, body, inline: inlineHashes(html) };
     pages.set(file, page);
     return page;
   };

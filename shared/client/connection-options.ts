@@ -86,13 +86,19 @@ export async function getConnectionConfig(url: string, opts: { timeoutMs?: numbe
   try {
     const res = await fetch(new URL(CONFIG_PATH, url), { signal: AbortSignal.timeout(opts.timeoutMs ?? 5000) });
     if (!res.ok) return null;
-    const body = (await res.json()) as { socketPath?: unknown; transports?: unknown; reconnection?: unknown; devTools?: unknown };
-    const { socketPath, transports } = body;
-    if (typeof socketPath !== 'string' || !socketPath.startsWith('/')) return null;
-    if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'polling' || t === 'websocket')) return null;
-    // A policy that does not parse is ignored (socket.io's defaults), not a reason to refuse the rest.
-    return { socketPath, transports: transports as Transport[], reconnection: parseReconnectionPolicy(body.reconnection), devTools: body.devTools === true };
+    return parseConnectionConfig(await res.json());
   } catch {
     return null;
   }
+}
+
+/** GET /api/config's answer (or the same object given another way, e.g. in the page), checked; null when it does not parse. */
+export function parseConnectionConfig(value: unknown): ConnectionConfig | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const body = value as { socketPath?: unknown; transports?: unknown; reconnection?: unknown; devTools?: unknown };
+  const { socketPath, transports } = body;
+  if (typeof socketPath !== 'string' || !socketPath.startsWith('/')) return null;
+  if (!Array.isArray(transports) || transports.length === 0 || !transports.every((t) => t === 'polling' || t === 'websocket')) return null;
+  // A policy that does not parse is ignored (socket.io's defaults), not a reason to refuse the rest.
+  return { socketPath, transports: transports as Transport[], reconnection: parseReconnectionPolicy(body.reconnection), devTools: body.devTools === true };
 }

@@ -31,6 +31,7 @@ import { ClockSync } from './clock-sync.ts';
 import { authFor, DEFAULT_TRANSPORTS, type TokenSource } from './connection-options.ts';
 import { ackFailure, settle } from './lobby-request.ts';
 import { isRetryableRefusal, joinSettled, SeatReturn, type ReturnTarget } from './seat-return.ts';
+import { findGame, isPending, PendingFrames, type GameSource } from './game-source.ts';
 import { SnapshotStream } from './snapshot-stream.ts';
 
 export type MatchSocket = Socket<MatchServerEvents, MatchClientEvents>;
@@ -42,13 +43,22 @@ const MOVE_TIMEOUT_MS = 15_000;
 // first join still waits it out: when the move comes with a drain, the connection it would go
 // on is about to close, and the reconnect's join would race it (seat-return.ts).
 const MOVE_RETRY_MS = 150;
+/**
+ * Frames held while a match's game loads (game-source.ts): ~8 s of snapshots at 30 Hz, a few KB
+ * of deltas. Past it the oldest go and decoding starts again at the next keyframe.
+ */
+const HELD_FRAMES = 256;
 
 export interface MatchConnectionOptions {
   /**
    * The games this client can play (their codecs): a match's snapshots and inputs use its game's,
-   * chosen when the join answers with `game`.
+   * chosen when the join answers with `game`. A list, or a lookup that may load the game on
+   * demand: the join then answers once the game is there, and the frames that came meanwhile are
+   * decoded in order (game-source.ts).
    */
-  games: readonly AnyGame[];
+  games: GameSource;
+  /** How many frames to hold while a match's game loads (default HELD_FRAMES). */
+  heldFrames?: number;
   /**
    * Guest token from getGuestToken (auth.ts), sent at the handshake; a function is asked at every
    * (re)connect, so a renewed token is the one presented.
@@ -122,7 +132,14 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   /** The game of the match joined (its codecs, its bot); null before the first join. */
   game: AnyGame | null = null;
   info: MatchInfo<Setup> | null = null;
-  private readonly games: readonly AnyGame[];
+  private readonly games: GameSource;
+  private readonly heldFrames: number;
+  /** The match's frames that came while its game was loading; null when none is loading. */
+  private held: PendingFrames | null = null;
+  /** Counts entries into a match (and leaves): an answer for an older one changes nothing. */
+  private entries = 0;
+  /** Decodes one frame of the match and hands the snapshot to the `snapshot` handler. */
+  private readonly decode: (frame: Uint8Array) => void;
   private seq = 0;
   /** What to join again after a reconnect or a move (autoRejoin). */
   private rejoin: ReturnTarget | null = null;
@@ -138,6 +155,12 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
 
   constructor(url: string, handlers: MatchConnectionEvents<S>, opts: MatchConnectionOptions) {
     this.games = opts.games;
+    this.heldFrames = opts.heldFrames ?? HELD_FRAMES;
+    this.decode = (frame) => {
+      if (!this.snapshots) return;
+      const result = this.snapshots.apply(frame);
+      if (result.ok) handlers.snapshot?.(result.value, frame.length);
+    };
     this.timeoutMs = opts.timeoutMs ?? 5000;
     this.chatLines = new ChatCatchUp((message) => handlers.chat?.(message), opts.chatSince?.id ?? null);
     this.chatMatch = opts.chatSince?.matchId ?? null;
@@ -177,9 +200,9 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       if (!mine()) return;
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes as ArrayBuffer);
       handlers.rawSnapshot?.(view);
-      if (!decode || !this.snapshots) return;
-      const result = this.snapshots.apply(view);
-      if (result.ok) handlers.snapshot?.(result.value, view.length);
+      if (!decode) return;
+      if (this.held) this.held.push(view);
+      else this.decode(view);
     });
     socket.on('roster', (players) => mine() && handlers.roster?.(players));
     socket.on('ended', (results) => mine() && handlers.ended?.(results));
@@ -251,7 +274,7 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
       if (!res.ok || !stillWanted()) return;
       this.current = next;
       this.wire(next, handlers, opts);
-      this.entered(res);
+      await this.entered(res);
       // From now on it reconnects by itself like any connection.
       manager.reconnection(true);
       moved = true;
@@ -320,6 +343,9 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
   leave(): Promise<AckResult> {
     this.rejoin = null;
     this.info = null;
+    // A game still loading for the match left is no longer wanted.
+    this.entries += 1;
+    this.held = null;
     return settle(this.acked().emitWithAck('leave'), this.timeoutMs);
   }
 
@@ -367,16 +393,48 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     return settle(this.acked().emitWithAck('chat', { text }), this.timeoutMs);
   }
 
-  private entered(res: AckResult<MatchInfo<Setup>>): AckResult<MatchInfo<Setup>> {
+  private entered(res: AckResult<MatchInfo<Setup>>): AckResult<MatchInfo<Setup>> | Promise<AckResult<MatchInfo<Setup>>> {
     if (!res.ok) return res;
-    const game = this.games.find((g) => g.id === res.game);
-    if (!game) {
-      // Joined on the server, but this client cannot decode the game: give the seat back cleanly.
-      // The refusal names the game in `game` too, for a client that says which in its own words.
-      void this.leave();
-      const refused = { ok: false as const, code: ErrorCode.UnknownGame, message: `this client cannot play ${JSON.stringify(res.game)}` };
-      return Object.assign(refused, { game: res.game });
+    const found = findGame(this.games, res.game);
+    if (!isPending(found)) {
+      if (!found) return this.cannotPlay(res, ErrorCode.UnknownGame, `this client cannot play ${JSON.stringify(res.game)}`);
+      this.seated(res);
+      this.decodeWith(found);
+      return res;
     }
+    // The game's module is on its way: be in the match now (a drop meanwhile takes the seat
+    // back, a leave gives it up), and hold its frames until the game can decode them.
+    const entry = this.seated(res);
+    this.game = null;
+    this.snapshots = null;
+    const held = new PendingFrames(this.heldFrames);
+    this.held = held;
+    return Promise.resolve(found).then(
+      (game) => {
+        if (entry !== this.entries) return res; // left, or in another match since: not this one's to set up
+        if (!game) return this.cannotPlay(res, ErrorCode.UnknownGame, `this client cannot play ${JSON.stringify(res.game)}`);
+        this.decodeWith(game);
+        // Decoded after the caller has heard the join's answer (its continuation runs first, as
+        // a live frame's would), in arrival order: frames coming meanwhile join the same queue.
+        setTimeout(() => {
+          if (this.held !== held) return;
+          this.held = null;
+          for (const frame of held.take()) this.decode(frame);
+        }, 0);
+        return res;
+      },
+      (error: unknown) => {
+        if (entry !== this.entries) return res;
+        const why = error instanceof Error ? error.message : String(error);
+        return this.cannotPlay(res, ErrorCode.GameLoadFailed, `the game ${JSON.stringify(res.game)} could not be loaded: ${why}`);
+      },
+    );
+  }
+
+  /** In the match `res` names: what to rejoin, where to route, its chat. Returns the entry's number. */
+  private seated(res: MatchInfo<Setup> & { ok: true }): number {
+    this.entries += 1;
+    this.held = null;
     this.info = res;
     this.rejoin = { matchId: res.matchId, role: res.role };
     if (typeof res.node === 'string') this.routeTo(res.node);
@@ -386,11 +444,23 @@ export class MatchConnection<S extends SnapshotHeader = SnapshotHeader, I extend
     void this.chatLines.connected((after) => settle(this.acked().emitWithAck('chat_missed', { after }), this.timeoutMs));
     // A new connection starts without the tick time: ask again (the same connection: no change).
     if (this.serverTickWanted) void settle(this.acked().emitWithAck('net_graph', { on: true }), this.timeoutMs);
+    return this.entries;
+  }
+
+  private decodeWith(game: AnyGame): void {
     // The server starts this connection with a keyframe: never apply it to an old base.
     if (this.game !== game || !this.snapshots) this.snapshots = new SnapshotStream<S>(game.snapshotCodec);
     else this.snapshots.reset();
     this.game = game;
-    return res;
+  }
+
+  /**
+   * Joined on the server, but this client cannot decode the game: give the seat back cleanly. The
+   * refusal names the game in `game` too, for a client that says which in its own words.
+   */
+  private cannotPlay(res: MatchInfo<Setup>, code: ErrorCode, message: string): AckResult<MatchInfo<Setup>> {
+    void this.leave();
+    return Object.assign({ ok: false as const, code, message }, { game: res.game });
   }
 
   /** One clock-sync round trip; returns the sample's RTT in ms. */

@@ -11,12 +11,13 @@
  *   const info = await client.value.enter({ kind: 'quickplay', mode: 'ffa' });
  */
 import type { Manager, ManagerOptions, Socket } from 'socket.io-client';
-import type { AnyGame, InputHeader, SnapshotHeader } from '../game/game-definition.ts';
+import type { InputHeader, SnapshotHeader } from '../game/game-definition.ts';
 import { ErrorCode, type AckResult } from '../protocol/errors.ts';
 import type { MatchInfo, PrivateMatchOptions, SeatGrant } from '../protocol/events.ts';
 import { ok, type Result } from '../result.ts';
 import { getGuestToken, renewGuestToken, type GuestSession } from './auth.ts';
 import { reconnectionOptions, type ReconnectionPolicy, type Transport } from './connection-options.ts';
+import type { GameSource } from './game-source.ts';
 import { createManager, LobbyClient, type LobbyClientHandlers } from './lobby-client.ts';
 import { MatchConnection, setRouteHint, type MatchConnectionEvents } from './match-connection.ts';
 import { RenewalSchedule, type ScheduleTimers } from './renewal-schedule.ts';
@@ -37,8 +38,11 @@ export type Entry =
 export interface PlayerClientOptions<S extends SnapshotHeader = SnapshotHeader> {
   url: string;
   nickname: string;
-  /** The games this client can play (their codecs decode the match's snapshots). */
-  games: readonly AnyGame[];
+  /**
+   * The games this client can play (their codecs decode the match's snapshots): a list, or a
+   * lookup that loads a game on demand (game-source.ts).
+   */
+  games: GameSource;
   /**
    * The transports the connection may use, in order. Default `['polling', 'websocket']`: it opens
    * on HTTP long-polling and upgrades to WebSocket when it can, so a network that blocks

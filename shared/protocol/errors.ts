@@ -69,6 +69,8 @@ export const ErrorCode = {
   KillcamUnavailable: 'KILLCAM_UNAVAILABLE',
   /** Client side: the match is of a game this client was not built with. */
   UnknownGame: 'UNKNOWN_GAME',
+  /** Client side: the match's game is one this client loads on demand, and loading it failed. */
+  GameLoadFailed: 'GAME_LOAD_FAILED',
   /** Client side: no answer within the request timeout. */
   Timeout: 'TIMEOUT',
   /** Client side: the server could not be reached. */

@@ -135,7 +135,7 @@ describe('docs/protocol.md', () => {
     const lobby = tableRows(section('## /lobby')).map((r) => r[0]);
     for (const event of LOBBY_REQUESTS) expect(lobby).toContain(`\`${event}\``);
     const codes = tableRows(section('## Error codes')).map((r) => r[0]);
-    const clientSide: string[] = [ErrorCode.Timeout, ErrorCode.Unavailable, ErrorCode.UnknownGame];
+    const clientSide: string[] = [ErrorCode.Timeout, ErrorCode.Unavailable, ErrorCode.UnknownGame, ErrorCode.GameLoadFailed];
     for (const code of Object.values(ErrorCode)) {
       if (!clientSide.includes(code)) expect(codes, code).toContain(`\`${code}\``);
     }

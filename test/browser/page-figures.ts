@@ -11,7 +11,7 @@
  * `Accept-Encoding: br`, `gzip` and none (status line, headers and body as they crossed the
  * socket), and what Chromium itself fetched on each cold load (CDP's encodedDataLength: headers
  * and body, in the coding Chromium negotiated). "Lobby" is the HTML, the entry and lobby chunks,
- * the styles and the icon; "match" adds the game chunk (Phaser and the scenes).
+ * the styles and the icon; "match" adds the game chunk (Phaser and the scenes) and every chunk loaded on demand (the games' modules).
  *
  * `--phases`: where a cold load's time goes, as medians over the cold runs (ms after navigation
  * start): the HTML, the lobby chunk's bytes, the token and config answers, the lobby chunk run
@@ -118,10 +118,24 @@ function percentile(sorted: number[], p: number): number {
 }
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
-/** A file the page needs: the lobby's (HTML, entry chunk, styles, icon) or the game chunk. */
+/** What index.html names (the entry, the lobby's chunks it preloads, styles, icon, the game chunk's meta). */
+const htmlRefs = (): string[] => [...readFileSync(join(STATIC_DIR, 'index.html'), 'utf8').matchAll(/(?:src|href|content)="\.\/([^"]+)"/g)].map((m) => `/${m[1]}`);
+const LOBBY_REFS = new Set(htmlRefs());
+/**
+ * A file the page needs: the lobby's (HTML, entry chunk, the chunks index.html preloads, styles,
+ * icon), the game chunk, or a chunk loaded on demand (each game's module with its codecs, asked
+ * for once the lobby is up; the killcam's and the replay viewer's readers): a match counts all of
+ * those, an upper bound (a match of one game needs only its module).
+ */
 const isGameChunk = (path: string) => /\/assets\/game-view-[^/]*\.js$/.test(path);
-const pageFile = (path: string): 'lobby' | 'game' | null =>
-  isGameChunk(path) ? 'game' : path === '/' || path.endsWith('.html') || /\/assets\/[^/]*\.(js|css)$/.test(path) || path.endsWith('/favicon.svg') ? 'lobby' : null;
+const pageFile = (path: string): 'lobby' | 'game' | 'demand' | null =>
+  isGameChunk(path)
+    ? 'game'
+    : path === '/' || path.endsWith('.html') || LOBBY_REFS.has(path) || path.endsWith('/favicon.svg')
+      ? 'lobby'
+      : /\/assets\/[^/]*\.js$/.test(path)
+        ? 'demand'
+        : null;
 
 function bundleSizes(): { file: string; role: string; bytes: number; gzip: number; br: number; gzipFile: number | null; brFile: number | null }[] {
   const dir = join(STATIC_DIR, 'assets');
@@ -181,9 +195,8 @@ function rawGet(url: string, path: string, acceptEncoding: string | null): Promi
 
 /** The page's files as the server sends them to a client accepting each coding. */
 async function wireBytes(url: string): Promise<Record<string, { lobby: number; match: number; files: Record<string, { bytes: number; encoding: string }> }>> {
-  const html = readFileSync(join(STATIC_DIR, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:src|href|content)="\.\/([^"]+)"/g)].map((m) => `/${m[1]}`);
-  const paths = ['/', ...new Set(refs)].filter((p) => pageFile(p) !== null);
+  const onDemand = readdirSync(join(STATIC_DIR, 'assets')).flatMap((f) => (f.endsWith('.js') ? [`/assets/${f}`] : []));
+  const paths = ['/', ...new Set([...htmlRefs(), ...onDemand])].filter((p) => pageFile(p) !== null);
   const out: Record<string, { lobby: number; match: number; files: Record<string, { bytes: number; encoding: string }> }> = {};
   for (const [name, ae] of [['br (gzip, deflate, br)', 'gzip, deflate, br'], ['gzip', 'gzip'], ['none', null]] as const) {
     const files: Record<string, { bytes: number; encoding: string }> = {};
@@ -192,8 +205,8 @@ async function wireBytes(url: string): Promise<Record<string, { lobby: number; m
     for (const p of paths) {
       const r = await rawGet(url, p, ae);
       files[p] = r;
-      if (pageFile(p) === 'game') game += r.bytes;
-      else lobby += r.bytes;
+      if (pageFile(p) === 'lobby') lobby += r.bytes;
+      else game += r.bytes;
     }
     out[name] = { lobby, match: lobby + game, files };
   }
@@ -347,10 +360,10 @@ if (!LOBBY_ONLY) {
 }
 /** Chromium's cold loads: bytes per part of the page, the codings it got, how often each file came. */
 const browserWire = lobby.fetched.map((run) => {
-  const sum = (part: 'lobby' | 'game') => run.filter((f) => pageFile(f.path) === part).reduce((s, f) => s + f.bytes, 0);
+  const sum = (part: 'lobby' | 'game' | 'demand') => run.filter((f) => pageFile(f.path) === part).reduce((s, f) => s + f.bytes, 0);
   return {
     lobby: sum('lobby'),
-    match: sum('lobby') + sum('game'),
+    match: sum('lobby') + sum('game') + sum('demand'),
     encodings: [...new Set(run.map((f) => `${f.path.replace(/-[\w-]{8}\./, '-*.')}: ${f.encoding}`))],
     gameChunkFetches: run.filter((f) => pageFile(f.path) === 'game').length,
   };

@@ -35,6 +35,7 @@ const ADVICE: Record<string, ErrorAdvice> = {
   [ErrorCode.ClusterUnavailable]: { message: 'The servers are busy sorting themselves out. Try again in a moment.', recovers: false },
   [ErrorCode.SessionReplaced]: { message: 'You opened this game in another tab; this one stopped.', recovers: false },
   [ErrorCode.UnknownGame]: { message: 'This page cannot play that game. Reload it.', recovers: false },
+  [ErrorCode.GameLoadFailed]: { message: 'The game could not be loaded: check your connection and try again.', recovers: false },
   [ErrorCode.TooLong]: { message: 'That message is too long.', recovers: false },
   [ErrorCode.NotAllowed]: { message: 'Only the match’s creator can do that.', recovers: false },
 };

@@ -85,7 +85,7 @@ export class PageController {
       store,
       storage: deps.storage,
       url: deps.url,
-      games: deps.games.definitions,
+      games: deps.games.definition,
       ...(deps.fetch && { fetch: deps.fetch }),
       handlers: () => ({ lobby: this.lobby.handlers(), match: this.match.handlers() }),
       attached: (c) => {

@@ -12,7 +12,7 @@
  * whole point is to be small.
  */
 import { getGuestToken, type GuestSession } from '../../../shared/client/auth.ts';
-import { getConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
+import { getConnectionConfig, parseConnectionConfig, type ConnectionConfig } from '../../../shared/client/connection-options.ts';
 import type { AckResult } from '../../../shared/protocol/errors.ts';
 import { engineSocketUrl, lobbyConnectFrame, openEarlySocket, type EarlySocket } from './early-socket.ts';
 import { guestName, type PageStorage } from './storage.ts';
@@ -38,7 +38,10 @@ export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
   const nickname = storage.nickname() ?? guestName();
   const guest = storage.guest();
   const held = guest && guest.nickname.length > 0 ? guest : null;
-  const config = getConnectionConfig(url);
+  // The server puts its settings in the page (server/http/static-files.ts): one request fewer
+  // before the WebSocket opens. A page served otherwise (Vite's dev server) asks for them.
+  const inPage = configInPage();
+  const config = inPage ? Promise.resolve(inPage) : getConnectionConfig(url);
   const socket = config.then((c) => (c?.transports[0] === 'websocket' ? openEarlySocket(engineSocketUrl(url, c.socketPath)) : null));
   const token = held ? null : getGuestToken(url, nickname);
   // The token the first sign-in presents: this tab's, else the new guest's (none if refused: the
@@ -46,4 +49,15 @@ export function startSignIn(url: string, storage: PageStorage): EarlySignIn {
   const presented = held ? Promise.resolve(held.token) : token!.then((r) => (r.ok ? r.token : null), () => null);
   const lobbyConnect = Promise.all([socket, presented]).then(([s, t]) => (s && t ? s.sendOnceOpen(lobbyConnectFrame(t)) : false));
   return { nickname, guest: held, config, token, socket, lobbyConnect };
+}
+
+/** The settings the server wrote into the page (`<meta name="arena-config">`), or null. */
+function configInPage(): ConnectionConfig | null {
+  const content = document.querySelector('meta[name="arena-config"]')?.getAttribute('content');
+  if (!content) return null;
+  try {
+    return parseConnectionConfig(JSON.parse(content));
+  } catch {
+    return null;
+  }
 }

@@ -91,7 +91,7 @@ export class KillcamPlayer {
       const joined = deps.store.getState().match.joined;
       if (!joined) return;
       unsubscribe();
-      void Promise.all([import('../../../shared/replay/killcam.ts'), deps.games.get(joined.game)?.killerView?.()]).catch(() => {});
+      void Promise.all([import('../../../shared/replay/killcam.ts'), deps.games.load(joined.game).then((g) => g?.killerView?.())]).catch(() => {});
     });
     this.frame =
       deps.frame ??
@@ -164,7 +164,12 @@ export class KillcamPlayer {
     const client = this.deps.client();
     if (!client) return this.fail('UNAVAILABLE', 'not connected');
     // Loaded with the match already (see the constructor): the lobby's own bytes stay lean.
-    const [res, killcam, killersView] = await Promise.all([client.match.killcam({ victim: live.slot, tick }), import('../../../shared/replay/killcam.ts'), game.killerView!()]);
+    const [res, killcam, killersView, definitions] = await Promise.all([
+      client.match.killcam({ victim: live.slot, tick }),
+      import('../../../shared/replay/killcam.ts'),
+      game.killerView!(),
+      this.deps.games.definitions(),
+    ]);
     if (gen !== this.generation) return;
     if (!res.ok) return this.fail(res.code, res.message);
     const file = await killcam.unpackKillcam(res.killcam);
@@ -176,7 +181,7 @@ export class KillcamPlayer {
     }
     const last = slice.chunks.at(-1)!.toTick;
     const toTick = Math.min(last, info.killTick + info.rewindTicks + AFTER_KILL_TICKS);
-    const opened = killcam.openKillcam(slice, info, this.deps.games.definitions, killersView, toTick);
+    const opened = killcam.openKillcam(slice, info, definitions, killersView, toTick);
     if (!opened.ok) return this.fail(opened.code, `the killcam does not play: ${opened.message}`);
     const firstFrame = opened.run.next();
     if (!firstFrame.ok) return this.fail(firstFrame.code, `the killcam does not play: ${firstFrame.message}`);

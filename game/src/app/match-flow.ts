@@ -136,6 +136,19 @@ export class MatchFlow {
    */
   joined(info: MatchInfo, extra: JoinExtra): void {
     const game = this.deps.games.get(info.game);
+    // The SDK loads the game's module before it answers a join, so it is in; should it not be,
+    // load it (a failure is the lobby's sentence, as for any join that fails).
+    if (!game && this.deps.games.ids.includes(info.game)) {
+      void this.deps.games.load(info.game).then(
+        () => this.joined(info, extra),
+        (error: unknown) => {
+          void this.leave();
+          this.dispatch(lobbyActions.settled());
+          this.dispatch(lobbyActions.failed({ code: ErrorCode.GameLoadFailed, message: `${adviceFor(ErrorCode.GameLoadFailed).message} (${(error as Error).message})` }));
+        },
+      );
+      return;
+    }
     if (!game) {
       void this.leave();
       this.dispatch(lobbyActions.settled());

@@ -17,6 +17,7 @@ import { replayActions, type ReplayPlayerRow } from '../state/replay-slice.ts';
 import type { AppDispatch, Store } from '../state/store.ts';
 import type { GameView } from './match-flow.ts';
 import type { AnyPageGame } from '../game/page-game.ts';
+import type { AnyGame } from '../../../shared/game/game-definition.ts';
 import { unknownGame, type PageGames } from '../game/registry.ts';
 import { MatchSession } from './match-session.ts';
 import type { NetStats } from './net-stats.ts';
@@ -156,9 +157,18 @@ export class ReplayViewer {
     if (gen !== this.generation) return;
     if (!file.ok) return this.fail(file.code, file.message);
     if (askedFor !== null && file.replay.header.replayId !== askedFor) return this.fail('OTHER_MATCH', 'the server sent the replay of another match');
-    const game = this.deps.games.get(file.replay.header.game);
-    if (!game) return this.fail('UNKNOWN_GAME', unknownGame(file.replay.header.game, this.deps.games));
-    const prepared = prepareReplay(file.replay, this.deps.games.definitions);
+    const id = file.replay.header.game;
+    let game: AnyPageGame | null;
+    let definitions: readonly AnyGame[];
+    try {
+      [game, definitions] = await Promise.all([this.deps.games.load(id), this.deps.games.ids.includes(id) ? this.deps.games.definitions() : []]);
+    } catch (error) {
+      if (gen !== this.generation) return;
+      return this.fail('GAME_LOAD', `the game could not be loaded (${(error as Error).message}): try again`);
+    }
+    if (gen !== this.generation) return;
+    if (!game) return this.fail('UNKNOWN_GAME', unknownGame(id, this.deps.games));
+    const prepared = prepareReplay(file.replay, definitions);
     if (!prepared.ok) return this.fail(prepared.code, prepared.message);
     const opened = ReplayPlayer.open(prepared.value);
     if (!opened.ok) return this.fail(opened.code, opened.message);

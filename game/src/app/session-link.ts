@@ -11,7 +11,7 @@ import { getConnectionConfig, type ConnectionConfig } from '../../../shared/clie
 import type { LobbyClientHandlers } from '../../../shared/client/lobby-client.ts';
 import type { MatchConnectionEvents } from '../../../shared/client/match-connection.ts';
 import { PlayerClient, type PlayerClientOptions } from '../../../shared/client/player-client.ts';
-import type { AnyGame } from '../../../shared/game/game-definition.ts';
+import type { GameSource } from '../../../shared/client/game-source.ts';
 import { transports as engineTransports, type TransportCtor } from 'engine.io-client';
 import { ErrorCode, type AckResult } from '../../../shared/protocol/errors.ts';
 import type { GameInfo } from '../../../shared/protocol/events.ts';
@@ -29,8 +29,8 @@ export interface SessionLinkDeps {
   storage: PageStorage;
   /** The server's origin. */
   url: string;
-  /** The games the connection decodes (the shared halves of the page's games). */
-  games: readonly AnyGame[];
+  /** The games the connection decodes (the shared halves of the page's games, loaded on demand). */
+  games: GameSource;
   fetch?: typeof fetch;
   /** The lobby's and the match's handlers, installed on every new connection. */
   handlers: () => { lobby: LobbyClientHandlers; match: MatchConnectionEvents };

@@ -7,9 +7,9 @@
  * interface, so adding a game touches no other page file and the compiler checks each game's
  * parts against what the page calls.
  *
- * A page game is light (HUD model, results columns, words): it is in the lobby's chunk. Its
- * scene, which needs Phaser, is behind `scene()`, a dynamic import the game view makes once
- * Phaser is wanted.
+ * A page game and its shared half are a chunk of their own, loaded once the lobby is up (or when a
+ * match of the game is joined: registry.ts); the lobby's chunk has only the ids. Its scene, which
+ * needs Phaser, is behind `scene()`, a dynamic import the game view makes once Phaser is wanted.
  */
 import type Phaser from 'phaser';
 import type { AnyGame, SnapshotHeader, Standing } from '../../../shared/game/game-definition.ts';

@@ -34,10 +34,10 @@ export interface GameViewDeps {
 
 export async function createGameView({ session, replay, games, parent }: GameViewDeps): Promise<PhaserGameView> {
   // Every game's scene, loaded with Phaser: a match of any of them can start at once.
-  const factories = await Promise.all(games.ids.map(async (id) => [id, await games.get(id)!.scene()] as const));
+  const factories = await Promise.all((await games.loadAll()).map(async (game) => [game, await game.scene()] as const));
   const scenes = new Map<string, GameScene>();
-  for (const [id, factory] of factories) {
-    const game = games.get(id)!;
+  for (const [game, factory] of factories) {
+    const id = game.definition.id;
     scenes.set(id, factory(session.sceneSource(game), id));
     scenes.set(`${id}-replay`, factory(replay.sceneSource(game), `${id}-replay`));
   }
