@@ -61,7 +61,7 @@ function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths):
             // The socket.io packet inside the frame, for whoever counts engine.io's packets.
             compact = { list: [frame], packet: frame.subarray(frame.length - prefix.length - bytes.length) };
           }
-          writeFrame(ws, compact.list);
+          writeFrame(ws, compact.list, paths.handles);
           reportSent(conn, compact.packet, watchers);
         }
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
