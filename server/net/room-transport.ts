@@ -30,13 +30,14 @@ const NO_BYTES = new Uint8Array(0);
  * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
  * overtaken and a reader that cannot keep up shows in the packets engine.io holds as before.
  */
-function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths): ((bytes: Uint8Array) => number) | null {
+function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths, notDirect: string[]): ((bytes: Uint8Array) => number) | null {
   const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
   if (!prefix) return null;
   // The standard placeholder packet never changes: `451-/match,["snapshot",{"_placeholder":true,"num":0}]`.
   const placeholder = new Encoder().encode({ type: PacketType.EVENT, nsp: nsp.name, data: ['snapshot', NO_BYTES] })[0] as string;
   const placeholderFrame = textMessageFrame(placeholder);
   return (bytes) => {
+    notDirect.length = 0;
     const members = nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
     let compact: { list: Buffer[]; packet: Uint8Array } | null = null;
@@ -65,7 +66,10 @@ function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths):
           reportSent(conn, compact.packet, watchers);
         }
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
-      } else socket.emit('snapshot', bytes);
+      } else {
+        socket.emit('snapshot', bytes);
+        notDirect.push(id);
+      }
       reached++;
     }
     return reached;
@@ -76,7 +80,9 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
   const paths = directPathsOf(nsp.server);
   const pendingPackets = (socket: MatchSocket): number => paths.pendingPackets(engineConn(socket));
-  const direct = speaksWire(nsp) && paths.snapshots ? directBroadcast(nsp, room, paths) : null;
+  /** The members the last direct broadcast sent through socket.io (reused: no array per tick). */
+  const notDirect: string[] = [];
+  const direct = speaksWire(nsp) && paths.snapshots ? directBroadcast(nsp, room, paths, notDirect) : null;
   const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
     ? {
         broadcastState(snapshot) {
@@ -110,5 +116,6 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
       const s = socketOf(id);
       return s !== undefined && pendingPackets(s) === 0;
     },
+    mayBeBackedUp: () => (direct ? notDirect : null),
   };
 }
