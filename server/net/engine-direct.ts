@@ -177,7 +177,7 @@ export function idleWebSocket(conn: EngineConn, paths: DirectPaths, watchers = w
   if (!ws || !writesFrames(ws) || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
   if (paths.pendingPackets(conn) !== 0 || watchers.wrapped) return null;
   // A direct write the kernel could not take whole waits on the handle, out of `bufferedAmount`'s sight.
-  if (paths.handles !== null && paths.handles.queued(tcpSocketOf(ws)) !== 0) return null;
+  if (paths.handles !== null && paths.handles.busy(tcpSocketOf(ws))) return null;
   return ws;
 }
 

@@ -5,13 +5,14 @@
  *   `_writeGeneric` calls), with `req` a `WriteWrap` from `process.binding('stream_wrap')` and the
  *   outcome read from that binding's `streamBaseState` (`kLastWriteWasAsync`). The direct snapshot
  *   write (room-transport.ts) hands every idle member the same frame this way instead of through
- *   `socket.write`: Node's Writable state machine, a `WriteWrap` built per write, and an
- *   after-write tick queued per socket per tick cost the server ~4× what the `write` syscall's
- *   own user-space part did (BENCHMARKS.md, "Server CPU per player-second: the snapshot write on
- *   the handle").
- * - `socket._handle.writeQueueSize`: the bytes libuv holds unsent on that handle. A direct write
- *   the kernel could not take at once stays there (not in the stream's `writableLength`), so this
- *   is how a member that cannot keep up still shows as busy.
+ *   `socket.write`: Node's Writable state machine, a `WriteWrap` built per write and an after-write
+ *   tick queued per socket per tick were 5.4 % of the server's CPU at 1,000 players beside the
+ *   syscall's 21.5 %; on the handle that part is ~1 % (BENCHMARKS.md, "Server CPU per
+ *   player-second: snapshot writes on the TCP handle").
+ * A direct write the kernel could not take at once waits in libuv, out of the stream's
+ * `writableLength`: the writer keeps such sockets in a set until libuv reports the write done, so
+ * a member that cannot keep up still shows as busy (`busy`). The handle's own `writeQueueSize` says
+ * the same but is a C++ accessor: asked per member and tick it cost ~0.9 % of the server.
  *
  * Order holds: the handle is written only while the stream holds nothing (`writableLength` 0, not
  * corked), and libuv writes a handle's requests in the order they were made, so anything the
@@ -42,7 +43,7 @@ interface WriteReq {
 
 /** The members of a `net.Socket` a handle write needs. */
 interface TcpStream {
-  _handle?: { writeBuffer?: (req: WriteReq, data: Buffer) => number; writeQueueSize?: number } | null;
+  _handle?: { writeBuffer?: (req: WriteReq, data: Buffer) => number } | null;
   readonly writableLength: number;
   readonly writableCorked: number;
   readonly destroyed: boolean;
@@ -56,8 +57,8 @@ export interface HandleWriter {
    * socket cannot be written this way now (then nothing was written): use the stream.
    */
   write(socket: unknown, frame: Buffer): boolean;
-  /** The bytes `socket`'s handle holds unsent (0 when it has no handle of the known shape). */
-  queued(socket: unknown): number;
+  /** True while a direct write on `socket` waits for the kernel to take it. */
+  busy(socket: unknown): boolean;
 }
 
 function loadBinding(): unknown {
@@ -92,19 +93,21 @@ function writeError(status: number): Error {
   return Object.assign(new Error(`write ${code}`), { code, errno: status, syscall: 'write' });
 }
 
-/** Called by libuv (through Node) when a write that went asynchronous is done. */
-function onComplete(this: WriteReq, status: number): void {
-  const socket = this.socket!;
-  this.socket = null;
-  this.buffer = null;
-  if (status < 0 && !socket.destroyed) socket.destroy(writeError(status));
-}
-
 /** The handle writer over `load()`'s binding, or null when `probeNodeNet(load)` finds a problem. */
 export function handleWriter(load: () => unknown = loadBinding): HandleWriter | null {
   if (probeNodeNet(load) !== null) return null;
   const { WriteWrap, streamBaseState, kLastWriteWasAsync } = load() as StreamWrapBinding;
   let spare = new WriteWrap();
+  /** Sockets with a direct write waiting in libuv (usually none). */
+  const waiting = new Set<unknown>();
+  /** Called by libuv (through Node) when a write that went asynchronous is done. */
+  function onComplete(this: WriteReq, status: number): void {
+    const socket = this.socket!;
+    this.socket = null;
+    this.buffer = null;
+    waiting.delete(socket);
+    if (status < 0 && !socket.destroyed) socket.destroy(writeError(status));
+  }
   return {
     write(socket, frame) {
       const s = socket as TcpStream | null | undefined;
@@ -122,13 +125,11 @@ export function handleWriter(load: () => unknown = loadBinding): HandleWriter | 
         req.buffer = frame;
         req.socket = s;
         req.oncomplete = onComplete;
+        waiting.add(s);
         spare = new WriteWrap();
       }
       return true;
     },
-    queued(socket) {
-      const q = (socket as TcpStream | null | undefined)?._handle?.writeQueueSize;
-      return typeof q === 'number' ? q : 0;
-    },
+    busy: (socket) => waiting.size !== 0 && waiting.has(socket),
   };
 }
