@@ -59,7 +59,7 @@ rm -f "$NSTAT_HISTORY"
 if [ -n "${PERF:-}" ]; then
   wait "$PERF"
   # V8 reuses code space and the map only grows: this copy, taken as the window closes, is what
-  # named the window's JIT frames (BENCHMARKS.md, "the snapshot write on the handle").
+  # named the window's JIT frames (BENCHMARKS.md, "Server CPU per player-second: snapshot writes on the TCP handle").
   cp "/tmp/perf-$SERVER.map" "$SERVER_PERF.map" 2>/dev/null || true
 fi
 [ -n "${BPERF:-}" ] && wait "$BPERF"

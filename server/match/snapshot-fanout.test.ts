@@ -100,33 +100,6 @@ describe('SnapshotFanout', () => {
     expect(net.received.get('fast')!.filter((k) => k === 'key').length).toBe(1);
   });
 
-  it("asks only about the members the transport could not write to directly, when it names them, and still resyncs a slow one", () => {
-    const net = fakeNetwork();
-    const asked: string[] = [];
-    const suspects: string[] = [];
-    const transport: FanoutTransport = {
-      ...net.transport,
-      isBackedUp: (id) => (asked.push(id), net.transport.isBackedUp(id)),
-      mayBeBackedUp: () => suspects,
-    };
-    const fanout = new SnapshotFanout(transport, arena.snapshotCodec, 1000, createMetrics());
-    for (const id of ['a', 'b', 'slow']) fanout.add(net.client(id));
-    snapshots.slice(0, 5).forEach((s) => fanout.publish(s));
-    expect(asked).toEqual([]);
-    net.backedUp.add('slow');
-    suspects.push('slow');
-    fanout.publish(snapshots[5]!);
-    expect(asked).toEqual(['slow']);
-    expect(net.subscribed.has('slow')).toBe(false);
-    // Out of the room, the next broadcasts do not name it; drained, it gets its keyframe.
-    suspects.length = 0;
-    net.backedUp.delete('slow');
-    snapshots.slice(6, 10).forEach((s) => fanout.publish(s));
-    expect(asked).toEqual(['slow']);
-    expect(net.received.get('slow')![5]).toBe('key');
-    sameState(net.streams.get('slow')!.latest, snapshots[9]!);
-  });
-
   it('stops sending to a removed subscriber', () => {
     const net = fakeNetwork();
     const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 1000, createMetrics());

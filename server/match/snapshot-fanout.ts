@@ -28,12 +28,6 @@ export interface FanoutTransport {
   /** True when this client's outgoing buffer is empty again. */
   isDrained(subscriberId: string): boolean;
   /**
-   * The subscribers the last broadcast could not hand straight to an idle socket: the only ones
-   * that can have fallen behind since (a socket it wrote to directly held nothing). Null: any may
-   * have, ask `isBackedUp` of all. Asking all cost a lookup per member and tick for nothing.
-   */
-  mayBeBackedUp?(): Iterable<string> | null;
-  /**
    * True when the next snapshot must be a keyframe for a reader the transport knows about and
    * the fan-out does not (another node just started relaying the stream). Asked once per publish.
    */
@@ -122,8 +116,8 @@ export class SnapshotFanout {
   }
 
   private dropBackedUp(): void {
-    for (const id of this.transport.mayBeBackedUp?.() ?? this.onChain) {
-      if (!this.onChain.has(id) || !this.transport.isBackedUp(id)) continue;
+    for (const id of this.onChain) {
+      if (!this.transport.isBackedUp(id)) continue;
       this.onChain.delete(id);
       this.transport.unsubscribe(id);
       this.waiting.add(id);

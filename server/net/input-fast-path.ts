@@ -116,7 +116,7 @@ export function installInputFastPath(socket: MatchSocket, handlers: FastPathHand
     reportReceived(conn, data, 0, data.length, watchers);
     if (conn.readyState !== 'open') return true;
     if (!handlers.admit('clock')) return true;
-    writeFrame(ws, [textMessageFrame(`${ACK_HEAD}${id}[${handlers.clockTime()}]`)], paths.handles);
+    writeFrame(ws, [textMessageFrame(`${ACK_HEAD}${id}[${handlers.clockTime()}]`)]);
     return true;
   };
 

@@ -30,14 +30,13 @@ const NO_BYTES = new Uint8Array(0);
  * Any other member gets the ordinary emit, after whatever engine.io holds for it, so nothing is
  * overtaken and a reader that cannot keep up shows in the packets engine.io holds as before.
  */
-function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths, notDirect: string[]): ((bytes: Uint8Array) => number) | null {
+function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths): ((bytes: Uint8Array) => number) | null {
   const prefix = wireParser.eventPrefix(nsp.name, 'snapshot');
   if (!prefix) return null;
   // The standard placeholder packet never changes: `451-/match,["snapshot",{"_placeholder":true,"num":0}]`.
   const placeholder = new Encoder().encode({ type: PacketType.EVENT, nsp: nsp.name, data: ['snapshot', NO_BYTES] })[0] as string;
   const placeholderFrame = textMessageFrame(placeholder);
   return (bytes) => {
-    notDirect.length = 0;
     const members = nsp.adapter.rooms.get(room);
     if (!members || members.size === 0) return 0;
     let compact: { list: Buffer[]; packet: Uint8Array } | null = null;
@@ -62,14 +61,11 @@ function directBroadcast(nsp: MatchNamespace, room: string, paths: DirectPaths, 
             // The socket.io packet inside the frame, for whoever counts engine.io's packets.
             compact = { list: [frame], packet: frame.subarray(frame.length - prefix.length - bytes.length) };
           }
-          writeFrame(ws, compact.list, paths.handles);
+          writeFrame(ws, compact.list);
           reportSent(conn, compact.packet, watchers);
         }
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
-      } else {
-        socket.emit('snapshot', bytes);
-        notDirect.push(id);
-      }
+      } else socket.emit('snapshot', bytes);
       reached++;
     }
     return reached;
@@ -80,9 +76,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
   const socketOf = (id: string): MatchSocket | undefined => nsp.sockets.get(id);
   const paths = directPathsOf(nsp.server);
   const pendingPackets = (socket: MatchSocket): number => paths.pendingPackets(engineConn(socket));
-  /** The members the last direct broadcast sent through socket.io (reused: no array per tick). */
-  const notDirect: string[] = [];
-  const direct = speaksWire(nsp) && paths.snapshots ? directBroadcast(nsp, room, paths, notDirect) : null;
+  const direct = speaksWire(nsp) && paths.snapshots ? directBroadcast(nsp, room, paths) : null;
   const baseline: Pick<FanoutTransport, 'broadcastState'> = speaksJsonBaseline(nsp)
     ? {
         broadcastState(snapshot) {
@@ -116,6 +110,5 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
       const s = socketOf(id);
       return s !== undefined && pendingPackets(s) === 0;
     },
-    mayBeBackedUp: () => (direct ? notDirect : null),
   };
 }
