@@ -56,7 +56,12 @@ sleep "$WINDOW"
 read -r U2 S2 <<< "$(cpu_ticks $BOTS_PID)"; read -r SU2 SS2 <<< "$(cpu_ticks $SERVER)"; T2=$(date +%s.%N)
 TCP_COUNTS=$(command -v nstat > /dev/null && nstat -z TcpOutSegs TcpExtDelayedACKs TcpExtTCPPureAcks TcpExtTCPHPAcks 2>/dev/null || true)
 rm -f "$NSTAT_HISTORY"
-[ -n "${PERF:-}" ] && wait "$PERF"
+if [ -n "${PERF:-}" ]; then
+  wait "$PERF"
+  # V8 reuses code space and the map only grows: this copy, taken as the window closes, is what
+  # named the window's JIT frames (BENCHMARKS.md, "Server CPU per player-second: snapshot writes on the TCP handle").
+  cp "/tmp/perf-$SERVER.map" "$SERVER_PERF.map" 2>/dev/null || true
+fi
 [ -n "${BPERF:-}" ] && wait "$BPERF"
 wait $BOTS_PID
 HZ=$(getconf CLK_TCK)
