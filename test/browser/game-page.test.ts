@@ -7,7 +7,7 @@ import type { BrowserContext } from 'playwright-core';
 import { sharedChromium } from '../support/shared-chromium.ts';
 import { Button, movePlayer } from '../../shared/games/arena/sim/index.ts';
 import { connectPlayer, type TestPlayer } from '../support/lobby.ts';
-import { lobbyReady, openPage, setNickname, shot, waitForPlaying, type GamePage } from '../support/page.ts';
+import { lobbyReady, openPage, setNickname, shot, waitForPlaying, waitForScreen, type GamePage } from '../support/page.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { sleep, waitFor } from '../support/wait.ts';
 
@@ -134,6 +134,17 @@ describe('the game page in Chromium', () => {
     const leave = await alice.getByRole('button', { name: 'Leave match' }).boundingBox();
     expect(leave!.x + leave!.width).toBeLessThanOrEqual(420);
     await shot(alice, 'game-page-narrow');
+
+    // Reloaded mid-match: the page is seated again at sign-in, before its lobby asked for the
+    // games' modules; the SDK holds the match's first frames until Arena's module is in, and the
+    // page draws the match from them (no UNKNOWN_GAME, no frozen screen).
+    await alice.reload();
+    await waitForScreen(alice, 'match');
+    await waitForPlaying(alice);
+    await alice.waitForFunction(() => {
+      const a = (window as unknown as { arena: { snapshotsReceived: number; latest: { players: unknown[] } | null } }).arena;
+      return a.snapshotsReceived > 10 && a.latest !== null && a.latest.players.length === 2;
+    });
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });

@@ -30,12 +30,12 @@ function fakeClient(answers: { quickPlay?: unknown; join?: unknown } = {}) {
   return { client: client as unknown as PlayerClient, asked };
 }
 
-function setup(client: PlayerClient) {
+function setup(client: PlayerClient, ready: () => Promise<PlayerClient | null> = async () => client) {
   const store = createStore();
   const joined: { matchId: string; extra: JoinExtra }[] = [];
   const lobby = new LobbyCommands({
     store,
-    ready: async () => client,
+    ready,
     client: () => client,
     match: { joined: (i: MatchInfo, extra: JoinExtra) => void joined.push({ matchId: i.matchId, extra }), leave: async () => {} },
     lineId: (() => {
@@ -66,6 +66,31 @@ describe('the lobby commands', () => {
     expect(f.asked).toEqual(['quickPlay ffa', 'join m1']);
     expect(t.joined).toEqual([{ matchId: 'm1', extra: { code: null, host: false, maxPlayers: null } }]);
     expect(t.state().lobby.queue).toBeNull();
+  });
+
+  it('a connection signed in with a seat held takes it back, though its sign-in ends only after that', async () => {
+    const asked: string[] = [];
+    const client = {
+      code: null,
+      lobby: {
+        session: { ...session([mode('tag', 'ffa')]), matchId: 'm1' },
+        online: null,
+        subscribeList: async () => ({ ok: true, version: 1, matches: [] }),
+        profile: async () => ({ ok: false, code: ErrorCode.Unavailable, message: 'down' }),
+        leaderboard: async () => ({ ok: false, code: ErrorCode.Unavailable, message: 'down' }),
+      },
+      enter: async (entry: { kind: string }) => (asked.push(`enter ${entry.kind}`), { ok: true, matchId: 'm1' }),
+    } as unknown as PlayerClient;
+    // What the session link does: `ready()` waits for the sign-in, which waits for `connected()`.
+    let signedIn!: () => void;
+    const signingIn = new Promise<void>((r) => (signedIn = r));
+    const t = setup(client, async () => (await signingIn, client));
+    const caughtUp = t.lobby.connected(client);
+    await settle();
+    expect(asked).toEqual(['enter rejoin']);
+    expect(t.joined).toEqual([{ matchId: 'm1', extra: { code: null, host: false, maxPlayers: null } }]);
+    signedIn();
+    await caughtUp;
   });
 
   it('a seat granted just as the player cancelled is given back, not joined', async () => {

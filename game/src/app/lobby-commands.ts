@@ -78,7 +78,9 @@ export class LobbyCommands {
     if (client.lobby.online) this.dispatch(connectionActions.onlineCounted(client.lobby.online.players));
     void this.refreshProfile(client);
     void this.refreshBoard();
-    if (client.lobby.session?.matchId) await this.enter({ kind: 'rejoin' }, 'rejoin');
+    // On this client, not through `ready()`: the sign-in that called this waits for it to end,
+    // and `ready()` waits for that sign-in (a reload would never take its seat back).
+    if (client.lobby.session?.matchId) await this.enterOn(client, { kind: 'rejoin' }, 'rejoin');
   }
 
   /** The player's ratings per mode. */
@@ -226,7 +228,10 @@ export class LobbyCommands {
 
   private async enter(entry: Entry, pending: Pending, nickname?: string, extra: Partial<JoinExtra> = {}): Promise<void> {
     const client = await this.deps.ready(nickname);
-    if (!client) return;
+    if (client) await this.enterOn(client, entry, pending, extra);
+  }
+
+  private async enterOn(client: PlayerClient, entry: Entry, pending: Pending, extra: Partial<JoinExtra> = {}): Promise<void> {
     this.dispatch(lobbyActions.requested(pending));
     client.code = null;
     const res: AckResult<MatchInfo> = await client.enter(entry);
