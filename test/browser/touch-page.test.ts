@@ -108,9 +108,11 @@ describe('the page on a phone', () => {
     }
     const after = await page.evaluate(() => {
       const a = (window as unknown as { arena: PageArena }).arena;
-      return { shots: a.hits.shots, alive: a.latest?.players.find((p) => p.id === a.info?.slot)?.alive };
+      const el = document.elementFromPoint(290, 220);
+      const under = el ? `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className && typeof el.className === 'string' ? `.${el.className.split(' ').join('.')}` : ''}` : 'nothing';
+      return { shots: a.hits.shots, alive: a.latest?.players.find((p) => p.id === a.info?.slot)?.alive, under };
     });
-    expect(after.shots, `no shot confirmed after ${taps} taps (alive: ${String(after.alive)})`).toBeGreaterThan(shotsBefore);
+    expect(after.shots, `no shot confirmed after ${taps} taps (alive: ${String(after.alive)}; under the tap: ${after.under})`).toBeGreaterThan(shotsBefore);
     // The chat and the HUD's buttons stay on screen at this size.
     const leave = (await page.getByRole('button', { name: 'Leave match' }).boundingBox())!;
     expect(leave.x + leave.width).toBeLessThanOrEqual(360);

@@ -45,6 +45,12 @@ export class TouchPad {
   private actionFinger: Finger | null = null;
   private buttonFinger: number | null = null;
   private gestures: Gesture[] = [];
+  /**
+   * The last action finger that went down since `takePress`: a press the input loop never saw
+   * down (on a busy page a frame can run between the finger's down and up, so the next sample
+   * finds it up and, being held past TAP_MAX_MS in frame time, not a tap either) still counts once.
+   */
+  private pressed: Finger | null = null;
   private readonly g: Phaser.GameObjects.Graphics;
   private readonly label: Phaser.GameObjects.Text | null;
 
@@ -99,6 +105,13 @@ export class TouchPad {
     return this.buttonFinger !== null;
   }
 
+  /** The screen point of an action finger that went down since the last call (once per press). */
+  takePress(): { x: number; y: number } | null {
+    const f = this.pressed;
+    this.pressed = null;
+    return f ? { x: f.x, y: f.y } : null;
+  }
+
   /** Taps and swipes since the last call, oldest first. */
   takeGestures(): Gesture[] {
     const out = this.gestures;
@@ -149,6 +162,7 @@ export class TouchPad {
       return;
     }
     this.actionFinger = finger;
+    this.pressed = finger;
   }
 
   private move(pointer: Phaser.Input.Pointer): void {

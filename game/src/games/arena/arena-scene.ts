@@ -198,12 +198,14 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
 
   /**
    * A phone: the stick moves (keys still count, for a tablet with a keyboard); a finger elsewhere
-   * aims at what it touches and fires while it is down, and a tap shorter than a tick still fires
-   * once. Without a finger on the screen the aim stays, or follows the stick.
+   * aims at what it touches and fires while it is down, and a press the input loop never saw down
+   * (shorter than a tick, or a busy page's frame ran over it) still fires once. Without a finger on
+   * the screen the aim stays, or follows the stick.
    */
   private touchCommand(me: { x: number; y: number } | undefined): { buttons: number; aim: number } {
     const pad = this.touch!;
     const taps = pad.takeGestures().filter((g) => g.kind === 'tap');
+    const press = pad.takePress();
     if (isTyping()) return { buttons: 0, aim: this.touchAim };
     let buttons = this.keyButtons();
     const stick = pad.stick;
@@ -214,14 +216,14 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
       if (d.left) buttons |= Button.Left;
       if (d.right) buttons |= Button.Right;
     }
-    const target = pad.action ?? taps.at(-1) ?? null;
+    const target = pad.action ?? taps.at(-1) ?? press;
     if (target && me) {
       const world = this.cameras.main.getWorldPoint(target.x, target.y);
       this.touchAim = Math.atan2(world.y - me.y, world.x - me.x);
     } else if (stick && buttons !== 0) {
       this.touchAim = Math.atan2(stick.dy, stick.dx);
     }
-    if (pad.action || taps.length > 0) buttons |= Button.Fire;
+    if (pad.action || taps.length > 0 || press) buttons |= Button.Fire;
     return { buttons, aim: this.touchAim };
   }
 
