@@ -101,10 +101,13 @@ describe('the game page in Chromium', () => {
       const me = players.find((p) => p.id === a.info.slot)!;
       let screen = a.worldToScreen(bob.x, bob.y)!;
       // The camera follows Alice and the map is larger than the window: when Bob is drawn off
-      // screen, point 150 px from Alice towards him (the same direction, on screen).
-      if (screen.x < 0 || screen.y < 0 || screen.x >= window.innerWidth || screen.y >= window.innerHeight) {
-        const d = Math.hypot(bob.x - me.x, bob.y - me.y);
-        screen = a.worldToScreen(me.x + ((bob.x - me.x) / d) * 150, me.y + ((bob.y - me.y) / d) * 150)!;
+      // screen, or under the HUD (the canvas gets no mouse move there), point at most 150 px from
+      // Alice towards him (the same direction, on the canvas).
+      const onCanvas = (p: { x: number; y: number }) => document.elementFromPoint(p.x, p.y)?.tagName === 'CANVAS';
+      const d = Math.hypot(bob.x - me.x, bob.y - me.y);
+      for (const px of [150, 100, 60]) {
+        if (onCanvas(screen)) break;
+        screen = a.worldToScreen(me.x + ((bob.x - me.x) / d) * px, me.y + ((bob.y - me.y) / d) * px)!;
       }
       return { bob, screen, slot: a.info.slot, onScreen: a.worldToScreen(bob.x, bob.y)! };
     });
