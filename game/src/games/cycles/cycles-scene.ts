@@ -88,7 +88,7 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
     this.floor = this.add.tileSprite(0, 0, 16, 16, CyclesTex.floor).setOrigin(0).setDepth(0);
     this.g = this.add.graphics().setDepth(1);
     const style = { fontFamily: 'system-ui, sans-serif', fontSize: '26px', fontStyle: 'bold', color: COLORS.text, stroke: '#000000', strokeThickness: 4 };
-    this.banner = this.add.text(0, 0, '', style).setOrigin(0.5).setDepth(11);
+    this.banner = this.add.text(0, 0, '', { ...style, align: 'center' }).setOrigin(0.5).setDepth(11);
     this.sparks = this.add.particles(0, 0, Tex.spark, {
       emitting: false,
       lifespan: { min: 250, max: 600 },
@@ -154,7 +154,11 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
       cam.removeBounds();
       cam.setScroll(0, 0);
     }
-    this.banner.setPosition(cam.scrollX + width / 2, this.originY + Math.min(h, height - this.originY) * 0.18);
+    // In the visible band whether the grid is fitted or followed, and wrapped on a narrow page.
+    const bannerY = cam.scrollY === 0 ? this.originY + Math.min(h, height - this.originY) * 0.18 : cam.scrollY + top + (height - top - bottom) * 0.18;
+    this.banner.setPosition(cam.scrollX + width / 2, bannerY);
+    const wrap = Math.max(120, width - 24);
+    if (this.banner.style.wordWrapWidth !== wrap) this.banner.setWordWrapWidth(wrap);
   }
 
   /** A new snapshot: note when it came, and turn its events into flashes and messages. */
