@@ -15,6 +15,8 @@ export function Chat(props: {
   placeholder?: string;
   /** The field's accessible name (default "Chat message"). */
   inputLabel?: string;
+  /** Laid over the match's canvas: the camera keeps the player out from under it (overlay-insets.ts). */
+  coversCanvas?: boolean;
 }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -34,7 +36,7 @@ export function Chat(props: {
     if (ok) setText('');
   };
   return (
-    <section className={`chat ${props.className ?? ''}`} aria-label={props.title}>
+    <section className={`chat ${props.className ?? ''}`} aria-label={props.title} data-covers-canvas={props.coversCanvas ? '' : undefined}>
       <h2 className="card-title">{props.title}</h2>
       <ol className="chat-log" ref={log} aria-live="polite">
         {lines.length === 0 && <li className="chat-empty">No messages yet. Say hello.</li>}

@@ -76,6 +76,7 @@ export function Hud() {
       {scoreboard && match.hud && <Scoreboard hud={match.hud} />}
       <Chat
         className="match-chat"
+        coversCanvas
         title="Match chat"
         lines={match.chat}
         show={6}
@@ -129,7 +130,7 @@ function TopBar(props: { joined: JoinedMatch; hud: HudState | null; nickname: st
   const rank = me ? hud!.rows.indexOf(me) + 1 : null;
   const ping = usePing();
   return (
-    <header className="topbar">
+    <header className="topbar" data-covers-canvas="">
       <div className="tb-left" id="status" data-state="playing">
         <strong>{gameName(conn.games, joined.game)}</strong> · {modeLabel(conn.modes, joined.mode)}{' '}
         {joined.role === 'spectator' ? <span className="tag">spectating</span> : <span className="muted">as {props.nickname}</span>}

@@ -19,6 +19,7 @@ import { TouchPad } from '../../phaser/touch-pad.ts';
 import { stickDirections } from '../../phaser/touch-gestures.ts';
 import { isTyping } from '../../phaser/typing.ts';
 import { slotColor, Tex } from '../../phaser/textures.ts';
+import { followOffsetY, OverlayProbe } from '../../phaser/overlay-insets.ts';
 import { ArenaTex, makeArenaTextures } from './arena-textures.ts';
 
 const HIT_FLASH_MS = 90;
@@ -56,6 +57,8 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
   private following: Phaser.GameObjects.Image | null = null;
   /** How the camera is placed now ('follow', or fitted at a zoom and size): changed only when it must. */
   private cameraMode = '';
+  /** The HUD's bands over the canvas: the camera centres the player between them. */
+  private overlay!: OverlayProbe;
   /** A left click since the last command: a click shorter than the gap between two samples still fires. */
   private firePressed = false;
   private touch: TouchPad | null = null;
@@ -117,7 +120,8 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     });
     this.touch = new TouchPad(this, { stick: true });
     this.touchAim = 0;
-    this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(), this);
+    this.overlay = new OverlayProbe(this.sys.game.canvas, () => this.scale.gameSize);
+    this.scale.on(Phaser.Scale.Events.RESIZE, () => this.placeCamera(false, true), this);
     this.events.once(Phaser.Scenes.Events.SHUTDOWN, () => this.scale.off(Phaser.Scale.Events.RESIZE, undefined, this));
   }
 
@@ -433,42 +437,52 @@ export class ArenaScene extends Phaser.Scene implements GameScene {
     const slot = this.source.slot();
     const ms = slot !== null && this.source.info()?.role === 'player' ? (this.source.local()?.respawnInMs(slot) ?? null) : null;
     const cam = this.cameras.main;
-    this.respawn.setPosition(cam.width / 2, cam.height * 0.3);
+    const { top, bottom } = this.overlay.insets();
+    this.respawn.setPosition(cam.width / 2, top + (cam.height - top - bottom) * 0.3);
     this.respawn.setText(ms === null ? '' : ms > 0 ? `Eliminated · respawn in ${Math.ceil(ms / 1000)}` : 'Respawning…');
   }
 
   /**
-   * A map larger than the window: follow the own player inside the map's bounds. Otherwise (or
-   * for a spectator) the whole map, centred and scaled to fit.
+   * A map larger than the visible band (the window less the HUD's top bar and, on a narrow page,
+   * the chat box): follow the own player, centred in that band, with bounds that reach past the
+   * map's edge by the covered heights so a player at a wall is never drawn under the HUD.
+   * Otherwise (or for a spectator) the whole map, centred in the band and scaled to fit.
    */
-  private placeCamera(force = false): void {
+  private placeCamera(force = false, resized = false): void {
     const info = this.source.info();
     const setup = this.source.setup();
     if (!info || !setup) return;
+    const moved = this.overlay.poll(this.time.now, resized);
+    const insets = this.overlay.insets();
     const { map } = setup;
     const cam = this.cameras.main;
     const { width, height } = this.scale;
-    const fits = width >= map.width + 40 && height >= map.height + 40;
+    const visible = height - insets.top - insets.bottom;
+    const fits = width >= map.width + 40 && visible >= map.height + 40;
     if (info.role === 'player' && !fits && this.following) {
-      if (this.cameraMode === 'follow' && !force) return;
+      const entering = this.cameraMode !== 'follow';
+      if (!entering && !force && !moved) return;
       this.cameraMode = 'follow';
       cam.setZoom(1);
-      cam.setBounds(-40, -40, map.width + 80, map.height + 80);
+      cam.setBounds(-40, -40 - insets.top, map.width + 80, map.height + 80 + insets.top + insets.bottom);
+      const offsetY = followOffsetY(insets);
+      cam.setFollowOffset(0, offsetY);
+      if (!entering && !force) return; // the HUD changed height: the follow eases to the new place
       // On the player from the first frame (a new match, a killcam from the killer's seat). A live
       // match eases after the own player (its prediction's corrections stay off the camera); a
       // recording, often played faster than real time, keeps the followed player in the middle.
-      cam.centerOn(this.following.x, this.following.y);
+      cam.centerOn(this.following.x, this.following.y - offsetY);
       const lerp = this.source.replay ? 1 : 0.18;
-      cam.startFollow(this.following, true, lerp, lerp);
+      cam.startFollow(this.following, true, lerp, lerp, 0, offsetY);
       return;
     }
-    const zoom = info.role === 'spectator' ? Math.min(1, width / (map.width + 60), height / (map.height + 60)) : 1;
-    const mode = `fit:${zoom}:${width}x${height}`;
+    const zoom = info.role === 'spectator' ? Math.min(1, width / (map.width + 60), Math.max(visible, height / 2) / (map.height + 60)) : 1;
+    const mode = `fit:${zoom}:${width}x${height}:${insets.top}:${insets.bottom}`;
     if (this.cameraMode === mode && !force) return;
     this.cameraMode = mode;
     cam.stopFollow();
     cam.removeBounds();
     cam.setZoom(zoom);
-    cam.centerOn(map.width / 2, map.height / 2);
+    cam.centerOn(map.width / 2, map.height / 2 - followOffsetY(insets) / zoom);
   }
 }

@@ -19,6 +19,7 @@ import { trailLength, trimTrail } from '../../../../shared/games/cycles/trail.ts
 import type { Heading } from '../../phaser/touch-gestures.ts';
 import { headingOf } from '../../phaser/touch-gestures.ts';
 import { TouchPad } from '../../phaser/touch-pad.ts';
+import { OverlayProbe } from '../../phaser/overlay-insets.ts';
 import { isTyping } from '../../phaser/typing.ts';
 import { slotColor, Tex } from '../../phaser/textures.ts';
 import { CyclesTex, makeCyclesTextures } from './cycles-textures.ts';
@@ -68,6 +69,8 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
   private flashes: Flash[] = [];
   private roundMessage = '';
   private touch: TouchPad | null = null;
+  /** The HUD's bands over the canvas: the grid is fitted, or followed, between them. */
+  private overlay!: OverlayProbe;
 
   /** `key`: the scene's name in the game; a replay draws through a second instance on its own view. */
   constructor(
@@ -85,7 +88,7 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
     this.floor = this.add.tileSprite(0, 0, 16, 16, CyclesTex.floor).setOrigin(0).setDepth(0);
     this.g = this.add.graphics().setDepth(1);
     const style = { fontFamily: 'system-ui, sans-serif', fontSize: '26px', fontStyle: 'bold', color: COLORS.text, stroke: '#000000', strokeThickness: 4 };
-    this.banner = this.add.text(0, 0, '', style).setOrigin(0.5).setDepth(11);
+    this.banner = this.add.text(0, 0, '', { ...style, align: 'center' }).setOrigin(0.5).setDepth(11);
     this.sparks = this.add.particles(0, 0, Tex.spark, {
       emitting: false,
       lifespan: { min: 250, max: 600 },
@@ -110,6 +113,7 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
       space: key(K.SPACE),
     };
     this.touch = new TouchPad(this, { stick: false, button: 'BOOST' });
+    this.overlay = new OverlayProbe(this.sys.game.canvas, () => this.scale.gameSize);
   }
 
   override update(time: number, deltaMs: number): void {
@@ -124,29 +128,37 @@ export class CyclesScene extends Phaser.Scene implements GameScene {
   }
 
   /**
-   * Fits the grid to the window below the HUD's top bar; a window too small for 6 px cells keeps
-   * them at 6 px and the camera follows the own cycle.
+   * Fits the grid to the band between the HUD's top bar and, on a narrow page, the chat box below;
+   * a window too small for 6 px cells keeps them at 6 px and the camera follows the own cycle,
+   * centred in that band, its bounds reaching past the grid by the covered heights.
    */
   private layout(setup: CyclesSetup): void {
     const { width, height } = this.scale;
-    const top = 64;
-    const fit = Math.floor(Math.min((width - 40) / setup.width, (height - top - 24) / setup.height));
+    this.overlay.poll(this.time.now);
+    const insets = this.overlay.insets();
+    const top = Math.max(64, insets.top + 12);
+    const bottom = Math.max(24, insets.bottom + 8);
+    const fit = Math.floor(Math.min((width - 40) / setup.width, (height - top - bottom) / setup.height));
     this.cell = Math.max(MIN_CELL, fit);
     const w = this.cell * setup.width;
     const h = this.cell * setup.height;
     this.originX = Math.max(20, Math.floor((width - w) / 2));
-    this.originY = fit >= MIN_CELL ? Math.max(top, Math.floor(top + (height - top - 24 - h) / 2)) : top;
+    this.originY = fit >= MIN_CELL ? Math.max(top, Math.floor(top + (height - top - bottom - h) / 2)) : top;
     this.floor.setPosition(this.originX, this.originY).setSize(w, h).setTileScale((this.cell * 6) / 64);
     const cam = this.cameras.main;
     const me = this.view.latest()?.players.find((p) => p.id === this.view.slot());
     if (fit < MIN_CELL && me && me.trail.length > 0) {
-      cam.setBounds(0, 0, this.originX * 2 + w, this.originY + h + 24);
-      cam.centerOn(this.px(me.x), this.py(me.y));
+      cam.setBounds(0, 0, this.originX * 2 + w, this.originY + h + bottom);
+      cam.centerOn(this.px(me.x), this.py(me.y) - (top - bottom) / 2);
     } else {
       cam.removeBounds();
       cam.setScroll(0, 0);
     }
-    this.banner.setPosition(cam.scrollX + width / 2, this.originY + Math.min(h, height - this.originY) * 0.18);
+    // In the visible band whether the grid is fitted or followed, and wrapped on a narrow page.
+    const bannerY = cam.scrollY === 0 ? this.originY + Math.min(h, height - this.originY) * 0.18 : cam.scrollY + top + (height - top - bottom) * 0.18;
+    this.banner.setPosition(cam.scrollX + width / 2, bannerY);
+    const wrap = Math.max(120, width - 24);
+    if (this.banner.style.wordWrapWidth !== wrap) this.banner.setWordWrapWidth(wrap);
   }
 
   /** A new snapshot: note when it came, and turn its events into flashes and messages. */
