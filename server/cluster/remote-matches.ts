@@ -26,23 +26,24 @@ import type { RemoteSockets } from '../net/remote-sockets.ts';
 import type { MatchNamespace, MatchSocket } from '../net/types.ts';
 import { ClusterUnavailableError, type NodeBus } from './node-bus.ts';
 
-interface Relay {
-  owner: string;
-  game: AnyGame;
+/** One of the owner's streams, decoded on its own delta chain and fanned out again here. */
+interface RelayedStream {
   fanout: SnapshotFanout;
   base: SnapshotHeader | null;
-  sockets: Set<string>;
-  /** This node's spectators of the match on the owner's spectators' stream; null: none (or no delay). */
-  spectators: SpectatorRelay | null;
-  /** When this node last asked the owner for a keyframe (Date.now()). */
+  /** When this node last asked the owner for a keyframe of this stream (Date.now()). */
   askedKeyframeAt: number;
 }
 
+interface Relay extends RelayedStream {
+  owner: string;
+  game: AnyGame;
+  sockets: Set<string>;
+  /** This node's spectators of the match on the owner's spectators' stream; null: none (or no delay). */
+  spectators: SpectatorRelay | null;
+}
+
 /** The owner's spectators' stream, relayed to this node's spectators (subscribed while there are any). */
-interface SpectatorRelay {
-  fanout: SnapshotFanout;
-  base: SnapshotHeader | null;
-  askedKeyframeAt: number;
+interface SpectatorRelay extends RelayedStream {
   watching: Set<string>;
 }
 
@@ -289,22 +290,29 @@ export class RemoteMatches implements RemoteSockets {
   private onStream(matchId: string, relay: Relay, from: string, bytes: Uint8Array): void {
     // A stale owner (paused, then woken) may still publish for a moment: only the owner counts.
     if (from !== relay.owner || this.relays.get(matchId) !== relay) return;
+    this.relayFrame(matchId, relay, relay, bytes, false);
+  }
+
+  /**
+   * Decodes one of the owner's frames on `stream`'s delta chain and fans it out here. Until the
+   * first keyframe there is no base: the owner sends one when this node's first connection (or
+   * spectator) attaches. Should it have gone out before the subscription took (or been lost), ask
+   * for one rather than wait for the periodic keyframe (a second); once per 200 ms at most.
+   */
+  private relayFrame(matchId: string, relay: Relay, stream: RelayedStream, bytes: Uint8Array, spectators: boolean): void {
     const head = relay.game.snapshotCodec.peek(bytes);
     if (!head.ok) return;
-    const decoded = relay.game.snapshotCodec.decode(bytes, relay.base);
-    // Until the first keyframe there is no base: the owner sends one when this node's first
-    // connection attaches. Should it have gone out before the subscription took (or been lost),
-    // ask for one rather than wait for the periodic keyframe (a second); once per 200 ms at most.
+    const decoded = relay.game.snapshotCodec.decode(bytes, stream.base);
     if (!decoded.ok) {
       const now = Date.now();
-      if (now - relay.askedKeyframeAt >= 200) {
-        relay.askedKeyframeAt = now;
-        this.deps.bus.notify(relay.owner, 'keyframe', { matchId });
+      if (now - stream.askedKeyframeAt >= 200) {
+        stream.askedKeyframeAt = now;
+        this.deps.bus.notify(relay.owner, 'keyframe', spectators ? { matchId, spectators: true } : { matchId });
       }
       return;
     }
-    relay.base = decoded.value;
-    relay.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
+    stream.base = decoded.value;
+    stream.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
   }
 
   /** A spectator here, on the owner's spectators' stream (subscribed with the first one). */
@@ -322,21 +330,7 @@ export class RemoteMatches implements RemoteSockets {
 
   private onSpectatorStream(matchId: string, relay: Relay, side: SpectatorRelay, from: string, bytes: Uint8Array): void {
     if (from !== relay.owner || this.relays.get(matchId) !== relay || relay.spectators !== side) return;
-    const head = relay.game.snapshotCodec.peek(bytes);
-    if (!head.ok) return;
-    const decoded = relay.game.snapshotCodec.decode(bytes, side.base);
-    // No base yet (the owner's keyframe for this node went out before the subscription took):
-    // ask for one, as for the players' stream.
-    if (!decoded.ok) {
-      const now = Date.now();
-      if (now - side.askedKeyframeAt >= 200) {
-        side.askedKeyframeAt = now;
-        this.deps.bus.notify(relay.owner, 'keyframe', { matchId, spectators: true });
-      }
-      return;
-    }
-    side.base = decoded.value;
-    side.fanout.relay(decoded.value, bytes, head.value.kind === 'key');
+    this.relayFrame(matchId, relay, side, bytes, true);
   }
 
   private forget(matchId: string, socketId: string): void {

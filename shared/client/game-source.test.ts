@@ -78,15 +78,23 @@ function lateGame() {
 
 const macrotask = () => new Promise((r) => setTimeout(r, 0));
 
+/**
+ * A connection whose join of a Dots match the fake server has answered while the game's module is
+ * still loading (`late` settles it): the snapshots it decodes are in `seen`, its join in `joining`.
+ */
+async function joinedBeforeTheGame(opts: { heldFrames?: number } = {}) {
+  const server = fakeServer({ game: 'dots' });
+  const late = lateGame();
+  const seen: number[] = [];
+  const conn = new MatchConnection('http://x', { snapshot: (s) => seen.push(s.tick) }, { games: late.lookup, manager: server.manager, ...opts });
+  const joining = conn.join('m1');
+  await macrotask();
+  return { server, late, seen, conn, joining };
+}
+
 describe('a match whose game loads after the join is answered', () => {
   it('holds the frames that came meanwhile and decodes them in order once the game is there', async () => {
-    const server = fakeServer({ game: 'dots' });
-    const late = lateGame();
-    const seen: number[] = [];
-    const conn = new MatchConnection('http://x', { snapshot: (s) => seen.push(s.tick) }, { games: late.lookup, manager: server.manager });
-    const joining = conn.join('m1');
-    await Promise.resolve();
-    await macrotask();
+    const { server, late, seen, conn, joining } = await joinedBeforeTheGame();
     // The keyframe and two deltas arrive while the game's module is still on its way.
     server.frame(key(1));
     server.frame(delta(2));
@@ -109,12 +117,7 @@ describe('a match whose game loads after the join is answered', () => {
   });
 
   it('keeps at most the bound, dropping the oldest; decoding then starts at the next keyframe', async () => {
-    const server = fakeServer({ game: 'dots' });
-    const late = lateGame();
-    const seen: number[] = [];
-    const conn = new MatchConnection('http://x', { snapshot: (s) => seen.push(s.tick) }, { games: late.lookup, manager: server.manager, heldFrames: 2 });
-    const joining = conn.join('m1');
-    await macrotask();
+    const { server, late, seen, conn, joining } = await joinedBeforeTheGame({ heldFrames: 2 });
     server.frame(key(1));
     server.frame(delta(2));
     server.frame(delta(3)); // the keyframe goes: 2 and 3 have no base
@@ -128,12 +131,7 @@ describe('a match whose game loads after the join is answered', () => {
   });
 
   it('refuses the join GAME_LOAD_FAILED and gives the seat back when the module fails to load', async () => {
-    const server = fakeServer({ game: 'dots' });
-    const late = lateGame();
-    const seen: number[] = [];
-    const conn = new MatchConnection('http://x', { snapshot: (s) => seen.push(s.tick) }, { games: late.lookup, manager: server.manager });
-    const joining = conn.join('m1');
-    await macrotask();
+    const { server, late, seen, conn, joining } = await joinedBeforeTheGame();
     server.frame(key(1));
     late.reject(new Error('Failed to fetch dynamically imported module'));
     const res = await joining;
@@ -155,12 +153,7 @@ describe('a match whose game loads after the join is answered', () => {
   });
 
   it('decodes nothing for a match left while its game loaded', async () => {
-    const server = fakeServer({ game: 'dots' });
-    const late = lateGame();
-    const seen: number[] = [];
-    const conn = new MatchConnection('http://x', { snapshot: (s) => seen.push(s.tick) }, { games: late.lookup, manager: server.manager });
-    const joining = conn.join('m1');
-    await macrotask();
+    const { server, late, seen, conn, joining } = await joinedBeforeTheGame();
     server.frame(key(1));
     await conn.leave();
     late.resolve(dots);
