@@ -62,12 +62,13 @@ if (process.argv.includes('--drain')) {
   negotiating?.attach(io);
   installSendBufferCap(io, { maxBytes: 1 << 20, metrics: createMetrics(), log: createLogger({ logLevel: 'warn', nodeId: 'bench' }) });
   const nsp = io.of('/match') as unknown as MatchNamespace;
-  if (!values.fanout) nsp.on('connection', (socket) => void socket.join('room'));
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const drain = fork(new URL(import.meta.url).pathname, ['--drain', '--members', String(members), '--port', String((http.address() as AddressInfo).port), ...(values.wire ? ['--wire', values.wire] : [])], { execArgv: ['--import', 'tsx'] });
   await once(drain, 'message');
   const transport = roomTransport(nsp, 'room');
+  // Members join as the fan-out subscribes them (the direct broadcast walks its subscribers).
+  if (!values.fanout) for (const id of nsp.sockets.keys()) transport.subscribe(id);
   const delta = new Uint8Array(40).fill(7);
   const metrics = createMetrics();
   // Relayed bytes need no codec: the first (a keyframe) admits every member, the rest are deltas.

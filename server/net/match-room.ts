@@ -153,8 +153,8 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
   const local = roomTransport(nsp, snapshotRoom(matchId));
   const transport: FanoutTransport = {
     ...local,
-    broadcast(bytes) {
-      const reached = local.broadcast(bytes);
+    broadcast(bytes, backedUp) {
+      const reached = local.broadcast(bytes, backedUp);
       if (remote.size === 0 || !bus) return reached;
       bus.publishSnapshot(matchId, bytes);
       let far = 0;
@@ -172,8 +172,8 @@ export function matchRoomPorts(nsp: MatchNamespace, matchId: string, bus: OtherN
   let nodesOnChain = false;
   const spectators: FanoutTransport = {
     ...watchersHere,
-    broadcast(bytes) {
-      const reached = watchersHere.broadcast(bytes);
+    broadcast(bytes, backedUp) {
+      const reached = watchersHere.broadcast(bytes, backedUp);
       if (!nodesOnChain || !bus) return reached;
       bus.publishSnapshot(matchId, bytes, 'spectators');
       return reached + 1;

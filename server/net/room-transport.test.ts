@@ -23,7 +23,7 @@ function member(id: string, url: string, open: (conn: EventEmitter) => void) {
   });
   open(conn);
   const emitted: unknown[] = [];
-  const socket = { id, conn, listenersAny: () => [], listenersAnyOutgoing: () => [], emit: (...args: unknown[]) => emitted.push(args) };
+  const socket = { id, conn, connected: true, join: () => {}, leave: () => {}, listenersAny: () => [], listenersAnyOutgoing: () => [], emit: (...args: unknown[]) => emitted.push(args) };
   return { id, socket, writes, emitted };
 }
 
@@ -59,6 +59,7 @@ describe('roomTransport in a room of mixed wires', () => {
       sockets: new Map(members.map((m) => [m.id, m.socket])),
     } as unknown as MatchNamespace;
     const transport = roomTransport(nsp, 'room');
+    for (const m of members) transport.subscribe(m.id);
     const bytes = new Uint8Array([4, 0, 1, 2, 3]);
 
     expect(transport.broadcast(bytes)).toBe(4);
