@@ -26,7 +26,7 @@ import type { Namespace } from 'socket.io';
 import { wireParser } from '../../shared/protocol/wire.ts';
 import type { DirectPaths } from './internals/direct-paths.ts';
 import { webSocketOf, type EngineConn } from './internals/engine-io.ts';
-import { writesFrames, type ServerWebSocket } from './internals/ws.ts';
+import { tcpSocketOf, writesFrames, type ServerWebSocket } from './internals/ws.ts';
 
 export type { EngineConn, EngineTransport } from './internals/engine-io.ts';
 
@@ -166,8 +166,9 @@ export function tellAnyOutgoingListeners(socket: AnyListeners, event: string, pa
 /**
  * The `ws` socket a frame may be written to right now without overtaking anything or hiding
  * back-pressure: the connection is open on WebSocket, engine.io holds nothing unsent and has no
- * write in flight, and `ws` has nothing buffered. Otherwise null: send through engine.io, where
- * the packets then waiting show a reader that cannot keep up (room-transport's slow-reader check).
+ * write in flight, and neither `ws` nor the TCP handle under it holds bytes unsent. Otherwise
+ * null: send through engine.io, where the packets then waiting show a reader that cannot keep up
+ * (room-transport's slow-reader check).
  */
 export function idleWebSocket(conn: EngineConn, paths: DirectPaths, watchers = watchersOf(conn)): ServerWebSocket | null {
   const transport = conn.transport;
@@ -175,6 +176,8 @@ export function idleWebSocket(conn: EngineConn, paths: DirectPaths, watchers = w
   const ws = webSocketOf(transport);
   if (!ws || !writesFrames(ws) || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
   if (paths.pendingPackets(conn) !== 0 || watchers.wrapped) return null;
+  // A direct write the kernel could not take whole waits on the handle, out of `bufferedAmount`'s sight.
+  if (paths.handles !== null && paths.handles.busy(tcpSocketOf(ws))) return null;
   return ws;
 }
 

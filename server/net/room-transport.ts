@@ -12,7 +12,8 @@ import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { binaryFrame, engineConn, reportSent, speaksWire, tellAnyOutgoingListeners, textMessageFrame, watchersOf, type EngineConn, type EngineTransport, type Watchers } from './engine-direct.ts';
 import { directPathsOf, type DirectPaths } from './internals/direct-paths.ts';
 import { webSocketOf } from './internals/engine-io.ts';
-import { writeFrame, writesFrames, type ServerWebSocket } from './internals/ws.ts';
+import type { HandleWriter } from './internals/node-net.ts';
+import { tcpSocketOf, writeFrame, writesFrames, type ServerWebSocket } from './internals/ws.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';
 import { negotiatedFormat } from './wire-negotiation.ts';
@@ -41,14 +42,17 @@ interface Member {
   transport: EngineTransport | null;
   /** That transport's `ws` socket when it takes whole frames, else null. */
   ws: ServerWebSocket | null;
+  /** The TCP socket under `ws`, for the handle writer's busy check. */
+  tcp: unknown;
 }
 
 /**
  * The member's `ws` socket when a frame may be written to it right now without overtaking
  * anything or hiding back-pressure (engine-direct.ts `idleWebSocket`, over the record): the
- * connection is open on WebSocket, engine.io holds nothing unsent, and `ws` has nothing buffered.
+ * connection is open on WebSocket, engine.io holds nothing unsent, and neither `ws` nor the TCP
+ * handle under it holds bytes unsent.
  */
-function idleMember(m: Member, pending: number): ServerWebSocket | null {
+function idleMember(m: Member, pending: number, handles: HandleWriter | null): ServerWebSocket | null {
   const conn = m.conn;
   const transport = conn.transport;
   if (pending !== 0 || conn.readyState !== 'open' || !transport.writable || m.watchers.wrapped) return null;
@@ -56,9 +60,12 @@ function idleMember(m: Member, pending: number): ServerWebSocket | null {
     m.transport = transport;
     const ws = webSocketOf(transport);
     m.ws = ws && writesFrames(ws) ? ws : null;
+    m.tcp = m.ws ? tcpSocketOf(m.ws) : undefined;
   }
   const ws = m.ws;
   if (ws === null || ws.readyState !== WS_OPEN || ws.bufferedAmount !== 0) return null;
+  // A direct write the kernel could not take whole waits on the handle, out of `bufferedAmount`'s sight.
+  if (handles !== null && handles.busy(m.tcp)) return null;
   return ws;
 }
 
@@ -83,6 +90,7 @@ function directBroadcast(nsp: MatchNamespace, paths: DirectPaths, members: reado
   const placeholder = new Encoder().encode({ type: PacketType.EVENT, nsp: nsp.name, data: ['snapshot', NO_BYTES] })[0] as string;
   const placeholderFrame = textMessageFrame(placeholder);
   const pendingPackets = paths.pendingPackets;
+  const handles = paths.handles;
   return (bytes, backedUp) => {
     const n = members.length;
     if (n === 0) return 0;
@@ -99,7 +107,7 @@ function directBroadcast(nsp: MatchNamespace, paths: DirectPaths, members: reado
         backedUp.push(m.id);
         continue;
       }
-      const ws = idleMember(m, pending);
+      const ws = idleMember(m, pending, handles);
       if (ws) {
         if (m.standard) {
           // Two frames in one corked write (ws's sendFrame takes a pair).
@@ -112,7 +120,7 @@ function directBroadcast(nsp: MatchNamespace, paths: DirectPaths, members: reado
             // The socket.io packet inside the frame, for whoever counts engine.io's packets.
             compact = { list: [frame], packet: frame.subarray(frame.length - prefix.length - bytes.length) };
           }
-          writeFrame(ws, compact.list);
+          writeFrame(ws, compact.list, handles);
           reportSent(m.conn, compact.packet, m.watchers);
         }
         tellAnyOutgoingListeners(socket, 'snapshot', bytes);
@@ -161,7 +169,7 @@ export function roomTransport(nsp: MatchNamespace, room: string): FanoutTranspor
       void socket.join(room);
       if (!direct || byId.has(id)) return;
       const conn = engineConn(socket);
-      const m: Member = { id, socket, conn, watchers: watchersOf(conn), standard: negotiatedFormat(conn) === 'standard', transport: null, ws: null };
+      const m: Member = { id, socket, conn, watchers: watchersOf(conn), standard: negotiatedFormat(conn) === 'standard', transport: null, ws: null, tcp: undefined };
       byId.set(id, m);
       members.push(m);
     },

@@ -7,6 +7,7 @@
  * instead; nothing switches off silently and nothing throws.
  */
 import { bufferedPackets, countedPackets, countPackets, probeEngineIo, type EngineConn } from './engine-io.ts';
+import { handleWriter, probeNodeNet, type HandleWriter } from './node-net.ts';
 import { probeFrameReader, probeWs, type ShapeProblem } from './ws.ts';
 
 export interface DirectPaths {
@@ -16,6 +17,8 @@ export interface DirectPaths {
   readonly snapshots: boolean;
   /** Input frames may be read off the TCP socket in front of ws's receiver (ws.ts `readFramesInFront`). */
   readonly frames: boolean;
+  /** Snapshot frames go straight to the TCP handle (node-net.ts); null: through ws's sender. */
+  readonly handles: HandleWriter | null;
   /** The packets a connection holds unsent (engine.io's buffer, or the public-event count). */
   pendingPackets(conn: EngineConn): number;
 }
@@ -29,9 +32,11 @@ export interface Probes {
   engine(): ShapeProblem;
   ws(): ShapeProblem;
   frames(): ShapeProblem;
+  /** Node's TCP handle writes (node-net.ts); the real probe when left out. */
+  net?(): ShapeProblem;
 }
 
-const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs(), frames: () => probeFrameReader() };
+const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs(), frames: () => probeFrameReader(), net: () => probeNodeNet() };
 
 const PATHS = Symbol('directPaths');
 
@@ -48,14 +53,17 @@ export function directPathsOf(io: EngineHolder, warn?: (line: string) => void, p
   const engineProblem = probes.engine();
   const wsProblem = probes.ws();
   const framesProblem = engineProblem === null ? probes.frames() : null;
+  const netProblem = engineProblem === null && wsProblem === null ? (probes.net ?? probeNodeNet)() : null;
   if (engineProblem) tell(`${engineProblem}; /match inputs and snapshots take the socket.io path, slow readers are seen through engine.io's packetCreate/flush events`);
   if (wsProblem) tell(`${wsProblem}; /match snapshots are sent with socket.emit`);
   if (framesProblem) tell(`${framesProblem}; /match inputs are read by ws's receiver, then taken from its 'message' event`);
+  if (netProblem) tell(`${netProblem}; /match snapshots are written through ws's sender (Node's socket.write)`);
   if (engineProblem) io.engine.on('connection', countPackets);
   const paths: DirectPaths = {
     inputs: engineProblem === null,
     snapshots: engineProblem === null && wsProblem === null,
     frames: engineProblem === null && framesProblem === null,
+    handles: engineProblem === null && wsProblem === null && netProblem === null ? handleWriter() : null,
     pendingPackets: engineProblem === null ? bufferedPackets : countedPackets,
   };
   holder[PATHS] = paths;

@@ -12,6 +12,8 @@ import { idleWebSocket, type EngineConn } from '../engine-direct.ts';
 import { directPathsOf } from './direct-paths.ts';
 import { probeEngineIo, type EngineClasses } from './engine-io.ts';
 import { Duplex } from 'node:stream';
+import { createServer as createNetServer, connect as connectNet, type AddressInfo, type Socket as NetSocket } from 'node:net';
+import { handleWriter, probeNodeNet } from './node-net.ts';
 import { probeFrameReader, probeWs, readFramesInFront, type ServerWebSocket, type WsClass } from './ws.ts';
 import { probeSocketIoClient } from './socket-io-client.ts';
 import { createNegotiatingParser, negotiatedFormat } from '../wire-negotiation.ts';
@@ -135,6 +137,15 @@ describe('directPathsOf', () => {
     expect(idleWebSocket(fakeConn(), paths)).toBeNull();
   });
 
+  it("without Node's handle writes: one line naming the binding, snapshots still direct through ws's sender", () => {
+    const lines: string[] = [];
+    const problem = probeNodeNet(() => ({}));
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null, net: () => problem });
+    expect(lines).toEqual([expect.stringMatching(/WriteWrap is gone.*through ws's sender/)]);
+    expect(paths).toMatchObject({ inputs: true, snapshots: true, handles: null });
+    expect(idleWebSocket(fakeConn(), paths)).not.toBeNull();
+  });
+
   it('probes once per server', () => {
     const io = server();
     let probes = 0;
@@ -228,5 +239,94 @@ describe('the frame reader in front of ws', () => {
     expect(back).toHaveLength(1);
     expect(back[0]).not.toBe(ours);
     expect(back[0]).toBe((ours as Function & { listener: Function }).listener);
+  });
+});
+
+describe("direct writes on Node's TCP handle", () => {
+  /** A loopback TCP pair: `server` is the side written, `client` reads (or not, when paused). */
+  async function pair(): Promise<{ server: NetSocket; client: NetSocket; received: () => Buffer; close: () => void }> {
+    const listener = createNetServer();
+    const accepted = new Promise<NetSocket>((resolve) => listener.once('connection', resolve));
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const client = connectNet((listener.address() as AddressInfo).port, '127.0.0.1');
+    const server = await accepted;
+    const chunks: Buffer[] = [];
+    client.on('data', (c: Buffer) => chunks.push(c));
+    return {
+      server,
+      client,
+      received: () => Buffer.concat(chunks),
+      close: () => {
+        client.destroy();
+        server.destroy();
+        listener.close();
+      },
+    };
+  }
+  const until = async (ok: () => boolean): Promise<void> => {
+    while (!ok()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('pass the start-up probe on this Node, and name what moved otherwise', () => {
+    expect(probeNodeNet()).toBeNull();
+    expect(probeNodeNet(() => ({}))).toMatch(/WriteWrap is gone/);
+    expect(probeNodeNet(() => ({ WriteWrap: class {}, streamBaseState: [], kLastWriteWasAsync: 9 }))).toMatch(/kLastWriteWasAsync\] is gone/);
+    expect(probeNodeNet(() => { throw new Error('no binding'); })).toMatch(/stream_wrap'\) is gone \(no binding\)/);
+    expect(handleWriter(() => ({}))).toBeNull();
+  });
+
+  it('write frames in order with what the stream writes after them', async () => {
+    const { server, received, close } = await pair();
+    const writer = handleWriter()!;
+    expect(writer.write(server, Buffer.from('a'))).toBe(true);
+    expect(writer.write(server, Buffer.from('b'))).toBe(true);
+    server.write('c');
+    expect(writer.write(server, Buffer.from('d'))).toBe(true);
+    await until(() => received().length === 4);
+    expect(received().toString()).toBe('abcd');
+    expect(server.bytesWritten).toBe(4);
+    close();
+  });
+
+  it('stand aside while the stream holds or corks anything, or the socket has no handle', async () => {
+    const { server, close } = await pair();
+    const writer = handleWriter()!;
+    server.cork();
+    expect(writer.write(server, Buffer.from('x'))).toBe(false);
+    server.uncork();
+    expect(writer.write(undefined, Buffer.from('x'))).toBe(false);
+    expect(writer.write({}, Buffer.from('x'))).toBe(false);
+    close();
+    expect(writer.write(server, Buffer.from('x'))).toBe(false);
+  });
+
+  it('show a socket busy while a write the kernel could not take waits, until the reader drains it, and keep later writes behind it', async () => {
+    const { server, client, received, close } = await pair();
+    client.pause();
+    const writer = handleWriter()!;
+    const big = Buffer.alloc(1 << 20, 1);
+    let frames = 0;
+    while (!writer.busy(server) && frames < 64) {
+      expect(writer.write(server, big)).toBe(true);
+      frames++;
+    }
+    expect(writer.busy(server)).toBe(true);
+    expect(server.writableLength).toBe(0);
+    server.write(Buffer.from([2]));
+    client.resume();
+    await until(() => received().length === frames * big.length + 1);
+    expect(writer.busy(server)).toBe(false);
+    expect(received().at(-1)).toBe(2);
+    expect(received().subarray(0, -1).every((b) => b === 1)).toBe(true);
+    close();
+  });
+
+  it("destroy the socket on a write error, as Node's own write path does", () => {
+    const destroyed: (Error | undefined)[] = [];
+    // A handle refusing the write the way libuv does on a reset connection (UV_EPIPE).
+    const socket = { _handle: { writeBuffer: () => -32 }, writableLength: 0, writableCorked: 0, destroyed: false, destroy: (e?: Error) => destroyed.push(e) };
+    const writer = handleWriter()!;
+    expect(writer.write(socket, Buffer.from('x'))).toBe(true);
+    expect(destroyed.map((e) => (e as { code?: string } | undefined)?.code)).toEqual(['EPIPE']);
   });
 });

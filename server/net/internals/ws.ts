@@ -22,6 +22,7 @@
  */
 import { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
+import type { HandleWriter } from './node-net.ts';
 
 /** The public `ws` members the direct paths use. */
 export interface ServerWebSocket {
@@ -152,8 +153,18 @@ export function writesFrames(ws: ServerWebSocket): boolean {
   return typeof (ws as WithSender)._sender?.sendFrame === 'function';
 }
 
-/** Writes `list` (one complete frame) on `ws`'s TCP socket, after whatever ws has written. Only when `writesFrames(ws)`. */
-export function writeFrame(ws: ServerWebSocket, list: Buffer[]): void {
+/** The TCP socket under `ws` (a net.Socket), for node-net.ts; undefined once ws let it go. */
+export function tcpSocketOf(ws: ServerWebSocket): unknown {
+  return (ws as WithInside)._socket ?? undefined;
+}
+
+/**
+ * Writes `list` (one complete frame) on `ws`'s TCP socket, after whatever ws has written: a frame
+ * in one buffer straight on the socket's handle when `handles` can (node-net.ts), else through
+ * ws's sender. Only when `writesFrames(ws)`.
+ */
+export function writeFrame(ws: ServerWebSocket, list: Buffer[], handles: HandleWriter | null = null): void {
+  if (handles !== null && list.length === 1 && handles.write((ws as WithInside)._socket, list[0]!)) return;
   (ws as WithSender)._sender!.sendFrame!(list);
 }
 
