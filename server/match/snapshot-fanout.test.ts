@@ -13,13 +13,17 @@ import { recordArena } from '../../loadtest/bench/arena-recording.ts';
 import { createMetrics } from '../metrics.ts';
 import { SnapshotFanout, type FanoutTransport } from './snapshot-fanout.ts';
 
-/** Clients with a SnapshotStream each, reachable by broadcast once subscribed. */
-function fakeNetwork() {
+/**
+ * Clients with a SnapshotStream each, reachable by broadcast once subscribed. `checks`: the
+ * broadcast finds backed-up clients itself (as the direct room transport does) and reports them.
+ */
+function fakeNetwork(checks = false) {
   const subscribed = new Set<string>();
   const backedUp = new Set<string>();
   const streams = new Map<string, SnapshotStream<Snapshot>>();
   const received = new Map<string, ('key' | 'delta')[]>();
   let broadcasts = 0;
+  let backlogQuestions = 0;
   const deliver = (id: string, bytes: Uint8Array) => {
     const kind = peekSnapshotHeader(bytes);
     if (kind.ok) received.get(id)!.push(kind.value.kind);
@@ -27,15 +31,25 @@ function fakeNetwork() {
     if (!r.ok) throw new Error(`${id} could not apply a snapshot: ${r.code}`);
   };
   const transport: FanoutTransport = {
-    broadcast: (bytes) => {
+    checksBackedUp: checks,
+    broadcast: (bytes, out) => {
       broadcasts++;
-      for (const id of subscribed) if (!backedUp.has(id)) deliver(id, bytes);
-      return subscribed.size;
+      let reached = 0;
+      for (const id of subscribed) {
+        if (!backedUp.has(id)) {
+          deliver(id, bytes);
+          reached++;
+        } else if (checks && out) out.push(id);
+      }
+      return reached;
     },
     send: deliver,
     subscribe: (id) => void subscribed.add(id),
     unsubscribe: (id) => void subscribed.delete(id),
-    isBackedUp: (id) => backedUp.has(id),
+    isBackedUp: (id) => {
+      backlogQuestions++;
+      return backedUp.has(id);
+    },
     isDrained: (id) => !backedUp.has(id),
   };
   const client = (id: string) => {
@@ -43,7 +57,7 @@ function fakeNetwork() {
     received.set(id, []);
     return id;
   };
-  return { transport, client, streams, received, backedUp, subscribed, broadcasts: () => broadcasts };
+  return { transport, client, streams, received, backedUp, subscribed, broadcasts: () => broadcasts, backlogQuestions: () => backlogQuestions };
 }
 
 /** Equal as a client sees it: aim is sent in 1/256 turn, events are per snapshot. */
@@ -81,9 +95,13 @@ describe('SnapshotFanout', () => {
     expect(kinds.filter((k) => k === 'key').length).toBe(4); // personal, then ticks 20, 40, 60 after it
   });
 
-  it('takes a backed-up client off the delta chain and resyncs it with a keyframe when it drains', () => {
-    const net = fakeNetwork();
-    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 1000, createMetrics());
+  it.each([
+    ['asked of each client before the broadcast', false],
+    ['reported by the broadcast itself', true],
+  ])('takes a backed-up client off the delta chain and resyncs it with a keyframe when it drains (backlog %s)', async (_, checks) => {
+    const net = fakeNetwork(checks);
+    const metrics = createMetrics();
+    const fanout = new SnapshotFanout(net.transport, arena.snapshotCodec, 1000, metrics);
     fanout.add(net.client('fast'));
     fanout.add(net.client('slow'));
     snapshots.slice(0, 5).forEach((s) => fanout.publish(s));
@@ -98,6 +116,11 @@ describe('SnapshotFanout', () => {
     sameState(net.streams.get('slow')!.latest, snapshots[19]!);
     sameState(net.streams.get('fast')!.latest, snapshots[19]!);
     expect(net.received.get('fast')!.filter((k) => k === 'key').length).toBe(1);
+    // Taken off once (it stayed off while backed up), counted once.
+    expect((await metrics.slowConsumers.get()).values[0]?.value).toBe(1);
+    // A broadcast that checks backlogs itself leaves the fan-out no pass of its own over the chain.
+    if (checks) expect(net.backlogQuestions()).toBe(0);
+    else expect(net.backlogQuestions()).toBeGreaterThan(0);
   });
 
   it('stops sending to a removed subscriber', () => {

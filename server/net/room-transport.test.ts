@@ -91,3 +91,63 @@ describe('roomTransport in a room of mixed wires', () => {
     expect(c1!.writes[0]).toHaveLength(1);
   });
 });
+
+describe('roomTransport: the direct broadcast over its subscribers', () => {
+  function room(n: number) {
+    const members = Array.from({ length: n }, (_, i) => member(`m${i}`, '/socket.io/?EIO=4&transport=websocket', () => {}));
+    const nsp = {
+      name: '/match',
+      server: { encoder: new wireParser.Encoder(), engine: { on: () => {} } },
+      adapter: { rooms: new Map() },
+      sockets: new Map(members.map((m) => [m.id, m.socket])),
+    } as unknown as MatchNamespace;
+    const transport = roomTransport(nsp, 'room');
+    for (const m of members) transport.subscribe(m.id);
+    return { members, transport };
+  }
+  const bytes = new Uint8Array([4, 0, 9]);
+
+  it('sends a member that fell behind nothing and reports it when asked to check, else emits after its backlog', () => {
+    const { members, transport } = room(3);
+    const [a, slow, b] = members;
+    (slow!.socket.conn.writeBuffer as unknown[]).push(...Array.from({ length: 33 }, () => ({})));
+    expect(transport.checksBackedUp).toBe(true);
+    const backedUp: string[] = [];
+    expect(transport.broadcast(bytes, backedUp)).toBe(2);
+    expect(backedUp).toEqual(['m1']);
+    expect(slow!.writes).toEqual([]);
+    expect(slow!.emitted).toEqual([]);
+    expect([a!.writes.length, b!.writes.length]).toEqual([1, 1]);
+    // Without the array (a fan-out that asks isBackedUp itself) it is queued behind its backlog as before.
+    expect(transport.broadcast(bytes)).toBe(3);
+    expect(slow!.emitted).toEqual([['snapshot', bytes]]);
+    expect(slow!.writes).toEqual([]);
+  });
+
+  it('emits through socket.io to a member with anything waiting, skips one that left the namespace, forgets one unsubscribed', () => {
+    const { members, transport } = room(3);
+    const [waiting, gone, off] = members;
+    (waiting!.socket.conn.writeBuffer as unknown[]).push({});
+    (gone!.socket as { connected: boolean }).connected = false;
+    transport.unsubscribe(off!.id);
+    expect(transport.broadcast(bytes, [])).toBe(1);
+    expect(waiting!.emitted).toEqual([['snapshot', bytes]]);
+    expect(waiting!.writes).toEqual([]);
+    expect([gone!.writes, gone!.emitted, off!.writes, off!.emitted]).toEqual([[], [], [], []]);
+  });
+
+  it('writes directly once the connection has upgraded from polling to WebSocket', () => {
+    const { members, transport } = room(1);
+    const m = members[0]!;
+    const conn = m.socket.conn as { transport: unknown };
+    const websocket = conn.transport;
+    conn.transport = { name: 'polling', writable: true };
+    transport.broadcast(bytes, []);
+    expect(m.emitted).toHaveLength(1);
+    expect(m.writes).toHaveLength(0);
+    conn.transport = websocket;
+    transport.broadcast(bytes, []);
+    expect(m.emitted).toHaveLength(1);
+    expect(m.writes).toHaveLength(1);
+  });
+});
