@@ -136,6 +136,33 @@ describe('roomTransport: the direct broadcast over its subscribers', () => {
     expect([gone!.writes, gone!.emitted, off!.writes, off!.emitted]).toEqual([[], [], [], []]);
   });
 
+  it('stands aside (socket.io emit) when a direct write could overtake or hide something', () => {
+    type Conn = { readyState: string; transport: { name: string; writable: boolean; socket: { readyState: number; bufferedAmount: number } }; writeBuffer: unknown[] };
+    const cases: [string, (c: Conn) => void][] = [
+      ['closing connection', (c) => void (c.readyState = 'closing')],
+      ['polling transport', (c) => void (c.transport = { ...c.transport, name: 'polling' })],
+      ['engine.io write in flight', (c) => void (c.transport.writable = false)],
+      ['packets queued in engine.io (slow reader)', (c) => void c.writeBuffer.push({})],
+      ['bytes buffered in ws (slow reader)', (c) => void (c.transport.socket.bufferedAmount = 1)],
+      ['ws closing', (c) => void (c.transport.socket.readyState = 2)],
+      // The network simulator delays every packet by replacing write on the instance, before any socket.
+      ['write wrapped on the instance', (c) => void Object.assign(c, { write: () => {} })],
+    ];
+    for (const [what, change] of cases) {
+      const m = member('m', '/socket.io/?EIO=4&transport=websocket', (conn) => change(conn as unknown as Conn));
+      const nsp = {
+        name: '/match',
+        server: { encoder: new wireParser.Encoder(), engine: { on: () => {} } },
+        adapter: { rooms: new Map() },
+        sockets: new Map([[m.id, m.socket]]),
+      } as unknown as MatchNamespace;
+      const transport = roomTransport(nsp, 'room');
+      transport.subscribe(m.id);
+      transport.broadcast(bytes, []);
+      expect([m.writes.length, m.emitted.length], what).toEqual([0, 1]);
+    }
+  });
+
   it('writes directly once the connection has upgraded from polling to WebSocket', () => {
     const { members, transport } = room(1);
     const m = members[0]!;

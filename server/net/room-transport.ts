@@ -48,7 +48,7 @@ interface Member {
 
 /**
  * The member's `ws` socket when a frame may be written to it right now without overtaking
- * anything or hiding back-pressure (engine-direct.ts `idleWebSocket`, over the record): the
+ * anything or hiding back-pressure (the rules of engine-direct.ts `idleWebSocket`, over the record): the
  * connection is open on WebSocket, engine.io holds nothing unsent, and neither `ws` nor the TCP
  * handle under it holds bytes unsent.
  */
