@@ -17,7 +17,7 @@ function wsFrame(payload: Buffer): Buffer {
 }
 
 /** What a server whose engine.io and ws passed the start-up probes gets. */
-const PATHS: DirectPaths = { inputs: true, snapshots: true, frames: true, pendingPackets: bufferedPackets };
+const PATHS: DirectPaths = { inputs: true, snapshots: true, frames: true, reads: null, pendingPackets: bufferedPackets };
 
 function fakeConn(over: { readyState?: string; name?: string; writable?: boolean; wsState?: number; buffered?: number; queued?: number } = {}): EngineConn {
   const conn = new EventEmitter() as EventEmitter & Record<string, unknown>;

@@ -40,14 +40,14 @@ const MAX_ACK_DIGITS = 9;
 const DIGIT_0 = 0x30;
 
 /**
- * The ack id of a clock request in `data` (a text message as ws hands it), or -1 when `data` is
+ * The ack id of a clock request in `data[0, length)` (a text message's bytes), or -1 when it is
  * anything else. Exact bytes only: any other spelling of the same request takes the ordinary path.
  */
-export function clockAckId(data: Uint8Array): number {
-  const digits = data.length - CLOCK_HEAD.length - CLOCK_TAIL.length;
+export function clockAckId(data: Uint8Array, length = data.length): number {
+  const digits = length - CLOCK_HEAD.length - CLOCK_TAIL.length;
   if (digits < 1 || digits > MAX_ACK_DIGITS) return -1;
   for (let i = 0; i < CLOCK_HEAD.length; i++) if (data[i] !== CLOCK_HEAD[i]) return -1;
-  const tail = data.length - CLOCK_TAIL.length;
+  const tail = length - CLOCK_TAIL.length;
   for (let i = 0; i < CLOCK_TAIL.length; i++) if (data[tail + i] !== CLOCK_TAIL[i]) return -1;
   let id = 0;
   for (let i = CLOCK_HEAD.length; i < tail; i++) {
@@ -97,28 +97,37 @@ export function installInputFastPath(socket: MatchSocket, handlers: FastPathHand
 
   /** True when an input may skip engine.io and socket.io now. */
   const ready = (): boolean => socket.connected && !watchers.wrapped;
-  /** `chunk[start, end)`: the whole socket.io packet, header included. */
+  /** `chunk[start, end)`: the whole socket.io packet, header included, valid during the call. */
   const take = (chunk: Uint8Array, start: number, end: number): void => {
+    // Whoever watches packets or events may keep what it is handed: a copy, not the read buffer.
+    const watched = watchers.inbound || socket.listenersAny().length > 0;
+    if (watched) {
+      chunk = chunk.slice(start, end);
+      end -= start;
+      start = 0;
+    }
     reportReceived(conn, chunk, start, end, watchers);
     // A packet budget listening above may have closed the connection for this one.
     if (conn.readyState !== 'open') return;
     const payload = chunk.subarray(start + HEADER, end);
-    tellAnyListeners(socket, 'input', payload);
+    if (watched) tellAnyListeners(socket, 'input', payload);
     if (handlers.admit('input')) handlers.onInput(payload);
   };
-  /** True when the clock request in `data` was answered here. */
-  const answerClock = (data: Uint8Array): boolean => {
+  /** True when the clock request in `data[0, length)` was answered here. */
+  const answerClock = (data: Uint8Array, length: number): boolean => {
     if (!paths.snapshots || watchers.inbound || watchers.outbound || !ready()) return false;
-    const id = clockAckId(data);
+    const id = clockAckId(data, length);
     if (id < 0 || socket.listenersAny().length > 0) return false;
     const ws = idleWebSocket(conn, paths, watchers);
     if (!ws) return false;
-    reportReceived(conn, data, 0, data.length, watchers);
+    reportReceived(conn, data, 0, length, watchers);
     if (conn.readyState !== 'open') return true;
     if (!handlers.admit('clock')) return true;
     writeFrame(ws, [textMessageFrame(`${ACK_HEAD}${id}[${handlers.clockTime()}]`)]);
     return true;
   };
+  /** A text frame the frame reader found: only a clock request is taken (its first byte first). */
+  const text = (data: Buffer, length: number): boolean => data[0] === CLOCK_HEAD[0] && answerClock(data, length);
 
   const hook = (transport: EngineTransport): void => {
     restore?.();
@@ -130,13 +139,13 @@ export function installInputFastPath(socket: MatchSocket, handlers: FastPathHand
       if (data instanceof Uint8Array) {
         if (isBinary) {
           if (data.length > HEADER && data[0] === TYPE && data[1] === NSP && data[2] === EVENT && ready()) return take(data, 0, data.length);
-        } else if (data[0] === CLOCK_HEAD[0] && answerClock(data)) return;
+        } else if (data[0] === CLOCK_HEAD[0] && answerClock(data, data.length)) return;
       }
       for (const listener of engineListeners) listener.call(ws, data, isBinary);
     };
     for (const listener of engineListeners) ws.removeListener('message', listener);
     ws.on('message', fast);
-    const unread = paths.frames ? readFramesInFront(ws, { prefix: PREFIX, ready, take }) : null;
+    const unread = paths.frames ? readFramesInFront(ws, { prefix: PREFIX, ready, take, text }, paths.reads) : null;
     restore = () => {
       unread?.();
       ws.removeListener('message', fast);

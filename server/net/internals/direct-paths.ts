@@ -7,7 +7,8 @@
  * instead; nothing switches off silently and nothing throws.
  */
 import { bufferedPackets, countedPackets, countPackets, probeEngineIo, type EngineConn } from './engine-io.ts';
-import { probeFrameReader, probeWs, type ShapeProblem } from './ws.ts';
+import { probeNodeNet } from './node-net.ts';
+import { probeFrameReader, probeWs, type SharedReads, type ShapeProblem } from './ws.ts';
 
 export interface DirectPaths {
   /** Inputs may be taken off the `ws` socket in front of engine.io (input-fast-path.ts). */
@@ -16,6 +17,11 @@ export interface DirectPaths {
   readonly snapshots: boolean;
   /** Input frames may be read off the TCP socket in front of ws's receiver (ws.ts `readFramesInFront`). */
   readonly frames: boolean;
+  /**
+   * The frame reader's sockets read into one shared buffer (node-net.ts), or null when Node's
+   * `onread` fields were not found: they read through `'data'` events.
+   */
+  readonly reads: SharedReads | null;
   /** The packets a connection holds unsent (engine.io's buffer, or the public-event count). */
   pendingPackets(conn: EngineConn): number;
 }
@@ -29,9 +35,13 @@ export interface Probes {
   engine(): ShapeProblem;
   ws(): ShapeProblem;
   frames(): ShapeProblem;
+  nodeNet(): ShapeProblem;
 }
 
-const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs(), frames: () => probeFrameReader() };
+const REAL_PROBES: Probes = { engine: () => probeEngineIo(), ws: () => probeWs(), frames: () => probeFrameReader(), nodeNet: () => probeNodeNet() };
+
+/** libuv's own read size: a read never brings more than this at once on the ordinary path either. */
+const SHARED_READ_BYTES = 64 * 1024;
 
 const PATHS = Symbol('directPaths');
 
@@ -48,16 +58,31 @@ export function directPathsOf(io: EngineHolder, warn?: (line: string) => void, p
   const engineProblem = probes.engine();
   const wsProblem = probes.ws();
   const framesProblem = engineProblem === null ? probes.frames() : null;
+  const nodeNetProblem = engineProblem === null && framesProblem === null ? probes.nodeNet() : null;
   if (engineProblem) tell(`${engineProblem}; /match inputs and snapshots take the socket.io path, slow readers are seen through engine.io's packetCreate/flush events`);
   if (wsProblem) tell(`${wsProblem}; /match snapshots are sent with socket.emit`);
   if (framesProblem) tell(`${framesProblem}; /match inputs are read by ws's receiver, then taken from its 'message' event`);
+  if (nodeNetProblem) tell(`${nodeNetProblem}; /match sockets read through 'data' events`);
   if (engineProblem) io.engine.on('connection', countPackets);
   const paths: DirectPaths = {
     inputs: engineProblem === null,
     snapshots: engineProblem === null && wsProblem === null,
     frames: engineProblem === null && framesProblem === null,
+    reads: engineProblem === null && framesProblem === null && nodeNetProblem === null ? sharedReads(tell) : null,
     pendingPackets: engineProblem === null ? bufferedPackets : countedPackets,
   };
   holder[PATHS] = paths;
   return paths;
+}
+
+/** The server's shared read buffer; a socket refused for its shape is told once. */
+function sharedReads(tell: (line: string) => void): SharedReads {
+  let told = false;
+  return {
+    buffer: Buffer.allocUnsafe(SHARED_READ_BYTES),
+    refused(why: string): void {
+      if (!told) tell(why);
+      told = true;
+    },
+  };
 }
