@@ -37,13 +37,13 @@ const CLOCK_HEAD = Buffer.from('42/match,');
 const CLOCK_TAIL = Buffer.from('["clock"]');
 const ACK_HEAD = '3/match,';
 const MAX_ACK_DIGITS = 9;
+const DIGIT_0 = 0x30;
 /**
  * Inputs charged to the packet budgets at once: at most this many (under a second of honest
  * play at 20-30 Hz) and at most an eighth of the guard's budget, so a flood is refused at most one
  * batch late.
  */
 const MAX_COUNT_BATCH = 16;
-const DIGIT_0 = 0x30;
 
 /**
  * The ack id of a clock request in `data[0, length)` (a text message's bytes), or -1 when it is

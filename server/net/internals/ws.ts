@@ -12,7 +12,8 @@
  *   frame, handing it everything else. An input otherwise costs Node's Writable path into the
  *   receiver, its state machine, two `'message'` emits and a megamorphic symbol load on the
  *   socket: ~12 % of the server's CPU at 1,000 players (BENCHMARKS.md, "Server CPU per
- *   player-second").
+ *   player-second"). With the server's shared read buffer (node-net.ts) the reader also takes
+ *   those frames straight out of each read, before any Buffer or stream push exists for it.
  *
  * `probeWs` and `probeFrameReader` check those members once at start-up on a WebSocket built the
  * way `ws`'s server builds one (`setSocket` over a stream standing in for the TCP socket), by
