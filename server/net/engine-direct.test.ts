@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import * as ws from 'ws';
-import { binaryFrame, blindToDirectWrites, idleWebSocket, reportReceived, reportSent, type EngineConn } from './engine-direct.ts';
+import { binaryFrame, blindToDirectWrites, countsPacketsOnly, idleWebSocket, reportCounted, reportReceived, reportSent, watchersOf, type EngineConn } from './engine-direct.ts';
 import type { DirectPaths } from './internals/direct-paths.ts';
 import { bufferedPackets } from './internals/engine-io.ts';
 
@@ -17,7 +17,7 @@ function wsFrame(payload: Buffer): Buffer {
 }
 
 /** What a server whose engine.io and ws passed the start-up probes gets. */
-const PATHS: DirectPaths = { inputs: true, snapshots: true, frames: true, handles: null, pendingPackets: bufferedPackets };
+const PATHS: DirectPaths = { inputs: true, snapshots: true, frames: true, handles: null, reads: null, pendingPackets: bufferedPackets };
 
 function fakeConn(over: { readyState?: string; name?: string; writable?: boolean; wsState?: number; buffered?: number; queued?: number } = {}): EngineConn {
   const conn = new EventEmitter() as EventEmitter & Record<string, unknown>;
@@ -105,5 +105,17 @@ describe('packet observers', () => {
     emitter.off('packetCreate', counter);
     reportSent(conn, data);
     expect(counted).toEqual(['message']);
+  });
+
+  it('tell packet counters how many inputs were taken, one by one or in a batch, without building packets', () => {
+    const conn = fakeConn();
+    const emitter = conn as unknown as EventEmitter;
+    const counts: unknown[] = [];
+    emitter.on('packet', countsPacketsOnly((n?: unknown) => counts.push(n)));
+    const watchers = watchersOf(conn);
+    expect(watchers.inbound).toBe(false);
+    reportReceived(conn, Uint8Array.of(2, 1, 0, 42));
+    reportCounted(watchers, 15);
+    expect(counts).toEqual([1, 15]);
   });
 });

@@ -36,8 +36,8 @@ export interface Watchers {
   wrapped: boolean;
   /** Someone listens to `packet` (each packet received) and reads the packet. */
   inbound: boolean;
-  /** `packet` listeners marked `countsPacketsOnly`: told of a direct input by a bare call. */
-  counters: (() => void)[];
+  /** `packet` listeners marked `countsPacketsOnly`: told of direct inputs by a call with their number. */
+  counters: ((count: number) => void)[];
   /** Someone listens to `packetCreate` or `flush` (each packet sent, each write to the transport). */
   outbound: boolean;
 }
@@ -47,10 +47,12 @@ const COUNTS_ONLY = Symbol('countsPacketsOnly');
 
 /**
  * Marks a `packet` listener that reads nothing of the packet (a packet budget): a direct input
- * calls it with no argument instead of building a packet object and emitting it, which cost
- * every input an allocation and an emit while the engine guard listened on every connection.
+ * calls it with a count instead of building a packet object and emitting it, which cost every
+ * input an allocation and an emit while the engine guard listened on every connection. engine.io
+ * itself calls it with the packet (count one then); the input fast path with the number of inputs
+ * it took since it last told (`reportCounted`).
  */
-export function countsPacketsOnly<F extends () => void>(listener: F): F {
+export function countsPacketsOnly<F extends (count?: unknown) => void>(listener: F): F {
   (listener as F & { [COUNTS_ONLY]?: true })[COUNTS_ONLY] = true;
   return listener;
 }
@@ -104,14 +106,14 @@ function watch(conn: EngineConn): Watchers {
   const update = (): void => {
     const packet = conn.listeners('packet');
     w.inbound = packet.some((l) => !countsOnly(l));
-    w.counters = packet.filter(countsOnly) as (() => void)[];
+    w.counters = packet.filter(countsOnly) as ((count: number) => void)[];
     w.outbound = hearsDirectWrites(conn, 'packetCreate') || hearsDirectWrites(conn, 'flush');
   };
   update();
   // `newListener` fires before the listener is added, `removeListener` after it is gone.
   conn.on('newListener', (event, listener) => {
     if (event === 'packet') {
-      if (countsOnly(listener)) w.counters = [...w.counters, listener as () => void];
+      if (countsOnly(listener)) w.counters = [...w.counters, listener as (count: number) => void];
       else w.inbound = true;
     } else if ((event === 'packetCreate' || event === 'flush') && !(listener as Function & { [BLIND]?: true })[BLIND]) w.outbound = true;
   });
@@ -124,11 +126,19 @@ function watch(conn: EngineConn): Watchers {
 /**
  * An input taken by the fast path (`chunk[start, end)`, the socket.io packet), told to `packet`
  * listeners as engine.io would have: emitted when one reads packets (every listener hears it
- * then), else each counter is called bare, with nothing built.
+ * then), else each counter is called with one.
  */
 export function reportReceived(conn: EngineConn, chunk: Uint8Array, start = 0, end = chunk.length, watchers = watchersOf(conn)): void {
   if (watchers.inbound) conn.emit('packet', { type: 'message', data: start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end) });
-  else for (const count of watchers.counters) count();
+  else for (const count of watchers.counters) count(1);
+}
+
+/**
+ * `count` inputs taken by the fast path, told at once to `packet` counters: only when nobody
+ * reads packets (`watchers.inbound` false), who must hear each one with its bytes.
+ */
+export function reportCounted(watchers: Watchers, count: number): void {
+  for (const counter of watchers.counters) counter(count);
 }
 
 /**

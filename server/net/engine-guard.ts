@@ -15,7 +15,8 @@
  * RATE_LIMITED, the refusal is counted and logged, and the connection is closed.
  *
  * Cost: one `performance.now()` and a few arithmetic operations per packet, on engine.io's own
- * 'packet' event (figure in BENCHMARKS.md, "Hostile clients").
+ * 'packet' event (figure in BENCHMARKS.md, "Hostile clients"); the /match input fast path tells
+ * it its inputs in batches (input-fast-path.ts), so a flood of inputs is seen at most one batch late.
  */
 import type { Server } from 'socket.io';
 import { PacketType } from 'socket.io-parser';
@@ -53,13 +54,16 @@ export function installEngineGuard(io: Server, opts: EngineGuardOptions): void {
     // [tokens, last]: in a Float64Array because a double kept in a closure variable is boxed, and
     // every packet would allocate two numbers and pay two write barriers storing them.
     const bucket = Float64Array.of(limit, performance.now());
-    // Reads nothing of the packet: the /match input fast path calls it bare (engine-direct.ts).
-    const onPacket = countsPacketsOnly((): void => {
+    // Reads nothing of the packet: engine.io calls it with one, the /match input fast path with
+    // the number of inputs it took since it last told (engine-direct.ts). A batch of n is over
+    // the budget exactly when one packet at a time would have refused its last one.
+    const onPacket = countsPacketsOnly((packets?: unknown): void => {
+      const n = typeof packets === 'number' ? packets : 1;
       const now = performance.now();
       const tokens = Math.min(limit, bucket[0]! + ((now - bucket[1]!) / 1000) * limit);
       bucket[1] = now;
-      if (tokens >= 1) {
-        bucket[0] = tokens - 1;
+      if (tokens >= n) {
+        bucket[0] = tokens - n;
         return;
       }
       bucket[0] = tokens;

@@ -60,7 +60,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
   const fastInputs = speaksWire(nsp);
   nsp.on('connection', (socket: MatchSocket) => {
     const guest = socket.data.guest;
-    const { strike, admit } = installPacketGuard(socket, {
+    const { strike, admit, charge } = installPacketGuard(socket, {
       allowedEvents: EVENTS,
       packetsPerSecond: deps.config.packetsPerSecond,
       maxStrikes: 10,
@@ -269,7 +269,7 @@ export function attachMatchNamespace(nsp: MatchNamespace, deps: MatchNamespaceDe
     // the guard still admits each one, then the same checks run (input-fast-path.ts says when it
     // stands aside).
     const clockTime = (): number => Math.round(deps.clock() * 1000) / 1000;
-    if (fastInputs) installInputFastPath(socket, { admit, onInput, clockTime });
+    if (fastInputs) installInputFastPath(socket, { admit, charge, packetsPerSecond: deps.config.packetsPerSecond, onInput, clockTime });
 
     socket.on('clock', (...args: unknown[]) => {
       const ack = args[args.length - 1];

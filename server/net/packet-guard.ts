@@ -32,6 +32,12 @@ export interface PacketGuard {
    * way (the /match input fast path): false when the packet was refused (the sender was told).
    */
   admit: (event: unknown, ack?: unknown) => boolean;
+  /**
+   * Charges `n` packets of an event the guard allows, already delivered, at once (the /match
+   * input fast path's batch): false when one packet at a time would have refused the last of
+   * them (the sender was told and disconnected, as `admit` does).
+   */
+  charge: (n: number) => boolean;
 }
 
 export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGuard {
@@ -46,17 +52,23 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGu
     refuse(socket, error, opts, strikes >= opts.maxStrikes);
   };
 
-  /** `ack`: the packet's last argument when it has more than the event name (maybe a callback). */
-  const admit = (event: unknown, ack?: unknown): boolean => {
+  /** Takes `n` tokens; false (the sender told, disconnected) when the bucket holds fewer. */
+  const charge = (n: number): boolean => {
     const now = performance.now();
     const tokens = Math.min(opts.packetsPerSecond, bucket[0]! + ((now - bucket[1]!) / 1000) * opts.packetsPerSecond);
     bucket[1] = now;
-    if (tokens < 1) {
+    if (tokens < n) {
       bucket[0] = tokens;
       refuse(socket, { code: ErrorCode.RateLimited, message: `more than ${opts.packetsPerSecond} packets per second` }, opts, true);
       return false;
     }
-    bucket[0] = tokens - 1;
+    bucket[0] = tokens - n;
+    return true;
+  };
+
+  /** `ack`: the packet's last argument when it has more than the event name (maybe a callback). */
+  const admit = (event: unknown, ack?: unknown): boolean => {
+    if (!charge(1)) return false;
     if (typeof event !== 'string' || !opts.allowedEvents.has(event)) {
       const error = { code: ErrorCode.UnknownEvent, message: `unknown event ${JSON.stringify(String(event)).slice(0, 40)}` };
       // A client that asked for an answer (an event this server does not know yet, say) gets it
@@ -71,5 +83,5 @@ export function installPacketGuard(socket: Socket, opts: GuardOptions): PacketGu
   socket.use((packet, next) => {
     if (admit(packet[0], packet.length > 1 ? packet[packet.length - 1] : undefined)) next();
   });
-  return { strike, admit };
+  return { strike, admit, charge };
 }

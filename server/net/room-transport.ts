@@ -12,7 +12,7 @@ import type { FanoutTransport } from '../match/snapshot-fanout.ts';
 import { binaryFrame, engineConn, reportSent, speaksWire, tellAnyOutgoingListeners, textMessageFrame, watchersOf, type EngineConn, type EngineTransport, type Watchers } from './engine-direct.ts';
 import { directPathsOf, type DirectPaths } from './internals/direct-paths.ts';
 import { webSocketOf } from './internals/engine-io.ts';
-import type { HandleWriter } from './internals/node-net.ts';
+import type { HandleWriter } from './internals/node-net-write.ts';
 import { tcpSocketOf, writeFrame, writesFrames, type ServerWebSocket } from './internals/ws.ts';
 import { speaksJsonBaseline } from './json-baseline.ts';
 import type { MatchNamespace, MatchSocket } from './types.ts';

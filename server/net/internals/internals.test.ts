@@ -12,9 +12,12 @@ import { idleWebSocket, type EngineConn } from '../engine-direct.ts';
 import { directPathsOf } from './direct-paths.ts';
 import { probeEngineIo, type EngineClasses } from './engine-io.ts';
 import { Duplex } from 'node:stream';
-import { createServer as createNetServer, connect as connectNet, type AddressInfo, type Socket as NetSocket } from 'node:net';
-import { handleWriter, probeNodeNet } from './node-net.ts';
-import { probeFrameReader, probeWs, readFramesInFront, type ServerWebSocket, type WsClass } from './ws.ts';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, connect, type AddressInfo, type Socket as NetSocket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { handleWriter, probeHandleWrites } from './node-net-write.ts';
+import { probeSharedReads } from './node-net-read.ts';
+import { probeFrameReader, probeWs, readFramesInFront, type ServerWebSocket, type SharedReads, type WsClass } from './ws.ts';
 import { probeSocketIoClient } from './socket-io-client.ts';
 import { createNegotiatingParser, negotiatedFormat } from '../wire-negotiation.ts';
 
@@ -77,6 +80,7 @@ describe('start-up probes', () => {
     expect(probeEngineIo()).toBeNull();
     expect(probeWs()).toBeNull();
     expect(probeFrameReader()).toBeNull();
+    expect(probeSharedReads()).toBeNull();
   });
 
   it('name the member an upgrade moved', () => {
@@ -84,6 +88,8 @@ describe('start-up probes', () => {
     expect(probeEngineIo({ ...REAL, WebSocketTransport: RenamedSocketTransport as unknown as EngineClasses['WebSocketTransport'] })).toMatch(/engine\.io: .*`socket`/);
     expect(probeWs(RenamedSenderWs as unknown as WsClass)).toMatch(/ws: WebSocket#_sender\.sendFrame/);
     expect(probeFrameReader(RenamedSocketWs as unknown as WsClass)).toMatch(/ws: WebSocket#_socket or #_receiver/);
+    // A Node whose sockets keep the onread buffer under another name.
+    expect(probeSharedReads(() => ({ [Symbol('kReadBuffer')]: null }))).toMatch(/node: net\.Socket's kBuffer field/);
   });
 
   it('say so instead of throwing when the classes cannot be built at all', () => {
@@ -104,8 +110,9 @@ describe('directPathsOf', () => {
 
   it('keeps the direct paths when both probes pass, and logs nothing', () => {
     const lines: string[] = [];
-    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null });
-    expect(paths).toMatchObject({ inputs: true, snapshots: true });
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null, netReads: () => null });
+    expect(paths).toMatchObject({ inputs: true, snapshots: true, frames: true });
+    expect(paths.reads?.buffer).toBeInstanceOf(Buffer);
     expect(idleWebSocket(fakeConn(), paths)).not.toBeNull();
     expect(lines).toEqual([]);
   });
@@ -114,7 +121,7 @@ describe('directPathsOf', () => {
     const lines: string[] = [];
     const io = server();
     const problem = probeEngineIo({ ...REAL, Socket: RenamedBufferSocket as unknown as EngineClasses['Socket'] });
-    const paths = directPathsOf(io, (l) => lines.push(l), { engine: () => problem, ws: () => null, frames: () => null });
+    const paths = directPathsOf(io, (l) => lines.push(l), { engine: () => problem, ws: () => null, frames: () => null, netReads: () => null });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Socket#writeBuffer.*socket\.io path.*packetCreate\/flush/);
     expect(paths).toMatchObject({ inputs: false, snapshots: false });
@@ -131,7 +138,7 @@ describe('directPathsOf', () => {
   it('with the ws sender renamed: one line naming it, snapshots through socket.io, inputs still direct', () => {
     const lines: string[] = [];
     const problem = probeWs(RenamedSenderWs as unknown as WsClass);
-    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => problem, frames: () => null });
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => problem, frames: () => null, netReads: () => null });
     expect(lines).toEqual([expect.stringMatching(/_sender\.sendFrame.*socket\.emit/)]);
     expect(paths).toMatchObject({ inputs: true, snapshots: false });
     expect(idleWebSocket(fakeConn(), paths)).toBeNull();
@@ -139,17 +146,25 @@ describe('directPathsOf', () => {
 
   it("without Node's handle writes: one line naming the binding, snapshots still direct through ws's sender", () => {
     const lines: string[] = [];
-    const problem = probeNodeNet(() => ({}));
-    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null, net: () => problem });
+    const problem = probeHandleWrites(() => ({}));
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null, netWrites: () => problem });
     expect(lines).toEqual([expect.stringMatching(/WriteWrap is gone.*through ws's sender/)]);
     expect(paths).toMatchObject({ inputs: true, snapshots: true, handles: null });
     expect(idleWebSocket(fakeConn(), paths)).not.toBeNull();
   });
 
+  it("with Node's onread fields renamed: one line naming them, inputs still taken in front of ws, through 'data' events", () => {
+    const lines: string[] = [];
+    const problem = probeSharedReads(() => ({ [Symbol('kReadBuffer')]: null }));
+    const paths = directPathsOf(server(), (l) => lines.push(l), { engine: () => null, ws: () => null, frames: () => null, netReads: () => problem });
+    expect(lines).toEqual([expect.stringMatching(/kBuffer.*read through 'data' events/)]);
+    expect(paths).toMatchObject({ inputs: true, snapshots: true, frames: true, reads: null });
+  });
+
   it('probes once per server', () => {
     const io = server();
     let probes = 0;
-    const count = { engine: () => (probes++, null), ws: () => null, frames: () => null };
+    const count = { engine: () => (probes++, null), ws: () => null, frames: () => null, netReads: () => null };
     expect(directPathsOf(io, undefined, count)).toBe(directPathsOf(io, undefined, count));
     expect(probes).toBe(1);
   });
@@ -248,7 +263,7 @@ describe("direct writes on Node's TCP handle", () => {
     const listener = createNetServer();
     const accepted = new Promise<NetSocket>((resolve) => listener.once('connection', resolve));
     await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-    const client = connectNet((listener.address() as AddressInfo).port, '127.0.0.1');
+    const client = connect((listener.address() as AddressInfo).port, '127.0.0.1');
     const server = await accepted;
     const chunks: Buffer[] = [];
     client.on('data', (c: Buffer) => chunks.push(c));
@@ -268,10 +283,10 @@ describe("direct writes on Node's TCP handle", () => {
   };
 
   it('pass the start-up probe on this Node, and name what moved otherwise', () => {
-    expect(probeNodeNet()).toBeNull();
-    expect(probeNodeNet(() => ({}))).toMatch(/WriteWrap is gone/);
-    expect(probeNodeNet(() => ({ WriteWrap: class {}, streamBaseState: [], kLastWriteWasAsync: 9 }))).toMatch(/kLastWriteWasAsync\] is gone/);
-    expect(probeNodeNet(() => { throw new Error('no binding'); })).toMatch(/stream_wrap'\) is gone \(no binding\)/);
+    expect(probeHandleWrites()).toBeNull();
+    expect(probeHandleWrites(() => ({}))).toMatch(/WriteWrap is gone/);
+    expect(probeHandleWrites(() => ({ WriteWrap: class {}, streamBaseState: [], kLastWriteWasAsync: 9 }))).toMatch(/kLastWriteWasAsync\] is gone/);
+    expect(probeHandleWrites(() => { throw new Error('no binding'); })).toMatch(/stream_wrap'\) is gone \(no binding\)/);
     expect(handleWriter(() => ({}))).toBeNull();
   });
 
@@ -328,5 +343,115 @@ describe("direct writes on Node's TCP handle", () => {
     const writer = handleWriter()!;
     expect(writer.write(socket, Buffer.from('x'))).toBe(true);
     expect(destroyed.map((e) => (e as { code?: string } | undefined)?.code)).toEqual(['EPIPE']);
+  });
+});
+
+describe('the frame reader on a real TCP socket, reading into the shared buffer', () => {
+  const PREFIX = Uint8Array.of(2, 1, 0);
+  const MASK = [0x5a, 0x0f, 0xf0, 0x33];
+  const masked = (payload: number[], opcode = 0x82): number[] => [opcode, 0x80 | payload.length, ...MASK, ...payload.map((b, i) => b ^ MASK[i & 3]!)];
+  const input = (n: number): number[] => [2, 1, 0, n, n + 1, n + 2, n + 3, n + 4];
+  const textBytes = (t: string): number[] => [...Buffer.from(t)];
+
+  /**
+   * A ws server behind a real HTTP upgrade on loopback, a raw client socket that writes frame
+   * bytes as given, the reader in front of the server side with a shared buffer, and what each
+   * side saw, in order.
+   */
+  async function setup() {
+    const http: HttpServer = createServer();
+    const wss = new WebSocketServer({ noServer: true });
+    const serverWs = new Promise<ServerWebSocket & { _socket: NetSocket; on(e: string, f: (...a: unknown[]) => void): unknown }>((resolve) =>
+      http.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => resolve(ws as never))),
+    );
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const client = connect((http.address() as AddressInfo).port, '127.0.0.1');
+    // The client reads (and drops) what the server sends, so it sees the server's end and closes too.
+    client.resume();
+    client.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n');
+    const ws = await serverWs;
+    const seen: string[] = [];
+    const refused: string[] = [];
+    let event = (): void => {};
+    const note = (line: string): void => {
+      seen.push(line);
+      event();
+    };
+    ws.on('message', (data) => note(`ws ${[...(data as Buffer)].join(',')}`));
+    const reads: SharedReads = { buffer: Buffer.alloc(64 * 1024), refused: (why) => refused.push(why) };
+    const restore = readFramesInFront(
+      ws,
+      {
+        prefix: PREFIX,
+        ready: () => true,
+        take: (c, start, end) => note(`taken ${[...c.subarray(start, end)].join(',')}`),
+        text: (data, length) => {
+          const t = data.toString('latin1', 0, length);
+          if (t !== 'clock') return false;
+          note(`text ${t}`);
+          return true;
+        },
+      },
+      reads,
+    );
+    /** Resolves once `count` lines were seen. */
+    const seenCount = (count: number): Promise<void> =>
+      new Promise((resolve) => {
+        event = () => seen.length >= count && resolve();
+        event();
+      });
+    const send = (...frames: number[][]): void => void client.write(Buffer.from(frames.flat()));
+    const close = (): void => {
+      client.destroy();
+      wss.close();
+      http.close();
+    };
+    return { ws, client, seen, refused, reads, restore, seenCount, send, close };
+  }
+
+  it('takes inputs and a text frame the taker accepts out of the shared buffer, in order, and hands the rest of the read to ws as a copy', async () => {
+    const t = await setup();
+    try {
+      // The socket reads into the shared buffer now: Node's onread fields hold it.
+      const own = t.ws._socket as unknown as Record<symbol, unknown>;
+      const kBuffer = Object.getOwnPropertySymbols(own).find((s) => s.description === 'kBuffer')!;
+      expect(own[kBuffer]).toBe(t.reads.buffer);
+      expect(t.refused).toEqual([]);
+      t.send(masked(input(1)), masked(textBytes('clock'), 0x81), masked(input(2)), masked([2, 1, 1, 9]), masked(input(3)), masked(textBytes('clock'), 0x81));
+      await t.seenCount(6);
+      expect(t.seen).toEqual(['taken 2,1,0,1,2,3,4,5', 'text clock', 'taken 2,1,0,2,3,4,5,6', 'ws 2,1,1,9', 'ws 2,1,0,3,4,5,6,7', 'ws 99,108,111,99,107']);
+      // The next read is taken again, and what ws got before was not overwritten by it.
+      t.send(masked(input(4)), masked(textBytes('other'), 0x81));
+      await t.seenCount(8);
+      expect(t.seen.slice(6)).toEqual(['taken 2,1,0,4,5,6,7,8', 'ws 111,116,104,101,114']);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('leaves a frame split across reads to ws, takes nothing once ws closes, and puts ws back when asked', async () => {
+    const t = await setup();
+    try {
+      const frame = masked(input(1));
+      t.send(frame.slice(0, 5));
+      // The half frame sits in ws's receiver until the rest comes.
+      const receiver = (t.ws as unknown as { _receiver: { _bufferedBytes: number } })._receiver;
+      while (receiver._bufferedBytes === 0) await new Promise((resolve) => setImmediate(resolve));
+      t.send(frame.slice(5), masked(input(2)));
+      await t.seenCount(2);
+      t.send(masked(input(3)));
+      await t.seenCount(3);
+      expect(t.seen).toEqual(['ws 2,1,0,1,2,3,4,5', 'ws 2,1,0,2,3,4,5,6', 'taken 2,1,0,3,4,5,6,7']);
+      t.restore!();
+      t.send(masked(input(4)));
+      await t.seenCount(4);
+      expect(t.seen[3]).toBe('ws 2,1,0,4,5,6,7,8');
+      // A close frame from the client closes the server side as ws always does.
+      const closed = new Promise<number>((resolve) => t.ws.on('close', (code) => resolve(code as number)));
+      t.send(masked([0x03, 0xe8], 0x88));
+      expect(await closed).toBe(1000);
+    } finally {
+      t.close();
+    }
   });
 });

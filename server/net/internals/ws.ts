@@ -12,7 +12,8 @@
  *   frame, handing it everything else. An input otherwise costs Node's Writable path into the
  *   receiver, its state machine, two `'message'` emits and a megamorphic symbol load on the
  *   socket: ~12 % of the server's CPU at 1,000 players (BENCHMARKS.md, "Server CPU per
- *   player-second").
+ *   player-second"). With the server's shared read buffer (node-net-read.ts) the reader also takes
+ *   those frames straight out of each read, before any Buffer or stream push exists for it.
  *
  * `probeWs` and `probeFrameReader` check those members once at start-up on a WebSocket built the
  * way `ws`'s server builds one (`setSocket` over a stream standing in for the TCP socket), by
@@ -21,8 +22,10 @@
  * (`socket.emit`); every input through ws's receiver and its `'message'` event.
  */
 import { Duplex } from 'node:stream';
+import type { Socket as NetSocket } from 'node:net';
 import { WebSocket } from 'ws';
-import type { HandleWriter } from './node-net.ts';
+import type { HandleWriter } from './node-net-write.ts';
+import { readIntoBuffer } from './node-net-read.ts';
 
 /** The public `ws` members the direct paths use. */
 export interface ServerWebSocket {
@@ -39,9 +42,11 @@ interface WithSender {
 
 /** The TCP side of a server WebSocket, as the frame reader uses it (a net.Socket). */
 interface TcpSide {
+  readonly readableLength: number;
   rawListeners(event: 'data'): Function[];
   on(event: 'data', fn: (chunk: Buffer) => void): unknown;
   removeListener(event: 'data', fn: Function): unknown;
+  push(chunk: Buffer): boolean;
 }
 
 /** ws's Receiver members the frame reader reads to know it holds no partial frame. */
@@ -64,6 +69,9 @@ const GET_INFO = 0;
 const CLOSE_OPCODE = 0x08;
 /** FIN + binary: a whole binary message in one frame. */
 const FIN_BINARY = 0x82;
+/** FIN + text: a whole text message in one frame. */
+const FIN_TEXT = 0x81;
+const WS_OPEN = 1;
 const MASKED = 0x80;
 /** Payload lengths below this fit the 7-bit field; the reader takes nothing longer. */
 const SHORT_PAYLOAD = 126;
@@ -76,9 +84,32 @@ export interface FrameTaker {
   ready(): boolean;
   /**
    * A taken frame: `chunk[start, end)` is its whole unmasked payload, prefix included. The bytes
-   * are valid during the call (they are the read chunk's, as ws's own messages are).
+   * are valid during the call only (they may be the process's shared read buffer).
    */
   take(chunk: Buffer, start: number, end: number): void;
+  /**
+   * A whole short text frame, its payload unmasked into `data[0, length)` (a scratch copy, valid
+   * during the call): true when it was handled here, false to leave it (and everything after it
+   * in its chunk) to the receiver. Without it every text frame goes to the receiver.
+   */
+  text?(data: Buffer, length: number): boolean;
+}
+
+/** A socket in `onread` mode and who reads in front of ws now (null: nobody, every read goes to the stream). */
+interface SharedReadSlot {
+  front: ((buf: Buffer, n: number) => number) | null;
+}
+
+const SHARED_READ = Symbol('sharedRead');
+
+/**
+ * The process's shared read buffer (node-net-read.ts), when Node's `onread` fields were found at
+ * start-up: a socket whose reads the frame reader takes goes into that mode.
+ */
+export interface SharedReads {
+  readonly buffer: Buffer;
+  /** A socket that could not be switched for a reason of shape (told once per process by the owner). */
+  refused(why: string): void;
 }
 
 function receiverIdle(r: ReceiverState): boolean {
@@ -88,17 +119,23 @@ function receiverIdle(r: ReceiverState): boolean {
 /**
  * Puts a frame reader in front of `ws`'s receiver: while the receiver holds no partial frame,
  * each chunk's leading whole frames that are final, masked, binary, shorter than 126 bytes and
- * start with `taker.prefix` go to `taker.take`, in order; the first frame that is anything else,
- * and everything after it in the chunk, goes to the receiver as before. So frames reach whoever
- * reads them in the order they came, and the receiver still judges every frame it sees (a bad
- * one closes the connection as before).
+ * start with `taker.prefix` go to `taker.take`, in order, as do short text frames `taker.text`
+ * accepts; the first frame that is anything else, and everything after it in the chunk, goes to
+ * the receiver as before. So frames reach whoever reads them in the order they came, and the
+ * receiver still judges every frame it sees (a bad one closes the connection as before).
+ *
+ * With `reads`, the TCP socket is also switched to read into the shared buffer (node-net-read.ts):
+ * the same frames are taken from there, and whatever is left of a read is copied and pushed into
+ * the socket's stream, where it reaches the reader's `'data'` listener (and ws) as before. A
+ * socket that cannot be switched reads through `'data'` only.
  *
  * ws removes its `'data'` listener by name when the socket closes or a close frame arrives; the
- * reader carries that name (`listener`, as `once` wrappers do), so it goes with it.
+ * reader carries that name (`listener`, as `once` wrappers do), so it goes with it; from the
+ * shared buffer it takes nothing once ws is no longer open.
  * Returns the function that puts ws's listener back, or null when this socket is not shaped as
  * the probe found (then nothing changed).
  */
-export function readFramesInFront(ws: ServerWebSocket, taker: FrameTaker): (() => void) | null {
+export function readFramesInFront(ws: ServerWebSocket, taker: FrameTaker, reads: SharedReads | null = null): (() => void) | null {
   const inside = ws as unknown as WithInside;
   const tcp = inside._socket;
   const receiver = inside._receiver;
@@ -108,38 +145,84 @@ export function readFramesInFront(ws: ServerWebSocket, taker: FrameTaker): (() =
   const wsListener = listeners[0] as (this: unknown, chunk: Buffer) => void;
   const [p0, p1, p2] = taker.prefix as unknown as [number, number, number];
   const minLength = taker.prefix.length + 1;
+  const text = taker.text?.bind(taker) ?? null;
+  let scratch: Buffer | null = null;
 
-  const reader = function (this: unknown, chunk: Buffer): void {
+  /** Takes the leading frames of `chunk[0, n)`; returns where the first frame it left starts. */
+  const takeFrames = (chunk: Buffer, n: number): number => {
     let at = 0;
-    if (receiverIdle(receiver)) {
-      const n = chunk.length;
-      while (n - at > 6) {
-        const b1 = chunk[at + 1]!;
-        if (chunk[at] !== FIN_BINARY || (b1 & MASKED) === 0) break;
-        const length = b1 & 0x7f;
-        const key = at + 2;
-        const start = key + 4;
-        const end = start + length;
-        if (length >= SHORT_PAYLOAD || length < minLength || end > n) break;
+    while (n - at > 6) {
+      const b0 = chunk[at]!;
+      const b1 = chunk[at + 1]!;
+      if ((b1 & MASKED) === 0) break;
+      const length = b1 & 0x7f;
+      const key = at + 2;
+      const start = key + 4;
+      const end = start + length;
+      if (length >= SHORT_PAYLOAD || end > n) break;
+      if (b0 === FIN_BINARY) {
+        if (length < minLength) break;
         if ((chunk[start]! ^ chunk[key]!) !== p0 || (chunk[start + 1]! ^ chunk[key + 1]!) !== p1 || (chunk[start + 2]! ^ chunk[key + 2]!) !== p2) break;
         if (!taker.ready()) break;
         // Unmasked in place, as ws's receiver does: the chunk is this read's own buffer.
         for (let i = 0; i < length; i++) chunk[start + i]! ^= chunk[key + (i & 3)]!;
         at = end;
         taker.take(chunk, start, end);
-      }
-      if (at === n) return;
+      } else if (b0 === FIN_TEXT && text !== null) {
+        // Unmasked into a copy: a frame the taker leaves must reach the receiver as it came.
+        scratch ??= Buffer.allocUnsafe(SHORT_PAYLOAD);
+        for (let i = 0; i < length; i++) scratch[i] = chunk[start + i]! ^ chunk[key + (i & 3)]!;
+        if (!text(scratch, length)) break;
+        at = end;
+      } else break;
+    }
+    return at;
+  };
+
+  const reader = function (this: unknown, chunk: Buffer): void {
+    let at = 0;
+    if (receiverIdle(receiver)) {
+      at = takeFrames(chunk, chunk.length);
+      if (at === chunk.length) return;
     }
     wsListener.call(this, at === 0 ? chunk : chunk.subarray(at));
   };
   (reader as typeof reader & { listener: Function }).listener = wsListener;
   tcp.removeListener('data', wsListener);
   tcp.on('data', reader);
+
+  const front = (buf: Buffer, n: number): number =>
+    ws.readyState === WS_OPEN && tcp.readableLength === 0 && receiverIdle(receiver) ? takeFrames(buf, n) : 0;
+  const slot = reads ? sharedReadSlot(tcp, reads) : null;
+  if (slot) slot.front = front;
   return () => {
+    if (slot && slot.front === front) slot.front = null;
     if (!tcp.rawListeners('data').includes(reader)) return;
     tcp.removeListener('data', reader);
     tcp.on('data', wsListener);
   };
+}
+
+/** `tcp`'s slot, switching it to read into the shared buffer first; null when it cannot be. */
+function sharedReadSlot(tcp: TcpSide, reads: SharedReads): SharedReadSlot | null {
+  const holder = tcp as TcpSide & { [SHARED_READ]?: SharedReadSlot };
+  const known = holder[SHARED_READ];
+  if (known) return known;
+  const slot: SharedReadSlot = { front: null };
+  const switched = readIntoBuffer(tcp as unknown as NetSocket, reads.buffer, (buf, n) => {
+    const front = slot.front;
+    const at = front === null ? 0 : front(buf, n);
+    if (at === n) return true;
+    // The rest goes the stream's way, as Node would have sent the whole read: a copy, since the
+    // shared buffer is the next read's.
+    const rest = Buffer.allocUnsafe(n - at);
+    buf.copy(rest, 0, at, n);
+    return tcp.push(rest);
+  });
+  if (switched === 'shape') reads.refused("node: a connected socket's TCP handle has no useUserBuffer (or the socket is not plain TCP); /match inputs are read through 'data' events");
+  if (switched !== true) return null;
+  holder[SHARED_READ] = slot;
+  return slot;
 }
 
 /** null when the members above are where this module expects them, else what is missing. */
@@ -153,14 +236,14 @@ export function writesFrames(ws: ServerWebSocket): boolean {
   return typeof (ws as WithSender)._sender?.sendFrame === 'function';
 }
 
-/** The TCP socket under `ws` (a net.Socket), for node-net.ts; undefined once ws let it go. */
+/** The TCP socket under `ws` (a net.Socket), for node-net-write.ts; undefined once ws let it go. */
 export function tcpSocketOf(ws: ServerWebSocket): unknown {
   return (ws as WithInside)._socket ?? undefined;
 }
 
 /**
  * Writes `list` (one complete frame) on `ws`'s TCP socket, after whatever ws has written: a frame
- * in one buffer straight on the socket's handle when `handles` can (node-net.ts), else through
+ * in one buffer straight on the socket's handle when `handles` can (node-net-write.ts), else through
  * ws's sender. Only when `writesFrames(ws)`.
  */
 export function writeFrame(ws: ServerWebSocket, list: Buffer[], handles: HandleWriter | null = null): void {

@@ -1,5 +1,5 @@
 /**
- * Every member of Node's net layer the server reaches outside its documented API, in one place.
+ * The members of Node's net layer the server's snapshot writes reach outside its documented API, in one place (its reads: node-net-read.ts).
  *
  * - `socket._handle.writeBuffer(req, buffer)`: the TCP handle's own write (what `net.Socket`'s
  *   `_writeGeneric` calls), with `req` a `WriteWrap` from `process.binding('stream_wrap')` and the
@@ -21,7 +21,7 @@
  * libuv reports it done, and an error then, or at once, destroys the socket as Node's own write
  * path would.
  *
- * `probeNodeNet` checks the binding's shape once at start-up, and `write` checks each socket's
+ * `probeHandleWrites` checks the binding's shape once at start-up, and `write` checks each socket's
  * handle before use. If an upgrade moved one, the probe names it and snapshots take `ws`'s
  * `sendFrame` (ws.ts) as before.
  */
@@ -80,7 +80,7 @@ function shapeProblem(binding: unknown): ShapeProblem {
 }
 
 /** null when the binding a handle write needs is where this module expects it, else what is missing. */
-export function probeNodeNet(load: () => unknown = loadBinding): ShapeProblem {
+export function probeHandleWrites(load: () => unknown = loadBinding): ShapeProblem {
   try {
     return shapeProblem(load());
   } catch (err) {
@@ -93,9 +93,9 @@ function writeError(status: number): Error {
   return Object.assign(new Error(`write ${code}`), { code, errno: status, syscall: 'write' });
 }
 
-/** The handle writer over `load()`'s binding, or null when `probeNodeNet(load)` finds a problem. */
+/** The handle writer over `load()`'s binding, or null when `probeHandleWrites(load)` finds a problem. */
 export function handleWriter(load: () => unknown = loadBinding): HandleWriter | null {
-  if (probeNodeNet(load) !== null) return null;
+  if (probeHandleWrites(load) !== null) return null;
   const { WriteWrap, streamBaseState, kLastWriteWasAsync } = load() as StreamWrapBinding;
   let spare = new WriteWrap();
   /** Sockets with a direct write waiting in libuv (usually none). */
