@@ -12,7 +12,9 @@
 # measured the same way); NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=DIR`); BASE_PORT,
 # REDIS_PORT, OUT, SERVER_CORE / BOT_CORE; WARMUP (seconds between the last bot's arrival and the
 # measured window, default 5: each node process is still compiling its hot code then, so longer
-# warm-ups measure the steady state).
+# warm-ups measure the steady state); NODE_PERF=PREFIX (`perf record -g` of each node over the
+# measured window, into PREFIX.nodeN with its JIT map beside it as PREFIX.nodeN.map; run the nodes
+# with NODE_FLAGS=--perf-basic-prof and read them with perf-map.ts and perf-split.ts).
 #
 # Prints, besides the load test's report: the nodes' CPU over the measured window (after ramp-up
 # and warm-up, from /proc: every node's utime + stime), Redis CPU (INFO cpu) and network bytes
@@ -77,7 +79,17 @@ redis_figures >"$OUT.redis-before.txt"
 START=$(date +%s.%N)
 RAMP=$(( BOTS / 100 > 2 ? BOTS / 100 : 2 ))
 WARMUP=${WARMUP:-5}
-( sleep $((RAMP + WARMUP)); echo "$(date +%s.%N) $(node_ticks)" >"$OUT.cpu-start.txt" ) &
+( sleep $((RAMP + WARMUP)); echo "$(date +%s.%N) $(node_ticks)" >"$OUT.cpu-start.txt"
+  if [ -n "${NODE_PERF:-}" ]; then
+    PERFS=()
+    for i in "${!NODE_PIDS[@]}"; do
+      perf record -g -o "$NODE_PERF.node$((i + 1))" -p "${NODE_PIDS[$i]}" -- sleep $((DURATION - 2)) >/dev/null 2>&1 &
+      PERFS+=($!)
+    done
+    wait "${PERFS[@]}"
+    # V8 reuses code space: the map as the window closes is the one that names its frames (perf-map.ts).
+    for i in "${!NODE_PIDS[@]}"; do cp "/tmp/perf-${NODE_PIDS[$i]}.map" "$NODE_PERF.node$((i + 1)).map" 2>/dev/null || true; done
+  fi ) &
 taskset -c "$BOT_CORE" node --max-old-space-size=4096 --import tsx loadtest/cli.ts \
   --url "$BOT_URL" --bots "$BOTS" --duration "$DURATION" --ramp-up "$RAMP" --warmup "$WARMUP" \
   --label "cluster-$NODES" --report "$OUT.json" --html "$OUT.html" "$@"

@@ -83,10 +83,15 @@ redis.call('SADD', KEYS[2], ARGV[1])
 return 1
 `;
 
-// KEYS: node key, index. ARGV: nodeId. Drops the id from the index unless the node came back.
-const FORGET_IF_GONE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[1]) end
-return 0
+// KEYS: index. ARGV: the node keys' prefix (same tag, so same slot as the index). The records of
+// the nodes whose lease runs, in index order; ids whose record lapsed leave the index.
+const LIST = `
+local records = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local record = redis.call('GET', ARGV[1] .. id)
+  if record then records[#records + 1] = record else redis.call('SREM', KEYS[1], id) end
+end
+return records
 `;
 
 // KEYS: node key, index. ARGV: nodeId.
@@ -99,7 +104,7 @@ return 0
 export class RedisNodeRegistry implements NodeRegistry {
   private readonly keys: LobbyKeys['node'];
   private readonly putScript: Script<0 | 1>;
-  private readonly forgetScript: Script<number>;
+  private readonly listScript: Script<string[]>;
   private readonly removeScript: Script<number>;
 
   constructor(
@@ -108,7 +113,7 @@ export class RedisNodeRegistry implements NodeRegistry {
   ) {
     this.keys = lobbyKeys(opts.prefix).node;
     this.putScript = defineScript(redis, 'lobbyNodePut', PUT);
-    this.forgetScript = defineScript(redis, 'lobbyNodeForget', FORGET_IF_GONE);
+    this.listScript = defineScript(redis, 'lobbyNodeList', LIST);
     this.removeScript = defineScript(redis, 'lobbyNodeRemove', REMOVE);
   }
 
@@ -120,18 +125,13 @@ export class RedisNodeRegistry implements NodeRegistry {
     return (await this.put(nodeId, info, 'renew')) === 1;
   }
 
+  /**
+   * One script (the index and the records share a tag, so a slot): every node reads the registry
+   * twice a second and more, and SMEMBERS then MGET were two round trips each time.
+   */
   async list(): Promise<LiveNode[]> {
-    const ids = (await this.redis.smembers(this.keys.index)).sort();
-    if (ids.length === 0) return [];
-    // One slot (the tag), so MGET is fine on a cluster. Not atomic with SMEMBERS, and need not be:
-    // a node registering meanwhile is simply listed next time.
-    const records = await this.redis.mget(ids.map((id) => this.keys.node(id)));
-    const live: LiveNode[] = [];
-    for (const [i, json] of records.entries()) {
-      if (json !== null) live.push(JSON.parse(json) as LiveNode);
-      else await this.forgetScript([this.keys.node(ids[i]!), this.keys.index], [ids[i]!]);
-    }
-    return live;
+    const records = await this.listScript([this.keys.index], [this.keys.node('')]);
+    return records.map((json) => JSON.parse(json) as LiveNode).sort((a, b) => (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
 
   async remove(nodeId: string): Promise<void> {
