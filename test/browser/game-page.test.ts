@@ -109,15 +109,13 @@ describe('the game page in Chromium', () => {
         if (onCanvas(screen)) break;
         screen = a.worldToScreen(me.x + ((bob.x - me.x) / d) * px, me.y + ((bob.y - me.y) / d) * px)!;
       }
-      return { bob, screen, slot: a.info.slot, onScreen: a.worldToScreen(bob.x, bob.y)! };
+      // Both ways in one call: the camera follows Alice, so a frame in between would move it.
+      const onScreen = a.worldToScreen(bob.x, bob.y)!;
+      return { bob, screen, slot: a.info.slot, back: a.screenToWorld(onScreen.x, onScreen.y)! };
     });
     // screenToWorld inverts worldToScreen.
-    const back = await alice.evaluate(({ onScreen }) => {
-      const a = (window as unknown as { arena: { screenToWorld: (x: number, y: number) => { x: number; y: number } | null } }).arena;
-      return a.screenToWorld(onScreen.x, onScreen.y)!;
-    }, drawn);
-    expect(back.x).toBeCloseTo(drawn.bob.x, 3);
-    expect(back.y).toBeCloseTo(drawn.bob.y, 3);
+    expect(drawn.back.x).toBeCloseTo(drawn.bob.x, 3);
+    expect(drawn.back.y).toBeCloseTo(drawn.bob.y, 3);
     await alice.mouse.move(drawn.screen.x, drawn.screen.y);
     // The aim travels as 1/256 of a turn (0.025 rad) in snapshots.
     await alice.waitForFunction(
