@@ -87,12 +87,16 @@ describe('the replay viewer in Chromium', () => {
     if (!joined.ok) throw new Error(`bob could not join: ${joined.code}`);
     // Bob hunts Alice along the map's clear lanes (arena-hunter.ts).
     const { map } = joined.setup;
+    // Bob holds still (no buttons) while Alice's page is checked between the two kills: on a busy
+    // machine that can outlast her respawn, and a second kill then would end the match first.
+    let hunting = true;
     walking = setInterval(() => {
       const view = bobView.snapshots.at(-1);
       const me = view?.players.find((p) => p.id === joined.slot);
       const her = view?.players.find((p) => p.id !== joined.slot && p.alive);
       if (!view || !me || !her) return;
-      bobView.conn.sendInput({ ...huntInput(me, her, map.walls), clientTick: view.tick });
+      const hunt = huntInput(me, her, map.walls);
+      bobView.conn.sendInput({ ...hunt, buttons: hunting ? hunt.buttons : 0, clientTick: view.tick });
     }, 33);
 
     // Bob kills Alice: her page plays the killcam from his seat during her respawn countdown
@@ -120,6 +124,7 @@ describe('the replay viewer in Chromium', () => {
         const players = bobView.snapshots.at(-1)?.players.map((p) => ({ id: p.id, x: p.x, y: p.y, alive: p.alive, deaths: p.deaths }));
         throw new Error(`no killcam played (the last one: ${JSON.stringify(seen)}; players ${JSON.stringify(players)}): ${e.message}`);
       });
+    hunting = false;
     // Esc, at once: the killcam lasts only what is left of the 2 s countdown, and a click would
     // first wait for the button to hold still over a few frames of a busy page.
     await page.keyboard.press('Escape');
@@ -128,6 +133,7 @@ describe('the replay viewer in Chromium', () => {
     // The match's own scene is back; the match went on meanwhile.
     await page.waitForFunction(() => document.getElementById('game')!.dataset.drawing === 'arena');
     expect(await page.evaluate(() => (window as unknown as ReplayWindow).arena.screen)).toBe('match');
+    hunting = true;
 
     expect(cam.killer).toBe(joined.slot);
     expect(cam.text).toContain('bob');
